@@ -1,0 +1,130 @@
+# shellcheck shell=bash
+# Installs the test environment's binaries into $TESTENV_CACHE. Sourced by hack/testenv.
+# Everything is built or installed only when missing; names carry the version, so a version
+# bump in testenv-common.sh installs the new one next to the old one.
+
+# go_env: runs go with the settings every build here uses.
+go_run() {
+  GOWORK=off GOFLAGS="${GOFLAGS:-} -mod=mod" CGO_ENABLED=0 "$(find_go)" "$@"
+}
+
+# mod_info MODULE@VERSION FIELD: prints a field (GoMod, Info, Dir, ...) of `go mod download -json`.
+mod_info() {
+  go_run mod download -json "$1" | sed -n "s/^[[:space:]]*\"$2\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p"
+}
+
+# link_bin NAME VERSIONED: points $TESTENV_BIN/NAME at the versioned binary.
+link_bin() {
+  ln -sfn "$2" "$TESTENV_BIN/$1"
+}
+
+# with_cache_lock CMD...: serialises installs between concurrent `up`s sharing one cache.
+with_cache_lock() {
+  mkdir -p "$TESTENV_CACHE"
+  if command -v flock >/dev/null 2>&1; then
+    (
+      flock 9
+      "$@"
+    ) 9>"$TESTENV_CACHE/.install.lock"
+  else
+    "$@"
+  fi
+}
+
+ensure_kube() {
+  local v="$TESTENV_KUBE_VERSION"
+  local api="kube-apiserver-$v" ctl="kubectl-$v"
+  if [ -x "$TESTENV_BIN/$api" ] && [ -x "$TESTENV_BIN/$ctl" ]; then
+    link_bin kube-apiserver "$api"
+    link_bin kubectl "$ctl"
+    return 0
+  fi
+  local t0 dir minor staging_v gomod info build_date ldflags m pkg
+  t0="$(now_s)"
+  log "building kube-apiserver and kubectl $v (first time, takes minutes)..."
+  minor="${v#v1.}"; minor="${minor%%.*}"
+  staging_v="v0.${v#v1.}"
+  dir="$TESTENV_SRC/kube-$v"
+  mkdir -p "$dir" "$TESTENV_BIN"
+  (
+    cd "$dir"
+    [ -f go.mod ] || go_run mod init testenv.local/kube >/dev/null 2>&1
+    # k8s.io/kubernetes replaces its staging modules with ./staging/src/... paths, which a
+    # dependent module cannot use: point each of them at its published v0.X.Y instead.
+    gomod="$(mod_info "k8s.io/kubernetes@$v" GoMod)"
+    [ -f "$gomod" ] || die "could not download k8s.io/kubernetes@$v from the Go module proxy"
+    local staging=()
+    while IFS= read -r m; do staging+=("$m"); done < <(
+      sed -n 's#^[[:space:]]*\(k8s\.io/[^[:space:]]*\)[[:space:]]*=>[[:space:]]*\./staging/src/.*#\1#p' "$gomod")
+    [ "${#staging[@]}" -gt 0 ] || die "found no staging modules in $gomod"
+    for m in "${staging[@]}"; do
+      go_run mod edit "-replace=$m=$m@$staging_v"
+    done
+    log "  ${#staging[@]} staging modules replaced with @$staging_v; resolving dependencies..."
+    go_run get -tool "k8s.io/kubernetes/cmd/kube-apiserver@$v" "k8s.io/kubernetes/cmd/kubectl@$v" \
+      >"$dir/go-get.log" 2>&1 || { tail -n 30 "$dir/go-get.log" >&2; die "go get failed (log: $dir/go-get.log)"; }
+    info="$(mod_info "k8s.io/kubernetes@$v" Info)"
+    build_date="$(sed -n 's/.*"Time":"\([^"]*\)".*/\1/p' "$info")"
+    ldflags="-s -w"
+    for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+      ldflags+=" -X $pkg.gitVersion=$v -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+      ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=${build_date:-1970-01-01T00:00:00Z}"
+    done
+    for pkg in kube-apiserver kubectl; do
+      log "  compiling $pkg $v (go build -p 2)..."
+      go_run build -p 2 -trimpath -ldflags "$ldflags" -o "$TESTENV_BIN/$pkg-$v.tmp" \
+        "k8s.io/kubernetes/cmd/$pkg"
+      mv -f "$TESTENV_BIN/$pkg-$v.tmp" "$TESTENV_BIN/$pkg-$v"
+    done
+  )
+  link_bin kube-apiserver "$api"
+  link_bin kubectl "$ctl"
+  log "built kube-apiserver and kubectl $v in $(($(now_s) - t0))s"
+}
+
+ensure_etcd() {
+  local v="$TESTENV_ETCD_VERSION" t0 dir
+  if [ -x "$TESTENV_BIN/etcd-$v" ]; then
+    link_bin etcd "etcd-$v"
+    return 0
+  fi
+  t0="$(now_s)"
+  log "building etcd $v (first time, takes a minute or two)..."
+  dir="$TESTENV_SRC/etcd-$v"
+  mkdir -p "$dir" "$TESTENV_BIN"
+  (
+    cd "$dir"
+    [ -f go.mod ] || go_run mod init testenv.local/etcd >/dev/null 2>&1
+    go_run get -tool "go.etcd.io/etcd/server/v3@$v" >"$dir/go-get.log" 2>&1 \
+      || { tail -n 30 "$dir/go-get.log" >&2; die "go get failed (log: $dir/go-get.log)"; }
+    # The server module's root package is etcd's main package.
+    go_run build -p 2 -trimpath -ldflags "-s -w" -o "$TESTENV_BIN/etcd-$v.tmp" go.etcd.io/etcd/server/v3
+    mv -f "$TESTENV_BIN/etcd-$v.tmp" "$TESTENV_BIN/etcd-$v"
+  )
+  link_bin etcd "etcd-$v"
+  log "built etcd $v in $(($(now_s) - t0))s"
+}
+
+ensure_moto() {
+  local v="$TESTENV_MOTO_VERSION" venv="$TESTENV_MOTO_VENV" t0 py
+  if [ -f "$venv/.installed" ] && [ -x "$venv/bin/moto_server" ]; then
+    return 0
+  fi
+  t0="$(now_s)"
+  log "installing moto[server]==$v into $venv (first time)..."
+  py="$(find_python)"
+  rm -rf "$venv"
+  "$py" -m venv "$venv"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check "moto[server]==$v" \
+    || die "pip install moto[server]==$v failed"
+  "$venv/bin/python" -c 'import moto, boto3, flask' || die "moto venv is broken: $venv"
+  "$venv/bin/python" -m pip freeze --disable-pip-version-check >"$venv/.installed"
+  log "installed moto $v in $(($(now_s) - t0))s"
+}
+
+ensure_all() {
+  mkdir -p "$TESTENV_BIN" "$TESTENV_SRC"
+  with_cache_lock ensure_kube
+  with_cache_lock ensure_etcd
+  with_cache_lock ensure_moto
+}

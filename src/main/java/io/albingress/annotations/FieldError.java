@@ -1,0 +1,26 @@
+package io.albingress.annotations;
+
+/** A problem with one annotation or field, phrased for a person reading kubectl output. */
+public record FieldError(String field, String message) {
+
+  public static FieldError invalid(String field, String value, String expected) {
+    return new FieldError(field, "\"" + abbreviate(value) + "\" is not valid: expected " + expected);
+  }
+
+  public String render() {
+    return field + ": " + message;
+  }
+
+  @Override
+  public String toString() {
+    return render();
+  }
+
+  /** Keeps hostile or huge values from flooding a denial message. */
+  public static String abbreviate(String value) {
+    if (value == null) {
+      return "";
+    }
+    return value.length() <= 120 ? value : value.substring(0, 117) + "...";
+  }
+}

@@ -1,0 +1,163 @@
+package io.albingress.annotations;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Syntax rules for AWS identifiers and values, shared by every parser. */
+public final class Formats {
+  public static final Pattern SUBNET_ID = Pattern.compile("subnet-[0-9a-f]{8}([0-9a-f]{9})?");
+  public static final Pattern SECURITY_GROUP_ID = Pattern.compile("sg-[0-9a-f]{8}([0-9a-f]{9})?");
+  public static final Pattern ACM_ARN =
+      Pattern.compile("arn:aws(-cn|-us-gov|-iso[a-z]*)?:acm:([a-z]{2}(-[a-z]+)+-\\d):(\\d{12}):certificate/[0-9a-fA-F-]{1,128}");
+  public static final Pattern IAM_CERT_ARN =
+      Pattern.compile("arn:aws(-cn|-us-gov|-iso[a-z]*)?:iam::(\\d{12}):server-certificate/[\\w+=,.@/-]{1,128}");
+  public static final Pattern WAFV2_ARN =
+      Pattern.compile("arn:aws(-cn|-us-gov|-iso[a-z]*)?:wafv2:[a-z0-9-]+:\\d{12}:(regional|global)/webacl/[\\w-]+/[0-9a-f-]+");
+  public static final Pattern GROUP_NAME = Pattern.compile("^([a-z0-9][-a-z0-9.]*)?[a-z0-9]$");
+  public static final Pattern LB_NAME = Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$");
+  public static final Pattern PORT_NAME = Pattern.compile("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$");
+  public static final Pattern TAG_CHARS = Pattern.compile("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$");
+  public static final Pattern HTTP_CODES = Pattern.compile("^\\d{3}(-\\d{3})?(,\\d{3}(-\\d{3})?)*$");
+  public static final Pattern GRPC_CODES = Pattern.compile("^\\d{1,2}(-\\d{1,2})?(,\\d{1,2}(-\\d{1,2})?)*$");
+
+  public static final Set<String> SSL_POLICIES = Set.of(
+      "ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-2015-05", "ELBSecurityPolicy-TLS-1-0-2015-04",
+      "ELBSecurityPolicy-TLS-1-1-2017-01", "ELBSecurityPolicy-TLS-1-2-2017-01",
+      "ELBSecurityPolicy-TLS-1-2-Ext-2018-06", "ELBSecurityPolicy-FS-2018-06",
+      "ELBSecurityPolicy-FS-1-1-2019-08", "ELBSecurityPolicy-FS-1-2-2019-08",
+      "ELBSecurityPolicy-FS-1-2-Res-2019-08", "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+      "ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+      "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06", "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+      "ELBSecurityPolicy-TLS13-1-1-2021-06", "ELBSecurityPolicy-TLS13-1-0-2021-06",
+      "ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+      "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04",
+      "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04",
+      "ELBSecurityPolicy-TLS13-1-1-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04",
+      "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+      "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09",
+      "ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09", "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+      "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09");
+
+  public static final Set<String> LOAD_BALANCER_ATTRIBUTES = Set.of(
+      "access_logs.s3.enabled", "access_logs.s3.bucket", "access_logs.s3.prefix",
+      "connection_logs.s3.enabled", "connection_logs.s3.bucket", "connection_logs.s3.prefix",
+      "health_check_logs.s3.enabled", "health_check_logs.s3.bucket", "health_check_logs.s3.prefix",
+      "idle_timeout.timeout_seconds", "client_keep_alive.seconds", "deletion_protection.enabled",
+      "routing.http2.enabled", "routing.http.drop_invalid_header_fields.enabled",
+      "routing.http.preserve_host_header.enabled", "routing.http.x_amzn_tls_version_and_cipher_suite.enabled",
+      "routing.http.xff_client_port.enabled", "routing.http.xff_header_processing.mode",
+      "routing.http.desync_mitigation_mode", "waf.fail_open.enabled", "zonal_shift.config.enabled");
+
+  public static final Set<String> TARGET_GROUP_ATTRIBUTES = Set.of(
+      "deregistration_delay.timeout_seconds", "stickiness.enabled", "stickiness.type",
+      "stickiness.lb_cookie.duration_seconds", "stickiness.app_cookie.cookie_name",
+      "stickiness.app_cookie.duration_seconds", "load_balancing.algorithm.type",
+      "load_balancing.algorithm.anomaly_mitigation", "slow_start.duration_seconds",
+      "load_balancing.cross_zone.enabled",
+      "target_group_health.dns_failover.minimum_healthy_targets.count",
+      "target_group_health.dns_failover.minimum_healthy_targets.percentage",
+      "target_group_health.unhealthy_state_routing.minimum_healthy_targets.count",
+      "target_group_health.unhealthy_state_routing.minimum_healthy_targets.percentage");
+
+  private Formats() {}
+
+  public static boolean isCertificateArn(String s) {
+    return ACM_ARN.matcher(s).matches() || IAM_CERT_ARN.matcher(s).matches();
+  }
+
+  /** Region of an ACM ARN, empty for IAM server certificates (which are global). */
+  public static Optional<String> acmRegion(String arn) {
+    var m = ACM_ARN.matcher(arn);
+    return m.matches() ? Optional.of(m.group(2)) : Optional.empty();
+  }
+
+  /** A problem with an AWS tag, or empty when it is valid. */
+  public static Optional<String> tagProblem(String key, String value) {
+    if (key.isEmpty() || key.length() > 128) {
+      return Optional.of("a tag key of 1 to 128 characters");
+    }
+    if (key.toLowerCase().startsWith("aws:")) {
+      return Optional.of("a tag key that does not start with \"aws:\" (reserved by AWS)");
+    }
+    if (value.length() > 256) {
+      return Optional.of("a tag value of at most 256 characters");
+    }
+    if (!TAG_CHARS.matcher(key).matches() || !TAG_CHARS.matcher(value).matches()) {
+      return Optional.of("tag keys and values made of letters, digits, spaces and _ . : / = + - @");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A problem with a CIDR block, naming the likely intended block, or empty when it is valid.
+   * Host bits beyond the prefix are the usual mistake: "10.0.0.1/24".
+   */
+  public static Optional<String> cidrProblem(String cidr) {
+    int slash = cidr.indexOf('/');
+    String address = slash < 0 ? cidr : cidr.substring(0, slash);
+    if (!address.matches("[0-9.]+") && !address.matches("[0-9a-fA-F:.]+")) {
+      return Optional.of("a CIDR block such as 10.0.0.0/16 or 2001:db8::/32");
+    }
+    byte[] bytes;
+    try {
+      bytes = InetAddress.getByName(address).getAddress();
+    } catch (UnknownHostException e) {
+      return Optional.of("a CIDR block such as 10.0.0.0/16 or 2001:db8::/32");
+    }
+    int bits = bytes.length * 8;
+    String hostSuffix = "/" + bits;
+    if (slash < 0) {
+      return Optional.of("a CIDR block with a prefix length; did you mean " + address + hostSuffix + "?");
+    }
+    Optional<Integer> prefix = AnnotationReader.parseInt(cidr.substring(slash + 1)).filter(p -> p >= 0 && p <= bits);
+    if (prefix.isEmpty()) {
+      return Optional.of("a prefix length from 0 to " + bits);
+    }
+    BigInteger value = new BigInteger(1, bytes);
+    BigInteger mask = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE)
+        .shiftRight(prefix.get()).shiftLeft(prefix.get()).and(BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE));
+    BigInteger network = value.and(mask);
+    if (!network.equals(value)) {
+      String networkAddress = toAddress(network, bytes.length);
+      return Optional.of("no address bits outside the /" + prefix.get() + " prefix; did you mean "
+          + address + hostSuffix + " (this host) or " + networkAddress + "/" + prefix.get() + " (its network)?");
+    }
+    return Optional.empty();
+  }
+
+  private static String toAddress(BigInteger value, int length) {
+    byte[] raw = value.toByteArray();
+    byte[] out = new byte[length];
+    int copy = Math.min(raw.length, length);
+    System.arraycopy(raw, raw.length - copy, out, length - copy, copy);
+    try {
+      return InetAddress.getByAddress(out).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Problems with a success-codes value, for HTTP (200-499) or gRPC (0-99) health checks. */
+  public static Optional<String> successCodesProblem(String codes, boolean grpc) {
+    int min = grpc ? 0 : 200;
+    int max = grpc ? 99 : 499;
+    String expected = grpc
+        ? "gRPC codes from 0 to 99 as a single code, a list (0,12) or a range (0-99)"
+        : "HTTP codes from 200 to 499 as a single code, a list (200,202) or a range (200-299)";
+    if (!(grpc ? GRPC_CODES : HTTP_CODES).matcher(codes).matches()) {
+      return Optional.of(expected);
+    }
+    for (String part : codes.split(",")) {
+      List<Integer> bounds = java.util.Arrays.stream(part.split("-")).map(Integer::parseInt).toList();
+      if (bounds.stream().anyMatch(c -> c < min || c > max) || (bounds.size() == 2 && bounds.get(0) > bounds.get(1))) {
+        return Optional.of(expected);
+      }
+    }
+    return Optional.empty();
+  }
+}

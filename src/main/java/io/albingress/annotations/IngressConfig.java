@@ -1,0 +1,32 @@
+package io.albingress.annotations;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything an Ingress's annotations say about its load balancer, listeners and rules. */
+public record IngressConfig(
+    Optional<String> groupName,
+    int groupOrder,
+    Optional<String> loadBalancerName,
+    Scheme scheme,
+    IpAddressType ipAddressType,
+    List<String> subnets,
+    List<String> securityGroups,
+    List<String> inboundCidrs,
+    Map<String, String> tags,
+    Map<String, String> loadBalancerAttributes,
+    List<ListenPort> listenPorts,
+    Optional<Integer> sslRedirectPort,
+    List<String> certificateArns,
+    Optional<String> sslPolicy,
+    Optional<String> wafv2AclArn,
+    Optional<Boolean> shieldAdvancedProtection,
+    Map<String, Action> actions,
+    Map<String, List<Condition>> conditions) {
+
+  /** listen-ports as written, or empty when the defaults (HTTP:80 / HTTPS:443) apply. */
+  public boolean hasExplicitListenPorts() {
+    return !listenPorts.isEmpty();
+  }
+}

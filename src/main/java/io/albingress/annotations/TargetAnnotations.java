@@ -1,0 +1,79 @@
+package io.albingress.annotations;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Parses the target-group annotations of a backend: the Service's annotations override the Ingress's. */
+public final class TargetAnnotations {
+  public static final String TRAFFIC_PORT = "traffic-port";
+
+  private TargetAnnotations() {}
+
+  /**
+   * @param serviceOrigin how to name the Service in messages, e.g. "Service shop/cart"
+   */
+  public static Parsed<TargetConfig> parse(Map<String, String> ingress, Map<String, String> service, String serviceOrigin) {
+    AnnotationReader r = new AnnotationReader(List.of(
+        new AnnotationReader.Source(serviceOrigin, service == null ? Map.of() : service),
+        new AnnotationReader.Source("", ingress == null ? Map.of() : ingress)));
+    TargetType type = r.choice("target-type", TargetType.class, TargetType.INSTANCE);
+    Protocol protocol = r.choice("backend-protocol", Protocol.class, Protocol.HTTP);
+    ProtocolVersion version = r.choice("backend-protocol-version", ProtocolVersion.class, ProtocolVersion.HTTP1);
+    HealthCheck healthCheck = healthCheck(r, protocol, version);
+    Map<String, String> attributes = r.keyValues("target-group-attributes", TargetAnnotations::attributeProblem);
+    Map<String, String> nodeLabels = r.keyValues("target-node-labels", e -> e.getKey().isEmpty()
+        ? Optional.of("label=value pairs") : Optional.empty());
+    return new Parsed<>(new TargetConfig(type, protocol, version, healthCheck, attributes, nodeLabels), r.errors());
+  }
+
+  public static Parsed<TargetConfig> parse(Map<String, String> ingress) {
+    return parse(ingress, Map.of(), "");
+  }
+
+  private static HealthCheck healthCheck(AnnotationReader r, Protocol backend, ProtocolVersion version) {
+    boolean grpc = version == ProtocolVersion.GRPC;
+    String port = healthCheckPort(r);
+    Protocol protocol = r.choice("healthcheck-protocol", Protocol.class, backend);
+    String path = r.string("healthcheck-path").orElse(grpc ? "/AWS.ALB/healthcheck" : "/");
+    if (!path.startsWith("/") || path.length() > 1024) {
+      r.invalid("healthcheck-path", path, "a path starting with '/' of at most 1024 characters");
+    }
+    int interval = r.integer("healthcheck-interval-seconds", 5, 300).orElse(15);
+    int timeout = r.integer("healthcheck-timeout-seconds", 2, 120).orElse(5);
+    if (timeout >= interval) {
+      r.error("healthcheck-timeout-seconds", "timeout " + timeout + "s must be less than healthcheck-interval-seconds (" + interval + "s)");
+    }
+    int healthy = r.integer("healthy-threshold-count", 2, 10).orElse(2);
+    int unhealthy = r.integer("unhealthy-threshold-count", 2, 10).orElse(2);
+    String codes = r.string("success-codes").orElse(grpc ? "12" : "200");
+    Formats.successCodesProblem(codes, grpc).ifPresent(p -> r.invalid("success-codes", codes, p));
+    return new HealthCheck(port, protocol, path, interval, timeout, healthy, unhealthy, codes);
+  }
+
+  private static String healthCheckPort(AnnotationReader r) {
+    Optional<String> port = r.string("healthcheck-port");
+    if (port.isEmpty() || port.get().equals(TRAFFIC_PORT)) {
+      return TRAFFIC_PORT;
+    }
+    String p = port.get();
+    boolean number = AnnotationReader.parseInt(p).filter(n -> n >= 1 && n <= 65535).isPresent();
+    boolean named = !p.chars().allMatch(Character::isDigit) && p.length() <= 15 && Formats.PORT_NAME.matcher(p).matches();
+    if (!number && !named) {
+      r.invalid("healthcheck-port", p, "traffic-port, a port number from 1 to 65535, or a named port");
+      return TRAFFIC_PORT;
+    }
+    return p;
+  }
+
+  static Optional<String> attributeProblem(Map.Entry<String, String> e) {
+    if (!Formats.TARGET_GROUP_ATTRIBUTES.contains(e.getKey())) {
+      return Optional.of("a known target group attribute (" + e.getKey() + " is not one)");
+    }
+    return IngressAnnotations.valueProblem(e, Map.of(
+        "deregistration_delay.timeout_seconds", new int[] {0, 3600},
+        "slow_start.duration_seconds", new int[] {0, 900},
+        "stickiness.lb_cookie.duration_seconds", new int[] {1, 604800},
+        "stickiness.app_cookie.duration_seconds", new int[] {1, 604800}));
+  }
+}
