@@ -53,6 +53,15 @@ public final class AnnotationCatalog {
 
   /** The known name closest to a misspelt one, if any is close enough to be a likely typo. */
   public static Optional<String> closest(String name) {
+    int dot = name.indexOf('.');
+    if (dot > 0 && dot < name.length() - 1) {
+      String head = name.substring(0, dot + 1);
+      for (String family : FAMILIES) {
+        if (!head.equals(family) && editDistance(head, family) <= 2) {
+          return Optional.of(family + name.substring(dot + 1));
+        }
+      }
+    }
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : KNOWN) {
@@ -92,9 +101,10 @@ public final class AnnotationCatalog {
   }
 
   private static Set<String> known() {
-    Set<String> all = new TreeSet<>(TARGET_SCOPED);
+    java.util.SortedSet<String> all = new TreeSet<>(TARGET_SCOPED);
     all.addAll(INGRESS_SCOPED);
     all.addAll(NOT_SUPPORTED);
-    return Set.copyOf(all);
+    // sorted, so that ties in closest() resolve the same way on every run
+    return java.util.Collections.unmodifiableSortedSet(all);
   }
 }

@@ -27,6 +27,8 @@ final class AnnotationReader {
 
   private final List<Source> sources;
   private final List<FieldError> errors = new ArrayList<>();
+  /** Fields already reported as too long: a value read twice (has, then get) is reported once. */
+  private final java.util.Set<String> tooLong = new java.util.HashSet<>();
 
   AnnotationReader(List<Source> sources) {
     this.sources = sources;
@@ -69,7 +71,9 @@ final class AnnotationReader {
       if (v != null) {
         String field = s.origin().isEmpty() ? key : key + " (on " + s.origin() + ")";
         if (v.length() > MAX_VALUE_LENGTH) {
-          errors.add(new FieldError(field, "value is " + v.length() + " characters long; at most " + MAX_VALUE_LENGTH + " are accepted"));
+          if (tooLong.add(field)) {
+            errors.add(new FieldError(field, "value is " + v.length() + " characters long; at most " + MAX_VALUE_LENGTH + " are accepted"));
+          }
           return Optional.empty();
         }
         return Optional.of(new Found(field, v.trim()));

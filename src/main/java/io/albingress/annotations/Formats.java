@@ -1,8 +1,6 @@
 package io.albingress.annotations;
 
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -95,51 +93,153 @@ public final class Formats {
 
   /**
    * A problem with a CIDR block, naming the likely intended block, or empty when it is valid.
-   * Host bits beyond the prefix are the usual mistake: "10.0.0.1/24".
+   * Host bits beyond the prefix are the usual mistake: "10.0.0.1/24". Addresses are parsed as
+   * literals only (never looked up in DNS), as strictly as the reference controller's Go parser:
+   * four decimal octets without leading zeros, or an IPv6 address without a zone.
    */
   public static Optional<String> cidrProblem(String cidr) {
+    String example = "a CIDR block such as 10.0.0.0/16 or 2001:db8::/32";
     int slash = cidr.indexOf('/');
     String address = slash < 0 ? cidr : cidr.substring(0, slash);
-    if (!address.matches("[0-9.]+") && !address.matches("[0-9a-fA-F:.]+")) {
-      return Optional.of("a CIDR block such as 10.0.0.0/16 or 2001:db8::/32");
+    Optional<byte[]> parsed = address.indexOf(':') >= 0 ? ipv6(address) : ipv4(address);
+    if (parsed.isEmpty()) {
+      return Optional.of(example);
     }
-    byte[] bytes;
-    try {
-      bytes = InetAddress.getByName(address).getAddress();
-    } catch (UnknownHostException e) {
-      return Optional.of("a CIDR block such as 10.0.0.0/16 or 2001:db8::/32");
-    }
+    byte[] bytes = parsed.get();
     int bits = bytes.length * 8;
     String hostSuffix = "/" + bits;
     if (slash < 0) {
       return Optional.of("a CIDR block with a prefix length; did you mean " + address + hostSuffix + "?");
     }
-    Optional<Integer> prefix = AnnotationReader.parseInt(cidr.substring(slash + 1)).filter(p -> p >= 0 && p <= bits);
+    String prefixText = cidr.substring(slash + 1);
+    Optional<Integer> prefix = prefixText.matches("\\d{1,3}")
+        ? Optional.of(Integer.parseInt(prefixText)).filter(p -> p <= bits) : Optional.empty();
     if (prefix.isEmpty()) {
       return Optional.of("a prefix length from 0 to " + bits);
     }
+    BigInteger all = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
+    BigInteger mask = all.shiftRight(bits - prefix.get()).shiftLeft(bits - prefix.get());
     BigInteger value = new BigInteger(1, bytes);
-    BigInteger mask = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE)
-        .shiftRight(prefix.get()).shiftLeft(prefix.get()).and(BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE));
     BigInteger network = value.and(mask);
     if (!network.equals(value)) {
-      String networkAddress = toAddress(network, bytes.length);
       return Optional.of("no address bits outside the /" + prefix.get() + " prefix; did you mean "
-          + address + hostSuffix + " (this host) or " + networkAddress + "/" + prefix.get() + " (its network)?");
+          + address + hostSuffix + " (this host) or " + toAddress(network, bytes.length) + "/" + prefix.get() + " (its network)?");
     }
     return Optional.empty();
   }
 
+  private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern HEXTET = Pattern.compile("[0-9a-fA-F]{1,4}");
+
+  private static Optional<byte[]> ipv4(String s) {
+    if (!IPV4.matcher(s).matches()) {
+      return Optional.empty();
+    }
+    String[] parts = s.split("\\.");
+    byte[] out = new byte[4];
+    for (int i = 0; i < 4; i++) {
+      out[i] = (byte) Integer.parseInt(parts[i]);
+    }
+    return Optional.of(out);
+  }
+
+  /** RFC 4291 text forms: eight hextets, one "::", and an optional dotted IPv4 tail. */
+  private static Optional<byte[]> ipv6(String s) {
+    if (s.length() > 45 || s.contains(":::")) {
+      return Optional.empty();
+    }
+    int gap = s.indexOf("::");
+    if (gap >= 0 && s.indexOf("::", gap + 1) >= 0) {
+      return Optional.empty();
+    }
+    String head = gap < 0 ? s : s.substring(0, gap);
+    String tail = gap < 0 ? "" : s.substring(gap + 2);
+    java.util.ArrayList<Integer> front = new java.util.ArrayList<>();
+    java.util.ArrayList<Integer> back = new java.util.ArrayList<>();
+    if (!hextets(head, front, gap < 0) || !hextets(tail, back, true)) {
+      return Optional.empty();
+    }
+    int count = front.size() + back.size();
+    if (gap < 0 ? count != 8 : count > 7) {
+      return Optional.empty();
+    }
+    byte[] out = new byte[16];
+    for (int i = 0; i < front.size(); i++) {
+      out[2 * i] = (byte) (front.get(i) >> 8);
+      out[2 * i + 1] = (byte) (int) front.get(i);
+    }
+    for (int i = 0; i < back.size(); i++) {
+      int at = 8 - back.size() + i;
+      out[2 * at] = (byte) (back.get(i) >> 8);
+      out[2 * at + 1] = (byte) (int) back.get(i);
+    }
+    return Optional.of(out);
+  }
+
+  /** Colon-separated hextets into {@code out}; the last one may be a dotted IPv4 address when {@code last}. */
+  private static boolean hextets(String part, List<Integer> out, boolean last) {
+    if (part.isEmpty()) {
+      return true;
+    }
+    String[] pieces = part.split(":", -1);
+    for (int i = 0; i < pieces.length; i++) {
+      String p = pieces[i];
+      if (last && i == pieces.length - 1 && p.indexOf('.') >= 0) {
+        Optional<byte[]> v4 = ipv4(p);
+        if (v4.isEmpty()) {
+          return false;
+        }
+        byte[] b = v4.get();
+        out.add((b[0] & 0xff) << 8 | (b[1] & 0xff));
+        out.add((b[2] & 0xff) << 8 | (b[3] & 0xff));
+      } else if (HEXTET.matcher(p).matches()) {
+        out.add(Integer.parseInt(p, 16));
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Dotted IPv4, or IPv6 in RFC 5952 form (lowercase, the longest run of zero hextets as "::"). */
   private static String toAddress(BigInteger value, int length) {
     byte[] raw = value.toByteArray();
-    byte[] out = new byte[length];
+    byte[] b = new byte[length];
     int copy = Math.min(raw.length, length);
-    System.arraycopy(raw, raw.length - copy, out, length - copy, copy);
-    try {
-      return InetAddress.getByAddress(out).getHostAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException(e);
+    System.arraycopy(raw, raw.length - copy, b, length - copy, copy);
+    if (length == 4) {
+      return (b[0] & 0xff) + "." + (b[1] & 0xff) + "." + (b[2] & 0xff) + "." + (b[3] & 0xff);
     }
+    int[] h = new int[8];
+    for (int i = 0; i < 8; i++) {
+      h[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; i++) {
+      int j = i;
+      while (j < 8 && h[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = Math.max(i, j);
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        out.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+        out.append(':');
+      }
+      out.append(Integer.toHexString(h[i]));
+    }
+    return out.toString();
   }
 
   /** Problems with a success-codes value, for HTTP (200-499) or gRPC (0-99) health checks. */

@@ -175,17 +175,15 @@ public final class IngressAnnotations {
     return ports;
   }
 
+  /**
+   * The HTTPS listener may come from another member of the IngressGroup (the validator checks the
+   * whole group); here only a port this Ingress itself makes an HTTP listener is refused.
+   */
   private static Optional<Integer> sslRedirect(AnnotationReader r, List<ListenPort> listenPorts) {
     Optional<Integer> port = r.integer("ssl-redirect", 1, 65535);
-    if (port.isEmpty()) {
-      return port;
-    }
-    List<Integer> httpsPorts = listenPorts.stream().filter(p -> p.protocol() == Protocol.HTTPS).map(ListenPort::port).toList();
-    boolean implicit443 = !r.has("listen-ports") && port.get() == 443;
-    if (!implicit443 && !httpsPorts.contains(port.get())) {
-      r.invalid("ssl-redirect", String.valueOf(port.get()), httpsPorts.isEmpty()
-          ? "an HTTPS port of listen-ports, but listen-ports has no HTTPS listener (add {\"HTTPS\": " + port.get() + "})"
-          : "one of the HTTPS ports in listen-ports: " + httpsPorts);
+    if (port.isPresent() && listenPorts.contains(new ListenPort(Protocol.HTTP, port.get()))) {
+      r.invalid("ssl-redirect", String.valueOf(port.get()), "an HTTPS port, but listen-ports makes " + port.get()
+          + " an HTTP listener, which would redirect to itself");
     }
     return port;
   }
@@ -204,7 +202,7 @@ public final class IngressAnnotations {
   private static Optional<String> sslPolicy(AnnotationReader r) {
     Optional<String> policy = r.string("ssl-policy");
     if (policy.isPresent() && !Formats.SSL_POLICIES.contains(policy.get())) {
-      String hint = Formats.SSL_POLICIES.stream()
+      String hint = Formats.SSL_POLICIES.stream().sorted()
           .min(java.util.Comparator.comparingInt(p -> AnnotationCatalog.editDistance(p, policy.get())))
           .map(p -> " such as " + p).orElse("");
       r.invalid("ssl-policy", policy.get(), "a predefined ELB security policy name" + hint);

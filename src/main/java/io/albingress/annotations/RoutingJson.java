@@ -13,6 +13,11 @@ final class RoutingJson {
   static final String CONDITIONS_SHAPE = "a JSON list of conditions such as "
       + "[{\"field\": \"http-header\", \"httpHeaderConfig\": {\"httpHeaderName\": \"X-Env\", \"values\": [\"beta\"]}}]";
   private static final Set<String> REDIRECT_CODES = Set.of("HTTP_301", "HTTP_302");
+  /** The content types an ALB fixed-response action accepts. */
+  private static final List<String> CONTENT_TYPES_LIST =
+      List.of("text/plain", "text/css", "text/html", "application/javascript", "application/json");
+  private static final Set<String> CONTENT_TYPES = Set.copyOf(CONTENT_TYPES_LIST);
+  private static final String CONTENT_TYPES_TEXT = String.join(", ", CONTENT_TYPES_LIST);
 
   private RoutingJson() {}
 
@@ -37,6 +42,7 @@ final class RoutingJson {
   }
 
   private static Optional<Action> forward(AnnotationReader r, String name, JsonNode node) {
+    int before = r.errors().size();
     List<Action.ForwardTarget> targets = new ArrayList<>();
     Optional<String> singleArn = text(node, "targetGroupARN").or(() -> text(node, "targetGroupArn"));
     if (singleArn.isPresent()) {
@@ -58,7 +64,7 @@ final class RoutingJson {
         targets.add(new Action.ForwardTarget(service, port, arn, weight));
       }
     }
-    if (targets.isEmpty() && r.errors().stream().noneMatch(e -> e.field().endsWith(name))) {
+    if (targets.isEmpty() && r.errors().size() == before) {
       r.invalid(name, node.toString(), "a forward action with targetGroupARN or forwardConfig.targetGroups");
     }
     if (targets.size() > 5) {
@@ -79,11 +85,15 @@ final class RoutingJson {
       r.invalid(name, config.toString(), "fixedResponseConfig.statusCode of 2XX, 4XX or 5XX");
       return Optional.empty();
     }
+    Optional<String> contentType = text(config, "contentType");
+    if (contentType.isPresent() && !CONTENT_TYPES.contains(contentType.get())) {
+      r.invalid(name, contentType.get(), "fixedResponseConfig.contentType one of " + CONTENT_TYPES_TEXT);
+    }
     Optional<String> body = text(config, "messageBody");
     if (body.isPresent() && body.get().length() > 1024) {
       r.error(name, "fixedResponseConfig.messageBody is " + body.get().length() + " characters; ALB allows at most 1024");
     }
-    return Optional.of(new Action.FixedResponse(code, text(config, "contentType"), body));
+    return Optional.of(new Action.FixedResponse(code, contentType, body));
   }
 
   private static Optional<Action> redirect(AnnotationReader r, String name, JsonNode config) {
@@ -97,6 +107,10 @@ final class RoutingJson {
       r.invalid(name, protocol.get(), "redirectConfig.protocol HTTP, HTTPS or #{protocol}");
     }
     Optional<String> port = text(config, "port");
+    if (port.isPresent() && !port.get().equals("#{port}")
+        && AnnotationReader.parseInt(port.get()).filter(p -> p >= 1 && p <= 65535).isEmpty()) {
+      r.invalid(name, port.get(), "redirectConfig.port from 1 to 65535, or #{port}");
+    }
     return Optional.of(new Action.Redirect(code, protocol, port, text(config, "host"), text(config, "path"), text(config, "query")));
   }
 

@@ -39,10 +39,17 @@ public final class TargetAnnotations {
     if (!path.startsWith("/") || path.length() > 1024) {
       r.invalid("healthcheck-path", path, "a path starting with '/' of at most 1024 characters");
     }
-    int interval = r.integer("healthcheck-interval-seconds", 5, 300).orElse(15);
-    int timeout = r.integer("healthcheck-timeout-seconds", 2, 120).orElse(5);
-    if (timeout >= interval) {
-      r.error("healthcheck-timeout-seconds", "timeout " + timeout + "s must be less than healthcheck-interval-seconds (" + interval + "s)");
+    boolean intervalSet = r.has("healthcheck-interval-seconds");
+    boolean timeoutSet = r.has("healthcheck-timeout-seconds");
+    Optional<Integer> intervalValue = r.integer("healthcheck-interval-seconds", 5, 300);
+    Optional<Integer> timeoutValue = r.integer("healthcheck-timeout-seconds", 2, 120);
+    int interval = intervalValue.orElse(15);
+    int timeout = timeoutValue.orElse(5);
+    boolean bothUsable = (intervalValue.isPresent() || !intervalSet) && (timeoutValue.isPresent() || !timeoutSet);
+    if (bothUsable && timeout >= interval) {
+      r.error(timeoutSet ? "healthcheck-timeout-seconds" : "healthcheck-interval-seconds",
+          "the health check timeout (" + timeout + "s" + (timeoutSet ? "" : ", the default") + ") must be less than its interval ("
+              + interval + "s" + (intervalSet ? "" : ", the default") + ")");
     }
     int healthy = r.integer("healthy-threshold-count", 2, 10).orElse(2);
     int unhealthy = r.integer("unhealthy-threshold-count", 2, 10).orElse(2);

@@ -1,0 +1,106 @@
+package io.albingress.aws;
+
+import io.albingress.metrics.Metrics;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.acm.AcmAsyncClient;
+import software.amazon.awssdk.services.ec2.Ec2AsyncClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2AsyncClient;
+
+/**
+ * The async AWS clients, sharing one Netty HTTP client that runs on Vert.x's own event loops. The
+ * endpoint, region and credentials come the standard SDK way (AWS_ENDPOINT_URL, AWS_REGION, ...).
+ */
+public final class AwsClients implements AutoCloseable {
+  private final Vertx vertx;
+  private final SdkAsyncHttpClient http;
+  private final Ec2AsyncClient ec2;
+  private final AcmAsyncClient acm;
+  private final ElasticLoadBalancingV2AsyncClient elbv2;
+  private final Region region;
+
+  private AwsClients(Vertx vertx, SdkAsyncHttpClient http, Ec2AsyncClient ec2, AcmAsyncClient acm,
+      ElasticLoadBalancingV2AsyncClient elbv2, Region region) {
+    this.vertx = vertx;
+    this.http = http;
+    this.ec2 = ec2;
+    this.acm = acm;
+    this.elbv2 = elbv2;
+    this.region = region;
+  }
+
+  public static AwsClients create(Vertx vertx, Optional<String> region, Metrics metrics) {
+    SdkAsyncHttpClient http = NettyNioAsyncHttpClient.builder()
+        .eventLoopGroup(SdkEventLoopGroup.create(((VertxInternal) vertx).nettyEventLoopGroup()))
+        .connectionTimeout(Duration.ofSeconds(5))
+        .readTimeout(Duration.ofSeconds(30))
+        .maxConcurrency(64)
+        .build();
+    ClientOverrideConfiguration overrides = ClientOverrideConfiguration.builder()
+        .retryStrategy(RetryMode.ADAPTIVE_V2)
+        .apiCallAttemptTimeout(Duration.ofSeconds(20))
+        .apiCallTimeout(Duration.ofSeconds(90))
+        .addExecutionInterceptor(new CallMetrics(metrics))
+        .build();
+    Ec2AsyncClient ec2 = configure(Ec2AsyncClient.builder(), http, overrides, region).build();
+    AcmAsyncClient acm = configure(AcmAsyncClient.builder(), http, overrides, region).build();
+    ElasticLoadBalancingV2AsyncClient elbv2 = configure(ElasticLoadBalancingV2AsyncClient.builder(), http, overrides, region).build();
+    Region resolved = elbv2.serviceClientConfiguration().region();
+    return new AwsClients(vertx, http, ec2, acm, elbv2, resolved);
+  }
+
+  private static <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(
+      B builder, SdkAsyncHttpClient http, ClientOverrideConfiguration overrides, Optional<String> region) {
+    builder.httpClient(http).overrideConfiguration(overrides);
+    region.filter(r -> !r.isBlank()).map(Region::of).ifPresent(builder::region);
+    return builder;
+  }
+
+  public Ec2AsyncClient ec2() {
+    return ec2;
+  }
+
+  public AcmAsyncClient acm() {
+    return acm;
+  }
+
+  public ElasticLoadBalancingV2AsyncClient elbv2() {
+    return elbv2;
+  }
+
+  public String region() {
+    return region == null ? "" : region.id();
+  }
+
+  /** Runs an SDK call and completes on the caller's Vert.x context; a synchronous throw becomes a failure. */
+  public <T> Future<T> call(Supplier<CompletableFuture<T>> call) {
+    Context context = vertx.getOrCreateContext();
+    try {
+      return Future.fromCompletionStage(call.get(), context);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    ec2.close();
+    acm.close();
+    elbv2.close();
+    http.close();
+  }
+}

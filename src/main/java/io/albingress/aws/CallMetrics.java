@@ -1,0 +1,48 @@
+package io.albingress.aws;
+
+import io.albingress.metrics.Metrics;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/** Counts AWS API calls by service, operation and outcome, and attempts (retries show as attempts > calls). */
+public final class CallMetrics implements ExecutionInterceptor {
+  public static final String CALLS = "alb_aws_api_calls_total";
+  public static final String ATTEMPTS = "alb_aws_api_attempts_total";
+  private final Metrics metrics;
+
+  public CallMetrics(Metrics metrics) {
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+    metrics.increment(ATTEMPTS, "AWS API HTTP attempts, retries included.", "service", service(attributes), "operation", operation(attributes));
+  }
+
+  @Override
+  public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+    count(attributes, "success");
+  }
+
+  @Override
+  public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+    count(attributes, "error");
+  }
+
+  private void count(ExecutionAttributes attributes, String outcome) {
+    metrics.increment(CALLS, "AWS API calls by service, operation and outcome.",
+        "service", service(attributes), "operation", operation(attributes), "outcome", outcome);
+  }
+
+  private static String service(ExecutionAttributes a) {
+    String s = a.getAttribute(SdkExecutionAttribute.SERVICE_NAME);
+    return s == null ? "unknown" : s;
+  }
+
+  private static String operation(ExecutionAttributes a) {
+    String s = a.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    return s == null ? "unknown" : s;
+  }
+}

@@ -1,0 +1,65 @@
+package io.albingress.cli;
+
+import io.albingress.plan.Manifests;
+import io.albingress.plan.PlanReport;
+import io.albingress.plan.PlanText;
+import io.albingress.plan.Planner;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/** `plan`: validate manifests offline and show what would be built. Exit 0 valid, 1 invalid, 2 usage. */
+@Command(name = "plan", mixinStandardHelpOptions = true,
+    description = "Validate Ingress manifests offline, as the webhook would, and show what the controller would build.")
+final class PlanCommand implements Callable<Integer> {
+  enum Output { text, json, yaml }
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = {"-f", "--filename"}, required = true, description = "A manifest file, a directory of them, or - for stdin. Repeatable.")
+  List<String> files;
+
+  @Option(names = "--cluster-name", defaultValue = "${env:ALB_CLUSTER_NAME:-my-cluster}", description = "Cluster name for names and tags. Default: ${DEFAULT-VALUE}")
+  String clusterName;
+
+  @Option(names = "--region", defaultValue = "${env:AWS_REGION:-us-west-2}", description = "AWS region. Default: ${DEFAULT-VALUE}")
+  String region;
+
+  @Option(names = "--ingress-class", defaultValue = "alb", description = "IngressClass name handled. Default: ${DEFAULT-VALUE}")
+  String ingressClass;
+
+  @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text, json or yaml. Default: ${DEFAULT-VALUE}")
+  Output output;
+
+  @Override
+  public Integer call() {
+    KubernetesSerialization serialization = new KubernetesSerialization();
+    Manifests manifests = new Manifests(serialization);
+    for (String f : files) {
+      try {
+        manifests.read(f, System.in);
+      } catch (Manifests.UnreadableManifest e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
+    PlanReport report = new Planner(ingressClass, region, manifests).plan();
+    PrintWriter out = spec.commandLine().getOut();
+    switch (output) {
+      case json -> out.println(new ObjectMapper().writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+      case yaml -> out.print(new YAMLMapper().writeValueAsString(report));
+      default -> out.print(PlanText.render(report));
+    }
+    out.flush();
+    return report.valid() ? 0 : 1;
+  }
+}

@@ -1,0 +1,74 @@
+package io.albingress.model;
+
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The routes of an Ingress in spec order: each rule path, then the default backend. */
+public final class IngressRoutes {
+
+  /**
+   * One path (or the default backend, with an empty path). {@code field} names it for messages, e.g.
+   * {@code spec.rules[0].http.paths[1]}.
+   */
+  public record Route(String field, Optional<String> host, Optional<String> path, String pathType, IngressBackend backend) {
+    public boolean isDefaultBackend() {
+      return path.isEmpty() && host.isEmpty() && field.equals("spec.defaultBackend");
+    }
+  }
+
+  private IngressRoutes() {}
+
+  public static List<Route> of(Ingress ingress) {
+    List<Route> routes = new ArrayList<>();
+    IngressSpec spec = ingress.getSpec();
+    if (spec == null) {
+      return routes;
+    }
+    List<IngressRule> rules = spec.getRules() == null ? List.of() : spec.getRules();
+    for (int i = 0; i < rules.size(); i++) {
+      IngressRule rule = rules.get(i);
+      Optional<String> host = Optional.ofNullable(rule.getHost()).filter(h -> !h.isEmpty());
+      if (rule.getHttp() == null || rule.getHttp().getPaths() == null) {
+        continue;
+      }
+      List<HTTPIngressPath> paths = rule.getHttp().getPaths();
+      for (int j = 0; j < paths.size(); j++) {
+        HTTPIngressPath p = paths.get(j);
+        String type = p.getPathType() == null ? "ImplementationSpecific" : p.getPathType();
+        routes.add(new Route("spec.rules[" + i + "].http.paths[" + j + "]", host,
+            Optional.ofNullable(p.getPath()).filter(s -> !s.isEmpty()), type, p.getBackend()));
+      }
+    }
+    if (spec.getDefaultBackend() != null) {
+      routes.add(new Route("spec.defaultBackend", Optional.empty(), Optional.empty(), "", spec.getDefaultBackend()));
+    }
+    return routes;
+  }
+
+  /** Hosts named in rules and tls, which certificates should cover. */
+  public static List<String> hosts(Ingress ingress) {
+    List<String> hosts = new ArrayList<>();
+    IngressSpec spec = ingress.getSpec();
+    if (spec == null) {
+      return hosts;
+    }
+    if (spec.getRules() != null) {
+      spec.getRules().stream().map(IngressRule::getHost).filter(h -> h != null && !h.isEmpty()).forEach(hosts::add);
+    }
+    if (spec.getTls() != null) {
+      spec.getTls().stream().filter(t -> t.getHosts() != null).flatMap(t -> t.getHosts().stream())
+          .filter(h -> h != null && !h.isEmpty()).forEach(hosts::add);
+    }
+    return hosts.stream().distinct().toList();
+  }
+
+  public static boolean hasTls(Ingress ingress) {
+    return ingress.getSpec() != null && ingress.getSpec().getTls() != null && !ingress.getSpec().getTls().isEmpty();
+  }
+}

@@ -1,0 +1,148 @@
+package io.albingress.plan;
+
+import io.albingress.validation.ClusterView;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MappingIterator;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/** Kubernetes objects read from multi-document YAML (or JSON) files; a ClusterView for offline checks. */
+public final class Manifests implements ClusterView {
+  private static final YAMLMapper YAML = new YAMLMapper();
+  private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
+      "Ingress", Ingress.class, "Service", Service.class, "IngressClass", IngressClass.class,
+      "Node", Node.class, "EndpointSlice", EndpointSlice.class);
+
+  /** A file that could not be read or parsed. */
+  public static final class UnreadableManifest extends Exception {
+    public UnreadableManifest(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private final List<HasMetadata> objects = new ArrayList<>();
+  private final KubernetesSerialization serialization;
+
+  public Manifests(KubernetesSerialization serialization) {
+    this.serialization = serialization;
+  }
+
+  /** Reads a file, every .yaml/.yml/.json file of a directory (sorted), or "-" for standard input. */
+  public Manifests read(String source, InputStream stdin) throws UnreadableManifest {
+    if (source.equals("-")) {
+      parse("<stdin>", stdin);
+      return this;
+    }
+    Path path = Path.of(source);
+    if (Files.isDirectory(path)) {
+      try (Stream<Path> files = Files.list(path)) {
+        for (Path f : files.filter(Manifests::isManifest).sorted().toList()) {
+          readFile(f);
+        }
+      } catch (IOException e) {
+        throw new UnreadableManifest("cannot list " + path + ": " + e.getMessage());
+      }
+    } else {
+      readFile(path);
+    }
+    return this;
+  }
+
+  private void readFile(Path file) throws UnreadableManifest {
+    try (InputStream in = Files.newInputStream(file)) {
+      parse(file.toString(), in);
+    } catch (IOException e) {
+      throw new UnreadableManifest("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  private void parse(String name, InputStream in) throws UnreadableManifest {
+    int index = 0;
+    try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(in)) {
+      while (docs.hasNextValue()) {
+        JsonNode doc = docs.nextValue();
+        index++;
+        if (doc == null || doc.isNull() || doc.isMissingNode()) {
+          continue;
+        }
+        add(name, index, doc);
+      }
+    } catch (JacksonException e) {
+      throw new UnreadableManifest(name + ": not valid YAML: " + e.getOriginalMessage());
+    }
+  }
+
+  private void add(String name, int index, JsonNode doc) throws UnreadableManifest {
+    if (doc.path("kind").asString("").equals("List")) {
+      for (JsonNode item : doc.path("items")) {
+        add(name, index, item);
+      }
+      return;
+    }
+    Class<? extends HasMetadata> type = KINDS.get(doc.path("kind").asString(""));
+    if (type == null) {
+      return; // other kinds (Deployments, ...) are not ours to read
+    }
+    try {
+      HasMetadata object = serialization.convertValue(doc, type);
+      if (object.getMetadata() == null || object.getMetadata().getName() == null) {
+        throw new UnreadableManifest(name + " document " + index + ": " + type.getSimpleName() + " has no metadata.name");
+      }
+      if (object.getMetadata().getNamespace() == null && !(object instanceof IngressClass) && !(object instanceof Node)) {
+        object.getMetadata().setNamespace("default");
+      }
+      objects.add(object);
+    } catch (RuntimeException e) {
+      throw new UnreadableManifest(name + " document " + index + ": not a valid " + type.getSimpleName() + ": " + e.getMessage());
+    }
+  }
+
+  private static boolean isManifest(Path p) {
+    String n = p.getFileName().toString();
+    return n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json");
+  }
+
+  public <T extends HasMetadata> List<T> all(Class<T> type) {
+    return objects.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  @Override
+  public Optional<Service> service(String namespace, String name) {
+    return all(Service.class).stream()
+        .filter(s -> namespace.equals(s.getMetadata().getNamespace()) && name.equals(s.getMetadata().getName())).findFirst();
+  }
+
+  @Override
+  public Optional<IngressClass> ingressClass(String name) {
+    return all(IngressClass.class).stream().filter(c -> name.equals(c.getMetadata().getName())).findFirst();
+  }
+
+  @Override
+  public List<Ingress> groupMembers(String groupName) {
+    return all(Ingress.class).stream().filter(i -> {
+      Map<String, String> a = i.getMetadata().getAnnotations();
+      return a != null && groupName.equals(a.getOrDefault(io.albingress.annotations.AnnotationCatalog.key("group.name"), "").trim());
+    }).toList();
+  }
+
+  @Override
+  public boolean knowsServices() {
+    return !all(Service.class).isEmpty();
+  }
+}

@@ -1,0 +1,22 @@
+package io.albingress.validation;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import java.util.List;
+import java.util.Optional;
+
+/** Read-only cluster state: informer caches in the controller, manifest files in plan. */
+public interface ClusterView {
+  Optional<Service> service(String namespace, String name);
+
+  Optional<IngressClass> ingressClass(String name);
+
+  /** Ingresses carrying this group.name annotation, of any class. */
+  List<Ingress> groupMembers(String groupName);
+
+  /** False when Services are not known at all (e.g. plan without Service manifests). */
+  default boolean knowsServices() {
+    return true;
+  }
+}

@@ -1,0 +1,172 @@
+package io.albingress.validation;
+
+import static io.albingress.annotations.AnnotationCatalog.key;
+
+import io.albingress.annotations.FieldError;
+import io.albingress.annotations.IngressAnnotations;
+import io.albingress.annotations.IngressConfig;
+import io.albingress.annotations.ListenPort;
+import io.albingress.annotations.Protocol;
+import io.albingress.model.IngressClassMatcher;
+import io.albingress.model.IngressRoutes;
+import io.albingress.model.ListenPorts;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/** Settings members of an IngressGroup must agree on, and the ALB's rules-per-listener quota. */
+final class GroupChecks {
+  static final int MAX_RULES_PER_LISTENER = 100;
+  static final int WARN_RULES_PER_LISTENER = 80;
+
+  /**
+   * Group-wide settings, compared only where both members set the annotation (as the reference
+   * controller does). ssl-policy and inbound-cidrs belong to listeners and are compared per shared port.
+   */
+  private static final Map<String, Function<IngressConfig, Object>> SHARED = Map.of(
+      "scheme", IngressConfig::scheme,
+      "ip-address-type", IngressConfig::ipAddressType,
+      "subnets", c -> new TreeSet<>(c.subnets()),
+      "security-groups", c -> new TreeSet<>(c.securityGroups()),
+      "load-balancer-name", IngressConfig::loadBalancerName,
+      "ssl-redirect", IngressConfig::sslRedirectPort,
+      "wafv2-acl-arn", IngressConfig::wafv2AclArn,
+      "shield-advanced-protection", IngressConfig::shieldAdvancedProtection);
+
+  private record Member(Ingress ingress, IngressConfig config, List<ListenPort> ports, int rules) {}
+
+  private final Ingress ingress;
+  private final IngressConfig config;
+  private final ClusterView cluster;
+  private final IngressClassMatcher classes;
+  private final Findings findings;
+
+  GroupChecks(Ingress ingress, IngressConfig config, ClusterView cluster, IngressClassMatcher classes, Findings findings) {
+    this.ingress = ingress;
+    this.config = config;
+    this.cluster = cluster;
+    this.classes = classes;
+    this.findings = findings;
+  }
+
+  void run() {
+    Member self = member(ingress, config);
+    List<Member> others = new ArrayList<>();
+    String group = config.groupName().orElse(null);
+    if (group != null) {
+      for (Ingress other : cluster.groupMembers(group)) {
+        if (!sameObject(other) && classes.isOurs(other) && other.getMetadata().getDeletionTimestamp() == null) {
+          others.add(member(other, IngressAnnotations.parse(IngressValidator.annotations(other)).value()));
+        }
+      }
+    }
+    for (Member other : others) {
+      conflicts(group, self, other);
+    }
+    sslRedirectTarget(group, self, others);
+    quota(group, self, others);
+  }
+
+  /** The reference controller needs an HTTPS listener on the ssl-redirect port somewhere in the group. */
+  private void sslRedirectTarget(String group, Member self, List<Member> others) {
+    if (config.sslRedirectPort().isEmpty()) {
+      return;
+    }
+    int port = config.sslRedirectPort().get();
+    if (self.ports().contains(new ListenPort(Protocol.HTTP, port))) {
+      return; // refused by the annotation parser already
+    }
+    ListenPort https = new ListenPort(Protocol.HTTPS, port);
+    if (self.ports().contains(https) || others.stream().anyMatch(o -> o.ports().contains(https))) {
+      return;
+    }
+    String listeners = "this Ingress listens on " + IngressValidator.portsText(self.ports());
+    String where = group == null ? listeners : "no member of group \"" + group + "\" has one (" + listeners + ")";
+    boolean defaults = !config.hasExplicitListenPorts();
+    findings.deny(key("ssl-redirect") + ": redirects HTTP to port " + port + ", which needs an HTTPS listener, but "
+        + (group == null ? listeners : where) + "; add {\"HTTPS\": " + port + "} to " + key("listen-ports")
+        + (defaults && port == 443 ? ", or set " + key("certificate-arn") + " so that the default listener is HTTPS:443" : ""));
+  }
+
+  private void conflicts(String group, Member self, Member other) {
+    Map<String, String> mine = IngressValidator.annotations(ingress);
+    Map<String, String> theirs = IngressValidator.annotations(other.ingress());
+    String where = " on Ingress " + IngressValidator.nameOf(other.ingress()) + " of group \"" + group + "\"";
+    String agree = "; members of a group share one ALB and must agree";
+    SHARED.keySet().stream().sorted().forEach(name -> {
+      if (mine.containsKey(key(name)) && theirs.containsKey(key(name))
+          && !Objects.equals(SHARED.get(name).apply(self.config()), SHARED.get(name).apply(other.config()))) {
+        findings.deny(key(name) + ": " + quoted(mine.get(key(name))) + " conflicts with " + quoted(theirs.get(key(name))) + where + agree);
+      }
+    });
+    perKey("tags", "tag", self.config().tags(), other.config().tags(), where + agree);
+    perKey("load-balancer-attributes", "attribute", self.config().loadBalancerAttributes(),
+        other.config().loadBalancerAttributes(), where + agree);
+    for (ListenPort p : self.ports()) {
+      other.ports().stream().filter(o -> o.port() == p.port() && o.protocol() != p.protocol()).findFirst()
+          .ifPresent(o -> findings.deny(key("listen-ports") + ": port " + p.port() + " is " + p.protocol() + " here but "
+              + o.protocol() + where + "; a port has one listener with one protocol"));
+    }
+    listenerSettings(self, other, where);
+  }
+
+  /** ssl-policy and inbound-cidrs configure a listener: members sharing that listener must agree. */
+  private void listenerSettings(Member self, Member other, String where) {
+    List<ListenPort> shared = self.ports().stream().filter(p -> other.ports().contains(p)).toList();
+    boolean sharedHttps = shared.stream().anyMatch(p -> p.protocol() == Protocol.HTTPS);
+    if (sharedHttps && self.config().sslPolicy().isPresent() && other.config().sslPolicy().isPresent()
+        && !self.config().sslPolicy().equals(other.config().sslPolicy())) {
+      findings.deny(key("ssl-policy") + ": " + quoted(self.config().sslPolicy().get()) + " conflicts with "
+          + quoted(other.config().sslPolicy().get()) + where + ", which shares HTTPS listener "
+          + shared.stream().filter(p -> p.protocol() == Protocol.HTTPS).findFirst().orElseThrow() + "; a listener has one policy");
+    }
+    Set<String> myCidrs = new TreeSet<>(self.config().inboundCidrs());
+    Set<String> theirCidrs = new TreeSet<>(other.config().inboundCidrs());
+    if (!shared.isEmpty() && !myCidrs.isEmpty() && !theirCidrs.isEmpty() && !myCidrs.equals(theirCidrs)) {
+      findings.deny(key("inbound-cidrs") + ": " + myCidrs + " conflicts with " + theirCidrs + where + ", which shares listener "
+          + shared.get(0) + "; a listener admits one set of CIDRs");
+    }
+  }
+
+  private void perKey(String name, String what, Map<String, String> mine, Map<String, String> theirs, String suffix) {
+    new TreeSet<>(mine.keySet()).forEach(k -> {
+      if (theirs.containsKey(k) && !theirs.get(k).equals(mine.get(k))) {
+        findings.deny(key(name) + ": " + what + " " + quoted(k) + " is " + quoted(mine.get(k)) + " here but "
+            + quoted(theirs.get(k)) + suffix);
+      }
+    });
+  }
+
+  private static String quoted(String value) {
+    return "\"" + FieldError.abbreviate(value.trim()) + "\"";
+  }
+
+  private void quota(String group, Member self, List<Member> others) {
+    for (ListenPort p : self.ports()) {
+      int total = self.rules() + others.stream().filter(o -> o.ports().contains(p)).mapToInt(Member::rules).sum();
+      String scope = group == null ? "this Ingress" : "group \"" + group + "\"";
+      if (total > MAX_RULES_PER_LISTENER) {
+        findings.deny("spec.rules: listener " + p + " of " + scope + " would have " + total + " rules; an ALB listener allows at most "
+            + MAX_RULES_PER_LISTENER + " (split the group or merge paths)");
+      } else if (total > WARN_RULES_PER_LISTENER) {
+        findings.warn("listener " + p + " of " + scope + " has " + total + " rules, close to the ALB limit of " + MAX_RULES_PER_LISTENER);
+      }
+    }
+  }
+
+  private static Member member(Ingress ingress, IngressConfig config) {
+    List<ListenPort> ports = ListenPorts.effective(config, IngressValidator.wantsTls(ingress, config));
+    int rules = (int) IngressRoutes.of(ingress).stream().filter(r -> !r.isDefaultBackend()).count();
+    return new Member(ingress, config, ports, rules);
+  }
+
+  private boolean sameObject(Ingress other) {
+    return Objects.equals(other.getMetadata().getNamespace(), ingress.getMetadata().getNamespace())
+        && Objects.equals(other.getMetadata().getName(), ingress.getMetadata().getName());
+  }
+}
