@@ -39,14 +39,18 @@ public final class AdmissionCodec {
     require(!operation.isEmpty(), "request.operation is missing");
     boolean needsObject = operation.equals("CREATE") || operation.equals("UPDATE");
     require(!needsObject || request.path("object").isObject(), "request.object is missing for a " + operation);
+    // objects stay raw JSON until a webhook asks for its type, so errors name them precisely
+    tools.jackson.databind.node.ObjectNode envelope = ((tools.jackson.databind.node.ObjectNode) request).deepCopy();
+    envelope.remove("object");
+    envelope.remove("oldObject");
     AdmissionRequest typed;
     try {
-      typed = serialization.convertValue(request, AdmissionRequest.class);
+      typed = serialization.convertValue(envelope, AdmissionRequest.class);
     } catch (RuntimeException e) {
       throw new BadAdmissionRequest("request does not match admission.k8s.io/v1 AdmissionRequest: " + firstLine(e));
     }
     return new AdmissionRequestView(typed.getUid(), operation, typed.getKind(),
-        typed.getNamespace() == null ? "" : typed.getNamespace(), typed.getObject(), typed.getOldObject());
+        typed.getNamespace() == null ? "" : typed.getNamespace(), present(request.get("object")), present(request.get("oldObject")));
   }
 
   /** Converts an object of the request into a typed model, or refuses the request. */
@@ -72,6 +76,10 @@ public final class AdmissionCodec {
     reply.jsonPatch().ifPresent(patch -> response.put("patchType", "JSONPatch")
         .put("patch", Base64.getEncoder().encodeToString(patch.getBytes(StandardCharsets.UTF_8))));
     return new JsonObject().put("apiVersion", API_VERSION).put("kind", KIND).put("response", response).toBuffer();
+  }
+
+  private static JsonNode present(JsonNode node) {
+    return node == null || node.isNull() ? null : node;
   }
 
   private JsonNode parse(Buffer body) {
