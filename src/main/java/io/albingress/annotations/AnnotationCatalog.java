@@ -71,7 +71,13 @@ public final class AnnotationCatalog {
         bestDistance = d;
       }
     }
-    return bestDistance <= Math.max(2, name.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
+    if (bestDistance <= Math.max(2, name.length() / 3)) {
+      return Optional.ofNullable(best);
+    }
+    // a truncated or extended name: "healthcheck-interval" for "healthcheck-interval-seconds"
+    return name.length() < 4 ? Optional.empty() : KNOWN.stream()
+        .filter(k -> k.startsWith(name) || name.startsWith(k))
+        .min(java.util.Comparator.comparingInt(k -> editDistance(name, k)));
   }
 
   /** Ours-prefixed annotation names from an object's annotations, without the prefix. */

@@ -26,7 +26,13 @@ final class AnnotationReader {
   private record Found(String field, String value) {}
 
   private final List<Source> sources;
+  /** A hostile value with thousands of bad entries must not flood the denial message. */
+  static final int MAX_ERRORS_PER_FIELD = 10;
+
   private final List<FieldError> errors = new ArrayList<>();
+  private final Map<String, Integer> perField = new java.util.HashMap<>();
+  private final Map<String, Integer> suppressed = new LinkedHashMap<>();
+  private int count;
   /** Fields already reported as too long: a value read twice (has, then get) is reported once. */
   private final java.util.Set<String> tooLong = new java.util.HashSet<>();
 
@@ -38,16 +44,33 @@ final class AnnotationReader {
     return new AnnotationReader(List.of(new Source("", annotations == null ? Map.of() : annotations)));
   }
 
+  /** The problems found, at most {@link #MAX_ERRORS_PER_FIELD} per field plus a count of the rest. */
   List<FieldError> errors() {
-    return errors;
+    List<FieldError> all = new ArrayList<>(errors);
+    suppressed.forEach((field, n) -> all.add(new FieldError(field, "and " + n + " more problem" + (n == 1 ? "" : "s") + " like these")));
+    return all;
+  }
+
+  /** How many problems were found, counting those left out of {@link #errors()}. */
+  int errorCount() {
+    return count;
+  }
+
+  private void add(FieldError e) {
+    count++;
+    if (perField.merge(e.field(), 1, Integer::sum) <= MAX_ERRORS_PER_FIELD) {
+      errors.add(e);
+    } else {
+      suppressed.merge(e.field(), 1, Integer::sum);
+    }
   }
 
   void error(String name, String message) {
-    errors.add(new FieldError(AnnotationCatalog.key(name), message));
+    add(new FieldError(AnnotationCatalog.key(name), message));
   }
 
   void invalid(String name, String value, String expected) {
-    errors.add(FieldError.invalid(fieldOf(name), value, expected));
+    add(FieldError.invalid(fieldOf(name), value, expected));
   }
 
   boolean has(String name) {
@@ -72,7 +95,7 @@ final class AnnotationReader {
         String field = s.origin().isEmpty() ? key : key + " (on " + s.origin() + ")";
         if (v.length() > MAX_VALUE_LENGTH) {
           if (tooLong.add(field)) {
-            errors.add(new FieldError(field, "value is " + v.length() + " characters long; at most " + MAX_VALUE_LENGTH + " are accepted"));
+            add(new FieldError(field, "value is " + v.length() + " characters long; at most " + MAX_VALUE_LENGTH + " are accepted"));
           }
           return Optional.empty();
         }
@@ -97,7 +120,7 @@ final class AnnotationReader {
       }
     }
     String expected = Arrays.stream(type.getEnumConstants()).map(Named::wireName).collect(Collectors.joining(", ", "one of ", ""));
-    errors.add(FieldError.invalid(found.get().field(), found.get().value(), expected));
+    add(FieldError.invalid(found.get().field(), found.get().value(), expected));
     return fallback;
   }
 
@@ -108,7 +131,7 @@ final class AnnotationReader {
     }
     Optional<Integer> n = parseInt(found.get().value()).filter(i -> i >= min && i <= max);
     if (n.isEmpty()) {
-      errors.add(FieldError.invalid(found.get().field(), found.get().value(), "an integer from " + min + " to " + max));
+      add(FieldError.invalid(found.get().field(), found.get().value(), "an integer from " + min + " to " + max));
     }
     return n;
   }
@@ -122,7 +145,7 @@ final class AnnotationReader {
     if (v.equals("true") || v.equals("false")) {
       return Optional.of(Boolean.parseBoolean(v));
     }
-    errors.add(FieldError.invalid(found.get().field(), v, "true or false"));
+    add(FieldError.invalid(found.get().field(), v, "true or false"));
     return Optional.empty();
   }
 
@@ -144,15 +167,15 @@ final class AnnotationReader {
     for (String pair : splitList(found.get().value())) {
       int eq = pair.indexOf('=');
       if (eq <= 0) {
-        errors.add(FieldError.invalid(found.get().field(), pair, "key=value pairs separated by commas"));
+        add(FieldError.invalid(found.get().field(), pair, "key=value pairs separated by commas"));
         continue;
       }
       Map.Entry<String, String> e = Map.entry(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
       Optional<String> problem = check.apply(e);
       if (problem.isPresent()) {
-        errors.add(FieldError.invalid(found.get().field(), pair, problem.get()));
+        add(FieldError.invalid(found.get().field(), pair, problem.get()));
       } else if (result.putIfAbsent(e.getKey(), e.getValue()) != null) {
-        errors.add(new FieldError(found.get().field(), "key \"" + FieldError.abbreviate(e.getKey()) + "\" is given twice"));
+        add(new FieldError(found.get().field(), "key \"" + FieldError.abbreviate(e.getKey()) + "\" is given twice"));
       }
     }
     return result;
@@ -166,7 +189,7 @@ final class AnnotationReader {
     try {
       return Optional.of(JSON.readTree(found.get().value()));
     } catch (JacksonException e) {
-      errors.add(FieldError.invalid(found.get().field(), found.get().value(), expected + " (the value is not valid JSON)"));
+      add(FieldError.invalid(found.get().field(), found.get().value(), expected + " (the value is not valid JSON)"));
       return Optional.empty();
     }
   }

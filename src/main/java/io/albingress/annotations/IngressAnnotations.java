@@ -83,7 +83,9 @@ public final class IngressAnnotations {
     List<String> subnets = r.list("subnets");
     List<String> distinct = subnets.stream().distinct().toList();
     if (distinct.size() != subnets.size()) {
-      r.error("subnets", "lists a subnet more than once: " + subnets);
+      Set<String> seen = new HashSet<>();
+      List<String> repeated = subnets.stream().filter(s -> !seen.add(s)).distinct().toList();
+      r.error("subnets", "lists the same subnet more than once: " + FieldError.abbreviate(String.join(", ", repeated)));
     }
     if (r.has("subnets") && distinct.size() < 2) {
       r.error("subnets", "lists " + distinct.size() + " subnet(s); an ALB needs subnets in at least 2 Availability Zones");
@@ -121,7 +123,8 @@ public final class IngressAnnotations {
 
   static Optional<String> lbAttributeProblem(Map.Entry<String, String> e) {
     if (!Formats.LOAD_BALANCER_ATTRIBUTES.contains(e.getKey())) {
-      return Optional.of("a known ALB attribute (" + e.getKey() + " is not one; see the ALB attributes in the AWS documentation)");
+      return Optional.of("a known ALB attribute (" + FieldError.abbreviate(e.getKey())
+          + " is not one; see the ALB attributes in the AWS documentation)");
     }
     return valueProblem(e, Map.of("idle_timeout.timeout_seconds", new int[] {1, 4000}, "client_keep_alive.seconds", new int[] {60, 604800}));
   }
@@ -202,7 +205,7 @@ public final class IngressAnnotations {
   private static Optional<String> sslPolicy(AnnotationReader r) {
     Optional<String> policy = r.string("ssl-policy");
     if (policy.isPresent() && !Formats.SSL_POLICIES.contains(policy.get())) {
-      String hint = Formats.SSL_POLICIES.stream().sorted()
+      String hint = policy.get().length() > 100 ? "" : Formats.SSL_POLICIES.stream().sorted()
           .min(java.util.Comparator.comparingInt(p -> AnnotationCatalog.editDistance(p, policy.get())))
           .map(p -> " such as " + p).orElse("");
       r.invalid("ssl-policy", policy.get(), "a predefined ELB security policy name" + hint);

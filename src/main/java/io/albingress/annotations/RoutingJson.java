@@ -28,7 +28,7 @@ final class RoutingJson {
     }
     JsonNode node = json.get();
     String type = text(node, "type").orElse("");
-    int before = r.errors().size();
+    int before = r.errorCount();
     Optional<Action> action = switch (type) {
       case "forward" -> forward(r, name, node);
       case "fixed-response" -> fixedResponse(r, name, node.path("fixedResponseConfig"));
@@ -38,11 +38,11 @@ final class RoutingJson {
         yield Optional.empty();
       }
     };
-    return r.errors().size() == before ? action : Optional.empty();
+    return r.errorCount() == before ? action : Optional.empty();
   }
 
   private static Optional<Action> forward(AnnotationReader r, String name, JsonNode node) {
-    int before = r.errors().size();
+    int before = r.errorCount();
     List<Action.ForwardTarget> targets = new ArrayList<>();
     Optional<String> singleArn = text(node, "targetGroupARN").or(() -> text(node, "targetGroupArn"));
     if (singleArn.isPresent()) {
@@ -64,7 +64,7 @@ final class RoutingJson {
         targets.add(new Action.ForwardTarget(service, port, arn, weight));
       }
     }
-    if (targets.isEmpty() && r.errors().size() == before) {
+    if (targets.isEmpty() && r.errorCount() == before) {
       r.invalid(name, node.toString(), "a forward action with targetGroupARN or forwardConfig.targetGroups");
     }
     if (targets.size() > 5) {

@@ -75,7 +75,7 @@ public final class TargetAnnotations {
 
   static Optional<String> attributeProblem(Map.Entry<String, String> e) {
     if (!Formats.TARGET_GROUP_ATTRIBUTES.contains(e.getKey())) {
-      return Optional.of("a known target group attribute (" + e.getKey() + " is not one)");
+      return Optional.of("a known target group attribute (" + FieldError.abbreviate(e.getKey()) + " is not one)");
     }
     return IngressAnnotations.valueProblem(e, Map.of(
         "deregistration_delay.timeout_seconds", new int[] {0, 3600},

@@ -52,7 +52,7 @@ final class PlanCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
     }
-    PlanReport report = new Planner(ingressClass, region, manifests).plan();
+    PlanReport report = new Planner(clusterName, ingressClass, region, manifests).plan();
     PrintWriter out = spec.commandLine().getOut();
     switch (output) {
       case json -> out.println(new ObjectMapper().writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));

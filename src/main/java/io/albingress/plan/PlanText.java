@@ -1,5 +1,15 @@
 package io.albingress.plan;
 
+import io.albingress.annotations.Condition;
+import io.albingress.annotations.HealthCheck;
+import io.albingress.model.Listener;
+import io.albingress.model.ListenerRule;
+import io.albingress.model.LoadBalancer;
+import io.albingress.model.RuleAction;
+import io.albingress.model.Stack;
+import io.albingress.model.TargetGroup;
+import java.util.stream.Collectors;
+
 /** The human-readable form of a plan. */
 public final class PlanText {
   private PlanText() {}
@@ -15,6 +25,63 @@ public final class PlanText {
       r.warnings().forEach(w -> out.append("  warning:      ").append(w).append('\n'));
       r.notVerified().forEach(n -> out.append("  not verified: ").append(n).append('\n'));
     }
+    for (Stack stack : report.stacks()) {
+      out.append('\n');
+      stack(out, stack);
+    }
     return out.toString();
+  }
+
+  private static void stack(StringBuilder out, Stack stack) {
+    LoadBalancer lb = stack.loadBalancer();
+    out.append("Stack ").append(stack.id().tagValue()).append(" (members: ").append(String.join(", ", stack.members())).append(")\n");
+    out.append("  LoadBalancer  ").append(lb.name()).append("  ").append(lb.scheme().wireName()).append("  ")
+        .append(lb.ipAddressType().wireName()).append("  subnets ").append(String.join(",", lb.subnetIds())).append('\n');
+    if (!lb.securityGroups().isEmpty()) {
+      out.append("                security groups ").append(String.join(",", lb.securityGroups())).append('\n');
+    }
+    for (Listener l : stack.listeners()) {
+      out.append("  Listener      ").append(l.protocol().wireName()).append(':').append(l.port())
+          .append("  default: ").append(action(l.defaultAction())).append('\n');
+      if (!l.certificateArns().isEmpty()) {
+        out.append("                certificates ").append(String.join(", ", l.certificateArns()))
+            .append("  policy ").append(l.sslPolicy().orElse("")).append('\n');
+      }
+      for (ListenerRule r : stack.rules()) {
+        if (r.listener().resourceId().equals(l.resourceId())) {
+          out.append(String.format("    %3d  %-50s -> %s%n", r.priority(), conditions(r), action(r.action())));
+        }
+      }
+    }
+    for (TargetGroup tg : stack.targetGroups()) {
+      HealthCheck hc = tg.healthCheck();
+      out.append("  TargetGroup   ").append(tg.resourceId()).append("  ").append(tg.name()).append("  ")
+          .append(tg.targetType().wireName()).append(' ').append(tg.protocol().wireName()).append('/')
+          .append(tg.protocolVersion().wireName()).append(" port ").append(tg.port()).append('\n');
+      out.append("                health ").append(hc.protocol().wireName()).append(' ').append(hc.port()).append(' ').append(hc.path())
+          .append(" every ").append(hc.intervalSeconds()).append("s timeout ").append(hc.timeoutSeconds()).append("s healthy ")
+          .append(hc.healthyThreshold()).append(" unhealthy ").append(hc.unhealthyThreshold()).append(" codes ").append(hc.successCodes()).append('\n');
+    }
+  }
+
+  private static String conditions(ListenerRule rule) {
+    return rule.conditions().stream().map(PlanText::condition).collect(Collectors.joining(" "));
+  }
+
+  private static String condition(Condition c) {
+    return c.field() + c.httpHeaderName().map(h -> "[" + h + "]").orElse("") + "=" + String.join(",", c.values());
+  }
+
+  static String action(RuleAction action) {
+    if (action instanceof RuleAction.Forward f) {
+      return "forward " + f.targets().stream()
+          .map(t -> t.targetGroup().map(r -> r.resourceId()).orElse(t.targetGroupArn().orElse("")) + (f.targets().size() > 1 ? " (" + t.weight() + ")" : ""))
+          .collect(Collectors.joining(", "));
+    }
+    if (action instanceof RuleAction.FixedResponse f) {
+      return "fixed-response " + f.statusCode();
+    }
+    RuleAction.Redirect r = (RuleAction.Redirect) action;
+    return "redirect " + r.statusCode() + " " + r.protocol() + ":" + r.port();
   }
 }

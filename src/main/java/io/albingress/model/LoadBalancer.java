@@ -1,0 +1,22 @@
+package io.albingress.model;
+
+import io.albingress.annotations.IpAddressType;
+import io.albingress.annotations.Scheme;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The ALB of a stack. Scheme is immutable in AWS: changing it replaces the load balancer. */
+public record LoadBalancer(
+    String resourceId,
+    String name,
+    Scheme scheme,
+    IpAddressType ipAddressType,
+    List<String> subnetIds,
+    List<String> securityGroups,
+    Map<String, String> attributes,
+    Optional<String> wafv2AclArn,
+    Optional<Boolean> shieldAdvancedProtection,
+    Map<String, String> tags) {
+  public static final String RESOURCE_ID = "LoadBalancer";
+}

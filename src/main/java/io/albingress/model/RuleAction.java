@@ -1,0 +1,44 @@
+package io.albingress.model;
+
+import java.util.List;
+import java.util.Optional;
+
+/** What a listener or rule does with a request. */
+public sealed interface RuleAction {
+
+  String type();
+
+  /** To a target group of the stack (by reference) or an existing one (by ARN). */
+  record WeightedTarget(Optional<Ref> targetGroup, Optional<String> targetGroupArn, int weight) {}
+
+  record Forward(List<WeightedTarget> targets, Optional<Integer> stickinessSeconds) implements RuleAction {
+    public static Forward to(Ref targetGroup) {
+      return new Forward(List.of(new WeightedTarget(Optional.of(targetGroup), Optional.empty(), 1)), Optional.empty());
+    }
+
+    @Override
+    public String type() {
+      return "forward";
+    }
+  }
+
+  record FixedResponse(String statusCode, Optional<String> contentType, Optional<String> messageBody) implements RuleAction {
+    public static final FixedResponse NOT_FOUND = new FixedResponse("404", Optional.empty(), Optional.empty());
+
+    @Override
+    public String type() {
+      return "fixed-response";
+    }
+  }
+
+  record Redirect(String statusCode, String protocol, String port, String host, String path, String query) implements RuleAction {
+    public static Redirect toHttps(int port) {
+      return new Redirect("HTTP_301", "HTTPS", String.valueOf(port), "#{host}", "/#{path}", "#{query}");
+    }
+
+    @Override
+    public String type() {
+      return "redirect";
+    }
+  }
+}

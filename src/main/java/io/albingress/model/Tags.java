@@ -1,0 +1,12 @@
+package io.albingress.model;
+
+/** The tags that mark AWS resources as ours, compatible with the reference controller. */
+public final class Tags {
+  public static final String CLUSTER = "elbv2.k8s.aws/cluster";
+  public static final String STACK = "ingress.k8s.aws/stack";
+  public static final String RESOURCE = "ingress.k8s.aws/resource";
+  /** Hash of the applied model on the load balancer: a restart skips deep checks when it matches. */
+  public static final String MODEL_HASH = "ingress.k8s.aws/model-hash";
+
+  private Tags() {}
+}

@@ -1,0 +1,172 @@
+package io.albingress.stack;
+
+import io.albingress.annotations.Action;
+import io.albingress.annotations.TargetAnnotations;
+import io.albingress.annotations.TargetConfig;
+import io.albingress.annotations.TargetType;
+import io.albingress.model.IngressRoutes;
+import io.albingress.model.Ref;
+import io.albingress.model.RuleAction;
+import io.albingress.model.TargetGroup;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One target group per distinct (Service, port, target configuration) in the stack, shared by every
+ * rule that routes there: fewer target groups than the reference's one per Ingress and backend.
+ */
+final class TargetGroups {
+  static final String USE_ANNOTATION = "use-annotation";
+
+  /** What makes two backends share a target group. */
+  record Key(String namespace, String service, String port, TargetConfig config) {
+    String plainId() {
+      return namespace + "/" + service + ":" + port;
+    }
+  }
+
+  private final StackBuilder.StackContext ctx;
+  private final Map<Key, String> ids = new LinkedHashMap<>();
+  private final Map<Key, TargetGroup> built = new LinkedHashMap<>();
+
+  TargetGroups(StackBuilder.StackContext ctx) {
+    this.ctx = ctx;
+    assignIds();
+  }
+
+  /** The Services a route sends to: its backend, or the services of its `actions.<name>` forward. */
+  static List<String> servicesOf(IngressRoutes.Route route, Map<String, Action> actions) {
+    if (route.backend() == null || route.backend().getService() == null) {
+      return List.of();
+    }
+    var svc = route.backend().getService();
+    if (svc.getPort() != null && USE_ANNOTATION.equals(svc.getPort().getName())) {
+      Action action = actions.get(svc.getName());
+      if (action instanceof Action.Forward f) {
+        return f.targets().stream().flatMap(t -> t.serviceName().stream()).toList();
+      }
+      return List.of();
+    }
+    return List.of(svc.getName());
+  }
+
+  RuleAction action(StackBuilder.Member member, IngressRoutes.Route route) {
+    var svc = route.backend().getService();
+    if (svc.getPort() != null && USE_ANNOTATION.equals(svc.getPort().getName())) {
+      return annotationAction(member, member.config().actions().get(svc.getName()));
+    }
+    return RuleAction.Forward.to(ref(member, svc.getName(), portOf(svc)));
+  }
+
+  List<TargetGroup> all() {
+    return List.copyOf(built.values());
+  }
+
+  private RuleAction annotationAction(StackBuilder.Member member, Action action) {
+    if (action instanceof Action.FixedResponse f) {
+      return new RuleAction.FixedResponse(f.statusCode(), f.contentType(), f.messageBody());
+    }
+    if (action instanceof Action.Redirect r) {
+      return new RuleAction.Redirect(r.statusCode(), r.protocol().orElse("#{protocol}"), r.port().orElse("#{port}"),
+          r.host().orElse("#{host}"), r.path().orElse("/#{path}"), r.query().orElse("#{query}"));
+    }
+    Action.Forward forward = (Action.Forward) action;
+    List<RuleAction.WeightedTarget> targets = forward.targets().stream().map(t -> t.targetGroupArn().isPresent()
+            ? new RuleAction.WeightedTarget(Optional.empty(), t.targetGroupArn(), t.weight())
+            : new RuleAction.WeightedTarget(Optional.of(ref(member, t.serviceName().get(), t.servicePort().get())), Optional.empty(), t.weight()))
+        .toList();
+    return new RuleAction.Forward(targets, forward.stickinessSeconds());
+  }
+
+  private Ref ref(StackBuilder.Member member, String service, String port) {
+    Key key = key(member, service, port);
+    TargetGroup tg = built.computeIfAbsent(key, k -> targetGroup(k, ids.get(k)));
+    return Ref.to("TargetGroup", tg.resourceId());
+  }
+
+  private Key key(StackBuilder.Member member, String service, String port) {
+    String ns = member.ingress().getMetadata().getNamespace();
+    Service svc = ctx.group().service(ns, service).orElseThrow();
+    Map<String, String> svcAnnotations = svc.getMetadata().getAnnotations() == null ? Map.of() : svc.getMetadata().getAnnotations();
+    TargetConfig config = TargetAnnotations.parse(member.annotations(), svcAnnotations, "Service " + ns + "/" + service).value();
+    // a port by name and by number is the same target group
+    String resolved = servicePort(svc, port).map(p -> String.valueOf(p.getPort())).orElse(port);
+    return new Key(ns, service, resolved, config);
+  }
+
+  /** ns/svc:port, with a config hash only where one Service port needs several target configurations. */
+  private void assignIds() {
+    List<Key> keys = new ArrayList<>();
+    for (StackBuilder.Member m : ctx.members()) {
+      for (IngressRoutes.Route route : IngressRoutes.of(m.ingress())) {
+        var svc = route.backend() == null ? null : route.backend().getService();
+        if (svc == null) {
+          continue;
+        }
+        if (svc.getPort() != null && USE_ANNOTATION.equals(svc.getPort().getName())) {
+          if (m.config().actions().get(svc.getName()) instanceof Action.Forward f) {
+            f.targets().stream().filter(t -> t.serviceName().isPresent())
+                .forEach(t -> keys.add(key(m, t.serviceName().get(), t.servicePort().get())));
+          }
+        } else {
+          keys.add(key(m, svc.getName(), portOf(svc)));
+        }
+      }
+    }
+    for (Key k : keys) {
+      if (ids.containsKey(k)) {
+        continue;
+      }
+      boolean taken = ids.values().contains(k.plainId());
+      ids.put(k, taken ? k.plainId() + "#" + Names.hash(k.config().toString()).substring(0, 6) : k.plainId());
+    }
+  }
+
+  private TargetGroup targetGroup(Key key, String resourceId) {
+    Service svc = ctx.group().service(key.namespace(), key.service()).orElseThrow();
+    ServicePort sp = servicePort(svc, key.port()).orElseThrow();
+    int nodePort = sp.getNodePort() == null ? 0 : sp.getNodePort();
+    String targetPort = targetPort(sp);
+    TargetConfig c = key.config();
+    int port = c.targetType() == TargetType.INSTANCE ? nodePort : parseOr(targetPort, sp.getPort());
+    String identity = String.join(":", key.port(), c.targetType().wireName(), c.protocol().wireName(),
+        c.protocolVersion().wireName(), String.valueOf(port), resourceId);
+    String name = Names.targetGroup(ctx.facts().clusterName(), ctx.group().id(), key.namespace(), key.service(), identity);
+    return new TargetGroup(resourceId, name,
+        new TargetGroup.ServiceRef(key.namespace(), key.service(), key.port(), sp.getPort(), targetPort, nodePort),
+        c.targetType(), c.protocol(), c.protocolVersion(), port, c.healthCheck(), c.attributes(), c.nodeLabels(), ctx.tags(resourceId));
+  }
+
+  private static Optional<ServicePort> servicePort(Service svc, String port) {
+    return svc.getSpec().getPorts().stream().filter(p -> port.equals(String.valueOf(p.getPort())) || port.equals(p.getName())).findFirst();
+  }
+
+  private static String targetPort(ServicePort sp) {
+    IntOrString tp = sp.getTargetPort();
+    if (tp == null) {
+      return String.valueOf(sp.getPort());
+    }
+    return tp.getIntVal() != null ? String.valueOf(tp.getIntVal()) : tp.getStrVal();
+  }
+
+  private static int parseOr(String s, int fallback) {
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  static String portOf(io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend svc) {
+    if (svc.getPort() == null) {
+      return "";
+    }
+    return svc.getPort().getNumber() != null ? String.valueOf(svc.getPort().getNumber()) : svc.getPort().getName();
+  }
+}
