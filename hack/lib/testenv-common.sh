@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # the variables are used by the files sourcing this one
 # Shared settings and helpers for hack/testenv. Sourced, not executed.
 #
 # Pinned versions: bump a version here and the next `hack/testenv up` rebuilds or
@@ -28,8 +28,15 @@ TESTENV_COMPONENTS=(etcd kube-apiserver moto)
 log() { printf 'testenv: %s\n' "$*" >&2; }
 die() { printf 'testenv: error: %s\n' "$*" >&2; exit 1; }
 
-# now_s: seconds since the epoch (integer).
+# now_s: seconds since the epoch (integer); now_ms: milliseconds.
 now_s() { date +%s; }
+now_ms() { date +%s%3N; }
+
+# secs_since T0_MS: prints the seconds elapsed since T0_MS with one decimal, e.g. 2.4.
+secs_since() {
+  local d=$(($(now_ms) - $1))
+  printf '%d.%d' $((d / 1000)) $((d % 1000 / 100))
+}
 
 # version_ge A B: true when dotted version A >= B (numeric compare, leading "v"/"go" ignored).
 version_ge() {
@@ -60,11 +67,14 @@ find_python() {
   done
 }
 
-# check_prereqs: exits 1 with install hints when a tool is missing or too old.
+# check_prereqs [NEED_GO]: exits 1 with install hints when a tool is missing or too old.
+# Go is checked only when NEED_GO is 1 (something has to be built).
 check_prereqs() {
-  local missing=0 go py gov
+  local need_go="${1:-1}" missing=0 go py gov
   go="$(find_go)"
-  if [ -z "$go" ]; then
+  if [ "$need_go" != 1 ]; then
+    :
+  elif [ -z "$go" ]; then
     log "Go >= $TESTENV_GO_MIN is needed to build kube-apiserver, kubectl and etcd."
     log "  install it from the Go distribution (e.g. into /usr/local/go) or your package manager."
     missing=1

@@ -47,7 +47,7 @@ ensure_kube() {
   dir="$TESTENV_SRC/kube-$v"
   mkdir -p "$dir" "$TESTENV_BIN"
   (
-    cd "$dir"
+    cd "$dir" || exit 1
     [ -f go.mod ] || go_run mod init testenv.local/kube >/dev/null 2>&1
     # k8s.io/kubernetes replaces its staging modules with ./staging/src/... paths, which a
     # dependent module cannot use: point each of them at its published v0.X.Y instead.
@@ -93,7 +93,7 @@ ensure_etcd() {
   dir="$TESTENV_SRC/etcd-$v"
   mkdir -p "$dir" "$TESTENV_BIN"
   (
-    cd "$dir"
+    cd "$dir" || exit 1
     [ -f go.mod ] || go_run mod init testenv.local/etcd >/dev/null 2>&1
     go_run get -tool "go.etcd.io/etcd/server/v3@$v" >"$dir/go-get.log" 2>&1 \
       || { tail -n 30 "$dir/go-get.log" >&2; die "go get failed (log: $dir/go-get.log)"; }
@@ -120,6 +120,13 @@ ensure_moto() {
   "$venv/bin/python" -c 'import moto, boto3, flask' || die "moto venv is broken: $venv"
   "$venv/bin/python" -m pip freeze --disable-pip-version-check >"$venv/.installed"
   log "installed moto $v in $(($(now_s) - t0))s"
+}
+
+# need_build: true when a Go-built binary of the pinned versions is missing.
+need_build() {
+  [ ! -x "$TESTENV_BIN/kube-apiserver-$TESTENV_KUBE_VERSION" ] ||
+    [ ! -x "$TESTENV_BIN/kubectl-$TESTENV_KUBE_VERSION" ] ||
+    [ ! -x "$TESTENV_BIN/etcd-$TESTENV_ETCD_VERSION" ]
 }
 
 ensure_all() {

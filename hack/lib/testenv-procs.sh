@@ -46,17 +46,19 @@ proc_alive() {
 # $TESTENV_LOGS/NAME.log) and records its PID.
 start_proc() {
   local name="$1"; shift
-  local pidfile="$TESTENV_PIDS/$name.pid" logfile="$TESTENV_LOGS/$name.log" i pid
+  local pidfile="$TESTENV_PIDS/$name.pid" logfile="$TESTENV_LOGS/$name.log" pid
   mkdir -p "$TESTENV_PIDS" "$TESTENV_LOGS"
   rm -f "$pidfile" "$pidfile.tmp"
   : >"$logfile"
   # The inner shell writes its own PID, then execs CMD, so the PID recorded is CMD's.
+  # shellcheck disable=SC2016  # $$ and $@ are for the inner shell
   if command -v setsid >/dev/null 2>&1; then
     setsid bash -c 'echo "$$" >"$0"; exec "$@"' "$pidfile.tmp" "$@" </dev/null >>"$logfile" 2>&1 &
   else
+    # shellcheck disable=SC2016
     nohup bash -c 'echo "$$" >"$0"; exec "$@"' "$pidfile.tmp" "$@" </dev/null >>"$logfile" 2>&1 &
   fi
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     [ -s "$pidfile.tmp" ] && break
     sleep 0.05
   done
@@ -69,20 +71,20 @@ start_proc() {
 
 # stop_proc NAME: TERM the recorded process, wait up to 10s, then KILL. Removes the pid file.
 stop_proc() {
-  local name="$1" pidfile="$TESTENV_PIDS/$1.pid" pid i
+  local name="$1" pidfile="$TESTENV_PIDS/$1.pid" pid
   [ -f "$pidfile" ] || return 0
   pid="$(recorded_pid "$name")"
   if proc_alive "$name"; then
     log "stopping $name (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do
+    for _ in $(seq 1 100); do
       proc_alive "$name" || break
       sleep 0.1
     done
     if proc_alive "$name"; then
       log "$name (pid $pid) ignored TERM for 10s; sending KILL"
       kill -KILL "$pid" 2>/dev/null || true
-      for i in $(seq 1 50); do
+      for _ in $(seq 1 50); do
         proc_alive "$name" || break
         sleep 0.1
       done
@@ -104,9 +106,11 @@ log_tail() {
 # wait_http NAME TIMEOUT_S URL [CURL_ARGS...]: waits until URL answers 2xx while NAME lives.
 wait_http() {
   local name="$1" timeout="$2" url="$3"; shift 3
-  local deadline=$(($(now_s) + timeout))
+  local deadline=$(($(now_s) + timeout)) t0
+  t0="$(now_ms)"
   while :; do
     if curl -sf -o /dev/null --max-time 2 "$@" "$url" 2>/dev/null; then
+      log "  $name ready after $(secs_since "$t0")s"
       return 0
     fi
     if ! proc_alive "$name"; then
