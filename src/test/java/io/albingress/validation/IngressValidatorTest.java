@@ -1,0 +1,969 @@
+package io.albingress.validation;
+
+import static io.albingress.validation.Fixtures.ALB;
+import static io.albingress.validation.Fixtures.AWS;
+import static io.albingress.validation.Fixtures.CERTIFICATES;
+import static io.albingress.validation.Fixtures.CERT_IAM;
+import static io.albingress.validation.Fixtures.CERT_MISSING;
+import static io.albingress.validation.Fixtures.CERT_OTHER_REGION;
+import static io.albingress.validation.Fixtures.CERT_PENDING;
+import static io.albingress.validation.Fixtures.CERT_SHOP;
+import static io.albingress.validation.Fixtures.SUBNET_A;
+import static io.albingress.validation.Fixtures.SUBNET_A2;
+import static io.albingress.validation.Fixtures.SUBNET_B;
+import static io.albingress.validation.Fixtures.SUBNET_C;
+import static io.albingress.validation.Fixtures.clusterIp;
+import static io.albingress.validation.Fixtures.ingress;
+import static io.albingress.validation.Fixtures.ingressClass;
+import static io.albingress.validation.Fixtures.nodePort;
+import static io.albingress.validation.Fixtures.port;
+import static io.albingress.validation.Fixtures.service;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.albingress.model.Known;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBackendBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class IngressValidatorTest {
+  static final String FIRST_PATH = "spec.rules[0].http.paths[0].backend";
+  static final String HTTP_AND_HTTPS = "[{\"HTTP\": 80}, {\"HTTPS\": 443}]";
+
+  TestCluster cluster = new TestCluster().with(nodePort("web"));
+  AwsFacts aws = AWS;
+
+  Verdict validate(Fixtures.Ing ingress) {
+    return validate(ingress.build());
+  }
+
+  Verdict validate(Ingress ingress) {
+    return Fixtures.validator(cluster).validate(ingress, cluster, aws);
+  }
+
+  /** An Ingress of ours with one path to the NodePort Service "web". */
+  static Fixtures.Ing web() {
+    return ingress().path("/", "web", 80);
+  }
+
+  static void assertClean(Verdict v) {
+    assertThat(v.denials()).isEmpty();
+    assertThat(v.warnings()).isEmpty();
+    assertThat(v.allowed()).isTrue();
+  }
+
+  @Test
+  void aPlainIngressIsAllowedWithoutWarnings() {
+    assertClean(validate(web()));
+  }
+
+  @Test
+  void allProblemsAreCollected() {
+    Verdict v = validate(web().alb("scheme", "public").alb("target-type", "pod").alb("healthcheck-interval-seconds", "1"));
+    assertThat(v.denials()).containsExactlyInAnyOrder(
+        ALB + "scheme: \"public\" is not valid: expected one of internet-facing, internal",
+        ALB + "target-type: \"pod\" is not valid: expected one of instance, ip",
+        ALB + "healthcheck-interval-seconds: \"1\" is not valid: expected an integer from 5 to 300");
+    assertThat(v.message("Ingress shop/app")).startsWith("Ingress shop/app has 3 problems:\n  - ");
+  }
+
+  @Test
+  void singleProblemMessage() {
+    Verdict v = validate(web().alb("scheme", "public"));
+    assertThat(v.message("Ingress shop/app")).isEqualTo(
+        "Ingress shop/app has 1 problem:\n  - " + ALB + "scheme: \"public\" is not valid: expected one of internet-facing, internal");
+  }
+
+  @Nested
+  class IngressClassSelection {
+    @Test
+    void ingressOfAnotherControllerIsAllowedUntouchedEvenWithBadAnnotations() {
+      cluster.with(ingressClass("nginx", "k8s.io/ingress-nginx"));
+      Verdict v = validate(ingress().className("nginx").path("/", "missing", 1)
+          .alb("scheme", "public").alb("target-type", "pods").alb("listen-ports", "[{"));
+      assertClean(v);
+    }
+
+    @Test
+    void ingressWithoutAnyClassIsNotOurs() {
+      assertClean(validate(ingress().noClass().alb("scheme", "public").path("/", "web", 80)));
+    }
+
+    @Test
+    void ingressClassNamedDifferentlyButRunByUsIsValidated() {
+      cluster.with(ingressClass("internet", "ingress.k8s.aws/alb"));
+      assertThat(validate(web().className("internet").alb("scheme", "public")).denials()).hasSize(1);
+    }
+
+    @Test
+    void ourClassNameCountsBeforeTheIngressClassExists() {
+      assertThat(validate(web().alb("scheme", "public")).allowed()).isFalse();
+    }
+
+    @Test
+    void ourClassNameRunByAnotherControllerIsNotOurs() {
+      cluster.with(ingressClass("alb", "example.com/other"));
+      assertClean(validate(web().alb("scheme", "public")));
+    }
+
+    @Test
+    void legacyAnnotationIsAcceptedWithADeprecationWarning() {
+      Verdict v = validate(web().legacyClass("alb"));
+      assertThat(v.allowed()).isTrue();
+      assertThat(v.warnings()).containsExactly(
+          "annotation kubernetes.io/ingress.class is deprecated; set spec.ingressClassName: alb instead");
+    }
+
+    @Test
+    void legacyAnnotationIsValidatedToo() {
+      assertThat(validate(web().legacyClass("alb").alb("scheme", "public")).denials()).hasSize(1);
+    }
+
+    @Test
+    void legacyAnnotationOfAnotherClassIsNotOurs() {
+      assertClean(validate(web().legacyClass("nginx").alb("scheme", "public")));
+    }
+  }
+
+  @Nested
+  class TargetTypeAndNodePort {
+    @Test
+    void unknownTargetTypeIsDenied() {
+      assertThat(validate(web().alb("target-type", "nodes")).denials()).containsExactly(
+          ALB + "target-type: \"nodes\" is not valid: expected one of instance, ip");
+    }
+
+    @Test
+    void instanceModeWithClusterIpIsDeniedNamingTheServiceAndBothFixes() {
+      cluster = new TestCluster().with(clusterIp("web"));
+      assertThat(validate(web()).denials()).containsExactly(
+          FIRST_PATH + ": Service shop/web is of type ClusterIP, but target-type instance sends traffic to a NodePort;"
+              + " change the Service to type: NodePort, or set " + ALB + "target-type: ip");
+    }
+
+    @Test
+    void serviceWithoutTypeIsClusterIp() {
+      cluster = new TestCluster().with(new ServiceBuilder().withNewMetadata().withNamespace("shop").withName("web").endMetadata()
+          .withNewSpec().withPorts(port("http", 80)).endSpec().build());
+      assertThat(validate(web()).denials()).singleElement().asString().contains("is of type ClusterIP");
+    }
+
+    @Test
+    void ipModeAcceptsClusterIp() {
+      cluster = new TestCluster().with(clusterIp("web"));
+      assertClean(validate(web().alb("target-type", "ip")));
+    }
+
+    @Test
+    void serviceAnnotationSayingIpOverridesTheIngress() {
+      cluster = new TestCluster().with(service("web", "ClusterIP", Map.of(ALB + "target-type", "ip"), port("http", 80)));
+      assertClean(validate(web().alb("target-type", "instance")));
+    }
+
+    @Test
+    void serviceAnnotationSayingInstanceOverridesAnIpIngress() {
+      cluster = new TestCluster().with(service("web", "ClusterIP", Map.of(ALB + "target-type", "instance"), port("http", 80)));
+      assertThat(validate(web().alb("target-type", "ip")).denials()).singleElement().asString()
+          .contains("Service shop/web is of type ClusterIP, but target-type instance sends traffic to a NodePort");
+    }
+
+    @Test
+    void invalidServiceAnnotationIsDeniedNamingTheService() {
+      cluster = new TestCluster().with(service("web", "NodePort", Map.of(ALB + "target-type", "pods"), port("http", 80)));
+      assertThat(validate(web()).denials()).containsExactly(
+          ALB + "target-type (on Service shop/web): \"pods\" is not valid: expected one of instance, ip");
+    }
+
+    @Test
+    void loadBalancerServiceHasNodePorts() {
+      cluster = new TestCluster().with(service("web", "LoadBalancer", port("http", 80)));
+      assertClean(validate(web()));
+    }
+
+    @Test
+    void loadBalancerServiceWithoutNodePortsIsDeniedInInstanceMode() {
+      cluster = new TestCluster().with(new ServiceBuilder(service("web", "LoadBalancer", port("http", 80)))
+          .editSpec().withAllocateLoadBalancerNodePorts(false).endSpec().build());
+      assertThat(validate(web()).denials()).containsExactly(
+          FIRST_PATH + ": Service shop/web sets allocateLoadBalancerNodePorts: false, so it has no NodePort for target-type instance;"
+              + " allocate node ports, or set " + ALB + "target-type: ip");
+    }
+
+    @Test
+    void externalNameServiceIsDenied() {
+      cluster = new TestCluster().with(service("web", "ExternalName", port("http", 80)));
+      assertThat(validate(web().alb("target-type", "ip")).denials()).containsExactly(
+          FIRST_PATH + ": Service shop/web is of type ExternalName, which has no endpoints or node ports an ALB can reach");
+    }
+
+    @Test
+    void missingServiceIsOnlyAWarning() {
+      Verdict v = validate(ingress().path("/", "cart", 80));
+      assertThat(v.denials()).isEmpty();
+      assertThat(v.warnings()).containsExactly(FIRST_PATH + ": Service shop/cart does not exist yet; the ALB routes to it once"
+          + " it is created (with target-type instance it must be of type NodePort or LoadBalancer)");
+    }
+
+    @Test
+    void missingServiceInIpModeDoesNotMentionNodePorts() {
+      assertThat(validate(ingress().path("/", "cart", 80).alb("target-type", "ip")).warnings()).containsExactly(
+          FIRST_PATH + ": Service shop/cart does not exist yet; the ALB routes to it once it is created");
+    }
+
+    @Test
+    void portMissingByNumberIsDenied() {
+      assertThat(validate(ingress().path("/", "web", 8080)).denials()).containsExactly(
+          FIRST_PATH + ": Service shop/web has no port \"8080\"; it has ports http (80)");
+    }
+
+    @Test
+    void portMissingByNameIsDenied() {
+      assertThat(validate(ingress().pathToPortName("/", "web", "grpc")).denials()).containsExactly(
+          FIRST_PATH + ": Service shop/web has no port \"grpc\"; it has ports http (80)");
+    }
+
+    @Test
+    void portByNameIsFound() {
+      assertClean(validate(ingress().pathToPortName("/", "web", "http")));
+    }
+
+    @Test
+    void unnamedPortsAreListedByNumber() {
+      cluster = new TestCluster().with(service("web", "NodePort", port(null, 80), port("admin", 9000)));
+      assertThat(validate(ingress().path("/", "web", 81)).denials()).containsExactly(
+          FIRST_PATH + ": Service shop/web has no port \"81\"; it has ports 80, admin (9000)");
+    }
+
+    @Test
+    void aServiceUsedByManyPathsIsReportedPerPath() {
+      cluster = new TestCluster().with(clusterIp("web"));
+      Verdict v = validate(ingress().path("/a", "web", 80).path("/b", "web", 80));
+      assertThat(v.denials()).hasSize(2);
+      assertThat(v.denials().get(1)).startsWith("spec.rules[0].http.paths[1].backend: Service shop/web is of type ClusterIP");
+    }
+
+    @Test
+    void defaultBackendIsNamedAsSuch() {
+      cluster = new TestCluster().with(clusterIp("web"));
+      assertThat(validate(ingress().defaultBackend("web", 80)).denials()).containsExactly(
+          "spec.defaultBackend: Service shop/web is of type ClusterIP, but target-type instance sends traffic to a NodePort;"
+              + " change the Service to type: NodePort, or set " + ALB + "target-type: ip");
+    }
+
+    @Test
+    void resourceBackendIsDenied() {
+      Verdict v = validate(ingress().path(null, "/", new IngressBackendBuilder()
+          .withResource(new io.fabric8.kubernetes.api.model.TypedLocalObjectReference("k8s.example.com", "Bucket", "static")).build()));
+      assertThat(v.denials()).containsExactly(
+          FIRST_PATH + ".resource: resource backends are not supported by the ALB controller; use a Service backend");
+    }
+
+    @Test
+    void withoutServiceKnowledgeNoBackendIsChecked() {
+      cluster = new TestCluster().withoutServiceKnowledge();
+      assertClean(validate(ingress().path("/", "cart", 8080)));
+    }
+
+    @Test
+    void namedHealthCheckPortMustBeAServicePortInInstanceMode() {
+      assertThat(validate(web().alb("healthcheck-port", "metrics")).denials()).containsExactly(
+          ALB + "healthcheck-port: \"metrics\" is not a port name of Service shop/web, which target-type instance needs"
+              + " to find the health check NodePort; it has ports http (80)");
+      assertClean(validate(web().alb("healthcheck-port", "http")));
+      assertClean(validate(web().alb("healthcheck-port", "9000")));
+    }
+
+    @Test
+    void namedHealthCheckPortIsAPodPortInIpMode() {
+      assertClean(validate(web().alb("target-type", "ip").alb("healthcheck-port", "metrics")));
+    }
+  }
+
+  @Nested
+  class UseAnnotation {
+    static final String FIXED_503 = "{\"type\":\"fixed-response\",\"fixedResponseConfig\":{\"statusCode\":\"503\"}}";
+
+    @Test
+    void backendWithoutItsActionIsDenied() {
+      assertThat(validate(ingress().useAnnotation("/", "response-503")).denials()).containsExactly(
+          FIRST_PATH + ".service.port.name: \"use-annotation\" needs the annotation " + ALB + "actions.response-503, which is missing");
+    }
+
+    @Test
+    void backendWithItsActionIsAllowed() {
+      assertClean(validate(ingress().useAnnotation("/", "response-503").alb("actions.response-503", FIXED_503)));
+    }
+
+    @Test
+    void malformedActionIsDeniedOnce() {
+      assertThat(validate(ingress().useAnnotation("/", "x").alb("actions.x", "{\"type\":\"drop\"}")).denials()).containsExactly(
+          ALB + "actions.x: \"{\"type\":\"drop\"}\" is not valid: expected"
+              + " {\"type\": \"forward\"|\"fixed-response\"|\"redirect\", ...} with forwardConfig, fixedResponseConfig or redirectConfig");
+    }
+
+    @Test
+    void forwardActionServicesAreChecked() {
+      cluster.with(clusterIp("cart-green"), nodePort("cart-blue"));
+      String forward = "{\"type\":\"forward\",\"forwardConfig\":{\"targetGroups\":["
+          + "{\"serviceName\":\"cart-blue\",\"servicePort\":\"80\",\"weight\":90},"
+          + "{\"serviceName\":\"cart-green\",\"servicePort\":\"http\",\"weight\":10}]}}";
+      assertThat(validate(ingress().useAnnotation("/", "cart").alb("actions.cart", forward)).denials()).containsExactly(
+          ALB + "actions.cart: Service shop/cart-green is of type ClusterIP, but target-type instance sends traffic to a NodePort;"
+              + " change the Service to type: NodePort, or set " + ALB + "target-type: ip");
+    }
+
+    @Test
+    void forwardToTargetGroupArnNeedsNoService() {
+      String forward = "{\"type\":\"forward\",\"targetGroupARN\":"
+          + "\"arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/legacy/73e2d6bc24d8a067\"}";
+      assertClean(validate(ingress().useAnnotation("/", "legacy").alb("actions.legacy", forward)));
+    }
+
+    @Test
+    void conditionsForAnExistingBackendAreAccepted() {
+      String conditions = "[{\"field\":\"source-ip\",\"sourceIpConfig\":{\"values\":[\"10.0.0.0/8\"]}}]";
+      assertClean(validate(web().alb("conditions.web", conditions)));
+    }
+
+    @Test
+    void conditionsForNoBackendAreWarnedAboutBecauseTheyWouldBeIgnored() {
+      String conditions = "[{\"field\":\"source-ip\",\"sourceIpConfig\":{\"values\":[\"10.0.0.0/8\"]}}]";
+      Verdict v = validate(web().alb("conditions.wbe", conditions));
+      assertThat(v.denials()).isEmpty();
+      assertThat(v.warnings()).containsExactly(ALB + "conditions.wbe applies to no path: no backend of this Ingress is named"
+          + " \"wbe\" (backends: web), so these conditions are ignored");
+    }
+
+    @Test
+    void malformedConditionsAreDenied() {
+      assertThat(validate(web().alb("conditions.web", "[{\"field\":\"host-header\"}]")).denials()).singleElement().asString()
+          .startsWith(ALB + "conditions.web: \"{\"field\":\"host-header\"}\" is not valid: expected a condition with field one of");
+    }
+  }
+
+  @Nested
+  class Subnets {
+    @Test
+    void idsInTwoZonesAreAllowed() {
+      assertClean(validate(web().alb("subnets", SUBNET_A.id() + "," + SUBNET_B.id())));
+    }
+
+    @Test
+    void namesAreResolved() {
+      assertClean(validate(web().alb("subnets", "public-a, public-b, public-c")));
+    }
+
+    @Test
+    void unknownIdIsDenied() {
+      assertThat(validate(web().alb("subnets", SUBNET_A.id() + ",subnet-0fffffffffffffff0")).denials()).containsExactly(
+          ALB + "subnets: subnet \"subnet-0fffffffffffffff0\" was not found in the cluster's VPC vpc-0a1b2c3d (by subnet ID or Name tag)");
+    }
+
+    @Test
+    void unknownNameIsDenied() {
+      assertThat(validate(web().alb("subnets", "public-a,public-z")).denials()).containsExactly(
+          ALB + "subnets: subnet \"public-z\" was not found in the cluster's VPC vpc-0a1b2c3d (by subnet ID or Name tag)");
+    }
+
+    @Test
+    void nameMatchingTwoSubnetsIsDenied() {
+      assertThat(validate(web().alb("subnets", "shared,public-c")).denials()).containsExactly(
+          ALB + "subnets: the Name \"shared\" matches 2 subnets (subnet-05555555555555551, subnet-05555555555555552); use subnet IDs");
+    }
+
+    @Test
+    void aSingleSubnetIsDeniedOnce() {
+      assertThat(validate(web().alb("subnets", SUBNET_A.id())).denials()).containsExactly(
+          ALB + "subnets: lists 1 subnet(s); an ALB needs subnets in at least 2 Availability Zones");
+    }
+
+    @Test
+    void twoSubnetsInOneZoneAreDenied() {
+      assertThat(validate(web().alb("subnets", SUBNET_A.id() + "," + SUBNET_A2.id())).denials()).containsExactly(
+          ALB + "subnets: subnet-0aaaaaaaaaaaaaaaa and subnet-0aaaaaaaaaaaaaaa2 are both in us-west-2a;"
+              + " an ALB takes one subnet per Availability Zone",
+          ALB + "subnets: the listed subnets span only one Availability Zone (us-west-2a); an ALB needs subnets in at least 2");
+    }
+
+    @Test
+    void aSecondSubnetInAZoneIsDeniedEvenWithEnoughZones() {
+      assertThat(validate(web().alb("subnets", String.join(",", SUBNET_A.id(), SUBNET_B.id(), SUBNET_A2.id()))).denials())
+          .containsExactly(ALB + "subnets: subnet-0aaaaaaaaaaaaaaaa and subnet-0aaaaaaaaaaaaaaa2 are both in us-west-2a;"
+              + " an ALB takes one subnet per Availability Zone");
+    }
+
+    @Test
+    void unknownAwsStateIsAWarningNotADenial() {
+      aws = new AwsFacts(Known.unknown("EC2 DescribeSubnets failed: throttled"), Known.of(CERTIFICATES));
+      Verdict v = validate(web().alb("subnets", "subnet-0fffffffffffffff0,public-z"));
+      assertThat(v.allowed()).isTrue();
+      assertThat(v.warnings()).containsExactly("could not verify " + ALB
+          + "subnets [subnet-0fffffffffffffff0, public-z]: EC2 DescribeSubnets failed: throttled");
+    }
+  }
+
+  @Nested
+  class Certificates {
+    @Test
+    void issuedCertificateCoveringTheHostIsAllowed() {
+      assertClean(validate(ingress().hostPath("shop.example.com", "/", "web", 80).alb("certificate-arn", CERT_SHOP)));
+    }
+
+    @Test
+    void wildcardCoversOneLabel() {
+      assertClean(validate(ingress().hostPath("api.shop.example.com", "/", "web", 80).alb("certificate-arn", CERT_SHOP)));
+      assertThat(validate(ingress().hostPath("v1.api.shop.example.com", "/", "web", 80).alb("certificate-arn", CERT_SHOP))
+          .warnings()).hasSize(1);
+    }
+
+    @Test
+    void malformedArnIsDenied() {
+      assertThat(validate(web().alb("certificate-arn", "arn:aws:acm:us-west-2:123:certificate/x")).denials()).containsExactly(
+          ALB + "certificate-arn: \"arn:aws:acm:us-west-2:123:certificate/x\" is not valid: expected an ACM certificate ARN"
+              + " (arn:aws:acm:<region>:<12-digit account>:certificate/<id>) or an IAM server certificate ARN");
+    }
+
+    @Test
+    void certificateInAnotherRegionIsDeniedOnce() {
+      assertThat(validate(web().alb("certificate-arn", CERT_OTHER_REGION)).denials()).containsExactly(
+          ALB + "certificate-arn: \"" + CERT_OTHER_REGION + "\" is in region eu-west-1, but the ALB is in us-west-2;"
+              + " ACM certificates must be in the load balancer's region");
+    }
+
+    @Test
+    void unknownCertificateIsDenied() {
+      assertThat(validate(web().alb("certificate-arn", CERT_MISSING)).denials()).containsExactly(
+          ALB + "certificate-arn: \"" + CERT_MISSING + "\" was not found in ACM in us-west-2");
+    }
+
+    @Test
+    void pendingCertificateIsDenied() {
+      assertThat(validate(web().alb("certificate-arn", CERT_PENDING)).denials()).containsExactly(
+          ALB + "certificate-arn: \"" + CERT_PENDING + "\" has status PENDING_VALIDATION;"
+              + " only ISSUED certificates can be attached to a listener");
+    }
+
+    @Test
+    void hostNotCoveredIsAWarning() {
+      Verdict v = validate(ingress().hostPath("api.other.com", "/", "web", 80).alb("certificate-arn", CERT_SHOP));
+      assertThat(v.allowed()).isTrue();
+      assertThat(v.warnings()).containsExactly("host \"api.other.com\" is not covered by any certificate in " + ALB
+          + "certificate-arn; HTTPS clients will see a name mismatch");
+    }
+
+    @Test
+    void iamServerCertificateIsAcceptedWithoutAcm() {
+      assertClean(validate(ingress().hostPath("legacy.example.com", "/", "web", 80).alb("certificate-arn", CERT_IAM)));
+    }
+
+    @Test
+    void certificateWithoutHttpsListenerIsUnusedAndWarned() {
+      Verdict v = validate(web().alb("certificate-arn", CERT_SHOP).alb("listen-ports", "[{\"HTTP\": 80}]"));
+      assertThat(v.allowed()).isTrue();
+      assertThat(v.warnings()).containsExactly(ALB + "certificate-arn is set, but " + ALB
+          + "listen-ports [HTTP:80] has no HTTPS listener, so the certificate is not used");
+    }
+
+    @Test
+    void unknownAcmStateIsAWarning() {
+      aws = new AwsFacts(AWS.subnets(), Known.unknown("ACM ListCertificates failed: access denied"));
+      Verdict v = validate(web().alb("certificate-arn", CERT_MISSING));
+      assertThat(v.allowed()).isTrue();
+      assertThat(v.warnings()).containsExactly(
+          "could not verify " + ALB + "certificate-arn: ACM ListCertificates failed: access denied");
+    }
+  }
+
+  @Nested
+  class ListenPortsAndDiscovery {
+    @Test
+    void malformedJsonIsDenied() {
+      assertThat(validate(web().alb("listen-ports", "[{\"HTTP\": 80]")).denials()).singleElement().asString()
+          .endsWith("(the value is not valid JSON)");
+    }
+
+    @Test
+    void badProtocolAndPortsAreDenied() {
+      assertThat(validate(web().alb("listen-ports", "[{\"TCP\": 80}, {\"HTTP\": 0}, {\"HTTP\": 70000}]")).denials())
+          .containsExactly(
+              ALB + "listen-ports: \"{\"TCP\":80}\" is not valid: expected protocol HTTP or HTTPS (an ALB listens on nothing else)",
+              ALB + "listen-ports: \"{\"HTTP\":0}\" is not valid: expected a port number from 1 to 65535",
+              ALB + "listen-ports: \"{\"HTTP\":70000}\" is not valid: expected a port number from 1 to 65535");
+    }
+
+    @Test
+    void duplicatePortIsDenied() {
+      assertThat(validate(web().alb("listen-ports", "[{\"HTTP\": 80}, {\"HTTP\": 80}]")).denials())
+          .containsExactly(ALB + "listen-ports: lists port 80 more than once");
+    }
+
+    @Test
+    void httpsWithoutCertificateOrHostsIsDenied() {
+      assertThat(validate(web().alb("listen-ports", "[{\"HTTPS\": 443}]")).denials()).containsExactly(
+          ALB + "listen-ports: HTTPS listener HTTPS:443 needs a certificate: set " + ALB + "certificate-arn,"
+              + " or name hosts in spec.tls or spec.rules that an ISSUED ACM certificate covers");
+    }
+
+    @Test
+    void httpsWithACertificateDiscoveredForTlsHostsIsAllowed() {
+      assertClean(validate(web().tls("shop.example.com").alb("listen-ports", HTTP_AND_HTTPS)));
+    }
+
+    @Test
+    void tlsAloneMakesTheDefaultListenerHttpsAndDiscoveryCoversIt() {
+      assertClean(validate(web().tls("www.shop.example.com")));
+    }
+
+    @Test
+    void discoveryFindingNoCertificateIsDenied() {
+      assertThat(validate(web().tls("www.unknown.org").alb("listen-ports", HTTP_AND_HTTPS)).denials()).containsExactly(
+          ALB + "listen-ports: HTTPS listener HTTPS:443 needs a certificate, and no ISSUED ACM certificate in us-west-2 covers"
+              + " www.unknown.org; request or import one, or set " + ALB + "certificate-arn");
+    }
+
+    @Test
+    void discoveryIgnoresCertificatesThatAreNotIssued() {
+      assertThat(validate(web().tls("new.example.com")).denials()).singleElement().asString()
+          .contains("no ISSUED ACM certificate in us-west-2 covers new.example.com");
+    }
+
+    @Test
+    void discoveryCoveringSomeHostsWarnsAboutTheOthers() {
+      Verdict v = validate(ingress().hostPath("shop.example.com", "/", "web", 80).tls("shop.example.com", "www.unknown.org"));
+      assertThat(v.allowed()).isTrue();
+      assertThat(v.warnings()).containsExactly(
+          "no ISSUED ACM certificate covers www.unknown.org; HTTPS clients of those hosts will see a name mismatch");
+    }
+
+    @Test
+    void discoveryWithUnknownAcmStateIsAWarning() {
+      aws = AwsFacts.unknown("offline plan");
+      Verdict v = validate(web().tls("shop.example.com"));
+      assertThat(v.allowed()).isTrue();
+      assertThat(v.warnings()).containsExactly("could not verify certificate discovery for hosts [shop.example.com]: offline plan");
+    }
+  }
+
+  @Nested
+  class SslRedirect {
+    @Test
+    void redirectToTheHttpsListenerIsAllowed() {
+      assertClean(validate(ingress().hostPath("shop.example.com", "/", "web", 80)
+          .alb("certificate-arn", CERT_SHOP).alb("listen-ports", HTTP_AND_HTTPS).alb("ssl-redirect", "443")));
+    }
+
+    @Test
+    void redirectWithoutAnyHttpsListenerIsDenied() {
+      assertThat(validate(web().alb("ssl-redirect", "443")).denials()).containsExactly(
+          ALB + "ssl-redirect: redirects HTTP to port 443, which needs an HTTPS listener, but this Ingress listens on [HTTP:80];"
+              + " add {\"HTTPS\": 443} to " + ALB + "listen-ports, or set " + ALB + "certificate-arn so that the default listener is HTTPS:443");
+    }
+
+    @Test
+    void redirectToAPortThatIsNotListedIsDenied() {
+      assertThat(validate(web().tls("shop.example.com").alb("listen-ports", HTTP_AND_HTTPS).alb("ssl-redirect", "8443")).denials())
+          .containsExactly(ALB + "ssl-redirect: redirects HTTP to port 8443, which needs an HTTPS listener, but this Ingress listens on"
+              + " [HTTP:80, HTTPS:443]; add {\"HTTPS\": 8443} to " + ALB + "listen-ports");
+    }
+
+    @Test
+    void redirectToAnHttpPortIsDeniedOnce() {
+      assertThat(validate(web().tls("shop.example.com").alb("listen-ports", HTTP_AND_HTTPS).alb("ssl-redirect", "80")).denials())
+          .containsExactly(ALB + "ssl-redirect: \"80\" is not valid: expected an HTTPS port, but listen-ports makes 80 an HTTP listener,"
+              + " which would redirect to itself");
+    }
+
+    @Test
+    void httpsListenerOfAnotherGroupMemberIsEnough() {
+      cluster.with(ingress("secure").alb("group.name", "shop").tls("shop.example.com").path("/secure", "web", 80).build());
+      assertClean(validate(web().alb("group.name", "shop").alb("listen-ports", "[{\"HTTP\": 80}]").alb("ssl-redirect", "443")));
+    }
+  }
+
+  @Nested
+  class Enums {
+    @Test
+    void schemeAndIpAddressType() {
+      assertThat(validate(web().alb("scheme", "external").alb("ip-address-type", "ipv6")).denials()).containsExactly(
+          ALB + "scheme: \"external\" is not valid: expected one of internet-facing, internal",
+          ALB + "ip-address-type: \"ipv6\" is not valid: expected one of ipv4, dualstack, dualstack-without-public-ipv4");
+    }
+
+    @Test
+    void backendProtocolAndVersion() {
+      assertThat(validate(web().alb("backend-protocol", "GRPC").alb("backend-protocol-version", "h2")).denials()).containsExactly(
+          ALB + "backend-protocol: \"GRPC\" is not valid: expected one of HTTP, HTTPS",
+          ALB + "backend-protocol-version: \"h2\" is not valid: expected one of HTTP1, HTTP2, GRPC");
+    }
+
+    @Test
+    void validValuesAreAllowed() {
+      assertClean(validate(web().alb("scheme", "internet-facing").alb("ip-address-type", "dualstack")
+          .alb("backend-protocol", "HTTPS").alb("backend-protocol-version", "GRPC")));
+    }
+  }
+
+  @Nested
+  class HealthCheck {
+    @Test
+    void intervalRange() {
+      assertThat(validate(web().alb("healthcheck-interval-seconds", "301")).denials()).containsExactly(
+          ALB + "healthcheck-interval-seconds: \"301\" is not valid: expected an integer from 5 to 300");
+    }
+
+    @Test
+    void timeoutRangeAndLessThanInterval() {
+      assertThat(validate(web().alb("healthcheck-timeout-seconds", "121")).denials()).containsExactly(
+          ALB + "healthcheck-timeout-seconds: \"121\" is not valid: expected an integer from 2 to 120");
+      assertThat(validate(web().alb("healthcheck-interval-seconds", "10").alb("healthcheck-timeout-seconds", "10")).denials())
+          .containsExactly(ALB + "healthcheck-timeout-seconds: the health check timeout (10s) must be less than its interval (10s)");
+    }
+
+    @Test
+    void thresholds() {
+      assertThat(validate(web().alb("healthy-threshold-count", "11").alb("unhealthy-threshold-count", "1")).denials())
+          .containsExactly(
+              ALB + "healthy-threshold-count: \"11\" is not valid: expected an integer from 2 to 10",
+              ALB + "unhealthy-threshold-count: \"1\" is not valid: expected an integer from 2 to 10");
+    }
+
+    @Test
+    void successCodesSyntax() {
+      assertThat(validate(web().alb("success-codes", "200-2xx")).denials()).containsExactly(ALB + "success-codes: \"200-2xx\""
+          + " is not valid: expected HTTP codes from 200 to 499 as a single code, a list (200,202) or a range (200-299)");
+    }
+
+    @Test
+    void healthCheckPortForms() {
+      assertClean(validate(web().alb("healthcheck-port", "traffic-port")));
+      assertClean(validate(web().alb("healthcheck-port", "8080")));
+      assertThat(validate(web().alb("healthcheck-port", "70000")).denials()).containsExactly(ALB + "healthcheck-port: \"70000\""
+          + " is not valid: expected traffic-port, a port number from 1 to 65535, or a named port");
+    }
+
+    @Test
+    void serviceOverridesTheHealthCheckOfItsTargetGroup() {
+      cluster = new TestCluster().with(service("web", "NodePort", Map.of(ALB + "healthcheck-interval-seconds", "2"), port("http", 80)));
+      assertThat(validate(web()).denials()).containsExactly(ALB + "healthcheck-interval-seconds (on Service shop/web): \"2\""
+          + " is not valid: expected an integer from 5 to 300");
+    }
+  }
+
+  @Nested
+  class OtherAnnotations {
+    @Test
+    void sslPolicy() {
+      assertThat(validate(web().alb("ssl-policy", "ELBSecurityPolicy-TLS-1-2-2017")).denials()).containsExactly(
+          ALB + "ssl-policy: \"ELBSecurityPolicy-TLS-1-2-2017\" is not valid: expected a predefined ELB security policy name"
+              + " such as ELBSecurityPolicy-TLS-1-2-2017-01");
+    }
+
+    @Test
+    void inboundCidrs() {
+      assertThat(validate(web().alb("inbound-cidrs", "10.0.0.0/8, 203.0.113.9")).denials()).containsExactly(
+          ALB + "inbound-cidrs: \"203.0.113.9\" is not valid: expected a CIDR block with a prefix length; did you mean 203.0.113.9/32?");
+    }
+
+    @Test
+    void ipv6CidrsOnAnIpv4LoadBalancerAreWarned() {
+      Verdict v = validate(web().alb("inbound-cidrs", "10.0.0.0/8,2001:db8::/32"));
+      assertThat(v.allowed()).isTrue();
+      assertThat(v.warnings()).containsExactly(ALB + "inbound-cidrs: IPv6 blocks [2001:db8::/32] are ignored because " + ALB
+          + "ip-address-type is ipv4; set it to dualstack to admit IPv6 clients");
+      assertClean(validate(web().alb("inbound-cidrs", "2001:db8::/32").alb("ip-address-type", "dualstack")));
+    }
+
+    @Test
+    void securityGroups() {
+      assertThat(validate(web().alb("security-groups", "sg-12345")).denials()).containsExactly(
+          ALB + "security-groups: \"sg-12345\" is not valid: expected a security group ID (sg- and 8 or 17 hex digits) or a group name");
+    }
+
+    @Test
+    void tags() {
+      assertThat(validate(web().alb("tags", "team=shop,aws:cost=1,owner")).denials()).containsExactly(
+          ALB + "tags: \"aws:cost=1\" is not valid: expected a tag key that does not start with \"aws:\" (reserved by AWS)",
+          ALB + "tags: \"owner\" is not valid: expected key=value pairs separated by commas");
+    }
+
+    @Test
+    void loadBalancerAttributes() {
+      assertThat(validate(web().alb("load-balancer-attributes", "routing.http2.enabled=yes,idle_timeout.seconds=60")).denials())
+          .containsExactly(
+              ALB + "load-balancer-attributes: \"routing.http2.enabled=yes\" is not valid: expected routing.http2.enabled=true"
+                  + " or routing.http2.enabled=false",
+              ALB + "load-balancer-attributes: \"idle_timeout.seconds=60\" is not valid: expected a known ALB attribute"
+                  + " (idle_timeout.seconds is not one; see the ALB attributes in the AWS documentation)");
+    }
+
+    @Test
+    void targetGroupAttributes() {
+      assertThat(validate(web().alb("target-group-attributes", "stickiness.enabled=1,slow_start=30")).denials()).containsExactly(
+          ALB + "target-group-attributes: \"stickiness.enabled=1\" is not valid: expected stickiness.enabled=true or stickiness.enabled=false",
+          ALB + "target-group-attributes: \"slow_start=30\" is not valid: expected a known target group attribute (slow_start is not one)");
+    }
+
+    @Test
+    void loadBalancerName() {
+      assertThat(validate(web().alb("load-balancer-name", "x".repeat(33))).denials()).containsExactly(
+          ALB + "load-balancer-name: \"" + "x".repeat(33) + "\" is not valid: expected at most 32 characters (this one has 33)");
+      assertThat(validate(web().alb("load-balancer-name", "-shop")).denials()).containsExactly(ALB + "load-balancer-name: \"-shop\""
+          + " is not valid: expected only letters, digits and '-', not starting or ending with '-'");
+      assertThat(validate(web().alb("load-balancer-name", "internal-shop")).denials()).containsExactly(ALB + "load-balancer-name:"
+          + " \"internal-shop\" is not valid: expected a name that does not start with \"internal-\" (AWS reserves that prefix)");
+    }
+
+    @Test
+    void groupNameAndOrder() {
+      assertThat(validate(web().alb("group.name", "Shop Front").alb("group.order", "1001")).denials()).containsExactly(
+          ALB + "group.name: \"Shop Front\" is not valid: expected at most 63 lowercase letters, digits, '-' and '.',"
+              + " starting and ending with a letter or digit",
+          ALB + "group.order: \"1001\" is not valid: expected an integer from -1000 to 1000");
+      assertThat(validate(web().alb("group.name", "g".repeat(64))).denials()).hasSize(1);
+    }
+
+    @Test
+    void wafv2AndShield() {
+      assertThat(validate(web().alb("wafv2-acl-arn", "arn:aws:waf::123456789012:webacl/abc").alb("shield-advanced-protection", "on"))
+          .denials()).containsExactly(
+              ALB + "wafv2-acl-arn: \"arn:aws:waf::123456789012:webacl/abc\" is not valid: expected a WAFv2 web ACL ARN"
+                  + " (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)",
+              ALB + "shield-advanced-protection: \"on\" is not valid: expected true or false");
+    }
+
+    @Test
+    void unknownAnnotationIsWarnedWithASuggestion() {
+      Verdict v = validate(web().alb("target-tpye", "ip"));
+      assertThat(v.allowed()).isTrue();
+      assertThat(v.warnings()).containsExactly(
+          ALB + "target-tpye is not a known annotation and is ignored; did you mean " + ALB + "target-type?");
+    }
+
+    @Test
+    void unknownAnnotationWithoutLikelyMeaning() {
+      assertThat(validate(web().alb("frobnicate-everything", "yes")).warnings()).containsExactly(
+          ALB + "frobnicate-everything is not a known annotation and is ignored");
+    }
+
+    @Test
+    void misspeltActionFamilyIsWarned() {
+      assertThat(validate(web().alb("action.web", "{}")).warnings()).containsExactly(
+          ALB + "action.web is not a known annotation and is ignored; did you mean " + ALB + "actions.web?");
+    }
+
+    @Test
+    void referenceAnnotationsNotSupportedYetAreWarned() {
+      assertThat(validate(web().alb("auth-type", "cognito")).warnings()).containsExactly(
+          ALB + "auth-type is not supported by this controller yet and is ignored");
+    }
+  }
+
+  @Nested
+  class Groups {
+    static final String AGREE = "; members of a group share one ALB and must agree";
+    static final String ON_OTHER = " on Ingress shop/other of group \"shop\"";
+
+    Fixtures.Ing member() {
+      return web().alb("group.name", "shop");
+    }
+
+    void other(Fixtures.Ing other) {
+      cluster.with(other.alb("group.name", "shop").build());
+    }
+
+    Fixtures.Ing otherIngress() {
+      return ingress("other").path("/other", "web", 80);
+    }
+
+    @Test
+    void membersThatAgreeAreAllowed() {
+      other(otherIngress().alb("scheme", "internet-facing").alb("subnets", SUBNET_B.id() + "," + SUBNET_A.id()));
+      assertClean(validate(member().alb("scheme", "internet-facing").alb("subnets", SUBNET_A.id() + "," + SUBNET_B.id())));
+    }
+
+    @Test
+    void settingsOnlyOneMemberSetsDoNotConflict() {
+      other(otherIngress().alb("scheme", "internet-facing").alb("ssl-policy", "ELBSecurityPolicy-2016-08"));
+      assertClean(validate(member()));
+    }
+
+    @Test
+    void scheme() {
+      other(otherIngress().alb("scheme", "internal"));
+      assertThat(validate(member().alb("scheme", "internet-facing")).denials()).containsExactly(
+          ALB + "scheme: \"internet-facing\" conflicts with \"internal\"" + ON_OTHER + AGREE);
+    }
+
+    @Test
+    void ipAddressType() {
+      other(otherIngress().alb("ip-address-type", "ipv4"));
+      assertThat(validate(member().alb("ip-address-type", "dualstack")).denials()).containsExactly(
+          ALB + "ip-address-type: \"dualstack\" conflicts with \"ipv4\"" + ON_OTHER + AGREE);
+    }
+
+    @Test
+    void subnets() {
+      other(otherIngress().alb("subnets", "public-a,public-b"));
+      assertThat(validate(member().alb("subnets", "public-a,public-c")).denials()).containsExactly(
+          ALB + "subnets: \"public-a,public-c\" conflicts with \"public-a,public-b\"" + ON_OTHER + AGREE);
+    }
+
+    @Test
+    void securityGroups() {
+      other(otherIngress().alb("security-groups", "sg-0123456789abcdef0"));
+      assertThat(validate(member().alb("security-groups", "web-frontend")).denials()).containsExactly(
+          ALB + "security-groups: \"web-frontend\" conflicts with \"sg-0123456789abcdef0\"" + ON_OTHER + AGREE);
+    }
+
+    @Test
+    void loadBalancerName() {
+      other(otherIngress().alb("load-balancer-name", "shop-b"));
+      assertThat(validate(member().alb("load-balancer-name", "shop-a")).denials()).containsExactly(
+          ALB + "load-balancer-name: \"shop-a\" conflicts with \"shop-b\"" + ON_OTHER + AGREE);
+    }
+
+    @Test
+    void sslPolicyOfASharedHttpsListener() {
+      other(otherIngress().alb("certificate-arn", CERT_SHOP).alb("ssl-policy", "ELBSecurityPolicy-2016-08"));
+      assertThat(validate(member().alb("certificate-arn", CERT_SHOP).alb("ssl-policy", "ELBSecurityPolicy-TLS13-1-2-2021-06"))
+          .denials()).containsExactly(ALB + "ssl-policy: \"ELBSecurityPolicy-TLS13-1-2-2021-06\" conflicts with"
+              + " \"ELBSecurityPolicy-2016-08\"" + ON_OTHER + ", which shares HTTPS listener HTTPS:443; a listener has one policy");
+    }
+
+    @Test
+    void sslPoliciesOfDifferentListenersDoNotConflict() {
+      other(otherIngress().alb("certificate-arn", CERT_SHOP).alb("listen-ports", "[{\"HTTPS\": 8443}]")
+          .alb("ssl-policy", "ELBSecurityPolicy-2016-08"));
+      assertClean(validate(member().alb("certificate-arn", CERT_SHOP).alb("ssl-policy", "ELBSecurityPolicy-TLS13-1-2-2021-06")));
+    }
+
+    @Test
+    void port443HttpHereButHttpsThere() {
+      other(otherIngress().alb("certificate-arn", CERT_SHOP));
+      assertThat(validate(member().alb("listen-ports", "[{\"HTTP\": 443}]")).denials()).containsExactly(
+          ALB + "listen-ports: port 443 is HTTP here but HTTPS" + ON_OTHER + "; a port has one listener with one protocol");
+    }
+
+    @Test
+    void tagsWithTheSameKeyMustAgree() {
+      other(otherIngress().alb("tags", "team=payments,env=prod"));
+      assertThat(validate(member().alb("tags", "team=shop,env=prod,owner=me")).denials()).containsExactly(
+          ALB + "tags: tag \"team\" is \"shop\" here but \"payments\"" + ON_OTHER + AGREE);
+    }
+
+    @Test
+    void loadBalancerAttributesMustAgree() {
+      other(otherIngress().alb("load-balancer-attributes", "idle_timeout.timeout_seconds=120"));
+      assertThat(validate(member().alb("load-balancer-attributes", "idle_timeout.timeout_seconds=60")).denials()).containsExactly(
+          ALB + "load-balancer-attributes: attribute \"idle_timeout.timeout_seconds\" is \"60\" here but \"120\"" + ON_OTHER + AGREE);
+    }
+
+    @Test
+    void wafAndSslRedirectMustAgree() {
+      String waf1 = "arn:aws:wafv2:us-west-2:123456789012:regional/webacl/one/0a1b2c3d-0000-0000-0000-000000000001";
+      String waf2 = "arn:aws:wafv2:us-west-2:123456789012:regional/webacl/two/0a1b2c3d-0000-0000-0000-000000000002";
+      other(otherIngress().tls("shop.example.com").alb("listen-ports", "[{\"HTTP\": 80}, {\"HTTPS\": 443}, {\"HTTPS\": 8443}]")
+          .alb("wafv2-acl-arn", waf1).alb("ssl-redirect", "8443"));
+      assertThat(validate(member().alb("wafv2-acl-arn", waf2).alb("ssl-redirect", "443")).denials()).containsExactly(
+          ALB + "ssl-redirect: \"443\" conflicts with \"8443\"" + ON_OTHER + AGREE,
+          ALB + "wafv2-acl-arn: \"" + waf2 + "\" conflicts with \"" + waf1 + "\"" + ON_OTHER + AGREE);
+    }
+
+    @Test
+    void inboundCidrsOfASharedListenerMustAgree() {
+      other(otherIngress().alb("inbound-cidrs", "10.0.0.0/8"));
+      assertThat(validate(member().alb("inbound-cidrs", "192.168.0.0/16")).denials()).containsExactly(
+          ALB + "inbound-cidrs: [192.168.0.0/16] conflicts with [10.0.0.0/8]" + ON_OTHER
+              + ", which shares listener HTTP:80; a listener admits one set of CIDRs");
+    }
+
+    @Test
+    void ingressesOfAnotherClassInTheSameGroupAreIgnored() {
+      cluster.with(ingressClass("nginx", "k8s.io/ingress-nginx"));
+      other(otherIngress().className("nginx").alb("scheme", "internal"));
+      assertClean(validate(member().alb("scheme", "internet-facing")));
+    }
+
+    @Test
+    void ingressesBeingDeletedAreIgnored() {
+      Ingress deleting = otherIngress().alb("group.name", "shop").alb("scheme", "internal").build();
+      deleting.getMetadata().setDeletionTimestamp("2025-01-01T00:00:00Z");
+      cluster.with(deleting);
+      assertClean(validate(member().alb("scheme", "internet-facing")));
+    }
+
+    @Test
+    void anUpdateIsNotComparedWithItsOwnStoredVersion() {
+      cluster.with(web().alb("group.name", "shop").alb("scheme", "internal").build());
+      assertClean(validate(member().alb("scheme", "internet-facing")));
+    }
+
+    @Test
+    void conflictsWithSeveralMembersAreEachNamed() {
+      other(otherIngress().alb("scheme", "internal"));
+      cluster.with(ingress("third").path("/3", "web", 80).alb("group.name", "shop").alb("scheme", "internal").build());
+      assertThat(validate(member().alb("scheme", "internet-facing")).denials()).containsExactly(
+          ALB + "scheme: \"internet-facing\" conflicts with \"internal\"" + ON_OTHER + AGREE,
+          ALB + "scheme: \"internet-facing\" conflicts with \"internal\" on Ingress shop/third of group \"shop\"" + AGREE);
+    }
+  }
+
+  @Nested
+  class Quotas {
+    @Test
+    void eightyRulesAreFine() {
+      assertClean(validate(ingress().paths(80)));
+    }
+
+    @Test
+    void moreThanEightyRulesAreWarned() {
+      Verdict v = validate(ingress().paths(81));
+      assertThat(v.allowed()).isTrue();
+      assertThat(v.warnings()).containsExactly("listener HTTP:80 of this Ingress has 81 rules, close to the ALB limit of 100");
+    }
+
+    @Test
+    void moreThanOneHundredRulesAreDenied() {
+      assertThat(validate(ingress().paths(101)).denials()).containsExactly("spec.rules: listener HTTP:80 of this Ingress would have"
+          + " 101 rules; an ALB listener allows at most 100 (split the group or merge paths)");
+    }
+
+    @Test
+    void rulesAreCountedAcrossTheGroupPerListener() {
+      cluster.with(ingress("other").alb("group.name", "shop").paths(50).build());
+      assertThat(validate(ingress().alb("group.name", "shop").paths(51)).denials()).containsExactly("spec.rules: listener HTTP:80"
+          + " of group \"shop\" would have 101 rules; an ALB listener allows at most 100 (split the group or merge paths)");
+    }
+
+    @Test
+    void membersOnOtherListenersDoNotCount() {
+      cluster.with(ingress("other").alb("group.name", "shop").alb("listen-ports", "[{\"HTTP\": 8080}]").paths(60).build());
+      assertClean(validate(ingress().alb("group.name", "shop").paths(60)));
+    }
+
+    @Test
+    void theDefaultBackendIsNotARule() {
+      assertClean(validate(ingress().paths(80).defaultBackend("web", 80)));
+    }
+  }
+
+  @Test
+  void needsAsksAwsOnlyForWhatIsChecked() {
+    IngressValidator validator = Fixtures.validator(cluster);
+    assertThat(validator.needs(web().build())).isEqualTo(new AwsFacts.Needs(false, false));
+    assertThat(validator.needs(web().alb("subnets", "a,b").build())).isEqualTo(new AwsFacts.Needs(true, false));
+    assertThat(validator.needs(web().tls("shop.example.com").build())).isEqualTo(new AwsFacts.Needs(false, true));
+    assertThat(validator.needs(web().noClass().alb("subnets", "a,b").build())).isEqualTo(new AwsFacts.Needs(false, false));
+  }
+
+  @Test
+  void warningsAndDenialsAreNotRepeated() {
+    cluster = new TestCluster();
+    Verdict v = validate(ingress().path("/a", "cart", 80).path("/b", "cart", 80));
+    assertThat(v.warnings()).hasSize(2);
+    assertThat(List.copyOf(new java.util.LinkedHashSet<>(v.warnings()))).isEqualTo(v.warnings());
+  }
+}
