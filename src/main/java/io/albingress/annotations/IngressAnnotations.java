@@ -12,6 +12,8 @@ import java.util.Set;
 /** Parses the Ingress-level annotations (load balancer, listeners, routing) into an {@link IngressConfig}. */
 public final class IngressAnnotations {
   public static final int DEFAULT_GROUP_ORDER = 0;
+  /** The wafv2-acl-arn value that removes any web ACL association. */
+  public static final String WAFV2_NONE = "none";
   static final int MAX_TAGS = 50;
 
   private IngressAnnotations() {}
@@ -214,10 +216,12 @@ public final class IngressAnnotations {
     return policy;
   }
 
+  /** "none" removes a web ACL association, as in the reference controller (an absent annotation leaves it alone). */
   private static Optional<String> wafAcl(AnnotationReader r) {
     Optional<String> arn = r.string("wafv2-acl-arn");
-    if (arn.isPresent() && !Formats.WAFV2_ARN.matcher(arn.get()).matches()) {
-      r.invalid("wafv2-acl-arn", arn.get(), "a WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)");
+    if (arn.isPresent() && !arn.get().equals(WAFV2_NONE) && !Formats.WAFV2_ARN.matcher(arn.get()).matches()) {
+      r.invalid("wafv2-acl-arn", arn.get(), "a WAFv2 web ACL ARN (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>),"
+          + " or none to remove the association");
       return Optional.empty();
     }
     return arn;

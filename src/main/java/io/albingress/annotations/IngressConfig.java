@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Everything an Ingress's annotations say about its load balancer, listeners and rules. */
+/**
+ * Everything an Ingress's annotations say about its load balancer, listeners and rules.
+ * {@code wafv2AclArn} is a web ACL ARN, or {@link IngressAnnotations#WAFV2_NONE} to remove an association.
+ */
 public record IngressConfig(
     Optional<String> groupName,
     int groupOrder,

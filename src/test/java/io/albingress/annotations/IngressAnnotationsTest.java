@@ -450,7 +450,14 @@ class IngressAnnotationsTest {
     void wafClassicIdIsNotAWafv2Arn() {
       assertThat(errors("wafv2-acl-arn", "a1b2c3d4-5678-90ab-cdef-example11111")).containsExactly(
           P + "wafv2-acl-arn: \"a1b2c3d4-5678-90ab-cdef-example11111\" is not valid: expected a WAFv2 web ACL ARN"
-              + " (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)");
+              + " (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>), or none to remove the association");
+    }
+
+    @Test
+    void wafv2NoneRemovesTheAssociationAsInTheReferenceController() {
+      Parsed<IngressConfig> parsed = parse("wafv2-acl-arn", "none");
+      assertThat(parsed.errors()).isEmpty();
+      assertThat(parsed.value().wafv2AclArn()).contains(IngressAnnotations.WAFV2_NONE);
     }
 
     @Test

@@ -730,7 +730,7 @@ class IngressValidatorTest {
       assertThat(validate(web().alb("wafv2-acl-arn", "arn:aws:waf::123456789012:webacl/abc").alb("shield-advanced-protection", "on"))
           .denials()).containsExactly(
               ALB + "wafv2-acl-arn: \"arn:aws:waf::123456789012:webacl/abc\" is not valid: expected a WAFv2 web ACL ARN"
-                  + " (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>)",
+                  + " (arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>), or none to remove the association",
               ALB + "shield-advanced-protection: \"on\" is not valid: expected true or false");
     }
 
