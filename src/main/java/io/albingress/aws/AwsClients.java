@@ -4,7 +4,6 @@ import io.albingress.metrics.Metrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +21,7 @@ import software.amazon.awssdk.services.ec2.Ec2AsyncClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2AsyncClient;
 
 /**
- * The async AWS clients, sharing one Netty HTTP client that runs on Vert.x's own event loops. The
+ * The async AWS clients, sharing one Netty HTTP client. The
  * endpoint, region and credentials come the standard SDK way (AWS_ENDPOINT_URL, AWS_REGION, ...).
  */
 public final class AwsClients implements AutoCloseable {
@@ -43,9 +42,14 @@ public final class AwsClients implements AutoCloseable {
     this.region = region;
   }
 
+  /**
+   * The SDK 2.40 cannot adopt Netty 4.2's MultiThreadIoEventLoopGroup (it fails resolving a datagram
+   * channel for it), so the HTTP client gets two threads of its own; results still complete on the
+   * caller's Vert.x context.
+   */
   public static AwsClients create(Vertx vertx, Optional<String> region, Metrics metrics) {
     SdkAsyncHttpClient http = NettyNioAsyncHttpClient.builder()
-        .eventLoopGroup(SdkEventLoopGroup.create(((VertxInternal) vertx).nettyEventLoopGroup()))
+        .eventLoopGroup(SdkEventLoopGroup.builder().numberOfThreads(2).build())
         .connectionTimeout(Duration.ofSeconds(5))
         .readTimeout(Duration.ofSeconds(30))
         .maxConcurrency(64)
