@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressSpec;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,6 +26,19 @@ public final class IngressRoutes {
   private IngressRoutes() {}
 
   public static List<Route> of(Ingress ingress) {
+    return routes(ingress, false);
+  }
+
+  /**
+   * As {@link #of}, with the paths of each rule in the order ALB rules must match them for Ingress
+   * semantics, as the reference controller sorts them: Exact paths, then Prefix paths longest first,
+   * then ImplementationSpecific paths as written.
+   */
+  public static List<Route> byPrecedence(Ingress ingress) {
+    return routes(ingress, true);
+  }
+
+  private static List<Route> routes(Ingress ingress, boolean sorted) {
     List<Route> routes = new ArrayList<>();
     IngressSpec spec = ingress.getSpec();
     if (spec == null) {
@@ -37,19 +51,30 @@ public final class IngressRoutes {
       if (rule.getHttp() == null || rule.getHttp().getPaths() == null) {
         continue;
       }
+      List<Route> ofRule = new ArrayList<>();
       List<HTTPIngressPath> paths = rule.getHttp().getPaths();
       for (int j = 0; j < paths.size(); j++) {
         HTTPIngressPath p = paths.get(j);
         String type = p.getPathType() == null ? "ImplementationSpecific" : p.getPathType();
-        routes.add(new Route("spec.rules[" + i + "].http.paths[" + j + "]", host,
+        ofRule.add(new Route("spec.rules[" + i + "].http.paths[" + j + "]", host,
             Optional.ofNullable(p.getPath()).filter(s -> !s.isEmpty()), type, p.getBackend()));
       }
+      if (sorted) {
+        ofRule.sort(PRECEDENCE); // stable: equal ranks keep spec order
+      }
+      routes.addAll(ofRule);
     }
     if (spec.getDefaultBackend() != null) {
       routes.add(new Route("spec.defaultBackend", Optional.empty(), Optional.empty(), "", spec.getDefaultBackend()));
     }
     return routes;
   }
+
+  private static final Comparator<Route> PRECEDENCE = Comparator.comparingInt((Route r) -> switch (r.pathType()) {
+    case "Exact" -> 0;
+    case "Prefix" -> 1;
+    default -> 2;
+  }).thenComparingInt(r -> r.pathType().equals("Prefix") ? -r.path().map(String::length).orElse(0) : 0);
 
   /** Hosts named in rules and tls, which certificates should cover. */
   public static List<String> hosts(Ingress ingress) {

@@ -1,11 +1,13 @@
 package io.albingress.model;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Optional;
 
-/** What a listener or rule does with a request. */
+/** What a listener or rule does with a request. JSON names the kind: {"type": "forward", ...}. */
 public sealed interface RuleAction {
 
+  @JsonProperty("type")
   String type();
 
   /** To a target group of the stack (by reference) or an existing one (by ARN). */
@@ -23,7 +25,8 @@ public sealed interface RuleAction {
   }
 
   record FixedResponse(String statusCode, Optional<String> contentType, Optional<String> messageBody) implements RuleAction {
-    public static final FixedResponse NOT_FOUND = new FixedResponse("404", Optional.empty(), Optional.empty());
+    /** The default action without a defaultBackend, as the reference controller builds it. */
+    public static final FixedResponse NOT_FOUND = new FixedResponse("404", Optional.of("text/plain"), Optional.empty());
 
     @Override
     public String type() {

@@ -29,11 +29,9 @@ import io.albingress.validation.Verdict;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -51,8 +49,8 @@ public final class StackBuilder {
     this.classes = classes;
   }
 
-  /** A member that passed validation, with its parsed annotations. */
-  record Member(Ingress ingress, IngressConfig config, List<ListenPort> ports) {
+  /** A member that passed validation, with its parsed annotations and the certificates its HTTPS listeners need. */
+  record Member(Ingress ingress, IngressConfig config, List<ListenPort> ports, List<String> certificates) {
     String name() {
       return ingress.getMetadata().getNamespace() + "/" + ingress.getMetadata().getName();
     }
@@ -65,25 +63,24 @@ public final class StackBuilder {
 
   public Stack build(IngressGroup group, ClusterFacts facts) {
     List<Stack.MemberError> errors = new ArrayList<>();
+    // every member left out is known before anything is built, so none leaves rules or target groups behind
     List<Member> members = accept(group, facts, errors);
     if (members.isEmpty()) {
       return new Stack(group.id(), List.of(), null, List.of(), List.of(), List.of(), errors);
     }
     StackContext ctx = new StackContext(group, facts, members);
-    TargetGroups targetGroups = new TargetGroups(ctx);
-    List<ListenerRule> rules = new ArrayList<>();
-    List<Listener> listeners = new ArrayList<>();
-    Set<String> excluded = new LinkedHashSet<>();
     LoadBalancer lb = loadBalancer(ctx, errors);
     if (lb == null) {
       return new Stack(group.id(), List.of(), null, List.of(), List.of(), List.of(), errors);
     }
+    TargetGroups targetGroups = new TargetGroups(ctx);
+    List<ListenerRule> rules = new ArrayList<>();
+    List<Listener> listeners = new ArrayList<>();
     for (ListenPort port : ctx.ports()) {
-      listeners.add(listener(ctx, port, targetGroups, errors, excluded));
-      rules.addAll(rules(ctx, port, targetGroups, errors, excluded));
+      listeners.add(listener(ctx, port, targetGroups));
+      rules.addAll(rules(ctx, port, targetGroups));
     }
-    List<String> names = members.stream().map(Member::name).filter(n -> !excluded.contains(n)).toList();
-    return new Stack(group.id(), names, lb, listeners, rules, targetGroups.all(), errors);
+    return new Stack(group.id(), members.stream().map(Member::name).toList(), lb, listeners, rules, targetGroups.all(), errors);
   }
 
   private List<Member> accept(IngressGroup group, ClusterFacts facts, List<Stack.MemberError> errors) {
@@ -105,9 +102,32 @@ public final class StackBuilder {
       }
       IngressConfig config = IngressAnnotations.parse(annotations(ingress)).value();
       boolean wantsTls = !config.certificateArns().isEmpty() || IngressRoutes.hasTls(ingress);
-      accepted.add(new Member(ingress, config, ListenPorts.effective(config, wantsTls)));
+      List<ListenPort> ports = ListenPorts.effective(config, wantsTls);
+      Optional<ListenPort> https = ports.stream().filter(p -> p.protocol() == Protocol.HTTPS).findFirst();
+      List<String> certificates = https.isEmpty() ? List.of() : certificates(ingress, config, facts);
+      if (https.isPresent() && certificates.isEmpty()) {
+        List<String> hosts = IngressRoutes.hosts(ingress);
+        errors.add(new Stack.MemberError(name, List.of("HTTPS listener " + https.get() + " needs a certificate, and "
+            + (hosts.isEmpty() ? "no host is named in spec.rules or spec.tls to discover one by"
+                : "no ISSUED ACM certificate covers " + String.join(", ", hosts)))));
+        continue;
+      }
+      accepted.add(new Member(ingress, config, ports, certificates));
     }
     return accepted;
+  }
+
+  /**
+   * certificate-arn, or the certificates discovered for the hosts of rules and tls. As the webhook
+   * admits it, a host no certificate covers is served with another's certificate (a name mismatch);
+   * only a member none of whose hosts is covered is left out.
+   */
+  private static List<String> certificates(Ingress ingress, IngressConfig config, ClusterFacts facts) {
+    if (!config.certificateArns().isEmpty()) {
+      return config.certificateArns();
+    }
+    return IngressRoutes.hosts(ingress).stream().map(h -> CertificateChoice.forHost(h, facts.certificates()))
+        .flatMap(Optional::stream).distinct().toList();
   }
 
   /** The builder needs every backend Service (NodePorts, target ports); the webhook only warns. */
@@ -152,10 +172,13 @@ public final class StackBuilder {
         ctx.tags(LoadBalancer.RESOURCE_ID));
   }
 
-  private Listener listener(StackContext ctx, ListenPort port, TargetGroups tgs, List<Stack.MemberError> errors, Set<String> excluded) {
+  private Listener listener(StackContext ctx, ListenPort port, TargetGroups tgs) {
     String id = String.valueOf(port.port());
     Ref lb = Ref.to("LoadBalancer", LoadBalancer.RESOURCE_ID);
-    List<String> certificates = port.protocol() == Protocol.HTTPS ? certificates(ctx, port, errors, excluded) : List.of();
+    // the first member's first certificate is the default one; the rest are SNI certificates
+    List<String> certificates = port.protocol() == Protocol.HTTPS
+        ? ctx.membersOn(port).stream().flatMap(m -> m.certificates().stream()).distinct().toList()
+        : List.of();
     Optional<String> policy = port.protocol() == Protocol.HTTPS
         ? Optional.of(ctx.first("ssl-policy", IngressConfig::sslPolicy, Optional.<String>empty()).orElse(DEFAULT_SSL_POLICY))
         : Optional.empty();
@@ -177,36 +200,14 @@ public final class StackBuilder {
     return RuleAction.FixedResponse.NOT_FOUND;
   }
 
-  private List<String> certificates(StackContext ctx, ListenPort port, List<Stack.MemberError> errors, Set<String> excluded) {
-    LinkedHashSet<String> arns = new LinkedHashSet<>();
-    for (Member m : ctx.membersOn(port)) {
-      if (!m.config().certificateArns().isEmpty()) {
-        arns.addAll(m.config().certificateArns());
-        continue;
-      }
-      for (String host : IngressRoutes.hosts(m.ingress())) {
-        Optional<String> arn = CertificateChoice.forHost(host, ctx.facts().certificates());
-        if (arn.isPresent()) {
-          arns.add(arn.get());
-        } else if (excluded.add(m.name())) {
-          errors.add(new Stack.MemberError(m.name(), List.of("no ISSUED ACM certificate covers host " + host + " for " + port)));
-        }
-      }
-    }
-    return List.copyOf(arns);
-  }
-
-  private List<ListenerRule> rules(StackContext ctx, ListenPort port, TargetGroups tgs, List<Stack.MemberError> errors, Set<String> excluded) {
+  private List<ListenerRule> rules(StackContext ctx, ListenPort port, TargetGroups tgs) {
     List<ListenerRule> rules = new ArrayList<>();
     if (port.protocol() == Protocol.HTTP && ctx.sslRedirect().isPresent()) {
       return rules; // every request is redirected by the default action
     }
     Ref listener = Ref.to("Listener", String.valueOf(port.port()));
     for (Member m : ctx.membersOn(port)) {
-      if (excluded.contains(m.name())) {
-        continue;
-      }
-      for (IngressRoutes.Route route : IngressRoutes.of(m.ingress())) {
+      for (IngressRoutes.Route route : IngressRoutes.byPrecedence(m.ingress())) {
         if (route.isDefaultBackend()) {
           continue;
         }
@@ -219,16 +220,34 @@ public final class StackBuilder {
     return rules;
   }
 
+  /**
+   * The rule's host and path, then the backend's `conditions.<name>`. As in the reference controller,
+   * host-header and path-pattern values from the annotation join the rule's own (an ALB rule takes at
+   * most one condition of each), and a rule that would have no condition matches every path.
+   */
   private static List<Condition> conditions(Member m, IngressRoutes.Route route) {
-    List<Condition> conditions = new ArrayList<>();
-    route.host().ifPresent(h -> conditions.add(new Condition("host-header", Optional.empty(), List.of(h))));
-    List<String> paths = pathPatterns(route);
-    if (!paths.isEmpty()) {
-      conditions.add(new Condition("path-pattern", Optional.empty(), paths));
-    }
+    List<String> hosts = new ArrayList<>();
+    route.host().ifPresent(hosts::add);
+    List<String> paths = new ArrayList<>(pathPatterns(route));
+    List<Condition> others = new ArrayList<>();
     String service = route.backend() == null || route.backend().getService() == null ? null : route.backend().getService().getName();
-    if (service != null) {
-      conditions.addAll(m.config().conditions().getOrDefault(service, List.of()));
+    for (Condition c : service == null ? List.<Condition>of() : m.config().conditions().getOrDefault(service, List.of())) {
+      switch (c.field()) {
+        case "host-header" -> hosts.addAll(c.values());
+        case "path-pattern" -> paths.addAll(c.values());
+        default -> others.add(c);
+      }
+    }
+    List<Condition> conditions = new ArrayList<>();
+    if (!hosts.isEmpty()) {
+      conditions.add(new Condition("host-header", Optional.empty(), hosts.stream().distinct().toList()));
+    }
+    if (!paths.isEmpty()) {
+      conditions.add(new Condition("path-pattern", Optional.empty(), paths.stream().distinct().toList()));
+    }
+    conditions.addAll(others);
+    if (conditions.isEmpty()) {
+      conditions.add(new Condition("path-pattern", Optional.empty(), List.of("/*")));
     }
     return conditions;
   }

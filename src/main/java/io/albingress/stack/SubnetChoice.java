@@ -29,7 +29,8 @@ final class SubnetChoice {
     String ourTag = Subnet.CLUSTER_TAG_PREFIX + cluster;
     Map<String, Subnet> byAz = new LinkedHashMap<>();
     known.stream()
-        .filter(s -> s.tags().containsKey(role))
+        // as the reference controller filters them: the role tag with the value "" or "1"
+        .filter(s -> "".equals(s.tags().get(role)) || "1".equals(s.tags().get(role)))
         .filter(s -> s.tags().containsKey(ourTag) || s.tags().keySet().stream().noneMatch(k -> k.startsWith(Subnet.CLUSTER_TAG_PREFIX)))
         // prefer subnets tagged for our cluster, then the lowest ID, so the choice is stable
         .sorted(Comparator.comparing((Subnet s) -> !s.tags().containsKey(ourTag)).thenComparing(Subnet::id))
