@@ -1,0 +1,132 @@
+package io.albingress.deploy;
+
+import io.albingress.annotations.Condition;
+import io.albingress.annotations.HealthCheck;
+import io.albingress.annotations.ProtocolVersion;
+import io.albingress.model.RuleAction;
+import io.albingress.model.TargetGroup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.FixedResponseActionConfig;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ForwardActionConfig;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Matcher;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.QueryStringKeyValuePair;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RedirectActionConfig;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupStickinessConfig;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupTuple;
+
+/**
+ * Translates the model into ELBv2 request shapes, and both sides into canonical strings, so that
+ * comparing desired and actual ignores the API's equivalent spellings (legacy Values, a single
+ * TargetGroupArn beside ForwardConfig, defaults omitted).
+ */
+final class SdkModel {
+  private SdkModel() {}
+
+  static Action action(RuleAction action, Map<String, String> targetGroupArns) {
+    if (action instanceof RuleAction.Forward f) {
+      List<TargetGroupTuple> tuples = f.targets().stream().map(t -> TargetGroupTuple.builder()
+          .targetGroupArn(t.targetGroup().map(r -> targetGroupArns.get(r.resourceId())).orElseGet(() -> t.targetGroupArn().orElseThrow()))
+          .weight(t.weight()).build()).toList();
+      ForwardActionConfig.Builder config = ForwardActionConfig.builder().targetGroups(tuples);
+      f.stickinessSeconds().ifPresent(s -> config.targetGroupStickinessConfig(
+          TargetGroupStickinessConfig.builder().enabled(true).durationSeconds(s).build()));
+      return Action.builder().type(ActionTypeEnum.FORWARD).forwardConfig(config.build()).build();
+    }
+    if (action instanceof RuleAction.FixedResponse f) {
+      return Action.builder().type(ActionTypeEnum.FIXED_RESPONSE).fixedResponseConfig(FixedResponseActionConfig.builder()
+          .statusCode(f.statusCode()).contentType(f.contentType().orElse(null)).messageBody(f.messageBody().orElse(null)).build()).build();
+    }
+    RuleAction.Redirect r = (RuleAction.Redirect) action;
+    return Action.builder().type(ActionTypeEnum.REDIRECT).redirectConfig(RedirectActionConfig.builder()
+        .statusCode(r.statusCode()).protocol(r.protocol()).port(r.port()).host(r.host()).path(r.path()).query(r.query()).build()).build();
+  }
+
+  static RuleCondition condition(Condition c) {
+    RuleCondition.Builder b = RuleCondition.builder().field(c.field());
+    switch (c.field()) {
+      case "host-header" -> b.hostHeaderConfig(h -> h.values(c.values()));
+      case "path-pattern" -> b.pathPatternConfig(p -> p.values(c.values()));
+      case "http-header" -> b.httpHeaderConfig(h -> h.httpHeaderName(c.httpHeaderName().orElse("")).values(c.values()));
+      case "http-request-method" -> b.httpRequestMethodConfig(m -> m.values(c.values()));
+      case "query-string" -> b.queryStringConfig(q -> q.values(c.values().stream().map(SdkModel::queryPair).toList()));
+      default -> b.sourceIpConfig(s -> s.values(c.values()));
+    }
+    return b.build();
+  }
+
+  private static QueryStringKeyValuePair queryPair(String pair) {
+    int eq = pair.indexOf('=');
+    String key = pair.substring(0, eq);
+    return QueryStringKeyValuePair.builder().key(key.isEmpty() ? null : key).value(pair.substring(eq + 1)).build();
+  }
+
+  static Matcher matcher(TargetGroup tg) {
+    return tg.protocolVersion() == ProtocolVersion.GRPC
+        ? Matcher.builder().grpcCode(tg.healthCheck().successCodes()).build()
+        : Matcher.builder().httpCode(tg.healthCheck().successCodes()).build();
+  }
+
+  static ActualResources.HealthCheckState healthCheck(HealthCheck hc) {
+    return new ActualResources.HealthCheckState(hc.protocol().wireName(), hc.port(), hc.path(), hc.intervalSeconds(),
+        hc.timeoutSeconds(), hc.healthyThreshold(), hc.unhealthyThreshold(), hc.successCodes());
+  }
+
+  static String canonical(List<Action> actions) {
+    return actions.stream().map(SdkModel::canonical).collect(Collectors.joining("|"));
+  }
+
+  static String canonical(Action a) {
+    String type = a.typeAsString();
+    if ("forward".equals(type)) {
+      Map<String, Integer> targets = new TreeMap<>();
+      if (a.forwardConfig() != null && a.forwardConfig().hasTargetGroups() && !a.forwardConfig().targetGroups().isEmpty()) {
+        a.forwardConfig().targetGroups().forEach(t -> targets.put(t.targetGroupArn(), t.weight() == null ? 1 : t.weight()));
+      } else if (a.targetGroupArn() != null) {
+        targets.put(a.targetGroupArn(), 1);
+      }
+      boolean single = targets.size() == 1;
+      String stickiness = a.forwardConfig() == null || a.forwardConfig().targetGroupStickinessConfig() == null
+          || !Boolean.TRUE.equals(a.forwardConfig().targetGroupStickinessConfig().enabled()) ? ""
+          : " sticky=" + a.forwardConfig().targetGroupStickinessConfig().durationSeconds();
+      return "forward " + targets.entrySet().stream().map(e -> e.getKey() + (single ? "" : "@" + e.getValue()))
+          .collect(Collectors.joining(",")) + stickiness;
+    }
+    if ("fixed-response".equals(type)) {
+      FixedResponseActionConfig f = a.fixedResponseConfig();
+      return "fixed " + f.statusCode() + " " + Optional.ofNullable(f.contentType()).orElse("") + " " + Optional.ofNullable(f.messageBody()).orElse("");
+    }
+    RedirectActionConfig r = a.redirectConfig();
+    return "redirect " + r.statusCodeAsString() + " " + def(r.protocol(), "#{protocol}") + " " + def(r.port(), "#{port}") + " "
+        + def(r.host(), "#{host}") + " " + def(r.path(), "/#{path}") + " " + def(r.query(), "#{query}");
+  }
+
+  static String canonicalConditions(List<RuleCondition> conditions) {
+    List<String> parts = new ArrayList<>();
+    for (RuleCondition c : conditions) {
+      List<String> values = switch (c.field()) {
+        case "host-header" -> c.hostHeaderConfig() != null && c.hostHeaderConfig().hasValues() ? c.hostHeaderConfig().values() : c.values();
+        case "path-pattern" -> c.pathPatternConfig() != null && c.pathPatternConfig().hasValues() ? c.pathPatternConfig().values() : c.values();
+        case "http-header" -> c.httpHeaderConfig().values().stream().map(v -> c.httpHeaderConfig().httpHeaderName() + ":" + v).toList();
+        case "http-request-method" -> c.httpRequestMethodConfig().values();
+        case "query-string" -> c.queryStringConfig().values().stream()
+            .map(q -> Optional.ofNullable(q.key()).orElse("") + "=" + q.value()).toList();
+        case "source-ip" -> c.sourceIpConfig().values();
+        default -> c.values();
+      };
+      parts.add(c.field() + "=" + values.stream().sorted().collect(Collectors.joining(",")));
+    }
+    return parts.stream().sorted().collect(Collectors.joining(";"));
+  }
+
+  private static String def(String value, String fallback) {
+    return value == null || value.isEmpty() ? fallback : value;
+  }
+}

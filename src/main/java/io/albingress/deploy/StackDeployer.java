@@ -1,0 +1,405 @@
+package io.albingress.deploy;
+
+import io.albingress.model.Listener;
+import io.albingress.model.ListenerRule;
+import io.albingress.model.LoadBalancer;
+import io.albingress.model.Stack;
+import io.albingress.model.Tags;
+import io.albingress.model.TargetGroup;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Certificate;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerAttribute;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupAttribute;
+
+/**
+ * Makes AWS match a desired stack: target groups, then the load balancer, listeners and rules;
+ * deletions in reverse. Modifies in place where the API allows; replaces only on immutable changes.
+ * An unchanged stack (model hash on the load balancer matches) costs no call at all.
+ */
+public final class StackDeployer {
+  private static final Logger LOG = LoggerFactory.getLogger(StackDeployer.class);
+
+  /** Where the stack stands after deploy: the DNS name for Ingress status, and whether anything changed. */
+  public record Outcome(Optional<String> dnsName, boolean changed) {}
+
+  private final Elbv2 elb;
+  private final Inventory inventory;
+  private final String vpcId;
+
+  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId) {
+    this.elb = elb;
+    this.inventory = inventory;
+    this.vpcId = vpcId;
+  }
+
+  /** @param deepCheck compare every resource even when the model hash matches (periodic drift check) */
+  public Future<Outcome> deploy(Stack stack, boolean deepCheck) {
+    String stackTag = stack.id().tagValue();
+    if (stack.empty()) {
+      return inventory.loadBalancersLoaded().compose(v -> delete(stackTag)).map(v -> new Outcome(Optional.empty(), true));
+    }
+    String hash = ModelHash.of(stack);
+    return inventory.loadBalancersLoaded().compose(v -> {
+      Optional<ActualResources.LoadBalancer> current = inventory.loadBalancers(stackTag).stream().findFirst();
+      if (!deepCheck && current.isPresent() && hash.equals(current.get().tags().get(Tags.MODEL_HASH))
+          && inventory.loadBalancers(stackTag).size() == 1) {
+        return Future.succeededFuture(new Outcome(Optional.of(current.get().dnsName()), false));
+      }
+      return new Run(stack, hash).deploy();
+    });
+  }
+
+  /** Deletes every resource of a stack: load balancers (and with them listeners and rules), then target groups. */
+  public Future<Void> delete(String stackTag) {
+    return inventory.targetGroupsLoaded().compose(v -> {
+      List<Future<Void>> lbs = inventory.loadBalancers(stackTag).stream().map(this::deleteLoadBalancer).toList();
+      return Future.all(lbs);
+    }).compose(v -> Future.all(inventory.targetGroups(stackTag).stream().map(this::deleteTargetGroup).toList())).mapEmpty();
+  }
+
+  private Future<Void> deleteLoadBalancer(ActualResources.LoadBalancer lb) {
+    LOG.info("deleting load balancer {} ({})", lb.name(), lb.arn());
+    return elb.aws().call(() -> elb.client().deleteLoadBalancer(b -> b.loadBalancerArn(lb.arn())))
+        .onSuccess(r -> inventory.removeLoadBalancer(lb.arn())).mapEmpty();
+  }
+
+  private Future<Void> deleteTargetGroup(ActualResources.TargetGroup tg) {
+    LOG.info("deleting target group {}", tg.name());
+    return elb.aws().call(() -> elb.client().deleteTargetGroup(b -> b.targetGroupArn(tg.arn())))
+        .onSuccess(r -> inventory.removeTargetGroup(tg.arn())).mapEmpty();
+  }
+
+  /** One deployment of one stack: each step a small Future, in dependency order. */
+  private final class Run {
+    private final Stack stack;
+    private final String hash;
+    private final String stackTag;
+    private final Map<String, String> tgArns = new HashMap<>();
+    private final List<ActualResources.TargetGroup> surplusTargetGroups = new ArrayList<>();
+    private ActualResources.LoadBalancer lb;
+    private boolean newLoadBalancer;
+
+    Run(Stack stack, String hash) {
+      this.stack = stack;
+      this.hash = hash;
+      this.stackTag = stack.id().tagValue();
+    }
+
+    Future<Outcome> deploy() {
+      return inventory.targetGroupsLoaded()
+          .compose(v -> targetGroups())
+          .compose(v -> loadBalancer())
+          .compose(v -> listeners())
+          .compose(listenerArns -> rules(listenerArns))
+          .compose(v -> Future.all(surplusTargetGroups.stream().map(StackDeployer.this::deleteTargetGroup).toList()))
+          .compose(v -> tag(lb.arn(), lb.tags(), withHash(stack.loadBalancer().tags())))
+          .map(v -> {
+            inventory.put(new ActualResources.LoadBalancer(lb.arn(), lb.name(), lb.dnsName(), lb.scheme(), lb.ipAddressType(),
+                lb.subnetIds(), lb.securityGroups(), withHash(stack.loadBalancer().tags())));
+            return new Outcome(Optional.of(lb.dnsName()), true);
+          });
+    }
+
+    private Map<String, String> withHash(Map<String, String> tags) {
+      Map<String, String> all = new HashMap<>(tags);
+      all.put(Tags.MODEL_HASH, hash);
+      return all;
+    }
+
+    // ---- target groups: matched by name, which encodes every immutable field
+
+    private Future<Void> targetGroups() {
+      Matching<TargetGroup, ActualResources.TargetGroup> m = Matching.match(stack.targetGroups(), TargetGroup::name,
+          inventory.targetGroups(stackTag), ActualResources.TargetGroup::name);
+      surplusTargetGroups.addAll(m.toDelete());
+      List<Future<Void>> steps = new ArrayList<>();
+      m.toCreate().forEach(tg -> steps.add(createTargetGroup(tg)));
+      m.matched().forEach(p -> {
+        tgArns.put(p.desired().resourceId(), p.actual().arn());
+        steps.add(updateTargetGroup(p.desired(), p.actual()));
+      });
+      return Future.all(steps).mapEmpty();
+    }
+
+    private Future<Void> createTargetGroup(TargetGroup tg) {
+      var hc = tg.healthCheck();
+      return elb.aws().call(() -> elb.client().createTargetGroup(b -> b.name(tg.name()).protocol(tg.protocol().wireName())
+              .protocolVersion(tg.protocolVersion().wireName()).port(tg.port()).vpcId(vpcId).targetType(tg.targetType().wireName())
+              .healthCheckProtocol(hc.protocol().wireName()).healthCheckPort(hc.port()).healthCheckPath(hc.path())
+              .healthCheckIntervalSeconds(hc.intervalSeconds()).healthCheckTimeoutSeconds(hc.timeoutSeconds())
+              .healthyThresholdCount(hc.healthyThreshold()).unhealthyThresholdCount(hc.unhealthyThreshold())
+              .matcher(SdkModel.matcher(tg)).tags(Elbv2.toTags(tg.tags()))))
+          .recover(StackDeployer.this::forgetOnUnknownOutcome)
+          .compose(r -> {
+            var created = r.targetGroups().get(0);
+            inventory.put(Convert.targetGroup(created, tg.tags()));
+            tgArns.put(tg.resourceId(), created.targetGroupArn());
+            return tg.attributes().isEmpty() ? Future.succeededFuture() : modifyTargetGroupAttributes(created.targetGroupArn(), tg.attributes());
+          });
+    }
+
+    private Future<Void> updateTargetGroup(TargetGroup desired, ActualResources.TargetGroup actual) {
+      List<Future<?>> steps = new ArrayList<>();
+      var hc = desired.healthCheck();
+      if (!SdkModel.healthCheck(hc).equals(actual.healthCheck())) {
+        steps.add(elb.aws().call(() -> elb.client().modifyTargetGroup(b -> b.targetGroupArn(actual.arn())
+            .healthCheckProtocol(hc.protocol().wireName()).healthCheckPort(hc.port()).healthCheckPath(hc.path())
+            .healthCheckIntervalSeconds(hc.intervalSeconds()).healthCheckTimeoutSeconds(hc.timeoutSeconds())
+            .healthyThresholdCount(hc.healthyThreshold()).unhealthyThresholdCount(hc.unhealthyThreshold())
+            .matcher(SdkModel.matcher(desired))))
+            .onSuccess(r -> inventory.put(Convert.targetGroup(r.targetGroups().get(0), actual.tags()))));
+      }
+      if (!desired.attributes().isEmpty()) {
+        steps.add(elb.aws().call(() -> elb.client().describeTargetGroupAttributes(b -> b.targetGroupArn(actual.arn())))
+            .compose(r -> {
+              Map<String, String> current = new HashMap<>();
+              r.attributes().forEach(a -> current.put(a.key(), a.value()));
+              Map<String, String> changed = changed(desired.attributes(), current);
+              return changed.isEmpty() ? Future.succeededFuture() : modifyTargetGroupAttributes(actual.arn(), changed);
+            }));
+      }
+      steps.add(tag(actual.arn(), actual.tags(), desired.tags()));
+      return Future.all(steps).mapEmpty();
+    }
+
+    private Future<Void> modifyTargetGroupAttributes(String arn, Map<String, String> attributes) {
+      List<TargetGroupAttribute> list = attributes.entrySet().stream()
+          .map(e -> TargetGroupAttribute.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+      return elb.aws().call(() -> elb.client().modifyTargetGroupAttributes(b -> b.targetGroupArn(arn).attributes(list))).mapEmpty();
+    }
+
+    // ---- load balancer: replaced only when the scheme changes
+
+    private Future<Void> loadBalancer() {
+      LoadBalancer desired = stack.loadBalancer();
+      List<ActualResources.LoadBalancer> actual = inventory.loadBalancers(stackTag);
+      List<Future<Void>> duplicates = actual.stream().skip(1).map(StackDeployer.this::deleteLoadBalancer).toList();
+      Optional<ActualResources.LoadBalancer> current = actual.stream().findFirst();
+      if (current.isPresent() && !desired.scheme().wireName().equals(current.get().scheme())) {
+        LOG.info("scheme of {} changes to {}: replacing the load balancer", current.get().name(), desired.scheme().wireName());
+        return Future.all(duplicates).compose(v -> deleteLoadBalancer(current.get())).compose(v -> createLoadBalancer(desired));
+      }
+      return Future.all(duplicates).compose(v -> current.isPresent() ? updateLoadBalancer(desired, current.get()) : createLoadBalancer(desired));
+    }
+
+    private Future<Void> createLoadBalancer(LoadBalancer desired) {
+      newLoadBalancer = true;
+      return elb.aws().call(() -> elb.client().createLoadBalancer(b -> {
+            b.name(desired.name()).type(LoadBalancerTypeEnum.APPLICATION).scheme(desired.scheme().wireName())
+                .ipAddressType(desired.ipAddressType().wireName()).subnets(desired.subnetIds()).tags(Elbv2.toTags(desired.tags()));
+            if (!desired.securityGroups().isEmpty()) {
+              b.securityGroups(desired.securityGroups());
+            }
+          }))
+          .recover(StackDeployer.this::forgetOnUnknownOutcome)
+          .compose(r -> {
+            lb = Convert.loadBalancer(r.loadBalancers().get(0), desired.tags());
+            inventory.put(lb);
+            return desired.attributes().isEmpty() ? Future.succeededFuture() : modifyLoadBalancerAttributes(lb.arn(), desired.attributes());
+          });
+    }
+
+    private Future<Void> updateLoadBalancer(LoadBalancer desired, ActualResources.LoadBalancer actual) {
+      lb = actual;
+      List<Future<?>> steps = new ArrayList<>();
+      if (!new HashSet<>(desired.subnetIds()).equals(new HashSet<>(actual.subnetIds()))) {
+        steps.add(elb.aws().call(() -> elb.client().setSubnets(b -> b.loadBalancerArn(actual.arn()).subnets(desired.subnetIds()))));
+      }
+      if (!desired.securityGroups().isEmpty() && !new HashSet<>(desired.securityGroups()).equals(new HashSet<>(actual.securityGroups()))) {
+        steps.add(elb.aws().call(() -> elb.client().setSecurityGroups(b -> b.loadBalancerArn(actual.arn()).securityGroups(desired.securityGroups()))));
+      }
+      if (actual.ipAddressType() != null && !desired.ipAddressType().wireName().equals(actual.ipAddressType())) {
+        steps.add(elb.aws().call(() -> elb.client().setIpAddressType(b -> b.loadBalancerArn(actual.arn()).ipAddressType(desired.ipAddressType().wireName()))));
+      }
+      if (!desired.attributes().isEmpty()) {
+        steps.add(elb.aws().call(() -> elb.client().describeLoadBalancerAttributes(b -> b.loadBalancerArn(actual.arn()))).compose(r -> {
+          Map<String, String> current = new HashMap<>();
+          r.attributes().forEach(a -> current.put(a.key(), a.value()));
+          Map<String, String> changed = changed(desired.attributes(), current);
+          return changed.isEmpty() ? Future.succeededFuture() : modifyLoadBalancerAttributes(actual.arn(), changed);
+        }));
+      }
+      return Future.all(steps).mapEmpty();
+    }
+
+    private Future<Void> modifyLoadBalancerAttributes(String arn, Map<String, String> attributes) {
+      List<LoadBalancerAttribute> list = attributes.entrySet().stream()
+          .map(e -> LoadBalancerAttribute.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+      return elb.aws().call(() -> elb.client().modifyLoadBalancerAttributes(b -> b.loadBalancerArn(arn).attributes(list))).mapEmpty();
+    }
+
+    // ---- listeners: matched by port
+
+    private Future<Map<String, String>> listeners() {
+      Future<List<ActualResources.Listener>> actual = newLoadBalancer ? Future.succeededFuture(List.of()) : describeListeners();
+      return actual.compose(current -> {
+        Matching<Listener, ActualResources.Listener> m = Matching.match(stack.listeners(), Listener::port, current, ActualResources.Listener::port);
+        Map<String, String> arns = new HashMap<>();
+        List<Future<Void>> steps = new ArrayList<>();
+        m.toDelete().forEach(l -> steps.add(elb.aws().call(() -> elb.client().deleteListener(b -> b.listenerArn(l.arn()))).mapEmpty()));
+        return Future.all(steps).compose(v -> {
+          List<Future<Void>> changes = new ArrayList<>();
+          m.matched().forEach(p -> {
+            arns.put(p.desired().resourceId(), p.actual().arn());
+            changes.add(updateListener(p.desired(), p.actual()));
+          });
+          m.toCreate().forEach(l -> changes.add(createListener(l).map(arn -> {
+            arns.put(l.resourceId(), arn);
+            return (Void) null;
+          })));
+          return Future.all(changes);
+        }).map(v -> arns);
+      });
+    }
+
+    private Future<List<ActualResources.Listener>> describeListeners() {
+      return elb.aws().call(() -> elb.client().describeListeners(b -> b.loadBalancerArn(lb.arn()))).compose(r -> {
+        List<Future<ActualResources.Listener>> all = r.listeners().stream().map(l -> {
+          Future<List<String>> certificates = "HTTPS".equals(l.protocolAsString())
+              ? elb.aws().call(() -> elb.client().describeListenerCertificates(b -> b.listenerArn(l.listenerArn())))
+                  .map(c -> orderedCertificates(c.certificates()))
+              : Future.succeededFuture(List.of());
+          return certificates.map(certs -> new ActualResources.Listener(l.listenerArn(), l.port(), l.protocolAsString(),
+              l.defaultActions(), certs, l.sslPolicy()));
+        }).toList();
+        return Future.all(all).map(f -> f.<ActualResources.Listener>list());
+      });
+    }
+
+    private Future<String> createListener(Listener l) {
+      Action action = SdkModel.action(l.defaultAction(), tgArns);
+      return elb.aws().call(() -> elb.client().createListener(b -> {
+        b.loadBalancerArn(lb.arn()).protocol(l.protocol().wireName()).port(l.port()).defaultActions(action).tags(Elbv2.toTags(l.tags()));
+        if (!l.certificateArns().isEmpty()) {
+          b.certificates(Certificate.builder().certificateArn(l.certificateArns().get(0)).build());
+        }
+        l.sslPolicy().ifPresent(b::sslPolicy);
+      })).compose(r -> {
+        String arn = r.listeners().get(0).listenerArn();
+        List<String> sni = l.certificateArns().stream().skip(1).toList();
+        return sni.isEmpty() ? Future.succeededFuture(arn) : addCertificates(arn, sni).map(arn);
+      });
+    }
+
+    private Future<Void> updateListener(Listener desired, ActualResources.Listener actual) {
+      Action action = SdkModel.action(desired.defaultAction(), tgArns);
+      Optional<String> defaultCert = desired.certificateArns().stream().findFirst();
+      boolean modify = !desired.protocol().wireName().equals(actual.protocol())
+          || !SdkModel.canonical(action).equals(SdkModel.canonical(actual.defaultActions()))
+          || !Objects.equals(defaultCert, actual.certificateArns().stream().findFirst())
+          || !Objects.equals(desired.sslPolicy().orElse(null), actual.sslPolicy());
+      Future<Void> modified = !modify ? Future.succeededFuture()
+          : elb.aws().call(() -> elb.client().modifyListener(b -> {
+            b.listenerArn(actual.arn()).protocol(desired.protocol().wireName()).port(desired.port()).defaultActions(action);
+            defaultCert.ifPresent(c -> b.certificates(Certificate.builder().certificateArn(c).build()));
+            desired.sslPolicy().ifPresent(b::sslPolicy);
+          })).mapEmpty();
+      Set<String> wantedSni = new HashSet<>(desired.certificateArns().stream().skip(1).toList());
+      Set<String> currentSni = new HashSet<>(actual.certificateArns().stream().skip(1).toList());
+      List<String> add = wantedSni.stream().filter(c -> !currentSni.contains(c)).sorted().toList();
+      List<String> remove = currentSni.stream().filter(c -> !wantedSni.contains(c) && !defaultCert.map(c::equals).orElse(false)).sorted().toList();
+      return modified
+          .compose(v -> add.isEmpty() ? Future.succeededFuture() : addCertificates(actual.arn(), add))
+          .compose(v -> remove.isEmpty() ? Future.succeededFuture()
+              : elb.aws().call(() -> elb.client().removeListenerCertificates(b -> b.listenerArn(actual.arn())
+                  .certificates(remove.stream().map(c -> Certificate.builder().certificateArn(c).build()).toList()))).mapEmpty());
+    }
+
+    private Future<Void> addCertificates(String listenerArn, List<String> arns) {
+      return elb.aws().call(() -> elb.client().addListenerCertificates(b -> b.listenerArn(listenerArn)
+          .certificates(arns.stream().map(c -> Certificate.builder().certificateArn(c).build()).toList()))).mapEmpty();
+    }
+
+    // ---- rules: matched by priority within their listener
+
+    private Future<Void> rules(Map<String, String> listenerArns) {
+      List<Future<Void>> perListener = new ArrayList<>();
+      for (Listener l : stack.listeners()) {
+        String arn = listenerArns.get(l.resourceId());
+        List<ListenerRule> desired = stack.rules().stream().filter(r -> r.listener().resourceId().equals(l.resourceId())).toList();
+        perListener.add(describeRules(arn).compose(actual -> syncRules(arn, desired, actual)));
+      }
+      return Future.all(perListener).mapEmpty();
+    }
+
+    private Future<List<ActualResources.Rule>> describeRules(String listenerArn) {
+      return io.albingress.aws.Paging.<software.amazon.awssdk.services.elasticloadbalancingv2.model.DescribeRulesResponse, ActualResources.Rule>all(
+          marker -> elb.aws().call(() -> elb.client().describeRules(b -> b.listenerArn(listenerArn).marker(marker))),
+          r -> r.rules().stream().filter(rule -> !Boolean.TRUE.equals(rule.isDefault()) && !"default".equals(rule.priority()))
+              .map(rule -> new ActualResources.Rule(rule.ruleArn(), Integer.parseInt(rule.priority()), rule.conditions(), rule.actions())).toList(),
+          r -> r.nextMarker());
+    }
+
+    private Future<Void> syncRules(String listenerArn, List<ListenerRule> desired, List<ActualResources.Rule> actual) {
+      Matching<ListenerRule, ActualResources.Rule> m = Matching.match(desired, ListenerRule::priority, actual, ActualResources.Rule::priority);
+      // deletions first free their priorities for the creations
+      return Future.all(m.toDelete().stream().map(r -> elb.aws().call(() -> elb.client().deleteRule(b -> b.ruleArn(r.arn())))).toList())
+          .compose(v -> Future.all(m.matched().stream().map(p -> updateRule(p.desired(), p.actual())).toList()))
+          .compose(v -> Future.all(m.toCreate().stream().map(r -> createRule(listenerArn, r)).toList()))
+          .mapEmpty();
+    }
+
+    private Future<Void> createRule(String listenerArn, ListenerRule rule) {
+      Action action = SdkModel.action(rule.action(), tgArns);
+      return elb.aws().call(() -> elb.client().createRule(b -> b.listenerArn(listenerArn).priority(rule.priority())
+          .conditions(rule.conditions().stream().map(SdkModel::condition).toList()).actions(action).tags(Elbv2.toTags(rule.tags())))).mapEmpty();
+    }
+
+    private Future<Void> updateRule(ListenerRule desired, ActualResources.Rule actual) {
+      Action action = SdkModel.action(desired.action(), tgArns);
+      var conditions = desired.conditions().stream().map(SdkModel::condition).toList();
+      boolean same = SdkModel.canonical(action).equals(SdkModel.canonical(actual.actions()))
+          && SdkModel.canonicalConditions(conditions).equals(SdkModel.canonicalConditions(actual.conditions()));
+      return same ? Future.succeededFuture()
+          : elb.aws().call(() -> elb.client().modifyRule(b -> b.ruleArn(actual.arn()).conditions(conditions).actions(action))).mapEmpty();
+    }
+
+    // ---- tags: only the keys that differ
+
+    private Future<Void> tag(String arn, Map<String, String> current, Map<String, String> desired) {
+      Map<String, String> add = changed(desired, current);
+      List<String> remove = current.keySet().stream().filter(k -> !desired.containsKey(k)).sorted().toList();
+      Future<Void> added = add.isEmpty() ? Future.succeededFuture()
+          : elb.aws().call(() -> elb.client().addTags(b -> b.resourceArns(arn).tags(Elbv2.toTags(add)))).mapEmpty();
+      return added.compose(v -> remove.isEmpty() ? Future.succeededFuture()
+          : elb.aws().call(() -> elb.client().removeTags(b -> b.resourceArns(arn).tagKeys(remove))).mapEmpty());
+    }
+  }
+
+  /** Default certificate first, then SNI certificates sorted. */
+  private static List<String> orderedCertificates(List<Certificate> certs) {
+    List<String> out = new ArrayList<>();
+    certs.stream().filter(c -> Boolean.TRUE.equals(c.isDefault())).map(Certificate::certificateArn).forEach(out::add);
+    certs.stream().filter(c -> !Boolean.TRUE.equals(c.isDefault())).map(Certificate::certificateArn).sorted().forEach(out::add);
+    return out;
+  }
+
+  static Map<String, String> changed(Map<String, String> desired, Map<String, String> current) {
+    Map<String, String> changed = new HashMap<>();
+    desired.forEach((k, v) -> {
+      if (!v.equals(current.get(k))) {
+        changed.put(k, v);
+      }
+    });
+    return changed;
+  }
+
+  /** A create that failed in an unknown way may have happened: rediscover before trying again. */
+  private <T> Future<T> forgetOnUnknownOutcome(Throwable e) {
+    inventory.invalidate();
+    return Future.failedFuture(e);
+  }
+
+}
