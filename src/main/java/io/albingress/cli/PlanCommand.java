@@ -5,6 +5,7 @@ import io.albingress.plan.PlanReport;
 import io.albingress.plan.PlanText;
 import io.albingress.plan.Planner;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,6 +39,9 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--ingress-class", defaultValue = "alb", description = "IngressClass name handled. Default: ${DEFAULT-VALUE}")
   String ingressClass;
 
+  /** Read for "-f -"; tests hand in their own. */
+  InputStream stdin = System.in;
+
   @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text, json or yaml. Default: ${DEFAULT-VALUE}")
   Output output;
 
@@ -47,7 +51,7 @@ final class PlanCommand implements Callable<Integer> {
     Manifests manifests = new Manifests(serialization);
     for (String f : files) {
       try {
-        manifests.read(f, System.in);
+        manifests.read(f, stdin);
       } catch (Manifests.UnreadableManifest e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }

@@ -10,14 +10,18 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -67,8 +71,12 @@ public final class Manifests implements ClusterView {
   private void readFile(Path file) throws UnreadableManifest {
     try (InputStream in = Files.newInputStream(file)) {
       parse(file.toString(), in);
+    } catch (NoSuchFileException e) {
+      throw new UnreadableManifest("cannot read " + file + ": no such file or directory");
+    } catch (AccessDeniedException e) {
+      throw new UnreadableManifest("cannot read " + file + ": permission denied");
     } catch (IOException e) {
-      throw new UnreadableManifest("cannot read " + file + ": " + e.getMessage());
+      throw new UnreadableManifest("cannot read " + file + ": " + oneLine(String.valueOf(e.getMessage())));
     }
   }
 
@@ -84,7 +92,7 @@ public final class Manifests implements ClusterView {
         add(name, index, doc);
       }
     } catch (JacksonException e) {
-      throw new UnreadableManifest(name + ": not valid YAML: " + e.getOriginalMessage());
+      throw new UnreadableManifest(name + ": not valid YAML" + location(e) + ": " + oneLine(e.getOriginalMessage()));
     }
   }
 
@@ -109,13 +117,39 @@ public final class Manifests implements ClusterView {
       }
       objects.add(object);
     } catch (RuntimeException e) {
-      throw new UnreadableManifest(name + " document " + index + ": not a valid " + type.getSimpleName() + ": " + e.getMessage());
+      throw new UnreadableManifest(name + " document " + index + ": not a valid " + type.getSimpleName() + ": " + problem(e));
     }
+  }
+
+  /** The parser's problem without its source excerpts, which point at a line and make the message several lines long. */
+  private static String oneLine(String message) {
+    String text = message == null ? "" : message;
+    String kept = text.lines().filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).map(String::trim)
+        .collect(Collectors.joining("; "));
+    return kept.isEmpty() ? text.strip().replaceAll("\\s+", " ") : kept;
+  }
+
+  private static String location(JacksonException e) {
+    TokenStreamLocation at = e.getLocation();
+    return at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+  }
+
+  /** A conversion problem in one line, naming the field (spec.ports) rather than Java types' reference chain. */
+  private static String problem(RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof JacksonException j) {
+        String path = j.getPath().stream()
+            .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+            .collect(Collectors.joining(".")).replace(".[", "[");
+        return oneLine(j.getOriginalMessage()) + (path.isEmpty() ? "" : " (at " + path + ")");
+      }
+    }
+    return oneLine(String.valueOf(e.getMessage()));
   }
 
   private static boolean isManifest(Path p) {
     String n = p.getFileName().toString();
-    return n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json");
+    return (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json")) && Files.isRegularFile(p);
   }
 
   public <T extends HasMetadata> List<T> all(Class<T> type) {

@@ -1,0 +1,84 @@
+package io.albingress.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.albingress.model.Stack;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The offline plan: validation per Ingress, stacks for the valid ones, unknown AWS facts as placeholders. */
+class PlannerTest {
+  private static final String SERVICES = """
+      apiVersion: v1
+      kind: Service
+      metadata: {name: web, namespace: shop}
+      spec:
+        type: NodePort
+        ports: [{name: http, port: 80, targetPort: 8080, nodePort: 30080}]
+      """;
+
+  private static String ingress(String name, String annotations, String path) {
+    return """
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: %s
+          namespace: shop
+          annotations: {%s}
+        spec:
+          ingressClassName: alb
+          rules:
+            - http:
+                paths:
+                  - {path: %s, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+        """.formatted(name, annotations, path);
+  }
+
+  private static PlanReport plan(String yaml) throws Exception {
+    Manifests m = new Manifests(new KubernetesSerialization())
+        .read("-", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+    return new Planner("prod", "alb", "us-west-2", m).plan();
+  }
+
+  @Test
+  void anInvalidMemberDoesNotBlockItsGroup() throws Exception {
+    PlanReport report = plan(SERVICES
+        + ingress("good", "alb.ingress.kubernetes.io/group.name: front", "/a")
+        + ingress("bad", "alb.ingress.kubernetes.io/group.name: front, alb.ingress.kubernetes.io/healthcheck-path: nope", "/b"));
+    assertThat(report.valid()).isFalse();
+    assertThat(report.ingresses()).extracting(PlanReport.IngressResult::ingress, PlanReport.IngressResult::valid)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("shop/bad", false), org.assertj.core.groups.Tuple.tuple("shop/good", true));
+    assertThat(report.ingresses().get(0).problems()).singleElement().asString().contains("healthcheck-path");
+    Stack stack = report.stacks().get(0);
+    assertThat(stack.members()).containsExactly("shop/good");
+    assertThat(stack.rules()).hasSize(1);
+    assertThat(stack.errors()).extracting(Stack.MemberError::ingress).containsExactly("shop/bad");
+  }
+
+  @Test
+  void offlineDiscoveryIsNotVerifiedRatherThanAWarning() throws Exception {
+    PlanReport report = plan(SERVICES + ingress("web", "alb.ingress.kubernetes.io/subnets: 'public-a, public-b'", "/"));
+    PlanReport.IngressResult result = report.ingresses().get(0);
+    assertThat(result.valid()).isTrue();
+    assertThat(result.notVerified()).singleElement().asString().contains("subnets").contains(Planner.OFFLINE);
+    assertThat(result.warnings()).isEmpty();
+    // names cannot be resolved to IDs offline: they are shown as written
+    assertThat(report.stacks().get(0).loadBalancer().subnetIds()).containsExactly("public-a", "public-b");
+  }
+
+  @Test
+  void emptyStacksAreNotReported() throws Exception {
+    PlanReport report = plan(SERVICES + ingress("bad", "alb.ingress.kubernetes.io/scheme: public", "/"));
+    assertThat(report.stacks()).isEmpty();
+    assertThat(PlanText.render(report)).startsWith("Ingress shop/bad: INVALID\n  error:        alb.ingress.kubernetes.io/scheme");
+  }
+
+  @Test
+  void textShowsWeightsAndRedirects() {
+    assertThat(PlanText.action(io.albingress.model.RuleAction.Redirect.toHttps(443))).isEqualTo("redirect HTTP_301 HTTPS:443");
+    assertThat(PlanText.action(io.albingress.model.RuleAction.FixedResponse.NOT_FOUND)).isEqualTo("fixed-response 404");
+  }
+}
