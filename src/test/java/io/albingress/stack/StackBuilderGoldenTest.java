@@ -456,6 +456,20 @@ class StackBuilderGoldenTest {
   }
 
   @Test
+  void serviceAnnotationsOverrideTheIngresses() {
+    // Service api says healthcheck-path /healthz; the Ingress's path and success codes apply where the Service is silent
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "healthcheck-path", "/ingress", "success-codes", "200-299"), """
+        rules:
+          - host: shop.example.com
+            http:
+              paths:
+                - {path: /, pathType: Prefix, backend: %s}
+        """.formatted(API)));
+    check(g, FACTS, apiTargetGroup(patch().replace("/rules/0/action", forward("shop/api:8080")), 0, "k8s-shop-api-c94020165b")
+        .replace("/targetGroups/0/healthCheck/successCodes", "'200-299'"));
+  }
+
+  @Test
   void ipTargetTypeUsesTheTargetPort() {
     IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "target-type", "ip"), """
         rules:
