@@ -2,7 +2,15 @@ package io.albingress.app;
 
 import io.albingress.aws.AwsClients;
 import io.albingress.aws.CachedAwsFacts;
+import io.albingress.controller.ReconcilerVerticle;
+import io.albingress.controller.StackEvents;
+import io.albingress.controller.StackReconciler;
+import io.albingress.deploy.Elbv2;
+import io.albingress.deploy.Inventory;
+import io.albingress.deploy.StackDeployer;
+import io.albingress.k8s.EventRecorder;
 import io.albingress.k8s.Informers;
+import io.albingress.k8s.IngressWriter;
 import io.albingress.k8s.KubernetesClients;
 import io.albingress.metrics.Metrics;
 import io.albingress.model.IngressClassMatcher;
@@ -34,6 +42,11 @@ public final class ControllerApp {
   private final Informers informers;
   private final AwsClients aws;
   private WebhookServer webhook;
+  private ReconcilerVerticle reconciler;
+  private Inventory inventory;
+  private Metrics metrics;
+  private Leadership leadership;
+  private ControllerSettings settings;
 
   private ControllerApp(Vertx vertx, KubernetesClient kube, Informers informers, AwsClients aws) {
     this.vertx = vertx;
@@ -64,6 +77,7 @@ public final class ControllerApp {
     Informers informers = new Informers(kube, settings.watchNamespace(), settings.syncPeriod().toMillis());
     AwsClients aws = AwsClients.create(vertx, settings.awsRegion(), metrics);
     ControllerApp app = new ControllerApp(vertx, kube, informers, aws);
+    app.settings = settings;
 
     KubernetesSerialization serialization = kube.getKubernetesSerialization();
     AdmissionCodec codec = new AdmissionCodec(serialization);
@@ -74,13 +88,23 @@ public final class ControllerApp {
         new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000),
         codec, new IngressAdmission(codec, validator, informers, facts), new PodAdmission(codec, serialization, PodMutator.NONE), metrics);
 
-    informers.start().whenComplete((v, e) -> {
-      if (e != null) {
-        LOG.error("informers failed to start: {}", e.getMessage());
-      } else {
-        LOG.info("informer caches synced");
-      }
-    });
+    Elbv2 elb = new Elbv2(aws);
+    Inventory inventory = new Inventory(elb, settings.clusterName());
+    StackReconciler reconciler = new StackReconciler(informers, classes, facts,
+        new StackDeployer(elb, inventory, settings.awsVpcId()), new IngressWriter(vertx, kube),
+        new EventRecorder(vertx, kube, Duration.ofMinutes(30)),
+        new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(), settings.defaultTags(), settings.dryRun()));
+    app.reconciler = new ReconcilerVerticle(reconciler, metrics, settings.maxConcurrentReconciles(), settings.syncPeriod());
+    app.inventory = inventory;
+    app.metrics = metrics;
+    new StackEvents(vertx.eventBus(), informers, reconciler).register();
+
+    Future<Void> synced = Future.fromCompletionStage(informers.start(), vertx.getOrCreateContext())
+        .onSuccess(v -> LOG.info("informer caches synced"))
+        .onFailure(e -> LOG.error("informers failed to start: {}", e.getMessage()));
+    synced.compose(v -> vertx.deployVerticle(app.reconciler))
+        .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), app.reconciler))
+        .onFailure(e -> LOG.error("reconciler failed to start: {}", e.getMessage()));
     return app.webhook.start()
         .compose(w -> OpsServers.metrics(vertx, settings.bindAddress(), settings.metricsPort(), metrics))
         .compose(m -> OpsServers.health(vertx, settings.bindAddress(), settings.healthPort(), app::notReadyReason))
@@ -103,8 +127,24 @@ public final class ControllerApp {
     return webhook.actualPort();
   }
 
+  public java.nio.file.Path webhookCertDir() {
+    return settings.webhookCertDir();
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** True when no stack waits or runs (tests and benchmarks use it to detect convergence). */
+  public boolean reconcilerIdle() {
+    return reconciler.idle();
+  }
+
   public void stop() {
     LOG.info("stopping");
+    if (leadership != null) {
+      leadership.close();
+    }
     informers.close();
     if (webhook != null) {
       webhook.stop();

@@ -54,6 +54,22 @@ public final class Metrics {
     return adder == null ? 0 : adder.sum();
   }
 
+  /** Every label set of a counter with its value, labels as name=value pairs. */
+  public Map<Map<String, String>, Long> series(String name) {
+    Map<Map<String, String>, Long> out = new java.util.HashMap<>();
+    counters.forEach((s, v) -> {
+      if (s.family().name().equals(name)) {
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
+        var m = java.util.regex.Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(s.labels());
+        while (m.find()) {
+          labels.put(m.group(1), m.group(2));
+        }
+        out.put(labels, v.sum());
+      }
+    });
+    return out;
+  }
+
   /** Sum of a counter over every label set. */
   public long total(String name) {
     return counters.entrySet().stream().filter(e -> e.getKey().family().name().equals(name))

@@ -13,6 +13,12 @@ public record StackId(String namespace, String name) {
     return new StackId(namespace, name);
   }
 
+  /** The inverse of {@link #tagValue()}: group names cannot contain '/', namespaces and names can't either. */
+  public static StackId parse(String tagValue) {
+    int slash = tagValue.indexOf('/');
+    return slash < 0 ? group(tagValue) : ingress(tagValue.substring(0, slash), tagValue.substring(slash + 1));
+  }
+
   public boolean explicitGroup() {
     return namespace.isEmpty();
   }

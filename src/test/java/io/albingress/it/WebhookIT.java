@@ -3,19 +3,14 @@ package io.albingress.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.albingress.app.ControllerApp;
-import io.albingress.app.ControllerSettings;
-import io.albingress.testing.TestCerts;
+import io.albingress.testing.Controllers;
 import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
 import io.albingress.testing.TestEnvironment.Result;
 import io.albingress.testing.TestEnvironment.TestNamespace;
 import io.albingress.testing.WebhookRegistration;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,13 +26,9 @@ class WebhookIT {
 
   /** A controller per test: each test gets a freshly seeded moto (new VPC and subnet IDs). */
   @BeforeEach
-  void start(Env env) throws Exception {
-    certDir = Files.createTempDirectory("webhook-it-certs");
-    TestCerts.write(certDir, "127.0.0.1");
-    ControllerSettings settings = new ControllerSettings(env.clusterName(), Optional.of(env.kubeconfig()), "alb",
-        Optional.of(env.region()), env.vpcId(), "127.0.0.1", 0, certDir, 0, 0, Optional.empty(), false, 1,
-        Duration.ofHours(1), Map.of(), false);
-    app = ControllerApp.start(settings).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  void start(Env env, TestNamespace ns) throws Exception {
+    app = Controllers.start(env, ns);
+    certDir = app.webhookCertDir();
     Result applied = env.kubectl(WebhookRegistration.manifests(env.repo(), app.webhookPort(), certDir.resolve("tls.crt")), "apply", "-f", "-");
     assertThat(applied.exit()).as(applied.stderr()).isZero();
   }

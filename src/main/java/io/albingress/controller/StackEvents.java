@@ -1,0 +1,90 @@
+package io.albingress.controller;
+
+import io.albingress.annotations.Action;
+import io.albingress.annotations.IngressAnnotations;
+import io.albingress.k8s.Informers;
+import io.albingress.model.IngressRoutes;
+import io.albingress.model.StackId;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.vertx.core.eventbus.EventBus;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** Maps informer events to the stacks they affect and sends those on the event bus. */
+public final class StackEvents {
+  private final EventBus bus;
+  private final Informers informers;
+  private final StackReconciler reconciler;
+
+  public StackEvents(EventBus bus, Informers informers, StackReconciler reconciler) {
+    this.bus = bus;
+    this.informers = informers;
+    this.reconciler = reconciler;
+  }
+
+  public void register() {
+    informers.ingresses().addEventHandler(handler((Ingress old, Ingress now) -> {
+      Set<StackId> stacks = new LinkedHashSet<>();
+      if (old != null) {
+        stacks.addAll(reconciler.stacksOf(old));
+      }
+      if (now != null) {
+        stacks.addAll(reconciler.stacksOf(now));
+      }
+      return stacks;
+    }));
+    informers.services().addEventHandler(handler((Service old, Service now) -> usersOf(now != null ? now : old)));
+    informers.ingressClasses().addEventHandler(handler((IngressClass old, IngressClass now) -> reconciler.knownStacks()));
+  }
+
+  /** Stacks of the Ingresses in the Service's namespace that route to it. */
+  Set<StackId> usersOf(Service service) {
+    String ns = service.getMetadata().getNamespace();
+    String name = service.getMetadata().getName();
+    Set<StackId> stacks = new LinkedHashSet<>();
+    for (Ingress ingress : informers.ingresses().getStore().list()) {
+      if (!ns.equals(ingress.getMetadata().getNamespace())) {
+        continue;
+      }
+      Map<String, String> a = ingress.getMetadata().getAnnotations();
+      Map<String, Action> actions = IngressAnnotations.parse(a == null ? Map.of() : a).value().actions();
+      boolean uses = IngressRoutes.of(ingress).stream().anyMatch(r -> io.albingress.stack.StackBuilderSupport.servicesOf(r, actions).contains(name));
+      if (uses) {
+        stacks.addAll(reconciler.stacksOf(ingress));
+      }
+    }
+    return stacks;
+  }
+
+  private interface Affected<T> {
+    Collection<StackId> stacks(T old, T now);
+  }
+
+  private <T> ResourceEventHandler<T> handler(Affected<T> affected) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        send(affected.stacks(null, obj));
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        send(affected.stacks(oldObj, newObj));
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        send(affected.stacks(obj, null));
+      }
+    };
+  }
+
+  private void send(Collection<StackId> stacks) {
+    stacks.forEach(id -> bus.send(ReconcilerVerticle.ADDRESS, id.tagValue()));
+  }
+}

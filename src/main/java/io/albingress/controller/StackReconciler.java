@@ -1,0 +1,154 @@
+package io.albingress.controller;
+
+import io.albingress.aws.CachedAwsFacts;
+import io.albingress.deploy.StackDeployer;
+import io.albingress.k8s.EventRecorder;
+import io.albingress.k8s.Informers;
+import io.albingress.k8s.IngressWriter;
+import io.albingress.model.ClusterFacts;
+import io.albingress.model.IngressClassMatcher;
+import io.albingress.model.IngressGroup;
+import io.albingress.model.Known;
+import io.albingress.model.Stack;
+import io.albingress.model.StackId;
+import io.albingress.plan.PlanText;
+import io.albingress.stack.StackBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One reconciliation of one stack: finalizers first, then the model from the informer caches, then
+ * AWS, then status, Events, and finalizers of members that left. A flat chain of small steps.
+ */
+public final class StackReconciler {
+  private static final Logger LOG = LoggerFactory.getLogger(StackReconciler.class);
+  public static final String FINALIZER = "ingress.k8s.aws/resources";
+  public static final String GROUP_FINALIZER_PREFIX = "group.ingress.k8s.aws/";
+
+  /** What the controller needs to know beyond the caches. */
+  public record Settings(String clusterName, String region, String vpcId, Map<String, String> defaultTags, boolean dryRun) {}
+
+  private final Informers informers;
+  private final IngressClassMatcher classes;
+  private final CachedAwsFacts awsFacts;
+  private final StackDeployer deployer;
+  private final IngressWriter writer;
+  private final EventRecorder events;
+  private final Settings settings;
+  private final StackBuilder builder;
+
+  public StackReconciler(Informers informers, IngressClassMatcher classes, CachedAwsFacts awsFacts, StackDeployer deployer,
+      IngressWriter writer, EventRecorder events, Settings settings) {
+    this.informers = informers;
+    this.classes = classes;
+    this.awsFacts = awsFacts;
+    this.deployer = deployer;
+    this.writer = writer;
+    this.events = events;
+    this.settings = settings;
+    this.builder = new StackBuilder(classes);
+  }
+
+  public static String finalizer(StackId id) {
+    return id.explicitGroup() ? GROUP_FINALIZER_PREFIX + id.name() : FINALIZER;
+  }
+
+  /** The stacks the cache knows: every Ingress of ours, and every Ingress still holding one of our finalizers. */
+  public Set<StackId> knownStacks() {
+    return informers.ingresses().getStore().list().stream()
+        .filter(i -> classes.isOurs(i) || hasOurFinalizer(i))
+        .flatMap(i -> stacksOf(i).stream()).collect(Collectors.toSet());
+  }
+
+  /** The stacks an Ingress touches: the one it belongs to, and the one its finalizer says it was in. */
+  public List<StackId> stacksOf(Ingress ingress) {
+    StackId current = IngressGroup.stackOf(ingress);
+    List<String> finalizers = ingress.getMetadata().getFinalizers() == null ? List.of() : ingress.getMetadata().getFinalizers();
+    Optional<StackId> previous = finalizers.stream().filter(f -> f.startsWith(GROUP_FINALIZER_PREFIX))
+        .map(f -> StackId.group(f.substring(GROUP_FINALIZER_PREFIX.length()))).findFirst()
+        .or(() -> finalizers.contains(FINALIZER)
+            ? Optional.of(StackId.ingress(ingress.getMetadata().getNamespace(), ingress.getMetadata().getName())) : Optional.empty());
+    return previous.filter(p -> !p.equals(current)).map(p -> List.of(current, p)).orElse(List.of(current));
+  }
+
+  public Future<Void> reconcile(StackId id, boolean deepCheck) {
+    String finalizer = finalizer(id);
+    List<Ingress> all = informers.ingresses().getStore().list();
+    List<Ingress> active = all.stream().filter(i -> classes.isOurs(i) && i.getMetadata().getDeletionTimestamp() == null
+        && IngressGroup.stackOf(i).equals(id)).toList();
+    List<Ingress> leaving = all.stream().filter(i -> IngressWriter.hasFinalizer(i, finalizer) && !active.contains(i)
+        && (id.explicitGroup() || id.equals(StackId.ingress(i.getMetadata().getNamespace(), i.getMetadata().getName())))).toList();
+    return Future.all(active.stream().map(i -> writer.addFinalizer(i, finalizer)).toList())
+        .compose(v -> facts())
+        .map(facts -> builder.build(new IngressGroup(id, active, services(active)), facts))
+        .compose(stack -> reportBuildErrors(stack, active).compose(v -> deploy(stack, deepCheck))
+            .compose(outcome -> reportSuccess(stack, active, outcome)))
+        .compose(v -> Future.all(leaving.stream().map(i -> writer.setHostname(i, Optional.empty())
+            .compose(x -> writer.removeFinalizer(i, finalizer))).toList()))
+        .<Void>mapEmpty()
+        .onFailure(e -> {
+          LOG.warn("reconciling stack {} failed: {}", id, e.getMessage());
+          active.forEach(i -> events.record(i, EventRecorder.WARNING, "FailedDeployModel", "Failed deploy model due to " + e.getMessage()));
+        });
+  }
+
+  private Future<ClusterFacts> facts() {
+    return Future.all(awsFacts.subnets(), awsFacts.certificates()).map(f -> new ClusterFacts(settings.clusterName(),
+        settings.region(), settings.vpcId(), Known.of(f.resultAt(0)), Known.of(f.resultAt(1)), settings.defaultTags()));
+  }
+
+  private List<Service> services(List<Ingress> members) {
+    Set<String> namespaces = members.stream().map(i -> i.getMetadata().getNamespace()).collect(Collectors.toSet());
+    return informers.services().getStore().list().stream().filter(s -> namespaces.contains(s.getMetadata().getNamespace())).toList();
+  }
+
+  private Future<StackDeployer.Outcome> deploy(Stack stack, boolean deepCheck) {
+    if (settings.dryRun()) {
+      String plan = PlanText.render(new io.albingress.plan.PlanReport(List.of(), stack.empty() ? List.of() : List.of(stack)));
+      LOG.info("dry run, stack {} would be:\n{}", stack.id(), plan);
+      return Future.succeededFuture(new StackDeployer.Outcome(Optional.empty(), false));
+    }
+    return deployer.deploy(stack, deepCheck);
+  }
+
+  private Future<Void> reportBuildErrors(Stack stack, List<Ingress> active) {
+    for (Stack.MemberError error : stack.errors()) {
+      active.stream().filter(i -> name(i).equals(error.ingress())).findFirst().ifPresent(i -> events.record(i, EventRecorder.WARNING,
+          "FailedBuildModel", "Failed build model: " + String.join("; ", error.problems())));
+    }
+    return Future.succeededFuture();
+  }
+
+  private Future<Void> reportSuccess(Stack stack, List<Ingress> active, StackDeployer.Outcome outcome) {
+    List<Ingress> members = active.stream().filter(i -> stack.members().contains(name(i))).toList();
+    if (settings.dryRun()) {
+      members.forEach(i -> events.record(i, EventRecorder.NORMAL, "DryRun", "Dry run: stack " + stack.id() + " planned, no AWS change made"));
+      return Future.succeededFuture();
+    }
+    return Future.all(members.stream().map(i -> {
+      boolean news = outcome.changed() || !IngressWriter.currentHostname(i).equals(outcome.dnsName());
+      return writer.setHostname(i, outcome.dnsName()).onSuccess(v -> {
+        if (news) {
+          events.record(i, EventRecorder.NORMAL, "SuccessfullyReconciled", "Successfully reconciled");
+        }
+      });
+    }).toList()).mapEmpty();
+  }
+
+  private static String name(Ingress i) {
+    return i.getMetadata().getNamespace() + "/" + i.getMetadata().getName();
+  }
+
+  private static boolean hasOurFinalizer(Ingress i) {
+    List<String> f = i.getMetadata().getFinalizers();
+    return f != null && f.stream().anyMatch(x -> x.equals(FINALIZER) || x.startsWith(GROUP_FINALIZER_PREFIX));
+  }
+}

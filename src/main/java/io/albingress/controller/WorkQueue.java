@@ -1,0 +1,94 @@
+package io.albingress.controller;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The reconcile queue: at most one run per key, events during a run coalesce into one more run, at
+ * most {@code maxConcurrent} keys in flight, and per-key exponential backoff with jitter on failure.
+ * Not thread-safe: the reconciler verticle owns it on its event loop. No clocks, so it is testable.
+ */
+public final class WorkQueue<K> {
+  private final int maxConcurrent;
+  private final Duration baseDelay;
+  private final Duration maxDelay;
+  private final DoubleSupplier random;
+  private final Deque<K> ready = new ArrayDeque<>();
+  private final Set<K> queued = new HashSet<>();
+  private final Set<K> running = new HashSet<>();
+  private final Set<K> dirty = new HashSet<>();
+  private final Map<K, Integer> failures = new HashMap<>();
+
+  public WorkQueue(int maxConcurrent, Duration baseDelay, Duration maxDelay, DoubleSupplier random) {
+    this.maxConcurrent = maxConcurrent;
+    this.baseDelay = baseDelay;
+    this.maxDelay = maxDelay;
+    this.random = random;
+  }
+
+  /** Asks for a run of {@code key}; a key already waiting or running is not queued twice. */
+  public void add(K key) {
+    if (running.contains(key)) {
+      dirty.add(key);
+    } else if (queued.add(key)) {
+      ready.addLast(key);
+    }
+  }
+
+  /** The next key to run, if one waits and a slot is free. */
+  public Optional<K> next() {
+    if (running.size() >= maxConcurrent || ready.isEmpty()) {
+      return Optional.empty();
+    }
+    K key = ready.pollFirst();
+    queued.remove(key);
+    running.add(key);
+    return Optional.of(key);
+  }
+
+  /** A run succeeded; the key runs again at once if events came in meanwhile. */
+  public void succeeded(K key) {
+    running.remove(key);
+    failures.remove(key);
+    if (dirty.remove(key)) {
+      add(key);
+    }
+  }
+
+  /**
+   * A run failed; returns how long to wait before {@link #add} again. Events that came in meanwhile
+   * do not cut the backoff short, so a failing key cannot hot-loop.
+   */
+  public Duration failed(K key, boolean slow) {
+    running.remove(key);
+    dirty.remove(key);
+    int n = failures.merge(key, 1, Integer::sum);
+    double exponential = baseDelay.toMillis() * Math.pow(2, Math.min(n - 1, 20));
+    double capped = Math.min(slow ? maxDelay.toMillis() : exponential, maxDelay.toMillis());
+    // full jitter in the upper half, so retries of many keys spread out
+    return Duration.ofMillis((long) (capped / 2 + random.getAsDouble() * capped / 2));
+  }
+
+  public int failures(K key) {
+    return failures.getOrDefault(key, 0);
+  }
+
+  public int inFlight() {
+    return running.size();
+  }
+
+  public int waiting() {
+    return ready.size();
+  }
+
+  public boolean idle() {
+    return running.isEmpty() && ready.isEmpty();
+  }
+}

@@ -1,0 +1,65 @@
+package io.albingress.k8s;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Emits Kubernetes Events on objects, dropping an identical Event repeated within {@code quiet}. */
+public final class EventRecorder {
+  private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
+  public static final String NORMAL = "Normal";
+  public static final String WARNING = "Warning";
+  static final int MAX_MESSAGE = 1024;
+
+  private record Key(String uid, String reason, String message) {}
+
+  private final Vertx vertx;
+  private final KubernetesClient client;
+  private final Duration quiet;
+  private final Map<Key, Instant> recent = new ConcurrentHashMap<>();
+
+  public EventRecorder(Vertx vertx, KubernetesClient client, Duration quiet) {
+    this.vertx = vertx;
+    this.client = client;
+    this.quiet = quiet;
+  }
+
+  public Future<Void> record(HasMetadata object, String type, String reason, String message) {
+    String text = message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 3) + "...";
+    Key key = new Key(object.getMetadata().getUid(), reason, text);
+    Instant now = Instant.now();
+    Instant last = recent.get(key);
+    if (last != null && last.plus(quiet).isAfter(now)) {
+      return Future.succeededFuture();
+    }
+    recent.put(key, now);
+    if (recent.size() > 10_000) {
+      recent.entrySet().removeIf(e -> e.getValue().plus(quiet).isBefore(now));
+    }
+    String ns = object.getMetadata().getNamespace();
+    var event = new EventBuilder()
+        .withNewMetadata().withNamespace(ns).withName(object.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8)).endMetadata()
+        .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(object.getApiVersion()).withKind(object.getKind())
+            .withNamespace(ns).withName(object.getMetadata().getName()).withUid(object.getMetadata().getUid())
+            .withResourceVersion(object.getMetadata().getResourceVersion()).build())
+        .withType(type).withReason(reason).withMessage(text)
+        .withFirstTimestamp(DateTimeFormatter.ISO_INSTANT.format(now)).withLastTimestamp(DateTimeFormatter.ISO_INSTANT.format(now))
+        .withCount(1).withNewSource().withComponent("alb-ingress-controller").endSource()
+        .build();
+    return vertx.executeBlocking(() -> client.v1().events().inNamespace(ns).resource(event).create(), false)
+        .onFailure(e -> LOG.warn("could not record event {} on {}/{}: {}", reason, ns, object.getMetadata().getName(), e.getMessage()))
+        .<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
+  }
+}

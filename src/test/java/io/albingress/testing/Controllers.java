@@ -1,0 +1,29 @@
+package io.albingress.testing;
+
+import io.albingress.app.ControllerApp;
+import io.albingress.app.ControllerSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Starts the real controller process in-process against the test environment, on free ports. */
+public final class Controllers {
+  private Controllers() {}
+
+  /** A controller watching only the test's namespace, so objects of earlier tests stay out of its way. */
+  public static ControllerApp start(TestEnvironment.Env env, TestEnvironment.TestNamespace namespace) throws Exception {
+    return start(env, namespace, false);
+  }
+
+  public static ControllerApp start(TestEnvironment.Env env, TestEnvironment.TestNamespace namespace, boolean dryRun) throws Exception {
+    Path certDir = Files.createTempDirectory("controller-certs");
+    TestCerts.write(certDir, "127.0.0.1");
+    ControllerSettings settings = new ControllerSettings(env.clusterName(), Optional.of(env.kubeconfig()), "alb",
+        Optional.of(env.region()), env.vpcId(), "127.0.0.1", 0, certDir, 0, 0, Optional.of(namespace.name()), false, 3,
+        Duration.ofHours(1), Map.of("owner", "it"), dryRun);
+    return ControllerApp.start(settings).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}

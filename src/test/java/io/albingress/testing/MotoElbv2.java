@@ -1,0 +1,65 @@
+package io.albingress.testing;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.acm.AcmAsyncClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2AsyncClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+
+/** Reads what moto holds, for assertions. Test code: it may block. */
+public final class MotoElbv2 implements AutoCloseable {
+  private final ElasticLoadBalancingV2AsyncClient elb;
+  private final AcmAsyncClient acm;
+
+  public MotoElbv2(TestEnvironment.Env env) {
+    var creds = StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+    elb = ElasticLoadBalancingV2AsyncClient.builder().endpointOverride(URI.create(env.awsEndpoint()))
+        .region(Region.of(env.region())).credentialsProvider(creds).build();
+    acm = AcmAsyncClient.builder().endpointOverride(URI.create(env.awsEndpoint()))
+        .region(Region.of(env.region())).credentialsProvider(creds).build();
+  }
+
+  public ElasticLoadBalancingV2AsyncClient client() {
+    return elb;
+  }
+
+  public List<LoadBalancer> loadBalancers() {
+    return elb.describeLoadBalancers(b -> {}).join().loadBalancers();
+  }
+
+  public List<TargetGroup> targetGroups() {
+    return elb.describeTargetGroups(b -> {}).join().targetGroups();
+  }
+
+  public List<Listener> listeners(String lbArn) {
+    return elb.describeListeners(b -> b.loadBalancerArn(lbArn)).join().listeners();
+  }
+
+  public List<Rule> rules(String listenerArn) {
+    return elb.describeRules(b -> b.listenerArn(listenerArn)).join().rules().stream().filter(r -> !Boolean.TRUE.equals(r.isDefault())).toList();
+  }
+
+  public Map<String, String> tags(String arn) {
+    return elb.describeTags(b -> b.resourceArns(arn)).join().tagDescriptions().get(0).tags().stream()
+        .collect(Collectors.toMap(Tag::key, Tag::value));
+  }
+
+  public void deleteCertificate(String arn) {
+    acm.deleteCertificate(b -> b.certificateArn(arn)).join();
+  }
+
+  @Override
+  public void close() {
+    elb.close();
+    acm.close();
+  }
+}
