@@ -88,6 +88,7 @@ public final class StackDeployer {
     private final String stackTag;
     private final Map<String, String> tgArns = new HashMap<>();
     private final List<ActualResources.TargetGroup> surplusTargetGroups = new ArrayList<>();
+    private final Set<String> createdListeners = new HashSet<>();
     private ActualResources.LoadBalancer lb;
     private boolean newLoadBalancer;
 
@@ -257,6 +258,7 @@ public final class StackDeployer {
           });
           m.toCreate().forEach(l -> changes.add(createListener(l).map(arn -> {
             arns.put(l.resourceId(), arn);
+            createdListeners.add(arn);
             return (Void) null;
           })));
           return Future.all(changes);
@@ -329,7 +331,9 @@ public final class StackDeployer {
       for (Listener l : stack.listeners()) {
         String arn = listenerArns.get(l.resourceId());
         List<ListenerRule> desired = stack.rules().stream().filter(r -> r.listener().resourceId().equals(l.resourceId())).toList();
-        perListener.add(describeRules(arn).compose(actual -> syncRules(arn, desired, actual)));
+        // a listener created in this run has no rules yet: nothing to describe
+        Future<List<ActualResources.Rule>> actual = createdListeners.contains(arn) ? Future.succeededFuture(List.of()) : describeRules(arn);
+        perListener.add(actual.compose(current -> syncRules(arn, desired, current)));
       }
       return Future.all(perListener).mapEmpty();
     }
