@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.client.builder.AwsAsyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -30,16 +31,23 @@ public final class AwsClients implements AutoCloseable {
   private final Ec2AsyncClient ec2;
   private final AcmAsyncClient acm;
   private final ElasticLoadBalancingV2AsyncClient elbv2;
+  private final ElasticLoadBalancingV2AsyncClient elbv2Creates;
   private final Region region;
 
   private AwsClients(Vertx vertx, SdkAsyncHttpClient http, Ec2AsyncClient ec2, AcmAsyncClient acm,
-      ElasticLoadBalancingV2AsyncClient elbv2, Region region) {
+      ElasticLoadBalancingV2AsyncClient elbv2, ElasticLoadBalancingV2AsyncClient elbv2Creates, Region region) {
     this.vertx = vertx;
     this.http = http;
     this.ec2 = ec2;
     this.acm = acm;
     this.elbv2 = elbv2;
+    this.elbv2Creates = elbv2Creates;
     this.region = region;
+  }
+
+  /** Per-attempt timeout; the system property alb.aws.attemptTimeoutMillis overrides it (fault-injection tests). */
+  static Duration attemptTimeout() {
+    return Duration.ofMillis(Long.getLong("alb.aws.attemptTimeoutMillis", 20_000));
   }
 
   /**
@@ -56,15 +64,17 @@ public final class AwsClients implements AutoCloseable {
         .build();
     ClientOverrideConfiguration overrides = ClientOverrideConfiguration.builder()
         .retryStrategy(RetryMode.ADAPTIVE_V2)
-        .apiCallAttemptTimeout(Duration.ofSeconds(20))
+        .apiCallAttemptTimeout(attemptTimeout())
         .apiCallTimeout(Duration.ofSeconds(90))
         .addExecutionInterceptor(new CallMetrics(metrics))
         .build();
     Ec2AsyncClient ec2 = configure(Ec2AsyncClient.builder(), http, overrides, region).build();
     AcmAsyncClient acm = configure(AcmAsyncClient.builder(), http, overrides, region).build();
     ElasticLoadBalancingV2AsyncClient elbv2 = configure(ElasticLoadBalancingV2AsyncClient.builder(), http, overrides, region).build();
+    ElasticLoadBalancingV2AsyncClient creates = configure(ElasticLoadBalancingV2AsyncClient.builder(), http,
+        overrides.toBuilder().retryStrategy(AwsRetryStrategy.doNotRetry()).build(), region).build();
     Region resolved = elbv2.serviceClientConfiguration().region();
-    return new AwsClients(vertx, http, ec2, acm, elbv2, resolved);
+    return new AwsClients(vertx, http, ec2, acm, elbv2, creates, resolved);
   }
 
   private static <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(
@@ -86,6 +96,15 @@ public final class AwsClients implements AutoCloseable {
     return elbv2;
   }
 
+  /**
+   * For Create* calls only: they are not idempotent, and a retried create whose first attempt
+   * succeeded unseen would duplicate the resource. A failed create fails the reconciliation instead;
+   * the next one rediscovers by tags what did get created.
+   */
+  public ElasticLoadBalancingV2AsyncClient elbv2Creates() {
+    return elbv2Creates;
+  }
+
   public String region() {
     return region == null ? "" : region.id();
   }
@@ -105,6 +124,7 @@ public final class AwsClients implements AutoCloseable {
     ec2.close();
     acm.close();
     elbv2.close();
+    elbv2Creates.close();
     http.close();
   }
 }

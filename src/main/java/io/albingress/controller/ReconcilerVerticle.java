@@ -19,6 +19,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 public final class ReconcilerVerticle extends VerticleBase {
   /** Event-bus address: the body is a stack key, `namespace/name` or a group name. */
   public static final String ADDRESS = "alb.reconcile";
+  static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
 
   private final StackReconciler reconciler;
   private final Metrics metrics;
@@ -38,7 +39,8 @@ public final class ReconcilerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    queue = new WorkQueue<>(maxConcurrent, Duration.ofSeconds(1), Duration.ofMinutes(5), Math::random);
+    // AWS validation errors wait the longest delay: a retry cannot help until something changes
+    queue = new WorkQueue<>(maxConcurrent, Duration.ofSeconds(1), Duration.ofMinutes(2), Math::random);
     consumer = vertx.eventBus().<String>consumer(ADDRESS, msg -> enqueue(StackId.parse(msg.body())));
     // a quarter of the sync period: each stack's drift check comes due at its own time
     vertx.setPeriodic(Math.max(1000, syncPeriod.toMillis() / 4), id -> resync());
@@ -88,7 +90,8 @@ public final class ReconcilerVerticle extends VerticleBase {
     long due = nextDeepCheck.computeIfAbsent(id, k -> now + (long) (ThreadLocalRandom.current().nextDouble() * syncPeriod.toMillis()));
     boolean deep = due <= now;
     long start = System.nanoTime();
-    reconciler.reconcile(id, deep).onComplete(ar -> {
+    // a lost answer must not wedge the stack: give up on a run after a bound and retry
+    reconciler.reconcile(id, deep).timeout(RUN_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).onComplete(ar -> {
       metrics.observeSeconds("alb_reconcile_duration_seconds", "Stack reconciliation time.", (System.nanoTime() - start) / 1e9,
           "result", ar.succeeded() ? "success" : "error");
       metrics.increment("alb_reconciles_total", "Stack reconciliations by result.", "result", ar.succeeded() ? "success" : "error");

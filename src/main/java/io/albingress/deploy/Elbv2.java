@@ -27,6 +27,11 @@ public final class Elbv2 {
     return aws.elbv2();
   }
 
+  /** The client for Create* calls, which never retries (see {@link AwsClients#elbv2Creates()}). */
+  public ElasticLoadBalancingV2AsyncClient creates() {
+    return aws.elbv2Creates();
+  }
+
   public AwsClients aws() {
     return aws;
   }

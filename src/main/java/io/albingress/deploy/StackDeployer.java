@@ -136,7 +136,7 @@ public final class StackDeployer {
 
     private Future<Void> createTargetGroup(TargetGroup tg) {
       var hc = tg.healthCheck();
-      return elb.aws().call(() -> elb.client().createTargetGroup(b -> b.name(tg.name()).protocol(tg.protocol().wireName())
+      return elb.aws().call(() -> elb.creates().createTargetGroup(b -> b.name(tg.name()).protocol(tg.protocol().wireName())
               .protocolVersion(tg.protocolVersion().wireName()).port(tg.port()).vpcId(vpcId).targetType(tg.targetType().wireName())
               .healthCheckProtocol(hc.protocol().wireName()).healthCheckPort(hc.port()).healthCheckPath(hc.path())
               .healthCheckIntervalSeconds(hc.intervalSeconds()).healthCheckTimeoutSeconds(hc.timeoutSeconds())
@@ -197,7 +197,7 @@ public final class StackDeployer {
 
     private Future<Void> createLoadBalancer(LoadBalancer desired) {
       newLoadBalancer = true;
-      return elb.aws().call(() -> elb.client().createLoadBalancer(b -> {
+      return elb.aws().call(() -> elb.creates().createLoadBalancer(b -> {
             b.name(desired.name()).type(LoadBalancerTypeEnum.APPLICATION).scheme(desired.scheme().wireName())
                 .ipAddressType(desired.ipAddressType().wireName()).subnets(desired.subnetIds()).tags(Elbv2.toTags(desired.tags()));
             if (!desired.securityGroups().isEmpty()) {
@@ -282,7 +282,7 @@ public final class StackDeployer {
 
     private Future<String> createListener(Listener l) {
       Action action = SdkModel.action(l.defaultAction(), tgArns);
-      return elb.aws().call(() -> elb.client().createListener(b -> {
+      return elb.aws().call(() -> elb.creates().createListener(b -> {
         b.loadBalancerArn(lb.arn()).protocol(l.protocol().wireName()).port(l.port()).defaultActions(action).tags(Elbv2.toTags(l.tags()));
         if (!l.certificateArns().isEmpty()) {
           b.certificates(Certificate.builder().certificateArn(l.certificateArns().get(0)).build());
@@ -357,7 +357,7 @@ public final class StackDeployer {
 
     private Future<Void> createRule(String listenerArn, ListenerRule rule) {
       Action action = SdkModel.action(rule.action(), tgArns);
-      return elb.aws().call(() -> elb.client().createRule(b -> b.listenerArn(listenerArn).priority(rule.priority())
+      return elb.aws().call(() -> elb.creates().createRule(b -> b.listenerArn(listenerArn).priority(rule.priority())
           .conditions(rule.conditions().stream().map(SdkModel::condition).toList()).actions(action).tags(Elbv2.toTags(rule.tags())))).mapEmpty();
     }
 

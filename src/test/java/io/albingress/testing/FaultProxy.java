@@ -1,0 +1,148 @@
+package io.albingress.testing;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An HTTP proxy between the AWS SDK and moto that injects faults at a given rate: throttling
+ * (HTTP 400 Throttling), 500, 503, connection resets, and answers slower than the client's
+ * timeout, including ones moto has already carried out ("succeeded in AWS, timed out at the
+ * client"). Seeded, so a failing run can be replayed.
+ */
+public final class FaultProxy implements AutoCloseable {
+  public enum Fault { THROTTLE, ERROR_500, ERROR_503, RESET, SLOW_AFTER_SUCCESS, SLOW_BEFORE }
+
+  private static final String ELB_THROTTLING = "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+      + "<Message>Rate exceeded</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>";
+  private static final String EC2_THROTTLING = "<Response><Errors><Error><Code>RequestLimitExceeded</Code>"
+      + "<Message>Request limit exceeded.</Message></Error></Errors><RequestID>fault-proxy</RequestID></Response>";
+  private static final String JSON_THROTTLING = "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}";
+
+  private final Vertx vertx;
+  private final URI target;
+  private final double rate;
+  private final long slowMillis;
+  private final Random random;
+  private final HttpClient client;
+  private final Map<Fault, AtomicLong> injected = new ConcurrentHashMap<>();
+  private final AtomicLong requests = new AtomicLong();
+  private HttpServer server;
+
+  public FaultProxy(Vertx vertx, URI target, double rate, long slowMillis, long seed) {
+    this.vertx = vertx;
+    this.target = target;
+    this.rate = rate;
+    this.slowMillis = slowMillis;
+    this.random = new Random(seed);
+    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+  }
+
+  public Future<FaultProxy> start() {
+    server = vertx.createHttpServer().requestHandler(this::handle);
+    return server.listen(0, "127.0.0.1").map(s -> this);
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  public Map<Fault, AtomicLong> injected() {
+    return injected;
+  }
+
+  public long requests() {
+    return requests.get();
+  }
+
+  private synchronized Fault draw() {
+    if (random.nextDouble() >= rate) {
+      return null;
+    }
+    return Fault.values()[random.nextInt(Fault.values().length)];
+  }
+
+  private void handle(HttpServerRequest req) {
+    requests.incrementAndGet();
+    Fault fault = draw();
+    if (fault != null) {
+      injected.computeIfAbsent(fault, f -> new AtomicLong()).incrementAndGet();
+    }
+    req.body().onSuccess(body -> {
+      if (fault == null) {
+        forward(req, body).onComplete(ar -> reply(req, ar.result(), 0));
+        return;
+      }
+      switch (fault) {
+        case THROTTLE -> throttle(req, body);
+        case ERROR_500 -> req.response().setStatusCode(500).end("<ErrorResponse><Error><Code>InternalFailure</Code></Error></ErrorResponse>");
+        case ERROR_503 -> req.response().setStatusCode(503).end("<ErrorResponse><Error><Code>ServiceUnavailable</Code></Error></ErrorResponse>");
+        case RESET -> req.connection().close();
+        case SLOW_AFTER_SUCCESS -> forward(req, body).onComplete(ar -> reply(req, ar.result(), slowMillis));
+        case SLOW_BEFORE -> vertx.setTimer(slowMillis, t -> forward(req, body).onComplete(ar -> reply(req, ar.result(), 0)));
+      }
+    });
+  }
+
+  /** Each AWS protocol spells throttling its own way: JSON (ACM), EC2 query, or ELBv2 query. */
+  private static void throttle(HttpServerRequest req, Buffer body) {
+    if (req.getHeader("X-Amz-Target") != null) {
+      req.response().setStatusCode(400).putHeader("content-type", "application/x-amz-json-1.1")
+          .putHeader("x-amzn-ErrorType", "ThrottlingException").end(JSON_THROTTLING);
+    } else if (body.toString().contains("Version=2016-11-15")) {
+      req.response().setStatusCode(503).putHeader("content-type", "text/xml").end(EC2_THROTTLING);
+    } else {
+      req.response().setStatusCode(400).putHeader("content-type", "text/xml").end(ELB_THROTTLING);
+    }
+  }
+
+  private record Answer(int status, Map<String, String> headers, Buffer body) {}
+
+  private Future<Answer> forward(HttpServerRequest req, Buffer body) {
+    RequestOptions options = new RequestOptions().setMethod(req.method()).setHost(target.getHost()).setPort(target.getPort())
+        .setURI(req.uri()).setHeaders(req.headers());
+    return client.request(options).compose(out -> out.send(body)).compose(resp -> resp.body().map(b -> {
+      Map<String, String> headers = new java.util.HashMap<>();
+      resp.headers().forEach(e -> headers.put(e.getKey(), e.getValue()));
+      return new Answer(resp.statusCode(), headers, b);
+    }));
+  }
+
+  private void reply(HttpServerRequest req, Answer answer, long delay) {
+    Runnable send = () -> {
+      if (answer == null) {
+        req.response().setStatusCode(502).end();
+        return;
+      }
+      answer.headers().forEach((k, v) -> {
+        if (!k.equalsIgnoreCase("content-length") && !k.equalsIgnoreCase("transfer-encoding") && !k.equalsIgnoreCase("connection")) {
+          req.response().putHeader(k, v);
+        }
+      });
+      req.response().setStatusCode(answer.status()).end(answer.body()).onFailure(e -> { });
+    };
+    if (delay > 0) {
+      vertx.setTimer(delay, t -> send.run());
+    } else {
+      send.run();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.close();
+    }
+    client.close();
+  }
+}
