@@ -51,25 +51,47 @@ class PackagedJarIT {
     assertThat(missing.out().strip()).isEqualTo("error: --cluster-name (or ALB_CLUSTER_NAME) is required (see --help)");
   }
 
+  /**
+   * Runs the jar at debug level against the test environment, reconciles an Ingress, stops on
+   * SIGTERM, and checks the log: it logs, and no credential, token or private key appears in it.
+   */
   @Test
-  void controllerGetsReadyAndStopsOnSigterm(Env env) throws Exception {
+  void controllerReconcilesStopsOnSigtermAndLogsNoSecrets(Env env, TestEnvironment.TestNamespace ns) throws Exception {
     Path certs = Files.createTempDirectory("jar-it-certs");
     TestCerts.write(certs, "127.0.0.1");
+    Path log = Files.createTempFile("controller", ".log");
+    String secret = "SeCrEt" + java.util.UUID.randomUUID().toString().replace("-", "");
     int health = freePort();
-    Process p = new ProcessBuilder("java", "-jar", JAR.toString(), "controller", "--cluster-name", env.clusterName(),
-        "--kubeconfig", env.kubeconfig().toString(), "--aws-region", env.region(), "--aws-vpc-id", env.vpcId(),
-        "--bind-address", "127.0.0.1", "--webhook-port", String.valueOf(freePort()), "--webhook-cert-dir", certs.toString(),
+    ProcessBuilder pb = new ProcessBuilder("java", "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug", "-jar", JAR.toString(),
+        "controller", "--cluster-name", env.clusterName(), "--kubeconfig", env.kubeconfig().toString(), "--aws-region", env.region(),
+        "--aws-vpc-id", env.vpcId(), "--watch-namespace", ns.name(), "--bind-address", "127.0.0.1",
+        "--webhook-port", String.valueOf(freePort()), "--webhook-cert-dir", certs.toString(),
         "--metrics-port", String.valueOf(freePort()), "--health-port", String.valueOf(health))
-        .redirectErrorStream(true).redirectOutput(Files.createTempFile("controller", ".log").toFile()).start();
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(java.util.Map.of("AWS_ENDPOINT_URL", env.awsEndpoint(), "AWS_ACCESS_KEY_ID", "testing",
+        "AWS_SECRET_ACCESS_KEY", secret));
+    Process p = pb.start();
     try {
       HttpClient http = HttpClient.newHttpClient();
       Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
           http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + health + "/readyz")).build(),
               HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+      assertThat(env.kubectl(ReconcilerIT.services(ns.name()) + "---\n" + ReconcilerIT.shop(ns.name(), "shop", "", "", "/api"),
+          "apply", "-f", "-").exit()).isZero();
+      Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> !env.kubectl(null, "get",
+          "ingress", "shop", "-n", ns.name(), "-o", "jsonpath={.status.loadBalancer.ingress[0].hostname}").stdout().isBlank());
     } finally {
       p.destroy(); // SIGTERM
       assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("exits within 20 s of SIGTERM").isTrue();
     }
+    String output = Files.readString(log);
+    assertThat(output).contains("controller started for cluster " + env.clusterName()).contains("stopping");
+    String clientKey = Files.readString(env.kubeconfig().toPath()).lines().filter(l -> l.contains("client-key-data"))
+        .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElseThrow();
+    String keyBody = new String(java.util.Base64.getDecoder().decode(clientKey)).lines().filter(l -> !l.startsWith("-----"))
+        .findFirst().orElseThrow();
+    assertThat(output).doesNotContain(secret).doesNotContain(clientKey.substring(0, 40)).doesNotContain(keyBody)
+        .doesNotContain("PRIVATE KEY").doesNotContainIgnoringCase("authorization: bearer");
   }
 
   private static int freePort() throws IOException {

@@ -90,6 +90,14 @@ public final class TestEnvironment implements BeforeEachCallback, AfterEachCallb
       return run(command, stdin);
     }
 
+    /** Runs a hack/testenv subcommand, e.g. stop-apiserver; fails the test when it fails. */
+    public void testenv(String command) {
+      Result r = run(List.of(repo.resolve("hack/testenv").toString(), command), null);
+      if (r.exit() != 0) {
+        throw new IllegalStateException("hack/testenv " + command + " failed:\n" + r.stdout() + r.stderr());
+      }
+    }
+
     /** Resets moto and seeds AWS and Kubernetes again (nodes, IngressClass). */
     public void reseed() {
       Result r = run(List.of(repo.resolve("hack/testenv").toString(), "reseed"), null);
