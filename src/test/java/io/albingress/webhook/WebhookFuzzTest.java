@@ -103,6 +103,7 @@ class WebhookFuzzTest {
     vertx.close();
 
     int total = outcomes.values().stream().mapToInt(AtomicInteger::get).sum();
+    System.out.printf("WebhookFuzzTest: %d reviews by HTTP status %s, %d bad, seed %d%n", total, outcomes, bad.size(), SEED);
     assertThat(total).isEqualTo(REQUESTS);
     assertThat(bad).as("invalid answers (5xx, hangs, malformed responses, internal errors)").isEmpty();
     assertThat(outcomes.keySet()).allMatch(k -> k.equals("200") || k.equals("400") || k.equals("413"));
