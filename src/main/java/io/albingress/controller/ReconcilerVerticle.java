@@ -71,6 +71,11 @@ public final class ReconcilerVerticle extends VerticleBase {
     pump();
   }
 
+  private void retry(StackId id) {
+    queue.retry(id);
+    pump();
+  }
+
   private void resync() {
     long now = System.currentTimeMillis();
     reconciler.knownStacks().stream().filter(id -> nextDeepCheck.getOrDefault(id, 0L) <= now && nextDeepCheck.containsKey(id))
@@ -102,7 +107,7 @@ public final class ReconcilerVerticle extends VerticleBase {
         queue.succeeded(id);
       } else {
         Duration delay = queue.failed(id, isValidationError(ar.cause()));
-        vertx.setTimer(delay.toMillis(), t -> enqueue(id));
+        vertx.setTimer(delay.toMillis(), t -> retry(id));
       }
       pump();
     });

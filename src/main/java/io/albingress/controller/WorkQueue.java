@@ -25,6 +25,7 @@ public final class WorkQueue<K> {
   private final Set<K> running = new HashSet<>();
   private final Set<K> dirty = new HashSet<>();
   private final Map<K, Integer> failures = new HashMap<>();
+  private final Set<K> backingOff = new HashSet<>();
 
   public WorkQueue(int maxConcurrent, Duration baseDelay, Duration maxDelay, DoubleSupplier random) {
     this.maxConcurrent = maxConcurrent;
@@ -33,8 +34,14 @@ public final class WorkQueue<K> {
     this.random = random;
   }
 
-  /** Asks for a run of {@code key}; a key already waiting or running is not queued twice. */
+  /**
+   * Asks for a run of {@code key}; a key already waiting or running is not queued twice, and a key
+   * backing off after a failure waits for its {@link #retry}.
+   */
   public void add(K key) {
+    if (backingOff.contains(key)) {
+      return;
+    }
     if (running.contains(key)) {
       dirty.add(key);
     } else if (queued.add(key)) {
@@ -63,17 +70,24 @@ public final class WorkQueue<K> {
   }
 
   /**
-   * A run failed; returns how long to wait before {@link #add} again. Events that came in meanwhile
-   * do not cut the backoff short, so a failing key cannot hot-loop.
+   * A run failed; returns how long to wait before calling {@link #retry}. Events that come in
+   * meanwhile do not cut the backoff short, so a failing key cannot hot-loop.
    */
   public Duration failed(K key, boolean slow) {
     running.remove(key);
     dirty.remove(key);
+    backingOff.add(key);
     int n = failures.merge(key, 1, Integer::sum);
     double exponential = baseDelay.toMillis() * Math.pow(2, Math.min(n - 1, 20));
     double capped = Math.min(slow ? maxDelay.toMillis() : exponential, maxDelay.toMillis());
     // full jitter in the upper half, so retries of many keys spread out
     return Duration.ofMillis((long) (capped / 2 + random.getAsDouble() * capped / 2));
+  }
+
+  /** The backoff of a failed key is over: queue it again. */
+  public void retry(K key) {
+    backingOff.remove(key);
+    add(key);
   }
 
   public int failures(K key) {

@@ -22,6 +22,9 @@ public final class Inventory {
   private final Map<String, ActualResources.TargetGroup> targetGroups = new ConcurrentHashMap<>();
   private Future<Void> lbLoad;
   private Future<Void> tgLoad;
+  /** Our own changes while a listing is in flight; replayed over it, which may predate them. */
+  private final List<Runnable> changesDuringLoad = new ArrayList<>();
+  private int loadsInFlight;
 
   public Inventory(Elbv2 elb, String cluster) {
     this.elb = elb;
@@ -36,26 +39,59 @@ public final class Inventory {
 
   public synchronized Future<Void> loadBalancersLoaded() {
     if (lbLoad == null || lbLoad.failed()) {
+      loadStarted();
       lbLoad = elb.allLoadBalancers()
           .compose(all -> elb.tags(all.stream().map(lb -> lb.loadBalancerArn()).toList()).map(tags -> {
-            loadBalancers.clear();
-            all.stream().filter(lb -> ours(tags.get(lb.loadBalancerArn()))).forEach(lb -> put(Convert.loadBalancer(lb, tags.get(lb.loadBalancerArn()))));
+            Map<String, ActualResources.LoadBalancer> fresh = new java.util.HashMap<>();
+            all.stream().filter(lb -> ours(tags.get(lb.loadBalancerArn())))
+                .forEach(lb -> fresh.put(lb.loadBalancerArn(), Convert.loadBalancer(lb, tags.get(lb.loadBalancerArn()))));
+            replace(loadBalancers, fresh);
             return (Void) null;
-          }));
+          }))
+          .onComplete(ar -> loadFinished());
     }
     return lbLoad;
   }
 
   public synchronized Future<Void> targetGroupsLoaded() {
     if (tgLoad == null || tgLoad.failed()) {
+      loadStarted();
       tgLoad = elb.allTargetGroups()
           .compose(all -> elb.tags(all.stream().map(tg -> tg.targetGroupArn()).toList()).map(tags -> {
-            targetGroups.clear();
-            all.stream().filter(tg -> ours(tags.get(tg.targetGroupArn()))).forEach(tg -> put(Convert.targetGroup(tg, tags.get(tg.targetGroupArn()))));
+            Map<String, ActualResources.TargetGroup> fresh = new java.util.HashMap<>();
+            all.stream().filter(tg -> ours(tags.get(tg.targetGroupArn())))
+                .forEach(tg -> fresh.put(tg.targetGroupArn(), Convert.targetGroup(tg, tags.get(tg.targetGroupArn()))));
+            replace(targetGroups, fresh);
             return (Void) null;
-          }));
+          }))
+          .onComplete(ar -> loadFinished());
     }
     return tgLoad;
+  }
+
+  private synchronized void loadStarted() {
+    loadsInFlight++;
+  }
+
+  private synchronized void loadFinished() {
+    if (--loadsInFlight == 0) {
+      changesDuringLoad.clear();
+    }
+  }
+
+  /** Swaps in a fresh listing, then replays our own changes made while it was taken. */
+  private synchronized <T> void replace(Map<String, T> current, Map<String, T> fresh) {
+    current.clear();
+    current.putAll(fresh);
+    changesDuringLoad.forEach(Runnable::run);
+  }
+
+  /** Applies one of our own changes now, and again over any listing that is in flight. */
+  private synchronized void change(Runnable change) {
+    change.run();
+    if (loadsInFlight > 0) {
+      changesDuringLoad.add(change);
+    }
   }
 
   private boolean ours(Map<String, String> tags) {
@@ -80,19 +116,19 @@ public final class Inventory {
   }
 
   void put(ActualResources.LoadBalancer lb) {
-    loadBalancers.put(lb.arn(), lb);
+    change(() -> loadBalancers.put(lb.arn(), lb));
   }
 
   void put(ActualResources.TargetGroup tg) {
-    targetGroups.put(tg.arn(), tg);
+    change(() -> targetGroups.put(tg.arn(), tg));
   }
 
   void removeLoadBalancer(String arn) {
-    loadBalancers.remove(arn);
+    change(() -> loadBalancers.remove(arn));
   }
 
   void removeTargetGroup(String arn) {
-    targetGroups.remove(arn);
+    change(() -> targetGroups.remove(arn));
   }
 
   List<ActualResources.TargetGroup> allTargetGroups() {
