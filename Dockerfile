@@ -1,0 +1,17 @@
+# Build: docker build -t <registry>/alb-ingress-controller:0.1.0 .
+# Stage 1 builds the shaded jar with Maven; stage 2 runs it on a JRE only.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /build
+# dependencies first: this layer is reused while only sources change
+COPY pom.xml ./
+RUN mvn -B -q dependency:go-offline
+COPY src ./src
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:17-jre
+WORKDIR /app
+COPY --from=build /build/target/alb-ingress-controller.jar /app/alb-ingress-controller.jar
+# numeric, so Kubernetes can check runAsNonRoot without knowing the image's users
+USER 65532:65532
+EXPOSE 9443 8080 8081
+ENTRYPOINT ["java", "-jar", "/app/alb-ingress-controller.jar", "controller"]
