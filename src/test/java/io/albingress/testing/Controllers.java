@@ -2,6 +2,7 @@ package io.albingress.testing;
 
 import io.albingress.app.ControllerApp;
 import io.albingress.app.ControllerSettings;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,9 +20,19 @@ public final class Controllers {
   }
 
   public static ControllerApp start(TestEnvironment.Env env, TestEnvironment.TestNamespace namespace, boolean dryRun) throws Exception {
+    return start(env, namespace, dryRun, env.kubeconfig());
+  }
+
+  /** A controller talking to the apiserver as someone else than the admin, e.g. a ServiceAccount. */
+  public static ControllerApp start(TestEnvironment.Env env, TestEnvironment.TestNamespace namespace, File kubeconfig) throws Exception {
+    return start(env, namespace, false, kubeconfig);
+  }
+
+  private static ControllerApp start(TestEnvironment.Env env, TestEnvironment.TestNamespace namespace, boolean dryRun, File kubeconfig)
+      throws Exception {
     Path certDir = Files.createTempDirectory("controller-certs");
     TestCerts.write(certDir, "127.0.0.1");
-    ControllerSettings settings = new ControllerSettings(env.clusterName(), Optional.of(env.kubeconfig()), "alb",
+    ControllerSettings settings = new ControllerSettings(env.clusterName(), Optional.of(kubeconfig), "alb",
         Optional.of(env.region()), env.vpcId(), "127.0.0.1", 0, certDir, 0, 0, Optional.of(namespace.name()), false, 3,
         Duration.ofHours(1), Map.of("owner", "it"), dryRun);
     return ControllerApp.start(settings).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
