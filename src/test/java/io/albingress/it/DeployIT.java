@@ -12,6 +12,10 @@ import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
 import io.albingress.testing.TestEnvironment.Result;
 import io.albingress.testing.TestEnvironment.TestNamespace;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -21,11 +25,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -158,21 +164,40 @@ class DeployIT {
     }
   }
 
-  /** The packaged controller with --leader-elect, as the Deployment runs it, takes and renews the Lease with the Role. */
+  /** The Deployment as kustomize renders deploy/. */
+  static Deployment deployment(Env env) {
+    String rendered = ok(env.kubectl(null, "kustomize", env.repo().resolve("deploy").toString())).stdout();
+    String doc = Arrays.stream(rendered.split("(?m)^---$")).filter(d -> d.contains("\nkind: Deployment\n")).findFirst().orElseThrow();
+    return new KubernetesSerialization().unmarshal(doc, Deployment.class);
+  }
+
+  /**
+   * The packaged controller, with the Deployment's arguments and JVM options, takes and renews the
+   * Lease with the Role (the namespace from POD_NAMESPACE, as the downward API sets it).
+   */
   @Test
   void theServiceAccountCanLeadThroughTheLease(Env env, TestNamespace ns) throws Exception {
     applyRbac(env);
     File kubeconfig = serviceAccountKubeconfig(env);
     env.kubectl(null, "delete", "lease", LEASE, "-n", NAMESPACE, "--ignore-not-found");
+    Container container = deployment(env).getSpec().getTemplate().getSpec().getContainers().get(0);
+    Map<String, EnvVar> deploymentEnv = container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+    assertThat(deploymentEnv.get("POD_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+    assertThat(deploymentEnv.get("POD_NAME").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+    assertThat(container.getArgs()).contains("--leader-elect");
+
     Path certs = Files.createTempDirectory("deploy-it-certs");
     TestCerts.write(certs, "127.0.0.1");
     Path log = Files.createTempFile("leader", ".log");
-    ProcessBuilder pb = new ProcessBuilder("java", "-jar", env.repo().resolve("target/alb-ingress-controller.jar").toString(),
-        "controller", "--leader-elect", "--dry-run", "--watch-namespace", ns.name(), "--bind-address", "127.0.0.1",
+    List<String> command = new ArrayList<>(List.of("java", "-jar", env.repo().resolve("target/alb-ingress-controller.jar").toString(), "controller"));
+    container.getArgs().stream().filter(a -> !a.startsWith("--webhook-cert-dir")).forEach(command::add);
+    command.addAll(List.of("--dry-run", "--watch-namespace", ns.name(), "--bind-address", "127.0.0.1",
         "--webhook-port", String.valueOf(freePort()), "--metrics-port", String.valueOf(freePort()),
-        "--health-port", String.valueOf(freePort()), "--webhook-cert-dir", certs.toString());
-    pb.environment().putAll(java.util.Map.of("KUBECONFIG", kubeconfig.toString(), "ALB_CLUSTER_NAME", env.clusterName(),
+        "--health-port", String.valueOf(freePort()), "--webhook-cert-dir", certs.toString()));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(Map.of("KUBECONFIG", kubeconfig.toString(), "ALB_CLUSTER_NAME", env.clusterName(),
         "ALB_AWS_VPC_ID", env.vpcId(), "POD_NAMESPACE", NAMESPACE, "POD_NAME", "leader-it",
+        "JAVA_TOOL_OPTIONS", deploymentEnv.get("JAVA_TOOL_OPTIONS").getValue(),
         "AWS_ENDPOINT_URL", env.awsEndpoint(), "AWS_REGION", env.region(),
         "AWS_ACCESS_KEY_ID", env.var("AWS_ACCESS_KEY_ID"), "AWS_SECRET_ACCESS_KEY", env.var("AWS_SECRET_ACCESS_KEY")));
     Process controller = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -182,7 +207,7 @@ class DeployIT {
       String first = await(lease, l -> l.startsWith("leader-it-"));
       // renewals patch the Lease
       await(lease, l -> l.startsWith("leader-it-") && !l.equals(first));
-      assertThat(Files.readString(log)).contains("became leader").doesNotContain("Forbidden").doesNotContain("forbidden");
+      assertThat(Files.readString(log)).contains("Picked up JAVA_TOOL_OPTIONS", "became leader").doesNotContainIgnoringCase("forbidden");
     } finally {
       controller.destroy();
       assertThat(controller.waitFor(20, TimeUnit.SECONDS)).isTrue();
