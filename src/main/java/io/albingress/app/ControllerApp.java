@@ -12,9 +12,13 @@ import io.albingress.k8s.EventRecorder;
 import io.albingress.k8s.Informers;
 import io.albingress.k8s.IngressWriter;
 import io.albingress.k8s.KubernetesClients;
+import io.albingress.k8s.PodConditionWriter;
 import io.albingress.metrics.Metrics;
 import io.albingress.model.IngressClassMatcher;
 import io.albingress.ops.OpsServers;
+import io.albingress.targets.ReadinessGateInjector;
+import io.albingress.targets.ReadinessGates;
+import io.albingress.targets.TargetsVerticle;
 import io.albingress.validation.IngressValidator;
 import io.albingress.webhook.AdmissionCodec;
 import io.albingress.webhook.IngressAdmission;
@@ -26,6 +30,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -36,6 +41,8 @@ public final class ControllerApp {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerApp.class);
   static final Duration AWS_FACTS_TTL = Duration.ofMinutes(5);
   static final Duration AWS_FACTS_DEADLINE = Duration.ofSeconds(3);
+  /** How soon an unhealthy target that a readiness gate waits on is looked at again. */
+  static final Duration TARGET_HEALTH_RECHECK = Duration.ofSeconds(10);
 
   private final Vertx vertx;
   private final KubernetesClient kube;
@@ -43,6 +50,7 @@ public final class ControllerApp {
   private final AwsClients aws;
   private WebhookServer webhook;
   private ReconcilerVerticle reconciler;
+  private TargetsVerticle targets;
   private Inventory inventory;
   private Metrics metrics;
   private Leadership leadership;
@@ -86,14 +94,17 @@ public final class ControllerApp {
     CachedAwsFacts facts = new CachedAwsFacts(vertx, aws, settings.awsVpcId(), AWS_FACTS_TTL, AWS_FACTS_DEADLINE);
     app.webhook = new WebhookServer(vertx,
         new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000),
-        codec, new IngressAdmission(codec, validator, informers, facts), new PodAdmission(codec, serialization, PodMutator.NONE), metrics);
+        codec, new IngressAdmission(codec, validator, informers, facts), new PodAdmission(codec, serialization, readinessGates(informers, app)), metrics);
 
     Elbv2 elb = new Elbv2(aws);
     Inventory inventory = new Inventory(elb, settings.clusterName());
+    EventRecorder events = new EventRecorder(vertx, kube, Duration.ofMinutes(30));
+    app.targets = new TargetsVerticle(informers, inventory, elb, events, new PodConditionWriter(vertx, kube),
+        settings.maxConcurrentReconciles(), TARGET_HEALTH_RECHECK);
     StackReconciler reconciler = new StackReconciler(informers, classes, facts,
-        new StackDeployer(elb, inventory, settings.awsVpcId()), new IngressWriter(vertx, kube),
-        new EventRecorder(vertx, kube, Duration.ofMinutes(30)),
-        new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(), settings.defaultTags(), settings.dryRun()));
+        new StackDeployer(elb, inventory, settings.awsVpcId()), new IngressWriter(vertx, kube), events,
+        new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(), settings.defaultTags(), settings.dryRun()),
+        app.targets::deployed);
     app.reconciler = new ReconcilerVerticle(reconciler, metrics, settings.maxConcurrentReconciles(), settings.syncPeriod());
     app.inventory = inventory;
     app.metrics = metrics;
@@ -102,8 +113,9 @@ public final class ControllerApp {
     Future<Void> synced = Future.fromCompletionStage(informers.start(), vertx.getOrCreateContext())
         .onSuccess(v -> LOG.info("informer caches synced"))
         .onFailure(e -> LOG.error("informers failed to start: {}", e.getMessage()));
-    synced.compose(v -> vertx.deployVerticle(app.reconciler))
-        .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), app.reconciler))
+    synced.compose(v -> vertx.deployVerticle(app.targets))
+        .compose(v -> vertx.deployVerticle(app.reconciler))
+        .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), List.of(app.targets, app.reconciler)))
         .onFailure(e -> LOG.error("reconciler failed to start: {}", e.getMessage()));
     return app.webhook.start()
         .compose(w -> OpsServers.metrics(vertx, settings.bindAddress(), settings.metricsPort(), metrics))
@@ -117,6 +129,12 @@ public final class ControllerApp {
           System.err.println("error: " + e.getMessage());
           app.stop();
         });
+  }
+
+  /** Pod readiness gates for the IP-mode target groups this controller keeps in sync. */
+  private static PodMutator readinessGates(Informers informers, ControllerApp app) {
+    return new ReadinessGateInjector(ns -> informers.namespace(ns).map(ReadinessGates::injectionEnabled).orElse(false),
+        informers::services, (ns, service) -> app.targets.ipTargetGroups(ns, service));
   }
 
   Optional<String> notReadyReason() {

@@ -1,11 +1,12 @@
 package io.albingress.app;
 
-import io.albingress.controller.ReconcilerVerticle;
+import io.albingress.controller.Leader;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -23,9 +24,9 @@ final class Leadership implements AutoCloseable {
     this.election = election;
   }
 
-  static Leadership start(KubernetesClient kube, boolean elect, ReconcilerVerticle reconciler) {
+  static Leadership start(KubernetesClient kube, boolean elect, List<Leader> leaders) {
     if (!elect) {
-      reconciler.lead();
+      leaders.forEach(Leader::lead);
       return new Leadership(Optional.empty());
     }
     String namespace = Optional.ofNullable(System.getenv("POD_NAMESPACE")).orElse("default");
@@ -40,11 +41,11 @@ final class Leadership implements AutoCloseable {
         .withLeaderCallbacks(new LeaderCallbacks(
             () -> {
               LOG.info("{} became leader of {}/{}", identity, namespace, LEASE);
-              reconciler.lead();
+              leaders.forEach(Leader::lead);
             },
             () -> {
               LOG.info("{} stopped leading", identity);
-              reconciler.stopLeading();
+              leaders.forEach(Leader::stopLeading);
             },
             leader -> LOG.info("leader is {}", leader)))
         .build();

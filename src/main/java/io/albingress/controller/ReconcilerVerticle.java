@@ -16,7 +16,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
  * per stack at a time, events coalesced, a bounded number in flight, backoff per stack. Drift checks
  * (deep compares) are spread over the sync period.
  */
-public final class ReconcilerVerticle extends VerticleBase {
+public final class ReconcilerVerticle extends VerticleBase implements Leader {
   /** Event-bus address: the body is a stack key, `namespace/name` or a group name. */
   public static final String ADDRESS = "alb.reconcile";
   static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
@@ -48,6 +48,7 @@ public final class ReconcilerVerticle extends VerticleBase {
   }
 
   /** Called when this replica becomes leader (or at once without leader election). */
+  @Override
   public void lead() {
     vertx.runOnContext(v -> {
       leading = true;
@@ -55,6 +56,7 @@ public final class ReconcilerVerticle extends VerticleBase {
     });
   }
 
+  @Override
   public void stopLeading() {
     vertx.runOnContext(v -> leading = false);
   }
@@ -114,7 +116,7 @@ public final class ReconcilerVerticle extends VerticleBase {
   }
 
   /** AWS refused the request itself (not throttling, not a fault): retrying soon cannot help. */
-  static boolean isValidationError(Throwable e) {
+  public static boolean isValidationError(Throwable e) {
     Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
     return cause instanceof AwsServiceException a && a.statusCode() >= 400 && a.statusCode() < 500 && !a.isThrottlingException();
   }

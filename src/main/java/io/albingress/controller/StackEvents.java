@@ -2,6 +2,7 @@ package io.albingress.controller;
 
 import io.albingress.annotations.Action;
 import io.albingress.annotations.IngressAnnotations;
+import io.albingress.k8s.ChangeHandler;
 import io.albingress.k8s.Informers;
 import io.albingress.model.IngressRoutes;
 import io.albingress.model.StackId;
@@ -66,22 +67,7 @@ public final class StackEvents {
   }
 
   private <T> ResourceEventHandler<T> handler(Affected<T> affected) {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(T obj) {
-        send(affected.stacks(null, obj));
-      }
-
-      @Override
-      public void onUpdate(T oldObj, T newObj) {
-        send(affected.stacks(oldObj, newObj));
-      }
-
-      @Override
-      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-        send(affected.stacks(obj, null));
-      }
-    };
+    return ChangeHandler.of((old, now) -> send(affected.stacks(old, now)));
   }
 
   private void send(Collection<StackId> stacks) {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,9 +45,11 @@ public final class StackReconciler {
   private final EventRecorder events;
   private final Settings settings;
   private final StackBuilder builder;
+  private final Function<Stack, Future<Void>> deployed;
 
+  /** @param deployed told about every stack deployed (not in a dry run), e.g. to keep its targets in sync */
   public StackReconciler(Informers informers, IngressClassMatcher classes, CachedAwsFacts awsFacts, StackDeployer deployer,
-      IngressWriter writer, EventRecorder events, Settings settings) {
+      IngressWriter writer, EventRecorder events, Settings settings, Function<Stack, Future<Void>> deployed) {
     this.informers = informers;
     this.classes = classes;
     this.awsFacts = awsFacts;
@@ -55,6 +58,7 @@ public final class StackReconciler {
     this.events = events;
     this.settings = settings;
     this.builder = new StackBuilder(classes);
+    this.deployed = deployed;
   }
 
   public static String finalizer(StackId id) {
@@ -116,7 +120,7 @@ public final class StackReconciler {
       LOG.info("dry run, stack {} would be:\n{}", stack.id(), plan);
       return Future.succeededFuture(new StackDeployer.Outcome(Optional.empty(), false));
     }
-    return deployer.deploy(stack, deepCheck);
+    return deployer.deploy(stack, deepCheck).compose(outcome -> deployed.apply(stack).map(outcome));
   }
 
   private Future<Void> reportBuildErrors(Stack stack, List<Ingress> active) {

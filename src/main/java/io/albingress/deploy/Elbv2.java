@@ -2,6 +2,7 @@ package io.albingress.deploy;
 
 import io.albingress.aws.AwsClients;
 import io.albingress.aws.Paging;
+import io.albingress.model.Target;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,12 +11,18 @@ import java.util.Map;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2AsyncClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
 
-/** ELBv2 reads done once here: paged describes (400 a page) and DescribeTags in batches of 20 ARNs. */
+/**
+ * ELBv2 calls done once here: paged describes (400 a page), DescribeTags in batches of 20 ARNs,
+ * target (de)registration in batches of 500 targets.
+ */
 public final class Elbv2 {
   static final int PAGE_SIZE = 400;
   static final int TAG_BATCH = 20;
+  static final int TARGET_BATCH = 500;
 
   private final AwsClients aws;
 
@@ -50,15 +57,12 @@ public final class Elbv2 {
 
   /** Tags of many resources, 20 ARNs a call, the calls in parallel. */
   public Future<Map<String, Map<String, String>>> tags(List<String> arns) {
-    List<Future<Map<String, Map<String, String>>>> batches = new ArrayList<>();
-    for (int i = 0; i < arns.size(); i += TAG_BATCH) {
-      List<String> batch = arns.subList(i, Math.min(arns.size(), i + TAG_BATCH));
-      batches.add(aws.call(() -> aws.elbv2().describeTags(b -> b.resourceArns(batch))).map(r -> {
-        Map<String, Map<String, String>> out = new HashMap<>();
-        r.tagDescriptions().forEach(d -> out.put(d.resourceArn(), toMap(d.tags())));
-        return out;
-      }));
-    }
+    List<Future<Map<String, Map<String, String>>>> batches = batches(arns, TAG_BATCH).stream()
+        .map(batch -> aws.call(() -> aws.elbv2().describeTags(b -> b.resourceArns(batch))).map(r -> {
+          Map<String, Map<String, String>> out = new HashMap<>();
+          r.tagDescriptions().forEach(d -> out.put(d.resourceArn(), toMap(d.tags())));
+          return out;
+        })).toList();
     return Future.all(batches).map(all -> {
       Map<String, Map<String, String>> merged = new HashMap<>();
       for (int i = 0; i < all.size(); i++) {
@@ -66,6 +70,34 @@ public final class Elbv2 {
       }
       return merged;
     });
+  }
+
+  /** The targets registered in a target group, with their health (the API does not page this one). */
+  public Future<List<TargetHealthDescription>> targetHealth(String targetGroupArn) {
+    return aws.call(() -> aws.elbv2().describeTargetHealth(b -> b.targetGroupArn(targetGroupArn)))
+        .map(r -> r.targetHealthDescriptions());
+  }
+
+  public Future<Void> registerTargets(String targetGroupArn, List<Target> targets) {
+    return Future.all(batches(targets, TARGET_BATCH).stream().map(batch -> aws.call(() -> aws.elbv2()
+        .registerTargets(b -> b.targetGroupArn(targetGroupArn).targets(descriptions(batch))))).toList()).mapEmpty();
+  }
+
+  public Future<Void> deregisterTargets(String targetGroupArn, List<Target> targets) {
+    return Future.all(batches(targets, TARGET_BATCH).stream().map(batch -> aws.call(() -> aws.elbv2()
+        .deregisterTargets(b -> b.targetGroupArn(targetGroupArn).targets(descriptions(batch))))).toList()).mapEmpty();
+  }
+
+  private static List<TargetDescription> descriptions(List<Target> targets) {
+    return targets.stream().map(t -> TargetDescription.builder().id(t.id()).port(t.port()).build()).toList();
+  }
+
+  static <T> List<List<T>> batches(List<T> items, int size) {
+    List<List<T>> out = new ArrayList<>();
+    for (int i = 0; i < items.size(); i += size) {
+      out.add(List.copyOf(items.subList(i, Math.min(items.size(), i + size))));
+    }
+    return out;
   }
 
   public static Map<String, String> toMap(List<Tag> tags) {

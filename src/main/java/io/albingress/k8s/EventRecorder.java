@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -47,11 +48,14 @@ public final class EventRecorder {
     if (recent.size() > 10_000) {
       recent.entrySet().removeIf(e -> e.getValue().plus(quiet).isBefore(now));
     }
-    String ns = object.getMetadata().getNamespace();
+    // Events about cluster-scoped objects (Nodes) live in "default", as the kubelet's do
+    String ns = object.getMetadata().getNamespace() == null ? "default" : object.getMetadata().getNamespace();
     var event = new EventBuilder()
         .withNewMetadata().withNamespace(ns).withName(object.getMetadata().getName() + "." + UUID.randomUUID().toString().substring(0, 8)).endMetadata()
-        .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(object.getApiVersion()).withKind(object.getKind())
-            .withNamespace(ns).withName(object.getMetadata().getName()).withUid(object.getMetadata().getUid())
+        .withInvolvedObject(new ObjectReferenceBuilder()
+            .withApiVersion(Objects.requireNonNullElse(object.getApiVersion(), HasMetadata.getApiVersion(object.getClass())))
+            .withKind(Objects.requireNonNullElse(object.getKind(), HasMetadata.getKind(object.getClass())))
+            .withNamespace(object.getMetadata().getNamespace()).withName(object.getMetadata().getName()).withUid(object.getMetadata().getUid())
             .withResourceVersion(object.getMetadata().getResourceVersion()).build())
         .withType(type).withReason(reason).withMessage(text)
         .withFirstTimestamp(DateTimeFormatter.ISO_INSTANT.format(now)).withLastTimestamp(DateTimeFormatter.ISO_INSTANT.format(now))

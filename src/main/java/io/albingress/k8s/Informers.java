@@ -3,11 +3,17 @@ package io.albingress.k8s;
 import io.albingress.annotations.AnnotationCatalog;
 import io.albingress.validation.ClusterView;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodReadinessGate;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,15 +22,24 @@ import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
 
 /**
- * The informer caches every component reads: Ingresses (indexed by group), IngressClasses and
- * Services. Reads never call the apiserver, so they are safe on an event loop.
+ * The informer caches every component reads: Ingresses (indexed by group), IngressClasses,
+ * Services, EndpointSlices (by Service), Pods (by readiness gate), Nodes and Namespaces. With a
+ * watched namespace, namespaced caches and the Namespace cache hold only that namespace. Reads never
+ * call the apiserver, so they are safe on an event loop.
  */
 public final class Informers implements ClusterView, AutoCloseable {
   static final String GROUP_INDEX = "group";
+  static final String SERVICE_INDEX = "service";
+  static final String GATE_INDEX = "readiness-gate";
+  public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
   private final SharedIndexInformer<Ingress> ingresses;
   private final SharedIndexInformer<IngressClass> ingressClasses;
   private final SharedIndexInformer<Service> services;
+  private final SharedIndexInformer<EndpointSlice> endpointSlices;
+  private final SharedIndexInformer<Pod> pods;
+  private final SharedIndexInformer<Node> nodes;
+  private final SharedIndexInformer<Namespace> namespaces;
 
   /** @param namespace limits namespaced informers; empty watches all namespaces */
   public Informers(KubernetesClient client, Optional<String> namespace, long resyncMillis) {
@@ -32,8 +47,19 @@ public final class Informers implements ClusterView, AutoCloseable {
     var svc = client.services();
     this.ingresses = (namespace.isPresent() ? ing.inNamespace(namespace.get()) : ing.inAnyNamespace()).runnableInformer(resyncMillis);
     this.services = (namespace.isPresent() ? svc.inNamespace(namespace.get()) : svc.inAnyNamespace()).runnableInformer(resyncMillis);
+    var slices = client.discovery().v1().endpointSlices();
+    this.endpointSlices = (namespace.isPresent() ? slices.inNamespace(namespace.get()) : slices.inAnyNamespace())
+        .withLabel(SERVICE_NAME_LABEL).runnableInformer(resyncMillis);
+    var pod = client.pods();
+    this.pods = (namespace.isPresent() ? pod.inNamespace(namespace.get()) : pod.inAnyNamespace()).runnableInformer(resyncMillis);
     this.ingressClasses = client.network().v1().ingressClasses().runnableInformer(resyncMillis);
+    this.nodes = client.nodes().runnableInformer(resyncMillis);
+    this.namespaces = namespace.isPresent()
+        ? client.namespaces().withField("metadata.name", namespace.get()).runnableInformer(resyncMillis)
+        : client.namespaces().runnableInformer(resyncMillis);
     ingresses.addIndexers(Map.of(GROUP_INDEX, i -> groupOf(i).map(List::of).orElse(List.of())));
+    endpointSlices.addIndexers(Map.of(SERVICE_INDEX, Informers::serviceOf));
+    pods.addIndexers(Map.of(GATE_INDEX, Informers::readinessGates));
   }
 
   /** Completes once every cache holds a full list. */
@@ -55,6 +81,37 @@ public final class Informers implements ClusterView, AutoCloseable {
 
   public SharedIndexInformer<IngressClass> ingressClasses() {
     return ingressClasses;
+  }
+
+  public SharedIndexInformer<EndpointSlice> endpointSlices() {
+    return endpointSlices;
+  }
+
+  public SharedIndexInformer<Pod> pods() {
+    return pods;
+  }
+
+  public SharedIndexInformer<Node> nodes() {
+    return nodes;
+  }
+
+  /** The Services of a namespace. */
+  public List<Service> services(String namespace) {
+    return services.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace);
+  }
+
+  /** The EndpointSlices of a Service (by their kubernetes.io/service-name label). */
+  public List<EndpointSlice> endpointSlices(String namespace, String service) {
+    return endpointSlices.getIndexer().byIndex(SERVICE_INDEX, namespace + "/" + service);
+  }
+
+  /** The pods with a readiness gate of this condition type. */
+  public List<Pod> podsGatedBy(String conditionType) {
+    return pods.getIndexer().byIndex(GATE_INDEX, conditionType);
+  }
+
+  public Optional<Namespace> namespace(String name) {
+    return Optional.ofNullable(namespaces.getStore().getByKey(name));
   }
 
   @Override
@@ -82,7 +139,20 @@ public final class Informers implements ClusterView, AutoCloseable {
     return Optional.ofNullable(a == null ? null : a.get(AnnotationCatalog.key("group.name"))).map(String::trim).filter(s -> !s.isEmpty());
   }
 
+  static List<String> serviceOf(EndpointSlice slice) {
+    Map<String, String> labels = slice.getMetadata().getLabels();
+    String service = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+    return service == null ? List.of() : List.of(slice.getMetadata().getNamespace() + "/" + service);
+  }
+
+  static List<String> readinessGates(Pod pod) {
+    if (pod.getSpec() == null || pod.getSpec().getReadinessGates() == null) {
+      return List.of();
+    }
+    return pod.getSpec().getReadinessGates().stream().map(PodReadinessGate::getConditionType).filter(t -> t != null).toList();
+  }
+
   private Stream<SharedIndexInformer<?>> all() {
-    return Stream.of(ingresses, ingressClasses, services);
+    return Stream.of(ingresses, ingressClasses, services, endpointSlices, pods, nodes, namespaces);
   }
 }

@@ -1,0 +1,322 @@
+package io.albingress.targets;
+
+import io.albingress.controller.Leader;
+import io.albingress.controller.ReconcilerVerticle;
+import io.albingress.controller.WorkQueue;
+import io.albingress.deploy.Elbv2;
+import io.albingress.deploy.Inventory;
+import io.albingress.k8s.ChangeHandler;
+import io.albingress.k8s.EventRecorder;
+import io.albingress.k8s.Informers;
+import io.albingress.k8s.PodConditionWriter;
+import io.albingress.model.Stack;
+import io.albingress.model.StackId;
+import io.albingress.model.Target;
+import io.albingress.model.TargetGroup;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthStateEnum;
+
+/**
+ * Keeps the targets of our target groups in line with the Nodes (instance mode) and EndpointSlices
+ * (IP mode), and opens pod readiness gates. Stack reconciliation hands over each stack's deployed
+ * target groups; Node, EndpointSlice and Pod events then lead only to register/deregister diffs of
+ * the affected target groups, never to a stack rebuild. One sync per target group at a time, through
+ * a {@link WorkQueue} keyed by ARN, on this verticle's event loop.
+ */
+public final class TargetsVerticle extends VerticleBase implements Leader {
+  private static final Logger LOG = LoggerFactory.getLogger(TargetsVerticle.class);
+
+  /** A deployed target group of a stack. */
+  record Binding(StackId stack, TargetGroup model, String arn) {}
+
+  private final Informers informers;
+  private final Inventory inventory;
+  private final Elbv2 elb;
+  private final EventRecorder events;
+  private final PodConditionWriter podConditions;
+  private final int maxConcurrent;
+  private final Duration healthRecheck;
+  /** By ARN. Concurrent: the webhook reads it from its own event loop. */
+  private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
+  /** The targets each target group has in AWS, as far as we know: what we applied last. */
+  private final Map<String, Set<Target>> applied = new HashMap<>();
+  private final Set<String> rechecks = new HashSet<>();
+  private Context context;
+  private WorkQueue<String> queue;
+  private boolean leading;
+
+  public TargetsVerticle(Informers informers, Inventory inventory, Elbv2 elb, EventRecorder events, PodConditionWriter podConditions,
+      int maxConcurrent, Duration healthRecheck) {
+    this.informers = informers;
+    this.inventory = inventory;
+    this.elb = elb;
+    this.events = events;
+    this.podConditions = podConditions;
+    this.maxConcurrent = maxConcurrent;
+    this.healthRecheck = healthRecheck;
+  }
+
+  @Override
+  public Future<?> start() {
+    context = vertx.getOrCreateContext();
+    queue = new WorkQueue<>(maxConcurrent, Duration.ofSeconds(1), Duration.ofMinutes(5), Math::random);
+    informers.nodes().addEventHandler(ChangeHandler.of((Node old, Node now) -> onContext(() -> nodeChanged(old, now))));
+    informers.endpointSlices().addEventHandler(ChangeHandler.of((EndpointSlice old, EndpointSlice now) -> onContext(() -> sliceChanged(old, now))));
+    informers.pods().addEventHandler(ChangeHandler.of((Pod old, Pod now) -> onContext(() -> podChanged(old, now))));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public void lead() {
+    onContext(() -> {
+      leading = true;
+      bindings.keySet().forEach(this::enqueue);
+    });
+  }
+
+  @Override
+  public void stopLeading() {
+    onContext(() -> {
+      leading = false;
+      // the next leader may change targets: learn them again when we lead again
+      applied.clear();
+    });
+  }
+
+  /**
+   * A stack was deployed (or deleted, when empty): its target groups are the ones to keep in sync
+   * from now on. Completes on the caller's context once the ARNs are known; the sync runs later.
+   */
+  public Future<Void> deployed(Stack stack) {
+    String tag = stack.id().tagValue();
+    return inventory.targetGroupsLoaded().map(v -> {
+      Map<String, String> arns = inventory.targetGroups(tag).stream()
+          .collect(Collectors.toMap(tg -> tg.name(), tg -> tg.arn(), (a, b) -> a));
+      List<Binding> found = stack.targetGroups().stream().filter(tg -> arns.containsKey(tg.name()))
+          .map(tg -> new Binding(stack.id(), tg, arns.get(tg.name()))).toList();
+      onContext(() -> bind(stack.id(), found));
+      return null;
+    });
+  }
+
+  /** Names of the IP-mode target groups of a Service, for the readiness-gate webhook. Thread-safe. */
+  public List<String> ipTargetGroups(String namespace, String service) {
+    return bindings.values().stream().map(Binding::model)
+        .filter(tg -> DesiredTargets.ipMode(tg) && tg.service().namespace().equals(namespace) && tg.service().name().equals(service))
+        .map(TargetGroup::name).sorted().toList();
+  }
+
+  private void bind(StackId stack, List<Binding> current) {
+    Set<String> keep = current.stream().map(Binding::arn).collect(Collectors.toSet());
+    bindings.values().removeIf(b -> b.stack().equals(stack) && !keep.contains(b.arn()));
+    applied.keySet().retainAll(bindings.keySet());
+    current.forEach(b -> {
+      bindings.put(b.arn(), b);
+      enqueue(b.arn());
+    });
+  }
+
+  // ---- events: each enqueues only the target groups it can affect
+
+  private void nodeChanged(Node old, Node now) {
+    if (old != null && now != null && DesiredTargets.NodeView.of(old).equals(DesiredTargets.NodeView.of(now))) {
+      return;
+    }
+    enqueueWhere(b -> !DesiredTargets.ipMode(b.model()));
+  }
+
+  private void sliceChanged(EndpointSlice old, EndpointSlice now) {
+    if (sameVersion(old, now)) {
+      return;
+    }
+    EndpointSlice slice = now != null ? now : old;
+    String service = Objects.requireNonNullElse(slice.getMetadata().getLabels(), Map.<String, String>of()).get(Informers.SERVICE_NAME_LABEL);
+    String namespace = slice.getMetadata().getNamespace();
+    enqueueWhere(b -> DesiredTargets.ipMode(b.model()) && b.model().service().namespace().equals(namespace)
+        && b.model().service().name().equals(service));
+  }
+
+  /** A pod whose gate is still closed: its target group has to look at the pod's health. */
+  private void podChanged(Pod old, Pod now) {
+    if (now == null || sameVersion(old, now)) {
+      return;
+    }
+    Set<String> waiting = ReadinessGates.gates(now).stream().filter(t -> ReadinessGates.waiting(now, t)).collect(Collectors.toSet());
+    if (!waiting.isEmpty()) {
+      enqueueWhere(b -> waiting.contains(ReadinessGates.conditionType(b.model().name())));
+    }
+  }
+
+  private static boolean sameVersion(HasMetadata old, HasMetadata now) {
+    return old != null && now != null && Objects.equals(old.getMetadata().getResourceVersion(), now.getMetadata().getResourceVersion());
+  }
+
+  private void enqueueWhere(Predicate<Binding> affected) {
+    bindings.values().stream().filter(affected).map(Binding::arn).forEach(this::enqueue);
+  }
+
+  // ---- the queue
+
+  private void enqueue(String arn) {
+    if (!leading) {
+      return;
+    }
+    queue.add(arn);
+    pump();
+  }
+
+  private void pump() {
+    for (var next = queue.next(); next.isPresent(); next = queue.next()) {
+      run(next.get());
+    }
+  }
+
+  private void run(String arn) {
+    Binding binding = bindings.get(arn);
+    // a target group that left its stack meanwhile needs nothing more
+    Future<Void> done = binding == null || !leading ? Future.succeededFuture() : sync(binding);
+    done.onComplete(ar -> {
+      if (ar.succeeded()) {
+        queue.succeeded(arn);
+      } else {
+        LOG.warn("syncing the targets of {} failed: {}", binding.model().name(), ar.cause().getMessage());
+        Duration delay = queue.failed(arn, ReconcilerVerticle.isValidationError(ar.cause()));
+        vertx.setTimer(delay.toMillis(), t -> enqueue(arn));
+      }
+      pump();
+    });
+  }
+
+  // ---- one sync: desired from the caches, diff against what AWS holds, then readiness gates
+
+  private Future<Void> sync(Binding b) {
+    Set<Target> desired = desired(b.model());
+    return actual(b.arn())
+        .compose(actual -> apply(b, TargetChanges.between(desired, actual), desired))
+        .compose(v -> openGates(b));
+  }
+
+  private Set<Target> desired(TargetGroup tg) {
+    if (DesiredTargets.ipMode(tg)) {
+      String ns = tg.service().namespace();
+      Set<String> gated = informers.podsGatedBy(ReadinessGates.conditionType(tg.name())).stream()
+          .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).collect(Collectors.toSet());
+      return DesiredTargets.ips(tg, servicePortName(tg), informers.endpointSlices(ns, tg.service().name()), gated::contains);
+    }
+    DesiredTargets.Instances instances = DesiredTargets.instances(tg, informers.nodes().getStore().list());
+    // the recorder drops repeats, so a node without an instance ID is reported once in a while, not per sync
+    instances.unusable().forEach(n -> events.record(n, EventRecorder.WARNING, "NodeNotRegistered",
+        "Node is not registered with load balancer target groups: spec.providerID \"" + Objects.requireNonNullElse(n.getSpec().getProviderID(), "")
+            + "\" names no EC2 instance (expected aws:///<zone>/<instance-id>)"));
+    return instances.targets();
+  }
+
+  /** EndpointSlice ports carry the Service port's name. */
+  private String servicePortName(TargetGroup tg) {
+    return informers.service(tg.service().namespace(), tg.service().name())
+        .flatMap(svc -> svc.getSpec().getPorts().stream().filter(p -> p.getPort() == tg.service().servicePort()).findFirst())
+        .map(ServicePort::getName).orElse("");
+  }
+
+  /** What we applied last; the first time after start (or after an unknown outcome), what AWS reports. */
+  private Future<Set<Target>> actual(String arn) {
+    Set<Target> known = applied.get(arn);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    // draining targets are on their way out: if desired again, registering them again keeps them
+    return elb.targetHealth(arn).map(all -> all.stream()
+        .filter(t -> t.targetHealth() == null || t.targetHealth().state() != TargetHealthStateEnum.DRAINING)
+        .map(t -> new Target(t.target().id(), t.target().port())).collect(Collectors.toSet()));
+  }
+
+  /** Registers first, so a target group is never emptier than it has to be; at most 500 targets a call. */
+  private Future<Void> apply(Binding b, TargetChanges changes, Set<Target> desired) {
+    if (changes.none()) {
+      applied.put(b.arn(), desired);
+      return Future.succeededFuture();
+    }
+    LOG.info("target group {}: registering {}, deregistering {}", b.model().name(), changes.register(), changes.deregister());
+    applied.remove(b.arn());
+    return elb.registerTargets(b.arn(), changes.register())
+        .compose(v -> elb.deregisterTargets(b.arn(), changes.deregister()))
+        .onSuccess(v -> {
+          if (bindings.containsKey(b.arn())) {
+            applied.put(b.arn(), desired);
+          }
+        });
+  }
+
+  /**
+   * Sets the readiness-gate condition of pods that wait on this target group, from its target
+   * health. Only target groups someone waits on are described; an unhealthy target is looked at
+   * again after a while.
+   */
+  private Future<Void> openGates(Binding b) {
+    String type = ReadinessGates.conditionType(b.model().name());
+    List<Pod> waiting = DesiredTargets.ipMode(b.model())
+        ? informers.podsGatedBy(type).stream().filter(p -> ReadinessGates.waiting(p, type)).toList() : List.of();
+    if (waiting.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return elb.targetHealth(b.arn()).compose(all -> {
+      Map<String, ReadinessGates.Health> byIp = new HashMap<>();
+      all.forEach(t -> byIp.put(t.target().id(), health(t)));
+      String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+      List<Future<Void>> writes = new ArrayList<>();
+      for (Pod pod : waiting) {
+        // a pod not registered (yet) comes back with its EndpointSlice
+        ReadinessGates.Health health = pod.getStatus() == null ? null : byIp.get(pod.getStatus().getPodIP());
+        if (health != null) {
+          if (!health.healthy()) {
+            recheckLater(b.arn());
+          }
+          ReadinessGates.update(pod, type, health, now).ifPresent(c -> writes.add(podConditions.write(pod, c)));
+        }
+      }
+      return Future.all(writes).mapEmpty();
+    });
+  }
+
+  private static ReadinessGates.Health health(TargetHealthDescription t) {
+    var h = t.targetHealth();
+    return h == null ? new ReadinessGates.Health("unknown", null, null)
+        : new ReadinessGates.Health(h.stateAsString(), h.reasonAsString(), h.description());
+  }
+
+  private void recheckLater(String arn) {
+    if (rechecks.add(arn)) {
+      vertx.setTimer(healthRecheck.toMillis(), t -> {
+        rechecks.remove(arn);
+        enqueue(arn);
+      });
+    }
+  }
+
+  private void onContext(Runnable action) {
+    context.runOnContext(v -> action.run());
+  }
+}
