@@ -259,7 +259,8 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
       applied.put(b.arn(), desired);
       return Future.succeededFuture();
     }
-    LOG.info("target group {}: registering {}, deregistering {}", b.model().name(), changes.register(), changes.deregister());
+    LOG.info("target group {}: registering {} targets, deregistering {}", b.model().name(), changes.register().size(),
+        changes.deregister().size());
     applied.remove(b.arn());
     return elb.registerTargets(b.arn(), changes.register())
         .compose(v -> elb.deregisterTargets(b.arn(), changes.deregister()))

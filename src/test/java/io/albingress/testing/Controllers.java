@@ -20,21 +20,27 @@ public final class Controllers {
   }
 
   public static ControllerApp start(TestEnvironment.Env env, TestEnvironment.TestNamespace namespace, boolean dryRun) throws Exception {
-    return start(env, namespace, dryRun, env.kubeconfig());
+    return start(env, namespace, dryRun, env.kubeconfig(), Duration.ofHours(1));
   }
 
   /** A controller talking to the apiserver as someone else than the admin, e.g. a ServiceAccount. */
   public static ControllerApp start(TestEnvironment.Env env, TestEnvironment.TestNamespace namespace, File kubeconfig) throws Exception {
-    return start(env, namespace, false, kubeconfig);
+    return start(env, namespace, false, kubeconfig, Duration.ofHours(1));
   }
 
-  private static ControllerApp start(TestEnvironment.Env env, TestEnvironment.TestNamespace namespace, boolean dryRun, File kubeconfig)
+  /** With a short sync period, to watch periodic resyncs. */
+  public static ControllerApp start(TestEnvironment.Env env, TestEnvironment.TestNamespace namespace, Duration syncPeriod) throws Exception {
+    return start(env, namespace, false, env.kubeconfig(), syncPeriod);
+  }
+
+  private static ControllerApp start(TestEnvironment.Env env, TestEnvironment.TestNamespace namespace, boolean dryRun, File kubeconfig,
+      Duration syncPeriod)
       throws Exception {
     Path certDir = Files.createTempDirectory("controller-certs");
     TestCerts.write(certDir, "127.0.0.1");
     ControllerSettings settings = new ControllerSettings(env.clusterName(), Optional.of(kubeconfig), "alb",
         Optional.of(env.region()), env.vpcId(), "127.0.0.1", 0, certDir, 0, 0, Optional.of(namespace.name()), false, 3,
-        Duration.ofHours(1), Map.of("owner", "it"), dryRun);
+        syncPeriod, Map.of("owner", "it"), dryRun);
     return ControllerApp.start(settings).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 }

@@ -48,6 +48,12 @@ public final class MotoElbv2 implements AutoCloseable {
     return elb.describeRules(b -> b.listenerArn(listenerArn)).join().rules().stream().filter(r -> !Boolean.TRUE.equals(r.isDefault())).toList();
   }
 
+  /** The registered targets of a target group as "id:port", with their health state. */
+  public Map<String, String> targets(String targetGroupArn) {
+    return elb.describeTargetHealth(b -> b.targetGroupArn(targetGroupArn)).join().targetHealthDescriptions().stream()
+        .collect(Collectors.toMap(t -> t.target().id() + ":" + t.target().port(), t -> t.targetHealth().stateAsString()));
+  }
+
   public Map<String, String> tags(String arn) {
     return elb.describeTags(b -> b.resourceArns(arn)).join().tagDescriptions().get(0).tags().stream()
         .collect(Collectors.toMap(Tag::key, Tag::value));
