@@ -198,7 +198,9 @@ class ReconcilerIT {
         && app.reconcilerIdle());
     assertThat(mutatingCalls()).isZero();
     assertThat(app.metrics().series(CallMetrics.CALLS).keySet()).extracting(k -> k.get("operation"))
-        .containsOnly("DescribeLoadBalancers", "DescribeTags", "DescribeSubnets", "ListCertificates", "DescribeCertificate");
+        .containsOnly("DescribeLoadBalancers", "DescribeTags", "DescribeSubnets", "ListCertificates", "DescribeCertificate",
+            // the targets of each target group are learnt once after a start
+            "DescribeTargetGroups", "DescribeTargetHealth");
   }
 
   @Test
