@@ -256,7 +256,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   /** Registers first, so a target group is never emptier than it has to be; at most 500 targets a call. */
   private Future<Void> apply(Binding b, TargetChanges changes, Set<Target> desired) {
     if (changes.none()) {
-      applied.put(b.arn(), desired);
+      remember(b.arn(), desired);
       return Future.succeededFuture();
     }
     LOG.info("target group {}: registering {} targets, deregistering {}", b.model().name(), changes.register().size(),
@@ -264,11 +264,14 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     applied.remove(b.arn());
     return elb.registerTargets(b.arn(), changes.register())
         .compose(v -> elb.deregisterTargets(b.arn(), changes.deregister()))
-        .onSuccess(v -> {
-          if (bindings.containsKey(b.arn())) {
-            applied.put(b.arn(), desired);
-          }
-        });
+        .onSuccess(v -> remember(b.arn(), desired));
+  }
+
+  /** Not for a target group that left meanwhile, nor after leadership was lost (the next leader may change it). */
+  private void remember(String arn, Set<Target> targets) {
+    if (leading && bindings.containsKey(arn)) {
+      applied.put(arn, targets);
+    }
   }
 
   /**
