@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -48,6 +49,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  */
 public final class TargetsVerticle extends VerticleBase implements Leader {
   private static final Logger LOG = LoggerFactory.getLogger(TargetsVerticle.class);
+  static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
 
   /** A deployed target group of a stack. */
   record Binding(StackId stack, TargetGroup model, String arn) {}
@@ -82,7 +84,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    queue = new WorkQueue<>(maxConcurrent, Duration.ofSeconds(1), Duration.ofMinutes(5), Math::random);
+    queue = new WorkQueue<>(maxConcurrent, Duration.ofSeconds(1), Duration.ofMinutes(2), Math::random);
     informers.nodes().addEventHandler(ChangeHandler.of((Node old, Node now) -> onContext(() -> nodeChanged(old, now))));
     informers.endpointSlices().addEventHandler(ChangeHandler.of((EndpointSlice old, EndpointSlice now) -> onContext(() -> sliceChanged(old, now))));
     informers.pods().addEventHandler(ChangeHandler.of((Pod old, Pod now) -> onContext(() -> podChanged(old, now))));
@@ -197,7 +199,9 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   private void run(String arn) {
     Binding binding = bindings.get(arn);
     // a target group that left its stack meanwhile needs nothing more
-    Future<Void> done = binding == null || !leading ? Future.succeededFuture() : sync(binding);
+    // a lost answer must not wedge the target group: give up on a run after a bound and retry
+    Future<Void> done = binding == null || !leading ? Future.succeededFuture()
+        : sync(binding).timeout(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     done.onComplete(ar -> {
       if (ar.succeeded()) {
         queue.succeeded(arn);
