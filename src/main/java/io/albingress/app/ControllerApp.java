@@ -153,9 +153,9 @@ public final class ControllerApp {
     return metrics;
   }
 
-  /** True when no stack waits or runs (tests and benchmarks use it to detect convergence). */
+  /** True when no stack and no target group waits or runs (tests and benchmarks use it to detect convergence). */
   public boolean reconcilerIdle() {
-    return reconciler.idle();
+    return reconciler.idle() && targets.idle();
   }
 
   public void stop() {

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,18 +111,29 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
 
   /**
    * A stack was deployed (or deleted, when empty): its target groups are the ones to keep in sync
-   * from now on. Completes on the caller's context once the ARNs are known; the sync runs later.
+   * from now on. Completes on the caller's context once they are queued here (so a caller that is
+   * done and a queue that is empty mean convergence); the sync itself runs later.
    */
   public Future<Void> deployed(Stack stack) {
+    Context caller = vertx.getOrCreateContext();
     String tag = stack.id().tagValue();
-    return inventory.targetGroupsLoaded().map(v -> {
+    return inventory.targetGroupsLoaded().compose(v -> {
       Map<String, String> arns = inventory.targetGroups(tag).stream()
           .collect(Collectors.toMap(tg -> tg.name(), tg -> tg.arn(), (a, b) -> a));
       List<Binding> found = stack.targetGroups().stream().filter(tg -> arns.containsKey(tg.name()))
           .map(tg -> new Binding(stack.id(), tg, arns.get(tg.name()))).toList();
-      onContext(() -> bind(stack.id(), found));
-      return null;
+      Promise<Void> bound = Promise.promise();
+      onContext(() -> {
+        bind(stack.id(), found);
+        caller.runOnContext(x -> bound.complete());
+      });
+      return bound.future();
     });
+  }
+
+  /** No target group waits or syncs. */
+  public boolean idle() {
+    return queue != null && queue.idle();
   }
 
   /** Names of the IP-mode target groups of a Service, for the readiness-gate webhook. Thread-safe. */
