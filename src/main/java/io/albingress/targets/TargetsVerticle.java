@@ -202,6 +202,14 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     pump();
   }
 
+  /** A failed target group's backoff is over (events meanwhile waited for this). */
+  private void retry(String arn) {
+    queue.retry(arn);
+    if (leading) {
+      pump();
+    }
+  }
+
   private void pump() {
     for (var next = queue.next(); next.isPresent(); next = queue.next()) {
       run(next.get());
@@ -220,7 +228,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
       } else {
         LOG.warn("syncing the targets of {} failed: {}", binding.model().name(), ar.cause().getMessage());
         Duration delay = queue.failed(arn, ReconcilerVerticle.isValidationError(ar.cause()));
-        vertx.setTimer(delay.toMillis(), t -> enqueue(arn));
+        vertx.setTimer(delay.toMillis(), t -> retry(arn));
       }
       pump();
     });
