@@ -71,6 +71,10 @@ class CrashIT {
         live.remove(name);
       } else {
         String manifest = ingress(n, name, random);
+        if (!live.containsKey(name)) {
+          // an apply to an Ingress still being deleted (finalizer pending) is lost with it: wait until it is gone
+          env.kubectl(null, "wait", "--for=delete", "ingress/" + name, "-n", n, "--timeout=120s");
+        }
         apply(env, manifest);
         live.put(name, manifest);
       }
