@@ -93,7 +93,8 @@ public final class StackReconciler {
     return Future.all(active.stream().map(i -> writer.addFinalizer(i, finalizer)).toList())
         .compose(v -> facts())
         .map(facts -> builder.build(new IngressGroup(id, active, services(active)), facts))
-        .compose(stack -> reportBuildErrors(stack, active).compose(v -> deploy(stack, deepCheck))
+        .compose(stack -> reportBuildErrors(stack, active).compose(v -> keepWhileMembersExist(stack, active))
+            .compose(v -> deploy(stack, deepCheck))
             .compose(outcome -> reportSuccess(stack, active, outcome)))
         .compose(v -> Future.all(leaving.stream().map(i -> writer.setHostname(i, Optional.empty())
             .compose(x -> writer.removeFinalizer(i, finalizer))).toList()))
@@ -112,6 +113,18 @@ public final class StackReconciler {
   private List<Service> services(List<Ingress> members) {
     Set<String> namespaces = members.stream().map(i -> i.getMetadata().getNamespace()).collect(Collectors.toSet());
     return informers.services().getStore().list().stream().filter(s -> namespaces.contains(s.getMetadata().getNamespace())).toList();
+  }
+
+  /**
+   * Every member left out (a Service being recreated, a certificate gone) is no reason to delete a
+   * live ALB: only a stack without Ingresses is deleted. The run fails and retries with backoff.
+   */
+  private static Future<Void> keepWhileMembersExist(Stack stack, List<Ingress> active) {
+    if (stack.empty() && !active.isEmpty()) {
+      return Future.failedFuture("every Ingress of stack " + stack.id() + " was left out (see the FailedBuildModel Events);"
+          + " its AWS resources are kept until one is valid again or all are deleted");
+    }
+    return Future.succeededFuture();
   }
 
   private Future<StackDeployer.Outcome> deploy(Stack stack, boolean deepCheck) {

@@ -71,14 +71,26 @@ public final class StackDeployer {
 
   private Future<Void> deleteLoadBalancer(ActualResources.LoadBalancer lb) {
     LOG.info("deleting load balancer {} ({})", lb.name(), lb.arn());
-    return elb.aws().call(() -> elb.client().deleteLoadBalancer(b -> b.loadBalancerArn(lb.arn())))
-        .onSuccess(r -> inventory.removeLoadBalancer(lb.arn())).mapEmpty();
+    return elb.aws().call(() -> elb.client().deleteLoadBalancer(b -> b.loadBalancerArn(lb.arn()))).<Void>mapEmpty()
+        .recover(e -> alreadyGone(e, "LoadBalancerNotFound"))
+        .onSuccess(r -> inventory.removeLoadBalancer(lb.arn()));
   }
 
   private Future<Void> deleteTargetGroup(ActualResources.TargetGroup tg) {
     LOG.info("deleting target group {}", tg.name());
-    return elb.aws().call(() -> elb.client().deleteTargetGroup(b -> b.targetGroupArn(tg.arn())))
-        .onSuccess(r -> inventory.removeTargetGroup(tg.arn())).mapEmpty();
+    return elb.aws().call(() -> elb.client().deleteTargetGroup(b -> b.targetGroupArn(tg.arn()))).<Void>mapEmpty()
+        .recover(e -> alreadyGone(e, "TargetGroupNotFound"))
+        .onSuccess(r -> inventory.removeTargetGroup(tg.arn()));
+  }
+
+  /** A deletion whose earlier answer was lost finds the resource gone: that is success. */
+  private static Future<Void> alreadyGone(Throwable e, String notFoundCode) {
+    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    if (cause instanceof software.amazon.awssdk.awscore.exception.AwsServiceException a && a.awsErrorDetails() != null
+        && notFoundCode.equals(a.awsErrorDetails().errorCode())) {
+      return Future.succeededFuture();
+    }
+    return Future.failedFuture(e);
   }
 
   /** One deployment of one stack: each step a small Future, in dependency order. */

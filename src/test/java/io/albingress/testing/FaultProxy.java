@@ -39,7 +39,11 @@ public final class FaultProxy implements AutoCloseable {
   private final AtomicLong requests = new AtomicLong();
   private HttpServer server;
 
-  public FaultProxy(Vertx vertx, URI target, double rate, long slowMillis, long seed) {
+  /** The faults drawn from; -Dfaults.kinds=THROTTLE,RESET,... narrows them. */
+  private final Fault[] kinds;
+
+  public FaultProxy(Vertx vertx, URI target, double rate, long slowMillis, long seed, Fault... kinds) {
+    this.kinds = kinds.length == 0 ? Fault.values() : kinds;
     this.vertx = vertx;
     this.target = target;
     this.rate = rate;
@@ -69,7 +73,7 @@ public final class FaultProxy implements AutoCloseable {
     if (random.nextDouble() >= rate) {
       return null;
     }
-    return Fault.values()[random.nextInt(Fault.values().length)];
+    return kinds[random.nextInt(kinds.length)];
   }
 
   private void handle(HttpServerRequest req) {
