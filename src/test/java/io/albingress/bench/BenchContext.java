@@ -133,6 +133,11 @@ final class BenchContext {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags);
+    // e.g. a profiler for one run: BENCH_CHILD_JVM_OPTS='-XX:StartFlightRecording=filename=target/bench/%p.jfr'
+    String extra = System.getenv().getOrDefault("BENCH_CHILD_JVM_OPTS", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).directory(repo.toFile());
     pb.environment().putAll(Map.of("AWS_ENDPOINT_URL", env.awsEndpoint(), "AWS_REGION", env.region(),

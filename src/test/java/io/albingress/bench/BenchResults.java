@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /** The figures of one run, written as bench/RESULTS.md: a table, then notes per benchmark. */
-final class BenchResults {
+public final class BenchResults {
   /** One figure; {@code met} is "yes", "no" or "" (no goal). */
-  record Row(String benchmark, String figure, String value, String goal, String met) {}
+  public record Row(String benchmark, String figure, String value, String goal, String met) {}
 
   private final List<Row> rows = new ArrayList<>();
   private final Map<String, List<String>> notes = new LinkedHashMap<>();

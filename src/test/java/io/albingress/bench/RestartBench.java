@@ -22,14 +22,15 @@ final class RestartBench {
   static final String RESTART = "4 restart";
   static final String MEMORY = "5 memory and start-up";
 
-  /** A named set of JVM flags. */
-  record Flags(String name, List<String> flags) {}
+  /** A named set of JVM flags; {@code cds}: plus an AppCDS archive made by a training start in the same run. */
+  record Flags(String name, List<String> flags, boolean cds) {}
 
   static final List<String> SERIAL = List.of("-XX:+UseSerialGC", "-Xss256k", "-Xmx192m", "-XX:MaxMetaspaceSize=128m",
       "-XX:ReservedCodeCacheSize=48m", "-XX:MaxDirectMemorySize=64m");
-  static final Flags RECOMMENDED = new Flags("serial, C1 only", concat(SERIAL, List.of("-XX:TieredStopAtLevel=1")));
-  static final List<Flags> ALL_FLAGS = List.of(RECOMMENDED, new Flags("JVM defaults (G1, heap 1/4 of RAM)", List.of()),
-      new Flags("serial, tiered C1+C2", SERIAL));
+  static final List<String> SERIAL_C1 = concat(SERIAL, List.of("-XX:TieredStopAtLevel=1"));
+  static final Flags RECOMMENDED = new Flags("serial, C1 only, AppCDS", SERIAL_C1, true);
+  static final List<Flags> ALL_FLAGS = List.of(RECOMMENDED, new Flags("serial, C1 only", SERIAL_C1, false),
+      new Flags("serial, tiered C1+C2", SERIAL, false), new Flags("JVM defaults (G1, heap 1/4 of RAM)", List.of(), false));
 
   private final BenchContext ctx;
   private final ScaleBench.Converged stacks;
@@ -71,14 +72,14 @@ final class RestartBench {
           "", null);
       ctx.results.figure(RESTART, "time to ready / to every stack verified (from process start)",
           BenchResults.fmt(s.ready(), 2) + " s / " + BenchResults.fmt(s.converged(), 2) + " s");
-      ctx.results.note(RESTART, "The jar's `controller` command (JVM flags: " + String.join(" ", RECOMMENDED.flags()) + ") starts against "
+      ctx.results.note(RESTART, "The jar's `controller` command (JVM flags: " + RECOMMENDED.name() + ") starts against "
           + n + " converged stacks (left by benchmark 3). Ready = first 200 from /readyz (informer caches synced); verified = "
           + "alb_reconciles_total{result=\"success\"} reached N. The bare listing is a plain program (already warm) issuing only "
           + "the calls a restart needs: DescribeLoadBalancers (400 a page) and DescribeTags (20 ARNs a call). The controller also "
           + "lists subnets and certificates once for its AWS facts.");
     }
     if (memory) {
-      double minimalStart = minimalProcessStart(RECOMMENDED);
+      double minimalStart = minimalProcessStart(new Flags("minimal", SERIAL_C1, false));
       List<Flags> sets = ctx.smoke ? List.of(RECOMMENDED) : ALL_FLAGS;
       for (Flags f : sets) {
         Start s = start(f);
@@ -94,15 +95,37 @@ final class RestartBench {
       ctx.results.note(MEMORY, "Each flag set starts the jar's `controller` command against the " + n + " converged stacks of "
           + "benchmark 3 (informers hold " + n + " Ingresses and " + 2 * n + " Services); RSS is VmRSS from /proc once every stack "
           + "is verified; heap from `jcmd GC.heap_info`, live heap after `jcmd GC.run`. The goals apply to the recommended flags ("
-          + RECOMMENDED.name() + "): `" + String.join(" ", RECOMMENDED.flags()) + "`. The reference for start-up is a minimal "
-          + "Vert.x HTTPS server (BaselineWebhookServer) in a JVM with the same flags, from process start to listening. "
+          + RECOMMENDED.name() + "): `" + String.join(" ", RECOMMENDED.flags()) + " -XX:SharedArchiveFile=controller.jsa`, the "
+          + "archive written by one training start with `-XX:ArchiveClassesAtExit=controller.jsa` (Java 17 AppCDS; made once per "
+          + "jar build, e.g. in the container image build). The reference for start-up is a minimal "
+          + "Vert.x HTTPS server (BaselineWebhookServer) in a JVM with `" + String.join(" ", SERIAL_C1) + "` (no archive), from process start to listening. "
           + "Endpoints are not included: target registration (EndpointSlices, Nodes) has not landed in main yet.");
     }
   }
 
+  /** The JVM flags of a set; for an AppCDS set, a training start first makes the archive (once per run). */
+  private List<String> jvmFlags(Flags flags) throws Exception {
+    if (!flags.cds()) {
+      return flags.flags();
+    }
+    Path archive = ctx.work.resolve("controller.jsa");
+    if (!archiveMade) {
+      Files.deleteIfExists(archive);
+      start(new Flags(flags.name() + " (training)", concat(flags.flags(), List.of("-XX:ArchiveClassesAtExit=" + archive)), false));
+      if (!Files.exists(archive)) {
+        throw new IllegalStateException("the AppCDS training start wrote no " + archive);
+      }
+      archiveMade = true;
+    }
+    return concat(flags.flags(), List.of("-XX:SharedArchiveFile=" + archive));
+  }
+
+  private static boolean archiveMade;
+
   private Start start(Flags flags) throws Exception {
     String label = flags.name().replaceAll("[^a-zA-Z0-9]+", "-");
-    try (var p = ctx.controllerProcess("controller-" + label, flags.flags(), stacks.namespace())) {
+    List<String> jvm = jvmFlags(flags);
+    try (var p = ctx.controllerProcess("controller-" + label, jvm, stacks.namespace())) {
       double ready = p.awaitReady(Duration.ofSeconds(120));
       double[] converged = {0};
       BenchContext.await(Duration.ofMinutes(10), 20, () -> {

@@ -67,7 +67,7 @@ final class WebhookBench {
     String ns = ctx.namespace("bench-webhook");
     ctx.apply(Manifests.service(ns, "web", 80) + Manifests.service(ns, "api", 8080));
     Buffer body = review(ns, ctx.env.seed().getString("certificateArn")).toBuffer();
-    List<String> flags = RestartBench.RECOMMENDED.flags();
+    List<String> flags = RestartBench.SERIAL_C1;
 
     Path certDir = Files.createTempDirectory(ctx.work, "certs");
     TestCerts.write(certDir, "127.0.0.1");
