@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupAttribute;
 
 /**
- * Makes AWS match a desired stack: target groups, then the load balancer, listeners and rules;
+ * Makes AWS match a desired stack: target groups and the load balancer, then listeners and rules;
  * deletions in reverse. Modifies in place where the API allows; replaces only on immutable changes.
  * An unchanged stack (model hash on the load balancer matches) costs no call at all, and a change
  * that leaves the listeners and rules as this process last applied them (a health check, a tag)
@@ -110,8 +110,8 @@ public final class StackDeployer {
 
     Future<Outcome> deploy() {
       return inventory.targetGroupsLoaded()
-          .compose(v -> targetGroups())
-          .compose(v -> loadBalancer())
+          // neither refers to the other: one round trip instead of two for a new stack
+          .compose(v -> Future.all(targetGroups(), loadBalancer()))
           .compose(v -> frontEnd())
           .compose(v -> Future.all(surplusTargetGroups.stream().map(StackDeployer.this::deleteTargetGroup).toList()))
           .compose(v -> tag(lb.arn(), lb.tags(), withHash(stack.loadBalancer().tags())))

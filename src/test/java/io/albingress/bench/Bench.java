@@ -56,6 +56,7 @@ public final class Bench {
     BenchResults results = new BenchResults();
     BenchContext ctx = new BenchContext(env, results, smoke);
     List<String> failures = new ArrayList<>();
+    ctx.deleteBenchNamespaces();
     // restart and memory need converged stacks: scale leaves them, or they make their own
     ScaleBench.Converged converged = null;
     for (String name : List.of("webhook", "calls", "scale", "restart", "memory", "latency")) {
@@ -84,6 +85,7 @@ public final class Bench {
         results.add(name, "run", "failed: " + String.valueOf(e.getMessage()).replace('|', '/').replace('\n', ' '), "", false);
       }
     }
+    ctx.deleteBenchNamespaces();
     StringBuilder command = new StringBuilder("hack/bench");
     for (String a : args) {
       command.append(' ').append(a);

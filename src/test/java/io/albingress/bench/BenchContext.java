@@ -66,6 +66,20 @@ final class BenchContext {
     return ns;
   }
 
+  /**
+   * Deletes the namespaces of benchmark runs (bench-*), this one's included, without waiting: their
+   * Services go at once and free the test apiserver's 254 cluster IPs; Ingresses that keep a finalizer
+   * (no controller runs any more) keep their namespace terminating, which costs nothing.
+   */
+  void deleteBenchNamespaces() {
+    TestEnvironment.Result r = env.kubectl(null, "get", "namespaces", "-o", "jsonpath={.items[*].metadata.name}");
+    for (String ns : r.stdout().trim().split("\\s+")) {
+      if (ns.startsWith("bench-")) {
+        env.kubectl(null, "delete", "namespace", ns, "--wait=false");
+      }
+    }
+  }
+
   /** Resets moto and seeds it again (a new VPC each time). */
   void resetAws() {
     env.reseed();

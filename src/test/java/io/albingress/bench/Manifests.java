@@ -20,6 +20,17 @@ final class Manifests {
         """.formatted(name, ns, a, name, port);
   }
 
+  /** A headless Service (no cluster IP: the test apiserver's service range holds only 254), for IP-mode targets. */
+  static String headless(String ns, String name, int port) {
+    return """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: %s, namespace: %s}
+        spec: {clusterIP: None, selector: {app: %s}, ports: [{name: http, port: %d}]}
+        ---
+        """.formatted(name, ns, name, port);
+  }
+
   /** A path: {@code path}, pathType, service, port. */
   record Path(String path, String type, String service, int port) {}
 
