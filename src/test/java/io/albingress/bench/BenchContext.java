@@ -67,14 +67,16 @@ final class BenchContext {
   }
 
   /**
-   * Deletes the namespaces of benchmark runs (bench-*), this one's included, without waiting: their
-   * Services go at once and free the test apiserver's 254 cluster IPs; Ingresses that keep a finalizer
-   * (no controller runs any more) keep their namespace terminating, which costs nothing.
+   * Deletes the Services and namespaces of benchmark runs (bench-*), this one's included, without
+   * waiting, which frees the test apiserver's 254 cluster IPs. Ingresses stay (nothing removes their
+   * finalizers once the controller stopped) in terminating namespaces that no controller watches.
    */
   void deleteBenchNamespaces() {
     TestEnvironment.Result r = env.kubectl(null, "get", "namespaces", "-o", "jsonpath={.items[*].metadata.name}");
     for (String ns : r.stdout().trim().split("\\s+")) {
       if (ns.startsWith("bench-")) {
+        // no kube-controller-manager runs here, so a namespace's deletion never removes what it holds
+        env.kubectl(null, "delete", "services", "--all", "-n", ns, "--wait=false");
         env.kubectl(null, "delete", "namespace", ns, "--wait=false");
       }
     }
