@@ -68,6 +68,18 @@ final class RestartBench {
       ctx.results.add(RESTART, "AWS calls to verify N = " + n + " stacks", s.total() + " (" + BenchContext.format(s.calls()) + ")",
           "<= N/20 + N/400 + 50 = " + budget, s.total() <= budget);
       ctx.results.add(RESTART, "mutating AWS calls", String.valueOf(s.mutating()), "0", s.mutating() == 0);
+      if (s.calls().containsKey("DescribeTargetGroups")) {
+        ctx.results.note(RESTART, "**Drift checks in the window:** each stack's deep check falls due at a random point of "
+            + "--sync-period (1 h) after the start, so a few of the " + n + " stacks are deep-checked while this runs "
+            + "(DescribeListeners/DescribeRules: " + s.calls().getOrDefault("DescribeListeners", 0L) + "/"
+            + s.calls().getOrDefault("DescribeRules", 0L) + "), and the first of them loads the whole target-group "
+            + "inventory: DescribeTargetGroups and DescribeTags for every target group (" + 2 * n + " of them, 20 a call). "
+            + (s.total() > budget ? "That listing is what breaks the budget; loading only the target groups of the stack "
+            + "being checked (DescribeTargetGroups by load balancer ARN) would keep a restart within it." : ""));
+      }
+      if (Double.isNaN(s.converged())) {
+        ctx.results.add(RESTART, "every stack verified", stalled, "all " + n, false);
+      }
       double afterReady = s.converged() - s.ready();
       ctx.results.add(RESTART, "time from ready to every stack verified, vs the bare listing",
           BenchResults.fmt(afterReady / listing, 2) + "x (" + BenchResults.fmt(afterReady, 2) + " s vs " + BenchResults.fmt(listing, 2) + " s)",
@@ -135,26 +147,38 @@ final class RestartBench {
   }
 
   private static boolean archiveMade;
+  private String stalled;
 
   private Start start(Flags flags) throws Exception {
     String label = flags.name().replaceAll("[^a-zA-Z0-9]+", "-");
     List<String> jvm = jvmFlags(flags);
     try (var p = ctx.controllerProcess("controller-" + label, jvm, stacks.namespace())) {
       double ready = p.awaitReady(Duration.ofSeconds(120));
-      double[] converged = {0};
-      BenchContext.await(Duration.ofMinutes(10), 20, () -> {
-        boolean done = BenchContext.promCounter(p.metrics(), "alb_reconciles_total{result=\"success\"}") >= stacks.n();
-        if (done) {
+      double[] converged = {Double.NaN};
+      long verified = 0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(ctx.smoke ? 60 : 120).toNanos();
+      while (System.nanoTime() < deadline) {
+        verified = BenchContext.promCounter(p.metrics(), "alb_reconciles_total{result=\"success\"}");
+        if (verified >= stacks.n()) {
           converged[0] = (System.nanoTime() - p.startNanos) / 1e9;
+          break;
         }
-        return done;
-      }, "every stack reconciled after the restart");
+        BenchContext.sleep(20);
+      }
+      if (Double.isNaN(converged[0])) {
+        // a bounded wait: a stalled reconciler is a finding, not a reason to stop the whole run
+        stalled = "[" + flags.name() + "] only " + verified + " of " + stacks.n() + " stacks verified "
+            + BenchResults.fmt((System.nanoTime() - p.startNanos) / 1e9, 0) + " s after the start";
+        ctx.results.note(RESTART, "**Stalled:** " + stalled + "; see target/bench/controller-" + label + ".log.");
+        BenchContext.log("stalled: %s", stalled);
+      }
       // calls still in flight finish; then nothing more should happen
       BenchContext.sleep(1500);
       String text = p.metrics();
       long errors = BenchContext.promCounter(text, "alb_reconciles_total{result=\"error\"}");
       if (errors > 0) {
-        throw new IllegalStateException(errors + " reconciles failed after the restart, see target/bench/controller-" + label + ".log");
+        ctx.results.note(RESTART, "[" + flags.name() + "] " + errors + " reconciles failed after the restart, see target/bench/controller-"
+            + label + ".log.");
       }
       long pid = p.process.pid();
       long rss = BenchContext.rssKb(pid);
