@@ -30,7 +30,7 @@ final class LatencyBench {
   }
 
   void run() throws Exception {
-    int edits = ctx.smoke ? 5 : 100;
+    int edits = ctx.smoke ? 3 : 100;
     ctx.resetAws();
     ns = ctx.namespace("bench-latency");
     ctx.apply(Manifests.service(ns, "web", 80) + Manifests.service(ns, "api", 8080));

@@ -137,7 +137,7 @@ final class RestartBench {
     Path archive = ctx.work.resolve("controller.jsa");
     if (!archiveMade) {
       Files.deleteIfExists(archive);
-      start(new Flags(flags.name() + " (training)", concat(flags.flags(), List.of("-XX:ArchiveClassesAtExit=" + archive)), false));
+      startProcess(new Flags(flags.name() + " (training)", concat(flags.flags(), List.of("-XX:ArchiveClassesAtExit=" + archive)), false));
       if (!Files.exists(archive)) {
         throw new IllegalStateException("the AppCDS training start wrote no " + archive);
       }
@@ -149,7 +149,20 @@ final class RestartBench {
   private static boolean archiveMade;
   private String stalled;
 
+  /** Smoke mode starts the controller once for restart and memory together, to stay quick in `mvn verify`. */
+  private static Start smokeStart;
+
   private Start start(Flags flags) throws Exception {
+    if (ctx.smoke && flags == SMOKE) {
+      if (smokeStart == null) {
+        smokeStart = startProcess(flags);
+      }
+      return smokeStart;
+    }
+    return startProcess(flags);
+  }
+
+  private Start startProcess(Flags flags) throws Exception {
     String label = flags.name().replaceAll("[^a-zA-Z0-9]+", "-");
     List<String> jvm = jvmFlags(flags);
     try (var p = ctx.controllerProcess("controller-" + label, jvm, stacks.namespace())) {
