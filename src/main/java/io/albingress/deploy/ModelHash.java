@@ -18,4 +18,9 @@ public final class ModelHash {
   public static String of(Stack stack) {
     return Names.hash(JSON.writeValueAsString(stack));
   }
+
+  /** The same hash over any part of a model (records, lists, maps). */
+  static String of(Object part) {
+    return Names.hash(JSON.writeValueAsString(part));
+  }
 }

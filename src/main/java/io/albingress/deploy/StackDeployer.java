@@ -1,5 +1,6 @@
 package io.albingress.deploy;
 
+import io.albingress.annotations.Protocol;
 import io.albingress.model.Listener;
 import io.albingress.model.ListenerRule;
 import io.albingress.model.LoadBalancer;
@@ -15,6 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
@@ -24,9 +27,11 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupAttribute;
 
 /**
- * Makes AWS match a desired stack: target groups, then the load balancer, listeners and rules;
+ * Makes AWS match a desired stack: target groups and the load balancer, then listeners and rules;
  * deletions in reverse. Modifies in place where the API allows; replaces only on immutable changes.
- * An unchanged stack (model hash on the load balancer matches) costs no call at all.
+ * An unchanged stack (model hash on the load balancer matches) costs no call at all, and a change
+ * that leaves the listeners and rules as this process last applied them (a health check, a tag)
+ * does not read them again; the periodic deep check still compares everything.
  */
 public final class StackDeployer {
   private static final Logger LOG = LoggerFactory.getLogger(StackDeployer.class);
@@ -37,6 +42,8 @@ public final class StackDeployer {
   private final Elbv2 elb;
   private final Inventory inventory;
   private final String vpcId;
+  /** Per stack: the hash of the listeners and rules this process last applied, with the ARNs they use. */
+  private final Map<String, String> appliedFront = new ConcurrentHashMap<>();
 
   public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId) {
     this.elb = elb;
@@ -57,12 +64,13 @@ public final class StackDeployer {
           && inventory.loadBalancers(stackTag).size() == 1) {
         return Future.succeededFuture(new Outcome(Optional.of(current.get().dnsName()), false));
       }
-      return new Run(stack, hash).deploy();
+      return new Run(stack, hash, deepCheck).deploy().onFailure(e -> appliedFront.remove(stackTag));
     });
   }
 
   /** Deletes every resource of a stack: load balancers (and with them listeners and rules), then target groups. */
   public Future<Void> delete(String stackTag) {
+    appliedFront.remove(stackTag);
     return inventory.targetGroupsLoaded().compose(v -> {
       List<Future<Void>> lbs = inventory.loadBalancers(stackTag).stream().map(this::deleteLoadBalancer).toList();
       return Future.all(lbs);
@@ -98,24 +106,25 @@ public final class StackDeployer {
     private final Stack stack;
     private final String hash;
     private final String stackTag;
+    private final boolean deepCheck;
     private final Map<String, String> tgArns = new HashMap<>();
     private final List<ActualResources.TargetGroup> surplusTargetGroups = new ArrayList<>();
     private final Set<String> createdListeners = new HashSet<>();
     private ActualResources.LoadBalancer lb;
     private boolean newLoadBalancer;
 
-    Run(Stack stack, String hash) {
+    Run(Stack stack, String hash, boolean deepCheck) {
       this.stack = stack;
       this.hash = hash;
+      this.deepCheck = deepCheck;
       this.stackTag = stack.id().tagValue();
     }
 
     Future<Outcome> deploy() {
       return inventory.targetGroupsLoaded()
-          .compose(v -> targetGroups())
-          .compose(v -> loadBalancer())
-          .compose(v -> listeners())
-          .compose(listenerArns -> rules(listenerArns))
+          // neither refers to the other: one round trip instead of two for a new stack
+          .compose(v -> Future.all(targetGroups(), loadBalancer()))
+          .compose(v -> frontEnd())
           .compose(v -> Future.all(surplusTargetGroups.stream().map(StackDeployer.this::deleteTargetGroup).toList()))
           .compose(v -> tag(lb.arn(), lb.tags(), withHash(stack.loadBalancer().tags())))
           .map(v -> {
@@ -253,6 +262,17 @@ public final class StackDeployer {
       return elb.aws().call(() -> elb.client().modifyLoadBalancerAttributes(b -> b.loadBalancerArn(arn).attributes(list))).mapEmpty();
     }
 
+    // ---- listeners and rules: skipped when they are what this process last applied
+
+    private Future<Void> frontEnd() {
+      String front = ModelHash.of(List.of(lb.arn(), stack.listeners(), stack.rules(), new TreeMap<>(tgArns)));
+      if (!deepCheck && !newLoadBalancer && front.equals(appliedFront.get(stackTag))) {
+        return Future.succeededFuture();
+      }
+      appliedFront.remove(stackTag);
+      return listeners().compose(this::rules).onSuccess(v -> appliedFront.put(stackTag, front));
+    }
+
     // ---- listeners: matched by port
 
     private Future<Map<String, String>> listeners() {
@@ -313,7 +333,7 @@ public final class StackDeployer {
       boolean modify = !desired.protocol().wireName().equals(actual.protocol())
           || !SdkModel.canonical(action).equals(SdkModel.canonical(actual.defaultActions()))
           || !Objects.equals(defaultCert, actual.certificateArns().stream().findFirst())
-          || !Objects.equals(desired.sslPolicy().orElse(null), actual.sslPolicy());
+          || desired.protocol() == Protocol.HTTPS && !Objects.equals(desired.sslPolicy().orElse(null), actual.sslPolicy());
       Future<Void> modified = !modify ? Future.succeededFuture()
           : elb.aws().call(() -> elb.client().modifyListener(b -> {
             b.listenerArn(actual.arn()).protocol(desired.protocol().wireName()).port(desired.port()).defaultActions(action);

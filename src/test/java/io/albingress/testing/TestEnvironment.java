@@ -150,6 +150,11 @@ public final class TestEnvironment implements BeforeEachCallback, AfterEachCallb
     return context.getRoot().getStore(STORE).getOrComputeIfAbsent(Env.class, k -> startOrReuse(), Env.class);
   }
 
+  /** The environment outside JUnit (benchmarks): started or reused; close() stops it only if started here. */
+  public static Env standalone() {
+    return startOrReuse();
+  }
+
   private static Env startOrReuse() {
     Path repo = Path.of(System.getProperty("project.basedir", System.getProperty("user.dir")));
     Path envFile = repo.resolve("target/testenv/env.sh");
