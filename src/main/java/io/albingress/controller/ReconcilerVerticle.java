@@ -50,7 +50,7 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
   /** Called when this replica becomes leader (or at once without leader election). */
   @Override
   public void lead() {
-    vertx.runOnContext(v -> {
+    context.runOnContext(v -> {
       leading = true;
       reconciler.knownStacks().forEach(this::enqueue);
     });
@@ -58,7 +58,7 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
 
   @Override
   public void stopLeading() {
-    vertx.runOnContext(v -> leading = false);
+    context.runOnContext(v -> leading = false);
   }
 
   public boolean idle() {
@@ -98,21 +98,26 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
     boolean deep = due <= now;
     long start = System.nanoTime();
     // a lost answer must not wedge the stack: give up on a run after a bound and retry
-    reconciler.reconcile(id, deep).timeout(RUN_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).onComplete(ar -> {
-      metrics.observeSeconds("alb_reconcile_duration_seconds", "Stack reconciliation time.", (System.nanoTime() - start) / 1e9,
-          "result", ar.succeeded() ? "success" : "error");
-      metrics.increment("alb_reconciles_total", "Stack reconciliations by result.", "result", ar.succeeded() ? "success" : "error");
-      if (ar.succeeded()) {
-        if (deep) {
-          nextDeepCheck.put(id, System.currentTimeMillis() + syncPeriod.toMillis());
-        }
-        queue.succeeded(id);
-      } else {
-        Duration delay = queue.failed(id, isValidationError(ar.cause()));
-        vertx.setTimer(delay.toMillis(), t -> retry(id));
+    // the queue belongs to this verticle's context: a run may complete on any thread (Future.all has
+    // no context), so its outcome is handed back before the queue is touched
+    reconciler.reconcile(id, deep).timeout(RUN_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .onComplete(ar -> context.runOnContext(v -> finished(id, deep, start, ar)));
+  }
+
+  private void finished(StackId id, boolean deep, long start, io.vertx.core.AsyncResult<Void> ar) {
+    metrics.observeSeconds("alb_reconcile_duration_seconds", "Stack reconciliation time.", (System.nanoTime() - start) / 1e9,
+        "result", ar.succeeded() ? "success" : "error");
+    metrics.increment("alb_reconciles_total", "Stack reconciliations by result.", "result", ar.succeeded() ? "success" : "error");
+    if (ar.succeeded()) {
+      if (deep) {
+        nextDeepCheck.put(id, System.currentTimeMillis() + syncPeriod.toMillis());
       }
-      pump();
-    });
+      queue.succeeded(id);
+    } else {
+      Duration delay = queue.failed(id, isValidationError(ar.cause()));
+      vertx.setTimer(delay.toMillis(), t -> retry(id));
+    }
+    pump();
   }
 
   /** AWS refused the request itself (not throttling, not a fault): retrying soon cannot help. */
