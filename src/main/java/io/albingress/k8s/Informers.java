@@ -1,8 +1,7 @@
 package io.albingress.k8s;
 
-import io.albingress.annotations.AnnotationCatalog;
+import io.albingress.model.IngressGroup;
 import io.albingress.validation.ClusterView;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -57,7 +56,7 @@ public final class Informers implements ClusterView, AutoCloseable {
     this.namespaces = namespace.isPresent()
         ? client.namespaces().withField("metadata.name", namespace.get()).runnableInformer(resyncMillis)
         : client.namespaces().runnableInformer(resyncMillis);
-    ingresses.addIndexers(Map.of(GROUP_INDEX, i -> groupOf(i).map(List::of).orElse(List.of())));
+    ingresses.addIndexers(Map.of(GROUP_INDEX, i -> IngressGroup.groupName(i).map(List::of).orElse(List.of())));
     endpointSlices.addIndexers(Map.of(SERVICE_INDEX, Informers::serviceOf));
     pods.addIndexers(Map.of(GATE_INDEX, Informers::readinessGates));
   }
@@ -132,11 +131,6 @@ public final class Informers implements ClusterView, AutoCloseable {
   @Override
   public void close() {
     all().forEach(SharedIndexInformer::stop);
-  }
-
-  static Optional<String> groupOf(HasMetadata object) {
-    Map<String, String> a = object.getMetadata().getAnnotations();
-    return Optional.ofNullable(a == null ? null : a.get(AnnotationCatalog.key("group.name"))).map(String::trim).filter(s -> !s.isEmpty());
   }
 
   static List<String> serviceOf(EndpointSlice slice) {

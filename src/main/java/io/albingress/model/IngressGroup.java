@@ -52,7 +52,8 @@ public record IngressGroup(StackId id, List<Ingress> members, List<Service> serv
         m.getMetadata().getNamespace().equals(s.getMetadata().getNamespace()))).toList();
   }
 
-  static Optional<String> groupName(Ingress ingress) {
+  /** The group.name annotation, trimmed; empty when absent or blank. Group indexes use it too. */
+  public static Optional<String> groupName(Ingress ingress) {
     Map<String, String> a = ingress.getMetadata().getAnnotations();
     return Optional.ofNullable(a == null ? null : a.get(AnnotationCatalog.key("group.name"))).map(String::trim).filter(s -> !s.isEmpty());
   }

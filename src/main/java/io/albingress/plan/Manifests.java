@@ -169,11 +169,9 @@ public final class Manifests implements ClusterView {
 
   @Override
   public List<Ingress> groupMembers(String groupName) {
-    return all(Ingress.class).stream().filter(i -> {
-      Map<String, String> a = i.getMetadata().getAnnotations();
-      return a != null && groupName.equals(a.getOrDefault(io.albingress.annotations.AnnotationCatalog.key("group.name"), "").trim());
-    }).toList();
+    return all(Ingress.class).stream().filter(i -> io.albingress.model.IngressGroup.groupName(i).filter(groupName::equals).isPresent()).toList();
   }
+
 
   @Override
   public boolean knowsServices() {
