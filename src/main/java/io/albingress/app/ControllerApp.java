@@ -2,6 +2,7 @@ package io.albingress.app;
 
 import io.albingress.aws.AwsClients;
 import io.albingress.aws.CachedAwsFacts;
+import io.albingress.aws.SdkElbv2;
 import io.albingress.controller.ReconcilerVerticle;
 import io.albingress.controller.StackEvents;
 import io.albingress.controller.StackReconciler;
@@ -96,13 +97,13 @@ public final class ControllerApp {
         new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000),
         codec, new IngressAdmission(codec, validator, informers, facts), new PodAdmission(codec, serialization, readinessGates(informers, app)), metrics);
 
-    Elbv2 elb = new Elbv2(aws);
+    Elbv2 elb = new SdkElbv2(aws);
     Inventory inventory = new Inventory(elb, settings.clusterName());
     EventRecorder events = new EventRecorder(vertx, kube, Duration.ofMinutes(30));
     app.targets = new TargetsVerticle(informers, inventory, elb, events, new PodConditionWriter(vertx, kube),
         settings.maxConcurrentReconciles(), TARGET_HEALTH_RECHECK);
     StackReconciler reconciler = new StackReconciler(informers, classes, facts,
-        new StackDeployer(elb, inventory, settings.awsVpcId()), new IngressWriter(vertx, kube), events,
+        new StackDeployer(elb, inventory, settings.awsVpcId(), metrics), new IngressWriter(vertx, kube), events,
         new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(), settings.defaultTags(), settings.dryRun()),
         app.targets::deployed);
     app.reconciler = new ReconcilerVerticle(reconciler, metrics, settings.maxConcurrentReconciles(), settings.syncPeriod());

@@ -1,5 +1,6 @@
 package io.albingress.controller;
 
+import io.albingress.deploy.AwsFailure;
 import io.albingress.metrics.Metrics;
 import io.albingress.model.StackId;
 import io.vertx.core.Future;
@@ -122,7 +123,9 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
 
   /** AWS refused the request itself (not throttling, not a fault): retrying soon cannot help. */
   public static boolean isValidationError(Throwable e) {
-    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    Throwable unclassified = e instanceof AwsFailure f ? f.getCause() : e;
+    Throwable cause = unclassified instanceof java.util.concurrent.CompletionException && unclassified.getCause() != null
+        ? unclassified.getCause() : unclassified;
     return cause instanceof AwsServiceException a && a.statusCode() >= 400 && a.statusCode() < 500 && !a.isThrottlingException();
   }
 }

@@ -131,7 +131,7 @@ public final class StackReconciler {
     if (settings.dryRun()) {
       String plan = PlanText.render(new io.albingress.plan.PlanReport(List.of(), stack.empty() ? List.of() : List.of(stack)));
       LOG.info("dry run, stack {} would be:\n{}", stack.id(), plan);
-      return Future.succeededFuture(new StackDeployer.Outcome(Optional.empty(), false));
+      return Future.succeededFuture(new StackDeployer.Outcome(Optional.empty(), List.of()));
     }
     return deployer.deploy(stack, deepCheck).compose(outcome -> deployed.apply(stack).map(outcome));
   }

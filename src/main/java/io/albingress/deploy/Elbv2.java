@@ -1,112 +1,101 @@
 package io.albingress.deploy;
 
-import io.albingress.aws.AwsClients;
-import io.albingress.aws.Paging;
+import io.albingress.model.Listener;
+import io.albingress.model.LoadBalancer;
 import io.albingress.model.Target;
+import io.albingress.model.TargetGroup;
 import io.vertx.core.Future;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2AsyncClient;
-import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
-import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
-import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
-import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
 
 /**
- * ELBv2 calls done once here: paged describes (400 a page), DescribeTags in batches of 20 ARNs,
- * target (de)registration in batches of 500 targets.
+ * The ELBv2 operations the controller uses, by name: the only way deploy code reaches AWS.
+ * Implemented once over the SDK (io.albingress.aws.SdkElbv2) and in memory for tests. Failures are
+ * {@link AwsFailure}s, classified once by the implementation. Futures complete on the caller's context.
  */
-public final class Elbv2 {
-  static final int PAGE_SIZE = 400;
-  static final int TAG_BATCH = 20;
-  static final int TARGET_BATCH = 500;
+public interface Elbv2 {
 
-  private final AwsClients aws;
+  // ---- load balancers
 
-  public Elbv2(AwsClients aws) {
-    this.aws = aws;
-  }
+  /** Every load balancer of the account, with its tags (paged, tags in batches). */
+  Future<List<ActualLoadBalancer>> describeLoadBalancers();
 
-  public ElasticLoadBalancingV2AsyncClient client() {
-    return aws.elbv2();
-  }
+  /** Never retried: a create whose answer is lost fails with {@link AwsFailure.Kind#UNKNOWN_OUTCOME}. */
+  Future<ActualLoadBalancer> createLoadBalancer(LoadBalancer desired);
 
-  /** The client for Create* calls, which never retries (see {@link AwsClients#elbv2Creates()}). */
-  public ElasticLoadBalancingV2AsyncClient creates() {
-    return aws.elbv2Creates();
-  }
+  Future<Void> deleteLoadBalancer(String arn);
 
-  public AwsClients aws() {
-    return aws;
-  }
+  Future<Void> setSubnets(String arn, List<String> subnetIds);
 
-  public Future<List<LoadBalancer>> allLoadBalancers() {
-    return Paging.all(
-        marker -> aws.call(() -> aws.elbv2().describeLoadBalancers(b -> b.marker(marker).pageSize(PAGE_SIZE))),
-        r -> r.loadBalancers(), r -> r.nextMarker());
-  }
+  Future<Void> setSecurityGroups(String arn, List<String> securityGroups);
 
-  public Future<List<TargetGroup>> allTargetGroups() {
-    return Paging.all(
-        marker -> aws.call(() -> aws.elbv2().describeTargetGroups(b -> b.marker(marker).pageSize(PAGE_SIZE))),
-        r -> r.targetGroups(), r -> r.nextMarker());
-  }
+  Future<Void> setIpAddressType(String arn, String ipAddressType);
 
-  /** Tags of many resources, 20 ARNs a call, the calls in parallel. */
-  public Future<Map<String, Map<String, String>>> tags(List<String> arns) {
-    List<Future<Map<String, Map<String, String>>>> batches = batches(arns, TAG_BATCH).stream()
-        .map(batch -> aws.call(() -> aws.elbv2().describeTags(b -> b.resourceArns(batch))).map(r -> {
-          Map<String, Map<String, String>> out = new HashMap<>();
-          r.tagDescriptions().forEach(d -> out.put(d.resourceArn(), toMap(d.tags())));
-          return out;
-        })).toList();
-    return Future.all(batches).map(all -> {
-      Map<String, Map<String, String>> merged = new HashMap<>();
-      for (int i = 0; i < all.size(); i++) {
-        merged.putAll(all.resultAt(i));
-      }
-      return merged;
-    });
-  }
+  Future<Map<String, String>> loadBalancerAttributes(String arn);
 
-  /** The targets registered in a target group, with their health (the API does not page this one). */
-  public Future<List<TargetHealthDescription>> targetHealth(String targetGroupArn) {
-    return aws.call(() -> aws.elbv2().describeTargetHealth(b -> b.targetGroupArn(targetGroupArn)))
-        .map(r -> r.targetHealthDescriptions());
-  }
+  Future<Void> modifyLoadBalancerAttributes(String arn, Map<String, String> attributes);
 
-  public Future<Void> registerTargets(String targetGroupArn, List<Target> targets) {
-    return Future.all(batches(targets, TARGET_BATCH).stream().map(batch -> aws.call(() -> aws.elbv2()
-        .registerTargets(b -> b.targetGroupArn(targetGroupArn).targets(descriptions(batch))))).toList()).mapEmpty();
-  }
+  // ---- target groups
 
-  public Future<Void> deregisterTargets(String targetGroupArn, List<Target> targets) {
-    return Future.all(batches(targets, TARGET_BATCH).stream().map(batch -> aws.call(() -> aws.elbv2()
-        .deregisterTargets(b -> b.targetGroupArn(targetGroupArn).targets(descriptions(batch))))).toList()).mapEmpty();
-  }
+  /** Every target group of the account, with its tags. */
+  Future<List<ActualTargetGroup>> describeTargetGroups();
 
-  private static List<TargetDescription> descriptions(List<Target> targets) {
-    return targets.stream().map(t -> TargetDescription.builder().id(t.id()).port(t.port()).build()).toList();
-  }
+  /** Never retried, like {@link #createLoadBalancer}. */
+  Future<ActualTargetGroup> createTargetGroup(TargetGroup desired, String vpcId);
 
-  static <T> List<List<T>> batches(List<T> items, int size) {
-    List<List<T>> out = new ArrayList<>();
-    for (int i = 0; i < items.size(); i += size) {
-      out.add(List.copyOf(items.subList(i, Math.min(items.size(), i + size))));
-    }
-    return out;
-  }
+  /** Sets the health check; returns the target group as it is now (with the given tags). */
+  Future<ActualTargetGroup> modifyTargetGroup(String arn, TargetGroup desired, Map<String, String> tags);
 
-  public static Map<String, String> toMap(List<Tag> tags) {
-    Map<String, String> m = new HashMap<>();
-    tags.forEach(t -> m.put(t.key(), t.value()));
-    return m;
-  }
+  Future<Void> deleteTargetGroup(String arn);
 
-  public static List<Tag> toTags(Map<String, String> tags) {
-    return tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
-  }
+  Future<Map<String, String>> targetGroupAttributes(String arn);
+
+  Future<Void> modifyTargetGroupAttributes(String arn, Map<String, String> attributes);
+
+  // ---- listeners and their certificates
+
+  /** The listeners of a load balancer, HTTPS ones with their certificates. */
+  Future<List<ActualListener>> describeListeners(String loadBalancerArn);
+
+  /** Creates a listener with its default certificate only; returns its ARN. Never retried. */
+  Future<String> createListener(String loadBalancerArn, Listener desired, Action defaultAction);
+
+  Future<Void> modifyListener(String arn, Listener desired, Action defaultAction);
+
+  Future<Void> deleteListener(String arn);
+
+  Future<Void> addListenerCertificates(String listenerArn, List<String> certificateArns);
+
+  Future<Void> removeListenerCertificates(String listenerArn, List<String> certificateArns);
+
+  // ---- rules
+
+  /** The rules of a listener, the default rule left out (paged). */
+  Future<List<ActualRule>> describeRules(String listenerArn);
+
+  /** Never retried. */
+  Future<Void> createRule(String listenerArn, int priority, List<RuleCondition> conditions, Action action, Map<String, String> tags);
+
+  Future<Void> modifyRule(String arn, List<RuleCondition> conditions, Action action);
+
+  Future<Void> deleteRule(String arn);
+
+  // ---- tags
+
+  Future<Void> addTags(String arn, Map<String, String> tags);
+
+  Future<Void> removeTags(String arn, List<String> keys);
+
+  // ---- targets
+
+  /** The targets registered in a target group, with their health. */
+  Future<List<TargetHealthDescription>> targetHealth(String targetGroupArn);
+
+  /** At most 500 targets a call, the calls in parallel. */
+  Future<Void> registerTargets(String targetGroupArn, List<Target> targets);
+
+  Future<Void> deregisterTargets(String targetGroupArn, List<Target> targets);
 }

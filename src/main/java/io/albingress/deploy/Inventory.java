@@ -2,11 +2,16 @@ package io.albingress.deploy;
 
 import io.albingress.model.Tags;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -14,17 +19,46 @@ import java.util.stream.Collectors;
  * own changes, so a reconciliation does not list the whole account. Load balancers load at start-up;
  * target groups only when a stack first needs a deep check, so a restart of unchanged stacks costs
  * just the load balancer listing and its tags.
+ *
+ * <p>All state is one immutable {@link State}, replaced by reference (compare-and-set): readers on
+ * any thread see a consistent snapshot, writers never lock, and nobody else holds a mutable map.
  */
 public final class Inventory {
   private final Elbv2 elb;
   private final String cluster;
-  private final Map<String, ActualResources.LoadBalancer> loadBalancers = new ConcurrentHashMap<>();
-  private final Map<String, ActualResources.TargetGroup> targetGroups = new ConcurrentHashMap<>();
-  private Future<Void> lbLoad;
-  private Future<Void> tgLoad;
-  /** Our own changes while a listing is in flight; replayed over it, which may predate them. */
-  private final List<Runnable> changesDuringLoad = new ArrayList<>();
-  private int loadsInFlight;
+  private final AtomicReference<State> state = new AtomicReference<>(State.EMPTY);
+  private final AtomicReference<Future<Void>> lbLoad = new AtomicReference<>();
+  private final AtomicReference<Future<Void>> tgLoad = new AtomicReference<>();
+
+  /**
+   * @param replay our own changes made while a listing is in flight, replayed over it (the listing
+   *     may predate them); cleared when no listing is in flight
+   */
+  private record State(Map<String, ActualLoadBalancer> loadBalancers, Map<String, ActualTargetGroup> targetGroups, int loadsInFlight,
+      List<UnaryOperator<State>> replay) {
+    static final State EMPTY = new State(Map.of(), Map.of(), 0, List.of());
+
+    State withLoadBalancers(UnaryOperator<Map<String, ActualLoadBalancer>> change) {
+      return new State(Map.copyOf(change.apply(new HashMap<>(loadBalancers))), targetGroups, loadsInFlight, replay);
+    }
+
+    State withTargetGroups(UnaryOperator<Map<String, ActualTargetGroup>> change) {
+      return new State(loadBalancers, Map.copyOf(change.apply(new HashMap<>(targetGroups))), loadsInFlight, replay);
+    }
+
+    State loads(int delta) {
+      int loads = loadsInFlight + delta;
+      return new State(loadBalancers, targetGroups, loads, loads == 0 ? List.of() : replay);
+    }
+
+    State replayed() {
+      State s = this;
+      for (UnaryOperator<State> change : replay) {
+        s = change.apply(s);
+      }
+      return new State(s.loadBalancers, s.targetGroups, loadsInFlight, replay);
+    }
+  }
 
   public Inventory(Elbv2 elb, String cluster) {
     this.elb = elb;
@@ -32,106 +66,107 @@ public final class Inventory {
   }
 
   /** Forgets everything, e.g. after a create whose outcome is unknown (a timeout). */
-  public synchronized void invalidate() {
-    lbLoad = null;
-    tgLoad = null;
+  public void invalidate() {
+    lbLoad.set(null);
+    tgLoad.set(null);
   }
 
-  public synchronized Future<Void> loadBalancersLoaded() {
-    if (lbLoad == null || lbLoad.failed()) {
-      loadStarted();
-      lbLoad = elb.allLoadBalancers()
-          .compose(all -> elb.tags(all.stream().map(lb -> lb.loadBalancerArn()).toList()).map(tags -> {
-            Map<String, ActualResources.LoadBalancer> fresh = new java.util.HashMap<>();
-            all.stream().filter(lb -> ours(tags.get(lb.loadBalancerArn())))
-                .forEach(lb -> fresh.put(lb.loadBalancerArn(), Convert.loadBalancer(lb, tags.get(lb.loadBalancerArn()))));
-            replace(loadBalancers, fresh);
-            return (Void) null;
-          }))
-          .onComplete(ar -> loadFinished());
+  public Future<Void> loadBalancersLoaded() {
+    return loadOnce(lbLoad, () -> elb.describeLoadBalancers().map(all -> byArn(all, ActualLoadBalancer::tags, ActualLoadBalancer::arn)),
+        fresh -> s -> s.withLoadBalancers(m -> fresh));
+  }
+
+  public Future<Void> targetGroupsLoaded() {
+    return loadOnce(tgLoad, () -> elb.describeTargetGroups().map(all -> byArn(all, ActualTargetGroup::tags, ActualTargetGroup::arn)),
+        fresh -> s -> s.withTargetGroups(m -> fresh));
+  }
+
+  /** One listing at a time per kind; a failed one is tried again by the next caller. */
+  private <T> Future<Void> loadOnce(AtomicReference<Future<Void>> slot, Supplier<Future<Map<String, T>>> list,
+      Function<Map<String, T>, UnaryOperator<State>> swapIn) {
+    Future<Void> current = slot.get();
+    if (current != null && !current.failed()) {
+      return current;
     }
-    return lbLoad;
-  }
-
-  public synchronized Future<Void> targetGroupsLoaded() {
-    if (tgLoad == null || tgLoad.failed()) {
-      loadStarted();
-      tgLoad = elb.allTargetGroups()
-          .compose(all -> elb.tags(all.stream().map(tg -> tg.targetGroupArn()).toList()).map(tags -> {
-            Map<String, ActualResources.TargetGroup> fresh = new java.util.HashMap<>();
-            all.stream().filter(tg -> ours(tags.get(tg.targetGroupArn())))
-                .forEach(tg -> fresh.put(tg.targetGroupArn(), Convert.targetGroup(tg, tags.get(tg.targetGroupArn()))));
-            replace(targetGroups, fresh);
-            return (Void) null;
-          }))
-          .onComplete(ar -> loadFinished());
+    Promise<Void> loaded = Promise.promise();
+    if (!slot.compareAndSet(current, loaded.future())) {
+      return slot.get();
     }
-    return tgLoad;
+    state.updateAndGet(s -> s.loads(1));
+    list.get().onComplete(ar -> {
+      if (ar.succeeded()) {
+        // the fresh listing, then our own changes made while it was taken, in one swap
+        state.updateAndGet(s -> swapIn.apply(ar.result()).apply(s).replayed().loads(-1));
+        loaded.complete();
+      } else {
+        state.updateAndGet(s -> s.loads(-1));
+        loaded.fail(ar.cause());
+      }
+    });
+    return loaded.future();
   }
 
-  private synchronized void loadStarted() {
-    loadsInFlight++;
+  private <T> Map<String, T> byArn(List<T> all, Function<T, Map<String, String>> tags, Function<T, String> arn) {
+    Map<String, T> out = new HashMap<>();
+    all.stream().filter(r -> cluster.equals(tags.apply(r).get(Tags.CLUSTER))).forEach(r -> out.put(arn.apply(r), r));
+    return out;
   }
 
-  private synchronized void loadFinished() {
-    if (--loadsInFlight == 0) {
-      changesDuringLoad.clear();
-    }
+  /** Applies one of our own changes now, and again over any listing in flight. */
+  private void change(UnaryOperator<State> change) {
+    state.updateAndGet(s -> {
+      State changed = change.apply(s);
+      if (s.loadsInFlight() == 0) {
+        return changed;
+      }
+      List<UnaryOperator<State>> replay = new ArrayList<>(s.replay());
+      replay.add(change);
+      return new State(changed.loadBalancers(), changed.targetGroups(), s.loadsInFlight(), List.copyOf(replay));
+    });
   }
 
-  /** Swaps in a fresh listing, then replays our own changes made while it was taken. */
-  private synchronized <T> void replace(Map<String, T> current, Map<String, T> fresh) {
-    current.clear();
-    current.putAll(fresh);
-    changesDuringLoad.forEach(Runnable::run);
+  public List<ActualLoadBalancer> loadBalancers(String stack) {
+    return state.get().loadBalancers().values().stream().filter(lb -> stack.equals(lb.tags().get(Tags.STACK))).toList();
   }
 
-  /** Applies one of our own changes now, and again over any listing that is in flight. */
-  private synchronized void change(Runnable change) {
-    change.run();
-    if (loadsInFlight > 0) {
-      changesDuringLoad.add(change);
-    }
-  }
-
-  private boolean ours(Map<String, String> tags) {
-    return tags != null && cluster.equals(tags.get(Tags.CLUSTER));
-  }
-
-  public List<ActualResources.LoadBalancer> loadBalancers(String stack) {
-    return loadBalancers.values().stream().filter(lb -> stack.equals(lb.tags().get(Tags.STACK))).toList();
-  }
-
-  public List<ActualResources.TargetGroup> targetGroups(String stack) {
-    return targetGroups.values().stream().filter(tg -> stack.equals(tg.tags().get(Tags.STACK))).toList();
+  public List<ActualTargetGroup> targetGroups(String stack) {
+    return state.get().targetGroups().values().stream().filter(tg -> stack.equals(tg.tags().get(Tags.STACK))).toList();
   }
 
   /** Stacks that own resources in AWS. */
   public Set<String> stacks() {
-    return loadBalancers.values().stream().map(lb -> lb.tags().get(Tags.STACK)).collect(Collectors.toSet());
+    return state.get().loadBalancers().values().stream().map(lb -> lb.tags().get(Tags.STACK)).collect(Collectors.toSet());
   }
 
   public int loadBalancerCount() {
-    return loadBalancers.size();
+    return state.get().loadBalancers().size();
   }
 
-  void put(ActualResources.LoadBalancer lb) {
-    change(() -> loadBalancers.put(lb.arn(), lb));
+  void put(ActualLoadBalancer lb) {
+    change(s -> s.withLoadBalancers(m -> {
+      m.put(lb.arn(), lb);
+      return m;
+    }));
   }
 
-  void put(ActualResources.TargetGroup tg) {
-    change(() -> targetGroups.put(tg.arn(), tg));
+  void put(ActualTargetGroup tg) {
+    change(s -> s.withTargetGroups(m -> {
+      m.put(tg.arn(), tg);
+      return m;
+    }));
   }
 
   void removeLoadBalancer(String arn) {
-    change(() -> loadBalancers.remove(arn));
+    change(s -> s.withLoadBalancers(m -> {
+      m.remove(arn);
+      return m;
+    }));
   }
 
   void removeTargetGroup(String arn) {
-    change(() -> targetGroups.remove(arn));
-  }
-
-  List<ActualResources.TargetGroup> allTargetGroups() {
-    return new ArrayList<>(targetGroups.values());
+    change(s -> s.withTargetGroups(m -> {
+      m.remove(arn);
+      return m;
+    }));
   }
 }

@@ -1,10 +1,7 @@
 package io.albingress.deploy;
 
 import io.albingress.annotations.Condition;
-import io.albingress.annotations.HealthCheck;
-import io.albingress.annotations.ProtocolVersion;
 import io.albingress.model.RuleAction;
-import io.albingress.model.TargetGroup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +12,6 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.FixedResponseActionConfig;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ForwardActionConfig;
-import software.amazon.awssdk.services.elasticloadbalancingv2.model.Matcher;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.QueryStringKeyValuePair;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RedirectActionConfig;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
@@ -30,10 +26,10 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupT
 final class SdkModel {
   private SdkModel() {}
 
-  static Action action(RuleAction action, Map<String, String> targetGroupArns) {
+  static Action action(RuleAction action, Refs refs) {
     if (action instanceof RuleAction.Forward f) {
       List<TargetGroupTuple> tuples = f.targets().stream().map(t -> TargetGroupTuple.builder()
-          .targetGroupArn(t.targetGroup().map(r -> targetGroupArns.get(r.resourceId())).orElseGet(() -> t.targetGroupArn().orElseThrow()))
+          .targetGroupArn(t.targetGroup().map(refs::arn).orElseGet(() -> t.targetGroupArn().orElseThrow()))
           .weight(t.weight()).build()).toList();
       ForwardActionConfig.Builder config = ForwardActionConfig.builder().targetGroups(tuples);
       f.stickinessSeconds().ifPresent(s -> config.targetGroupStickinessConfig(
@@ -66,17 +62,6 @@ final class SdkModel {
     int eq = pair.indexOf('=');
     String key = pair.substring(0, eq);
     return QueryStringKeyValuePair.builder().key(key.isEmpty() ? null : key).value(pair.substring(eq + 1)).build();
-  }
-
-  static Matcher matcher(TargetGroup tg) {
-    return tg.protocolVersion() == ProtocolVersion.GRPC
-        ? Matcher.builder().grpcCode(tg.healthCheck().successCodes()).build()
-        : Matcher.builder().httpCode(tg.healthCheck().successCodes()).build();
-  }
-
-  static ActualResources.HealthCheckState healthCheck(HealthCheck hc) {
-    return new ActualResources.HealthCheckState(hc.protocol().wireName(), hc.port(), hc.path(), hc.intervalSeconds(),
-        hc.timeoutSeconds(), hc.healthyThreshold(), hc.unhealthyThreshold(), hc.successCodes());
   }
 
   static String canonical(List<Action> actions) {

@@ -1,7 +1,7 @@
 package io.albingress.bench;
 
 import io.albingress.aws.AwsClients;
-import io.albingress.deploy.Elbv2;
+import io.albingress.aws.SdkElbv2;
 import io.albingress.metrics.Metrics;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -233,12 +233,12 @@ final class RestartBench {
     Vertx vertx = Vertx.vertx();
     AwsClients aws = AwsClients.create(vertx, Optional.of(ctx.env.region()), new Metrics());
     try {
-      Elbv2 elb = new Elbv2(aws);
+      SdkElbv2 elb = new SdkElbv2(aws);
       // once to warm this JVM's SDK, once measured
       double best = Double.MAX_VALUE;
       for (int i = 0; i < 2; i++) {
         long start = System.nanoTime();
-        elb.allLoadBalancers().compose(all -> elb.tags(all.stream().map(lb -> lb.loadBalancerArn()).toList()))
+        elb.describeLoadBalancers()
             .toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
         best = (System.nanoTime() - start) / 1e9;
       }

@@ -2,7 +2,7 @@ package io.albingress.bench;
 
 import io.albingress.app.ControllerApp;
 import io.albingress.aws.AwsClients;
-import io.albingress.deploy.Elbv2;
+import io.albingress.aws.ElbShapes;
 import io.albingress.metrics.Metrics;
 import io.albingress.testing.MotoElbv2;
 import io.vertx.core.Future;
@@ -216,7 +216,7 @@ final class ScaleBench {
   }
 
   private static List<Tag> tags(int i, String resource) {
-    return Elbv2.toTags(Map.of("elbv2.k8s.aws/cluster", "baseline", "ingress.k8s.aws/stack", "bench/ing" + i,
+    return ElbShapes.toTags(Map.of("elbv2.k8s.aws/cluster", "baseline", "ingress.k8s.aws/stack", "bench/ing" + i,
         "ingress.k8s.aws/resource", resource));
   }
 

@@ -1,4 +1,4 @@
-package io.albingress.deploy;
+package io.albingress.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-class Elbv2Test {
+class SdkElbv2Test {
   @Test
   void targetsGoInBatchesOfAtMost500() {
     List<Integer> items = IntStream.range(0, 1201).boxed().toList();
-    List<List<Integer>> batches = Elbv2.batches(items, Elbv2.TARGET_BATCH);
+    List<List<Integer>> batches = SdkElbv2.batches(items, SdkElbv2.TARGET_BATCH);
     assertThat(batches).extracting(List::size).containsExactly(500, 500, 201);
     assertThat(batches.stream().flatMap(List::stream).toList()).isEqualTo(items);
-    assertThat(Elbv2.batches(List.of(), Elbv2.TARGET_BATCH)).isEmpty();
+    assertThat(SdkElbv2.batches(List.of(), SdkElbv2.TARGET_BATCH)).isEmpty();
   }
 }

@@ -1,0 +1,62 @@
+package io.albingress.deploy;
+
+import io.albingress.annotations.Protocol;
+import io.albingress.model.Listener;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+
+/**
+ * Listeners, matched by port: surplus ones deleted first, then the others modified or created in
+ * parallel. Changes carry each listener's ARN, so rules can resolve their listener reference.
+ */
+final class ListenerSynth {
+  static final String KIND = "Listener";
+
+  private final Elbv2 elb;
+  private final ListenerCertificateSynth certificates;
+
+  ListenerSynth(Elbv2 elb) {
+    this.elb = elb;
+    this.certificates = new ListenerCertificateSynth(elb);
+  }
+
+  /** Protocol, default action, default certificate or (HTTPS) SSL policy differ: ModifyListener. Pure. */
+  static boolean drifted(Listener desired, Action defaultAction, ActualListener actual) {
+    return !desired.protocol().wireName().equals(actual.protocol())
+        || !SdkModel.canonical(defaultAction).equals(SdkModel.canonical(actual.defaultActions()))
+        || !Objects.equals(desired.certificateArns().stream().findFirst(), actual.certificateArns().stream().findFirst())
+        || desired.protocol() == Protocol.HTTPS && !Objects.equals(desired.sslPolicy().orElse(null), actual.sslPolicy());
+  }
+
+  /** @param actual the load balancer's listeners (none for a load balancer created in this run) */
+  Future<List<Change>> sync(List<Listener> desired, List<ActualListener> actual, Refs refs) {
+    Matching<Listener, ActualListener> m = Matching.match(desired, Listener::port, actual, ActualListener::port);
+    Future<List<Change>> deleted = Future.join(m.toDelete().stream()
+        .map(l -> elb.deleteListener(l.arn()).map(v -> Change.deleted(KIND, String.valueOf(l.port())))).toList())
+        .map(f -> f.<Change>list());
+    return deleted.compose(gone -> {
+      List<Future<List<Change>>> steps = new ArrayList<>();
+      m.matched().forEach(p -> steps.add(update(p.desired(), p.actual(), refs)));
+      m.toCreate().forEach(l -> steps.add(create(l, refs)));
+      return Future.join(steps).map(f -> Change.concat(gone, f.<List<Change>>list().stream().flatMap(List::stream).toList()));
+    });
+  }
+
+  private Future<List<Change>> create(Listener l, Refs refs) {
+    return elb.createListener(refs.arn(l.loadBalancer()), l, SdkModel.action(l.defaultAction(), refs))
+        .compose(arn -> certificates.sync(l.resourceId(), arn, l.certificateArns(), l.certificateArns().stream().limit(1).toList())
+            .map(sni -> List.of(Change.created(KIND, l.resourceId(), arn), sni)));
+  }
+
+  private Future<List<Change>> update(Listener desired, ActualListener actual, Refs refs) {
+    Action action = SdkModel.action(desired.defaultAction(), refs);
+    boolean drifted = drifted(desired, action, actual);
+    Future<Change> self = drifted ? elb.modifyListener(actual.arn(), desired, action).map(v -> Change.modified(KIND, desired.resourceId(), actual.arn()))
+        : Future.succeededFuture(Change.unchanged(KIND, desired.resourceId(), actual.arn()));
+    return self.compose(listener -> certificates.sync(desired.resourceId(), actual.arn(), desired.certificateArns(), actual.certificateArns())
+        .map(sni -> List.of(listener, sni)));
+  }
+}

@@ -1,0 +1,99 @@
+package io.albingress.deploy;
+
+import io.albingress.model.LoadBalancer;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The load balancer of a stack: subnets, security groups, IP address type and attributes modified in
+ * place; replaced only when the scheme changes (immutable in AWS). Surplus duplicates are deleted.
+ */
+final class LoadBalancerSynth {
+  static final String KIND = "LoadBalancer";
+  private static final Logger LOG = LoggerFactory.getLogger(LoadBalancerSynth.class);
+
+  /** The load balancer after the sync, and what was done to get there. */
+  record Synced(ActualLoadBalancer loadBalancer, boolean created, List<Change> changes) {}
+
+  /** What differs between the model and AWS. Pure. */
+  record Drift(boolean scheme, boolean subnets, boolean securityGroups, boolean ipAddressType) {
+    boolean inPlace() {
+      return subnets || securityGroups || ipAddressType;
+    }
+  }
+
+  private final Elbv2 elb;
+  private final Inventory inventory;
+  private final AttributeSynth attributes;
+
+  LoadBalancerSynth(Elbv2 elb, Inventory inventory) {
+    this.elb = elb;
+    this.inventory = inventory;
+    this.attributes = new AttributeSynth(elb);
+  }
+
+  static Drift drift(LoadBalancer desired, ActualLoadBalancer actual) {
+    return new Drift(!desired.scheme().wireName().equals(actual.scheme()),
+        !new HashSet<>(desired.subnetIds()).equals(new HashSet<>(actual.subnetIds())),
+        !desired.securityGroups().isEmpty() && !new HashSet<>(desired.securityGroups()).equals(new HashSet<>(actual.securityGroups())),
+        actual.ipAddressType() != null && !desired.ipAddressType().wireName().equals(actual.ipAddressType()));
+  }
+
+  /** @param actual the stack's load balancers in AWS: normally none or one */
+  Future<Synced> sync(LoadBalancer desired, List<ActualLoadBalancer> actual) {
+    Future<List<Change>> duplicates = Future.join(actual.stream().skip(1).map(this::delete).toList()).map(f -> f.<Change>list());
+    Optional<ActualLoadBalancer> current = actual.stream().findFirst();
+    if (current.isPresent() && drift(desired, current.get()).scheme()) {
+      LOG.info("scheme of {} changes to {}: replacing the load balancer", current.get().name(), desired.scheme().wireName());
+      return duplicates.compose(gone -> delete(current.get()).compose(old -> create(desired)
+          .map(s -> new Synced(s.loadBalancer(), true, Change.concat(gone, List.of(old), s.changes())))));
+    }
+    return duplicates.compose(gone -> (current.isPresent() ? update(desired, current.get()) : create(desired))
+        .map(s -> new Synced(s.loadBalancer(), s.created(), Change.concat(gone, s.changes()))));
+  }
+
+  private Future<Synced> create(LoadBalancer desired) {
+    return elb.createLoadBalancer(desired)
+        .onFailure(e -> inventory.invalidate())
+        .compose(lb -> {
+          inventory.put(lb);
+          Change change = Change.created(KIND, desired.resourceId(), lb.arn());
+          Future<List<Change>> attributesSet = desired.attributes().isEmpty() ? Future.succeededFuture(List.of())
+              : attributes.created(AttributeSynth.LOAD_BALANCER, desired.resourceId(), lb.arn(), desired.attributes()).map(List::of);
+          return attributesSet.map(a -> new Synced(lb, true, Change.concat(List.of(change), a)));
+        });
+  }
+
+  private Future<Synced> update(LoadBalancer desired, ActualLoadBalancer actual) {
+    Drift drift = drift(desired, actual);
+    List<Future<Void>> steps = new ArrayList<>();
+    if (drift.subnets()) {
+      steps.add(elb.setSubnets(actual.arn(), desired.subnetIds()));
+    }
+    if (drift.securityGroups()) {
+      steps.add(elb.setSecurityGroups(actual.arn(), desired.securityGroups()));
+    }
+    if (drift.ipAddressType()) {
+      steps.add(elb.setIpAddressType(actual.arn(), desired.ipAddressType().wireName()));
+    }
+    Change self = drift.inPlace() ? Change.modified(KIND, desired.resourceId(), actual.arn())
+        : Change.unchanged(KIND, desired.resourceId(), actual.arn());
+    return Future.join(Future.join(steps), attributes.loadBalancer(desired.resourceId(), actual.arn(), desired.attributes()))
+        .map(f -> new Synced(actual, false, List.of(self, f.resultAt(1))));
+  }
+
+  Future<Change> delete(ActualLoadBalancer lb) {
+    LOG.info("deleting load balancer {} ({})", lb.name(), lb.arn());
+    return elb.deleteLoadBalancer(lb.arn())
+        .recover(e -> AwsFailure.is(e, AwsFailure.Kind.NOT_FOUND) ? Future.succeededFuture() : Future.failedFuture(e))
+        .map(v -> {
+          inventory.removeLoadBalancer(lb.arn());
+          return Change.deleted(KIND, lb.name());
+        });
+  }
+}

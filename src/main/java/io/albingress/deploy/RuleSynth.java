@@ -1,0 +1,56 @@
+package io.albingress.deploy;
+
+import io.albingress.model.ListenerRule;
+import io.vertx.core.Future;
+import java.util.List;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
+
+/**
+ * The rules of one listener, matched by priority: deletions first (they free their priorities), then
+ * modifications, then creations; each group in parallel.
+ */
+final class RuleSynth {
+  static final String KIND = "ListenerRule";
+
+  private final Elbv2 elb;
+
+  RuleSynth(Elbv2 elb) {
+    this.elb = elb;
+  }
+
+  /** Conditions or actions differ, compared in canonical form (AWS's equivalent spellings ignored). Pure. */
+  static boolean drifted(List<RuleCondition> conditions, Action action, ActualRule actual) {
+    return !SdkModel.canonical(action).equals(SdkModel.canonical(actual.actions()))
+        || !SdkModel.canonicalConditions(conditions).equals(SdkModel.canonicalConditions(actual.conditions()));
+  }
+
+  /** @param actual the listener's rules (none for a listener created in this run) */
+  Future<List<Change>> sync(String listenerArn, List<ListenerRule> desired, List<ActualRule> actual, Refs refs) {
+    Matching<ListenerRule, ActualRule> m = Matching.match(desired, ListenerRule::priority, actual, ActualRule::priority);
+    return all(m.toDelete().stream().map(r -> elb.deleteRule(r.arn()).map(v -> Change.deleted(KIND, r.arn()))).toList())
+        .compose(deleted -> all(m.matched().stream().map(p -> update(p.desired(), p.actual(), refs)).toList())
+            .compose(updated -> all(m.toCreate().stream().map(r -> create(listenerArn, r, refs)).toList())
+                .map(created -> Change.concat(deleted, updated, created))));
+  }
+
+  private Future<Change> create(String listenerArn, ListenerRule rule, Refs refs) {
+    return elb.createRule(listenerArn, rule.priority(), conditions(rule), SdkModel.action(rule.action(), refs), rule.tags())
+        .map(v -> Change.created(KIND, rule.resourceId(), ""));
+  }
+
+  private Future<Change> update(ListenerRule desired, ActualRule actual, Refs refs) {
+    Action action = SdkModel.action(desired.action(), refs);
+    List<RuleCondition> conditions = conditions(desired);
+    return !drifted(conditions, action, actual) ? Future.succeededFuture(Change.unchanged(KIND, desired.resourceId(), actual.arn()))
+        : elb.modifyRule(actual.arn(), conditions, action).map(v -> Change.modified(KIND, desired.resourceId(), actual.arn()));
+  }
+
+  private static List<RuleCondition> conditions(ListenerRule rule) {
+    return rule.conditions().stream().map(SdkModel::condition).toList();
+  }
+
+  private static Future<List<Change>> all(List<Future<Change>> steps) {
+    return Future.join(steps).map(f -> f.<Change>list());
+  }
+}

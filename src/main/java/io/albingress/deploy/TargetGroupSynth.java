@@ -1,0 +1,95 @@
+package io.albingress.deploy;
+
+import io.albingress.annotations.HealthCheck;
+import io.albingress.model.TargetGroup;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Target groups, matched by name: the name encodes every immutable field (protocol, port, target
+ * type, protocol version), so an immutable change yields a new name, a new target group, and the old
+ * one becomes surplus, deleted by {@link #deleteSurplus} once the rules point elsewhere.
+ */
+final class TargetGroupSynth {
+  static final String KIND = "TargetGroup";
+  private static final Logger LOG = LoggerFactory.getLogger(TargetGroupSynth.class);
+
+  private final Elbv2 elb;
+  private final Inventory inventory;
+  private final AttributeSynth attributes;
+  private final TagSynth tags;
+  private final String vpcId;
+
+  TargetGroupSynth(Elbv2 elb, Inventory inventory, String vpcId) {
+    this.elb = elb;
+    this.inventory = inventory;
+    this.attributes = new AttributeSynth(elb);
+    this.tags = new TagSynth(elb);
+    this.vpcId = vpcId;
+  }
+
+  static Matching<TargetGroup, ActualTargetGroup> match(List<TargetGroup> desired, List<ActualTargetGroup> actual) {
+    return Matching.match(desired, TargetGroup::name, actual, ActualTargetGroup::name);
+  }
+
+  /** The health check differs from what AWS has: the one field modified in place. Pure. */
+  static boolean drifted(TargetGroup desired, ActualTargetGroup actual) {
+    return !healthCheck(desired.healthCheck()).equals(actual.healthCheck());
+  }
+
+  static ActualTargetGroup.HealthCheckState healthCheck(HealthCheck hc) {
+    return new ActualTargetGroup.HealthCheckState(hc.protocol().wireName(), hc.port(), hc.path(), hc.intervalSeconds(),
+        hc.timeoutSeconds(), hc.healthyThreshold(), hc.unhealthyThreshold(), hc.successCodes());
+  }
+
+  /** Creates and updates; never deletes (see {@link #deleteSurplus}). Changes carry each target group's ARN. */
+  Future<List<Change>> sync(List<TargetGroup> desired, List<ActualTargetGroup> actual) {
+    Matching<TargetGroup, ActualTargetGroup> m = match(desired, actual);
+    List<Future<List<Change>>> steps = new ArrayList<>();
+    m.toCreate().forEach(tg -> steps.add(create(tg)));
+    m.matched().forEach(p -> steps.add(update(p.desired(), p.actual())));
+    return Future.join(steps).map(f -> f.<List<Change>>list().stream().flatMap(List::stream).toList());
+  }
+
+  private Future<List<Change>> create(TargetGroup tg) {
+    return elb.createTargetGroup(tg, vpcId)
+        .onFailure(e -> inventory.invalidate())
+        .compose(created -> {
+          inventory.put(created);
+          Change change = Change.created(KIND, tg.resourceId(), created.arn());
+          return tg.attributes().isEmpty() ? Future.succeededFuture(List.of(change))
+              : attributes.created(AttributeSynth.TARGET_GROUP, tg.resourceId(), created.arn(), tg.attributes())
+                  .map(a -> List.of(change, a));
+        });
+  }
+
+  private Future<List<Change>> update(TargetGroup desired, ActualTargetGroup actual) {
+    String id = desired.resourceId();
+    Future<Change> healthCheck = !drifted(desired, actual) ? Future.succeededFuture(Change.unchanged(KIND, id, actual.arn()))
+        : elb.modifyTargetGroup(actual.arn(), desired, actual.tags()).map(now -> {
+          inventory.put(now);
+          return Change.modified(KIND, id, actual.arn());
+        });
+    Future<Change> attributesSynced = attributes.targetGroup(id, actual.arn(), desired.attributes());
+    Future<Change> tagged = tags.sync(KIND + "/" + id, actual.arn(), actual.tags(), desired.tags());
+    return Future.join(healthCheck, attributesSynced, tagged).map(f -> f.<Change>list());
+  }
+
+  /** Deletes the target groups no longer desired; call it after the rules stopped forwarding to them. */
+  Future<List<Change>> deleteSurplus(List<TargetGroup> desired, List<ActualTargetGroup> actual) {
+    return Future.join(match(desired, actual).toDelete().stream().map(this::delete).toList()).map(f -> f.<Change>list());
+  }
+
+  Future<Change> delete(ActualTargetGroup tg) {
+    LOG.info("deleting target group {}", tg.name());
+    return elb.deleteTargetGroup(tg.arn())
+        .recover(e -> AwsFailure.is(e, AwsFailure.Kind.NOT_FOUND) ? Future.succeededFuture() : Future.failedFuture(e))
+        .map(v -> {
+          inventory.removeTargetGroup(tg.arn());
+          return Change.deleted(KIND, tg.name());
+        });
+  }
+}

@@ -1,0 +1,443 @@
+package io.albingress.deploy;
+
+import io.albingress.deploy.AwsFailure.Kind;
+import io.albingress.model.Listener;
+import io.albingress.model.LoadBalancer;
+import io.albingress.model.Target;
+import io.albingress.model.TargetGroup;
+import io.vertx.core.Future;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
+
+/**
+ * ELBv2 in memory, for unit tests of the deploy code: records every call by operation name, and can
+ * be scripted to fail a call (with or without its effect). It enforces the rules of the real API that
+ * the deployer's order depends on: a rule priority is unique per listener (PriorityInUse), and a target
+ * group used by a listener or rule cannot be deleted (ResourceInUse). Futures complete at once.
+ */
+final class FakeElbv2 implements Elbv2 {
+  private static final Set<String> READS = Set.of("describeLoadBalancers", "describeTargetGroups", "describeListeners",
+      "describeRules", "loadBalancerAttributes", "targetGroupAttributes", "targetHealth");
+
+  private final Map<String, ActualLoadBalancer> loadBalancers = new LinkedHashMap<>();
+  private final Map<String, ActualTargetGroup> targetGroups = new LinkedHashMap<>();
+  private final Map<String, ActualListener> listeners = new LinkedHashMap<>();
+  private final Map<String, String> listenerOwner = new HashMap<>();
+  private final Map<String, ActualRule> rules = new LinkedHashMap<>();
+  private final Map<String, String> ruleOwner = new HashMap<>();
+  private final Map<String, Map<String, String>> attributes = new HashMap<>();
+  private final List<String> calls = new ArrayList<>();
+  private final Map<String, Deque<Failure>> script = new HashMap<>();
+  private int serial;
+  private int rulesPerLoadBalancer = Integer.MAX_VALUE;
+
+  private record Failure(Kind kind, boolean applied) {}
+
+  // ---- scripting and inspection
+
+  /** The next call of the operation fails with the kind and has no effect. */
+  FakeElbv2 failNext(String operation, Kind kind) {
+    script.computeIfAbsent(operation, k -> new ArrayDeque<>()).add(new Failure(kind, false));
+    return this;
+  }
+
+  /** The next call of the operation takes effect, but its answer is lost: UNKNOWN_OUTCOME. */
+  FakeElbv2 loseAnswerOfNext(String operation) {
+    script.computeIfAbsent(operation, k -> new ArrayDeque<>()).add(new Failure(Kind.UNKNOWN_OUTCOME, true));
+    return this;
+  }
+
+  /** Rules a load balancer may have at most (AWS: TooManyRules, counted per load balancer). */
+  FakeElbv2 limitRules(int perLoadBalancer) {
+    rulesPerLoadBalancer = perLoadBalancer;
+    return this;
+  }
+
+  /** Every call so far, e.g. "createLoadBalancer k8s-shop-web-0123456789". */
+  List<String> calls() {
+    return List.copyOf(calls);
+  }
+
+  /** The calls so far that change something (describes left out). */
+  List<String> writes() {
+    return calls.stream().filter(c -> !READS.contains(c.split(" ")[0])).toList();
+  }
+
+  void clearCalls() {
+    calls.clear();
+  }
+
+  List<ActualLoadBalancer> loadBalancers() {
+    return List.copyOf(loadBalancers.values());
+  }
+
+  List<ActualTargetGroup> targetGroups() {
+    return List.copyOf(targetGroups.values());
+  }
+
+  List<ActualListener> listenersOf(String lbArn) {
+    return listeners.values().stream().filter(l -> lbArn.equals(listenerOwner.get(l.arn()))).toList();
+  }
+
+  List<ActualRule> rulesOf(String listenerArn) {
+    return rules.values().stream().filter(r -> listenerArn.equals(ruleOwner.get(r.arn()))).toList();
+  }
+
+  /** Records the call and plays the script: a scripted failure with or without the effect, or the effect. */
+  private <T> Future<T> call(String operation, String argument, Supplier<T> effect) {
+    calls.add(operation + " " + argument);
+    Deque<Failure> planned = script.get(operation);
+    Failure failure = planned == null ? null : planned.poll();
+    if (failure == null) {
+      try {
+        return Future.succeededFuture(effect.get());
+      } catch (AwsFailure e) {
+        return Future.failedFuture(e);
+      }
+    }
+    if (failure.applied()) {
+      effect.get();
+    }
+    return Future.failedFuture(new AwsFailure(failure.kind(), "Scripted", operation + " failed (scripted)", null));
+  }
+
+  private String arn(String type, String name) {
+    return "arn:aws:elasticloadbalancing:us-west-2:123456789012:" + type + "/" + name + "/" + (++serial);
+  }
+
+  private static AwsFailure notFound(String what) {
+    return new AwsFailure(Kind.NOT_FOUND, what + "NotFound", what + " not found", null);
+  }
+
+  // ---- load balancers
+
+  @Override
+  public Future<List<ActualLoadBalancer>> describeLoadBalancers() {
+    return call("describeLoadBalancers", "", () -> List.copyOf(loadBalancers.values()));
+  }
+
+  @Override
+  public Future<ActualLoadBalancer> createLoadBalancer(LoadBalancer d) {
+    return call("createLoadBalancer", d.name(), () -> {
+      String arn = arn("loadbalancer/app", d.name());
+      ActualLoadBalancer lb = new ActualLoadBalancer(arn, d.name(), d.name() + ".elb.example", d.scheme().wireName(),
+          d.ipAddressType().wireName(), d.subnetIds().stream().sorted().toList(), d.securityGroups().stream().sorted().toList(),
+          Map.copyOf(d.tags()));
+      loadBalancers.put(arn, lb);
+      return lb;
+    });
+  }
+
+  @Override
+  public Future<Void> deleteLoadBalancer(String arn) {
+    return call("deleteLoadBalancer", arn, () -> {
+      if (loadBalancers.remove(arn) == null) {
+        throw notFound("LoadBalancer");
+      }
+      List<String> gone = listenersOf(arn).stream().map(ActualListener::arn).toList();
+      gone.forEach(this::removeListener);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> setSubnets(String arn, List<String> subnetIds) {
+    return call("setSubnets", arn, () -> updateLoadBalancer(arn, lb -> new ActualLoadBalancer(lb.arn(), lb.name(), lb.dnsName(),
+        lb.scheme(), lb.ipAddressType(), subnetIds.stream().sorted().toList(), lb.securityGroups(), lb.tags())));
+  }
+
+  @Override
+  public Future<Void> setSecurityGroups(String arn, List<String> securityGroups) {
+    return call("setSecurityGroups", arn, () -> updateLoadBalancer(arn, lb -> new ActualLoadBalancer(lb.arn(), lb.name(), lb.dnsName(),
+        lb.scheme(), lb.ipAddressType(), lb.subnetIds(), securityGroups.stream().sorted().toList(), lb.tags())));
+  }
+
+  @Override
+  public Future<Void> setIpAddressType(String arn, String ipAddressType) {
+    return call("setIpAddressType", arn, () -> updateLoadBalancer(arn, lb -> new ActualLoadBalancer(lb.arn(), lb.name(), lb.dnsName(),
+        lb.scheme(), ipAddressType, lb.subnetIds(), lb.securityGroups(), lb.tags())));
+  }
+
+  private Void updateLoadBalancer(String arn, UnaryOperator<ActualLoadBalancer> change) {
+    ActualLoadBalancer lb = loadBalancers.get(arn);
+    if (lb == null) {
+      throw notFound("LoadBalancer");
+    }
+    loadBalancers.put(arn, change.apply(lb));
+    return null;
+  }
+
+  @Override
+  public Future<Map<String, String>> loadBalancerAttributes(String arn) {
+    return call("loadBalancerAttributes", arn, () -> Map.copyOf(attributes.getOrDefault(arn, Map.of())));
+  }
+
+  @Override
+  public Future<Void> modifyLoadBalancerAttributes(String arn, Map<String, String> changed) {
+    return call("modifyLoadBalancerAttributes", arn, () -> {
+      attributes.computeIfAbsent(arn, k -> new HashMap<>()).putAll(changed);
+      return null;
+    });
+  }
+
+  // ---- target groups
+
+  @Override
+  public Future<List<ActualTargetGroup>> describeTargetGroups() {
+    return call("describeTargetGroups", "", () -> List.copyOf(targetGroups.values()));
+  }
+
+  @Override
+  public Future<ActualTargetGroup> createTargetGroup(TargetGroup d, String vpcId) {
+    return call("createTargetGroup", d.name(), () -> {
+      String arn = arn("targetgroup", d.name());
+      ActualTargetGroup tg = new ActualTargetGroup(arn, d.name(), d.protocol().wireName(), d.protocolVersion().wireName(), d.port(),
+          d.targetType().wireName(), TargetGroupSynth.healthCheck(d.healthCheck()), List.of(), Map.copyOf(d.tags()));
+      targetGroups.put(arn, tg);
+      return tg;
+    });
+  }
+
+  @Override
+  public Future<ActualTargetGroup> modifyTargetGroup(String arn, TargetGroup d, Map<String, String> tags) {
+    return call("modifyTargetGroup", arn, () -> {
+      ActualTargetGroup tg = targetGroups.get(arn);
+      if (tg == null) {
+        throw notFound("TargetGroup");
+      }
+      ActualTargetGroup now = new ActualTargetGroup(arn, tg.name(), tg.protocol(), tg.protocolVersion(), tg.port(), tg.targetType(),
+          TargetGroupSynth.healthCheck(d.healthCheck()), tg.loadBalancerArns(), tg.tags());
+      targetGroups.put(arn, now);
+      return new ActualTargetGroup(arn, now.name(), now.protocol(), now.protocolVersion(), now.port(), now.targetType(),
+          now.healthCheck(), now.loadBalancerArns(), tags);
+    });
+  }
+
+  @Override
+  public Future<Void> deleteTargetGroup(String arn) {
+    return call("deleteTargetGroup", arn, () -> {
+      boolean used = Stream.concat(listeners.values().stream().flatMap(l -> l.defaultActions().stream()),
+          rules.values().stream().flatMap(r -> r.actions().stream())).anyMatch(a -> SdkModel.canonical(a).contains(arn));
+      if (used) {
+        throw new AwsFailure(Kind.IN_USE, "ResourceInUse", "target group " + arn + " is in use", null);
+      }
+      if (targetGroups.remove(arn) == null) {
+        throw notFound("TargetGroup");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Map<String, String>> targetGroupAttributes(String arn) {
+    return call("targetGroupAttributes", arn, () -> Map.copyOf(attributes.getOrDefault(arn, Map.of())));
+  }
+
+  @Override
+  public Future<Void> modifyTargetGroupAttributes(String arn, Map<String, String> changed) {
+    return call("modifyTargetGroupAttributes", arn, () -> {
+      attributes.computeIfAbsent(arn, k -> new HashMap<>()).putAll(changed);
+      return null;
+    });
+  }
+
+  // ---- listeners
+
+  @Override
+  public Future<List<ActualListener>> describeListeners(String loadBalancerArn) {
+    return call("describeListeners", loadBalancerArn, () -> listenersOf(loadBalancerArn));
+  }
+
+  @Override
+  public Future<String> createListener(String loadBalancerArn, Listener d, Action defaultAction) {
+    return call("createListener", String.valueOf(d.port()), () -> {
+      String arn = arn("listener/app", String.valueOf(d.port()));
+      listeners.put(arn, new ActualListener(arn, d.port(), d.protocol().wireName(), List.of(defaultAction),
+          d.certificateArns().stream().limit(1).toList(), d.sslPolicy().orElse(null)));
+      listenerOwner.put(arn, loadBalancerArn);
+      return arn;
+    });
+  }
+
+  @Override
+  public Future<Void> modifyListener(String arn, Listener d, Action defaultAction) {
+    return call("modifyListener", String.valueOf(d.port()), () -> {
+      ActualListener l = listener(arn);
+      List<String> certs = new ArrayList<>(l.certificateArns());
+      if (!d.certificateArns().isEmpty()) {
+        if (certs.isEmpty()) {
+          certs.add(d.certificateArns().get(0));
+        } else {
+          certs.set(0, d.certificateArns().get(0));
+        }
+      }
+      listeners.put(arn, new ActualListener(arn, d.port(), d.protocol().wireName(), List.of(defaultAction), List.copyOf(certs),
+          d.sslPolicy().orElse(l.sslPolicy())));
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> deleteListener(String arn) {
+    return call("deleteListener", arn, () -> {
+      listener(arn);
+      removeListener(arn);
+      return null;
+    });
+  }
+
+  private void removeListener(String arn) {
+    listeners.remove(arn);
+    listenerOwner.remove(arn);
+    List<String> gone = rulesOf(arn).stream().map(ActualRule::arn).toList();
+    gone.forEach(r -> {
+      rules.remove(r);
+      ruleOwner.remove(r);
+    });
+  }
+
+  private ActualListener listener(String arn) {
+    ActualListener l = listeners.get(arn);
+    if (l == null) {
+      throw notFound("Listener");
+    }
+    return l;
+  }
+
+  @Override
+  public Future<Void> addListenerCertificates(String listenerArn, List<String> certificateArns) {
+    return call("addListenerCertificates", String.join(",", certificateArns), () -> certificates(listenerArn, certificateArns, true));
+  }
+
+  @Override
+  public Future<Void> removeListenerCertificates(String listenerArn, List<String> certificateArns) {
+    return call("removeListenerCertificates", String.join(",", certificateArns), () -> certificates(listenerArn, certificateArns, false));
+  }
+
+  private Void certificates(String listenerArn, List<String> changed, boolean add) {
+    ActualListener l = listener(listenerArn);
+    List<String> sni = new ArrayList<>(l.certificateArns().stream().skip(1).toList());
+    if (add) {
+      changed.stream().filter(c -> !sni.contains(c)).forEach(sni::add);
+    } else {
+      sni.removeAll(changed);
+    }
+    List<String> all = new ArrayList<>(l.certificateArns().stream().limit(1).toList());
+    all.addAll(sni.stream().sorted().toList());
+    listeners.put(listenerArn, new ActualListener(l.arn(), l.port(), l.protocol(), l.defaultActions(), List.copyOf(all), l.sslPolicy()));
+    return null;
+  }
+
+  // ---- rules
+
+  @Override
+  public Future<List<ActualRule>> describeRules(String listenerArn) {
+    return call("describeRules", listenerArn, () -> rulesOf(listenerArn));
+  }
+
+  @Override
+  public Future<Void> createRule(String listenerArn, int priority, List<RuleCondition> conditions, Action action,
+      Map<String, String> tags) {
+    return call("createRule", String.valueOf(priority), () -> {
+      listener(listenerArn);
+      if (rulesOf(listenerArn).stream().anyMatch(r -> r.priority() == priority)) {
+        throw new AwsFailure(Kind.VALIDATION, "PriorityInUse", "priority " + priority + " is in use", null);
+      }
+      String lb = listenerOwner.get(listenerArn);
+      if (rules.keySet().stream().filter(r -> lb.equals(listenerOwner.get(ruleOwner.get(r)))).count() >= rulesPerLoadBalancer) {
+        throw new AwsFailure(Kind.VALIDATION, "TooManyRules", "too many rules", null);
+      }
+      String arn = arn("listener-rule/app", String.valueOf(priority));
+      rules.put(arn, new ActualRule(arn, priority, conditions, List.of(action)));
+      ruleOwner.put(arn, listenerArn);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> modifyRule(String arn, List<RuleCondition> conditions, Action action) {
+    return call("modifyRule", String.valueOf(rules.containsKey(arn) ? rules.get(arn).priority() : -1), () -> {
+      ActualRule r = rules.get(arn);
+      if (r == null) {
+        throw notFound("Rule");
+      }
+      rules.put(arn, new ActualRule(arn, r.priority(), conditions, List.of(action)));
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> deleteRule(String arn) {
+    return call("deleteRule", String.valueOf(rules.containsKey(arn) ? rules.get(arn).priority() : -1), () -> {
+      if (rules.remove(arn) == null) {
+        throw notFound("Rule");
+      }
+      ruleOwner.remove(arn);
+      return null;
+    });
+  }
+
+  // ---- tags
+
+  @Override
+  public Future<Void> addTags(String arn, Map<String, String> tags) {
+    return call("addTags", arn, () -> retag(arn, current -> {
+      Map<String, String> all = new HashMap<>(current);
+      all.putAll(tags);
+      return all;
+    }));
+  }
+
+  @Override
+  public Future<Void> removeTags(String arn, List<String> keys) {
+    return call("removeTags", arn, () -> retag(arn, current -> {
+      Map<String, String> all = new HashMap<>(current);
+      keys.forEach(all::remove);
+      return all;
+    }));
+  }
+
+  private Void retag(String arn, UnaryOperator<Map<String, String>> change) {
+    ActualLoadBalancer lb = loadBalancers.get(arn);
+    if (lb != null) {
+      loadBalancers.put(arn, lb.withTags(change.apply(lb.tags())));
+      return null;
+    }
+    ActualTargetGroup tg = targetGroups.get(arn);
+    if (tg == null) {
+      throw notFound("Resource");
+    }
+    targetGroups.put(arn, new ActualTargetGroup(arn, tg.name(), tg.protocol(), tg.protocolVersion(), tg.port(), tg.targetType(),
+        tg.healthCheck(), tg.loadBalancerArns(), Map.copyOf(change.apply(tg.tags()))));
+    return null;
+  }
+
+  // ---- targets (not used by the deployer)
+
+  @Override
+  public Future<List<TargetHealthDescription>> targetHealth(String targetGroupArn) {
+    return call("targetHealth", targetGroupArn, List::of);
+  }
+
+  @Override
+  public Future<Void> registerTargets(String targetGroupArn, List<Target> targets) {
+    return call("registerTargets", targetGroupArn, () -> null);
+  }
+
+  @Override
+  public Future<Void> deregisterTargets(String targetGroupArn, List<Target> targets) {
+    return call("deregisterTargets", targetGroupArn, () -> null);
+  }
+}

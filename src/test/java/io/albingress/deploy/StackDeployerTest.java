@@ -1,0 +1,205 @@
+package io.albingress.deploy;
+
+import static io.albingress.deploy.DeployFixtures.CERT_A;
+import static io.albingress.deploy.DeployFixtures.CERT_B;
+import static io.albingress.deploy.DeployFixtures.CERT_C;
+import static io.albingress.deploy.DeployFixtures.CERT_D;
+import static io.albingress.deploy.DeployFixtures.basic;
+import static io.albingress.deploy.DeployFixtures.done;
+import static io.albingress.deploy.DeployFixtures.http;
+import static io.albingress.deploy.DeployFixtures.https;
+import static io.albingress.deploy.DeployFixtures.loadBalancer;
+import static io.albingress.deploy.DeployFixtures.rule;
+import static io.albingress.deploy.DeployFixtures.stack;
+import static io.albingress.deploy.DeployFixtures.targetGroup;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.albingress.annotations.HealthCheck;
+import io.albingress.annotations.Protocol;
+import io.albingress.annotations.Scheme;
+import io.albingress.metrics.Metrics;
+import io.albingress.model.Stack;
+import io.albingress.model.TargetGroup;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The deployer over the in-memory ELBv2: which calls it makes, in which order, for each kind of change. */
+class StackDeployerTest {
+  private final FakeElbv2 elb = new FakeElbv2();
+  private final Metrics metrics = new Metrics();
+  private final Inventory inventory = new Inventory(elb, DeployFixtures.CLUSTER);
+  private final StackDeployer deployer = new StackDeployer(elb, inventory, "vpc-1", metrics);
+
+  private StackDeployer.Outcome deploy(Stack stack, boolean deep) {
+    return done(deployer.deploy(stack, deep));
+  }
+
+  @Test
+  void aNewStackIsCreatedInDependencyOrder() {
+    StackDeployer.Outcome outcome = deploy(basic(Scheme.INTERNET_FACING), false);
+
+    assertThat(outcome.dnsName()).hasValue("k8s-shop-web-0123456789.elb.example");
+    assertThat(elb.writes()).extracting(c -> c.split(" ")[0]).containsExactly("createTargetGroup", "createTargetGroup",
+        "createLoadBalancer", "createListener", "createRule", "createRule", "addTags");
+    assertThat(outcome.changes()).filteredOn(c -> c.op() == Change.Op.CREATED).extracting(Change::kind)
+        .containsExactlyInAnyOrder("TargetGroup", "TargetGroup", "LoadBalancer", "Listener", "ListenerRule", "ListenerRule");
+    assertThat(metrics.count(StackDeployer.CHANGES, "kind", "TargetGroup", "op", "created")).isEqualTo(2);
+  }
+
+  @Test
+  void anUnchangedStackMakesNoCallAndADeepCheckNoWrite() {
+    Stack stack = basic(Scheme.INTERNET_FACING);
+    deploy(stack, false);
+    elb.clearCalls();
+
+    StackDeployer.Outcome again = deploy(stack, false);
+    assertThat(elb.calls()).isEmpty();
+    assertThat(again.changed()).isFalse();
+
+    StackDeployer.Outcome deep = deploy(stack, true);
+    assertThat(elb.writes()).isEmpty();
+    assertThat(deep.changes()).isNotEmpty().allMatch(c -> !c.changed());
+  }
+
+  @Test
+  void aSchemeChangeReplacesTheLoadBalancer() {
+    deploy(basic(Scheme.INTERNET_FACING), false);
+    String old = elb.loadBalancers().get(0).arn();
+    elb.clearCalls();
+
+    StackDeployer.Outcome outcome = deploy(basic(Scheme.INTERNAL), false);
+
+    assertThat(elb.writes()).extracting(c -> c.split(" ")[0]).containsSubsequence("deleteLoadBalancer", "createLoadBalancer",
+        "createListener", "createRule");
+    assertThat(elb.writes()).noneMatch(c -> c.startsWith("createTargetGroup") || c.startsWith("deleteTargetGroup"));
+    assertThat(elb.loadBalancers()).singleElement().satisfies(lb -> {
+      assertThat(lb.scheme()).isEqualTo("internal");
+      assertThat(lb.arn()).isNotEqualTo(old);
+      assertThat(elb.listenersOf(lb.arn())).hasSize(1);
+    });
+    assertThat(outcome.changes()).filteredOn(c -> c.kind().equals("LoadBalancer")).extracting(Change::op)
+        .containsExactly(Change.Op.DELETED, Change.Op.CREATED);
+  }
+
+  @Test
+  void sniCertificatesAreAddedAndRemovedWithoutTouchingTheListener() {
+    TargetGroup web = targetGroup("web", 8080);
+    deploy(stack(loadBalancer(Scheme.INTERNET_FACING), List.of(https(443, List.of(CERT_A, CERT_B, CERT_C))),
+        List.of(rule(443, 1, "/", web)), List.of(web)), false);
+    assertThat(elb.writes()).contains("addListenerCertificates " + CERT_B + "," + CERT_C);
+    elb.clearCalls();
+
+    deploy(stack(loadBalancer(Scheme.INTERNET_FACING), List.of(https(443, List.of(CERT_A, CERT_C, CERT_D))),
+        List.of(rule(443, 1, "/", web)), List.of(web)), false);
+
+    assertThat(elb.writes()).containsExactly("addListenerCertificates " + CERT_D, "removeListenerCertificates " + CERT_B,
+        "addTags " + elb.loadBalancers().get(0).arn());
+    String lb = elb.loadBalancers().get(0).arn();
+    assertThat(elb.listenersOf(lb).get(0).certificateArns()).containsExactly(CERT_A, CERT_C, CERT_D);
+  }
+
+  @Test
+  void ruleDeletionsComeBeforeCreations() {
+    // at most two rules per load balancer, as a real limit: creating first would exceed it
+    elb.limitRules(2);
+    TargetGroup web = targetGroup("web", 8080);
+    deploy(stack(loadBalancer(Scheme.INTERNET_FACING), List.of(http(80)),
+        List.of(rule(80, 1, "/a", web), rule(80, 2, "/b", web)), List.of(web)), false);
+    elb.clearCalls();
+
+    deploy(stack(loadBalancer(Scheme.INTERNET_FACING), List.of(http(80)),
+        List.of(rule(80, 2, "/b", web), rule(80, 3, "/c", web)), List.of(web)), false);
+
+    assertThat(elb.writes()).extracting(c -> c.split(" ")[0]).containsExactly("deleteRule", "createRule", "addTags");
+    assertThat(elb.writes()).containsSubsequence("deleteRule 1", "createRule 3");
+  }
+
+  @Test
+  void anImmutableChangeReplacesTheTargetGroupAndDeletesTheOldOneAfterTheRulesMoved() {
+    TargetGroup before = targetGroup("web", 8080);
+    deploy(stack(loadBalancer(Scheme.INTERNET_FACING), List.of(http(80)), List.of(rule(80, 1, "/", before)), List.of(before)), false);
+    String oldArn = elb.targetGroups().get(0).arn();
+    elb.clearCalls();
+
+    TargetGroup after = targetGroup("web", 9090);
+    StackDeployer.Outcome outcome = deploy(stack(loadBalancer(Scheme.INTERNET_FACING), List.of(http(80)),
+        List.of(rule(80, 1, "/", after)), List.of(after)), false);
+
+    assertThat(elb.writes()).containsSubsequence("createTargetGroup k8s-shop-web-9090", "modifyRule 1", "deleteTargetGroup " + oldArn);
+    assertThat(elb.targetGroups()).extracting(ActualTargetGroup::name).containsExactly("k8s-shop-web-9090");
+    assertThat(outcome.changes()).filteredOn(c -> c.kind().equals("TargetGroup") && c.changed())
+        .extracting(c -> c.op() + " " + c.id()).containsExactlyInAnyOrder("CREATED shop/web:9090", "DELETED k8s-shop-web-8080");
+  }
+
+  @Test
+  void aHealthCheckChangeModifiesTheTargetGroupInPlace() {
+    deploy(basic(Scheme.INTERNET_FACING), false);
+    elb.clearCalls();
+    TargetGroup web = targetGroup("web", 8080, new HealthCheck("traffic-port", Protocol.HTTP, "/healthz", 15, 5, 2, 2, "200"));
+    TargetGroup api = targetGroup("api", 9000);
+
+    deploy(stack(loadBalancer(Scheme.INTERNET_FACING), List.of(http(80)), List.of(rule(80, 1, "/web", web), rule(80, 2, "/api", api)),
+        List.of(web, api)), false);
+
+    assertThat(elb.writes()).extracting(c -> c.split(" ")[0]).containsExactly("modifyTargetGroup", "addTags");
+  }
+
+  @Test
+  void aCreateWhoseAnswerIsLostIsFollowedByALookupNotASecondCreate() {
+    elb.loseAnswerOfNext("createTargetGroup");
+    Stack stack = basic(Scheme.INTERNET_FACING);
+    assertThat(deployer.deploy(stack, false).failed()).isTrue();
+    elb.clearCalls();
+
+    deploy(stack, false);
+
+    assertThat(elb.calls()).extracting(c -> c.split(" ")[0]).contains("describeTargetGroups");
+    assertThat(elb.calls()).noneMatch(c -> c.startsWith("createTargetGroup"));
+    assertThat(elb.targetGroups()).extracting(ActualTargetGroup::name).containsExactlyInAnyOrder("k8s-shop-web-8080", "k8s-shop-api-9000");
+  }
+
+  @Test
+  void aLoadBalancerCreateWhoseAnswerIsLostIsFoundAgain() {
+    elb.loseAnswerOfNext("createLoadBalancer");
+    Stack stack = basic(Scheme.INTERNET_FACING);
+    assertThat(deployer.deploy(stack, false).failed()).isTrue();
+    elb.clearCalls();
+
+    deploy(stack, false);
+
+    assertThat(elb.calls()).extracting(c -> c.split(" ")[0]).startsWith("describeLoadBalancers");
+    assertThat(elb.calls()).noneMatch(c -> c.startsWith("createLoadBalancer"));
+    assertThat(elb.loadBalancers()).hasSize(1);
+    assertThat(elb.listenersOf(elb.loadBalancers().get(0).arn())).hasSize(1);
+  }
+
+  @Test
+  void anEmptyStackDeletesTheLoadBalancerThenTheTargetGroups() {
+    deploy(basic(Scheme.INTERNET_FACING), false);
+    elb.clearCalls();
+
+    Stack empty = new Stack(DeployFixtures.STACK, List.of(), loadBalancer(Scheme.INTERNET_FACING), List.of(), List.of(), List.of(), List.of());
+    StackDeployer.Outcome outcome = deploy(empty, false);
+
+    assertThat(elb.writes()).extracting(c -> c.split(" ")[0]).containsExactly("deleteLoadBalancer", "deleteTargetGroup", "deleteTargetGroup");
+    assertThat(elb.loadBalancers()).isEmpty();
+    assertThat(elb.targetGroups()).isEmpty();
+    assertThat(Change.summary(outcome.changes())).isEqualTo("deleted 1 LoadBalancer, deleted 2 TargetGroup");
+  }
+
+  @Test
+  void aDeletionWhoseAnswerWasLostFindsTheResourceGoneAndSucceeds() {
+    deploy(basic(Scheme.INTERNET_FACING), false);
+    elb.loseAnswerOfNext("deleteLoadBalancer");
+    Stack empty = new Stack(DeployFixtures.STACK, List.of(), loadBalancer(Scheme.INTERNET_FACING), List.of(), List.of(), List.of(), List.of());
+    assertThat(deployer.deploy(empty, false).cause()).isInstanceOfSatisfying(AwsFailure.class,
+        f -> assertThat(f.kind()).isEqualTo(AwsFailure.Kind.UNKNOWN_OUTCOME));
+    elb.clearCalls();
+
+    // the second attempt is answered LoadBalancerNotFound: gone is what was wanted
+    assertThat(deploy(empty, false).changed()).isTrue();
+    assertThat(elb.calls()).first().asString().startsWith("deleteLoadBalancer");
+    assertThat(elb.loadBalancers()).isEmpty();
+    assertThat(elb.targetGroups()).isEmpty();
+  }
+}
