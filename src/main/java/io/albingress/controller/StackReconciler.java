@@ -1,6 +1,7 @@
 package io.albingress.controller;
 
 import io.albingress.aws.CachedAwsFacts;
+import io.albingress.deploy.Reconciliation;
 import io.albingress.deploy.StackDeployer;
 import io.albingress.k8s.EventRecorder;
 import io.albingress.k8s.Informers;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -46,6 +48,8 @@ public final class StackReconciler {
   private final Settings settings;
   private final StackBuilder builder;
   private final Function<Stack, Future<Void>> deployed;
+  /** Numbers the runs of this process, for the log lines of each. */
+  private final AtomicLong runs = new AtomicLong();
 
   /** @param deployed told about every stack deployed (not in a dry run), e.g. to keep its targets in sync */
   public StackReconciler(Informers informers, IngressClassMatcher classes, CachedAwsFacts awsFacts, StackDeployer deployer,
@@ -84,6 +88,7 @@ public final class StackReconciler {
   }
 
   public Future<Void> reconcile(StackId id, boolean deepCheck) {
+    Reconciliation run = new Reconciliation(id, runs.incrementAndGet());
     String finalizer = finalizer(id);
     List<Ingress> all = informers.ingresses().getStore().list();
     List<Ingress> active = all.stream().filter(i -> classes.isOurs(i) && i.getMetadata().getDeletionTimestamp() == null
@@ -94,13 +99,13 @@ public final class StackReconciler {
         .compose(v -> facts())
         .map(facts -> builder.build(new IngressGroup(id, active, services(active)), facts))
         .compose(stack -> reportBuildErrors(stack, active).compose(v -> keepWhileMembersExist(stack, active))
-            .compose(v -> deploy(stack, deepCheck))
+            .compose(v -> deploy(stack, deepCheck, run))
             .compose(outcome -> reportSuccess(stack, active, outcome)))
         .compose(v -> Future.all(leaving.stream().map(i -> writer.setHostname(i, Optional.empty())
             .compose(x -> writer.removeFinalizer(i, finalizer))).toList()))
         .<Void>mapEmpty()
         .onFailure(e -> {
-          LOG.warn("reconciling stack {} failed: {}", id, e.getMessage());
+          run.failed(LOG, "reconciling stack " + id, e);
           active.forEach(i -> events.record(i, EventRecorder.WARNING, "FailedDeployModel", "Failed deploy model due to " + e.getMessage()));
         });
   }
@@ -127,13 +132,13 @@ public final class StackReconciler {
     return Future.succeededFuture();
   }
 
-  private Future<StackDeployer.Outcome> deploy(Stack stack, boolean deepCheck) {
+  private Future<StackDeployer.Outcome> deploy(Stack stack, boolean deepCheck, Reconciliation run) {
     if (settings.dryRun()) {
       String plan = PlanText.render(new io.albingress.plan.PlanReport(List.of(), stack.empty() ? List.of() : List.of(stack)));
-      LOG.info("dry run, stack {} would be:\n{}", stack.id(), plan);
+      run.info(LOG, "dry run, stack {} would be:\n{}", stack.id(), plan);
       return Future.succeededFuture(new StackDeployer.Outcome(Optional.empty(), List.of()));
     }
-    return deployer.deploy(stack, deepCheck).compose(outcome -> deployed.apply(stack).map(outcome));
+    return deployer.deploy(stack, deepCheck, run).compose(outcome -> deployed.apply(stack).map(outcome));
   }
 
   private Future<Void> reportBuildErrors(Stack stack, List<Ingress> active) {

@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The load balancer of a stack: subnets, security groups, IP address type and attributes modified in
@@ -15,7 +13,6 @@ import org.slf4j.LoggerFactory;
  */
 final class LoadBalancerSynth {
   static final String KIND = "LoadBalancer";
-  private static final Logger LOG = LoggerFactory.getLogger(LoadBalancerSynth.class);
 
   /** The load balancer after the sync, and what was done to get there. */
   record Synced(ActualLoadBalancer loadBalancer, boolean created, List<Change> changes) {}
@@ -49,7 +46,7 @@ final class LoadBalancerSynth {
     Future<List<Change>> duplicates = Future.join(actual.stream().skip(1).map(this::delete).toList()).map(f -> f.<Change>list());
     Optional<ActualLoadBalancer> current = actual.stream().findFirst();
     if (current.isPresent() && drift(desired, current.get()).scheme()) {
-      LOG.info("scheme of {} changes to {}: replacing the load balancer", current.get().name(), desired.scheme().wireName());
+      // the scheme is immutable: the change shows as the old one deleted and a new one created
       return duplicates.compose(gone -> delete(current.get()).compose(old -> create(desired)
           .map(s -> new Synced(s.loadBalancer(), true, Change.concat(gone, List.of(old), s.changes())))));
     }
@@ -88,7 +85,6 @@ final class LoadBalancerSynth {
   }
 
   Future<Change> delete(ActualLoadBalancer lb) {
-    LOG.info("deleting load balancer {} ({})", lb.name(), lb.arn());
     return elb.deleteLoadBalancer(lb.arn())
         .recover(e -> AwsFailure.is(e, AwsFailure.Kind.NOT_FOUND) ? Future.succeededFuture() : Future.failedFuture(e))
         .map(v -> {

@@ -69,10 +69,10 @@ public final class StackDeployer {
   }
 
   /** @param deepCheck compare every resource even when the model hash matches (periodic drift check) */
-  public Future<Outcome> deploy(Stack stack, boolean deepCheck) {
+  public Future<Outcome> deploy(Stack stack, boolean deepCheck, Reconciliation run) {
     String stackTag = stack.id().tagValue();
     if (stack.empty()) {
-      return inventory.loadBalancersLoaded().compose(v -> delete(stackTag)).map(changes -> new Outcome(Optional.empty(), changes));
+      return inventory.loadBalancersLoaded().compose(v -> delete(stackTag)).map(changes -> report(run, changes, Optional.empty()));
     }
     String hash = ModelHash.of(stack);
     return inventory.loadBalancersLoaded().compose(v -> {
@@ -86,7 +86,7 @@ public final class StackDeployer {
               .compose(progress -> frontEnd(stack, progress, deepCheck))
               .compose(progress -> targetGroups.deleteSurplus(stack.targetGroups(), tgsBefore).map(progress::plus)))
           .compose(progress -> tagLoadBalancer(stack, hash, progress))
-          .map(progress -> report(stack, progress.changes(), Optional.of(progress.loadBalancer().dnsName())))
+          .map(progress -> report(run, progress.changes(), Optional.of(progress.loadBalancer().dnsName())))
           .onFailure(e -> appliedFront.remove(stackTag));
     });
   }
@@ -97,8 +97,7 @@ public final class StackDeployer {
     return inventory.targetGroupsLoaded()
         .compose(v -> Future.join(inventory.loadBalancers(stackTag).stream().map(loadBalancers::delete).toList()))
         .compose(lbs -> Future.join(inventory.targetGroups(stackTag).stream().map(targetGroups::delete).toList())
-            .map(tgs -> Change.concat(lbs.list(), tgs.list())))
-        .onSuccess(changes -> metrics(changes));
+            .map(tgs -> Change.concat(lbs.list(), tgs.list())));
   }
 
   /** Target groups and the load balancer: neither refers to the other, so one round trip for a new stack. */
@@ -149,18 +148,17 @@ public final class StackDeployer {
     });
   }
 
-  private Outcome report(Stack stack, List<Change> changes, Optional<String> dnsName) {
-    metrics(changes);
+  /** Every change in the log and the metrics, then one summary line. */
+  private Outcome report(Reconciliation run, List<Change> changes, Optional<String> dnsName) {
+    changes.stream().filter(Change::changed).forEach(c -> {
+      run.info(LOG, "{} {} {}", c.op().name().toLowerCase(Locale.ROOT), c.kind(), c.id());
+      metrics.increment(CHANGES, "AWS resources created, modified or deleted.", "kind", c.kind(), "op", c.op().name().toLowerCase(Locale.ROOT));
+    });
     if (changes.stream().anyMatch(Change::changed)) {
-      LOG.info("stack {} deployed: {}", stack.id(), Change.summary(changes));
+      run.info(LOG, "deployed: {}", Change.summary(changes));
     } else {
-      LOG.debug("stack {} checked: no change", stack.id());
+      run.debug(LOG, "checked: no change");
     }
     return new Outcome(dnsName, changes);
-  }
-
-  private void metrics(List<Change> changes) {
-    changes.stream().filter(Change::changed).forEach(c -> metrics.increment(CHANGES, "AWS resources created, modified or deleted.",
-        "kind", c.kind(), "op", c.op().name().toLowerCase(Locale.ROOT)));
   }
 }

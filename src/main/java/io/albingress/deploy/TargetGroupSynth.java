@@ -5,8 +5,6 @@ import io.albingress.model.TargetGroup;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Target groups, matched by name: the name encodes every immutable field (protocol, port, target
@@ -15,7 +13,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TargetGroupSynth {
   static final String KIND = "TargetGroup";
-  private static final Logger LOG = LoggerFactory.getLogger(TargetGroupSynth.class);
 
   private final Elbv2 elb;
   private final Inventory inventory;
@@ -84,7 +81,6 @@ final class TargetGroupSynth {
   }
 
   Future<Change> delete(ActualTargetGroup tg) {
-    LOG.info("deleting target group {}", tg.name());
     return elb.deleteTargetGroup(tg.arn())
         .recover(e -> AwsFailure.is(e, AwsFailure.Kind.NOT_FOUND) ? Future.succeededFuture() : Future.failedFuture(e))
         .map(v -> {

@@ -115,6 +115,21 @@ class PlanCommandTest {
   }
 
   @Test
+  void jsonAndYamlSpeakAwsWordsNotJavaConstantNames() {
+    for (String format : List.of("json", "yaml")) {
+      Result r = plan("-f", "examples", "-o", format);
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(r.out()).as(format).contains("internet-facing", "ipv4")
+          .doesNotContain("INTERNET_FACING", "IPV4", "INSTANCE", "DUALSTACK");
+    }
+    JsonNode stack = JsonMapper.builder().build().readTree(plan("-f", "examples", "-o", "json").out()).path("stacks").get(1);
+    assertThat(stack.path("loadBalancer").path("scheme").asString()).isEqualTo("internet-facing");
+    assertThat(stack.path("loadBalancer").path("ipAddressType").asString()).isEqualTo("ipv4");
+    assertThat(stack.path("targetGroups").findValues("targetType")).isNotEmpty().extracting(JsonNode::asString)
+        .allMatch(t -> t.equals("ip") || t.equals("instance"));
+  }
+
+  @Test
   void yamlOutputParsesToTheSameReportAsJson() {
     Result yaml = plan("-f", "examples", "-o", "yaml");
     Result json = plan("-f", "examples", "-o", "json");

@@ -25,13 +25,14 @@ import org.junit.jupiter.api.Test;
 
 /** The deployer over the in-memory ELBv2: which calls it makes, in which order, for each kind of change. */
 class StackDeployerTest {
+  private static final Reconciliation RUN = new Reconciliation(DeployFixtures.STACK, 1);
   private final FakeElbv2 elb = new FakeElbv2();
   private final Metrics metrics = new Metrics();
   private final Inventory inventory = new Inventory(elb, DeployFixtures.CLUSTER);
   private final StackDeployer deployer = new StackDeployer(elb, inventory, "vpc-1", metrics);
 
   private StackDeployer.Outcome deploy(Stack stack, boolean deep) {
-    return done(deployer.deploy(stack, deep));
+    return done(deployer.deploy(stack, deep, RUN));
   }
 
   @Test
@@ -148,7 +149,7 @@ class StackDeployerTest {
   void aCreateWhoseAnswerIsLostIsFollowedByALookupNotASecondCreate() {
     elb.loseAnswerOfNext("createTargetGroup");
     Stack stack = basic(Scheme.INTERNET_FACING);
-    assertThat(deployer.deploy(stack, false).failed()).isTrue();
+    assertThat(deployer.deploy(stack, false, RUN).failed()).isTrue();
     elb.clearCalls();
 
     deploy(stack, false);
@@ -162,7 +163,7 @@ class StackDeployerTest {
   void aLoadBalancerCreateWhoseAnswerIsLostIsFoundAgain() {
     elb.loseAnswerOfNext("createLoadBalancer");
     Stack stack = basic(Scheme.INTERNET_FACING);
-    assertThat(deployer.deploy(stack, false).failed()).isTrue();
+    assertThat(deployer.deploy(stack, false, RUN).failed()).isTrue();
     elb.clearCalls();
 
     deploy(stack, false);
@@ -192,7 +193,7 @@ class StackDeployerTest {
     deploy(basic(Scheme.INTERNET_FACING), false);
     elb.loseAnswerOfNext("deleteLoadBalancer");
     Stack empty = new Stack(DeployFixtures.STACK, List.of(), loadBalancer(Scheme.INTERNET_FACING), List.of(), List.of(), List.of(), List.of());
-    assertThat(deployer.deploy(empty, false).cause()).isInstanceOfSatisfying(AwsFailure.class,
+    assertThat(deployer.deploy(empty, false, RUN).cause()).isInstanceOfSatisfying(AwsFailure.class,
         f -> assertThat(f.kind()).isEqualTo(AwsFailure.Kind.UNKNOWN_OUTCOME));
     elb.clearCalls();
 

@@ -497,7 +497,7 @@ class StackBuilderGoldenTest {
   void internalSchemeDiscoversInternalSubnets() {
     IngressGroup g = group(ingress("web", Map.of(), BASE_SPEC));
     check(g, FACTS, patch()
-        .replace("/loadBalancer/scheme", "'INTERNAL'")
+        .replace("/loadBalancer/scheme", "'internal'")
         .replace("/loadBalancer/name", "'k8s-shop-web-ffb4a5f1ff'")
         .replace("/loadBalancer/subnetIds", list(q(PRIVATE_A), q(PRIVATE_B), q(PRIVATE_C))));
   }
@@ -662,7 +662,7 @@ class StackBuilderGoldenTest {
         .replace(at + "/name", q(name))
         .replace(at + "/service", "{'namespace': 'shop', 'name': '" + service + "', 'port': '80', 'servicePort': 80, 'targetPort': '"
             + targetPort + "', 'nodePort': 0}")
-        .replace(at + "/targetType", "'IP'")
+        .replace(at + "/targetType", "'ip'")
         .replace(at + "/port", String.valueOf(port))
         .replace(at + "/tags/ingress.k8s.aws~1resource", q(id));
   }
