@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  * the deployer's order depends on: a rule priority is unique per listener (PriorityInUse), and a target
  * group used by a listener or rule cannot be deleted (ResourceInUse). Futures complete at once.
  */
-final class FakeElbv2 implements Elbv2 {
+class FakeElbv2 implements Elbv2 {
   private static final Set<String> READS = Set.of("describeLoadBalancers", "describeTargetGroups", "describeListeners",
       "describeRules", "loadBalancerAttributes", "targetGroupAttributes", "targetHealth");
 
