@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * synthesizer and hands its result to the next. An unchanged stack (model hash on the load balancer
  * matches) costs no call at all, and a change that leaves the listeners and rules as this process
  * last applied them (a health check, a tag) does not read them again; the periodic deep check still
- * compares everything.
+ * compares everything. New kinds are new synthesizers of the same shape, placed by what they refer
+ * to: security groups before the load balancer, WAF and Shield after the rules.
  */
 public final class StackDeployer {
   private static final Logger LOG = LoggerFactory.getLogger(StackDeployer.class);
