@@ -88,13 +88,13 @@ public final class ControllerApp {
     app.settings = settings;
 
     KubernetesSerialization serialization = kube.getKubernetesSerialization();
-    AdmissionCodec codec = new AdmissionCodec(serialization);
+    AdmissionCodec codec = new AdmissionCodec();
     IngressClassMatcher classes = new IngressClassMatcher(settings.ingressClass(), informers::ingressClass);
     IngressValidator validator = new IngressValidator(classes, aws.region(), settings.awsVpcId());
     CachedAwsFacts facts = new CachedAwsFacts(vertx, aws, settings.awsVpcId(), AWS_FACTS_TTL, AWS_FACTS_DEADLINE);
     app.webhook = new WebhookServer(vertx,
         new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000),
-        codec, new IngressAdmission(codec, validator, informers, facts), new PodAdmission(codec, serialization, readinessGates(informers, app)), metrics);
+        codec, new IngressAdmission(validator, informers, facts), new PodAdmission(serialization, readinessGates(informers, app)), metrics);
 
     Elbv2 elb = new Elbv2(aws);
     Inventory inventory = new Inventory(elb, settings.clusterName());

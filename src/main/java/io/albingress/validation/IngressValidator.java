@@ -3,6 +3,7 @@ package io.albingress.validation;
 import static io.albingress.annotations.AnnotationCatalog.key;
 
 import io.albingress.annotations.AnnotationCatalog;
+import io.albingress.annotations.Formats;
 import io.albingress.annotations.IngressAnnotations;
 import io.albingress.annotations.IngressConfig;
 import io.albingress.annotations.IpAddressType;
@@ -46,7 +47,9 @@ public final class IngressValidator {
     IngressConfig config = IngressAnnotations.parse(annotations(ingress)).value();
     boolean wantsTls = wantsTls(ingress, config);
     boolean https = ListenPorts.effective(config, wantsTls).stream().anyMatch(p -> p.protocol() == Protocol.HTTPS);
-    return new AwsFacts.Needs(!config.subnets().isEmpty(), https || !config.certificateArns().isEmpty());
+    List<String> subnetIds = config.subnets().stream().filter(s -> Formats.SUBNET_ID.matcher(s).matches()).toList();
+    List<String> acmArns = config.certificateArns().stream().filter(a -> Formats.acmRegion(a).isPresent()).toList();
+    return new AwsFacts.Needs(!config.subnets().isEmpty(), https || !config.certificateArns().isEmpty(), subnetIds, acmArns);
   }
 
   public Verdict validate(Ingress ingress, ClusterView cluster, AwsFacts aws) {

@@ -80,15 +80,15 @@ class WebhookServerTest {
   void start(Vertx vertx, VertxTestContext ctx) throws Exception {
     TestCerts.write(certDir, "first");
     KubernetesSerialization serialization = new KubernetesSerialization();
-    AdmissionCodec codec = new AdmissionCodec(serialization);
+    AdmissionCodec codec = new AdmissionCodec();
     IngressValidator validator = new IngressValidator(new IngressClassMatcher("alb", n -> Optional.empty()), "us-west-2", "");
     PodMutator labeller = (pod, ns) -> {
       pod.getMetadata().getLabels().put("mutated", "yes");
       return pod;
     };
     server = new WebhookServer(vertx, new WebhookServer.Config("127.0.0.1", 0, certDir, 100), codec,
-        new IngressAdmission(codec, validator, CLUSTER, AwsFactsSource.unavailable("test has no AWS")),
-        new PodAdmission(codec, serialization, labeller), metrics);
+        new IngressAdmission(validator, CLUSTER, AwsFactsSource.unavailable("test has no AWS")),
+        new PodAdmission(serialization, labeller), metrics);
     client = WebClient.create(vertx, new WebClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
     server.start().onComplete(ctx.succeedingThenComplete());
   }
