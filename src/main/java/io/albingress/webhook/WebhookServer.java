@@ -30,6 +30,7 @@ public final class WebhookServer {
   /** How long a stopping server lets reviews in flight finish. */
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
   private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
+  private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_GROUPS = new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * Where the server listens, how often it looks for renewed certificate files, and how many
@@ -83,10 +84,11 @@ public final class WebhookServer {
 
   /**
    * Deploys the instances; Vert.x binds the port once and spreads connections over them. Port 0
-   * becomes -1, Vert.x's "one random port shared by every server listening on -1".
+   * becomes a negative number of this server's own, Vert.x's "one random port shared by every
+   * server listening on this negative port".
    */
   public Future<WebhookServer> start() {
-    int port = config.port() == 0 ? -1 : config.port();
+    int port = config.port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : config.port();
     return readKeyPair().compose(pair -> {
       current = pair;
       return vertx.deployVerticle(() -> {
