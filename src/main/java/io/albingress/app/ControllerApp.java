@@ -149,6 +149,11 @@ public final class ControllerApp {
     return settings.webhookCertDir();
   }
 
+  /** The reconciler verticle's context, for tests that block it. */
+  public io.vertx.core.Context reconcilerContext() {
+    return reconciler.context();
+  }
+
   public Metrics metrics() {
     return metrics;
   }
