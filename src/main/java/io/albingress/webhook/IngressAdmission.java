@@ -40,8 +40,8 @@ public final class IngressAdmission {
       return Future.succeededFuture(AdmissionReply.allow());
     }
     String subject = "Ingress " + ingress.getMetadata().getNamespace() + "/" + nameOf(ingress);
-    return aws.lookup(validator.needs(ingress))
-        .map(facts -> AdmissionReply.of(validator.validate(ingress, cluster, facts), subject));
+    IngressValidator.Prepared prepared = validator.prepare(ingress);
+    return aws.lookup(prepared.needs()).map(facts -> AdmissionReply.of(validator.validate(prepared, cluster, facts), subject));
   }
 
   /**
