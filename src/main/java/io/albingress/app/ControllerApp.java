@@ -93,7 +93,8 @@ public final class ControllerApp {
     IngressValidator validator = new IngressValidator(classes, aws.region(), settings.awsVpcId());
     CachedAwsFacts facts = new CachedAwsFacts(vertx, aws, settings.awsVpcId(), AWS_FACTS_TTL, AWS_FACTS_DEADLINE);
     app.webhook = new WebhookServer(vertx,
-        new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000),
+        new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000,
+            WebhookServer.Config.defaultInstances()),
         codec, new IngressAdmission(validator, informers, facts), new PodAdmission(serialization, readinessGates(informers, app)), metrics);
 
     Elbv2 elb = new Elbv2(aws);
@@ -165,13 +166,15 @@ public final class ControllerApp {
 
   public void stop() {
     LOG.info("stopping");
+    // first, while informers and AWS still answer: no new connections, reviews in flight finish
+    if (webhook != null) {
+      webhook.stop().toCompletionStage().toCompletableFuture().orTimeout(15, java.util.concurrent.TimeUnit.SECONDS)
+          .exceptionally(e -> null).join();
+    }
     if (leadership != null) {
       leadership.close();
     }
     informers.close();
-    if (webhook != null) {
-      webhook.stop();
-    }
     kube.close();
     aws.close();
     vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
