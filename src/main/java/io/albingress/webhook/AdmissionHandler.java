@@ -121,7 +121,8 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
   /** The whole body, or a TooLarge failure as soon as it passes the limit. */
   private static Future<Buffer> readBody(HttpServerRequest req, String length) {
     Promise<Buffer> body = Promise.promise();
-    Buffer all = Buffer.buffer(length == null ? 4096 : (int) Long.parseLong(length.trim()));
+    // sized from Content-Length (already checked against the limit), never negative
+    Buffer all = Buffer.buffer(length == null ? 4096 : (int) Math.max(0, Long.parseLong(length.trim())));
     req.handler(chunk -> {
       if (all.length() + chunk.length() > WebhookServer.MAX_BODY_BYTES) {
         req.handler(null);
