@@ -151,9 +151,8 @@ public final class IngressAnnotations {
     if (json.isEmpty()) {
       return List.of();
     }
-    String raw = json.get().toString();
     if (!json.get().isArray() || json.get().isEmpty()) {
-      r.invalid("listen-ports", raw, expected);
+      r.invalid("listen-ports", json.get().toString(), expected);
       return List.of();
     }
     List<ListenPort> ports = new ArrayList<>();

@@ -89,13 +89,14 @@ public final class ControllerApp {
     app.settings = settings;
 
     KubernetesSerialization serialization = kube.getKubernetesSerialization();
-    AdmissionCodec codec = new AdmissionCodec(serialization);
+    AdmissionCodec codec = new AdmissionCodec();
     IngressClassMatcher classes = new IngressClassMatcher(settings.ingressClass(), informers::ingressClass);
     IngressValidator validator = new IngressValidator(classes, aws.region(), settings.awsVpcId());
     CachedAwsFacts facts = new CachedAwsFacts(vertx, aws, settings.awsVpcId(), AWS_FACTS_TTL, AWS_FACTS_DEADLINE);
     app.webhook = new WebhookServer(vertx,
-        new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000),
-        codec, new IngressAdmission(codec, validator, informers, facts), new PodAdmission(codec, serialization, readinessGates(informers, app)), metrics);
+        new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000,
+            WebhookServer.Config.defaultInstances()),
+        codec, new IngressAdmission(validator, informers, facts), new PodAdmission(serialization, readinessGates(informers, app)), metrics);
 
     Elbv2 elb = new SdkElbv2(aws);
     Inventory inventory = new Inventory(elb, settings.clusterName());
@@ -150,6 +151,11 @@ public final class ControllerApp {
     return settings.webhookCertDir();
   }
 
+  /** The reconciler verticle's context, for tests that block it. */
+  public io.vertx.core.Context reconcilerContext() {
+    return reconciler.context();
+  }
+
   public Metrics metrics() {
     return metrics;
   }
@@ -161,13 +167,15 @@ public final class ControllerApp {
 
   public void stop() {
     LOG.info("stopping");
+    // first, while informers and AWS still answer: no new connections, reviews in flight finish
+    if (webhook != null) {
+      webhook.stop().toCompletionStage().toCompletableFuture().orTimeout(15, java.util.concurrent.TimeUnit.SECONDS)
+          .exceptionally(e -> null).join();
+    }
     if (leadership != null) {
       leadership.close();
     }
     informers.close();
-    if (webhook != null) {
-      webhook.stop();
-    }
     kube.close();
     aws.close();
     vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)

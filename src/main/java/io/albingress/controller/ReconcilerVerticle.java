@@ -48,6 +48,11 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
     return consumer.completion();
   }
 
+  /** The verticle's own context (tests block it to show that nothing else waits on it). */
+  public io.vertx.core.Context context() {
+    return context;
+  }
+
   /** Called when this replica becomes leader (or at once without leader election). */
   @Override
   public void lead() {

@@ -107,6 +107,9 @@ public final class StackReconciler {
         .onFailure(e -> {
           run.failed(LOG, "reconciling stack " + id, e);
           active.forEach(i -> events.record(i, EventRecorder.WARNING, "FailedDeployModel", "Failed deploy model due to " + e.getMessage()));
+          // an Ingress waiting on our finalizer shows why its deletion does not finish
+          leaving.stream().filter(i -> i.getMetadata().getDeletionTimestamp() != null).forEach(i ->
+              events.record(i, EventRecorder.WARNING, "FailedCleanup", EventRecorder.cleanupFailed(id.toString(), e)));
         });
   }
 

@@ -15,8 +15,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
-/** Emits Kubernetes Events on objects, dropping an identical Event repeated within {@code quiet}. */
+/**
+ * Emits Kubernetes Events on objects, dropping an identical Event repeated within {@code quiet}
+ * ("identical" ignores AWS request IDs); IAM principal ARNs in messages are redacted.
+ */
 public final class EventRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
   public static final String NORMAL = "Normal";
@@ -36,9 +40,22 @@ public final class EventRecorder {
     this.quiet = quiet;
   }
 
+  /** The Warning text for an Ingress being deleted whose AWS clean-up failed: why, in words, then what AWS said. */
+  public static String cleanupFailed(String stack, Throwable failure) {
+    Throwable cause = failure;
+    while (cause.getCause() != null && !(cause instanceof AwsServiceException)) {
+      cause = cause.getCause();
+    }
+    String code = cause instanceof AwsServiceException aws && aws.awsErrorDetails() != null ? aws.awsErrorDetails().errorCode() : "";
+    String said = String.valueOf(cause instanceof AwsServiceException ? cause.getMessage() : failure.getMessage());
+    String hint = EventMessages.cleanupHint(code, said);
+    return "Failed to delete the AWS resources of stack " + stack + (hint.isEmpty() ? "" : ": " + hint) + ". AWS said: " + said;
+  }
+
   public Future<Void> record(HasMetadata object, String type, String reason, String message) {
-    String text = message.length() <= MAX_MESSAGE ? message : message.substring(0, MAX_MESSAGE - 3) + "...";
-    Key key = new Key(object.getMetadata().getUid(), reason, text);
+    String redacted = EventMessages.redact(message);
+    String text = redacted.length() <= MAX_MESSAGE ? redacted : redacted.substring(0, MAX_MESSAGE - 3) + "...";
+    Key key = new Key(object.getMetadata().getUid(), reason, EventMessages.dedupKey(redacted));
     Instant now = Instant.now();
     Instant last = recent.get(key);
     if (last != null && last.plus(quiet).isAfter(now)) {

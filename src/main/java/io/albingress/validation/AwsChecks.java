@@ -41,7 +41,10 @@ final class AwsChecks {
     for (String entry : config.subnets()) {
       List<Subnet> matches = all.stream()
           .filter(s -> Formats.SUBNET_ID.matcher(entry).matches() ? s.id().equals(entry) : s.name().equals(entry)).toList();
-      if (matches.isEmpty()) {
+      if (matches.isEmpty() && aws.unverified().containsKey(entry)) {
+        findings.warn("could not verify " + key("subnets") + " entry \"" + entry + "\": " + aws.unverified().get(entry));
+        allResolved = false;
+      } else if (matches.isEmpty()) {
         findings.deny(key("subnets") + ": subnet \"" + entry + "\" was not found in the cluster's VPC" + vpcText()
             + " (by subnet ID or Name tag)");
         allResolved = false;
@@ -96,11 +99,11 @@ final class AwsChecks {
     if (arns.isEmpty()) {
       discovery(https.get(0), hosts, known, findings);
     } else {
-      explicit(arns, hosts, known, findings);
+      explicit(arns, hosts, known, aws, findings);
     }
   }
 
-  private void explicit(List<String> arns, List<String> hosts, List<Certificate> known, Findings findings) {
+  private void explicit(List<String> arns, List<String> hosts, List<Certificate> known, AwsFacts aws, Findings findings) {
     List<Certificate> attached = new ArrayList<>();
     for (String arn : arns) {
       Optional<String> certRegion = Formats.acmRegion(arn);
@@ -111,7 +114,9 @@ final class AwsChecks {
         continue; // already refused for its region; ACM in our region cannot know it
       }
       Optional<Certificate> cert = known.stream().filter(c -> c.arn().equals(arn)).findFirst();
-      if (cert.isEmpty()) {
+      if (cert.isEmpty() && aws.unverified().containsKey(arn)) {
+        findings.warn("could not verify " + key("certificate-arn") + " \"" + arn + "\": " + aws.unverified().get(arn));
+      } else if (cert.isEmpty()) {
         findings.deny(key("certificate-arn") + ": \"" + arn + "\" was not found in ACM" + regionText());
       } else if (!cert.get().issued()) {
         findings.deny(key("certificate-arn") + ": \"" + arn + "\" has status " + cert.get().status()

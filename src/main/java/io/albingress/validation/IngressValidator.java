@@ -3,9 +3,11 @@ package io.albingress.validation;
 import static io.albingress.annotations.AnnotationCatalog.key;
 
 import io.albingress.annotations.AnnotationCatalog;
+import io.albingress.annotations.Formats;
 import io.albingress.annotations.IngressAnnotations;
 import io.albingress.annotations.IngressConfig;
 import io.albingress.annotations.IpAddressType;
+import io.albingress.annotations.Parsed;
 import io.albingress.annotations.ListenPort;
 import io.albingress.annotations.Protocol;
 import io.albingress.model.IngressClassMatcher;
@@ -38,32 +40,46 @@ public final class IngressValidator {
     return classes;
   }
 
+  /** An Ingress with its class decision and annotations parsed once, for both the AWS lookups and the checks. */
+  public record Prepared(Ingress ingress, IngressClassMatcher.Match match, Parsed<IngressConfig> parsed, AwsFacts.Needs needs) {}
+
+  public Prepared prepare(Ingress ingress) {
+    IngressClassMatcher.Match match = classes.match(ingress);
+    if (match == IngressClassMatcher.Match.NOT_OURS) {
+      return new Prepared(ingress, match, null, new AwsFacts.Needs(false, false));
+    }
+    Parsed<IngressConfig> parsed = IngressAnnotations.parse(annotations(ingress));
+    IngressConfig config = parsed.value();
+    boolean https = ListenPorts.effective(config, wantsTls(ingress, config)).stream().anyMatch(p -> p.protocol() == Protocol.HTTPS);
+    List<String> subnetIds = config.subnets().stream().filter(s -> Formats.SUBNET_ID.matcher(s).matches()).toList();
+    List<String> acmArns = config.certificateArns().stream().filter(a -> Formats.acmRegion(a).isPresent()).toList();
+    return new Prepared(ingress, match, parsed,
+        new AwsFacts.Needs(!config.subnets().isEmpty(), https || !config.certificateArns().isEmpty(), subnetIds, acmArns));
+  }
+
   /** The AWS lookups {@link #validate} will use for this Ingress; none for Ingresses of other classes. */
   public AwsFacts.Needs needs(Ingress ingress) {
-    if (!classes.isOurs(ingress)) {
-      return new AwsFacts.Needs(false, false);
-    }
-    IngressConfig config = IngressAnnotations.parse(annotations(ingress)).value();
-    boolean wantsTls = wantsTls(ingress, config);
-    boolean https = ListenPorts.effective(config, wantsTls).stream().anyMatch(p -> p.protocol() == Protocol.HTTPS);
-    return new AwsFacts.Needs(!config.subnets().isEmpty(), https || !config.certificateArns().isEmpty());
+    return prepare(ingress).needs();
   }
 
   public Verdict validate(Ingress ingress, ClusterView cluster, AwsFacts aws) {
-    IngressClassMatcher.Match match = classes.match(ingress);
-    if (match == IngressClassMatcher.Match.NOT_OURS) {
+    return validate(prepare(ingress), cluster, aws);
+  }
+
+  public Verdict validate(Prepared prepared, ClusterView cluster, AwsFacts aws) {
+    if (prepared.match() == IngressClassMatcher.Match.NOT_OURS) {
       return Verdict.allow();
     }
+    Ingress ingress = prepared.ingress();
     Findings findings = new Findings();
-    if (match == IngressClassMatcher.Match.OURS_LEGACY_ANNOTATION) {
+    if (prepared.match() == IngressClassMatcher.Match.OURS_LEGACY_ANNOTATION) {
       findings.warn("annotation " + AnnotationCatalog.LEGACY_CLASS + " is deprecated; set spec.ingressClassName: "
           + classes.className() + " instead");
     }
     Map<String, String> annotations = annotations(ingress);
     warnUnknownAnnotations(annotations, findings);
-    var parsed = IngressAnnotations.parse(annotations);
-    findings.deny(parsed.errors());
-    IngressConfig config = parsed.value();
+    findings.deny(prepared.parsed().errors());
+    IngressConfig config = prepared.parsed().value();
     warnIpv6Cidrs(annotations, config, findings);
     new BackendChecks(ingress, config, cluster, findings).run();
     awsChecks.subnets(config, aws, findings);

@@ -1,22 +1,26 @@
 package io.albingress.webhook;
 
-import io.fabric8.kubernetes.api.model.GroupVersionKind;
-
-/** The parts of an admission.k8s.io/v1 AdmissionRequest the webhooks use. */
-public record AdmissionRequestView(
+/** The parts of an admission.k8s.io/v1 AdmissionRequest the webhooks use, with its objects already typed. */
+public record AdmissionRequestView<T>(
     String uid,
     String operation,
-    GroupVersionKind kind,
+    Kind kind,
     String namespace,
-    Object object,
-    Object oldObject) {
+    T object,
+    T oldObject) {
+
+  /** request.kind: the group, version and kind of the object under review. */
+  public record Kind(String group, String version, String kind) {}
 
   public String kindText() {
-    return (kind.getGroup() == null || kind.getGroup().isEmpty() ? "" : kind.getGroup() + "/") + kind.getVersion() + " " + kind.getKind();
+    return (group().isEmpty() ? "" : group() + "/") + kind.version() + " " + kind.kind();
   }
 
   public boolean isKind(String group, String version, String kindName) {
-    return group.equals(kind.getGroup() == null ? "" : kind.getGroup()) && version.equals(kind.getVersion())
-        && kindName.equals(kind.getKind());
+    return group.equals(group()) && version.equals(kind.version()) && kindName.equals(kind.kind());
+  }
+
+  private String group() {
+    return kind.group() == null ? "" : kind.group();
   }
 }

@@ -11,19 +11,17 @@ import java.util.TreeMap;
 
 /** The validating webhook for Ingresses: decides what to check, gathers AWS facts, runs the validator. */
 public final class IngressAdmission {
-  private final AdmissionCodec codec;
   private final IngressValidator validator;
   private final ClusterView cluster;
   private final AwsFactsSource aws;
 
-  public IngressAdmission(AdmissionCodec codec, IngressValidator validator, ClusterView cluster, AwsFactsSource aws) {
-    this.codec = codec;
+  public IngressAdmission(IngressValidator validator, ClusterView cluster, AwsFactsSource aws) {
     this.validator = validator;
     this.cluster = cluster;
     this.aws = aws;
   }
 
-  public Future<AdmissionReply> review(AdmissionRequestView request) {
+  public Future<AdmissionReply> review(AdmissionRequestView<Ingress> request) {
     if (!request.isKind("networking.k8s.io", "v1", "Ingress")) {
       return Future.succeededFuture(AdmissionReply.deny(
           "this webhook validates networking.k8s.io/v1 Ingress objects, not " + request.kindText()));
@@ -31,7 +29,7 @@ public final class IngressAdmission {
     if (!request.operation().equals("CREATE") && !request.operation().equals("UPDATE")) {
       return Future.succeededFuture(AdmissionReply.allow());
     }
-    Ingress ingress = codec.as(request.object(), Ingress.class, "request.object");
+    Ingress ingress = request.object();
     if (ingress.getMetadata() == null) {
       ingress.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
     }
@@ -42,8 +40,8 @@ public final class IngressAdmission {
       return Future.succeededFuture(AdmissionReply.allow());
     }
     String subject = "Ingress " + ingress.getMetadata().getNamespace() + "/" + nameOf(ingress);
-    return aws.lookup(validator.needs(ingress))
-        .map(facts -> AdmissionReply.of(validator.validate(ingress, cluster, facts), subject));
+    IngressValidator.Prepared prepared = validator.prepare(ingress);
+    return aws.lookup(prepared.needs()).map(facts -> AdmissionReply.of(validator.validate(prepared, cluster, facts), subject));
   }
 
   /**
@@ -51,11 +49,11 @@ public final class IngressAdmission {
    * annotations) are allowed unchecked, so a fact that went stale later never blocks the
    * controller's own finalizer updates or a deletion.
    */
-  private boolean unchangedUpdate(AdmissionRequestView request, Ingress ingress) {
+  private static boolean unchangedUpdate(AdmissionRequestView<Ingress> request, Ingress ingress) {
     if (!request.operation().equals("UPDATE") || request.oldObject() == null) {
       return false;
     }
-    Ingress old = codec.as(request.oldObject(), Ingress.class, "request.oldObject");
+    Ingress old = request.oldObject();
     return Objects.equals(old.getSpec(), ingress.getSpec()) && relevantAnnotations(old).equals(relevantAnnotations(ingress));
   }
 

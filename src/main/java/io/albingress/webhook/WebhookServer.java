@@ -1,32 +1,51 @@
 package io.albingress.webhook;
 
 import io.albingress.metrics.Metrics;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTPS admission webhook server: TLS 1.2+ only, certificate reload, strict request handling. */
+/**
+ * The HTTPS admission webhook server: TLS 1.2+ only, certificate reload, strict request handling.
+ * It runs as several {@link WebhookVerticle} instances sharing one port, each on its own event
+ * loop, so admission never waits on the reconciler and uses every core.
+ */
 public final class WebhookServer {
   public static final String VALIDATE_INGRESS_PATH = "/validate-networking-v1-ingress";
   public static final String MUTATE_POD_PATH = "/mutate-v1-pod";
   public static final long MAX_BODY_BYTES = 3L * 1024 * 1024;
   static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+  /** How long a stopping server lets reviews in flight finish. */
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
   private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
+  private static final java.util.concurrent.atomic.AtomicInteger RANDOM_PORT_GROUPS = new java.util.concurrent.atomic.AtomicInteger();
 
-  /** Where the server listens and how often it looks for renewed certificate files. */
-  public record Config(String host, int port, Path certDir, long reloadIntervalMillis) {
+  /**
+   * Where the server listens, how often it looks for renewed certificate files, and how many
+   * verticle instances (event loops) serve it.
+   */
+  public record Config(String host, int port, Path certDir, long reloadIntervalMillis, int instances) {
+    public Config(String host, int port, Path certDir, long reloadIntervalMillis) {
+      this(host, port, certDir, reloadIntervalMillis, defaultInstances());
+    }
+
+    /** One per core: the event-loop pool has twice as many threads, the rest serve the reconciler and clients. */
+    public static int defaultInstances() {
+      return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
     Path certFile() {
       return certDir.resolve("tls.crt");
     }
@@ -36,52 +55,69 @@ public final class WebhookServer {
     }
   }
 
-  private record KeyPair(Buffer cert, Buffer key) {
+  record KeyPair(Buffer cert, Buffer key) {
     PemKeyCertOptions options() {
       return new PemKeyCertOptions().setCertValue(cert).setKeyValue(key);
+    }
+
+    ServerSSLOptions ssl() {
+      return new ServerSSLOptions().setKeyCertOptions(options()).setEnabledSecureTransportProtocols(TLS_PROTOCOLS);
     }
   }
 
   private final Vertx vertx;
   private final Config config;
-  private final AdmissionCodec codec;
-  private final IngressAdmission ingresses;
-  private final PodAdmission pods;
-  private final Metrics metrics;
-  private HttpServer server;
+  private final AdmissionHandler handler;
+  private final List<WebhookVerticle> instances = new CopyOnWriteArrayList<>();
+  private volatile String deployment;
+  private volatile int actualPort = -1;
   private KeyPair current;
   private long reloadTimer = -1;
 
   public WebhookServer(Vertx vertx, Config config, AdmissionCodec codec, IngressAdmission ingresses, PodAdmission pods, Metrics metrics) {
     this.vertx = vertx;
     this.config = config;
-    this.codec = codec;
-    this.ingresses = ingresses;
-    this.pods = pods;
-    this.metrics = metrics;
+    this.handler = new AdmissionHandler(codec, List.of(
+        new AdmissionHandler.Webhook<>(VALIDATE_INGRESS_PATH, "validate-ingress", AdmissionCodec.reader(Ingress.class), ingresses::review),
+        new AdmissionHandler.Webhook<>(MUTATE_POD_PATH, "mutate-pod", AdmissionCodec.reader(Pod.class), pods::review)), metrics);
   }
 
+  /**
+   * Deploys the instances; Vert.x binds the port once and spreads connections over them. Port 0
+   * becomes a negative number of this server's own, Vert.x's "one random port shared by every
+   * server listening on this negative port".
+   */
   public Future<WebhookServer> start() {
+    int port = config.port() == 0 ? -RANDOM_PORT_GROUPS.incrementAndGet() : config.port();
     return readKeyPair().compose(pair -> {
       current = pair;
-      HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port()).setSsl(true)
-          .setKeyCertOptions(pair.options()).setEnabledSecureTransportProtocols(TLS_PROTOCOLS);
-      server = vertx.createHttpServer(options).requestHandler(router());
-      return server.listen();
-    }).map(s -> {
-      reloadTimer = vertx.setPeriodic(config.reloadIntervalMillis(), id -> reloadIfChanged());
-      LOG.info("webhook server listening on https://{}:{}", config.host(), s.actualPort());
+      return vertx.deployVerticle(() -> {
+        WebhookVerticle v = new WebhookVerticle(config.host(), port, pair, handler, SHUTDOWN_GRACE);
+        instances.add(v);
+        return v;
+      }, new DeploymentOptions().setInstances(config.instances()));
+    }).map(id -> {
+      deployment = id;
+      actualPort = instances.get(0).actualPort();
+      reloadTimer = vertx.setPeriodic(config.reloadIntervalMillis(), t -> reloadIfChanged());
+      LOG.info("webhook server listening on https://{}:{} ({} event loops)", config.host(), actualPort, config.instances());
       return this;
     });
   }
 
   public int actualPort() {
-    return server.actualPort();
+    return actualPort;
   }
 
+  /**
+   * Stops accepting connections and lets reviews in flight finish (up to {@link #SHUTDOWN_GRACE});
+   * HTTP/1.1 connections are closed after their current request, so clients reconnect elsewhere.
+   */
   public Future<Void> stop() {
     vertx.cancelTimer(reloadTimer);
-    return server == null ? Future.succeededFuture() : server.close();
+    String id = deployment;
+    deployment = null;
+    return id == null ? Future.succeededFuture() : vertx.undeploy(id);
   }
 
   /** Re-reads tls.crt and tls.key, and swaps them in when they changed (cert-manager renewals). */
@@ -90,10 +126,10 @@ public final class WebhookServer {
       if (pair.equals(current)) {
         return Future.succeededFuture(false);
       }
-      ServerSSLOptions ssl = new ServerSSLOptions().setKeyCertOptions(pair.options()).setEnabledSecureTransportProtocols(TLS_PROTOCOLS);
-      return server.updateSSLOptions(ssl, true).onSuccess(updated -> {
+      return Future.all(instances.stream().map(v -> v.updateSsl(pair)).toList()).map(all -> {
         current = pair;
         LOG.info("webhook certificate reloaded from {}", config.certDir());
+        return true;
       });
     }).recover(e -> {
       LOG.warn("webhook certificate not reloaded, keeping the current one: {}", e.getMessage());
@@ -105,74 +141,5 @@ public final class WebhookServer {
     var fs = vertx.fileSystem();
     return Future.all(fs.readFile(config.certFile().toString()), fs.readFile(config.keyFile().toString()))
         .map(all -> new KeyPair(all.resultAt(0), all.resultAt(1)));
-  }
-
-  private Router router() {
-    Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-    router.post(VALIDATE_INGRESS_PATH).handler(ctx -> handle(ctx, "validate-ingress", ingresses::review));
-    router.post(MUTATE_POD_PATH).handler(ctx -> handle(ctx, "mutate-pod", pods::review));
-    router.route().failureHandler(this::failure);
-    return router;
-  }
-
-  private void handle(RoutingContext ctx, String webhook, Function<AdmissionRequestView, Future<AdmissionReply>> reviewer) {
-    long start = System.nanoTime();
-    Future<AdmissionRequestView> decoded;
-    try {
-      decoded = Future.succeededFuture(codec.decode(ctx.body().buffer()));
-    } catch (BadAdmissionRequest e) {
-      decoded = Future.failedFuture(e);
-    }
-    decoded.compose(request -> safely(reviewer, request)
-            .onSuccess(reply -> record(webhook, reply.outcome(), start))
-            .map(reply -> codec.encode(request.uid(), reply)))
-        .onSuccess(body -> ctx.response().putHeader("content-type", "application/json").end(body))
-        .onFailure(e -> {
-          record(webhook, "bad-request", start);
-          ctx.response().setStatusCode(400).putHeader("content-type", "text/plain; charset=utf-8")
-              .end("bad AdmissionReview: " + e.getMessage() + "\n");
-        });
-  }
-
-  /** Our own bugs allow the object with a warning: the webhook never blocks a cluster because of us. */
-  private Future<AdmissionReply> safely(Function<AdmissionRequestView, Future<AdmissionReply>> reviewer, AdmissionRequestView request) {
-    Future<AdmissionReply> reply;
-    try {
-      reply = reviewer.apply(request);
-    } catch (RuntimeException e) {
-      reply = Future.failedFuture(e);
-    }
-    return reply.recover(e -> {
-      if (e instanceof BadAdmissionRequest) {
-        return Future.failedFuture(e);
-      }
-      LOG.error("admission review {} failed; allowing it", request.uid(), e);
-      return Future.succeededFuture(new AdmissionReply(true, "", java.util.List.of(
-          "the ALB controller could not validate this object (internal error, see the controller log); it was allowed unchecked"),
-          java.util.Optional.empty()));
-    });
-  }
-
-  private void record(String webhook, String verdict, long startNanos) {
-    metrics.increment("alb_webhook_requests_total", "Admission requests by webhook and verdict.", "webhook", webhook, "verdict", verdict);
-    metrics.observeSeconds("alb_webhook_request_duration_seconds", "Admission request latency.",
-        (System.nanoTime() - startNanos) / 1e9, "webhook", webhook, "verdict", verdict);
-  }
-
-  private void failure(RoutingContext ctx) {
-    int status = ctx.statusCode() < 0 ? 500 : ctx.statusCode();
-    String message = switch (status) {
-      case 413 -> "request body is larger than " + MAX_BODY_BYTES / (1024 * 1024) + " MiB";
-      case 404 -> "no webhook at " + ctx.request().path() + "; use " + VALIDATE_INGRESS_PATH + " or " + MUTATE_POD_PATH;
-      case 405 -> "use POST";
-      default -> "request failed";
-    };
-    if (status >= 500) {
-      LOG.error("webhook request to {} failed", ctx.request().path(), ctx.failure());
-    }
-    if (!ctx.response().ended()) {
-      ctx.response().setStatusCode(status).putHeader("content-type", "text/plain; charset=utf-8").end(message + "\n");
-    }
   }
 }

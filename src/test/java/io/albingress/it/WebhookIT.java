@@ -148,4 +148,84 @@ class WebhookIT {
     assertThat(good.exit()).as(good.stderr()).isZero();
     assertThat(good.stderr()).doesNotContain("Warning");
   }
+
+  /** Issue 16 item 8: a certificate imported after the controller listed ACM is looked up on its own, not denied. */
+  @Test
+  void aCertificateImportedAfterTheCacheWasFilledIsAllowed(Env env, TestNamespace ns) throws Exception {
+    assertThat(env.kubectl(service(ns.name(), "web", "NodePort"), "apply", "-f", "-").exit()).isZero();
+    String seeded = env.seed().getString("certificateArn");
+    // the first review fills the certificate cache (5-minute TTL)
+    Result first = applyUntil(env, ingress(ns.name(), "first", "alb.ingress.kubernetes.io/certificate-arn: " + seeded, "web",
+        "tls: [{hosts: [shop.example.test]}]"), res -> res.exit() == 0 && res.stderr().isEmpty());
+    assertThat(first.stdout()).contains("created");
+    Path fresh = java.nio.file.Files.createTempDirectory("imported-cert");
+    io.albingress.testing.TestCerts.write(fresh, "imported.example.test");
+    String imported;
+    try (var moto = new io.albingress.testing.MotoElbv2(env)) {
+      imported = moto.importCertificate(fresh);
+    }
+    Result second = env.kubectl(ingress(ns.name(), "second", "alb.ingress.kubernetes.io/certificate-arn: " + imported, "web", ""),
+        "apply", "-f", "-");
+    assertThat(second.exit()).as(second.stderr()).isZero();
+    assertThat(second.stderr()).doesNotContain("not found in ACM").doesNotContain("could not verify");
+  }
+
+  /** Issue 16 item 6: admission never waits on the reconciler, not even for AWS facts the reconciler fetched first. */
+  @Test
+  void answersAReviewWhileTheReconcilersContextIsBlocked(Env env, TestNamespace ns) throws Exception {
+    assertThat(env.kubectl(service(ns.name(), "web", "NodePort"), "apply", "-f", "-").exit()).isZero();
+    // an Ingress the webhook checks without AWS facts: the reconciler is the first to fetch subnets and certificates
+    assertThat(applyUntil(env, ingress(ns.name(), "plain", "", "web", ""), res -> res.exit() == 0).exit()).isZero();
+    Awaitility.await().atMost(Duration.ofSeconds(60))
+        .until(() -> app.metrics().total("alb_reconciles_total") > 0 && app.reconcilerIdle());
+    io.vertx.core.Vertx client = io.vertx.core.Vertx.vertx();
+    try {
+      var web = io.vertx.ext.web.client.WebClient.create(client,
+          new io.vertx.ext.web.client.WebClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+      io.vertx.core.json.JsonObject annotations = new io.vertx.core.json.JsonObject()
+          .put("alb.ingress.kubernetes.io/certificate-arn", env.seed().getString("certificateArn"));
+      io.vertx.core.buffer.Buffer review = io.albingress.testing.Reviews.ingressReview("blocked-1", "CREATE",
+          io.albingress.testing.Reviews.ingress(ns.name(), "tls", annotations, "web", 80)).toBuffer();
+      java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+      app.reconcilerContext().runOnContext(v -> {
+        blocked.countDown();
+        try {
+          Thread.sleep(5_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      assertThat(blocked.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      long start = System.nanoTime();
+      var response = web.post(app.webhookPort(), "127.0.0.1", "/validate-networking-v1-ingress").sendBuffer(review)
+          .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      io.vertx.core.json.JsonObject answer = response.bodyAsJsonObject().getJsonObject("response");
+      // the goal is 100 ms; the bound is generous (a shared CI machine) but far below the 5 s block
+      assertThat(millis).as("review answered while the reconciler was blocked").isLessThan(2_500);
+      assertThat(answer.getBoolean("allowed")).isTrue();
+      assertThat(answer.getJsonArray("warnings", new io.vertx.core.json.JsonArray()).encode()).doesNotContain("could not verify");
+    } finally {
+      client.close();
+    }
+  }
+
+  /** Issue 16 item 7: matchConditions send only our class's Ingresses to the webhook, so its outage blocks no one else. */
+  @Test
+  void anotherClassesIngressIsAdmittedWhileOurWebhookIsDown(Env env, TestNamespace ns) {
+    app.stop();
+    app = null;
+    String nginx = ingress(ns.name(), "theirs", "", "web", "").replace("ingressClassName: alb", "ingressClassName: nginx");
+    Result theirs = env.kubectl(nginx, "apply", "-f", "-");
+    assertThat(theirs.exit()).as(theirs.stderr()).isZero();
+    Result ours = env.kubectl(ingress(ns.name(), "ours", "", "web", ""), "apply", "-f", "-");
+    assertThat(ours.exit()).isNotZero();
+    assertThat(ours.stderr()).contains("failed calling webhook \"vingress.alb.ingress.k8s.aws\"");
+    String legacy = ingress(ns.name(), "legacy", "kubernetes.io/ingress.class: alb", "web", "").replace("  ingressClassName: alb\n", "");
+    Result legacyOurs = env.kubectl(legacy, "apply", "-f", "-");
+    assertThat(legacyOurs.exit()).as("legacy annotation: %s", legacy).isNotZero();
+    String customClass = ingress(ns.name(), "custom", "alb.ingress.kubernetes.io/scheme: internal", "web", "")
+        .replace("ingressClassName: alb", "ingressClassName: alb-internal");
+    assertThat(env.kubectl(customClass, "apply", "-f", "-").exit()).as("a custom class with our annotations is still ours").isNotZero();
+  }
 }

@@ -59,6 +59,14 @@ public final class MotoElbv2 implements AutoCloseable {
         .collect(Collectors.toMap(Tag::key, Tag::value));
   }
 
+  /** Imports tls.crt/tls.key of {@code certDir} into ACM (ISSUED at once) and returns its ARN. */
+  public String importCertificate(java.nio.file.Path certDir) throws java.io.IOException {
+    byte[] cert = java.nio.file.Files.readAllBytes(certDir.resolve("tls.crt"));
+    byte[] key = java.nio.file.Files.readAllBytes(certDir.resolve("tls.key"));
+    return acm.importCertificate(b -> b.certificate(software.amazon.awssdk.core.SdkBytes.fromByteArray(cert))
+        .privateKey(software.amazon.awssdk.core.SdkBytes.fromByteArray(key))).join().certificateArn();
+  }
+
   public void deleteCertificate(String arn) {
     acm.deleteCertificate(b -> b.certificateArn(arn)).join();
   }

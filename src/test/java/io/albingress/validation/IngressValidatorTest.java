@@ -396,6 +396,17 @@ class IngressValidatorTest {
     }
 
     @Test
+    void aMissingSubnetIdAwsCouldNotAnswerForIsAWarningNotADenial() {
+      aws = new AwsFacts(AWS.subnets(), AWS.certificates(), java.util.Map.of("subnet-0fffffffffffffff0", "EC2 DescribeSubnets failed: throttled"));
+      Verdict v = validate(web().alb("subnets", "subnet-0fffffffffffffff0,subnet-05555555555555551"));
+      assertThat(v.allowed()).isTrue();
+      assertThat(v.warnings()).containsExactly("could not verify " + ALB
+          + "subnets entry \"subnet-0fffffffffffffff0\": EC2 DescribeSubnets failed: throttled");
+      assertThat(Fixtures.validator(cluster).needs(web().alb("subnets", "subnet-0fffffffffffffff0,shared").build()).subnetIds())
+          .containsExactly("subnet-0fffffffffffffff0");
+    }
+
+    @Test
     void unknownAwsStateIsAWarningNotADenial() {
       aws = new AwsFacts(Known.unknown("EC2 DescribeSubnets failed: throttled"), Known.of(CERTIFICATES));
       Verdict v = validate(web().alb("subnets", "subnet-0fffffffffffffff0,public-z"));
@@ -465,6 +476,21 @@ class IngressValidatorTest {
       assertThat(v.allowed()).isTrue();
       assertThat(v.warnings()).containsExactly(ALB + "certificate-arn is set, but " + ALB
           + "listen-ports [HTTP:80] has no HTTPS listener, so the certificate is not used");
+    }
+
+    @Test
+    void aMissingArnAwsCouldNotAnswerForIsAWarningNotADenial() {
+      aws = new AwsFacts(AWS.subnets(), AWS.certificates(), java.util.Map.of(CERT_MISSING, "ACM DescribeCertificate failed: throttled"));
+      Verdict v = validate(web().alb("certificate-arn", CERT_MISSING));
+      assertThat(v.allowed()).isTrue();
+      assertThat(v.warnings()).containsExactly(
+          "could not verify " + ALB + "certificate-arn \"" + CERT_MISSING + "\": ACM DescribeCertificate failed: throttled");
+    }
+
+    @Test
+    void needsNamesTheExplicitAcmArnsToLookUpOnTheirOwn() {
+      assertThat(Fixtures.validator(cluster).needs(web().alb("certificate-arn", CERT_MISSING + "," + CERT_IAM).build()).certificateArns())
+          .containsExactly(CERT_MISSING);
     }
 
     @Test
@@ -954,7 +980,7 @@ class IngressValidatorTest {
   void needsAsksAwsOnlyForWhatIsChecked() {
     IngressValidator validator = Fixtures.validator(cluster);
     assertThat(validator.needs(web().build())).isEqualTo(new AwsFacts.Needs(false, false));
-    assertThat(validator.needs(web().alb("subnets", "a,b").build())).isEqualTo(new AwsFacts.Needs(true, false));
+    assertThat(Fixtures.validator(cluster).needs(web().alb("subnets", "a,b").build())).isEqualTo(new AwsFacts.Needs(true, false));
     assertThat(validator.needs(web().tls("shop.example.com").build())).isEqualTo(new AwsFacts.Needs(false, true));
     assertThat(validator.needs(web().noClass().alb("subnets", "a,b").build())).isEqualTo(new AwsFacts.Needs(false, false));
   }

@@ -71,11 +71,11 @@ class WebhookFuzzTest {
     TestCerts.write(certDir, "first");
     Vertx vertx = Vertx.vertx();
     KubernetesSerialization serialization = new KubernetesSerialization();
-    AdmissionCodec codec = new AdmissionCodec(serialization);
+    AdmissionCodec codec = new AdmissionCodec();
     IngressValidator validator = new IngressValidator(new IngressClassMatcher("alb", n -> Optional.empty()), "us-west-2", "");
     WebhookServer server = new WebhookServer(vertx, new WebhookServer.Config("127.0.0.1", 0, certDir, 3_600_000), codec,
-        new IngressAdmission(codec, validator, CLUSTER, AwsFactsSource.unavailable("fuzz test has no AWS")),
-        new PodAdmission(codec, serialization, PodMutator.NONE), new Metrics());
+        new IngressAdmission(validator, CLUSTER, AwsFactsSource.unavailable("fuzz test has no AWS")),
+        new PodAdmission(serialization, PodMutator.NONE), new Metrics());
     server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     var client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
         .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(CONCURRENCY));

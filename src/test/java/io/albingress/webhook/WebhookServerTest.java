@@ -80,15 +80,15 @@ class WebhookServerTest {
   void start(Vertx vertx, VertxTestContext ctx) throws Exception {
     TestCerts.write(certDir, "first");
     KubernetesSerialization serialization = new KubernetesSerialization();
-    AdmissionCodec codec = new AdmissionCodec(serialization);
+    AdmissionCodec codec = new AdmissionCodec();
     IngressValidator validator = new IngressValidator(new IngressClassMatcher("alb", n -> Optional.empty()), "us-west-2", "");
     PodMutator labeller = (pod, ns) -> {
       pod.getMetadata().getLabels().put("mutated", "yes");
       return pod;
     };
     server = new WebhookServer(vertx, new WebhookServer.Config("127.0.0.1", 0, certDir, 100), codec,
-        new IngressAdmission(codec, validator, CLUSTER, AwsFactsSource.unavailable("test has no AWS")),
-        new PodAdmission(codec, serialization, labeller), metrics);
+        new IngressAdmission(validator, CLUSTER, AwsFactsSource.unavailable("test has no AWS")),
+        new PodAdmission(serialization, labeller), metrics);
     client = WebClient.create(vertx, new WebClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
     server.start().onComplete(ctx.succeedingThenComplete());
   }
@@ -270,6 +270,38 @@ class WebhookServerTest {
           assertThat(ar.failed()).isTrue();
           checkpoint.flag();
         }));
+  }
+
+  @Test
+  void stoppingLetsAReviewInFlightFinishAndRefusesNewConnections(Vertx vertx, VertxTestContext ctx) throws Exception {
+    io.vertx.core.Promise<io.albingress.validation.AwsFacts> slowAws = io.vertx.core.Promise.promise();
+    IngressValidator validator = new IngressValidator(new IngressClassMatcher("alb", n -> Optional.empty()), "us-west-2", "");
+    WebhookServer slow = new WebhookServer(vertx, new WebhookServer.Config("127.0.0.1", 0, certDir, 60_000), new AdmissionCodec(),
+        new IngressAdmission(validator, CLUSTER, needs -> slowAws.future()), new PodAdmission(new KubernetesSerialization(), PodMutator.NONE),
+        new Metrics());
+    slow.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    int port = slow.actualPort();
+    JsonObject tls = Reviews.ingress("shop", "web", new JsonObject().put("alb.ingress.kubernetes.io/certificate-arn",
+        "arn:aws:acm:us-west-2:123456789012:certificate/11111111-2222-3333-4444-555555555555"), "web", 80);
+    var inFlight = client.request(HttpMethod.POST, port, "127.0.0.1", WebhookServer.VALIDATE_INGRESS_PATH)
+        .sendBuffer(Reviews.ingressReview("in-flight", "CREATE", tls).toBuffer());
+    // the review waits on AWS; stop the server meanwhile, then let AWS answer
+    vertx.setTimer(500, t -> {
+      Future<Void> stopped = slow.stop();
+      vertx.setTimer(300, t2 -> slowAws.complete(io.albingress.validation.AwsFacts.unknown("test")));
+      stopped.compose(v -> inFlight).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.bodyAsJsonObject().getJsonObject("response").getString("uid")).isEqualTo("in-flight");
+        WebClient fresh = WebClient.create(vertx, new WebClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+        fresh.request(HttpMethod.POST, port, "127.0.0.1", WebhookServer.VALIDATE_INGRESS_PATH)
+            .sendBuffer(Reviews.ingressReview("late", "CREATE", tls).toBuffer())
+            .onComplete(late -> ctx.verify(() -> {
+              assertThat(late.failed()).as("a new connection after stop").isTrue();
+              ctx.completeNow();
+            }));
+      })));
+    });
+    assertThat(ctx.awaitCompletion(30, TimeUnit.SECONDS)).isTrue();
   }
 
   /** Opens a fresh TLS connection and reads the server certificate's subject. */

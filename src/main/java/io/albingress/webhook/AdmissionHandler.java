@@ -1,0 +1,157 @@
+package io.albingress.webhook;
+
+import io.albingress.metrics.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves the admission paths: reads the body (at most {@link WebhookServer#MAX_BODY_BYTES}), decodes
+ * the review, runs the webhook and writes its answer. Stateless and thread-safe: every verticle
+ * instance shares one.
+ */
+final class AdmissionHandler implements Handler<HttpServerRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(AdmissionHandler.class);
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence TEXT = HttpHeaders.createOptimized("text/plain; charset=utf-8");
+  private static final String INTERNAL_ERROR_WARNING =
+      "the ALB controller could not validate this object (internal error, see the controller log); it was allowed unchecked";
+
+  /** One webhook: its path, its metrics label, how its reviews are read and who answers them. */
+  record Webhook<T>(String path, String label, AdmissionCodec.Reader<T> reader, Function<AdmissionRequestView<T>, Future<AdmissionReply>> reviewer) {}
+
+  private static final class TooLarge extends RuntimeException {
+    TooLarge() {
+      super("too large", null, false, false);
+    }
+  }
+
+  private final AdmissionCodec codec;
+  private final List<Webhook<?>> webhooks;
+  private final Metrics metrics;
+
+  AdmissionHandler(AdmissionCodec codec, List<Webhook<?>> webhooks, Metrics metrics) {
+    this.codec = codec;
+    this.webhooks = webhooks;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void handle(HttpServerRequest req) {
+    String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null && tooLarge(length)) {
+      tooLarge(req);
+      return;
+    }
+    readBody(req, length).onComplete(ar -> {
+      if (ar.failed()) {
+        if (ar.cause() instanceof TooLarge) {
+          tooLarge(req);
+        }
+        return; // the connection broke; nobody to answer
+      }
+      Optional<Webhook<?>> webhook = webhooks.stream().filter(w -> w.path().equals(req.path())).findFirst();
+      if (webhook.isEmpty()) {
+        text(req, 404, "no webhook at " + req.path() + "; use " + WebhookServer.VALIDATE_INGRESS_PATH + " or " + WebhookServer.MUTATE_POD_PATH);
+      } else if (req.method() != HttpMethod.POST) {
+        text(req, 405, "use POST");
+      } else {
+        serve(req, webhook.get(), ar.result());
+      }
+    });
+  }
+
+  private <T> void serve(HttpServerRequest req, Webhook<T> webhook, Buffer body) {
+    long start = System.nanoTime();
+    AdmissionRequestView<T> request;
+    try {
+      request = webhook.reader().decode(body);
+    } catch (BadAdmissionRequest e) {
+      badRequest(req, webhook, e, start);
+      return;
+    }
+    safely(webhook, request).onComplete(ar -> {
+      if (ar.failed()) {
+        badRequest(req, webhook, ar.cause(), start);
+        return;
+      }
+      AdmissionReply reply = ar.result();
+      record(webhook.label(), reply.outcome(), start);
+      req.response().putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(codec.encode(request.uid(), reply));
+    });
+  }
+
+  /** Our own bugs allow the object with a warning: the webhook never blocks a cluster because of us. */
+  private static <T> Future<AdmissionReply> safely(Webhook<T> webhook, AdmissionRequestView<T> request) {
+    Future<AdmissionReply> reply;
+    try {
+      reply = webhook.reviewer().apply(request);
+    } catch (RuntimeException e) {
+      reply = Future.failedFuture(e);
+    }
+    return reply.recover(e -> {
+      if (e instanceof BadAdmissionRequest) {
+        return Future.failedFuture(e);
+      }
+      LOG.error("admission review {} failed; allowing it", request.uid(), e);
+      return Future.succeededFuture(new AdmissionReply(true, "", List.of(INTERNAL_ERROR_WARNING), Optional.empty()));
+    });
+  }
+
+  private void badRequest(HttpServerRequest req, Webhook<?> webhook, Throwable e, long start) {
+    record(webhook.label(), "bad-request", start);
+    text(req, 400, "bad AdmissionReview: " + e.getMessage());
+  }
+
+  private void record(String webhook, String verdict, long startNanos) {
+    metrics.increment("alb_webhook_requests_total", "Admission requests by webhook and verdict.", "webhook", webhook, "verdict", verdict);
+    metrics.observeSeconds("alb_webhook_request_duration_seconds", "Admission request latency.",
+        (System.nanoTime() - startNanos) / 1e9, "webhook", webhook, "verdict", verdict);
+  }
+
+  /** The whole body, or a TooLarge failure as soon as it passes the limit. */
+  private static Future<Buffer> readBody(HttpServerRequest req, String length) {
+    Promise<Buffer> body = Promise.promise();
+    // sized from Content-Length (already checked against the limit), never negative
+    Buffer all = Buffer.buffer(length == null ? 4096 : (int) Math.max(0, Long.parseLong(length.trim())));
+    req.handler(chunk -> {
+      if (all.length() + chunk.length() > WebhookServer.MAX_BODY_BYTES) {
+        req.handler(null);
+        body.tryFail(new TooLarge());
+      } else {
+        all.appendBuffer(chunk);
+      }
+    });
+    req.endHandler(v -> body.tryComplete(all));
+    req.exceptionHandler(body::tryFail);
+    return body.future();
+  }
+
+  private static boolean tooLarge(String contentLength) {
+    try {
+      return Long.parseLong(contentLength.trim()) > WebhookServer.MAX_BODY_BYTES;
+    } catch (NumberFormatException e) {
+      return true; // no server can read a body of unknown length; the codec would refuse it anyway
+    }
+  }
+
+  /** Answers 413 and closes the connection: the rest of the body is not read. */
+  private static void tooLarge(HttpServerRequest req) {
+    req.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, TEXT).putHeader(HttpHeaders.CONNECTION, "close")
+        .end("request body is larger than " + WebhookServer.MAX_BODY_BYTES / (1024 * 1024) + " MiB\n")
+        .onComplete(ar -> req.connection().close());
+  }
+
+  private static void text(HttpServerRequest req, int status, String message) {
+    req.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, TEXT).end(message + "\n");
+  }
+}
