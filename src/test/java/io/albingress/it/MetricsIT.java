@@ -9,21 +9,30 @@ import io.albingress.testing.TestEnvironment.Env;
 import io.albingress.testing.TestEnvironment.Result;
 import io.albingress.testing.TestEnvironment.TestNamespace;
 import io.albingress.testing.WebhookRegistration;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
+import java.nio.file.Files;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** GET /metrics of a controller that admitted and reconciled an Ingress: our series, the JVM's and Vert.x's. */
+/**
+ * GET /metrics of a controller that admitted and reconciled an Ingress: our series, the JVM's and
+ * Vert.x's; and deploy/grafana-dashboard.json queries only metrics that are there.
+ */
 @ExtendWith(TestEnvironment.class)
 class MetricsIT {
+  private static final Pattern METRIC = Pattern.compile("\\b(alb|jvm|process|vertx)_[a-z0-9_]+");
   private ControllerApp app;
   private Env env;
 
@@ -81,5 +90,14 @@ class MetricsIT {
         // the webhook's HTTPS server by route, and the Kubernetes API client
         .anySatisfy(l -> assertThat(l).startsWith("vertx_http_server_requests_total{").contains("route=\"/validate-networking-v1-ingress\"", "code=\"200\""))
         .anySatisfy(l -> assertThat(l).startsWith("vertx_http_client_requests_total{"));
+
+    // the Grafana dashboard in deploy/ queries only metrics that this scrape has
+    Set<String> names = samples.stream().map(l -> l.split("[{ ]", 2)[0]).collect(Collectors.toSet());
+    JsonObject dashboard = new JsonObject(Files.readString(env.repo().resolve("deploy/grafana-dashboard.json")));
+    List<String> queried = dashboard.getJsonArray("panels").stream().map(JsonObject.class::cast)
+        .flatMap(p -> p.getJsonArray("targets").stream().map(JsonObject.class::cast))
+        .flatMap(t -> METRIC.matcher(t.getString("expr")).results().map(m -> m.group())).distinct().toList();
+    assertThat(queried).contains("alb_reconciles_total", "alb_aws_api_calls_total", "alb_webhook_request_duration_seconds_bucket", "jvm_memory_used_bytes");
+    assertThat(names).containsAll(queried);
   }
 }
