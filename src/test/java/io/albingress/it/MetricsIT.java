@@ -89,7 +89,8 @@ class MetricsIT {
         .anySatisfy(l -> assertThat(l).startsWith("process_files_open_files "))
         // the webhook's HTTPS server by route, and the Kubernetes API client
         .anySatisfy(l -> assertThat(l).startsWith("vertx_http_server_requests_total{").contains("route=\"/validate-networking-v1-ingress\"", "code=\"200\""))
-        .anySatisfy(l -> assertThat(l).startsWith("vertx_http_client_requests_total{"));
+        .anySatisfy(l -> assertThat(l).startsWith("vertx_http_server_response_time_seconds_count{").contains("route=\"/validate-networking-v1-ingress\""))
+        .anySatisfy(l -> assertThat(l).startsWith("vertx_http_client_responses_total{").contains("method=\"GET\"", "code=\"200\""));
 
     // the Grafana dashboard in deploy/ queries only metrics that this scrape has
     Set<String> names = samples.stream().map(l -> l.split("[{ ]", 2)[0]).collect(Collectors.toSet());
