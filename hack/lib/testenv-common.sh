@@ -7,6 +7,9 @@
 TESTENV_KUBE_VERSION="v1.34.4"     # k8s.io/kubernetes tag: kube-apiserver + kubectl
 TESTENV_ETCD_VERSION="v3.6.8"      # go.etcd.io/etcd/server/v3
 TESTENV_MOTO_VERSION="5.2.5"       # PyPI moto[server] (brings boto3)
+TESTENV_HELM_VERSION="v3.21.4"     # helm.sh/helm/v3 (its go.mod says `go 1.26.0`)
+TESTENV_CERT_MANAGER_VERSION="v1.19.1"  # github.com/cert-manager/cert-manager: deploy/crds/
+TESTENV_PROMETHEUS_OPERATOR_VERSION="v0.85.0"  # its ServiceMonitor CRD (example/prometheus-operator-crd/)
 TESTENV_GO_MIN="1.24"              # k8s.io/kubernetes v1.34 go.mod says `go 1.24.0`
 TESTENV_PYTHON_MIN="3.10"
 
@@ -15,6 +18,8 @@ TESTENV_CACHE="${TESTENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/alb-ingress-cont
 TESTENV_BIN="$TESTENV_CACHE/bin"
 TESTENV_SRC="$TESTENV_CACHE/src"
 TESTENV_MOTO_VENV="$TESTENV_CACHE/venv-moto-$TESTENV_MOTO_VERSION"
+TESTENV_CERT_MANAGER_CRDS="$TESTENV_CACHE/crds/cert-manager-$TESTENV_CERT_MANAGER_VERSION"
+TESTENV_SERVICEMONITOR_CRDS="$TESTENV_CACHE/crds/prometheus-operator-$TESTENV_PROMETHEUS_OPERATOR_VERSION"
 TESTENV_DIR="$REPO_ROOT/target/testenv"
 TESTENV_PKI="$TESTENV_DIR/pki"
 TESTENV_LOGS="$TESTENV_DIR/logs"

@@ -122,11 +122,70 @@ ensure_moto() {
   log "installed moto $v in $(($(now_s) - t0))s"
 }
 
+# ensure_helm: helm, built from its module like the kube binaries; the Kubernetes version it
+# renders and lints for follows its client-go, as helm's own Makefile sets it.
+ensure_helm() {
+  local v="$TESTENV_HELM_VERSION" t0 dir gov kmod kminor ldflags pkg
+  if [ -x "$TESTENV_BIN/helm-$v" ]; then
+    link_bin helm "helm-$v"
+    return 0
+  fi
+  gov="$("$(find_go)" env GOVERSION)"
+  version_ge "$gov" 1.26 || die "helm $v needs Go >= 1.26 (found $gov)"
+  t0="$(now_s)"
+  log "building helm $v (first time, takes a few minutes)..."
+  dir="$TESTENV_SRC/helm-$v"
+  mkdir -p "$dir" "$TESTENV_BIN"
+  (
+    cd "$dir" || exit 1
+    [ -f go.mod ] || go_run mod init testenv.local/helm >/dev/null 2>&1
+    go_run get -tool "helm.sh/helm/v3/cmd/helm@$v" >"$dir/go-get.log" 2>&1 \
+      || { tail -n 30 "$dir/go-get.log" >&2; die "go get failed (log: $dir/go-get.log)"; }
+    kmod="$(go_run list -m -f '{{.Version}}' k8s.io/client-go)"   # v0.36.2 -> Kubernetes 1.36
+    kminor="${kmod#v0.}"; kminor="${kminor%%.*}"
+    ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$v -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
+    for pkg in helm.sh/helm/v3/pkg/lint/rules helm.sh/helm/v3/pkg/chartutil; do
+      ldflags+=" -X $pkg.k8sVersionMajor=1 -X $pkg.k8sVersionMinor=$kminor"
+    done
+    go_run build -p 2 -trimpath -ldflags "$ldflags" -o "$TESTENV_BIN/helm-$v.tmp" helm.sh/helm/v3/cmd/helm
+    mv -f "$TESTENV_BIN/helm-$v.tmp" "$TESTENV_BIN/helm-$v"
+  )
+  link_bin helm "helm-$v"
+  log "built helm $v in $(($(now_s) - t0))s"
+}
+
+# fetch_crds MODULE@VERSION DIR OUT FILE...: copies CRD files of a Go module's DIR into OUT.
+fetch_crds() {
+  local module="$1" dir="$2" out="$3" src f
+  shift 3
+  [ -f "$out/.installed" ] && return 0
+  log "fetching CRDs from $module..."
+  src="$(cd "$TESTENV_SRC" && mod_info "$module" Dir)"
+  [ -d "$src/$dir" ] || die "no $dir in $module"
+  rm -rf "$out"
+  mkdir -p "$out"
+  for f in "$@"; do
+    cp "$src/$dir"/$f "$out/"
+  done
+  chmod u+w "$out"/*.yaml
+  touch "$out/.installed"
+}
+
+# ensure_crds: the CRDs of what deploy/ and the chart use beside Kubernetes itself, for dry runs:
+# cert-manager's (Issuer, Certificate, ...) and the Prometheus Operator's ServiceMonitor.
+ensure_crds() {
+  fetch_crds "github.com/cert-manager/cert-manager@$TESTENV_CERT_MANAGER_VERSION" deploy/crds \
+    "$TESTENV_CERT_MANAGER_CRDS" '*.yaml'
+  fetch_crds "github.com/prometheus-operator/prometheus-operator@$TESTENV_PROMETHEUS_OPERATOR_VERSION" \
+    example/prometheus-operator-crd "$TESTENV_SERVICEMONITOR_CRDS" monitoring.coreos.com_servicemonitors.yaml
+}
+
 # need_build: true when a Go-built binary of the pinned versions is missing.
 need_build() {
   [ ! -x "$TESTENV_BIN/kube-apiserver-$TESTENV_KUBE_VERSION" ] ||
     [ ! -x "$TESTENV_BIN/kubectl-$TESTENV_KUBE_VERSION" ] ||
-    [ ! -x "$TESTENV_BIN/etcd-$TESTENV_ETCD_VERSION" ]
+    [ ! -x "$TESTENV_BIN/etcd-$TESTENV_ETCD_VERSION" ] ||
+    [ ! -x "$TESTENV_BIN/helm-$TESTENV_HELM_VERSION" ]
 }
 
 ensure_all() {
@@ -134,4 +193,6 @@ ensure_all() {
   with_cache_lock ensure_kube
   with_cache_lock ensure_etcd
   with_cache_lock ensure_moto
+  with_cache_lock ensure_helm
+  with_cache_lock ensure_crds
 }

@@ -30,7 +30,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -54,6 +60,7 @@ public final class ControllerApp {
   private TargetsVerticle targets;
   private Inventory inventory;
   private Metrics metrics;
+  private HttpServer metricsServer;
   private Leadership leadership;
   private ControllerSettings settings;
 
@@ -80,8 +87,8 @@ public final class ControllerApp {
   }
 
   public static Future<ControllerApp> start(ControllerSettings settings) {
-    Vertx vertx = Vertx.vertx();
-    Metrics metrics = new Metrics();
+    Metrics metrics = new Metrics().withJvmAndProcessMetrics();
+    Vertx vertx = vertx(metrics);
     KubernetesClient kube = KubernetesClients.create(vertx, settings.kubeconfig());
     Informers informers = new Informers(kube, settings.watchNamespace(), settings.syncPeriod().toMillis());
     AwsClients aws = AwsClients.create(vertx, settings.awsRegion(), metrics);
@@ -121,7 +128,10 @@ public final class ControllerApp {
         .onFailure(e -> LOG.error("reconciler failed to start: {}", e.getMessage()));
     return app.webhook.start()
         .compose(w -> OpsServers.metrics(vertx, settings.bindAddress(), settings.metricsPort(), metrics))
-        .compose(m -> OpsServers.health(vertx, settings.bindAddress(), settings.healthPort(), app::notReadyReason))
+        .compose(m -> {
+          app.metricsServer = m;
+          return OpsServers.health(vertx, settings.bindAddress(), settings.healthPort(), app::notReadyReason);
+        })
         .map(h -> {
           LOG.info("controller started for cluster {} (ingress class {}, region {})", settings.clusterName(),
               settings.ingressClass(), aws.region());
@@ -131,6 +141,17 @@ public final class ControllerApp {
           System.err.println("error: " + e.getMessage());
           app.stop();
         });
+  }
+
+  /**
+   * Vert.x with its HTTP server (webhook, probes), HTTP client (Kubernetes API), pool and event-bus
+   * meters in the controller's registry. Labels stay low-cardinality: no paths or remote addresses.
+   */
+  private static Vertx vertx(Metrics metrics) {
+    MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true)
+        .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
+    return Vertx.builder().with(new VertxOptions().setMetricsOptions(options))
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
   }
 
   /** Pod readiness gates for the IP-mode target groups this controller keeps in sync. */
@@ -154,6 +175,11 @@ public final class ControllerApp {
   /** The reconciler verticle's context, for tests that block it. */
   public io.vertx.core.Context reconcilerContext() {
     return reconciler.context();
+  }
+
+  /** The port of GET /metrics (useful when --metrics-port is 0). */
+  public int metricsPort() {
+    return metricsServer.actualPort();
   }
 
   public Metrics metrics() {
@@ -180,5 +206,8 @@ public final class ControllerApp {
     aws.close();
     vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
         .exceptionally(e -> null).join();
+    if (metrics != null) {
+      metrics.close();
+    }
   }
 }

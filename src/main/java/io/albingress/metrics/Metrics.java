@@ -1,125 +1,126 @@
 package io.albingress.metrics;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
 
-/** A small Prometheus registry: labelled counters and histograms, rendered in the text format. */
-public final class Metrics {
-  private static final double[] SECONDS_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+/**
+ * The controller's metrics on a Micrometer Prometheus registry: labelled counters and latency
+ * histograms under the names dashboards already use, next to the JVM, process and Vert.x meters
+ * that are bound to the same registry.
+ */
+public final class Metrics implements AutoCloseable {
+  /** The histogram buckets of every latency metric here, in seconds (kept from the first release: dashboards use them). */
+  private static final Duration[] BUCKETS = Arrays.stream(new double[] {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30})
+      .mapToObj(s -> Duration.ofNanos(Math.round(s * 1e9))).toArray(Duration[]::new);
 
-  private record Family(String name, String help, String type) {}
+  /** A meter's identity as callers give it: a name and name, value label pairs. */
+  private record Key(String name, List<String> labels) {}
 
-  private record Series(Family family, String labels) {}
+  private final PrometheusMeterRegistry registry;
+  private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+  private JvmGcMetrics gc;
 
-  private static final class Histogram {
-    final LongAdder[] buckets = new LongAdder[SECONDS_BUCKETS.length];
-    final DoubleAdder sum = new DoubleAdder();
-    final AtomicLong count = new AtomicLong();
-
-    Histogram() {
-      Arrays.setAll(buckets, i -> new LongAdder());
-    }
-
-    void observe(double value) {
-      for (int i = 0; i < SECONDS_BUCKETS.length; i++) {
-        if (value <= SECONDS_BUCKETS[i]) {
-          buckets[i].increment();
-        }
-      }
-      sum.add(value);
-      count.incrementAndGet();
-    }
+  public Metrics() {
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
-  private final Map<String, Family> families = new ConcurrentHashMap<>();
-  private final Map<Series, LongAdder> counters = new ConcurrentHashMap<>();
-  private final Map<Series, Histogram> histograms = new ConcurrentHashMap<>();
+  /** The registry, for binders such as Vert.x's metrics factory. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
 
+  /** Adds the JVM (memory, GC, threads, classes) and process (CPU, uptime, files) meters; once per process. */
+  public Metrics withJvmAndProcessMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmInfoMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    return this;
+  }
+
+  /** @param labels name, value pairs */
   public void increment(String name, String help, String... labels) {
-    counters.computeIfAbsent(series(name, help, "counter", labels), s -> new LongAdder()).increment();
+    counters.computeIfAbsent(new Key(name, List.of(labels)),
+        k -> Counter.builder(name).description(help).tags(tags(labels)).register(registry)).increment();
   }
 
+  /** @param labels name, value pairs */
   public void observeSeconds(String name, String help, double seconds, String... labels) {
-    histograms.computeIfAbsent(series(name, help, "histogram", labels), s -> new Histogram()).observe(seconds);
+    timers.computeIfAbsent(new Key(name, List.of(labels)),
+        k -> Timer.builder(name).description(help).tags(tags(labels)).serviceLevelObjectives(BUCKETS).register(registry))
+        .record(Duration.ofNanos(Math.round(seconds * 1e9)));
   }
 
   /** The value of a counter, for tests and benchmarks; 0 when never incremented. */
   public long count(String name, String... labels) {
-    Family family = families.get(name);
-    LongAdder adder = family == null ? null : counters.get(new Series(family, labelText(labels)));
-    return adder == null ? 0 : adder.sum();
+    Counter c = counters.get(new Key(name, List.of(labels)));
+    return c == null ? 0 : (long) c.count();
   }
 
   /** Every label set of a counter with its value, labels as name=value pairs. */
   public Map<Map<String, String>, Long> series(String name) {
-    Map<Map<String, String>, Long> out = new java.util.HashMap<>();
-    counters.forEach((s, v) -> {
-      if (s.family().name().equals(name)) {
-        Map<String, String> labels = new java.util.LinkedHashMap<>();
-        var m = java.util.regex.Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(s.labels());
-        while (m.find()) {
-          labels.put(m.group(1), m.group(2));
-        }
-        out.put(labels, v.sum());
-      }
-    });
+    Map<Map<String, String>, Long> out = new HashMap<>();
+    registry.find(name).counters().forEach(c -> out.merge(labels(c), (long) c.count(), Long::sum));
     return out;
   }
 
   /** Sum of a counter over every label set. */
   public long total(String name) {
-    return counters.entrySet().stream().filter(e -> e.getKey().family().name().equals(name))
-        .mapToLong(e -> e.getValue().sum()).sum();
+    return registry.find(name).counters().stream().mapToLong(c -> (long) c.count()).sum();
   }
 
+  /** Every meter in the Prometheus text format (version 0.0.4). */
   public String render() {
-    StringBuilder out = new StringBuilder();
-    families.values().stream().sorted((a, b) -> a.name().compareTo(b.name())).forEach(f -> {
-      out.append("# HELP ").append(f.name()).append(' ').append(f.help()).append('\n');
-      out.append("# TYPE ").append(f.name()).append(' ').append(f.type()).append('\n');
-      counters.forEach((s, v) -> {
-        if (s.family() == f) {
-          out.append(f.name()).append(braces(s.labels())).append(' ').append(v.sum()).append('\n');
-        }
-      });
-      histograms.forEach((s, h) -> {
-        if (s.family() == f) {
-          String sep = s.labels().isEmpty() ? "" : ",";
-          for (int i = 0; i < SECONDS_BUCKETS.length; i++) {
-            out.append(f.name()).append("_bucket{").append(s.labels()).append(sep).append("le=\"").append(SECONDS_BUCKETS[i])
-                .append("\"} ").append(h.buckets[i].sum()).append('\n');
-          }
-          out.append(f.name()).append("_bucket{").append(s.labels()).append(sep).append("le=\"+Inf\"} ").append(h.count.get()).append('\n');
-          out.append(f.name()).append("_sum").append(braces(s.labels())).append(' ').append(h.sum.sum()).append('\n');
-          out.append(f.name()).append("_count").append(braces(s.labels())).append(' ').append(h.count.get()).append('\n');
-        }
-      });
-    });
-    return out.toString();
+    return registry.scrape();
   }
 
-  private Series series(String name, String help, String type, String[] labels) {
-    Family family = families.computeIfAbsent(name, n -> new Family(n, help, type));
-    return new Series(family, labelText(labels));
-  }
-
-  /** Labels come as name, value pairs. */
-  private static String labelText(String[] labels) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i + 1 < labels.length; i += 2) {
-      if (b.length() > 0) {
-        b.append(',');
-      }
-      b.append(labels[i]).append("=\"").append(labels[i + 1].replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
+  /** Stops the GC listener; the meters stay readable (tests read them after a stop). */
+  @Override
+  public void close() {
+    if (gc != null) {
+      gc.close();
     }
-    return b.toString();
   }
 
-  private static String braces(String labels) {
-    return labels.isEmpty() ? "" : "{" + labels + "}";
+  private static Map<String, String> labels(Meter meter) {
+    Map<String, String> out = new LinkedHashMap<>();
+    meter.getId().getTags().forEach(t -> out.put(t.getKey(), t.getValue()));
+    return out;
+  }
+
+  private static List<Tag> tags(String[] labels) {
+    if (labels.length % 2 != 0) {
+      throw new IllegalArgumentException("labels come as name, value pairs: " + Arrays.toString(labels));
+    }
+    Tag[] tags = new Tag[labels.length / 2];
+    for (int i = 0; i < tags.length; i++) {
+      tags[i] = Tag.of(labels[2 * i], labels[2 * i + 1]);
+    }
+    return List.of(tags);
   }
 }

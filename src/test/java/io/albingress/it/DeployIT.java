@@ -33,7 +33,6 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -62,19 +61,6 @@ class DeployIT {
       return done.test(last.get(0));
     });
     return last.get(0);
-  }
-
-  /** The cert-manager CRDs: from CERT_MANAGER_CRDS, else ../shared/testdata/cert-manager-crds; the test is skipped without them. */
-  private static Path certManagerCrds(Env env) {
-    String configured = System.getenv("CERT_MANAGER_CRDS");
-    Path dir = configured != null && !configured.isBlank() ? Path.of(configured)
-        : env.repo().resolve("../shared/testdata/cert-manager-crds").normalize();
-    if (!Files.isDirectory(dir)) {
-      String message = "skipped: no cert-manager CRDs at " + dir + " (set CERT_MANAGER_CRDS to a folder with cert-manager's CRD YAML files)";
-      System.err.println("DeployIT " + message);
-      Assumptions.abort(message);
-    }
-    return dir;
   }
 
   /** The RBAC objects exactly as kustomize renders deploy/, applied for real. */
@@ -111,11 +97,8 @@ class DeployIT {
 
   @Test
   void manifestsPassAServerSideDryRun(Env env) {
-    Path crds = certManagerCrds(env);
-    // CRDs are too large for client-side apply's last-applied annotation
-    ok(env.kubectl(null, "apply", "--server-side", "-f", crds.toString()));
-    ok(env.kubectl(null, "wait", "--for=condition=Established", "--timeout=60s",
-        "crd/certificates.cert-manager.io", "crd/issuers.cert-manager.io"));
+    // hack/testenv installs cert-manager's CRDs (from its Go module) and the ServiceMonitor CRD
+    ok(env.kubectl(null, "get", "crd", "certificates.cert-manager.io", "issuers.cert-manager.io", "servicemonitors.monitoring.coreos.com"));
     // a dry run creates no Namespace, and namespaced objects need theirs
     ok(env.kubectl(null, "apply", "-f", env.repo().resolve("deploy/namespace.yaml").toString()));
 
@@ -129,6 +112,9 @@ class DeployIT {
     assertThat(webhooks.stdout()).contains("validatingwebhookconfiguration.admissionregistration.k8s.io/alb-ingress-controller",
         "mutatingwebhookconfiguration.admissionregistration.k8s.io/alb-ingress-controller");
     assertThat(webhooks.stderr()).doesNotContain("Warning");
+
+    Result serviceMonitor = ok(env.kubectl(null, "apply", "--dry-run=server", "-f", env.repo().resolve("deploy/servicemonitor.yaml").toString()));
+    assertThat(serviceMonitor.stdout()).contains("servicemonitor.monitoring.coreos.com/alb-ingress-controller");
   }
 
   @Test
