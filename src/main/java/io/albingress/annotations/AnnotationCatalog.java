@@ -20,8 +20,8 @@ public final class AnnotationCatalog {
 
   public static final Set<String> INGRESS_SCOPED = Set.of(
       "group.name", "group.order", "load-balancer-name", "tags", "ip-address-type", "scheme",
-      "subnets", "security-groups", "load-balancer-attributes", "wafv2-acl-arn",
-      "shield-advanced-protection", "listen-ports", "ssl-redirect", "inbound-cidrs",
+      "subnets", "security-groups", "load-balancer-attributes", "wafv2-acl-arn", "wafv2-acl-name",
+      "waf-acl-id", "web-acl-id", "shield-advanced-protection", "listen-ports", "ssl-redirect", "inbound-cidrs",
       "certificate-arn", "ssl-policy");
 
   /** Prefix families: `actions.<name>` and `conditions.<name>`. */
@@ -29,7 +29,7 @@ public final class AnnotationCatalog {
 
   /** Reference-controller annotations that are recognised but not acted on here. */
   public static final Set<String> NOT_SUPPORTED = Set.of(
-      "waf-acl-id", "manage-backend-security-group-rules", "customer-owned-ipv4-pool",
+      "manage-backend-security-group-rules", "customer-owned-ipv4-pool",
       "security-group-prefix-lists", "mutual-authentication", "auth-type", "auth-idp-cognito",
       "auth-idp-oidc", "auth-on-unauthenticated-request", "auth-scope", "auth-session-cookie",
       "auth-session-timeout", "minimum-load-balancer-capacity", "ipam-ipv4-pool-id",

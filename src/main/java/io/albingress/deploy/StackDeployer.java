@@ -42,13 +42,16 @@ public final class StackDeployer {
   private final Elbv2 elb;
   private final Inventory inventory;
   private final String vpcId;
+  // add-ons wiring (WAFv2, WAF Classic, Shield): this field, the constructor, Run.deploy, deleteLoadBalancer
+  private final LoadBalancerAddOns addOns;
   /** Per stack: the hash of the listeners and rules this process last applied, with the ARNs they use. */
   private final Map<String, String> appliedFront = new ConcurrentHashMap<>();
 
-  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId) {
+  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, LoadBalancerAddOns addOns) {
     this.elb = elb;
     this.inventory = inventory;
     this.vpcId = vpcId;
+    this.addOns = addOns;
   }
 
   /** @param deepCheck compare every resource even when the model hash matches (periodic drift check) */
@@ -81,7 +84,10 @@ public final class StackDeployer {
     LOG.info("deleting load balancer {} ({})", lb.name(), lb.arn());
     return elb.aws().call(() -> elb.client().deleteLoadBalancer(b -> b.loadBalancerArn(lb.arn()))).<Void>mapEmpty()
         .recover(e -> alreadyGone(e, "LoadBalancerNotFound"))
-        .onSuccess(r -> inventory.removeLoadBalancer(lb.arn()));
+        .onSuccess(r -> {
+          inventory.removeLoadBalancer(lb.arn());
+          addOns.forget(lb.arn());
+        });
   }
 
   private Future<Void> deleteTargetGroup(ActualResources.TargetGroup tg) {
@@ -125,6 +131,8 @@ public final class StackDeployer {
           // neither refers to the other: one round trip instead of two for a new stack
           .compose(v -> Future.all(targetGroups(), loadBalancer()))
           .compose(v -> frontEnd())
+          // add-ons after rules, as in the reference; before the model hash is tagged, so a failure is retried
+          .compose(v -> addOns.apply(stack.loadBalancer(), lb.arn(), newLoadBalancer, deepCheck))
           .compose(v -> Future.all(surplusTargetGroups.stream().map(StackDeployer.this::deleteTargetGroup).toList()))
           .compose(v -> tag(lb.arn(), lb.tags(), withHash(stack.loadBalancer().tags())))
           .map(v -> {
