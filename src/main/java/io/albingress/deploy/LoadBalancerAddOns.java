@@ -35,14 +35,14 @@ public final class LoadBalancerAddOns {
    * @param deepCheck read the current state even where this process remembers it
    * @return the changes made, for logs and tests
    */
-  public Future<List<Object>> apply(LoadBalancer desired, String lbArn, boolean created, boolean deepCheck) {
+  public Future<List<AddOnChange>> apply(LoadBalancer desired, String lbArn, boolean created, boolean deepCheck) {
     AddOnMemory.Lookup lookup = created ? AddOnMemory.Lookup.NEW_LOAD_BALANCER
         : deepCheck ? AddOnMemory.Lookup.FRESH : AddOnMemory.Lookup.REMEMBERED;
     var w = wafv2.apply(desired, lbArn, lookup);
     var c = wafClassic.apply(desired, lbArn, lookup);
     var s = shield.apply(desired, lbArn, lookup);
     return Future.join(w, c, s).map(v -> {
-      List<Object> changes = new ArrayList<>();
+      List<AddOnChange> changes = new ArrayList<>();
       w.result().ifPresent(changes::add);
       c.result().ifPresent(changes::add);
       s.result().ifPresent(changes::add);

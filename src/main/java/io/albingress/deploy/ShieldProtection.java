@@ -21,7 +21,7 @@ public final class ShieldProtection {
   static final Set<String> MANAGED_NAMES = Set.of(MANAGED_NAME, "managed by aws-alb-ingress-controller");
 
   /** A change to the protection. */
-  public sealed interface Change permits Create, Delete {}
+  public sealed interface Change extends AddOnChange permits Create, Delete {}
 
   public record Create() implements Change {}
 

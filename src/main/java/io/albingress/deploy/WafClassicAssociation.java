@@ -16,7 +16,7 @@ public final class WafClassicAssociation {
   private static final Logger LOG = LoggerFactory.getLogger(WafClassicAssociation.class);
 
   /** A change to the association. */
-  public sealed interface Change permits Associate, Disassociate {}
+  public sealed interface Change extends AddOnChange permits Associate, Disassociate {}
 
   public record Associate(String webAclId) implements Change {}
 

@@ -22,7 +22,7 @@ public final class Wafv2Association {
   static final Duration NAMES_FAILURE_TTL = Duration.ofSeconds(10);
 
   /** A change to the association. */
-  public sealed interface Change permits Associate, Disassociate {}
+  public sealed interface Change extends AddOnChange permits Associate, Disassociate {}
 
   public record Associate(String webAclArn) implements Change {}
 

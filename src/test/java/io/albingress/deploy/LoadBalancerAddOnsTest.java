@@ -55,7 +55,7 @@ class LoadBalancerAddOnsTest {
     return f.result();
   }
 
-  List<Object> apply(LoadBalancer desired, String lbArn) {
+  List<AddOnChange> apply(LoadBalancer desired, String lbArn) {
     return await(addOns.apply(desired, lbArn, false, false));
   }
 
@@ -196,7 +196,7 @@ class LoadBalancerAddOnsTest {
 
     @Test
     void anUnknownNameFailsWithItsNameAndIsLookedUpAgainNextTime() {
-      Future<List<Object>> first = addOns.apply(wafv2Name("later"), LB, false, false);
+      Future<List<AddOnChange>> first = addOns.apply(wafv2Name("later"), LB, false, false);
       assertThat(first.failed()).isTrue();
       assertThat(first.cause()).hasMessageContaining("no regional WAFv2 web ACL named \"later\"");
       assertThat(aws.mutatingCalls()).isEmpty();
@@ -257,7 +257,7 @@ class LoadBalancerAddOnsTest {
   void oneFailingAddOnFailsTheRunAfterTheOthersAreApplied() {
     aws.webAcls.clear();
     LoadBalancer both = lb(Optional.empty(), Optional.of("missing"), Optional.empty(), Optional.of(true));
-    Future<List<Object>> run = addOns.apply(both, LB, false, false);
+    Future<List<AddOnChange>> run = addOns.apply(both, LB, false, false);
     assertThat(run.failed()).isTrue();
     assertThat(aws.protections).containsKey(LB);
   }
