@@ -120,15 +120,18 @@ class AddOnsIT {
     assertThat(r.exit()).as(r.stderr()).isZero();
   }
 
+  @SuppressWarnings("unchecked")
   private static <T> T await(Supplier<T> value, Predicate<T> done) {
     Object[] last = new Object[1];
-    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
-      last[0] = value.get();
-      return done.test(value.get());
-    });
-    @SuppressWarnings("unchecked")
-    T t = (T) last[0];
-    return t;
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).until(() -> {
+        last[0] = value.get();
+        return done.test((T) last[0]);
+      });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("not reached within 120 s; the last value seen was " + last[0], e);
+    }
+    return (T) last[0];
   }
 
   private String loadBalancerArn(Env env) {
@@ -143,7 +146,7 @@ class AddOnsIT {
 
   /** Waits until a reconciliation that started after {@code before} successes has finished. */
   private void awaitReconciled(long before) {
-    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> successfulReconciles() > before && app.reconcilerIdle());
+    Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> successfulReconciles() > before && app.reconcilerIdle());
   }
 
   private long addOnCalls(boolean mutating) {
@@ -174,7 +177,7 @@ class AddOnsIT {
     long callsBefore = addOnCalls(false);
     apply(env, ingress(ns.name(), "tags", "team=shop"));
     await(() -> moto.tags(lb).getOrDefault("team", ""), "shop"::equals);
-    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.reconcilerIdle());
+    Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> app.reconcilerIdle());
     assertThat(webAclOf(lb)).contains(b);
     assertThat(addOnCalls(false)).isEqualTo(callsBefore);
   }
@@ -195,7 +198,7 @@ class AddOnsIT {
     apply(env, ingress(ns.name(), "wafv2-acl-arn", a, "shield-advanced-protection", "true"));
     String lb = loadBalancerArn(env);
     await(() -> webAclOf(lb).isPresent() && protectionNameOf(lb).isPresent(), done -> done);
-    Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.reconcilerIdle());
+    Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> app.reconcilerIdle());
     app.stop();
 
     app = Controllers.start(env, ns);
