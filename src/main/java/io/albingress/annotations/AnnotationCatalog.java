@@ -20,20 +20,43 @@ public final class AnnotationCatalog {
 
   public static final Set<String> INGRESS_SCOPED = Set.of(
       "group.name", "group.order", "load-balancer-name", "tags", "ip-address-type", "scheme",
-      "subnets", "security-groups", "load-balancer-attributes", "wafv2-acl-arn",
-      "shield-advanced-protection", "listen-ports", "ssl-redirect", "inbound-cidrs",
+      "subnets", "security-groups", "load-balancer-attributes", "wafv2-acl-arn", "wafv2-acl-name",
+      "waf-acl-id", "web-acl-id", "shield-advanced-protection", "listen-ports", "ssl-redirect", "inbound-cidrs",
       "certificate-arn", "ssl-policy");
 
   /** Prefix families: `actions.<name>` and `conditions.<name>`. */
   public static final List<String> FAMILIES = List.of("actions.", "conditions.");
 
+  /** How this controller answers a key of the reference controller. */
+  public enum Support {
+    /** parsed, checked and applied to AWS */
+    APPLIED,
+    /** not applied; admission accepts the Ingress with a warning that the key is ignored */
+    IGNORED,
+    /** not applied, and ignoring it would leave the ALB less protected than asked: admission denies it */
+    DENIED
+  }
+
+  /**
+   * Every alb.ingress.kubernetes.io/ key of the reference controller (pkg/annotations/constants.go,
+   * in its order) and what this controller does with it. AnnotationCatalogTest walks the reference's
+   * list and fails on a key that is missing here.
+   */
+  private static final Map<String, Support> SUPPORT = support();
+  /** Prefix families: actions.&lt;name&gt;, conditions.&lt;name&gt;, listener-attributes.&lt;Protocol&gt;-&lt;Port&gt;. */
+  private static final Map<String, Support> FAMILY_SUPPORT = Map.of(
+      "actions.", Support.APPLIED, "conditions.", Support.APPLIED, "listener-attributes.", Support.DENIED);
+  /** What a denied key would have protected, for the admission message. */
+  private static final Map<String, String> DENIED_BECAUSE = Map.of(
+      "auth-", "authentication on the ALB's rules",
+      "jwt-validation", "JWT validation on the ALB's rules",
+      "mutual-authentication", "mutual TLS on the HTTPS listeners",
+      "listener-attributes", "its listener attributes (such as the HSTS and other security response headers)");
+
   /** Reference-controller annotations that are recognised but not acted on here. */
-  public static final Set<String> NOT_SUPPORTED = Set.of(
-      "waf-acl-id", "manage-backend-security-group-rules", "customer-owned-ipv4-pool",
-      "security-group-prefix-lists", "mutual-authentication", "auth-type", "auth-idp-cognito",
-      "auth-idp-oidc", "auth-on-unauthenticated-request", "auth-scope", "auth-session-cookie",
-      "auth-session-timeout", "minimum-load-balancer-capacity", "ipam-ipv4-pool-id",
-      "listener-attributes");
+  public static final Set<String> NOT_SUPPORTED = SUPPORT.entrySet().stream()
+      .filter(e -> e.getValue() != Support.APPLIED).map(Map.Entry::getKey)
+      .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   private static final Set<String> KNOWN = known();
 
@@ -48,7 +71,28 @@ public final class AnnotationCatalog {
   }
 
   public static boolean isNotSupported(String name) {
-    return NOT_SUPPORTED.contains(name) || name.startsWith("listener-attributes.");
+    return support(name).filter(s -> s != Support.APPLIED).isPresent();
+  }
+
+  /** What this controller does with a reference key (or family member); empty for keys the reference does not know. */
+  public static Optional<Support> support(String name) {
+    Support s = SUPPORT.get(name);
+    if (s != null) {
+      return Optional.of(s);
+    }
+    return FAMILY_SUPPORT.entrySet().stream().filter(f -> name.startsWith(f.getKey()) && name.length() > f.getKey().length())
+        .map(Map.Entry::getValue).findFirst();
+  }
+
+  /** Every reference key (without the families) and what this controller does with it, in the reference's order. */
+  public static Map<String, Support> supportTable() {
+    return SUPPORT;
+  }
+
+  /** For a denied key: what the ALB would lack if it were ignored. */
+  public static String deniedBecause(String name) {
+    return DENIED_BECAUSE.entrySet().stream().filter(e -> name.startsWith(e.getKey())).map(Map.Entry::getValue)
+        .findFirst().orElse("the protection it asks for");
   }
 
   /** The known name closest to a misspelt one, if any is close enough to be a likely typo. */
@@ -106,10 +150,44 @@ public final class AnnotationCatalog {
     return prev[b.length()];
   }
 
+  private static Map<String, Support> support() {
+    Map<String, Support> m = new java.util.LinkedHashMap<>();
+    put(m, Support.APPLIED, "load-balancer-name", "group.name", "group.order", "tags", "ip-address-type", "scheme", "subnets");
+    put(m, Support.IGNORED, "customer-owned-ipv4-pool");
+    put(m, Support.APPLIED, "load-balancer-attributes", "wafv2-acl-arn", "wafv2-acl-name", "waf-acl-id", "web-acl-id",
+        "shield-advanced-protection", "security-groups", "listen-ports", "ssl-redirect", "inbound-cidrs", "certificate-arn",
+        "ssl-policy", "target-type", "backend-protocol", "backend-protocol-version", "target-group-attributes",
+        "healthcheck-port", "healthcheck-protocol", "healthcheck-path", "healthcheck-interval-seconds",
+        "healthcheck-timeout-seconds", "healthy-threshold-count", "unhealthy-threshold-count", "success-codes");
+    put(m, Support.DENIED, "auth-type", "auth-idp-cognito", "auth-idp-oidc", "auth-on-unauthenticated-request", "auth-scope",
+        "auth-session-cookie", "auth-session-timeout", "jwt-validation");
+    put(m, Support.APPLIED, "target-node-labels", "manage-backend-security-group-rules");
+    put(m, Support.DENIED, "mutual-authentication");
+    put(m, Support.APPLIED, "security-group-prefix-lists");
+    put(m, Support.DENIED, "listener-attributes");
+    put(m, Support.IGNORED, "multi-cluster-target-group", "minimum-load-balancer-capacity", "ipam-ipv4-pool-id",
+        "enable-frontend-nlb", "frontend-nlb-scheme", "frontend-nlb-subnets", "frontend-nlb-security-groups",
+        "frontend-nlb-listener-port-mapping", "frontend-nlb-eip-allocations", "frontend-nlb-healthcheck-port",
+        "frontend-nlb-healthcheck-protocol", "frontend-nlb-healthcheck-path", "frontend-nlb-healthcheck-interval-seconds",
+        "frontend-nlb-healthcheck-timeout-seconds", "frontend-nlb-healthcheck-healthy-threshold-count",
+        "frontend-nlb-healthcheck-unhealthy-threshold-count", "frontend-nlb-healthcheck-success-codes",
+        "frontend-nlb-attributes", "frontend-nlb-tags", "use-regex-path-match", "target-control-port", "create-acm-cert",
+        "acm-pca-arn", "dry-run-plan");
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  private static void put(Map<String, Support> m, Support support, String... names) {
+    for (String n : names) {
+      if (m.put(n, support) != null) {
+        throw new IllegalStateException("annotation " + n + " listed twice");
+      }
+    }
+  }
+
   private static Set<String> known() {
     java.util.SortedSet<String> all = new TreeSet<>(TARGET_SCOPED);
     all.addAll(INGRESS_SCOPED);
-    all.addAll(NOT_SUPPORTED);
+    all.addAll(SUPPORT.keySet());
     // sorted, so that ties in closest() resolve the same way on every run
     return java.util.Collections.unmodifiableSortedSet(all);
   }

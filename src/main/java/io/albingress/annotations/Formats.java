@@ -16,6 +16,10 @@ public final class Formats {
       Pattern.compile("arn:aws(-cn|-us-gov|-iso[a-z]*)?:iam::(\\d{12}):server-certificate/[\\w+=,.@/-]{1,128}");
   public static final Pattern WAFV2_ARN =
       Pattern.compile("arn:aws(-cn|-us-gov|-iso[a-z]*)?:wafv2:[a-z0-9-]+:\\d{12}:(regional|global)/webacl/[\\w-]+/[0-9a-f-]+");
+  /** WAFv2 Name: 1-128 of [\w-] (API reference, WebACL.Name). */
+  public static final Pattern WAFV2_NAME = Pattern.compile("[\\w-]{1,128}");
+  /** WAF Classic ResourceId: 1-128 characters; IDs are UUIDs, "none" removes. */
+  public static final Pattern WAF_CLASSIC_ID = Pattern.compile("[0-9A-Za-z-]{1,128}");
   public static final Pattern GROUP_NAME = Pattern.compile("^([a-z0-9][-a-z0-9.]*)?[a-z0-9]$");
   public static final Pattern LB_NAME = Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$");
   public static final Pattern PORT_NAME = Pattern.compile("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$");

@@ -36,6 +36,8 @@ public final class IngressAnnotations {
     Optional<String> sslPolicy = sslPolicy(r);
     Optional<String> waf = wafAcl(r);
     Optional<Boolean> shield = r.bool("shield-advanced-protection");
+    Optional<String> wafv2Name = wafv2AclName(r);
+    Optional<String> wafClassic = wafClassicAclId(r);
     Map<String, Action> actions = new LinkedHashMap<>();
     Map<String, List<Condition>> conditions = new LinkedHashMap<>();
     for (String name : AnnotationCatalog.ourNames(annotations == null ? Map.of() : annotations)) {
@@ -46,7 +48,8 @@ public final class IngressAnnotations {
       }
     }
     IngressConfig config = new IngressConfig(groupName, groupOrder, lbName, scheme, ipType, subnets, securityGroups,
-        cidrs, tags, lbAttributes, listenPorts, sslRedirect, certificates, sslPolicy, waf, shield, actions, conditions);
+        cidrs, tags, lbAttributes, listenPorts, sslRedirect, certificates, sslPolicy, waf, shield, wafv2Name, wafClassic,
+        actions, conditions);
     return new Parsed<>(config, r.errors());
   }
 
@@ -224,5 +227,26 @@ public final class IngressAnnotations {
       return Optional.empty();
     }
     return arn;
+  }
+
+  /** Resolved to the web ACL's ARN at deploy time (regional scope); "none" removes the association. */
+  private static Optional<String> wafv2AclName(AnnotationReader r) {
+    Optional<String> name = r.string("wafv2-acl-name");
+    if (name.isPresent() && !Formats.WAFV2_NAME.matcher(name.get()).matches()) {
+      r.invalid("wafv2-acl-name", name.get(), "a WAFv2 web ACL name (1 to 128 letters, digits, '_' and '-'), or none to remove the association");
+      return Optional.empty();
+    }
+    return name;
+  }
+
+  /** WAF Classic (regional) web ACL ID; the reference also reads the deprecated web-acl-id when waf-acl-id is absent. */
+  private static Optional<String> wafClassicAclId(AnnotationReader r) {
+    String key = r.has("waf-acl-id") ? "waf-acl-id" : "web-acl-id";
+    Optional<String> id = r.string(key);
+    if (id.isPresent() && !Formats.WAF_CLASSIC_ID.matcher(id.get()).matches()) {
+      r.invalid(key, id.get(), "a WAF Classic web ACL ID (such as 499e8b99-6671-4614-a86d-adb1810b7fbe), or none to remove the association");
+      return Optional.empty();
+    }
+    return id;
   }
 }

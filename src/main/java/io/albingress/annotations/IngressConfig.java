@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * Everything an Ingress's annotations say about its load balancer, listeners and rules.
- * {@code wafv2AclArn} is a web ACL ARN, or {@link IngressAnnotations#WAFV2_NONE} to remove an association.
+ * {@code wafv2AclArn} is a web ACL ARN, or {@link IngressAnnotations#WAFV2_NONE} to remove an association;
+ * {@code wafv2AclName} and {@code wafAclId} (WAF Classic regional) likewise take {@code none}.
  */
 public record IngressConfig(
     Optional<String> groupName,
@@ -25,6 +26,8 @@ public record IngressConfig(
     Optional<String> sslPolicy,
     Optional<String> wafv2AclArn,
     Optional<Boolean> shieldAdvancedProtection,
+    Optional<String> wafv2AclName,
+    Optional<String> wafAclId,
     Map<String, Action> actions,
     Map<String, List<Condition>> conditions) {
 

@@ -8,6 +8,7 @@ import io.albingress.controller.StackEvents;
 import io.albingress.controller.StackReconciler;
 import io.albingress.deploy.Elbv2;
 import io.albingress.deploy.Inventory;
+import io.albingress.deploy.LoadBalancerAddOns;
 import io.albingress.deploy.StackDeployer;
 import io.albingress.k8s.EventRecorder;
 import io.albingress.k8s.Informers;
@@ -111,7 +112,7 @@ public final class ControllerApp {
     app.targets = new TargetsVerticle(informers, inventory, elb, events, new PodConditionWriter(vertx, kube),
         settings.maxConcurrentReconciles(), TARGET_HEALTH_RECHECK);
     StackReconciler reconciler = new StackReconciler(informers, classes, facts,
-        new StackDeployer(elb, inventory, settings.awsVpcId(), metrics), new IngressWriter(vertx, kube), events,
+        new StackDeployer(elb, inventory, settings.awsVpcId(), metrics, LoadBalancerAddOns.of(aws)), new IngressWriter(vertx, kube), events,
         new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(), settings.defaultTags(), settings.dryRun()),
         app.targets::deployed);
     app.reconciler = new ReconcilerVerticle(reconciler, metrics, settings.maxConcurrentReconciles(), settings.syncPeriod());

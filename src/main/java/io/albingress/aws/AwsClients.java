@@ -20,6 +20,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.acm.AcmAsyncClient;
 import software.amazon.awssdk.services.ec2.Ec2AsyncClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2AsyncClient;
+import software.amazon.awssdk.services.shield.ShieldAsyncClient;
+import software.amazon.awssdk.services.waf.regional.WafRegionalAsyncClient;
+import software.amazon.awssdk.services.wafv2.Wafv2AsyncClient;
 
 /**
  * The async AWS clients, sharing one Netty HTTP client. The
@@ -33,9 +36,13 @@ public final class AwsClients implements AutoCloseable {
   private final ElasticLoadBalancingV2AsyncClient elbv2;
   private final ElasticLoadBalancingV2AsyncClient elbv2Creates;
   private final Region region;
+  private final AddOnClients addOns;
+
+  /** The load balancer add-ons' clients (WAFv2, WAF Classic regional, Shield), on the same HTTP client. */
+  public record AddOnClients(Wafv2AsyncClient wafv2, WafRegionalAsyncClient wafRegional, ShieldAsyncClient shield) {}
 
   private AwsClients(Vertx vertx, SdkAsyncHttpClient http, Ec2AsyncClient ec2, AcmAsyncClient acm,
-      ElasticLoadBalancingV2AsyncClient elbv2, ElasticLoadBalancingV2AsyncClient elbv2Creates, Region region) {
+      ElasticLoadBalancingV2AsyncClient elbv2, ElasticLoadBalancingV2AsyncClient elbv2Creates, Region region, AddOnClients addOns) {
     this.vertx = vertx;
     this.http = http;
     this.ec2 = ec2;
@@ -43,6 +50,7 @@ public final class AwsClients implements AutoCloseable {
     this.elbv2 = elbv2;
     this.elbv2Creates = elbv2Creates;
     this.region = region;
+    this.addOns = addOns;
   }
 
   /** Per-attempt timeout; the system property alb.aws.attemptTimeoutMillis overrides it (fault-injection tests). */
@@ -74,7 +82,10 @@ public final class AwsClients implements AutoCloseable {
     ElasticLoadBalancingV2AsyncClient creates = configure(ElasticLoadBalancingV2AsyncClient.builder(), http,
         overrides.toBuilder().retryStrategy(AwsRetryStrategy.doNotRetry()).build(), region).build();
     Region resolved = elbv2.serviceClientConfiguration().region();
-    return new AwsClients(vertx, http, ec2, acm, elbv2, creates, resolved);
+    AddOnClients addOns = new AddOnClients(configure(Wafv2AsyncClient.builder(), http, overrides, region).build(),
+        configure(WafRegionalAsyncClient.builder(), http, overrides, region).build(),
+        configure(ShieldAsyncClient.builder(), http, overrides, region).build());
+    return new AwsClients(vertx, http, ec2, acm, elbv2, creates, resolved, addOns);
   }
 
   private static <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(
@@ -105,6 +116,10 @@ public final class AwsClients implements AutoCloseable {
     return elbv2Creates;
   }
 
+  public AddOnClients addOns() {
+    return addOns;
+  }
+
   public String region() {
     return region == null ? "" : region.id();
   }
@@ -125,6 +140,9 @@ public final class AwsClients implements AutoCloseable {
     acm.close();
     elbv2.close();
     elbv2Creates.close();
+    addOns.wafv2().close();
+    addOns.wafRegional().close();
+    addOns.shield().close();
     http.close();
   }
 }

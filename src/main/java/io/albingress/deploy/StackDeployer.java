@@ -55,10 +55,11 @@ public final class StackDeployer {
   private final ListenerSynth listeners;
   private final RuleSynth rules;
   private final TagSynth tags;
+  private final LoadBalancerAddOns addOns;
   /** Per stack: the hash of the listeners and rules this process last applied, with the ARNs they use. */
   private final Map<String, String> appliedFront = new ConcurrentHashMap<>();
 
-  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, Metrics metrics) {
+  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, Metrics metrics, LoadBalancerAddOns addOns) {
     this.elb = elb;
     this.inventory = inventory;
     this.metrics = metrics;
@@ -67,6 +68,7 @@ public final class StackDeployer {
     this.listeners = new ListenerSynth(elb);
     this.rules = new RuleSynth(elb);
     this.tags = new TagSynth(elb);
+    this.addOns = addOns;
   }
 
   /** @param deepCheck compare every resource even when the model hash matches (periodic drift check) */
@@ -85,6 +87,7 @@ public final class StackDeployer {
           .map(x -> inventory.targetGroups(stackTag))
           .compose(tgsBefore -> backEnd(stack, current, tgsBefore)
               .compose(progress -> frontEnd(stack, progress, deepCheck))
+              .compose(progress -> addOns(stack, progress, deepCheck))
               .compose(progress -> targetGroups.deleteSurplus(stack.targetGroups(), tgsBefore).map(progress::plus)))
           .compose(progress -> tagLoadBalancer(stack, hash, progress))
           .map(progress -> report(run, progress.changes(), Optional.of(progress.loadBalancer().dnsName())))
@@ -96,7 +99,8 @@ public final class StackDeployer {
   public Future<List<Change>> delete(String stackTag) {
     appliedFront.remove(stackTag);
     return inventory.targetGroupsLoaded()
-        .compose(v -> Future.join(inventory.loadBalancers(stackTag).stream().map(loadBalancers::delete).toList()))
+        .compose(v -> Future.join(inventory.loadBalancers(stackTag).stream()
+            .map(lb -> loadBalancers.delete(lb).onSuccess(x -> addOns.forget(lb.arn()))).toList()))
         .compose(lbs -> Future.join(inventory.targetGroups(stackTag).stream().map(targetGroups::delete).toList())
             .map(tgs -> Change.concat(lbs.list(), tgs.list())));
   }
@@ -135,6 +139,21 @@ public final class StackDeployer {
       return actual.compose(current -> rules.sync(arn, desired, current, progress.refs()));
     }).toList();
     return Future.join(perListener).map(f -> progress.plus(f.<List<Change>>list().stream().flatMap(List::stream).toList()));
+  }
+
+  /** WAFv2, WAF Classic and Shield after the rules (the reference's order), before the model hash so a failure is retried. */
+  private Future<Progress> addOns(Stack stack, Progress progress, boolean deepCheck) {
+    String lbArn = progress.loadBalancer().arn();
+    return addOns.apply(stack.loadBalancer(), lbArn, progress.newLoadBalancer(), deepCheck)
+        .map(changes -> progress.plus(changes.stream().map(c -> asChange(c, lbArn)).toList()));
+  }
+
+  /** An add-on change in the deploy summary: the add-on names the kind, the load balancer is its id. */
+  private static Change asChange(AddOnChange change, String lbArn) {
+    String kind = change.getClass().getEnclosingClass().getSimpleName();
+    boolean removal = change instanceof Wafv2Association.Disassociate || change instanceof WafClassicAssociation.Disassociate
+        || change instanceof ShieldProtection.Delete;
+    return removal ? Change.deleted(kind, lbArn) : Change.modified(kind, lbArn, "");
   }
 
   /** Tags last: the model hash on the load balancer says the whole stack is applied. */

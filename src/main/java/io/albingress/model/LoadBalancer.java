@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The ALB of a stack. Scheme is immutable in AWS: changing it replaces the load balancer. */
+/**
+ * The ALB of a stack. Scheme is immutable in AWS: changing it replaces the load balancer.
+ * The add-ons (WAFv2 by ARN or name, WAF Classic, Shield Advanced) are empty when no member sets them,
+ * which leaves the load balancer's current setting alone; "none" / false removes it.
+ */
 public record LoadBalancer(
     String resourceId,
     String name,
@@ -17,6 +21,8 @@ public record LoadBalancer(
     Map<String, String> attributes,
     Optional<String> wafv2AclArn,
     Optional<Boolean> shieldAdvancedProtection,
+    Optional<String> wafv2AclName,
+    Optional<String> wafAclId,
     Map<String, String> tags) {
   public static final String RESOURCE_ID = "LoadBalancer";
 }

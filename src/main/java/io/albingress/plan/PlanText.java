@@ -32,6 +32,15 @@ public final class PlanText {
     return out.toString();
   }
 
+  /** The add-ons the stack sets; absent ones are left as they are in AWS, so they are not shown. */
+  static java.util.Optional<String> addOns(LoadBalancer lb) {
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    lb.wafv2AclName().map(n -> "WAFv2 web ACL named " + n).or(() -> lb.wafv2AclArn().map(a -> "WAFv2 web ACL " + a)).ifPresent(parts::add);
+    lb.wafAclId().map(id -> "WAF Classic web ACL " + id).ifPresent(parts::add);
+    lb.shieldAdvancedProtection().map(on -> "Shield Advanced " + (on ? "on" : "off")).ifPresent(parts::add);
+    return parts.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(String.join(", ", parts));
+  }
+
   private static void stack(StringBuilder out, Stack stack) {
     LoadBalancer lb = stack.loadBalancer();
     out.append("Stack ").append(stack.id().tagValue()).append(" (members: ").append(String.join(", ", stack.members())).append(")\n");
@@ -40,6 +49,7 @@ public final class PlanText {
     if (!lb.securityGroups().isEmpty()) {
       out.append("                security groups ").append(String.join(",", lb.securityGroups())).append('\n');
     }
+    addOns(lb).ifPresent(a -> out.append("                add-ons ").append(a).append('\n'));
     for (Listener l : stack.listeners()) {
       out.append("  Listener      ").append(l.protocol().wireName()).append(':').append(l.port())
           .append("  default: ").append(action(l.defaultAction())).append('\n');

@@ -165,10 +165,16 @@ public final class StackBuilder {
         .orElseGet(() -> Names.loadBalancer(ctx.facts().clusterName(), ctx.group().id(), scheme));
     Map<String, String> attributes = new TreeMap<>();
     ctx.members().forEach(m -> m.config().loadBalancerAttributes().forEach(attributes::putIfAbsent));
+    // as in the reference, a web ACL name wins over an ARN
+    Optional<String> wafv2Name = ctx.first("wafv2-acl-name", IngressConfig::wafv2AclName, Optional.<String>empty());
+    Optional<String> wafv2Arn = wafv2Name.isPresent() ? Optional.empty()
+        : ctx.first("wafv2-acl-arn", IngressConfig::wafv2AclArn, Optional.<String>empty());
     return new LoadBalancer(LoadBalancer.RESOURCE_ID, name, scheme, ipType, subnets,
         ctx.first("security-groups", IngressConfig::securityGroups, List.of()), attributes,
-        ctx.first("wafv2-acl-arn", IngressConfig::wafv2AclArn, Optional.<String>empty()),
+        wafv2Arn,
         ctx.first("shield-advanced-protection", IngressConfig::shieldAdvancedProtection, Optional.<Boolean>empty()),
+        wafv2Name,
+        ctx.first("waf-acl-id", IngressConfig::wafAclId, ctx.first("web-acl-id", IngressConfig::wafAclId, Optional.<String>empty())),
         ctx.tags(LoadBalancer.RESOURCE_ID));
   }
 

@@ -36,7 +36,9 @@ final class GroupChecks {
       "load-balancer-name", IngressConfig::loadBalancerName,
       "ssl-redirect", IngressConfig::sslRedirectPort,
       "wafv2-acl-arn", IngressConfig::wafv2AclArn,
-      "shield-advanced-protection", IngressConfig::shieldAdvancedProtection);
+      "shield-advanced-protection", IngressConfig::shieldAdvancedProtection,
+      "wafv2-acl-name", IngressConfig::wafv2AclName,
+      "waf-acl-id", IngressConfig::wafAclId);
 
   private record Member(Ingress ingress, IngressConfig config, List<ListenPort> ports, int rules) {}
 

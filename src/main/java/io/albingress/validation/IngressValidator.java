@@ -103,8 +103,13 @@ public final class IngressValidator {
 
   private static void warnUnknownAnnotations(Map<String, String> annotations, Findings findings) {
     for (String name : AnnotationCatalog.ourNames(annotations)) {
-      if (AnnotationCatalog.isNotSupported(name)) {
-        findings.warn(key(name) + " is not supported by this controller yet and is ignored");
+      AnnotationCatalog.Support support = AnnotationCatalog.support(name).orElse(null);
+      if (support == AnnotationCatalog.Support.DENIED) {
+        findings.deny(key(name) + " is not applied by this controller yet; the ALB would be without "
+            + AnnotationCatalog.deniedBecause(name) + ", so the Ingress is refused rather than left unprotected."
+            + " Remove the annotation, or keep this Ingress on a controller that applies it");
+      } else if (support == AnnotationCatalog.Support.IGNORED) {
+        findings.warn(key(name) + " is not applied by this controller and is ignored");
       } else if (!AnnotationCatalog.isKnown(name)) {
         Optional<String> closest = AnnotationCatalog.closest(name);
         findings.warn(key(name) + " is not a known annotation and is ignored"

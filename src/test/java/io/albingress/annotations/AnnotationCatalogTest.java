@@ -51,6 +51,63 @@ class AnnotationCatalogTest {
     assertThat(AnnotationCatalog.isKnown("target-tpye")).isFalse();
   }
 
+  /** The reference's keys (test data copied from its pkg/annotations/constants.go): "family" lines are prefixes. */
+  static Map<String, String> referenceKeys() throws java.io.IOException {
+    Map<String, String> keys = new java.util.LinkedHashMap<>();
+    try (var in = AnnotationCatalogTest.class.getResourceAsStream("/reference/ingress-annotation-keys.txt")) {
+      for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isBlank() && !line.startsWith("#")) {
+          String[] parts = line.split(" = ");
+          keys.put(parts[1].trim(), parts[0].trim());
+        }
+      }
+    }
+    return keys;
+  }
+
+  @Test
+  void everyKeyOfTheReferenceIsAppliedOrAnswered() throws java.io.IOException {
+    Map<String, String> reference = referenceKeys();
+    assertThat(reference).as("the test data lists the reference's keys").hasSizeGreaterThan(60);
+    for (var e : reference.entrySet()) {
+      String name = e.getValue().equals("family") ? e.getKey() + "x" : e.getKey();
+      assertThat(AnnotationCatalog.support(name)).as("%s (%s): applied, ignored with a warning, or denied", name, e.getValue()).isPresent();
+      assertThat(AnnotationCatalog.isKnown(name) || AnnotationCatalog.isNotSupported(name)).as(name).isTrue();
+    }
+    assertThat(reference.keySet()).as("the catalogue lists no key the reference lacks").containsAll(AnnotationCatalog.supportTable().keySet());
+  }
+
+  @Test
+  void whatTheParsersReadIsApplied() {
+    java.util.Set<String> parsed = new java.util.TreeSet<>(AnnotationCatalog.INGRESS_SCOPED);
+    parsed.addAll(AnnotationCatalog.TARGET_SCOPED);
+    for (String name : parsed) {
+      assertThat(AnnotationCatalog.support(name)).as(name).contains(AnnotationCatalog.Support.APPLIED);
+    }
+  }
+
+  @Test
+  void keysWhoseAbsenceWeakensSecurityAreAppliedOrDeniedNeverIgnored() {
+    for (String name : java.util.List.of("auth-type", "auth-idp-oidc", "auth-idp-cognito", "auth-on-unauthenticated-request",
+        "auth-scope", "auth-session-cookie", "auth-session-timeout", "jwt-validation", "mutual-authentication",
+        "listener-attributes.HTTPS-443", "wafv2-acl-arn", "wafv2-acl-name", "waf-acl-id", "web-acl-id", "shield-advanced-protection",
+        "inbound-cidrs", "security-groups", "security-group-prefix-lists", "manage-backend-security-group-rules")) {
+      assertThat(AnnotationCatalog.support(name)).as(name).isPresent().get().isNotEqualTo(AnnotationCatalog.Support.IGNORED);
+    }
+  }
+
+  @Test
+  void theAddOnsAreApplied() {
+    for (String name : java.util.List.of("wafv2-acl-arn", "wafv2-acl-name", "waf-acl-id", "web-acl-id", "shield-advanced-protection")) {
+      assertThat(AnnotationCatalog.support(name)).as(name).contains(AnnotationCatalog.Support.APPLIED);
+    }
+    assertThat(AnnotationCatalog.support("auth-type")).contains(AnnotationCatalog.Support.DENIED);
+    assertThat(AnnotationCatalog.support("enable-frontend-nlb")).contains(AnnotationCatalog.Support.IGNORED);
+    assertThat(AnnotationCatalog.support("actions.web")).contains(AnnotationCatalog.Support.APPLIED);
+    assertThat(AnnotationCatalog.support("frobnicate")).isEmpty();
+    assertThat(AnnotationCatalog.deniedBecause("auth-scope")).isEqualTo("authentication on the ALB's rules");
+  }
+
   @Test
   void notSupportedNames() {
     assertThat(AnnotationCatalog.isNotSupported("auth-type")).isTrue();

@@ -461,6 +461,25 @@ class IngressAnnotationsTest {
     }
 
     @Test
+    void wafv2AclNameIsAWebAclNameOrNone() {
+      assertThat(parse("wafv2-acl-name", "shop-acl_1").value().wafv2AclName()).contains("shop-acl_1");
+      assertThat(parse("wafv2-acl-name", "none").value().wafv2AclName()).contains("none");
+      assertThat(errors("wafv2-acl-name", "shop acl")).containsExactly(P + "wafv2-acl-name: \"shop acl\" is not valid: expected"
+          + " a WAFv2 web ACL name (1 to 128 letters, digits, '_' and '-'), or none to remove the association");
+    }
+
+    @Test
+    void wafAclIdAndItsDeprecatedSpelling() {
+      assertThat(parse("waf-acl-id", "499e8b99-6671-4614-a86d-adb1810b7fbe").value().wafAclId())
+          .contains("499e8b99-6671-4614-a86d-adb1810b7fbe");
+      assertThat(parse("web-acl-id", "499e8b99-6671-4614-a86d-adb1810b7fbe").value().wafAclId())
+          .contains("499e8b99-6671-4614-a86d-adb1810b7fbe");
+      assertThat(IngressAnnotations.parse(java.util.Map.of(P + "waf-acl-id", "none", P + "web-acl-id", "old")).value().wafAclId())
+          .contains("none");
+      assertThat(errors("waf-acl-id", "arn:aws:wafv2:x")).hasSize(1);
+    }
+
+    @Test
     void shieldTakesABoolean() {
       assertThat(parse("shield-advanced-protection", "true").value().shieldAdvancedProtection()).contains(true);
       assertThat(errors("shield-advanced-protection", "yes")).containsExactly(

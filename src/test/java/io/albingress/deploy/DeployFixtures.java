@@ -53,7 +53,7 @@ final class DeployFixtures {
 
   static LoadBalancer loadBalancer(Scheme scheme) {
     return new LoadBalancer(LoadBalancer.RESOURCE_ID, "k8s-shop-web-0123456789", scheme, IpAddressType.IPV4,
-        List.of("subnet-a", "subnet-b"), List.of(), Map.of(), Optional.empty(), Optional.empty(), tags(LoadBalancer.RESOURCE_ID));
+        List.of("subnet-a", "subnet-b"), List.of(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), tags(LoadBalancer.RESOURCE_ID));
   }
 
   static Listener http(int port) {

@@ -160,11 +160,11 @@ class DriftTest {
 
   private static LoadBalancer withSubnets(LoadBalancer lb, List<String> subnets) {
     return new LoadBalancer(lb.resourceId(), lb.name(), lb.scheme(), lb.ipAddressType(), subnets, List.of("sg-1"), lb.attributes(),
-        lb.wafv2AclArn(), lb.shieldAdvancedProtection(), lb.tags());
+        lb.wafv2AclArn(), lb.shieldAdvancedProtection(), lb.wafv2AclName(), lb.wafAclId(), lb.tags());
   }
 
   private static LoadBalancer withSecurityGroups(LoadBalancer lb, List<String> groups) {
     return new LoadBalancer(lb.resourceId(), lb.name(), lb.scheme(), lb.ipAddressType(), lb.subnetIds(), groups, lb.attributes(),
-        lb.wafv2AclArn(), lb.shieldAdvancedProtection(), lb.tags());
+        lb.wafv2AclArn(), lb.shieldAdvancedProtection(), lb.wafv2AclName(), lb.wafAclId(), lb.tags());
   }
 }

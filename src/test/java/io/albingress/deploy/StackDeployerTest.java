@@ -29,7 +29,7 @@ class StackDeployerTest {
   private final FakeElbv2 elb = new FakeElbv2();
   private final Metrics metrics = new Metrics();
   private final Inventory inventory = new Inventory(elb, DeployFixtures.CLUSTER);
-  private final StackDeployer deployer = new StackDeployer(elb, inventory, "vpc-1", metrics);
+  private final StackDeployer deployer = new StackDeployer(elb, inventory, "vpc-1", metrics, new FakeAddOnPorts().addOns());
 
   private StackDeployer.Outcome deploy(Stack stack, boolean deep) {
     return done(deployer.deploy(stack, deep, RUN));

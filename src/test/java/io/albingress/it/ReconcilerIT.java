@@ -98,7 +98,10 @@ class ReconcilerIT {
     Object[] last = new Object[1];
     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
       last[0] = value.get();
-      return done.test(value.get());
+      @SuppressWarnings("unchecked")
+      T seen = (T) last[0];
+      // test the value returned, not a second reading that may differ
+      return done.test(seen);
     });
     @SuppressWarnings("unchecked")
     T t = (T) last[0];

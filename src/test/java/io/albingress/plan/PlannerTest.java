@@ -59,6 +59,15 @@ class PlannerTest {
   }
 
   @Test
+  void theAddOnsAreShownAndNoneMeansRemove() throws Exception {
+    PlanReport report = plan(SERVICES + ingress("web", "alb.ingress.kubernetes.io/wafv2-acl-name: shop-acl,"
+        + " alb.ingress.kubernetes.io/waf-acl-id: none, alb.ingress.kubernetes.io/shield-advanced-protection: 'true'", "/"));
+    assertThat(report.valid()).isTrue();
+    assertThat(PlanText.render(report)).contains("add-ons WAFv2 web ACL named shop-acl, WAF Classic web ACL none, Shield Advanced on\n");
+    assertThat(PlanText.addOns(plan(SERVICES + ingress("web", "", "/")).stacks().get(0).loadBalancer())).isEmpty();
+  }
+
+  @Test
   void offlineDiscoveryIsNotVerifiedRatherThanAWarning() throws Exception {
     PlanReport report = plan(SERVICES + ingress("web", "alb.ingress.kubernetes.io/subnets: 'public-a, public-b'", "/"));
     PlanReport.IngressResult result = report.ingresses().get(0);

@@ -11,6 +11,9 @@ import java.util.TreeSet;
 import software.amazon.awssdk.services.acm.AcmAsyncClient;
 import software.amazon.awssdk.services.ec2.Ec2AsyncClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2AsyncClient;
+import software.amazon.awssdk.services.shield.ShieldAsyncClient;
+import software.amazon.awssdk.services.waf.regional.WafRegionalAsyncClient;
+import software.amazon.awssdk.services.wafv2.Wafv2AsyncClient;
 
 /** deploy/iam-policy.json, and how AWS SDK operations are named as IAM actions. */
 public final class IamPolicy {
@@ -18,12 +21,28 @@ public final class IamPolicy {
   public static final Map<String, Class<?>> CLIENTS = Map.of(
       "elasticloadbalancing", ElasticLoadBalancingV2AsyncClient.class,
       "ec2", Ec2AsyncClient.class,
-      "acm", AcmAsyncClient.class);
+      "acm", AcmAsyncClient.class,
+      "wafv2", Wafv2AsyncClient.class,
+      "waf-regional", WafRegionalAsyncClient.class,
+      "shield", ShieldAsyncClient.class);
   /** IAM action prefix per SDK service name (the {@code service} label of the AWS call metrics). */
   public static final Map<String, String> PREFIXES = Map.of(
       "ElasticLoadBalancingV2", "elasticloadbalancing",
       "Ec2", "ec2",
-      "Acm", "acm");
+      "Acm", "acm",
+      "Wafv2", "wafv2",
+      "WafRegional", "waf-regional",
+      "Shield", "shield");
+  /**
+   * Permissions AWS checks besides the called operation's own, by the operations that need them:
+   * associating a web ACL with an ALB also needs elasticloadbalancing:SetWebAcl on it (AWS WAF
+   * Developer Guide, "Permissions for AssociateWebACL"; the reference controller's policy has it).
+   */
+  public static final Map<String, Set<String>> IMPLIED = Map.of(
+      "elasticloadbalancing:SetWebAcl", Set.of("wafv2:AssociateWebACL", "wafv2:DisassociateWebACL",
+          "waf-regional:AssociateWebACL", "waf-regional:DisassociateWebACL"));
+  /** Services whose resources (web ACLs, protections) carry no cluster tag; the ALB side is guarded by SetWebAcl. */
+  public static final Set<String> ADD_ON_PREFIXES = Set.of("wafv2", "waf-regional", "shield");
 
   private final JsonObject policy;
 

@@ -781,9 +781,28 @@ class IngressValidatorTest {
     }
 
     @Test
-    void referenceAnnotationsNotSupportedYetAreWarned() {
-      assertThat(validate(web().alb("auth-type", "cognito")).warnings()).containsExactly(
-          ALB + "auth-type is not supported by this controller yet and is ignored");
+    void referenceAnnotationsThisControllerIgnoresAreWarned() {
+      Verdict v = validate(web().alb("enable-frontend-nlb", "true"));
+      assertThat(v.allowed()).isTrue();
+      assertThat(v.warnings()).containsExactly(ALB + "enable-frontend-nlb is not applied by this controller and is ignored");
+    }
+
+    @Test
+    void unappliedAnnotationsWhoseAbsenceWeakensSecurityAreDenied() {
+      Verdict v = validate(web().alb("auth-type", "cognito"));
+      assertThat(v.allowed()).isFalse();
+      assertThat(v.denials()).containsExactly(ALB + "auth-type is not applied by this controller yet; the ALB would be without"
+          + " authentication on the ALB's rules, so the Ingress is refused rather than left unprotected."
+          + " Remove the annotation, or keep this Ingress on a controller that applies it");
+      assertThat(validate(web().alb("listener-attributes.HTTPS-443", "routing.http.response.server.enabled=false")).allowed()).isFalse();
+      assertThat(validate(web().alb("mutual-authentication", "[{\"port\": 443, \"mode\": \"off\"}]")).allowed()).isFalse();
+    }
+
+    @Test
+    void theAddOnsAreAcceptedWithoutAWord() {
+      Verdict v = validate(web().alb("wafv2-acl-name", "shop").alb("waf-acl-id", "none").alb("shield-advanced-protection", "true"));
+      assertThat(v.allowed()).isTrue();
+      assertThat(v.warnings()).isEmpty();
     }
   }
 
