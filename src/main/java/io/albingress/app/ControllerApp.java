@@ -2,6 +2,9 @@ package io.albingress.app;
 
 import io.albingress.aws.AwsClients;
 import io.albingress.aws.CachedAwsFacts;
+import io.albingress.aws.SdkShieldPort;
+import io.albingress.aws.SdkWafRegionalPort;
+import io.albingress.aws.SdkWafv2Port;
 import io.albingress.aws.SdkElbv2;
 import io.albingress.controller.ReconcilerVerticle;
 import io.albingress.controller.StackEvents;
@@ -9,6 +12,9 @@ import io.albingress.controller.StackReconciler;
 import io.albingress.deploy.Elbv2;
 import io.albingress.deploy.Inventory;
 import io.albingress.deploy.LoadBalancerAddOns;
+import io.albingress.deploy.ShieldProtection;
+import io.albingress.deploy.WafClassicAssociation;
+import io.albingress.deploy.Wafv2Association;
 import io.albingress.deploy.StackDeployer;
 import io.albingress.k8s.EventRecorder;
 import io.albingress.k8s.Informers;
@@ -112,7 +118,7 @@ public final class ControllerApp {
     app.targets = new TargetsVerticle(informers, inventory, elb, events, new PodConditionWriter(vertx, kube),
         settings.maxConcurrentReconciles(), TARGET_HEALTH_RECHECK);
     StackReconciler reconciler = new StackReconciler(informers, classes, facts,
-        new StackDeployer(elb, inventory, settings.awsVpcId(), metrics, LoadBalancerAddOns.of(aws)), new IngressWriter(vertx, kube), events,
+        new StackDeployer(elb, inventory, settings.awsVpcId(), metrics, addOns(aws)), new IngressWriter(vertx, kube), events,
         new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(), settings.defaultTags(), settings.dryRun()),
         app.targets::deployed);
     app.reconciler = new ReconcilerVerticle(reconciler, metrics, settings.maxConcurrentReconciles(), settings.syncPeriod());
@@ -210,5 +216,10 @@ public final class ControllerApp {
     if (metrics != null) {
       metrics.close();
     }
+  }
+
+  private static LoadBalancerAddOns addOns(AwsClients aws) {
+    return new LoadBalancerAddOns(new Wafv2Association(new SdkWafv2Port(aws)),
+        new WafClassicAssociation(new SdkWafRegionalPort(aws)), new ShieldProtection(new SdkShieldPort(aws)));
   }
 }

@@ -1,5 +1,6 @@
 package io.albingress.aws;
 
+import io.albingress.deploy.ShieldPort;
 import io.vertx.core.Future;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;

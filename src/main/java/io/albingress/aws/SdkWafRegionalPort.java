@@ -1,5 +1,6 @@
 package io.albingress.aws;
 
+import io.albingress.deploy.WafRegionalPort;
 import io.vertx.core.Future;
 import java.util.Optional;
 import software.amazon.awssdk.services.waf.regional.WafRegionalAsyncClient;

@@ -1,5 +1,6 @@
 package io.albingress.aws;
 
+import io.albingress.deploy.Wafv2Port;
 import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.List;

@@ -1,8 +1,5 @@
 package io.albingress.deploy;
 
-import io.albingress.aws.AwsClients;
-import io.albingress.aws.SdkShieldPort;
-import io.albingress.aws.SdkWafRegionalPort;
 import io.albingress.aws.SdkWafv2Port;
 import io.albingress.model.LoadBalancer;
 import io.vertx.core.Future;
@@ -23,11 +20,6 @@ public final class LoadBalancerAddOns {
     this.wafv2 = wafv2;
     this.wafClassic = wafClassic;
     this.shield = shield;
-  }
-
-  public static LoadBalancerAddOns of(AwsClients aws) {
-    return new LoadBalancerAddOns(new Wafv2Association(new SdkWafv2Port(aws)),
-        new WafClassicAssociation(new SdkWafRegionalPort(aws)), new ShieldProtection(new SdkShieldPort(aws)));
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.albingress.deploy;
 
-import io.albingress.aws.ShieldPort;
-import io.albingress.aws.ShieldPort.Protection;
+import io.albingress.deploy.ShieldPort.Protection;
 import io.albingress.model.LoadBalancer;
 import io.vertx.core.Future;
 import java.util.Optional;

@@ -1,7 +1,6 @@
 package io.albingress.deploy;
 
 import io.albingress.annotations.IngressAnnotations;
-import io.albingress.aws.WafRegionalPort;
 import io.albingress.model.LoadBalancer;
 import io.vertx.core.Future;
 import java.util.Optional;

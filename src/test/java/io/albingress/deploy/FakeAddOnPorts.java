@@ -1,8 +1,8 @@
 package io.albingress.deploy;
 
-import io.albingress.aws.ShieldPort;
-import io.albingress.aws.WafRegionalPort;
-import io.albingress.aws.Wafv2Port;
+import io.albingress.deploy.ShieldPort;
+import io.albingress.deploy.WafRegionalPort;
+import io.albingress.deploy.Wafv2Port;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.albingress.annotations.IpAddressType;
 import io.albingress.annotations.Scheme;
-import io.albingress.aws.ShieldPort.Protection;
+import io.albingress.deploy.ShieldPort.Protection;
 import io.albingress.model.LoadBalancer;
 import io.vertx.core.Future;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.albingress.aws;
+package io.albingress.deploy;
 
 import io.vertx.core.Future;
 import java.util.Optional;
