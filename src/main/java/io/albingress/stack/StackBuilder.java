@@ -201,21 +201,23 @@ public final class StackBuilder {
   }
 
   private List<ListenerRule> rules(StackContext ctx, ListenPort port, TargetGroups tgs) {
-    List<ListenerRule> rules = new ArrayList<>();
     if (port.protocol() == Protocol.HTTP && ctx.sslRedirect().isPresent()) {
-      return rules; // every request is redirected by the default action
+      return List.of(); // every request is redirected by the default action
     }
-    Ref listener = Ref.to("Listener", String.valueOf(port.port()));
+    List<RuleOptimizer.Draft> drafts = new ArrayList<>();
     for (Member m : ctx.membersOn(port)) {
       for (IngressRoutes.Route route : IngressRoutes.byPrecedence(m.ingress())) {
-        if (route.isDefaultBackend()) {
-          continue;
+        if (!route.isDefaultBackend()) {
+          drafts.add(new RuleOptimizer.Draft(conditions(m, route), tgs.action(m, route), m.name() + " " + route.field()));
         }
-        int priority = rules.size() + 1;
-        String id = port.port() + ":" + priority;
-        rules.add(new ListenerRule(id, listener, priority, conditions(m, route), tgs.action(m, route),
-            m.name() + " " + route.field(), ctx.tags(id)));
       }
+    }
+    Ref listener = Ref.to("Listener", String.valueOf(port.port()));
+    List<ListenerRule> rules = new ArrayList<>();
+    for (RuleOptimizer.Draft d : RuleOptimizer.optimize(port.port(), port.protocol(), drafts)) {
+      int priority = rules.size() + 1;
+      String id = port.port() + ":" + priority;
+      rules.add(new ListenerRule(id, listener, priority, d.conditions(), d.action(), d.source(), ctx.tags(id)));
     }
     return rules;
   }

@@ -592,6 +592,35 @@ class StackBuilderGoldenTest {
             host("shop.example.com"), paths("/*"))));
   }
 
+  // ---- routing parity with the reference controller ----
+
+  /** The reference's documented `actions.ssl-redirect` on an Ingress listening on HTTP and HTTPS. */
+  private static final String SSL_REDIRECT_SPEC = """
+      rules:
+        - host: shop.example.com
+          http:
+            paths:
+              - {path: /*, pathType: ImplementationSpecific, backend: {service: {name: ssl-redirect, port: {name: use-annotation}}}}
+              - {path: /users/*, pathType: ImplementationSpecific, backend: %s}
+      """.formatted(WEB);
+  private static final String REDIRECT_TO_HTTPS = "{'type': 'redirect', 'statusCode': 'HTTP_301', 'protocol': 'HTTPS', 'port': '443',"
+      + " 'host': '#{host}', 'path': '/#{path}', 'query': '#{query}'}";
+
+  @Test
+  void ruleOptimizerDropsTheRedirectLoopAndRulesShadowedByARedirect() {
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "listen-ports", "[{\"HTTP\": 80}, {\"HTTPS\": 443}]",
+        "certificate-arn", CERT_SHOP, "actions.ssl-redirect",
+        "{\"type\": \"redirect\", \"redirectConfig\": {\"protocol\": \"HTTPS\", \"port\": \"443\", \"statusCode\": \"HTTP_301\"}}"),
+        SSL_REDIRECT_SPEC));
+    // HTTP:80 keeps the redirect and drops /users/*, which it shadows; HTTPS:443 drops the redirect to itself
+    check(g, FACTS, patch()
+        .add("/listeners/-", listener(BASE_STACK, "HTTPS", 443, NOT_FOUND, List.of(CERT_SHOP), DEFAULT_POLICY))
+        .replace("/rules", list(
+            rule(BASE_STACK, 80, 1, "shop/web spec.rules[0].http.paths[0]", REDIRECT_TO_HTTPS, host("shop.example.com"), paths("/*")),
+            rule(BASE_STACK, 443, 1, "shop/web spec.rules[0].http.paths[1]", forward("shop/web:80"), host("shop.example.com"),
+                paths("/users/*")))));
+  }
+
   // ---- helpers ----
 
   private static final String NOT_FOUND = "{'type': 'fixed-response', 'statusCode': '404', 'contentType': 'text/plain', 'messageBody': null}";
