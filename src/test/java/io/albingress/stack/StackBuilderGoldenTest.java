@@ -621,6 +621,20 @@ class StackBuilderGoldenTest {
                 paths("/users/*")))));
   }
 
+  @Test
+  void wildcardInAPrefixPathLeavesTheMemberOut() {
+    IngressGroup g = group(
+        ingress("good", a("group.name", GROUP, "scheme", "internet-facing"), BASE_SPEC),
+        ingress("globbing", a("group.name", GROUP, "group.order", "1"), """
+            rules:
+              - http:
+                  paths:
+                    - {path: /static/*, pathType: Prefix, backend: %s}
+            """.formatted(WEB)));
+    check(g, FACTS, asGroup(patch(), "k8s-shopfront-02df2d7f37", "k8s-shop-web-7bb062a049", "shop/good")
+        .add("/errors/-", "{'ingress': 'shop/globbing', 'problems': ['~spec.rules[0].http.paths[0].path: \"/static/*\" is of pathType Prefix, and prefix paths']}"));
+  }
+
   // ---- helpers ----
 
   private static final String NOT_FOUND = "{'type': 'fixed-response', 'statusCode': '404', 'contentType': 'text/plain', 'messageBody': null}";

@@ -966,4 +966,20 @@ class IngressValidatorTest {
     assertThat(v.warnings()).hasSize(2);
     assertThat(List.copyOf(new java.util.LinkedHashSet<>(v.warnings()))).isEqualTo(v.warnings());
   }
+
+  /** Answers that match the reference controller's model builder (issue 15). */
+  @Nested
+  class ReferenceParity {
+    @Test
+    void wildcardsInPrefixAndExactPathsAreDenied() {
+      Verdict v = validate(ingress().path(null, "/static/*", "Prefix", Fixtures.backend("web", 80))
+          .path(null, "/file?.txt", "Exact", Fixtures.backend("web", 80))
+          .path(null, "/img/*.png", "ImplementationSpecific", Fixtures.backend("web", 80)));
+      assertThat(v.denials()).containsExactly(
+          "spec.rules[0].http.paths[0].path: \"/static/*\" is of pathType Prefix, and prefix paths shouldn't contain wildcards:"
+              + " Kubernetes matches * and ? literally, an ALB as wildcards; use pathType ImplementationSpecific for an ALB wildcard pattern",
+          "spec.rules[0].http.paths[1].path: \"/file?.txt\" is of pathType Exact, and exact paths shouldn't contain wildcards:"
+              + " Kubernetes matches * and ? literally, an ALB as wildcards; use pathType ImplementationSpecific for an ALB wildcard pattern");
+    }
+  }
 }
