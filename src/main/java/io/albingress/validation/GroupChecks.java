@@ -113,6 +113,22 @@ final class GroupChecks {
               + o.protocol() + where + "; a port has one listener with one protocol"));
     }
     listenerSettings(self, other, where);
+    defaultBackends(self, other, group);
+  }
+
+  /** As in the reference, a listener takes the default action of at most one member's spec.defaultBackend. */
+  private void defaultBackends(Member self, Member other, String group) {
+    if (!hasDefaultBackend(self.ingress()) || !hasDefaultBackend(other.ingress())) {
+      return;
+    }
+    self.ports().stream().filter(p -> other.ports().contains(p)).findFirst().ifPresent(p ->
+        findings.deny("spec.defaultBackend: Ingress " + IngressValidator.nameOf(other.ingress()) + " of group \"" + group
+            + "\" already sets the default backend of listener " + p + "; a listener has one default action, so remove"
+            + " spec.defaultBackend here or there (a path / with pathType Prefix routes everything else too)"));
+  }
+
+  private static boolean hasDefaultBackend(Ingress ingress) {
+    return ingress.getSpec() != null && ingress.getSpec().getDefaultBackend() != null;
   }
 
   /** ssl-policy and inbound-cidrs configure a listener: members sharing that listener must agree. */

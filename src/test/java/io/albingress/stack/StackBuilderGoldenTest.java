@@ -635,6 +635,17 @@ class StackBuilderGoldenTest {
         .add("/errors/-", "{'ingress': 'shop/globbing', 'problems': ['~spec.rules[0].http.paths[0].path: \"/static/*\" is of pathType Prefix, and prefix paths']}"));
   }
 
+  @Test
+  void aSecondDefaultBackendOnTheSameListenerLeavesThatMemberOut() {
+    IngressGroup g = group(
+        ingress("good", a("group.name", GROUP, "scheme", "internet-facing"), "defaultBackend: " + WEB + "\n" + BASE_SPEC),
+        ingress("second", a("group.name", GROUP, "group.order", "1"), "defaultBackend: " + API + "\n"));
+    check(g, FACTS, asGroup(patch(), "k8s-shopfront-02df2d7f37", "k8s-shop-web-7bb062a049", "shop/good")
+        .replace("/listeners/0/defaultAction", forward("shop/web:80"))
+        .add("/errors/-", "{'ingress': 'shop/second', 'problems': ['~spec.defaultBackend: Ingress shop/good of group \"shop-front\""
+            + " already sets the default backend of listener HTTP:80']}"));
+  }
+
   // ---- helpers ----
 
   private static final String NOT_FOUND = "{'type': 'fixed-response', 'statusCode': '404', 'contentType': 'text/plain', 'messageBody': null}";

@@ -981,5 +981,21 @@ class IngressValidatorTest {
           "spec.rules[0].http.paths[1].path: \"/file?.txt\" is of pathType Exact, and exact paths shouldn't contain wildcards:"
               + " Kubernetes matches * and ? literally, an ALB as wildcards; use pathType ImplementationSpecific for an ALB wildcard pattern");
     }
+
+    @Test
+    void aSecondDefaultBackendInAGroupIsDeniedNamingTheFirst() {
+      cluster.with(ingress("other").path("/other", "web", 80).defaultBackend("web", 80).alb("group.name", "shop").build());
+      assertThat(validate(web().alb("group.name", "shop").defaultBackend("web", 80)).denials()).containsExactly(
+          "spec.defaultBackend: Ingress shop/other of group \"shop\" already sets the default backend of listener HTTP:80;"
+              + " a listener has one default action, so remove spec.defaultBackend here or there"
+              + " (a path / with pathType Prefix routes everything else too)");
+    }
+
+    @Test
+    void defaultBackendsOnDifferentListenersDoNotConflict() {
+      cluster.with(ingress("other").path("/other", "web", 80).defaultBackend("web", 80).alb("group.name", "shop")
+          .alb("listen-ports", "[{\"HTTP\": 8080}]").build());
+      assertClean(validate(web().alb("group.name", "shop").defaultBackend("web", 80)));
+    }
   }
 }
