@@ -22,10 +22,10 @@ public final class AnnotationCatalog {
       "group.name", "group.order", "load-balancer-name", "tags", "ip-address-type", "scheme",
       "subnets", "security-groups", "load-balancer-attributes", "wafv2-acl-arn",
       "shield-advanced-protection", "listen-ports", "ssl-redirect", "inbound-cidrs",
-      "certificate-arn", "ssl-policy");
+      "certificate-arn", "ssl-policy", "use-regex-path-match");
 
-  /** Prefix families: `actions.<name>` and `conditions.<name>`. */
-  public static final List<String> FAMILIES = List.of("actions.", "conditions.");
+  /** Prefix families: `actions.<name>`, `conditions.<name>` and `transforms.<name>`. */
+  public static final List<String> FAMILIES = List.of("actions.", "conditions.", "transforms.");
 
   /** Reference-controller annotations that are recognised but not acted on here. */
   public static final Set<String> NOT_SUPPORTED = Set.of(

@@ -77,8 +77,8 @@ final class TargetGroups {
           r.host().orElse("#{host}"), r.path().orElse("/#{path}"), r.query().orElse("#{query}"));
     }
     Action.Forward forward = (Action.Forward) action;
-    List<RuleAction.WeightedTarget> targets = forward.targets().stream().map(t -> t.targetGroupArn().isPresent()
-            ? new RuleAction.WeightedTarget(Optional.empty(), t.targetGroupArn(), t.weight())
+    List<RuleAction.WeightedTarget> targets = forward.targets().stream().map(t -> t.serviceName().isEmpty()
+            ? new RuleAction.WeightedTarget(Optional.empty(), t.targetGroupArn(), t.targetGroupName(), t.weight())
             : new RuleAction.WeightedTarget(Optional.of(ref(member, t.serviceName().get(), t.servicePort().get())), Optional.empty(), t.weight()))
         .toList();
     return new RuleAction.Forward(targets, forward.stickinessSeconds());

@@ -646,6 +646,52 @@ class StackBuilderGoldenTest {
             + " already sets the default backend of listener HTTP:80']}"));
   }
 
+  @Test
+  void pascalCaseKeysOfTheReferenceDocumentationMeanTheSame() {
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "listen-ports", "[{\"HTTP\": 80}, {\"HTTPS\": 443}]",
+        "certificate-arn", CERT_SHOP, "actions.ssl-redirect",
+        "{\"Type\": \"redirect\", \"RedirectConfig\": { \"Protocol\": \"HTTPS\", \"Port\": \"443\", \"StatusCode\": \"HTTP_301\"}}"),
+        SSL_REDIRECT_SPEC));
+    check(g, FACTS, patch()
+        .add("/listeners/-", listener(BASE_STACK, "HTTPS", 443, NOT_FOUND, List.of(CERT_SHOP), DEFAULT_POLICY))
+        .replace("/rules", list(
+            rule(BASE_STACK, 80, 1, "shop/web spec.rules[0].http.paths[0]", REDIRECT_TO_HTTPS, host("shop.example.com"), paths("/*")),
+            rule(BASE_STACK, 443, 1, "shop/web spec.rules[0].http.paths[1]", forward("shop/web:80"), host("shop.example.com"),
+                paths("/users/*")))));
+  }
+
+  @Test
+  void pascalCaseWeightsAndStickinessAreKept() {
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "actions.split",
+        "{\"Type\": \"forward\", \"ForwardConfig\": {\"TargetGroups\": [{\"ServiceName\": \"web\", \"ServicePort\": \"80\", \"Weight\": 80},"
+            + " {\"ServiceName\": \"api\", \"ServicePort\": \"8080\", \"Weight\": 20}],"
+            + " \"TargetGroupStickinessConfig\": {\"Enabled\": true, \"DurationSeconds\": 300}}}"), """
+        rules:
+          - host: shop.example.com
+            http:
+              paths:
+                - {path: /, pathType: Prefix, backend: {service: {name: split, port: {name: use-annotation}}}}
+        """));
+    check(g, FACTS, apiTargetGroup(patch().replace("/rules/0/action", "{'type': 'forward', 'stickinessSeconds': 300, 'targets': ["
+        + "{'targetGroup': {'$ref': 'TargetGroup/shop/web:80'}, 'targetGroupArn': null, 'weight': 80},"
+        + "{'targetGroup': {'$ref': 'TargetGroup/shop/api:8080'}, 'targetGroupArn': null, 'weight': 20}]}"), 1, "k8s-shop-api-c94020165b"));
+  }
+
+  @Test
+  void forwardToSeveralTargetGroupsWithoutWeightsLeavesTheMemberOut() {
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "actions.split",
+        "{\"type\": \"forward\", \"forwardConfig\": {\"targetGroups\": [{\"serviceName\": \"web\", \"servicePort\": \"80\"},"
+            + " {\"serviceName\": \"api\", \"servicePort\": \"8080\"}]}}"), """
+        rules:
+          - http:
+              paths:
+                - {path: /, pathType: Prefix, backend: {service: {name: split, port: {name: use-annotation}}}}
+        """));
+    check(g, FACTS, empty(patch()).add("/errors/-", "{'ingress': 'shop/web', 'problems': ["
+        + "'~alb.ingress.kubernetes.io/actions.split: \"{\\\"serviceName\\\":\\\"web\\\",\\\"servicePort\\\":\\\"80\\\"}\" is not valid: expected a weight',"
+        + "'~alb.ingress.kubernetes.io/actions.split: \"{\\\"serviceName\\\":\\\"api\\\"']}"));
+  }
+
   // ---- helpers ----
 
   private static final String NOT_FOUND = "{'type': 'fixed-response', 'statusCode': '404', 'contentType': 'text/plain', 'messageBody': null}";

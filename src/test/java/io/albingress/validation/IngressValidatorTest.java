@@ -997,5 +997,23 @@ class IngressValidatorTest {
           .alb("listen-ports", "[{\"HTTP\": 8080}]").build());
       assertClean(validate(web().alb("group.name", "shop").defaultBackend("web", 80)));
     }
+    @Test
+    void forwardToSeveralTargetGroupsWithoutWeightsIsDenied() {
+      cluster.with(nodePort("api"));
+      Verdict v = validate(ingress().useAnnotation("/", "split").alb("actions.split", "{\"type\": \"forward\", \"forwardConfig\":"
+          + " {\"targetGroups\": [{\"serviceName\": \"web\", \"servicePort\": 80, \"weight\": 90}, {\"serviceName\": \"api\", \"servicePort\": 80}]}}"));
+      assertThat(v.denials()).containsExactly(ALB + "actions.split: \"{\"serviceName\":\"api\",\"servicePort\":80}\" is not valid:"
+          + " expected a weight on each target group when forwarding to several, as the reference controller requires (e.g. \"weight\": 50)");
+    }
+
+    @Test
+    void pascalCaseKeysAreAcceptedAndAnUnknownKeyIsDenied() {
+      assertClean(validate(ingress().useAnnotation("/", "ssl-redirect").alb("actions.ssl-redirect",
+          "{\"Type\": \"redirect\", \"RedirectConfig\": { \"Protocol\": \"HTTPS\", \"Port\": \"443\", \"StatusCode\": \"HTTP_301\"}}")));
+      assertThat(validate(ingress().useAnnotation("/", "ssl-redirect").alb("actions.ssl-redirect",
+          "{\"Type\": \"redirect\", \"RedirectConfig\": {\"Protocol\": \"HTTPS\", \"StatusCode\": \"HTTP_301\", \"Code\": 301}}")).denials())
+          .containsExactly(ALB + "actions.ssl-redirect: unknown key \"Code\" in redirectConfig; expected host, path, port, protocol, query,"
+              + " statusCode");
+    }
   }
 }
