@@ -997,6 +997,7 @@ class IngressValidatorTest {
           .alb("listen-ports", "[{\"HTTP\": 8080}]").build());
       assertClean(validate(web().alb("group.name", "shop").defaultBackend("web", 80)));
     }
+
     @Test
     void forwardToSeveralTargetGroupsWithoutWeightsIsDenied() {
       cluster.with(nodePort("api"));
