@@ -2,6 +2,7 @@ package io.albingress.stack;
 
 import io.albingress.annotations.Condition;
 import io.albingress.annotations.Protocol;
+import io.albingress.annotations.Transform;
 import io.albingress.model.RuleAction;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,7 +17,7 @@ import java.util.Set;
  */
 final class RuleOptimizer {
   /** A rule before it gets its priority. */
-  record Draft(List<Condition> conditions, RuleAction action, String source) {}
+  record Draft(List<Condition> conditions, RuleAction action, String source, List<Transform> transforms) {}
 
   private RuleOptimizer() {}
 

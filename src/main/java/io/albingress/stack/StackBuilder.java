@@ -208,7 +208,8 @@ public final class StackBuilder {
     for (Member m : ctx.membersOn(port)) {
       for (IngressRoutes.Route route : IngressRoutes.byPrecedence(m.ingress())) {
         if (!route.isDefaultBackend()) {
-          drafts.add(new RuleOptimizer.Draft(conditions(m, route), tgs.action(m, route), m.name() + " " + route.field()));
+          drafts.add(new RuleOptimizer.Draft(conditions(m, route), tgs.action(m, route), m.name() + " " + route.field(),
+              m.config().transforms().getOrDefault(backendName(route), List.of())));
         }
       }
     }
@@ -217,7 +218,7 @@ public final class StackBuilder {
     for (RuleOptimizer.Draft d : RuleOptimizer.optimize(port.port(), port.protocol(), drafts)) {
       int priority = rules.size() + 1;
       String id = port.port() + ":" + priority;
-      rules.add(new ListenerRule(id, listener, priority, d.conditions(), d.action(), d.source(), ctx.tags(id)));
+      rules.add(new ListenerRule(id, listener, priority, d.conditions(), d.action(), d.source(), ctx.tags(id), d.transforms()));
     }
     return rules;
   }
@@ -225,33 +226,51 @@ public final class StackBuilder {
   /**
    * The rule's host and path, then the backend's `conditions.<name>`. As in the reference controller,
    * host-header and path-pattern values from the annotation join the rule's own (an ALB rule takes at
-   * most one condition of each), and a rule that would have no condition matches every path.
+   * most one condition of each), regexValues likewise (the validator refuses mixing values and
+   * regexValues), and a rule that would have no condition matches every path.
    */
   private static List<Condition> conditions(Member m, IngressRoutes.Route route) {
     List<String> hosts = new ArrayList<>();
+    List<String> hostRegex = new ArrayList<>();
     route.host().ifPresent(hosts::add);
-    List<String> paths = new ArrayList<>(pathPatterns(route));
+    List<String> paths = new ArrayList<>();
+    List<String> pathRegex = new ArrayList<>();
+    if (IngressRoutes.usesRegexPath(m.config(), route)) {
+      pathRegex.add(route.path().get().substring(1)); // Kubernetes needs the leading /, a regex does not
+    } else {
+      paths.addAll(pathPatterns(route));
+    }
     List<Condition> others = new ArrayList<>();
-    String service = route.backend() == null || route.backend().getService() == null ? null : route.backend().getService().getName();
+    String service = backendName(route);
     for (Condition c : service == null ? List.<Condition>of() : m.config().conditions().getOrDefault(service, List.of())) {
       switch (c.field()) {
-        case "host-header" -> hosts.addAll(c.values());
-        case "path-pattern" -> paths.addAll(c.values());
+        case "host-header" -> {
+          hosts.addAll(c.values());
+          hostRegex.addAll(c.regexValues());
+        }
+        case "path-pattern" -> {
+          paths.addAll(c.values());
+          pathRegex.addAll(c.regexValues());
+        }
         default -> others.add(c);
       }
     }
     List<Condition> conditions = new ArrayList<>();
-    if (!hosts.isEmpty()) {
-      conditions.add(new Condition("host-header", Optional.empty(), hosts.stream().distinct().toList()));
+    if (!hosts.isEmpty() || !hostRegex.isEmpty()) {
+      conditions.add(new Condition("host-header", Optional.empty(), distinct(hosts), distinct(hostRegex)));
     }
-    if (!paths.isEmpty()) {
-      conditions.add(new Condition("path-pattern", Optional.empty(), paths.stream().distinct().toList()));
+    if (!paths.isEmpty() || !pathRegex.isEmpty()) {
+      conditions.add(new Condition("path-pattern", Optional.empty(), distinct(paths), distinct(pathRegex)));
     }
     conditions.addAll(others);
     if (conditions.isEmpty()) {
       conditions.add(new Condition("path-pattern", Optional.empty(), List.of("/*")));
     }
     return conditions;
+  }
+
+  private static List<String> distinct(List<String> values) {
+    return values.stream().distinct().toList();
   }
 
   /** Exact stays; Prefix /a is /a and /a/*, and / is /*; ImplementationSpecific is taken as written. */
@@ -271,6 +290,10 @@ public final class StackBuilder {
       }
       default -> List.of(path);
     };
+  }
+
+  static String backendName(IngressRoutes.Route route) {
+    return route.backend() == null || route.backend().getService() == null ? null : route.backend().getService().getName();
   }
 
   static Map<String, String> annotations(Ingress ingress) {

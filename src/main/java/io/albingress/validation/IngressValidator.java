@@ -65,7 +65,7 @@ public final class IngressValidator {
     findings.deny(parsed.errors());
     IngressConfig config = parsed.value();
     warnIpv6Cidrs(annotations, config, findings);
-    PathChecks.run(ingress, findings);
+    PathChecks.run(ingress, config, findings);
     new BackendChecks(ingress, config, cluster, findings).run();
     awsChecks.subnets(config, aws, findings);
     awsChecks.certificates(ingress, config, wantsTls(ingress, config), aws, findings);

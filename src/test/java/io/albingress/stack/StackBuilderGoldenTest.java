@@ -692,6 +692,42 @@ class StackBuilderGoldenTest {
         + "'~alb.ingress.kubernetes.io/actions.split: \"{\\\"serviceName\\\":\\\"api\\\"']}"));
   }
 
+  @Test
+  void regexPathsRegexConditionsAndTransforms() {
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "use-regex-path-match", "true",
+        "conditions.web", "[{\"field\": \"http-header\", \"httpHeaderConfig\": {\"httpHeaderName\": \"User-Agent\","
+            + " \"regexValues\": [\".+Mobile.+\"]}}]",
+        "transforms.web", "[{\"type\": \"url-rewrite\", \"urlRewriteConfig\": {\"rewrites\": [{\"regex\": \"^/api/(.*)$\", \"replace\": \"/$1\"}]}}]"),
+        """
+        rules:
+          - host: shop.example.com
+            http:
+              paths:
+                - {path: "/api/v[0-9]+/.*", pathType: ImplementationSpecific, backend: %s}
+        """.formatted(WEB)));
+    // the regex path loses its leading / (Kubernetes requires it, a regex does not)
+    check(g, FACTS, patch()
+        .replace("/rules/0/conditions/1", "{'field': 'path-pattern', 'httpHeaderName': null, 'values': [], 'regexValues': ['api/v[0-9]+/.*']}")
+        .add("/rules/0/conditions/-", "{'field': 'http-header', 'httpHeaderName': 'User-Agent', 'values': [], 'regexValues': ['.+Mobile.+']}")
+        .add("/rules/0/transforms", "[{'type': 'url-rewrite', 'rewrites': [{'regex': '^/api/(.*)$', 'replace': '/$1'}]}]"));
+  }
+
+  @Test
+  void forwardByTargetGroupNameIsResolvedAtDeploy() {
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "actions.legacy",
+        "{\"type\": \"forward\", \"targetGroupName\": \"legacy-tg\"}"), """
+        rules:
+          - host: shop.example.com
+            http:
+              paths:
+                - {path: /, pathType: Prefix, backend: {service: {name: legacy, port: {name: use-annotation}}}}
+        """));
+    check(g, FACTS, patch()
+        .replace("/rules/0/action", "{'type': 'forward', 'stickinessSeconds': null, 'targets': [{'targetGroup': null,"
+            + " 'targetGroupArn': null, 'targetGroupName': 'legacy-tg', 'weight': 1}]}")
+        .replace("/targetGroups", "[]"));
+  }
+
   // ---- helpers ----
 
   private static final String NOT_FOUND = "{'type': 'fixed-response', 'statusCode': '404', 'contentType': 'text/plain', 'messageBody': null}";

@@ -1016,5 +1016,24 @@ class IngressValidatorTest {
           .containsExactly(ALB + "actions.ssl-redirect: unknown key \"Code\" in redirectConfig; expected host, path, port, protocol, query,"
               + " statusCode");
     }
+  
+    @Test
+    void regexValuesCannotJoinTheRulesPlainHostOrPath() {
+      Verdict v = validate(ingress().hostPath("shop.example.com", "/", "web", 80).alb("conditions.web",
+          "[{\"field\": \"host-header\", \"hostHeaderConfig\": {\"regexValues\": [\"^.+\\\\.example\\\\.com$\"]}}]"));
+      assertThat(v.denials()).containsExactly(ALB + "conditions.web host-header regexValue ^.+\\.example\\.com$ cannot join"
+          + " host shop.example.com of spec.rules[0] in one rule: an ALB host-header condition takes values or regexValues, not both;"
+          + " write them all as regexValues, or all as values");
+    }
+
+    @Test
+    void aRegexPathCannotJoinPathPatternValues() {
+      Verdict v = validate(ingress().path(null, "/api/v[0-9]+", "ImplementationSpecific", Fixtures.backend("web", 80))
+          .alb("use-regex-path-match", "true")
+          .alb("conditions.web", "[{\"field\": \"path-pattern\", \"pathPatternConfig\": {\"values\": [\"/v1/*\"]}}]"));
+      assertThat(v.denials()).containsExactly("path /api/v[0-9]+ of spec.rules[0].http.paths[0] (a regex by " + ALB
+          + "use-regex-path-match) cannot join " + ALB + "conditions.web path-pattern value /v1/* in one rule: an ALB path-pattern"
+          + " condition takes values or regexValues, not both; write them all as regexValues, or all as values");
+    }
   }
 }
