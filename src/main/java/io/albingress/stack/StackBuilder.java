@@ -101,7 +101,7 @@ public final class StackBuilder {
         continue;
       }
       IngressConfig config = IngressAnnotations.parse(annotations(ingress)).value();
-      boolean wantsTls = !config.certificateArns().isEmpty() || IngressRoutes.hasTls(ingress);
+      boolean wantsTls = !config.certificateArns().isEmpty(); // spec.tls alone keeps HTTP:80, as in the reference
       List<ListenPort> ports = ListenPorts.effective(config, wantsTls);
       Optional<ListenPort> https = ports.stream().filter(p -> p.protocol() == Protocol.HTTPS).findFirst();
       List<String> certificates = https.isEmpty() ? List.of() : certificates(ingress, config, facts);

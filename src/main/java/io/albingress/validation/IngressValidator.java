@@ -73,8 +73,12 @@ public final class IngressValidator {
     return findings.verdict();
   }
 
+  /**
+   * Whether the default listener is HTTPS:443: only explicit certificates make it so, as in the
+   * reference controller; spec.tls alone keeps HTTP:80.
+   */
   static boolean wantsTls(Ingress ingress, IngressConfig config) {
-    return !config.certificateArns().isEmpty() || IngressRoutes.hasTls(ingress);
+    return !config.certificateArns().isEmpty();
   }
 
   static Map<String, String> annotations(Ingress ingress) {

@@ -240,7 +240,7 @@ class StackBuilderGoldenTest {
 
   @Test
   void certificateDiscoveredByWildcard() {
-    IngressGroup g = group(ingress("web", a("scheme", "internet-facing"), """
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "listen-ports", "[{\"HTTPS\": 443}]"), """
         tls:
           - hosts: [other.example.com]
         rules:
@@ -256,14 +256,14 @@ class StackBuilderGoldenTest {
   @Test
   void uncoveredHostIsServedWithTheOtherHostsCertificates() {
     // as the webhook admits it (with a warning): shop.example.org has only a PENDING_VALIDATION certificate
-    IngressGroup g = group(ingress("web", a("scheme", "internet-facing"),
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "listen-ports", "[{\"HTTPS\": 443}]"),
         "tls:\n  - hosts: [shop.example.com, extra.example.net, shop.example.org]\n" + BASE_SPEC));
     check(g, FACTS, httpsOnly(patch(), List.of(CERT_SHOP, CERT_EXTRA), DEFAULT_POLICY));
   }
 
   @Test
   void noCertificateForAnyHostLeavesTheIngressOut() {
-    IngressGroup g = group(ingress("web", a("scheme", "internet-facing"), """
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "listen-ports", "[{\"HTTPS\": 443}]"), """
         tls:
           - hosts: [shop.example.org]
         rules:
@@ -291,7 +291,8 @@ class StackBuilderGoldenTest {
                   paths:
                     - {path: /, pathType: Prefix, backend: %s}
             """.formatted(WEB)),
-        ingress("first", a("group.name", GROUP, "group.order", "1", "scheme", "internet-facing"), "tls:\n  - hosts: [shop.example.com]\n" + BASE_SPEC));
+        ingress("first", a("group.name", GROUP, "group.order", "1", "scheme", "internet-facing",
+            "listen-ports", "[{\"HTTPS\": 443}]"), "tls:\n  - hosts: [shop.example.com]\n" + BASE_SPEC));
     check(g, FACTS, asGroup(httpsOnly(patch(), List.of(CERT_SHOP, CERT_EXTRA), DEFAULT_POLICY), "k8s-shopfront-02df2d7f37",
         "k8s-shop-web-7bb062a049", "shop/first", "shop/second")
         .replace("/rules", list(
@@ -726,6 +727,13 @@ class StackBuilderGoldenTest {
         .replace("/rules/0/action", "{'type': 'forward', 'stickinessSeconds': null, 'targets': [{'targetGroup': null,"
             + " 'targetGroupArn': null, 'targetGroupName': 'legacy-tg', 'weight': 1}]}")
         .replace("/targetGroups", "[]"));
+  }
+
+  @Test
+  void tlsWithoutCertificateArnKeepsTheDefaultHttpListener() {
+    // as in the reference, only certificate-arn switches the default listener to HTTPS:443
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing"), "tls:\n  - hosts: [shop.example.com]\n" + BASE_SPEC));
+    check(g, FACTS, patch());
   }
 
   // ---- helpers ----

@@ -513,8 +513,17 @@ class IngressValidatorTest {
     }
 
     @Test
-    void tlsAloneMakesTheDefaultListenerHttpsAndDiscoveryCoversIt() {
-      assertClean(validate(web().tls("www.shop.example.com")));
+    void discoveryCoversTheTlsHosts() {
+      assertClean(validate(web().tls("www.shop.example.com").alb("listen-ports", "[{\"HTTPS\": 443}]")));
+    }
+
+    @Test
+    void tlsAloneKeepsTheDefaultHttpListenerAsInTheReferenceAndIsWarned() {
+      Verdict v = validate(web().tls("www.shop.example.com"));
+      assertThat(v.denials()).isEmpty();
+      assertThat(v.warnings()).containsExactly("spec.tls is set, but the listeners are [HTTP:80]: as in the reference controller,"
+          + " spec.tls alone does not make an HTTPS listener; add {\"HTTPS\": 443} to " + ALB + "listen-ports (its certificate is"
+          + " discovered for the hosts) or set " + ALB + "certificate-arn");
     }
 
     @Test
@@ -526,13 +535,13 @@ class IngressValidatorTest {
 
     @Test
     void discoveryIgnoresCertificatesThatAreNotIssued() {
-      assertThat(validate(web().tls("new.example.com")).denials()).singleElement().asString()
+      assertThat(validate(web().tls("new.example.com").alb("listen-ports", "[{\"HTTPS\": 443}]")).denials()).singleElement().asString()
           .contains("no ISSUED ACM certificate in us-west-2 covers new.example.com");
     }
 
     @Test
     void discoveryCoveringSomeHostsWarnsAboutTheOthers() {
-      Verdict v = validate(ingress().hostPath("shop.example.com", "/", "web", 80).tls("shop.example.com", "www.unknown.org"));
+      Verdict v = validate(ingress().hostPath("shop.example.com", "/", "web", 80).tls("shop.example.com", "www.unknown.org").alb("listen-ports", "[{\"HTTPS\": 443}]"));
       assertThat(v.allowed()).isTrue();
       assertThat(v.warnings()).containsExactly(
           "no ISSUED ACM certificate covers www.unknown.org; HTTPS clients of those hosts will see a name mismatch");
@@ -541,7 +550,7 @@ class IngressValidatorTest {
     @Test
     void discoveryWithUnknownAcmStateIsAWarning() {
       aws = AwsFacts.unknown("offline plan");
-      Verdict v = validate(web().tls("shop.example.com"));
+      Verdict v = validate(web().tls("shop.example.com").alb("listen-ports", "[{\"HTTPS\": 443}]"));
       assertThat(v.allowed()).isTrue();
       assertThat(v.warnings()).containsExactly("could not verify certificate discovery for hosts [shop.example.com]: offline plan");
     }
@@ -578,7 +587,7 @@ class IngressValidatorTest {
 
     @Test
     void httpsListenerOfAnotherGroupMemberIsEnough() {
-      cluster.with(ingress("secure").alb("group.name", "shop").tls("shop.example.com").path("/secure", "web", 80).build());
+      cluster.with(ingress("secure").alb("group.name", "shop").tls("shop.example.com").alb("listen-ports", "[{\"HTTPS\": 443}]").path("/secure", "web", 80).build());
       assertClean(validate(web().alb("group.name", "shop").alb("listen-ports", "[{\"HTTP\": 80}]").alb("ssl-redirect", "443")));
     }
   }
@@ -955,7 +964,7 @@ class IngressValidatorTest {
     IngressValidator validator = Fixtures.validator(cluster);
     assertThat(validator.needs(web().build())).isEqualTo(new AwsFacts.Needs(false, false));
     assertThat(validator.needs(web().alb("subnets", "a,b").build())).isEqualTo(new AwsFacts.Needs(true, false));
-    assertThat(validator.needs(web().tls("shop.example.com").build())).isEqualTo(new AwsFacts.Needs(false, true));
+    assertThat(validator.needs(web().tls("shop.example.com").alb("listen-ports", "[{\"HTTPS\": 443}]").build())).isEqualTo(new AwsFacts.Needs(false, true));
     assertThat(validator.needs(web().noClass().alb("subnets", "a,b").build())).isEqualTo(new AwsFacts.Needs(false, false));
   }
 
