@@ -179,8 +179,9 @@ public final class StackBuilder {
     List<String> certificates = port.protocol() == Protocol.HTTPS
         ? ctx.membersOn(port).stream().flatMap(m -> m.certificates().stream()).distinct().toList()
         : List.of();
+    // per listener, as the reference merges it: members on other ports do not set this one's policy
     Optional<String> policy = port.protocol() == Protocol.HTTPS
-        ? Optional.of(ctx.first("ssl-policy", IngressConfig::sslPolicy, Optional.<String>empty()).orElse(DEFAULT_SSL_POLICY))
+        ? Optional.of(ctx.membersOn(port).stream().flatMap(m -> m.config().sslPolicy().stream()).findFirst().orElse(DEFAULT_SSL_POLICY))
         : Optional.empty();
     return new Listener(id, lb, port.protocol(), port.port(), defaultAction(ctx, port, tgs), certificates, policy, ctx.tags(id));
   }

@@ -736,6 +736,19 @@ class StackBuilderGoldenTest {
     check(g, FACTS, patch());
   }
 
+  @Test
+  void sslPolicyIsPerListenPort() {
+    IngressGroup g = group(
+        ingress("first", a("group.name", GROUP, "scheme", "internet-facing", "certificate-arn", CERT_SHOP), BASE_SPEC),
+        ingress("second", a("group.name", GROUP, "group.order", "1", "certificate-arn", CERT_SHOP,
+            "listen-ports", "[{\"HTTPS\": 8443}]", "ssl-policy", "ELBSecurityPolicy-TLS13-1-2-2021-06"), BASE_SPEC));
+    check(g, FACTS, asGroup(httpsOnly(patch(), List.of(CERT_SHOP), DEFAULT_POLICY), "k8s-shopfront-02df2d7f37",
+        "k8s-shop-web-7bb062a049", "shop/first", "shop/second")
+        .add("/listeners/-", listener(GROUP, "HTTPS", 8443, NOT_FOUND, List.of(CERT_SHOP), "ELBSecurityPolicy-TLS13-1-2-2021-06"))
+        .add("/rules/-", rule(GROUP, 8443, 1, "shop/second spec.rules[0].http.paths[0]", forward("shop/web:80"), host("shop.example.com"),
+            paths("/*"))));
+  }
+
   // ---- helpers ----
 
   private static final String NOT_FOUND = "{'type': 'fixed-response', 'statusCode': '404', 'contentType': 'text/plain', 'messageBody': null}";
