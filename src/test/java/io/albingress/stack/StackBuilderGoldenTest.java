@@ -749,6 +749,35 @@ class StackBuilderGoldenTest {
             paths("/*"))));
   }
 
+  @Test
+  void groupOrderTiesAreBrokenByTheStringNamespaceSlashName() {
+    String euWeb = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: shop-eu}
+        spec:
+          type: NodePort
+          ports:
+            - {name: http, port: 80, targetPort: 8080, nodePort: 30090}
+        """;
+    IngressGroup g = group(euWeb,
+        ingress("shop", "web", a("group.name", GROUP, "scheme", "internet-facing"), BASE_SPEC),
+        ingress("shop-eu", "web", a("group.name", GROUP), BASE_SPEC));
+    // "shop-eu/web" < "shop/web" as strings ('-' sorts before '/'), though namespace "shop" < "shop-eu"
+    check(g, FACTS, asGroup(patch(), "k8s-shopfront-02df2d7f37", "k8s-shop-web-7bb062a049", "shop-eu/web", "shop/web")
+        .replace("/rules/0/source", q("shop-eu/web spec.rules[0].http.paths[0]"))
+        .replace("/rules/0/action", forward("shop-eu/web:80"))
+        .add("/rules/-", rule(GROUP, 80, 2, "shop/web spec.rules[0].http.paths[0]", forward("shop/web:80"), host("shop.example.com"),
+            paths("/*")))
+        .copy("/targetGroups/0", "/targetGroups/0")
+        .replace("/targetGroups/0/resourceId", q("shop-eu/web:80"))
+        .replace("/targetGroups/0/name", q("k8s-shopeu-web-3149156591"))
+        .replace("/targetGroups/0/port", "30090")
+        .replace("/targetGroups/0/service/namespace", q("shop-eu"))
+        .replace("/targetGroups/0/service/nodePort", "30090")
+        .replace("/targetGroups/0/tags/ingress.k8s.aws~1resource", q("shop-eu/web:80")));
+  }
+
   // ---- helpers ----
 
   private static final String NOT_FOUND = "{'type': 'fixed-response', 'statusCode': '404', 'contentType': 'text/plain', 'messageBody': null}";
