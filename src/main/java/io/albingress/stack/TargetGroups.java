@@ -1,6 +1,7 @@
 package io.albingress.stack;
 
 import io.albingress.annotations.Action;
+import io.albingress.annotations.HealthCheck;
 import io.albingress.annotations.TargetAnnotations;
 import io.albingress.annotations.TargetConfig;
 import io.albingress.annotations.TargetType;
@@ -140,7 +141,23 @@ final class TargetGroups {
     String name = Names.targetGroup(ctx.facts().clusterName(), ctx.group().id(), key.namespace(), key.service(), identity);
     return new TargetGroup(resourceId, name,
         new TargetGroup.ServiceRef(key.namespace(), key.service(), key.port(), sp.getPort(), targetPort, nodePort),
-        c.targetType(), c.protocol(), c.protocolVersion(), port, c.healthCheck(), c.attributes(), c.nodeLabels(), ctx.tags(resourceId));
+        c.targetType(), c.protocol(), c.protocolVersion(), port, healthCheck(c, svc), c.attributes(), c.nodeLabels(), ctx.tags(resourceId));
+  }
+
+  /** A named healthcheck-port becomes the number AWS needs: the Service port's NodePort (instance) or numeric targetPort (IP). */
+  private static HealthCheck healthCheck(TargetConfig c, Service svc) {
+    HealthCheck hc = c.healthCheck();
+    if (hc.port().equals(TargetAnnotations.TRAFFIC_PORT) || hc.port().chars().allMatch(Character::isDigit)) {
+      return hc;
+    }
+    ServicePort named = svc.getSpec().getPorts().stream().filter(p -> hc.port().equals(p.getName())).findFirst().orElseThrow();
+    Integer port = c.targetType() == TargetType.INSTANCE ? named.getNodePort()
+        : named.getTargetPort() == null ? named.getPort() : named.getTargetPort().getIntVal();
+    if (port == null) {
+      return hc; // a NodePort not allocated yet (offline manifests); the validator refuses a named target port
+    }
+    return new HealthCheck(String.valueOf(port), hc.protocol(), hc.path(), hc.intervalSeconds(), hc.timeoutSeconds(),
+        hc.healthyThreshold(), hc.unhealthyThreshold(), hc.successCodes());
   }
 
   private static Optional<ServicePort> servicePort(Service svc, String port) {

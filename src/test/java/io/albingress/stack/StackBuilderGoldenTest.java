@@ -778,6 +778,20 @@ class StackBuilderGoldenTest {
         .replace("/targetGroups/0/tags/ingress.k8s.aws~1resource", q("shop-eu/web:80")));
   }
 
+  @Test
+  void namedHealthCheckPortIsResolvedToTheNodePort() {
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "healthcheck-port", "http"), BASE_SPEC));
+    check(g, FACTS, patch().replace("/targetGroups/0/healthCheck/port", q("30080")));
+  }
+
+  @Test
+  void namedHealthCheckPortIsResolvedToTheNumericTargetPortInIpMode() {
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "target-type", "ip", "healthcheck-port", "http"), BASE_SPEC));
+    check(g, FACTS, patch().replace("/targetGroups/0/healthCheck/port", q("8080"))
+        .replace("/targetGroups/0/targetType", "'IP'").replace("/targetGroups/0/port", "8080")
+        .replace("/targetGroups/0/name", q("k8s-shop-web-fc3ce90240")));
+  }
+
   // ---- helpers ----
 
   private static final String NOT_FOUND = "{'type': 'fixed-response', 'statusCode': '404', 'contentType': 'text/plain', 'messageBody': null}";

@@ -271,14 +271,22 @@ class IngressValidatorTest {
     void namedHealthCheckPortMustBeAServicePortInInstanceMode() {
       assertThat(validate(web().alb("healthcheck-port", "metrics")).denials()).containsExactly(
           ALB + "healthcheck-port: \"metrics\" is not a port name of Service shop/web, which target-type instance needs"
-              + " to find the health check NodePort; it has ports http (80)");
+              + " to find the health check NodePort; it has ports http (80) (or give a port number)");
       assertClean(validate(web().alb("healthcheck-port", "http")));
       assertClean(validate(web().alb("healthcheck-port", "9000")));
     }
 
     @Test
-    void namedHealthCheckPortIsAPodPortInIpMode() {
-      assertClean(validate(web().alb("target-type", "ip").alb("healthcheck-port", "metrics")));
+    void namedHealthCheckPortIsAServicePortWithANumericTargetPortInIpMode() {
+      assertClean(validate(web().alb("target-type", "ip").alb("healthcheck-port", "http")));
+      assertThat(validate(web().alb("target-type", "ip").alb("healthcheck-port", "metrics")).denials()).containsExactly(
+          ALB + "healthcheck-port: \"metrics\" is not a port name of Service shop/web, which target-type ip needs to find the"
+              + " health check target port; it has ports http (80) (or give a port number)");
+      cluster = new TestCluster().with(new ServiceBuilder(nodePort("web")).editSpec().editFirstPort().withNewTargetPort("web").endPort()
+          .endSpec().build());
+      assertThat(validate(web().alb("target-type", "ip").alb("healthcheck-port", "http")).denials()).containsExactly(
+          ALB + "healthcheck-port: \"http\" is Service port 80 of Service shop/web, whose targetPort is the named port \"web\";"
+              + " target-type ip needs a numeric health check port, so give the container port number");
     }
   }
 
