@@ -930,6 +930,8 @@ class IngressValidatorTest {
 
   @Nested
   class Quotas {
+    static final String THIS = "the load balancer of this Ingress";
+
     @Test
     void eightyRulesAreFine() {
       assertClean(validate(ingress().paths(80)));
@@ -939,31 +941,66 @@ class IngressValidatorTest {
     void moreThanEightyRulesAreWarned() {
       Verdict v = validate(ingress().paths(81));
       assertThat(v.allowed()).isTrue();
-      assertThat(v.warnings()).containsExactly("listener HTTP:80 of this Ingress has 81 rules, close to the ALB limit of 100");
+      assertThat(v.warnings()).containsExactly(THIS + " has 81 rules, close to the ALB limit of 100");
     }
 
     @Test
     void moreThanOneHundredRulesAreDenied() {
-      assertThat(validate(ingress().paths(101)).denials()).containsExactly("spec.rules: listener HTTP:80 of this Ingress would have"
-          + " 101 rules; an ALB listener allows at most 100 (split the group or merge paths)");
+      assertThat(validate(ingress().paths(101)).denials()).containsExactly("spec.rules: " + THIS + " would have 101 rules"
+          + " (each path is a rule on each listener of its Ingress); an ALB allows at most 100, not counting default rules"
+          + " (split the group or merge paths)");
     }
 
     @Test
-    void rulesAreCountedAcrossTheGroupPerListener() {
-      cluster.with(ingress("other").alb("group.name", "shop").paths(50).build());
-      assertThat(validate(ingress().alb("group.name", "shop").paths(51)).denials()).containsExactly("spec.rules: listener HTTP:80"
-          + " of group \"shop\" would have 101 rules; an ALB listener allows at most 100 (split the group or merge paths)");
+    void rulesAreCountedPerLoadBalancerAcrossListeners() {
+      // 60 paths on HTTP:80 and HTTPS:443 are 120 rules: the quota is per load balancer, not per listener
+      assertThat(validate(ingress().paths(60).alb("listen-ports", HTTP_AND_HTTPS).alb("certificate-arn", CERT_SHOP)).denials())
+          .containsExactly("spec.rules: " + THIS + " would have 120 rules (each path is a rule on each listener of its Ingress);"
+              + " an ALB allows at most 100, not counting default rules (split the group or merge paths)");
     }
 
     @Test
-    void membersOnOtherListenersDoNotCount() {
-      cluster.with(ingress("other").alb("group.name", "shop").alb("listen-ports", "[{\"HTTP\": 8080}]").paths(60).build());
-      assertClean(validate(ingress().alb("group.name", "shop").paths(60)));
+    void anSslRedirectedHttpListenerHasNoRules() {
+      assertClean(validate(ingress().paths(60).alb("listen-ports", HTTP_AND_HTTPS).alb("certificate-arn", CERT_SHOP)
+          .alb("ssl-redirect", "443")));
+    }
+
+    @Test
+    void rulesAreCountedAcrossTheGroup() {
+      cluster.with(ingress("other").alb("group.name", "shop").alb("listen-ports", "[{\"HTTP\": 8080}]").paths(50).build());
+      assertThat(validate(ingress().alb("group.name", "shop").paths(51)).denials()).containsExactly("spec.rules: the load balancer of"
+          + " group \"shop\" would have 101 rules (each path is a rule on each listener of its Ingress); an ALB allows at most 100,"
+          + " not counting default rules (split the group or merge paths)");
     }
 
     @Test
     void theDefaultBackendIsNotARule() {
       assertClean(validate(ingress().paths(80).defaultBackend("web", 80)));
+    }
+
+    @Test
+    void moreThanOneHundredTargetGroupsAreDenied() {
+      Fixtures.Ing ing = ingress();
+      for (int i = 0; i < 101; i++) {
+        cluster.with(nodePort("svc" + i));
+        ing.path("/s" + i, "svc" + i, 80);
+      }
+      assertThat(validate(ing).denials()).containsExactly(
+          "spec.rules: " + THIS + " would have 101 rules (each path is a rule on each listener of its Ingress); an ALB allows at most 100,"
+              + " not counting default rules (split the group or merge paths)",
+          "spec.rules: " + THIS + " would have 101 target groups (one per Service port); an ALB allows at most 100 (split the group)");
+    }
+
+    @Test
+    void moreThanTwentyFiveCertificatesBesideTheDefaultAreDenied() {
+      aws = new AwsFacts(AWS.subnets(), Known.unknown("not looked up"));
+      List<String> arns = new java.util.ArrayList<>();
+      for (int i = 0; i < 27; i++) {
+        arns.add("arn:aws:acm:us-west-2:123456789012:certificate/00000000-0000-0000-0000-0000000000" + (10 + i));
+      }
+      assertThat(validate(web().alb("certificate-arn", String.join(",", arns))).denials()).containsExactly(ALB + "certificate-arn: " + THIS
+          + " would have 27 certificates; an ALB allows the default one and at most 25 more (use certificates covering several hosts,"
+          + " or split the group)");
     }
   }
 
