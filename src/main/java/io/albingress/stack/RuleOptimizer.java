@@ -7,6 +7,7 @@ import io.albingress.model.RuleAction;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,8 +17,8 @@ import java.util.Set;
  * already catches: it could never match and would only use up rule quota.
  */
 final class RuleOptimizer {
-  /** A rule before it gets its priority. */
-  record Draft(List<Condition> conditions, RuleAction action, String source, List<Transform> transforms) {}
+  /** A rule before it gets its priority; {@code tags} are its Ingress's. */
+  record Draft(List<Condition> conditions, RuleAction action, String source, List<Transform> transforms, Map<String, String> tags) {}
 
   private RuleOptimizer() {}
 

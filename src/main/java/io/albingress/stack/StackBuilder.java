@@ -210,7 +210,7 @@ public final class StackBuilder {
       for (IngressRoutes.Route route : IngressRoutes.byPrecedence(m.ingress())) {
         if (!route.isDefaultBackend()) {
           drafts.add(new RuleOptimizer.Draft(conditions(m, route), tgs.action(m, route), m.name() + " " + route.field(),
-              m.config().transforms().getOrDefault(backendName(route), List.of())));
+              m.config().transforms().getOrDefault(backendName(route), List.of()), m.config().tags()));
         }
       }
     }
@@ -219,7 +219,8 @@ public final class StackBuilder {
     for (RuleOptimizer.Draft d : RuleOptimizer.optimize(port.port(), port.protocol(), drafts)) {
       int priority = rules.size() + 1;
       String id = port.port() + ":" + priority;
-      rules.add(new ListenerRule(id, listener, priority, d.conditions(), d.action(), d.source(), ctx.tags(id), d.transforms()));
+      rules.add(new ListenerRule(id, listener, priority, d.conditions(), d.action(), d.source(), ctx.tags(id, List.of(d.tags())),
+          d.transforms()));
     }
     return rules;
   }
@@ -323,10 +324,20 @@ public final class StackBuilder {
       return members.stream().filter(m -> m.ports().contains(port)).toList();
     }
 
-    /** User tags (defaults, then members in order) under our ownership tags, which always win. */
+    /** Load balancer and listener tags: defaults, then every member's in order, under our ownership tags, which always win. */
     Map<String, String> tags(String resourceId) {
+      return tags(resourceId, members.stream().map(m -> m.config().tags()).toList());
+    }
+
+    /** A rule's tags: defaults, then its own Ingress's, as in the reference (not the whole group's). */
+    Map<String, String> tags(String resourceId, Member member) {
+      return tags(resourceId, List.of(member.config().tags()));
+    }
+
+    /** Defaults first, then each map in order: an earlier value of a key wins. */
+    Map<String, String> tags(String resourceId, List<Map<String, String>> userTags) {
       Map<String, String> tags = new LinkedHashMap<>(facts.defaultTags());
-      members.forEach(m -> m.config().tags().forEach(tags::putIfAbsent));
+      userTags.forEach(t -> t.forEach(tags::putIfAbsent));
       tags.put(Tags.CLUSTER, facts.clusterName());
       tags.put(Tags.STACK, group.id().tagValue());
       tags.put(Tags.RESOURCE, resourceId);

@@ -2,6 +2,7 @@ package io.albingress.stack;
 
 import io.albingress.annotations.Action;
 import io.albingress.annotations.HealthCheck;
+import io.albingress.annotations.IngressAnnotations;
 import io.albingress.annotations.TargetAnnotations;
 import io.albingress.annotations.TargetConfig;
 import io.albingress.annotations.TargetType;
@@ -34,6 +35,8 @@ final class TargetGroups {
 
   private final StackBuilder.StackContext ctx;
   private final Map<Key, String> ids = new LinkedHashMap<>();
+  /** The first member, in group order, that routes to each target group: its tags go on it. */
+  private final Map<Key, StackBuilder.Member> firstMember = new LinkedHashMap<>();
   private final Map<Key, TargetGroup> built = new LinkedHashMap<>();
 
   TargetGroups(StackBuilder.StackContext ctx) {
@@ -105,20 +108,9 @@ final class TargetGroups {
   private void assignIds() {
     List<Key> keys = new ArrayList<>();
     for (StackBuilder.Member m : ctx.members()) {
-      for (IngressRoutes.Route route : IngressRoutes.of(m.ingress())) {
-        var svc = route.backend() == null ? null : route.backend().getService();
-        if (svc == null) {
-          continue;
-        }
-        if (svc.getPort() != null && USE_ANNOTATION.equals(svc.getPort().getName())) {
-          if (m.config().actions().get(svc.getName()) instanceof Action.Forward f) {
-            f.targets().stream().filter(t -> t.serviceName().isPresent())
-                .forEach(t -> keys.add(key(m, t.serviceName().get(), t.servicePort().get())));
-          }
-        } else {
-          keys.add(key(m, svc.getName(), portOf(svc)));
-        }
-      }
+      int before = keys.size();
+      collectKeys(m, keys);
+      keys.subList(before, keys.size()).forEach(k -> firstMember.putIfAbsent(k, m));
     }
     for (Key k : keys) {
       if (ids.containsKey(k)) {
@@ -126,6 +118,23 @@ final class TargetGroups {
       }
       boolean taken = ids.values().contains(k.plainId());
       ids.put(k, taken ? k.plainId() + "#" + Names.hash(k.config().toString()).substring(0, 6) : k.plainId());
+    }
+  }
+
+  private void collectKeys(StackBuilder.Member m, List<Key> keys) {
+    for (IngressRoutes.Route route : IngressRoutes.of(m.ingress())) {
+      var svc = route.backend() == null ? null : route.backend().getService();
+      if (svc == null) {
+        continue;
+      }
+      if (svc.getPort() != null && USE_ANNOTATION.equals(svc.getPort().getName())) {
+        if (m.config().actions().get(svc.getName()) instanceof Action.Forward f) {
+          f.targets().stream().filter(t -> t.serviceName().isPresent())
+              .forEach(t -> keys.add(key(m, t.serviceName().get(), t.servicePort().get())));
+        }
+      } else {
+        keys.add(key(m, svc.getName(), portOf(svc)));
+      }
     }
   }
 
@@ -141,7 +150,14 @@ final class TargetGroups {
     String name = Names.targetGroup(ctx.facts().clusterName(), ctx.group().id(), key.namespace(), key.service(), identity);
     return new TargetGroup(resourceId, name,
         new TargetGroup.ServiceRef(key.namespace(), key.service(), key.port(), sp.getPort(), targetPort, nodePort),
-        c.targetType(), c.protocol(), c.protocolVersion(), port, healthCheck(c, svc), c.attributes(), c.nodeLabels(), ctx.tags(resourceId));
+        c.targetType(), c.protocol(), c.protocolVersion(), port, healthCheck(c, svc), c.attributes(), c.nodeLabels(), tags(key, svc, resourceId));
+  }
+
+  /** As in the reference: the Service's tags annotation, then its Ingress's (the first member routing here), under defaults. */
+  private Map<String, String> tags(Key key, Service svc, String resourceId) {
+    Map<String, String> svcAnnotations = svc.getMetadata().getAnnotations() == null ? Map.of() : svc.getMetadata().getAnnotations();
+    Map<String, String> serviceTags = IngressAnnotations.parse(svcAnnotations).value().tags();
+    return ctx.tags(resourceId, List.of(serviceTags, firstMember.get(key).config().tags()));
   }
 
   /** A named healthcheck-port becomes the number AWS needs: the Service port's NodePort (instance) or numeric targetPort (IP). */

@@ -792,6 +792,48 @@ class StackBuilderGoldenTest {
         .replace("/targetGroups/0/name", q("k8s-shop-web-fc3ce90240")));
   }
 
+  @Test
+  void rulesCarryTheirIngressTagsAndTargetGroupsTheServicesToo() {
+    String catalog = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: catalog
+          namespace: shop
+          annotations: {alb.ingress.kubernetes.io/tags: owner=catalog}
+        spec:
+          type: NodePort
+          ports:
+            - {name: http, port: 80, targetPort: 8080, nodePort: 30095}
+        """;
+    IngressGroup g = group(catalog,
+        ingress("first", a("group.name", GROUP, "scheme", "internet-facing", "tags", "team=a"), BASE_SPEC),
+        ingress("second", a("group.name", GROUP, "group.order", "1", "tags", "env=prod"), """
+            rules:
+              - host: catalog.example.com
+                http:
+                  paths:
+                    - {path: /, pathType: Prefix, backend: {service: {name: catalog, port: {number: 80}}}}
+            """));
+    Patch p = asGroup(patch(), "k8s-shopfront-02df2d7f37", "k8s-shop-web-7bb062a049", "shop/first", "shop/second")
+        .add("/rules/-", rule(GROUP, 80, 2, "shop/second spec.rules[0].http.paths[0]", forward("shop/catalog:80"),
+            host("catalog.example.com"), paths("/*")))
+        .copy("/targetGroups/0", "/targetGroups/1")
+        .replace("/targetGroups/1/resourceId", q("shop/catalog:80"))
+        .replace("/targetGroups/1/name", q("k8s-shop-catalog-a4804fa785"))
+        .replace("/targetGroups/1/port", "30095")
+        .replace("/targetGroups/1/service/name", q("catalog"))
+        .replace("/targetGroups/1/service/nodePort", "30095")
+        .replace("/targetGroups/1/tags/ingress.k8s.aws~1resource", q("shop/catalog:80"));
+    // the load balancer and listener carry the group's tags; each rule and target group only its own Ingress's (and Service's)
+    for (String shared : List.of("/loadBalancer", "/listeners/0")) {
+      p.add(shared + "/tags/team", q("a")).add(shared + "/tags/env", q("prod"));
+    }
+    p.add("/rules/0/tags/team", q("a")).add("/targetGroups/0/tags/team", q("a"))
+        .add("/rules/1/tags/env", q("prod")).add("/targetGroups/1/tags/env", q("prod")).add("/targetGroups/1/tags/owner", q("catalog"));
+    check(g, FACTS, p);
+  }
+
   // ---- helpers ----
 
   private static final String NOT_FOUND = "{'type': 'fixed-response', 'statusCode': '404', 'contentType': 'text/plain', 'messageBody': null}";
