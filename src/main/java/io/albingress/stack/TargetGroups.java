@@ -145,12 +145,19 @@ final class TargetGroups {
     String targetPort = targetPort(sp);
     TargetConfig c = key.config();
     int port = c.targetType() == TargetType.INSTANCE ? nodePort : parseOr(targetPort, sp.getPort());
+    Optional<String> ipAddressType = c.targetType() == TargetType.IP && ipv6(svc) ? Optional.of(TargetGroup.IPV6) : Optional.empty();
     String identity = String.join(":", key.port(), c.targetType().wireName(), c.protocol().wireName(),
-        c.protocolVersion().wireName(), String.valueOf(port), resourceId);
+        c.protocolVersion().wireName(), String.valueOf(port), resourceId) + ipAddressType.map(t -> ":" + t).orElse("");
     String name = Names.targetGroup(ctx.facts().clusterName(), ctx.group().id(), key.namespace(), key.service(), identity);
     return new TargetGroup(resourceId, name,
         new TargetGroup.ServiceRef(key.namespace(), key.service(), key.port(), sp.getPort(), targetPort, nodePort),
-        c.targetType(), c.protocol(), c.protocolVersion(), port, healthCheck(c, svc), c.attributes(), c.nodeLabels(), tags(key, svc, resourceId));
+        c.targetType(), c.protocol(), c.protocolVersion(), port, healthCheck(c, svc), c.attributes(), c.nodeLabels(), tags(key, svc, resourceId),
+        ipAddressType);
+  }
+
+  /** As the reference: a Service with IPv6 among its ipFamilies has IPv6 endpoints. */
+  static boolean ipv6(Service svc) {
+    return svc.getSpec().getIpFamilies() != null && svc.getSpec().getIpFamilies().contains("IPv6");
   }
 
   /** As in the reference: the Service's tags annotation, then its Ingress's (the first member routing here), under defaults. */

@@ -3,7 +3,9 @@ package io.albingress.validation;
 import static io.albingress.annotations.AnnotationCatalog.key;
 
 import io.albingress.annotations.Action;
+import io.albingress.annotations.IngressAnnotations;
 import io.albingress.annotations.IngressConfig;
+import io.albingress.annotations.IpAddressType;
 import io.albingress.annotations.TargetAnnotations;
 import io.albingress.annotations.TargetConfig;
 import io.albingress.annotations.TargetType;
@@ -136,6 +138,21 @@ final class BackendChecks {
     } else {
       checkNamedHealthCheckPort(id, target, ports);
     }
+    boolean ipv6 = svc.getSpec().getIpFamilies() != null && svc.getSpec().getIpFamilies().contains("IPv6");
+    if (ipv6 && target.targetType() == TargetType.IP && loadBalancerIpType() == IpAddressType.IPV4) {
+      findings.deny(field + ": " + id + " has IPv6 endpoints (ipFamilies " + svc.getSpec().getIpFamilies() + "), so its target-type ip"
+          + " target group is ipv6, which an ipv4 load balancer cannot reach; set " + key("ip-address-type") + ": dualstack");
+    }
+  }
+
+  /** The ALB's ip-address-type: this Ingress's, else another group member's (members that set it must agree), else ipv4. */
+  private IpAddressType loadBalancerIpType() {
+    if (annotations.containsKey(key("ip-address-type")) || config.groupName().isEmpty()) {
+      return config.ipAddressType();
+    }
+    return cluster.groupMembers(config.groupName().get()).stream()
+        .map(IngressValidator::annotations).filter(a -> a.containsKey(key("ip-address-type")))
+        .map(a -> IngressAnnotations.parse(a).value().ipAddressType()).findFirst().orElse(IpAddressType.IPV4);
   }
 
   /**

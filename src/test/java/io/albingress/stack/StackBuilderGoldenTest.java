@@ -834,6 +834,30 @@ class StackBuilderGoldenTest {
     check(g, FACTS, p);
   }
 
+  @Test
+  void ipModeTargetGroupOfAnIpv6ServiceIsIpv6() {
+    String web6 = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web6, namespace: shop}
+        spec:
+          ipFamilies: [IPv6]
+          ports:
+            - {name: http, port: 80, targetPort: 8080}
+        """;
+    IngressGroup g = group(web6, ingress("web", a("scheme", "internet-facing", "target-type", "ip", "ip-address-type", "dualstack"), """
+        rules:
+          - host: shop.example.com
+            http:
+              paths:
+                - {path: /, pathType: Prefix, backend: {service: {name: web6, port: {number: 80}}}}
+        """));
+    check(g, FACTS, ipTargetGroup(patch(), 0, "web6", "k8s-shop-web6-6f8feb3042", "8080", 8080)
+        .replace("/loadBalancer/ipAddressType", "'DUALSTACK'")
+        .replace("/rules/0/action", forward("shop/web6:80"))
+        .add("/targetGroups/0/ipAddressType", "'ipv6'"));
+  }
+
   // ---- helpers ----
 
   private static final String NOT_FOUND = "{'type': 'fixed-response', 'statusCode': '404', 'contentType': 'text/plain', 'messageBody': null}";

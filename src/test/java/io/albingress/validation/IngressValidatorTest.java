@@ -1089,5 +1089,14 @@ class IngressValidatorTest {
           + "use-regex-path-match) cannot join " + ALB + "conditions.web path-pattern value /v1/* in one rule: an ALB path-pattern"
           + " condition takes values or regexValues, not both; write them all as regexValues, or all as values");
     }
-  }
+  
+    @Test
+    void anIpv6ServiceInIpModeNeedsADualstackLoadBalancer() {
+      cluster = new TestCluster().with(new ServiceBuilder(clusterIp("web")).editSpec().withIpFamilies("IPv6").endSpec().build());
+      assertThat(validate(web().alb("target-type", "ip")).denials()).containsExactly(FIRST_PATH + ": Service shop/web has IPv6"
+          + " endpoints (ipFamilies [IPv6]), so its target-type ip target group is ipv6, which an ipv4 load balancer cannot reach;"
+          + " set " + ALB + "ip-address-type: dualstack");
+      assertClean(validate(web().alb("target-type", "ip").alb("ip-address-type", "dualstack")));
+    }
+}
 }
