@@ -9,6 +9,8 @@ import io.albingress.annotations.IngressConfig;
 import io.albingress.annotations.ListenPort;
 import io.albingress.annotations.Protocol;
 import io.albingress.model.IngressClassMatcher;
+import io.albingress.model.IngressGroup;
+import io.albingress.model.StackId;
 import io.albingress.model.IngressRoutes;
 import io.albingress.model.ListenPorts;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -75,6 +77,23 @@ final class GroupChecks {
     }
     sslRedirectTarget(group, self, others);
     quota(group, self, others);
+    loadBalancerNameOfAnotherStack();
+  }
+
+  /** ALB names are unique per account and region: two stacks asking for one name would fight over one ALB. */
+  private void loadBalancerNameOfAnotherStack() {
+    if (config.loadBalancerName().isEmpty()) {
+      return;
+    }
+    String name = config.loadBalancerName().get();
+    StackId mine = IngressGroup.stackOf(ingress);
+    cluster.withLoadBalancerName(name).stream()
+        .filter(o -> !sameObject(o) && classes.isOurs(o) && o.getMetadata().getDeletionTimestamp() == null)
+        .filter(o -> !IngressGroup.stackOf(o).equals(mine))
+        .findFirst()
+        .ifPresent(o -> findings.deny(key("load-balancer-name") + ": \"" + name + "\" is already asked for by Ingress "
+            + IngressValidator.nameOf(o) + " of stack " + IngressGroup.stackOf(o) + "; ALB names are unique per account and region,"
+            + " so choose another name, or join that Ingress's group with " + key("group.name")));
   }
 
   /** The reference controller needs an HTTPS listener on the ssl-redirect port somewhere in the group. */

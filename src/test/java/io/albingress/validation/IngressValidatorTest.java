@@ -1098,5 +1098,17 @@ class IngressValidatorTest {
           + " set " + ALB + "ip-address-type: dualstack");
       assertClean(validate(web().alb("target-type", "ip").alb("ip-address-type", "dualstack")));
     }
+
+    @Test
+    void aLoadBalancerNameAnotherStackUsesIsDenied() {
+      cluster.with(ingress("other").path("/other", "web", 80).alb("load-balancer-name", "shop-alb").build());
+      assertThat(validate(web().alb("load-balancer-name", "shop-alb")).denials()).containsExactly(ALB + "load-balancer-name: \"shop-alb\""
+          + " is already asked for by Ingress shop/other of stack shop/other; ALB names are unique per account and region, so choose"
+          + " another name, or join that Ingress's group with " + ALB + "group.name");
+      // members of one group share the name
+      cluster = new TestCluster().with(nodePort("web"))
+          .with(ingress("other").path("/other", "web", 80).alb("group.name", "shop").alb("load-balancer-name", "shop-alb").build());
+      assertClean(validate(web().alb("group.name", "shop").alb("load-balancer-name", "shop-alb")));
+    }
 }
 }
