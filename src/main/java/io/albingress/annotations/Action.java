@@ -15,8 +15,12 @@ public sealed interface Action {
     }
   }
 
-  /** A weighted destination: a Service port, or an existing target group by ARN. */
-  record ForwardTarget(Optional<String> serviceName, Optional<String> servicePort, Optional<String> targetGroupArn, int weight) {}
+  /**
+   * A weighted destination: a Service port, or an existing target group by ARN or by name. Weight
+   * is 1 where unset, which only a single destination may leave.
+   */
+  record ForwardTarget(Optional<String> serviceName, Optional<String> servicePort, Optional<String> targetGroupArn,
+      Optional<String> targetGroupName, int weight) {}
 
   record FixedResponse(String statusCode, Optional<String> contentType, Optional<String> messageBody) implements Action {
     @Override

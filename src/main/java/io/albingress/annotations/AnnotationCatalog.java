@@ -22,10 +22,10 @@ public final class AnnotationCatalog {
       "group.name", "group.order", "load-balancer-name", "tags", "ip-address-type", "scheme",
       "subnets", "security-groups", "load-balancer-attributes", "wafv2-acl-arn", "wafv2-acl-name",
       "waf-acl-id", "web-acl-id", "shield-advanced-protection", "listen-ports", "ssl-redirect", "inbound-cidrs",
-      "certificate-arn", "ssl-policy");
+      "certificate-arn", "ssl-policy", "use-regex-path-match");
 
-  /** Prefix families: `actions.<name>` and `conditions.<name>`. */
-  public static final List<String> FAMILIES = List.of("actions.", "conditions.");
+  /** Prefix families: `actions.<name>`, `conditions.<name>` and `transforms.<name>`. */
+  public static final List<String> FAMILIES = List.of("actions.", "conditions.", "transforms.");
 
   /** How this controller answers a key of the reference controller. */
   public enum Support {
@@ -45,7 +45,8 @@ public final class AnnotationCatalog {
   private static final Map<String, Support> SUPPORT = support();
   /** Prefix families: actions.&lt;name&gt;, conditions.&lt;name&gt;, listener-attributes.&lt;Protocol&gt;-&lt;Port&gt;. */
   private static final Map<String, Support> FAMILY_SUPPORT = Map.of(
-      "actions.", Support.APPLIED, "conditions.", Support.APPLIED, "listener-attributes.", Support.DENIED);
+      "actions.", Support.APPLIED, "conditions.", Support.APPLIED, "transforms.", Support.APPLIED,
+      "listener-attributes.", Support.DENIED);
   /** What a denied key would have protected, for the admission message. */
   private static final Map<String, String> DENIED_BECAUSE = Map.of(
       "auth-", "authentication on the ALB's rules",
@@ -163,7 +164,7 @@ public final class AnnotationCatalog {
         "auth-session-cookie", "auth-session-timeout", "jwt-validation");
     put(m, Support.APPLIED, "target-node-labels", "manage-backend-security-group-rules");
     put(m, Support.DENIED, "mutual-authentication");
-    put(m, Support.APPLIED, "security-group-prefix-lists");
+    put(m, Support.APPLIED, "security-group-prefix-lists", "use-regex-path-match");
     put(m, Support.DENIED, "listener-attributes");
     put(m, Support.IGNORED, "multi-cluster-target-group", "minimum-load-balancer-capacity", "ipam-ipv4-pool-id",
         "enable-frontend-nlb", "frontend-nlb-scheme", "frontend-nlb-subnets", "frontend-nlb-security-groups",
@@ -171,7 +172,7 @@ public final class AnnotationCatalog {
         "frontend-nlb-healthcheck-protocol", "frontend-nlb-healthcheck-path", "frontend-nlb-healthcheck-interval-seconds",
         "frontend-nlb-healthcheck-timeout-seconds", "frontend-nlb-healthcheck-healthy-threshold-count",
         "frontend-nlb-healthcheck-unhealthy-threshold-count", "frontend-nlb-healthcheck-success-codes",
-        "frontend-nlb-attributes", "frontend-nlb-tags", "use-regex-path-match", "target-control-port", "create-acm-cert",
+        "frontend-nlb-attributes", "frontend-nlb-tags", "target-control-port", "create-acm-cert",
         "acm-pca-arn", "dry-run-plan");
     return java.util.Collections.unmodifiableMap(m);
   }

@@ -40,16 +40,19 @@ public final class IngressAnnotations {
     Optional<String> wafClassic = wafClassicAclId(r);
     Map<String, Action> actions = new LinkedHashMap<>();
     Map<String, List<Condition>> conditions = new LinkedHashMap<>();
+    Map<String, List<Transform>> transforms = new LinkedHashMap<>();
     for (String name : AnnotationCatalog.ourNames(annotations == null ? Map.of() : annotations)) {
       if (name.startsWith("actions.")) {
         RoutingJson.action(r, name).ifPresent(a -> actions.put(name.substring("actions.".length()), a));
       } else if (name.startsWith("conditions.")) {
         RoutingJson.conditions(r, name).ifPresent(c -> conditions.put(name.substring("conditions.".length()), c));
+      } else if (name.startsWith("transforms.")) {
+        RoutingJson.transforms(r, name).ifPresent(t -> transforms.put(name.substring("transforms.".length()), t));
       }
     }
     IngressConfig config = new IngressConfig(groupName, groupOrder, lbName, scheme, ipType, subnets, securityGroups,
         cidrs, tags, lbAttributes, listenPorts, sslRedirect, certificates, sslPolicy, waf, shield, wafv2Name, wafClassic,
-        actions, conditions);
+        actions, conditions, transforms, r.bool("use-regex-path-match").orElse(false));
     return new Parsed<>(config, r.errors());
   }
 

@@ -29,7 +29,9 @@ public record IngressConfig(
     Optional<String> wafv2AclName,
     Optional<String> wafAclId,
     Map<String, Action> actions,
-    Map<String, List<Condition>> conditions) {
+    Map<String, List<Condition>> conditions,
+    Map<String, List<Transform>> transforms,
+    boolean useRegexPathMatch) {
 
   /** listen-ports as written, or empty when the defaults (HTTP:80 / HTTPS:443) apply. */
   public boolean hasExplicitListenPorts() {

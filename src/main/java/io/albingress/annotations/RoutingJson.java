@@ -21,8 +21,45 @@ final class RoutingJson {
 
   private RoutingJson() {}
 
+  private static final JsonShape REWRITES = JsonShape.obj("rewrites", JsonShape.array(JsonShape.obj("regex", JsonShape.LEAF,
+      "replace", JsonShape.LEAF)));
+  static final JsonShape ACTION = JsonShape.obj(
+      "type", JsonShape.LEAF, "targetGroupARN", JsonShape.LEAF, "targetGroupName", JsonShape.LEAF,
+      "fixedResponseConfig", JsonShape.obj("contentType", JsonShape.LEAF, "messageBody", JsonShape.LEAF, "statusCode", JsonShape.LEAF),
+      "redirectConfig", JsonShape.obj("host", JsonShape.LEAF, "path", JsonShape.LEAF, "port", JsonShape.LEAF,
+          "protocol", JsonShape.LEAF, "query", JsonShape.LEAF, "statusCode", JsonShape.LEAF),
+      "forwardConfig", JsonShape.obj(
+          "targetGroups", JsonShape.array(JsonShape.obj("targetGroupARN", JsonShape.LEAF, "targetGroupName", JsonShape.LEAF,
+              "serviceName", JsonShape.LEAF, "servicePort", JsonShape.LEAF, "weight", JsonShape.LEAF)),
+          "targetGroupStickinessConfig", JsonShape.obj("enabled", JsonShape.LEAF, "durationSeconds", JsonShape.LEAF)));
+  private static final JsonShape VALUES = JsonShape.obj("values", JsonShape.LEAF, "regexValues", JsonShape.LEAF);
+  static final JsonShape CONDITIONS = JsonShape.array(JsonShape.obj(
+      "field", JsonShape.LEAF,
+      "hostHeaderConfig", VALUES,
+      "httpHeaderConfig", JsonShape.obj("httpHeaderName", JsonShape.LEAF, "values", JsonShape.LEAF, "regexValues", JsonShape.LEAF),
+      "httpRequestMethodConfig", JsonShape.obj("values", JsonShape.LEAF),
+      "pathPatternConfig", VALUES,
+      "queryStringConfig", JsonShape.obj("values", JsonShape.array(JsonShape.obj("key", JsonShape.LEAF, "value", JsonShape.LEAF))),
+      "sourceIPConfig", JsonShape.obj("values", JsonShape.LEAF)));
+  static final JsonShape TRANSFORMS = JsonShape.array(JsonShape.obj(
+      "type", JsonShape.LEAF, "hostHeaderRewriteConfig", REWRITES, "urlRewriteConfig", REWRITES));
+  static final String TRANSFORMS_SHAPE = "a JSON list of transforms such as [{\"type\": \"url-rewrite\", \"urlRewriteConfig\":"
+      + " {\"rewrites\": [{\"regex\": \"^/api/(.*)$\", \"replace\": \"/$1\"}]}}]";
+
+  /** The annotation's JSON with keys in canonical spelling, or empty after reporting why not. */
+  private static Optional<JsonNode> canonical(AnnotationReader r, String name, String expected, JsonShape shape) {
+    Optional<JsonNode> json = r.json(name, expected);
+    if (json.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> problems = new ArrayList<>();
+    JsonNode node = JsonShape.canonical(json.get(), shape, problems);
+    problems.forEach(p -> r.error(name, p));
+    return problems.isEmpty() ? Optional.of(node) : Optional.empty();
+  }
+
   static Optional<Action> action(AnnotationReader r, String name) {
-    Optional<JsonNode> json = r.json(name, ACTION_SHAPE);
+    Optional<JsonNode> json = canonical(r, name, ACTION_SHAPE, ACTION);
     if (json.isEmpty()) {
       return Optional.empty();
     }
@@ -44,28 +81,48 @@ final class RoutingJson {
   private static Optional<Action> forward(AnnotationReader r, String name, JsonNode node) {
     int before = r.errorCount();
     List<Action.ForwardTarget> targets = new ArrayList<>();
-    Optional<String> singleArn = text(node, "targetGroupARN").or(() -> text(node, "targetGroupArn"));
-    if (singleArn.isPresent()) {
-      targets.add(new Action.ForwardTarget(Optional.empty(), Optional.empty(), singleArn, 1));
+    Optional<String> singleArn = text(node, "targetGroupARN");
+    Optional<String> singleName = text(node, "targetGroupName");
+    boolean simple = singleArn.isPresent() || singleName.isPresent();
+    if (simple && node.has("forwardConfig")) {
+      r.error(name, "set either forwardConfig or targetGroupARN/targetGroupName, not both");
+      return Optional.empty();
+    }
+    if (singleArn.isPresent() && singleName.isPresent()) {
+      r.error(name, "set either targetGroupARN or targetGroupName, not both");
+      return Optional.empty();
+    }
+    singleArn.filter(arn -> !arn.startsWith("arn:")).ifPresent(arn -> r.invalid(name, arn, "a target group ARN"));
+    if (simple) {
+      targets.add(new Action.ForwardTarget(Optional.empty(), Optional.empty(), singleArn, singleName, 1));
     }
     JsonNode config = node.path("forwardConfig");
-    for (JsonNode tg : config.path("targetGroups")) {
-      Optional<String> arn = text(tg, "targetGroupARN").or(() -> text(tg, "targetGroupArn"));
+    JsonNode groups = config.path("targetGroups");
+    boolean severalTargets = groups.size() > 1;
+    for (JsonNode tg : groups) {
+      Optional<String> arn = text(tg, "targetGroupARN");
+      Optional<String> tgName = text(tg, "targetGroupName");
       Optional<String> service = text(tg, "serviceName");
       Optional<String> port = text(tg, "servicePort");
-      int weight = tg.path("weight").asInt(1);
-      if (arn.isEmpty() && (service.isEmpty() || port.isEmpty())) {
-        r.invalid(name, tg.toString(), "each forwardConfig target group to have targetGroupARN, or serviceName and servicePort");
-      } else if (weight < 0 || weight > 999) {
+      JsonNode weight = tg.get("weight");
+      boolean existing = arn.isPresent() || tgName.isPresent();
+      if (!existing && (service.isEmpty() || port.isEmpty())) {
+        r.invalid(name, tg.toString(), "each forwardConfig target group to have targetGroupARN, targetGroupName, or serviceName and servicePort");
+      } else if (existing && service.isPresent() || arn.isPresent() && tgName.isPresent()) {
+        r.invalid(name, tg.toString(), "each forwardConfig target group to have one of targetGroupARN, targetGroupName or serviceName");
+      } else if (weight == null && severalTargets) {
+        r.invalid(name, tg.toString(), "a weight on each target group when forwarding to several, as the reference controller"
+            + " requires (e.g. \"weight\": 50)");
+      } else if (weight != null && !(weight.isIntegralNumber() && weight.asInt() >= 0 && weight.asInt() <= 999)) {
         r.invalid(name, tg.toString(), "a weight from 0 to 999");
       } else if (arn.isPresent() && !arn.get().startsWith("arn:")) {
         r.invalid(name, arn.get(), "a target group ARN");
       } else {
-        targets.add(new Action.ForwardTarget(service, port, arn, weight));
+        targets.add(new Action.ForwardTarget(service, port, arn, tgName, weight == null ? 1 : weight.asInt()));
       }
     }
     if (targets.isEmpty() && r.errorCount() == before) {
-      r.invalid(name, node.toString(), "a forward action with targetGroupARN or forwardConfig.targetGroups");
+      r.invalid(name, node.toString(), "a forward action with targetGroupARN, targetGroupName or forwardConfig.targetGroups");
     }
     if (targets.size() > 5) {
       r.error(name, "forwards to " + targets.size() + " target groups; an ALB action allows at most 5");
@@ -115,7 +172,7 @@ final class RoutingJson {
   }
 
   static Optional<List<Condition>> conditions(AnnotationReader r, String name) {
-    Optional<JsonNode> json = r.json(name, CONDITIONS_SHAPE);
+    Optional<JsonNode> json = canonical(r, name, CONDITIONS_SHAPE, CONDITIONS);
     if (json.isEmpty()) {
       return Optional.empty();
     }
@@ -127,12 +184,12 @@ final class RoutingJson {
     for (JsonNode c : json.get()) {
       String field = c.path("field").asString("");
       Optional<Condition> parsed = switch (field) {
-        case "host-header" -> values(c, "hostHeaderConfig").map(v -> new Condition(field, Optional.empty(), v));
-        case "path-pattern" -> values(c, "pathPatternConfig").map(v -> new Condition(field, Optional.empty(), v));
-        case "http-request-method" -> values(c, "httpRequestMethodConfig").map(v -> new Condition(field, Optional.empty(), v));
+        case "host-header" -> matching(r, name, field, Optional.empty(), c.path("hostHeaderConfig"));
+        case "path-pattern" -> matching(r, name, field, Optional.empty(), c.path("pathPatternConfig"));
+        case "http-request-method" -> values(c.path("httpRequestMethodConfig").path("values")).map(v -> new Condition(field, Optional.empty(), v));
         case "source-ip" -> sourceIps(r, name, c);
         case "http-header" -> text(c.path("httpHeaderConfig"), "httpHeaderName")
-            .flatMap(h -> values(c, "httpHeaderConfig").map(v -> new Condition(field, Optional.of(h), v)));
+            .flatMap(h -> matching(r, name, field, Optional.of(h), c.path("httpHeaderConfig")));
         case "query-string" -> queryValues(c).map(v -> new Condition(field, Optional.empty(), v));
         default -> Optional.empty();
       };
@@ -146,16 +203,25 @@ final class RoutingJson {
     return Optional.of(conditions);
   }
 
+  /** host-header, path-pattern and http-header take values (ALB wildcards) or regexValues, exactly one of them. */
+  private static Optional<Condition> matching(AnnotationReader r, String name, String field, Optional<String> header, JsonNode config) {
+    Optional<List<String>> values = values(config.path("values"));
+    Optional<List<String>> regex = values(config.path("regexValues"));
+    if (values.isPresent() && regex.isPresent()) {
+      r.error(name, field + ": set values or regexValues, not both (" + config + ")");
+      return Optional.of(new Condition(field, header, values.get()));
+    }
+    return values.map(v -> new Condition(field, header, v))
+        .or(() -> regex.map(v -> new Condition(field, header, List.of(), v)));
+  }
+
   private static Optional<Condition> sourceIps(AnnotationReader r, String name, JsonNode c) {
-    Optional<List<String>> ips = values(c, "sourceIpConfig");
+    Optional<List<String>> ips = values(c.path("sourceIPConfig").path("values"));
     ips.ifPresent(list -> list.forEach(ip -> Formats.cidrProblem(ip).ifPresent(p -> r.invalid(name, ip, p))));
     return ips.map(v -> new Condition("source-ip", Optional.empty(), v));
   }
 
-  /** Both "values" and the "Values" spelling of older reference docs are accepted. */
-  private static Optional<List<String>> values(JsonNode condition, String configName) {
-    JsonNode config = condition.path(configName);
-    JsonNode values = config.has("values") ? config.get("values") : config.path("Values");
+  private static Optional<List<String>> values(JsonNode values) {
     List<String> out = new ArrayList<>();
     for (JsonNode v : values) {
       if (v.isString() && !v.asString().isEmpty()) {
@@ -169,10 +235,8 @@ final class RoutingJson {
 
   /** query-string pairs are kept as "key=value" (an absent key as "=value"). */
   private static Optional<List<String>> queryValues(JsonNode condition) {
-    JsonNode config = condition.path("queryStringConfig");
-    JsonNode values = config.has("values") ? config.get("values") : config.path("Values");
     List<String> out = new ArrayList<>();
-    for (JsonNode v : values) {
+    for (JsonNode v : condition.path("queryStringConfig").path("values")) {
       Optional<String> value = text(v, "value");
       if (value.isEmpty()) {
         return Optional.empty();
@@ -180,6 +244,35 @@ final class RoutingJson {
       out.add(text(v, "key").orElse("") + "=" + value.get());
     }
     return out.isEmpty() ? Optional.empty() : Optional.of(out);
+  }
+
+  static Optional<List<Transform>> transforms(AnnotationReader r, String name) {
+    Optional<JsonNode> json = canonical(r, name, TRANSFORMS_SHAPE, TRANSFORMS);
+    if (json.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!json.get().isArray()) {
+      r.invalid(name, json.get().toString(), TRANSFORMS_SHAPE);
+      return Optional.empty();
+    }
+    List<Transform> transforms = new ArrayList<>();
+    for (JsonNode t : json.get()) {
+      String type = t.path("type").asString("");
+      String configName = type.equals("url-rewrite") ? "urlRewriteConfig" : "hostHeaderRewriteConfig";
+      List<Transform.Rewrite> rewrites = new ArrayList<>();
+      for (JsonNode rw : t.path(configName).path("rewrites")) {
+        text(rw, "regex").ifPresent(regex -> rewrites.add(new Transform.Rewrite(regex, rw.path("replace").asString(""))));
+      }
+      if (!Transform.TYPES.contains(type) || rewrites.isEmpty() || rewrites.size() != t.path(configName).path("rewrites").size()) {
+        r.invalid(name, t.toString(), "a transform of type " + String.join(" or ", Transform.TYPES)
+            + " with its config's non-empty rewrites, each with a regex, e.g. " + TRANSFORMS_SHAPE.substring(TRANSFORMS_SHAPE.indexOf('[')));
+      } else if (transforms.stream().anyMatch(o -> o.type().equals(type))) {
+        r.error(name, "has two " + type + " transforms; an ALB rule takes at most one of each type");
+      } else {
+        transforms.add(new Transform(type, rewrites));
+      }
+    }
+    return Optional.of(transforms);
   }
 
   private static Optional<String> text(JsonNode node, String field) {

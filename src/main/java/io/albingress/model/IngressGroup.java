@@ -16,9 +16,9 @@ import java.util.Optional;
  * Services they reference.
  */
 public record IngressGroup(StackId id, List<Ingress> members, List<Service> services) {
+  /** group.order, then the string namespace/name as the reference compares it ("shop-eu/x" before "shop/x"). */
   static final Comparator<Ingress> ORDER = Comparator.comparingInt(IngressGroup::order)
-      .thenComparing(i -> i.getMetadata().getNamespace())
-      .thenComparing(i -> i.getMetadata().getName());
+      .thenComparing(i -> i.getMetadata().getNamespace() + "/" + i.getMetadata().getName());
 
   public IngressGroup {
     members = members.stream().sorted(ORDER).toList();

@@ -93,6 +93,11 @@ public final class IngressRoutes {
     return hosts.stream().distinct().toList();
   }
 
+  /** use-regex-path-match makes ImplementationSpecific paths regular expressions, as in the reference. */
+  public static boolean usesRegexPath(io.albingress.annotations.IngressConfig config, Route route) {
+    return config.useRegexPathMatch() && route.path().isPresent() && route.pathType().equals("ImplementationSpecific");
+  }
+
   public static boolean hasTls(Ingress ingress) {
     return ingress.getSpec() != null && ingress.getSpec().getTls() != null && !ingress.getSpec().getTls().isEmpty();
   }

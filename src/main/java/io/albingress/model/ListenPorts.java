@@ -12,7 +12,7 @@ public final class ListenPorts {
 
   private ListenPorts() {}
 
-  /** @param wantsTls certificate-arn is set or spec.tls is present */
+  /** @param wantsTls certificate-arn is set (spec.tls alone does not switch the default, as in the reference) */
   public static List<ListenPort> effective(IngressConfig config, boolean wantsTls) {
     if (config.hasExplicitListenPorts()) {
       return config.listenPorts();

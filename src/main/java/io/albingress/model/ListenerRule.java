@@ -1,10 +1,15 @@
 package io.albingress.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.albingress.annotations.Condition;
+import io.albingress.annotations.Transform;
 import java.util.List;
 import java.util.Map;
 
-/** A listener rule; {@code source} names the Ingress path it came from. */
+/**
+ * A listener rule; {@code source} names the Ingress path it came from. {@code transforms} are the
+ * backend's `transforms.<name>` rewrites (ALB rule transforms), applied before the action.
+ */
 public record ListenerRule(
     String resourceId,
     Ref listener,
@@ -12,4 +17,5 @@ public record ListenerRule(
     List<Condition> conditions,
     RuleAction action,
     String source,
-    Map<String, String> tags) {}
+    Map<String, String> tags,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Transform> transforms) {}

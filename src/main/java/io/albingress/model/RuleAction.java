@@ -1,5 +1,6 @@
 package io.albingress.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Optional;
@@ -10,8 +11,16 @@ public sealed interface RuleAction {
   @JsonProperty("type")
   String type();
 
-  /** To a target group of the stack (by reference) or an existing one (by ARN). */
-  record WeightedTarget(Optional<Ref> targetGroup, Optional<String> targetGroupArn, int weight) {}
+  /**
+   * To a target group of the stack (by reference) or an existing one (by ARN, or by name, which
+   * deploy resolves to its ARN).
+   */
+  record WeightedTarget(Optional<Ref> targetGroup, Optional<String> targetGroupArn,
+      @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<String> targetGroupName, int weight) {
+    public WeightedTarget(Optional<Ref> targetGroup, Optional<String> targetGroupArn, int weight) {
+      this(targetGroup, targetGroupArn, Optional.empty(), weight);
+    }
+  }
 
   record Forward(List<WeightedTarget> targets, Optional<Integer> stickinessSeconds) implements RuleAction {
     public static Forward to(Ref targetGroup) {

@@ -174,6 +174,13 @@ public final class Manifests implements ClusterView {
 
 
   @Override
+  public List<Ingress> withLoadBalancerName(String name) {
+    String key = io.albingress.annotations.AnnotationCatalog.key("load-balancer-name");
+    return all(Ingress.class).stream().filter(i -> i.getMetadata().getAnnotations() != null
+        && name.equals(i.getMetadata().getAnnotations().get(key))).toList();
+  }
+
+  @Override
   public boolean knowsServices() {
     return !all(Service.class).isEmpty();
   }

@@ -60,6 +60,8 @@ public final class PlanText {
       for (ListenerRule r : stack.rules()) {
         if (r.listener().resourceId().equals(l.resourceId())) {
           out.append(String.format("    %3d  %-50s -> %s%n", r.priority(), conditions(r), action(r.action())));
+          r.transforms().forEach(t -> out.append("         transform ").append(t.type()).append(' ')
+              .append(t.rewrites().stream().map(w -> w.regex() + " => " + w.replace()).collect(Collectors.joining(", "))).append('\n'));
         }
       }
     }
@@ -67,7 +69,8 @@ public final class PlanText {
       HealthCheck hc = tg.healthCheck();
       out.append("  TargetGroup   ").append(tg.resourceId()).append("  ").append(tg.name()).append("  ")
           .append(tg.targetType().wireName()).append(' ').append(tg.protocol().wireName()).append('/')
-          .append(tg.protocolVersion().wireName()).append(" port ").append(tg.port()).append('\n');
+          .append(tg.protocolVersion().wireName()).append(" port ").append(tg.port())
+          .append(tg.ipAddressType().map(t -> " " + t).orElse("")).append('\n');
       out.append("                health ").append(hc.protocol().wireName()).append(' ').append(hc.port()).append(' ').append(hc.path())
           .append(" every ").append(hc.intervalSeconds()).append("s timeout ").append(hc.timeoutSeconds()).append("s healthy ")
           .append(hc.healthyThreshold()).append(" unhealthy ").append(hc.unhealthyThreshold()).append(" codes ").append(hc.successCodes()).append('\n');
@@ -79,13 +82,15 @@ public final class PlanText {
   }
 
   private static String condition(Condition c) {
-    return c.field() + c.httpHeaderName().map(h -> "[" + h + "]").orElse("") + "=" + String.join(",", c.values());
+    String values = c.regexValues().isEmpty() ? String.join(",", c.values()) : "~" + String.join(",~", c.regexValues());
+    return c.field() + c.httpHeaderName().map(h -> "[" + h + "]").orElse("") + "=" + values;
   }
 
   static String action(RuleAction action) {
     if (action instanceof RuleAction.Forward f) {
       return "forward " + f.targets().stream()
-          .map(t -> t.targetGroup().map(r -> r.resourceId()).orElse(t.targetGroupArn().orElse("")) + (f.targets().size() > 1 ? " (" + t.weight() + ")" : ""))
+          .map(t -> t.targetGroup().map(r -> r.resourceId()).orElse(t.targetGroupArn().or(t::targetGroupName).orElse(""))
+              + (f.targets().size() > 1 ? " (" + t.weight() + ")" : ""))
           .collect(Collectors.joining(", "));
     }
     if (action instanceof RuleAction.FixedResponse f) {

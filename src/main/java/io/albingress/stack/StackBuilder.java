@@ -101,7 +101,7 @@ public final class StackBuilder {
         continue;
       }
       IngressConfig config = IngressAnnotations.parse(annotations(ingress)).value();
-      boolean wantsTls = !config.certificateArns().isEmpty() || IngressRoutes.hasTls(ingress);
+      boolean wantsTls = !config.certificateArns().isEmpty(); // spec.tls alone keeps HTTP:80, as in the reference
       List<ListenPort> ports = ListenPorts.effective(config, wantsTls);
       Optional<ListenPort> https = ports.stream().filter(p -> p.protocol() == Protocol.HTTPS).findFirst();
       List<String> certificates = https.isEmpty() ? List.of() : certificates(ingress, config, facts);
@@ -185,8 +185,9 @@ public final class StackBuilder {
     List<String> certificates = port.protocol() == Protocol.HTTPS
         ? ctx.membersOn(port).stream().flatMap(m -> m.certificates().stream()).distinct().toList()
         : List.of();
+    // per listener, as the reference merges it: members on other ports do not set this one's policy
     Optional<String> policy = port.protocol() == Protocol.HTTPS
-        ? Optional.of(ctx.first("ssl-policy", IngressConfig::sslPolicy, Optional.<String>empty()).orElse(DEFAULT_SSL_POLICY))
+        ? Optional.of(ctx.membersOn(port).stream().flatMap(m -> m.config().sslPolicy().stream()).findFirst().orElse(DEFAULT_SSL_POLICY))
         : Optional.empty();
     return new Listener(id, lb, port.protocol(), port.port(), defaultAction(ctx, port, tgs), certificates, policy, ctx.tags(id));
   }
@@ -207,21 +208,25 @@ public final class StackBuilder {
   }
 
   private List<ListenerRule> rules(StackContext ctx, ListenPort port, TargetGroups tgs) {
-    List<ListenerRule> rules = new ArrayList<>();
     if (port.protocol() == Protocol.HTTP && ctx.sslRedirect().isPresent()) {
-      return rules; // every request is redirected by the default action
+      return List.of(); // every request is redirected by the default action
     }
-    Ref listener = Ref.to("Listener", String.valueOf(port.port()));
+    List<RuleOptimizer.Draft> drafts = new ArrayList<>();
     for (Member m : ctx.membersOn(port)) {
       for (IngressRoutes.Route route : IngressRoutes.byPrecedence(m.ingress())) {
-        if (route.isDefaultBackend()) {
-          continue;
+        if (!route.isDefaultBackend()) {
+          drafts.add(new RuleOptimizer.Draft(conditions(m, route), tgs.action(m, route), m.name() + " " + route.field(),
+              m.config().transforms().getOrDefault(backendName(route), List.of()), m.config().tags()));
         }
-        int priority = rules.size() + 1;
-        String id = port.port() + ":" + priority;
-        rules.add(new ListenerRule(id, listener, priority, conditions(m, route), tgs.action(m, route),
-            m.name() + " " + route.field(), ctx.tags(id)));
       }
+    }
+    Ref listener = Ref.to("Listener", String.valueOf(port.port()));
+    List<ListenerRule> rules = new ArrayList<>();
+    for (RuleOptimizer.Draft d : RuleOptimizer.optimize(port.port(), port.protocol(), drafts)) {
+      int priority = rules.size() + 1;
+      String id = port.port() + ":" + priority;
+      rules.add(new ListenerRule(id, listener, priority, d.conditions(), d.action(), d.source(), ctx.tags(id, List.of(d.tags())),
+          d.transforms()));
     }
     return rules;
   }
@@ -229,33 +234,51 @@ public final class StackBuilder {
   /**
    * The rule's host and path, then the backend's `conditions.<name>`. As in the reference controller,
    * host-header and path-pattern values from the annotation join the rule's own (an ALB rule takes at
-   * most one condition of each), and a rule that would have no condition matches every path.
+   * most one condition of each), regexValues likewise (the validator refuses mixing values and
+   * regexValues), and a rule that would have no condition matches every path.
    */
   private static List<Condition> conditions(Member m, IngressRoutes.Route route) {
     List<String> hosts = new ArrayList<>();
+    List<String> hostRegex = new ArrayList<>();
     route.host().ifPresent(hosts::add);
-    List<String> paths = new ArrayList<>(pathPatterns(route));
+    List<String> paths = new ArrayList<>();
+    List<String> pathRegex = new ArrayList<>();
+    if (IngressRoutes.usesRegexPath(m.config(), route)) {
+      pathRegex.add(route.path().get().substring(1)); // Kubernetes needs the leading /, a regex does not
+    } else {
+      paths.addAll(pathPatterns(route));
+    }
     List<Condition> others = new ArrayList<>();
-    String service = route.backend() == null || route.backend().getService() == null ? null : route.backend().getService().getName();
+    String service = backendName(route);
     for (Condition c : service == null ? List.<Condition>of() : m.config().conditions().getOrDefault(service, List.of())) {
       switch (c.field()) {
-        case "host-header" -> hosts.addAll(c.values());
-        case "path-pattern" -> paths.addAll(c.values());
+        case "host-header" -> {
+          hosts.addAll(c.values());
+          hostRegex.addAll(c.regexValues());
+        }
+        case "path-pattern" -> {
+          paths.addAll(c.values());
+          pathRegex.addAll(c.regexValues());
+        }
         default -> others.add(c);
       }
     }
     List<Condition> conditions = new ArrayList<>();
-    if (!hosts.isEmpty()) {
-      conditions.add(new Condition("host-header", Optional.empty(), hosts.stream().distinct().toList()));
+    if (!hosts.isEmpty() || !hostRegex.isEmpty()) {
+      conditions.add(new Condition("host-header", Optional.empty(), distinct(hosts), distinct(hostRegex)));
     }
-    if (!paths.isEmpty()) {
-      conditions.add(new Condition("path-pattern", Optional.empty(), paths.stream().distinct().toList()));
+    if (!paths.isEmpty() || !pathRegex.isEmpty()) {
+      conditions.add(new Condition("path-pattern", Optional.empty(), distinct(paths), distinct(pathRegex)));
     }
     conditions.addAll(others);
     if (conditions.isEmpty()) {
       conditions.add(new Condition("path-pattern", Optional.empty(), List.of("/*")));
     }
     return conditions;
+  }
+
+  private static List<String> distinct(List<String> values) {
+    return values.stream().distinct().toList();
   }
 
   /** Exact stays; Prefix /a is /a and /a/*, and / is /*; ImplementationSpecific is taken as written. */
@@ -275,6 +298,10 @@ public final class StackBuilder {
       }
       default -> List.of(path);
     };
+  }
+
+  static String backendName(IngressRoutes.Route route) {
+    return route.backend() == null || route.backend().getService() == null ? null : route.backend().getService().getName();
   }
 
   static Map<String, String> annotations(Ingress ingress) {
@@ -303,10 +330,20 @@ public final class StackBuilder {
       return members.stream().filter(m -> m.ports().contains(port)).toList();
     }
 
-    /** User tags (defaults, then members in order) under our ownership tags, which always win. */
+    /** Load balancer and listener tags: defaults, then every member's in order, under our ownership tags, which always win. */
     Map<String, String> tags(String resourceId) {
+      return tags(resourceId, members.stream().map(m -> m.config().tags()).toList());
+    }
+
+    /** A rule's tags: defaults, then its own Ingress's, as in the reference (not the whole group's). */
+    Map<String, String> tags(String resourceId, Member member) {
+      return tags(resourceId, List.of(member.config().tags()));
+    }
+
+    /** Defaults first, then each map in order: an earlier value of a key wins. */
+    Map<String, String> tags(String resourceId, List<Map<String, String>> userTags) {
       Map<String, String> tags = new LinkedHashMap<>(facts.defaultTags());
-      members.forEach(m -> m.config().tags().forEach(tags::putIfAbsent));
+      userTags.forEach(t -> t.forEach(tags::putIfAbsent));
       tags.put(Tags.CLUSTER, facts.clusterName());
       tags.put(Tags.STACK, group.id().tagValue());
       tags.put(Tags.RESOURCE, resourceId);

@@ -1,6 +1,8 @@
 package io.albingress.stack;
 
 import io.albingress.annotations.Action;
+import io.albingress.annotations.HealthCheck;
+import io.albingress.annotations.IngressAnnotations;
 import io.albingress.annotations.TargetAnnotations;
 import io.albingress.annotations.TargetConfig;
 import io.albingress.annotations.TargetType;
@@ -33,6 +35,8 @@ final class TargetGroups {
 
   private final StackBuilder.StackContext ctx;
   private final Map<Key, String> ids = new LinkedHashMap<>();
+  /** The first member, in group order, that routes to each target group: its tags go on it. */
+  private final Map<Key, StackBuilder.Member> firstMember = new LinkedHashMap<>();
   private final Map<Key, TargetGroup> built = new LinkedHashMap<>();
 
   TargetGroups(StackBuilder.StackContext ctx) {
@@ -77,8 +81,8 @@ final class TargetGroups {
           r.host().orElse("#{host}"), r.path().orElse("/#{path}"), r.query().orElse("#{query}"));
     }
     Action.Forward forward = (Action.Forward) action;
-    List<RuleAction.WeightedTarget> targets = forward.targets().stream().map(t -> t.targetGroupArn().isPresent()
-            ? new RuleAction.WeightedTarget(Optional.empty(), t.targetGroupArn(), t.weight())
+    List<RuleAction.WeightedTarget> targets = forward.targets().stream().map(t -> t.serviceName().isEmpty()
+            ? new RuleAction.WeightedTarget(Optional.empty(), t.targetGroupArn(), t.targetGroupName(), t.weight())
             : new RuleAction.WeightedTarget(Optional.of(ref(member, t.serviceName().get(), t.servicePort().get())), Optional.empty(), t.weight()))
         .toList();
     return new RuleAction.Forward(targets, forward.stickinessSeconds());
@@ -104,20 +108,9 @@ final class TargetGroups {
   private void assignIds() {
     List<Key> keys = new ArrayList<>();
     for (StackBuilder.Member m : ctx.members()) {
-      for (IngressRoutes.Route route : IngressRoutes.of(m.ingress())) {
-        var svc = route.backend() == null ? null : route.backend().getService();
-        if (svc == null) {
-          continue;
-        }
-        if (svc.getPort() != null && USE_ANNOTATION.equals(svc.getPort().getName())) {
-          if (m.config().actions().get(svc.getName()) instanceof Action.Forward f) {
-            f.targets().stream().filter(t -> t.serviceName().isPresent())
-                .forEach(t -> keys.add(key(m, t.serviceName().get(), t.servicePort().get())));
-          }
-        } else {
-          keys.add(key(m, svc.getName(), portOf(svc)));
-        }
-      }
+      int before = keys.size();
+      collectKeys(m, keys);
+      keys.subList(before, keys.size()).forEach(k -> firstMember.putIfAbsent(k, m));
     }
     for (Key k : keys) {
       if (ids.containsKey(k)) {
@@ -128,6 +121,23 @@ final class TargetGroups {
     }
   }
 
+  private void collectKeys(StackBuilder.Member m, List<Key> keys) {
+    for (IngressRoutes.Route route : IngressRoutes.of(m.ingress())) {
+      var svc = route.backend() == null ? null : route.backend().getService();
+      if (svc == null) {
+        continue;
+      }
+      if (svc.getPort() != null && USE_ANNOTATION.equals(svc.getPort().getName())) {
+        if (m.config().actions().get(svc.getName()) instanceof Action.Forward f) {
+          f.targets().stream().filter(t -> t.serviceName().isPresent())
+              .forEach(t -> keys.add(key(m, t.serviceName().get(), t.servicePort().get())));
+        }
+      } else {
+        keys.add(key(m, svc.getName(), portOf(svc)));
+      }
+    }
+  }
+
   private TargetGroup targetGroup(Key key, String resourceId) {
     Service svc = ctx.group().service(key.namespace(), key.service()).orElseThrow();
     ServicePort sp = servicePort(svc, key.port()).orElseThrow();
@@ -135,12 +145,42 @@ final class TargetGroups {
     String targetPort = targetPort(sp);
     TargetConfig c = key.config();
     int port = c.targetType() == TargetType.INSTANCE ? nodePort : parseOr(targetPort, sp.getPort());
+    Optional<String> ipAddressType = c.targetType() == TargetType.IP && ipv6(svc) ? Optional.of(TargetGroup.IPV6) : Optional.empty();
     String identity = String.join(":", key.port(), c.targetType().wireName(), c.protocol().wireName(),
-        c.protocolVersion().wireName(), String.valueOf(port), resourceId);
+        c.protocolVersion().wireName(), String.valueOf(port), resourceId) + ipAddressType.map(t -> ":" + t).orElse("");
     String name = Names.targetGroup(ctx.facts().clusterName(), ctx.group().id(), key.namespace(), key.service(), identity);
     return new TargetGroup(resourceId, name,
         new TargetGroup.ServiceRef(key.namespace(), key.service(), key.port(), sp.getPort(), targetPort, nodePort),
-        c.targetType(), c.protocol(), c.protocolVersion(), port, c.healthCheck(), c.attributes(), c.nodeLabels(), ctx.tags(resourceId));
+        c.targetType(), c.protocol(), c.protocolVersion(), port, healthCheck(c, svc), c.attributes(), c.nodeLabels(), tags(key, svc, resourceId),
+        ipAddressType);
+  }
+
+  /** As the reference: a Service with IPv6 among its ipFamilies has IPv6 endpoints. */
+  static boolean ipv6(Service svc) {
+    return svc.getSpec().getIpFamilies() != null && svc.getSpec().getIpFamilies().contains("IPv6");
+  }
+
+  /** As in the reference: the Service's tags annotation, then its Ingress's (the first member routing here), under defaults. */
+  private Map<String, String> tags(Key key, Service svc, String resourceId) {
+    Map<String, String> svcAnnotations = svc.getMetadata().getAnnotations() == null ? Map.of() : svc.getMetadata().getAnnotations();
+    Map<String, String> serviceTags = IngressAnnotations.parse(svcAnnotations).value().tags();
+    return ctx.tags(resourceId, List.of(serviceTags, firstMember.get(key).config().tags()));
+  }
+
+  /** A named healthcheck-port becomes the number AWS needs: the Service port's NodePort (instance) or numeric targetPort (IP). */
+  private static HealthCheck healthCheck(TargetConfig c, Service svc) {
+    HealthCheck hc = c.healthCheck();
+    if (hc.port().equals(TargetAnnotations.TRAFFIC_PORT) || hc.port().chars().allMatch(Character::isDigit)) {
+      return hc;
+    }
+    ServicePort named = svc.getSpec().getPorts().stream().filter(p -> hc.port().equals(p.getName())).findFirst().orElseThrow();
+    Integer port = c.targetType() == TargetType.INSTANCE ? named.getNodePort()
+        : named.getTargetPort() == null ? named.getPort() : named.getTargetPort().getIntVal();
+    if (port == null) {
+      return hc; // a NodePort not allocated yet (offline manifests); the validator refuses a named target port
+    }
+    return new HealthCheck(String.valueOf(port), hc.protocol(), hc.path(), hc.intervalSeconds(), hc.timeoutSeconds(),
+        hc.healthyThreshold(), hc.unhealthyThreshold(), hc.successCodes());
   }
 
   private static Optional<ServicePort> servicePort(Service svc, String port) {

@@ -83,6 +83,11 @@ final class AwsChecks {
           + " has no HTTPS listener, so the certificate is not used");
     }
     if (arns.isEmpty() && https.isEmpty()) {
+      if (IngressRoutes.hasTls(ingress)) {
+        findings.warn("spec.tls is set, but the listeners are " + IngressValidator.portsText(ports) + ": as in the reference controller,"
+            + " spec.tls alone does not make an HTTPS listener; add {\"HTTPS\": 443} to " + key("listen-ports")
+            + " (its certificate is discovered for the hosts) or set " + key("certificate-arn"));
+      }
       return;
     }
     if (arns.isEmpty() && hosts.isEmpty()) {

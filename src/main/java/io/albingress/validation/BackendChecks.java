@@ -3,7 +3,9 @@ package io.albingress.validation;
 import static io.albingress.annotations.AnnotationCatalog.key;
 
 import io.albingress.annotations.Action;
+import io.albingress.annotations.IngressAnnotations;
 import io.albingress.annotations.IngressConfig;
+import io.albingress.annotations.IpAddressType;
 import io.albingress.annotations.TargetAnnotations;
 import io.albingress.annotations.TargetConfig;
 import io.albingress.annotations.TargetType;
@@ -133,18 +135,46 @@ final class BackendChecks {
     } else if (target.targetType() == TargetType.INSTANCE && Boolean.FALSE.equals(svc.getSpec().getAllocateLoadBalancerNodePorts())) {
       findings.deny(field + ": " + id + " sets allocateLoadBalancerNodePorts: false, so it has no NodePort for target-type instance;"
           + " allocate node ports, or set " + key("target-type") + ": ip");
-    } else if (target.targetType() == TargetType.INSTANCE) {
+    } else {
       checkNamedHealthCheckPort(id, target, ports);
+    }
+    boolean ipv6 = svc.getSpec().getIpFamilies() != null && svc.getSpec().getIpFamilies().contains("IPv6");
+    if (ipv6 && target.targetType() == TargetType.IP && loadBalancerIpType() == IpAddressType.IPV4) {
+      findings.deny(field + ": " + id + " has IPv6 endpoints (ipFamilies " + svc.getSpec().getIpFamilies() + "), so its target-type ip"
+          + " target group is ipv6, which an ipv4 load balancer cannot reach; set " + key("ip-address-type") + ": dualstack");
     }
   }
 
-  /** In instance mode a named healthcheck-port is looked up among the Service's ports, for its NodePort. */
+  /** The ALB's ip-address-type: this Ingress's, else another group member's (members that set it must agree), else ipv4. */
+  private IpAddressType loadBalancerIpType() {
+    if (annotations.containsKey(key("ip-address-type")) || config.groupName().isEmpty()) {
+      return config.ipAddressType();
+    }
+    return cluster.groupMembers(config.groupName().get()).stream()
+        .map(IngressValidator::annotations).filter(a -> a.containsKey(key("ip-address-type")))
+        .map(a -> IngressAnnotations.parse(a).value().ipAddressType()).findFirst().orElse(IpAddressType.IPV4);
+  }
+
+  /**
+   * As in the reference, a named healthcheck-port is a port name of the Service: its NodePort in
+   * instance mode, its numeric targetPort in IP mode.
+   */
   private void checkNamedHealthCheckPort(String id, TargetConfig target, List<ServicePort> ports) {
     String hcPort = target.healthCheck().port();
     boolean named = !hcPort.equals(TargetAnnotations.TRAFFIC_PORT) && !hcPort.chars().allMatch(Character::isDigit);
-    if (named && ports.stream().noneMatch(p -> hcPort.equals(p.getName()))) {
-      findings.deny(key("healthcheck-port") + ": \"" + hcPort + "\" is not a port name of " + id
-          + ", which target-type instance needs to find the health check NodePort; it has " + describe(ports));
+    if (!named) {
+      return;
+    }
+    boolean instance = target.targetType() == TargetType.INSTANCE;
+    Optional<ServicePort> port = ports.stream().filter(p -> hcPort.equals(p.getName())).findFirst();
+    if (port.isEmpty()) {
+      findings.deny(key("healthcheck-port") + ": \"" + hcPort + "\" is not a port name of " + id + ", which target-type "
+          + (instance ? "instance needs to find the health check NodePort" : "ip needs to find the health check target port")
+          + "; it has " + describe(ports) + " (or give a port number)");
+    } else if (!instance && (port.get().getTargetPort() == null || port.get().getTargetPort().getIntVal() == null)) {
+      findings.deny(key("healthcheck-port") + ": \"" + hcPort + "\" is Service port " + port.get().getPort() + " of " + id
+          + ", whose targetPort is the named port \"" + port.get().getTargetPort().getStrVal() + "\"; target-type ip needs a"
+          + " numeric health check port, so give the container port number");
     }
   }
 

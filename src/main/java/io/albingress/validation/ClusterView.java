@@ -15,6 +15,14 @@ public interface ClusterView {
   /** Ingresses carrying this group.name annotation, of any class. */
   List<Ingress> groupMembers(String groupName);
 
+  /**
+   * Ingresses, of any class, whose load-balancer-name annotation is {@code name}; empty where that is
+   * not indexed, which only skips the check that two stacks do not claim one name.
+   */
+  default List<Ingress> withLoadBalancerName(String name) {
+    return List.of();
+  }
+
   /** False when Services are not known at all (e.g. plan without Service manifests). */
   default boolean knowsServices() {
     return true;

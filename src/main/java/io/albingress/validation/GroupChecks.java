@@ -2,12 +2,15 @@ package io.albingress.validation;
 
 import static io.albingress.annotations.AnnotationCatalog.key;
 
+import io.albingress.annotations.Action;
 import io.albingress.annotations.FieldError;
 import io.albingress.annotations.IngressAnnotations;
 import io.albingress.annotations.IngressConfig;
 import io.albingress.annotations.ListenPort;
 import io.albingress.annotations.Protocol;
 import io.albingress.model.IngressClassMatcher;
+import io.albingress.model.IngressGroup;
+import io.albingress.model.StackId;
 import io.albingress.model.IngressRoutes;
 import io.albingress.model.ListenPorts;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -19,10 +22,13 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 
-/** Settings members of an IngressGroup must agree on, and the ALB's rules-per-listener quota. */
+/** Settings members of an IngressGroup must agree on, and the quotas of their shared ALB. */
 final class GroupChecks {
-  static final int MAX_RULES_PER_LISTENER = 100;
-  static final int WARN_RULES_PER_LISTENER = 80;
+  static final int MAX_RULES_PER_LOAD_BALANCER = 100;
+  static final int WARN_RULES_PER_LOAD_BALANCER = 80;
+  static final int MAX_TARGET_GROUPS_PER_LOAD_BALANCER = 100;
+  static final int MAX_CERTIFICATES_PER_LOAD_BALANCER = 25;
+  static final int MAX_LISTENERS_PER_LOAD_BALANCER = 50;
 
   /**
    * Group-wide settings, compared only where both members set the annotation (as the reference
@@ -40,7 +46,8 @@ final class GroupChecks {
       "wafv2-acl-name", IngressConfig::wafv2AclName,
       "waf-acl-id", IngressConfig::wafAclId);
 
-  private record Member(Ingress ingress, IngressConfig config, List<ListenPort> ports, int rules) {}
+  /** {@code targetGroups}: the Service ports its paths and forward actions reach, as ns/name:port. */
+  private record Member(Ingress ingress, IngressConfig config, List<ListenPort> ports, int rules, Set<String> targetGroups) {}
 
   private final Ingress ingress;
   private final IngressConfig config;
@@ -72,6 +79,23 @@ final class GroupChecks {
     }
     sslRedirectTarget(group, self, others);
     quota(group, self, others);
+    loadBalancerNameOfAnotherStack();
+  }
+
+  /** ALB names are unique per account and region: two stacks asking for one name would fight over one ALB. */
+  private void loadBalancerNameOfAnotherStack() {
+    if (config.loadBalancerName().isEmpty()) {
+      return;
+    }
+    String name = config.loadBalancerName().get();
+    StackId mine = IngressGroup.stackOf(ingress);
+    cluster.withLoadBalancerName(name).stream()
+        .filter(o -> !sameObject(o) && classes.isOurs(o) && o.getMetadata().getDeletionTimestamp() == null)
+        .filter(o -> !IngressGroup.stackOf(o).equals(mine))
+        .findFirst()
+        .ifPresent(o -> findings.deny(key("load-balancer-name") + ": \"" + name + "\" is already asked for by Ingress "
+            + IngressValidator.nameOf(o) + " of stack " + IngressGroup.stackOf(o) + "; ALB names are unique per account and region,"
+            + " so choose another name, or join that Ingress's group with " + key("group.name")));
   }
 
   /** The reference controller needs an HTTPS listener on the ssl-redirect port somewhere in the group. */
@@ -115,6 +139,22 @@ final class GroupChecks {
               + o.protocol() + where + "; a port has one listener with one protocol"));
     }
     listenerSettings(self, other, where);
+    defaultBackends(self, other, group);
+  }
+
+  /** As in the reference, a listener takes the default action of at most one member's spec.defaultBackend. */
+  private void defaultBackends(Member self, Member other, String group) {
+    if (!hasDefaultBackend(self.ingress()) || !hasDefaultBackend(other.ingress())) {
+      return;
+    }
+    self.ports().stream().filter(p -> other.ports().contains(p)).findFirst().ifPresent(p ->
+        findings.deny("spec.defaultBackend: Ingress " + IngressValidator.nameOf(other.ingress()) + " of group \"" + group
+            + "\" already sets the default backend of listener " + p + "; a listener has one default action, so remove"
+            + " spec.defaultBackend here or there (a path / with pathType Prefix routes everything else too)"));
+  }
+
+  private static boolean hasDefaultBackend(Ingress ingress) {
+    return ingress.getSpec() != null && ingress.getSpec().getDefaultBackend() != null;
   }
 
   /** ssl-policy and inbound-cidrs configure a listener: members sharing that listener must agree. */
@@ -148,23 +188,66 @@ final class GroupChecks {
     return "\"" + FieldError.abbreviate(value.trim()) + "\"";
   }
 
+  /**
+   * ELBv2 quotas of one load balancer (Elastic Load Balancing quotas page): 100 rules and 100 target
+   * groups per ALB, 25 certificates not counting the default one, 50 listeners. A change that would
+   * pass one is denied here rather than failing in AWS after admission.
+   */
   private void quota(String group, Member self, List<Member> others) {
-    for (ListenPort p : self.ports()) {
-      int total = self.rules() + others.stream().filter(o -> o.ports().contains(p)).mapToInt(Member::rules).sum();
-      String scope = group == null ? "this Ingress" : "group \"" + group + "\"";
-      if (total > MAX_RULES_PER_LISTENER) {
-        findings.deny("spec.rules: listener " + p + " of " + scope + " would have " + total + " rules; an ALB listener allows at most "
-            + MAX_RULES_PER_LISTENER + " (split the group or merge paths)");
-      } else if (total > WARN_RULES_PER_LISTENER) {
-        findings.warn("listener " + p + " of " + scope + " has " + total + " rules, close to the ALB limit of " + MAX_RULES_PER_LISTENER);
-      }
+    List<Member> all = new ArrayList<>(others);
+    all.add(self);
+    String scope = group == null ? "the load balancer of this Ingress" : "the load balancer of group \"" + group + "\"";
+    boolean sslRedirect = all.stream().anyMatch(m -> m.config().sslRedirectPort().isPresent());
+    int rules = all.stream().mapToInt(m -> m.rules() * (int) m.ports().stream()
+        .filter(p -> !(sslRedirect && p.protocol() == Protocol.HTTP)).count()).sum();
+    if (rules > MAX_RULES_PER_LOAD_BALANCER) {
+      findings.deny("spec.rules: " + scope + " would have " + rules + " rules (each path is a rule on each listener of its Ingress);"
+          + " an ALB allows at most " + MAX_RULES_PER_LOAD_BALANCER + ", not counting default rules (split the group or merge paths)");
+    } else if (rules > WARN_RULES_PER_LOAD_BALANCER) {
+      findings.warn(scope + " has " + rules + " rules, close to the ALB limit of " + MAX_RULES_PER_LOAD_BALANCER);
+    }
+    Set<String> targetGroups = new TreeSet<>();
+    all.forEach(m -> targetGroups.addAll(m.targetGroups()));
+    if (targetGroups.size() > MAX_TARGET_GROUPS_PER_LOAD_BALANCER) {
+      findings.deny("spec.rules: " + scope + " would have " + targetGroups.size() + " target groups (one per Service port);"
+          + " an ALB allows at most " + MAX_TARGET_GROUPS_PER_LOAD_BALANCER + " (split the group)");
+    }
+    Set<String> certificates = new TreeSet<>();
+    all.forEach(m -> certificates.addAll(m.config().certificateArns()));
+    if (certificates.size() - 1 > MAX_CERTIFICATES_PER_LOAD_BALANCER) {
+      findings.deny(key("certificate-arn") + ": " + scope + " would have " + certificates.size() + " certificates; an ALB allows"
+          + " the default one and at most " + MAX_CERTIFICATES_PER_LOAD_BALANCER + " more (use certificates covering several hosts,"
+          + " or split the group)");
+    }
+    Set<Integer> ports = new TreeSet<>();
+    all.forEach(m -> m.ports().forEach(p -> ports.add(p.port())));
+    if (ports.size() > MAX_LISTENERS_PER_LOAD_BALANCER) {
+      findings.deny(key("listen-ports") + ": " + scope + " would have " + ports.size() + " listeners; an ALB allows at most "
+          + MAX_LISTENERS_PER_LOAD_BALANCER);
     }
   }
 
   private static Member member(Ingress ingress, IngressConfig config) {
     List<ListenPort> ports = ListenPorts.effective(config, IngressValidator.wantsTls(ingress, config));
-    int rules = (int) IngressRoutes.of(ingress).stream().filter(r -> !r.isDefaultBackend()).count();
-    return new Member(ingress, config, ports, rules);
+    List<IngressRoutes.Route> routes = IngressRoutes.of(ingress);
+    int rules = (int) routes.stream().filter(r -> !r.isDefaultBackend()).count();
+    String ns = ingress.getMetadata().getNamespace();
+    Set<String> targetGroups = new TreeSet<>();
+    for (IngressRoutes.Route r : routes) {
+      var svc = r.backend() == null ? null : r.backend().getService();
+      if (svc == null || svc.getPort() == null) {
+        continue;
+      }
+      if (BackendChecks.USE_ANNOTATION.equals(svc.getPort().getName())) {
+        if (config.actions().get(svc.getName()) instanceof Action.Forward f) {
+          f.targets().stream().filter(t -> t.serviceName().isPresent())
+              .forEach(t -> targetGroups.add(ns + "/" + t.serviceName().get() + ":" + t.servicePort().orElse("")));
+        }
+      } else {
+        targetGroups.add(ns + "/" + svc.getName() + ":" + (svc.getPort().getNumber() != null ? svc.getPort().getNumber() : svc.getPort().getName()));
+      }
+    }
+    return new Member(ingress, config, ports, rules, targetGroups);
   }
 
   private boolean sameObject(Ingress other) {

@@ -81,6 +81,7 @@ public final class IngressValidator {
     findings.deny(prepared.parsed().errors());
     IngressConfig config = prepared.parsed().value();
     warnIpv6Cidrs(annotations, config, findings);
+    PathChecks.run(ingress, config, findings);
     new BackendChecks(ingress, config, cluster, findings).run();
     awsChecks.subnets(config, aws, findings);
     awsChecks.certificates(ingress, config, wantsTls(ingress, config), aws, findings);
@@ -88,8 +89,12 @@ public final class IngressValidator {
     return findings.verdict();
   }
 
+  /**
+   * Whether the default listener is HTTPS:443: only explicit certificates make it so, as in the
+   * reference controller; spec.tls alone keeps HTTP:80.
+   */
   static boolean wantsTls(Ingress ingress, IngressConfig config) {
-    return !config.certificateArns().isEmpty() || IngressRoutes.hasTls(ingress);
+    return !config.certificateArns().isEmpty();
   }
 
   static Map<String, String> annotations(Ingress ingress) {

@@ -494,7 +494,7 @@ class IngressAnnotationsTest {
       String arn = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/legacy/73e2d6bc24d8a067";
       Action action = parse("actions.legacy", "{\"type\":\"forward\",\"targetGroupARN\":\"" + arn + "\"}").value().actions().get("legacy");
       assertThat(action).isEqualTo(new Action.Forward(
-          List.of(new Action.ForwardTarget(Optional.empty(), Optional.empty(), Optional.of(arn), 1)), Optional.empty()));
+          List.of(new Action.ForwardTarget(Optional.empty(), Optional.empty(), Optional.of(arn), Optional.empty(), 1)), Optional.empty()));
     }
 
     @Test
@@ -506,8 +506,8 @@ class IngressAnnotationsTest {
            "targetGroupStickinessConfig": {"enabled": true, "durationSeconds": 120}}}""";
       Action.Forward forward = (Action.Forward) parse("actions.cart", json).value().actions().get("cart");
       assertThat(forward.targets()).containsExactly(
-          new Action.ForwardTarget(Optional.of("cart-blue"), Optional.of("80"), Optional.empty(), 90),
-          new Action.ForwardTarget(Optional.of("cart-green"), Optional.of("80"), Optional.empty(), 10));
+          new Action.ForwardTarget(Optional.of("cart-blue"), Optional.of("80"), Optional.empty(), Optional.empty(), 90),
+          new Action.ForwardTarget(Optional.of("cart-green"), Optional.of("80"), Optional.empty(), Optional.empty(), 10));
       assertThat(forward.stickinessSeconds()).contains(120);
     }
 
@@ -515,7 +515,7 @@ class IngressAnnotationsTest {
     void forwardTargetWithoutServicePortIsRefused() {
       assertThat(errors("actions.cart", "{\"type\":\"forward\",\"forwardConfig\":{\"targetGroups\":[{\"serviceName\":\"cart\"}]}}"))
           .containsExactly(P + "actions.cart: \"{\"serviceName\":\"cart\"}\" is not valid: expected each forwardConfig target group"
-              + " to have targetGroupARN, or serviceName and servicePort");
+              + " to have targetGroupARN, targetGroupName, or serviceName and servicePort");
     }
 
     @Test
@@ -528,15 +528,15 @@ class IngressAnnotationsTest {
     @Test
     void forwardWithNothingToForwardToIsRefused() {
       assertThat(errors("actions.cart", "{\"type\":\"forward\"}")).containsExactly(
-          P + "actions.cart: \"{\"type\":\"forward\"}\" is not valid: expected a forward action with targetGroupARN"
-              + " or forwardConfig.targetGroups");
+          P + "actions.cart: \"{\"type\":\"forward\"}\" is not valid: expected a forward action with targetGroupARN,"
+              + " targetGroupName or forwardConfig.targetGroups");
     }
 
     @Test
     void forwardToMoreThanFiveTargetGroupsIsRefused() {
       StringBuilder groups = new StringBuilder();
       for (int i = 0; i < 6; i++) {
-        groups.append(i == 0 ? "" : ",").append("{\"serviceName\":\"s").append(i).append("\",\"servicePort\":\"80\"}");
+        groups.append(i == 0 ? "" : ",").append("{\"serviceName\":\"s").append(i).append("\",\"servicePort\":\"80\",\"weight\":1}");
       }
       assertThat(errors("actions.split", "{\"type\":\"forward\",\"forwardConfig\":{\"targetGroups\":[" + groups + "]}}"))
           .containsExactly(P + "actions.split: forwards to 6 target groups; an ALB action allows at most 5");
@@ -667,16 +667,112 @@ class IngressAnnotationsTest {
           [{"field": "cookie", "cookieConfig": {"values": ["a"]}},
            {"field": "host-header", "hostHeaderConfig": {"values": []}},
            {"field": "http-header", "httpHeaderConfig": {"values": ["x"]}}]""");
+      assertThat(errors.get(0)).isEqualTo(P + "conditions.web: unknown key \"cookieConfig\" in [0]; expected field, hostHeaderConfig,"
+          + " httpHeaderConfig, httpRequestMethodConfig, pathPatternConfig, queryStringConfig, sourceIPConfig");
+      errors = errors("conditions.web", """
+          [{"field": "cookie"},
+           {"field": "host-header", "hostHeaderConfig": {"values": []}},
+           {"field": "http-header", "httpHeaderConfig": {"values": ["x"]}}]""");
       assertThat(errors).hasSize(3).allSatisfy(e -> assertThat(e)
           .contains("is not valid: expected a condition with field one of [host-header, path-pattern, http-header,"
               + " http-request-method, query-string, source-ip] and its non-empty values, e.g. [{\"field\": \"http-header\""));
-      assertThat(errors.get(0)).startsWith(P + "conditions.web: \"{\"field\":\"cookie\"");
+      assertThat(errors.get(0)).startsWith(P + "conditions.web: \"{\"field\":\"cookie\"}");
     }
 
     @Test
     void objectInsteadOfListIsRefused() {
       assertThat(errors("conditions.web", "{\"field\":\"host-header\"}")).containsExactly(
           P + "conditions.web: \"{\"field\":\"host-header\"}\" is not valid: expected " + RoutingJson.CONDITIONS_SHAPE);
+    }
+  }
+
+  /** The reference controller's JSON annotations, as its Go decoder reads them (issue 15). */
+  @Nested
+  class ReferenceJson {
+    @Test
+    void keysMatchInAnyCaseAsInTheReferenceDocumentation() {
+      String redirect = "{\"Type\": \"redirect\", \"RedirectConfig\": { \"Protocol\": \"HTTPS\", \"Port\": \"443\", \"StatusCode\": \"HTTP_301\"}}";
+      String forward = """
+          {"TYPE": "forward", "ForwardConfig": {"TargetGroups": [
+            {"ServiceName": "cart-blue", "ServicePort": "80", "Weight": 80},
+            {"serviceName": "cart-green", "servicePort": "80", "WEIGHT": 20}],
+           "TargetGroupStickinessConfig": {"Enabled": true, "DurationSeconds": 200}}}""";
+      Parsed<IngressConfig> parsed = parse("actions.ssl-redirect", redirect, "actions.cart", forward,
+          "conditions.cart", "[{\"Field\": \"http-header\", \"HttpHeaderConfig\": {\"HttpHeaderName\": \"X-Env\", \"Values\": [\"beta\"]}}]");
+      assertThat(parsed.errors()).isEmpty();
+      assertThat(parsed.value().actions().get("ssl-redirect")).isEqualTo(new Action.Redirect(
+          "HTTP_301", Optional.of("HTTPS"), Optional.of("443"), Optional.empty(), Optional.empty(), Optional.empty()));
+      assertThat(parsed.value().actions().get("cart")).isEqualTo(new Action.Forward(List.of(
+          new Action.ForwardTarget(Optional.of("cart-blue"), Optional.of("80"), Optional.empty(), Optional.empty(), 80),
+          new Action.ForwardTarget(Optional.of("cart-green"), Optional.of("80"), Optional.empty(), Optional.empty(), 20)), Optional.of(200)));
+      assertThat(parsed.value().conditions().get("cart")).containsExactly(new Condition("http-header", Optional.of("X-Env"), List.of("beta")));
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedInsteadOfIgnored() {
+      assertThat(errors("actions.cart", """
+          {"type": "forward", "forwardConfig": {"targetGroups": [
+            {"serviceName": "cart-blue", "servicePort": "80", "weigth": 80}]}}""")).containsExactly(
+          P + "actions.cart: unknown key \"weigth\" in forwardConfig.targetGroups[0]; expected targetGroupARN, targetGroupName,"
+              + " serviceName, servicePort, weight");
+    }
+
+    @Test
+    void forwardingToSeveralTargetGroupsNeedsEveryWeight() {
+      assertThat(errors("actions.cart", """
+          {"type": "forward", "forwardConfig": {"targetGroups": [
+            {"serviceName": "cart-blue", "servicePort": "80", "weight": 80}, {"serviceName": "cart-green", "servicePort": "80"}]}}"""))
+          .containsExactly(P + "actions.cart: \"{\"serviceName\":\"cart-green\",\"servicePort\":\"80\"}\" is not valid: expected a weight"
+              + " on each target group when forwarding to several, as the reference controller requires (e.g. \"weight\": 50)");
+      assertThat(parse("actions.cart", "{\"type\": \"forward\", \"forwardConfig\": {\"targetGroups\": ["
+          + "{\"serviceName\": \"cart\", \"servicePort\": \"80\"}]}}").ok()).isTrue();
+    }
+
+    @Test
+    void weightMustBeANumber() {
+      assertThat(errors("actions.cart", "{\"type\": \"forward\", \"forwardConfig\": {\"targetGroups\": ["
+          + "{\"serviceName\": \"cart\", \"servicePort\": \"80\", \"weight\": \"20\"}]}}")).singleElement().asString()
+          .endsWith("is not valid: expected a weight from 0 to 999");
+    }
+
+    @Test
+    void forwardByTargetGroupName() {
+      Action.Forward simple = (Action.Forward) parse("actions.legacy", "{\"type\": \"forward\", \"targetGroupName\": \"legacy-tg\"}")
+          .value().actions().get("legacy");
+      assertThat(simple.targets()).containsExactly(
+          new Action.ForwardTarget(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("legacy-tg"), 1));
+      assertThat(errors("actions.x", "{\"type\": \"forward\", \"targetGroupName\": \"a\", \"forwardConfig\": {}}")).containsExactly(
+          P + "actions.x: set either forwardConfig or targetGroupARN/targetGroupName, not both");
+    }
+
+    @Test
+    void regexValues() {
+      Parsed<IngressConfig> parsed = parse("conditions.web", """
+          [{"field": "host-header", "hostHeaderConfig": {"regexValues": ["^(.+)\\\\.example\\\\.com$"]}},
+           {"field": "path-pattern", "pathPatternConfig": {"regexValues": ["^/api/v[0-9]+/.*$"]}},
+           {"field": "http-header", "httpHeaderConfig": {"httpHeaderName": "User-Agent", "regexValues": [".+Mobile.+"]}}]""");
+      assertThat(parsed.errors()).isEmpty();
+      assertThat(parsed.value().conditions().get("web")).containsExactly(
+          new Condition("host-header", Optional.empty(), List.of(), List.of("^(.+)\\.example\\.com$")),
+          new Condition("path-pattern", Optional.empty(), List.of(), List.of("^/api/v[0-9]+/.*$")),
+          new Condition("http-header", Optional.of("User-Agent"), List.of(), List.of(".+Mobile.+")));
+      assertThat(errors("conditions.web", "[{\"field\": \"path-pattern\", \"pathPatternConfig\": {\"values\": [\"/a\"], \"regexValues\": [\"^/b$\"]}}]"))
+          .containsExactly(P + "conditions.web: path-pattern: set values or regexValues, not both ({\"values\":[\"/a\"],\"regexValues\":[\"^/b$\"]})");
+    }
+
+    @Test
+    void transforms() {
+      Parsed<IngressConfig> parsed = parse("transforms.api", """
+          [{"type": "url-rewrite", "urlRewriteConfig": {"rewrites": [{"regex": "^/api/(.*)$", "replace": "/$1"}]}},
+           {"type": "host-header-rewrite", "hostHeaderRewriteConfig": {"rewrites": [{"regex": "^shop$", "replace": "shop.internal"}]}}]""",
+          "use-regex-path-match", "true");
+      assertThat(parsed.errors()).isEmpty();
+      assertThat(parsed.value().useRegexPathMatch()).isTrue();
+      assertThat(parsed.value().transforms().get("api")).containsExactly(
+          new Transform("url-rewrite", List.of(new Transform.Rewrite("^/api/(.*)$", "/$1"))),
+          new Transform("host-header-rewrite", List.of(new Transform.Rewrite("^shop$", "shop.internal"))));
+      assertThat(errors("transforms.api", "[{\"type\": \"url-rewrite\", \"hostHeaderRewriteConfig\": {\"rewrites\": []}}]"))
+          .singleElement().asString().startsWith(P + "transforms.api: \"{\"type\":\"url-rewrite\"");
     }
   }
 }

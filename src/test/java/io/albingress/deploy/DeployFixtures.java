@@ -70,7 +70,7 @@ final class DeployFixtures {
     String id = port + ":" + priority;
     return new ListenerRule(id, Ref.to("Listener", String.valueOf(port)), priority,
         List.of(new Condition("path-pattern", Optional.empty(), List.of(path))),
-        RuleAction.Forward.to(Ref.to("TargetGroup", to.resourceId())), "shop/web " + path, tags(id));
+        RuleAction.Forward.to(Ref.to("TargetGroup", to.resourceId())), "shop/web " + path, tags(id), List.of());
   }
 
   static Stack stack(LoadBalancer lb, List<Listener> listeners, List<ListenerRule> rules, List<TargetGroup> targetGroups) {

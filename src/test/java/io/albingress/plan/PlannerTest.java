@@ -90,4 +90,35 @@ class PlannerTest {
     assertThat(PlanText.action(io.albingress.model.RuleAction.Redirect.toHttps(443))).isEqualTo("redirect HTTP_301 HTTPS:443");
     assertThat(PlanText.action(io.albingress.model.RuleAction.FixedResponse.NOT_FOUND)).isEqualTo("fixed-response 404");
   }
+
+  /** The reference documentation's legacy ssl-redirect example, PascalCase keys and all. */
+  @Test
+  void referenceDocumentationSslRedirectExample() throws Exception {
+    PlanReport report = plan(SERVICES + """
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: users
+          namespace: shop
+          annotations:
+            alb.ingress.kubernetes.io/scheme: internet-facing
+            alb.ingress.kubernetes.io/certificate-arn: arn:aws:acm:us-west-2:123456789012:certificate/11111111-2222-3333-4444-555555555555
+            alb.ingress.kubernetes.io/listen-ports: '[{"HTTP": 80}, {"HTTPS":443}]'
+            alb.ingress.kubernetes.io/actions.ssl-redirect: '{"Type": "redirect", "RedirectConfig": { "Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}'
+        spec:
+          ingressClassName: alb
+          rules:
+            - http:
+                paths:
+                  - {path: /*, pathType: ImplementationSpecific, backend: {service: {name: ssl-redirect, port: {name: use-annotation}}}}
+                  - {path: /users/*, pathType: ImplementationSpecific, backend: {service: {name: web, port: {number: 80}}}}
+        """);
+    assertThat(report.valid()).isTrue();
+    String text = PlanText.render(report).replaceAll(" +", " ");
+    // HTTP:80 redirects everything (the /users/* rule behind it is left out); HTTPS:443 has no redirect to itself
+    assertThat(text).contains(" Listener HTTP:80 default: fixed-response 404\n 1 path-pattern=/* -> redirect HTTP_301 HTTPS:443\n"
+        + " Listener HTTPS:443 default: fixed-response 404\n");
+    assertThat(text).contains(" 1 path-pattern=/users/* -> forward shop/web:80\n TargetGroup");
+  }
 }

@@ -240,7 +240,7 @@ class StackBuilderGoldenTest {
 
   @Test
   void certificateDiscoveredByWildcard() {
-    IngressGroup g = group(ingress("web", a("scheme", "internet-facing"), """
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "listen-ports", "[{\"HTTPS\": 443}]"), """
         tls:
           - hosts: [other.example.com]
         rules:
@@ -256,14 +256,14 @@ class StackBuilderGoldenTest {
   @Test
   void uncoveredHostIsServedWithTheOtherHostsCertificates() {
     // as the webhook admits it (with a warning): shop.example.org has only a PENDING_VALIDATION certificate
-    IngressGroup g = group(ingress("web", a("scheme", "internet-facing"),
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "listen-ports", "[{\"HTTPS\": 443}]"),
         "tls:\n  - hosts: [shop.example.com, extra.example.net, shop.example.org]\n" + BASE_SPEC));
     check(g, FACTS, httpsOnly(patch(), List.of(CERT_SHOP, CERT_EXTRA), DEFAULT_POLICY));
   }
 
   @Test
   void noCertificateForAnyHostLeavesTheIngressOut() {
-    IngressGroup g = group(ingress("web", a("scheme", "internet-facing"), """
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "listen-ports", "[{\"HTTPS\": 443}]"), """
         tls:
           - hosts: [shop.example.org]
         rules:
@@ -291,7 +291,8 @@ class StackBuilderGoldenTest {
                   paths:
                     - {path: /, pathType: Prefix, backend: %s}
             """.formatted(WEB)),
-        ingress("first", a("group.name", GROUP, "group.order", "1", "scheme", "internet-facing"), "tls:\n  - hosts: [shop.example.com]\n" + BASE_SPEC));
+        ingress("first", a("group.name", GROUP, "group.order", "1", "scheme", "internet-facing",
+            "listen-ports", "[{\"HTTPS\": 443}]"), "tls:\n  - hosts: [shop.example.com]\n" + BASE_SPEC));
     check(g, FACTS, asGroup(httpsOnly(patch(), List.of(CERT_SHOP, CERT_EXTRA), DEFAULT_POLICY), "k8s-shopfront-02df2d7f37",
         "k8s-shop-web-7bb062a049", "shop/first", "shop/second")
         .replace("/rules", list(
@@ -590,6 +591,271 @@ class StackBuilderGoldenTest {
         .add("/listeners/-", listener(BASE_STACK, "HTTPS", 443, NOT_FOUND, List.of("<discovered for shop.example.com>"), DEFAULT_POLICY))
         .add("/rules/-", rule(BASE_STACK, 443, 1, "shop/web spec.rules[0].http.paths[0]", forward("shop/web:80"),
             host("shop.example.com"), paths("/*"))));
+  }
+
+  // ---- routing parity with the reference controller ----
+
+  /** The reference's documented `actions.ssl-redirect` on an Ingress listening on HTTP and HTTPS. */
+  private static final String SSL_REDIRECT_SPEC = """
+      rules:
+        - host: shop.example.com
+          http:
+            paths:
+              - {path: /*, pathType: ImplementationSpecific, backend: {service: {name: ssl-redirect, port: {name: use-annotation}}}}
+              - {path: /users/*, pathType: ImplementationSpecific, backend: %s}
+      """.formatted(WEB);
+  private static final String REDIRECT_TO_HTTPS = "{'type': 'redirect', 'statusCode': 'HTTP_301', 'protocol': 'HTTPS', 'port': '443',"
+      + " 'host': '#{host}', 'path': '/#{path}', 'query': '#{query}'}";
+
+  @Test
+  void ruleOptimizerDropsTheRedirectLoopAndRulesShadowedByARedirect() {
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "listen-ports", "[{\"HTTP\": 80}, {\"HTTPS\": 443}]",
+        "certificate-arn", CERT_SHOP, "actions.ssl-redirect",
+        "{\"type\": \"redirect\", \"redirectConfig\": {\"protocol\": \"HTTPS\", \"port\": \"443\", \"statusCode\": \"HTTP_301\"}}"),
+        SSL_REDIRECT_SPEC));
+    // HTTP:80 keeps the redirect and drops /users/*, which it shadows; HTTPS:443 drops the redirect to itself
+    check(g, FACTS, patch()
+        .add("/listeners/-", listener(BASE_STACK, "HTTPS", 443, NOT_FOUND, List.of(CERT_SHOP), DEFAULT_POLICY))
+        .replace("/rules", list(
+            rule(BASE_STACK, 80, 1, "shop/web spec.rules[0].http.paths[0]", REDIRECT_TO_HTTPS, host("shop.example.com"), paths("/*")),
+            rule(BASE_STACK, 443, 1, "shop/web spec.rules[0].http.paths[1]", forward("shop/web:80"), host("shop.example.com"),
+                paths("/users/*")))));
+  }
+
+  @Test
+  void wildcardInAPrefixPathLeavesTheMemberOut() {
+    IngressGroup g = group(
+        ingress("good", a("group.name", GROUP, "scheme", "internet-facing"), BASE_SPEC),
+        ingress("globbing", a("group.name", GROUP, "group.order", "1"), """
+            rules:
+              - http:
+                  paths:
+                    - {path: /static/*, pathType: Prefix, backend: %s}
+            """.formatted(WEB)));
+    check(g, FACTS, asGroup(patch(), "k8s-shopfront-02df2d7f37", "k8s-shop-web-7bb062a049", "shop/good")
+        .add("/errors/-", "{'ingress': 'shop/globbing', 'problems': ['~spec.rules[0].http.paths[0].path: \"/static/*\" is of pathType Prefix, and prefix paths']}"));
+  }
+
+  @Test
+  void aSecondDefaultBackendOnTheSameListenerLeavesThatMemberOut() {
+    IngressGroup g = group(
+        ingress("good", a("group.name", GROUP, "scheme", "internet-facing"), "defaultBackend: " + WEB + "\n" + BASE_SPEC),
+        ingress("second", a("group.name", GROUP, "group.order", "1"), "defaultBackend: " + API + "\n"));
+    check(g, FACTS, asGroup(patch(), "k8s-shopfront-02df2d7f37", "k8s-shop-web-7bb062a049", "shop/good")
+        .replace("/listeners/0/defaultAction", forward("shop/web:80"))
+        .add("/errors/-", "{'ingress': 'shop/second', 'problems': ['~spec.defaultBackend: Ingress shop/good of group \"shop-front\""
+            + " already sets the default backend of listener HTTP:80']}"));
+  }
+
+  @Test
+  void pascalCaseKeysOfTheReferenceDocumentationMeanTheSame() {
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "listen-ports", "[{\"HTTP\": 80}, {\"HTTPS\": 443}]",
+        "certificate-arn", CERT_SHOP, "actions.ssl-redirect",
+        "{\"Type\": \"redirect\", \"RedirectConfig\": { \"Protocol\": \"HTTPS\", \"Port\": \"443\", \"StatusCode\": \"HTTP_301\"}}"),
+        SSL_REDIRECT_SPEC));
+    check(g, FACTS, patch()
+        .add("/listeners/-", listener(BASE_STACK, "HTTPS", 443, NOT_FOUND, List.of(CERT_SHOP), DEFAULT_POLICY))
+        .replace("/rules", list(
+            rule(BASE_STACK, 80, 1, "shop/web spec.rules[0].http.paths[0]", REDIRECT_TO_HTTPS, host("shop.example.com"), paths("/*")),
+            rule(BASE_STACK, 443, 1, "shop/web spec.rules[0].http.paths[1]", forward("shop/web:80"), host("shop.example.com"),
+                paths("/users/*")))));
+  }
+
+  @Test
+  void pascalCaseWeightsAndStickinessAreKept() {
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "actions.split",
+        "{\"Type\": \"forward\", \"ForwardConfig\": {\"TargetGroups\": [{\"ServiceName\": \"web\", \"ServicePort\": \"80\", \"Weight\": 80},"
+            + " {\"ServiceName\": \"api\", \"ServicePort\": \"8080\", \"Weight\": 20}],"
+            + " \"TargetGroupStickinessConfig\": {\"Enabled\": true, \"DurationSeconds\": 300}}}"), """
+        rules:
+          - host: shop.example.com
+            http:
+              paths:
+                - {path: /, pathType: Prefix, backend: {service: {name: split, port: {name: use-annotation}}}}
+        """));
+    check(g, FACTS, apiTargetGroup(patch().replace("/rules/0/action", "{'type': 'forward', 'stickinessSeconds': 300, 'targets': ["
+        + "{'targetGroup': {'$ref': 'TargetGroup/shop/web:80'}, 'targetGroupArn': null, 'weight': 80},"
+        + "{'targetGroup': {'$ref': 'TargetGroup/shop/api:8080'}, 'targetGroupArn': null, 'weight': 20}]}"), 1, "k8s-shop-api-c94020165b"));
+  }
+
+  @Test
+  void forwardToSeveralTargetGroupsWithoutWeightsLeavesTheMemberOut() {
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "actions.split",
+        "{\"type\": \"forward\", \"forwardConfig\": {\"targetGroups\": [{\"serviceName\": \"web\", \"servicePort\": \"80\"},"
+            + " {\"serviceName\": \"api\", \"servicePort\": \"8080\"}]}}"), """
+        rules:
+          - http:
+              paths:
+                - {path: /, pathType: Prefix, backend: {service: {name: split, port: {name: use-annotation}}}}
+        """));
+    check(g, FACTS, empty(patch()).add("/errors/-", "{'ingress': 'shop/web', 'problems': ["
+        + "'~alb.ingress.kubernetes.io/actions.split: \"{\\\"serviceName\\\":\\\"web\\\",\\\"servicePort\\\":\\\"80\\\"}\" is not valid: expected a weight',"
+        + "'~alb.ingress.kubernetes.io/actions.split: \"{\\\"serviceName\\\":\\\"api\\\"']}"));
+  }
+
+  @Test
+  void regexPathsRegexConditionsAndTransforms() {
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "use-regex-path-match", "true",
+        "conditions.web", "[{\"field\": \"http-header\", \"httpHeaderConfig\": {\"httpHeaderName\": \"User-Agent\","
+            + " \"regexValues\": [\".+Mobile.+\"]}}]",
+        "transforms.web", "[{\"type\": \"url-rewrite\", \"urlRewriteConfig\": {\"rewrites\": [{\"regex\": \"^/api/(.*)$\", \"replace\": \"/$1\"}]}}]"),
+        """
+        rules:
+          - host: shop.example.com
+            http:
+              paths:
+                - {path: "/api/v[0-9]+/.*", pathType: ImplementationSpecific, backend: %s}
+        """.formatted(WEB)));
+    // the regex path loses its leading / (Kubernetes requires it, a regex does not)
+    check(g, FACTS, patch()
+        .replace("/rules/0/conditions/1", "{'field': 'path-pattern', 'httpHeaderName': null, 'values': [], 'regexValues': ['api/v[0-9]+/.*']}")
+        .add("/rules/0/conditions/-", "{'field': 'http-header', 'httpHeaderName': 'User-Agent', 'values': [], 'regexValues': ['.+Mobile.+']}")
+        .add("/rules/0/transforms", "[{'type': 'url-rewrite', 'rewrites': [{'regex': '^/api/(.*)$', 'replace': '/$1'}]}]"));
+  }
+
+  @Test
+  void forwardByTargetGroupNameIsResolvedAtDeploy() {
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "actions.legacy",
+        "{\"type\": \"forward\", \"targetGroupName\": \"legacy-tg\"}"), """
+        rules:
+          - host: shop.example.com
+            http:
+              paths:
+                - {path: /, pathType: Prefix, backend: {service: {name: legacy, port: {name: use-annotation}}}}
+        """));
+    check(g, FACTS, patch()
+        .replace("/rules/0/action", "{'type': 'forward', 'stickinessSeconds': null, 'targets': [{'targetGroup': null,"
+            + " 'targetGroupArn': null, 'targetGroupName': 'legacy-tg', 'weight': 1}]}")
+        .replace("/targetGroups", "[]"));
+  }
+
+  @Test
+  void tlsWithoutCertificateArnKeepsTheDefaultHttpListener() {
+    // as in the reference, only certificate-arn switches the default listener to HTTPS:443
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing"), "tls:\n  - hosts: [shop.example.com]\n" + BASE_SPEC));
+    check(g, FACTS, patch());
+  }
+
+  @Test
+  void sslPolicyIsPerListenPort() {
+    IngressGroup g = group(
+        ingress("first", a("group.name", GROUP, "scheme", "internet-facing", "certificate-arn", CERT_SHOP), BASE_SPEC),
+        ingress("second", a("group.name", GROUP, "group.order", "1", "certificate-arn", CERT_SHOP,
+            "listen-ports", "[{\"HTTPS\": 8443}]", "ssl-policy", "ELBSecurityPolicy-TLS13-1-2-2021-06"), BASE_SPEC));
+    check(g, FACTS, asGroup(httpsOnly(patch(), List.of(CERT_SHOP), DEFAULT_POLICY), "k8s-shopfront-02df2d7f37",
+        "k8s-shop-web-7bb062a049", "shop/first", "shop/second")
+        .add("/listeners/-", listener(GROUP, "HTTPS", 8443, NOT_FOUND, List.of(CERT_SHOP), "ELBSecurityPolicy-TLS13-1-2-2021-06"))
+        .add("/rules/-", rule(GROUP, 8443, 1, "shop/second spec.rules[0].http.paths[0]", forward("shop/web:80"), host("shop.example.com"),
+            paths("/*"))));
+  }
+
+  @Test
+  void groupOrderTiesAreBrokenByTheStringNamespaceSlashName() {
+    String euWeb = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: shop-eu}
+        spec:
+          type: NodePort
+          ports:
+            - {name: http, port: 80, targetPort: 8080, nodePort: 30090}
+        """;
+    IngressGroup g = group(euWeb,
+        ingress("shop", "web", a("group.name", GROUP, "scheme", "internet-facing"), BASE_SPEC),
+        ingress("shop-eu", "web", a("group.name", GROUP), BASE_SPEC));
+    // "shop-eu/web" < "shop/web" as strings ('-' sorts before '/'), though namespace "shop" < "shop-eu"
+    check(g, FACTS, asGroup(patch(), "k8s-shopfront-02df2d7f37", "k8s-shop-web-7bb062a049", "shop-eu/web", "shop/web")
+        .replace("/rules/0/source", q("shop-eu/web spec.rules[0].http.paths[0]"))
+        .replace("/rules/0/action", forward("shop-eu/web:80"))
+        .add("/rules/-", rule(GROUP, 80, 2, "shop/web spec.rules[0].http.paths[0]", forward("shop/web:80"), host("shop.example.com"),
+            paths("/*")))
+        .copy("/targetGroups/0", "/targetGroups/0")
+        .replace("/targetGroups/0/resourceId", q("shop-eu/web:80"))
+        .replace("/targetGroups/0/name", q("k8s-shopeu-web-3149156591"))
+        .replace("/targetGroups/0/port", "30090")
+        .replace("/targetGroups/0/service/namespace", q("shop-eu"))
+        .replace("/targetGroups/0/service/nodePort", "30090")
+        .replace("/targetGroups/0/tags/ingress.k8s.aws~1resource", q("shop-eu/web:80")));
+  }
+
+  @Test
+  void namedHealthCheckPortIsResolvedToTheNodePort() {
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "healthcheck-port", "http"), BASE_SPEC));
+    check(g, FACTS, patch().replace("/targetGroups/0/healthCheck/port", q("30080")));
+  }
+
+  @Test
+  void namedHealthCheckPortIsResolvedToTheNumericTargetPortInIpMode() {
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "target-type", "ip", "healthcheck-port", "http"), BASE_SPEC));
+    check(g, FACTS, patch().replace("/targetGroups/0/healthCheck/port", q("8080"))
+        .replace("/targetGroups/0/targetType", "'IP'").replace("/targetGroups/0/port", "8080")
+        .replace("/targetGroups/0/name", q("k8s-shop-web-fc3ce90240")));
+  }
+
+  @Test
+  void rulesCarryTheirIngressTagsAndTargetGroupsTheServicesToo() {
+    String catalog = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: catalog
+          namespace: shop
+          annotations: {alb.ingress.kubernetes.io/tags: owner=catalog}
+        spec:
+          type: NodePort
+          ports:
+            - {name: http, port: 80, targetPort: 8080, nodePort: 30095}
+        """;
+    IngressGroup g = group(catalog,
+        ingress("first", a("group.name", GROUP, "scheme", "internet-facing", "tags", "team=a"), BASE_SPEC),
+        ingress("second", a("group.name", GROUP, "group.order", "1", "tags", "env=prod"), """
+            rules:
+              - host: catalog.example.com
+                http:
+                  paths:
+                    - {path: /, pathType: Prefix, backend: {service: {name: catalog, port: {number: 80}}}}
+            """));
+    Patch p = asGroup(patch(), "k8s-shopfront-02df2d7f37", "k8s-shop-web-7bb062a049", "shop/first", "shop/second")
+        .add("/rules/-", rule(GROUP, 80, 2, "shop/second spec.rules[0].http.paths[0]", forward("shop/catalog:80"),
+            host("catalog.example.com"), paths("/*")))
+        .copy("/targetGroups/0", "/targetGroups/1")
+        .replace("/targetGroups/1/resourceId", q("shop/catalog:80"))
+        .replace("/targetGroups/1/name", q("k8s-shop-catalog-a4804fa785"))
+        .replace("/targetGroups/1/port", "30095")
+        .replace("/targetGroups/1/service/name", q("catalog"))
+        .replace("/targetGroups/1/service/nodePort", "30095")
+        .replace("/targetGroups/1/tags/ingress.k8s.aws~1resource", q("shop/catalog:80"));
+    // the load balancer and listener carry the group's tags; each rule and target group only its own Ingress's (and Service's)
+    for (String shared : List.of("/loadBalancer", "/listeners/0")) {
+      p.add(shared + "/tags/team", q("a")).add(shared + "/tags/env", q("prod"));
+    }
+    p.add("/rules/0/tags/team", q("a")).add("/targetGroups/0/tags/team", q("a"))
+        .add("/rules/1/tags/env", q("prod")).add("/targetGroups/1/tags/env", q("prod")).add("/targetGroups/1/tags/owner", q("catalog"));
+    check(g, FACTS, p);
+  }
+
+  @Test
+  void ipModeTargetGroupOfAnIpv6ServiceIsIpv6() {
+    String web6 = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web6, namespace: shop}
+        spec:
+          ipFamilies: [IPv6]
+          ports:
+            - {name: http, port: 80, targetPort: 8080}
+        """;
+    IngressGroup g = group(web6, ingress("web", a("scheme", "internet-facing", "target-type", "ip", "ip-address-type", "dualstack"), """
+        rules:
+          - host: shop.example.com
+            http:
+              paths:
+                - {path: /, pathType: Prefix, backend: {service: {name: web6, port: {number: 80}}}}
+        """));
+    check(g, FACTS, ipTargetGroup(patch(), 0, "web6", "k8s-shop-web6-6f8feb3042", "8080", 8080)
+        .replace("/loadBalancer/ipAddressType", "'DUALSTACK'")
+        .replace("/rules/0/action", forward("shop/web6:80"))
+        .add("/targetGroups/0/ipAddressType", "'ipv6'"));
   }
 
   // ---- helpers ----

@@ -144,7 +144,11 @@ final class Fixtures {
     }
 
     Ing path(String host, String path, IngressBackend backend) {
-      HTTPIngressPath p = new HTTPIngressPathBuilder().withPath(path).withPathType("Prefix").withBackend(backend).build();
+      return path(host, path, "Prefix", backend);
+    }
+
+    Ing path(String host, String path, String pathType, IngressBackend backend) {
+      HTTPIngressPath p = new HTTPIngressPathBuilder().withPath(path).withPathType(pathType).withBackend(backend).build();
       IngressRuleBuilder rule = rules.stream().filter(r -> java.util.Objects.equals(r.getHost(), host)).findFirst().orElse(null);
       if (rule == null) {
         rule = new IngressRuleBuilder().withHost(host).withNewHttp().endHttp();

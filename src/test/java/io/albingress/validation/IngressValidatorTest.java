@@ -271,14 +271,22 @@ class IngressValidatorTest {
     void namedHealthCheckPortMustBeAServicePortInInstanceMode() {
       assertThat(validate(web().alb("healthcheck-port", "metrics")).denials()).containsExactly(
           ALB + "healthcheck-port: \"metrics\" is not a port name of Service shop/web, which target-type instance needs"
-              + " to find the health check NodePort; it has ports http (80)");
+              + " to find the health check NodePort; it has ports http (80) (or give a port number)");
       assertClean(validate(web().alb("healthcheck-port", "http")));
       assertClean(validate(web().alb("healthcheck-port", "9000")));
     }
 
     @Test
-    void namedHealthCheckPortIsAPodPortInIpMode() {
-      assertClean(validate(web().alb("target-type", "ip").alb("healthcheck-port", "metrics")));
+    void namedHealthCheckPortIsAServicePortWithANumericTargetPortInIpMode() {
+      assertClean(validate(web().alb("target-type", "ip").alb("healthcheck-port", "http")));
+      assertThat(validate(web().alb("target-type", "ip").alb("healthcheck-port", "metrics")).denials()).containsExactly(
+          ALB + "healthcheck-port: \"metrics\" is not a port name of Service shop/web, which target-type ip needs to find the"
+              + " health check target port; it has ports http (80) (or give a port number)");
+      cluster = new TestCluster().with(new ServiceBuilder(nodePort("web")).editSpec().editFirstPort().withNewTargetPort("web").endPort()
+          .endSpec().build());
+      assertThat(validate(web().alb("target-type", "ip").alb("healthcheck-port", "http")).denials()).containsExactly(
+          ALB + "healthcheck-port: \"http\" is Service port 80 of Service shop/web, whose targetPort is the named port \"web\";"
+              + " target-type ip needs a numeric health check port, so give the container port number");
     }
   }
 
@@ -539,8 +547,17 @@ class IngressValidatorTest {
     }
 
     @Test
-    void tlsAloneMakesTheDefaultListenerHttpsAndDiscoveryCoversIt() {
-      assertClean(validate(web().tls("www.shop.example.com")));
+    void discoveryCoversTheTlsHosts() {
+      assertClean(validate(web().tls("www.shop.example.com").alb("listen-ports", "[{\"HTTPS\": 443}]")));
+    }
+
+    @Test
+    void tlsAloneKeepsTheDefaultHttpListenerAsInTheReferenceAndIsWarned() {
+      Verdict v = validate(web().tls("www.shop.example.com"));
+      assertThat(v.denials()).isEmpty();
+      assertThat(v.warnings()).containsExactly("spec.tls is set, but the listeners are [HTTP:80]: as in the reference controller,"
+          + " spec.tls alone does not make an HTTPS listener; add {\"HTTPS\": 443} to " + ALB + "listen-ports (its certificate is"
+          + " discovered for the hosts) or set " + ALB + "certificate-arn");
     }
 
     @Test
@@ -552,13 +569,13 @@ class IngressValidatorTest {
 
     @Test
     void discoveryIgnoresCertificatesThatAreNotIssued() {
-      assertThat(validate(web().tls("new.example.com")).denials()).singleElement().asString()
+      assertThat(validate(web().tls("new.example.com").alb("listen-ports", "[{\"HTTPS\": 443}]")).denials()).singleElement().asString()
           .contains("no ISSUED ACM certificate in us-west-2 covers new.example.com");
     }
 
     @Test
     void discoveryCoveringSomeHostsWarnsAboutTheOthers() {
-      Verdict v = validate(ingress().hostPath("shop.example.com", "/", "web", 80).tls("shop.example.com", "www.unknown.org"));
+      Verdict v = validate(ingress().hostPath("shop.example.com", "/", "web", 80).tls("shop.example.com", "www.unknown.org").alb("listen-ports", "[{\"HTTPS\": 443}]"));
       assertThat(v.allowed()).isTrue();
       assertThat(v.warnings()).containsExactly(
           "no ISSUED ACM certificate covers www.unknown.org; HTTPS clients of those hosts will see a name mismatch");
@@ -567,7 +584,7 @@ class IngressValidatorTest {
     @Test
     void discoveryWithUnknownAcmStateIsAWarning() {
       aws = AwsFacts.unknown("offline plan");
-      Verdict v = validate(web().tls("shop.example.com"));
+      Verdict v = validate(web().tls("shop.example.com").alb("listen-ports", "[{\"HTTPS\": 443}]"));
       assertThat(v.allowed()).isTrue();
       assertThat(v.warnings()).containsExactly("could not verify certificate discovery for hosts [shop.example.com]: offline plan");
     }
@@ -604,7 +621,7 @@ class IngressValidatorTest {
 
     @Test
     void httpsListenerOfAnotherGroupMemberIsEnough() {
-      cluster.with(ingress("secure").alb("group.name", "shop").tls("shop.example.com").path("/secure", "web", 80).build());
+      cluster.with(ingress("secure").alb("group.name", "shop").tls("shop.example.com").alb("listen-ports", "[{\"HTTPS\": 443}]").path("/secure", "web", 80).build());
       assertClean(validate(web().alb("group.name", "shop").alb("listen-ports", "[{\"HTTP\": 80}]").alb("ssl-redirect", "443")));
     }
   }
@@ -958,6 +975,8 @@ class IngressValidatorTest {
 
   @Nested
   class Quotas {
+    static final String THIS = "the load balancer of this Ingress";
+
     @Test
     void eightyRulesAreFine() {
       assertClean(validate(ingress().paths(80)));
@@ -967,31 +986,66 @@ class IngressValidatorTest {
     void moreThanEightyRulesAreWarned() {
       Verdict v = validate(ingress().paths(81));
       assertThat(v.allowed()).isTrue();
-      assertThat(v.warnings()).containsExactly("listener HTTP:80 of this Ingress has 81 rules, close to the ALB limit of 100");
+      assertThat(v.warnings()).containsExactly(THIS + " has 81 rules, close to the ALB limit of 100");
     }
 
     @Test
     void moreThanOneHundredRulesAreDenied() {
-      assertThat(validate(ingress().paths(101)).denials()).containsExactly("spec.rules: listener HTTP:80 of this Ingress would have"
-          + " 101 rules; an ALB listener allows at most 100 (split the group or merge paths)");
+      assertThat(validate(ingress().paths(101)).denials()).containsExactly("spec.rules: " + THIS + " would have 101 rules"
+          + " (each path is a rule on each listener of its Ingress); an ALB allows at most 100, not counting default rules"
+          + " (split the group or merge paths)");
     }
 
     @Test
-    void rulesAreCountedAcrossTheGroupPerListener() {
-      cluster.with(ingress("other").alb("group.name", "shop").paths(50).build());
-      assertThat(validate(ingress().alb("group.name", "shop").paths(51)).denials()).containsExactly("spec.rules: listener HTTP:80"
-          + " of group \"shop\" would have 101 rules; an ALB listener allows at most 100 (split the group or merge paths)");
+    void rulesAreCountedPerLoadBalancerAcrossListeners() {
+      // 60 paths on HTTP:80 and HTTPS:443 are 120 rules: the quota is per load balancer, not per listener
+      assertThat(validate(ingress().paths(60).alb("listen-ports", HTTP_AND_HTTPS).alb("certificate-arn", CERT_SHOP)).denials())
+          .containsExactly("spec.rules: " + THIS + " would have 120 rules (each path is a rule on each listener of its Ingress);"
+              + " an ALB allows at most 100, not counting default rules (split the group or merge paths)");
     }
 
     @Test
-    void membersOnOtherListenersDoNotCount() {
-      cluster.with(ingress("other").alb("group.name", "shop").alb("listen-ports", "[{\"HTTP\": 8080}]").paths(60).build());
-      assertClean(validate(ingress().alb("group.name", "shop").paths(60)));
+    void anSslRedirectedHttpListenerHasNoRules() {
+      assertClean(validate(ingress().paths(60).alb("listen-ports", HTTP_AND_HTTPS).alb("certificate-arn", CERT_SHOP)
+          .alb("ssl-redirect", "443")));
+    }
+
+    @Test
+    void rulesAreCountedAcrossTheGroup() {
+      cluster.with(ingress("other").alb("group.name", "shop").alb("listen-ports", "[{\"HTTP\": 8080}]").paths(50).build());
+      assertThat(validate(ingress().alb("group.name", "shop").paths(51)).denials()).containsExactly("spec.rules: the load balancer of"
+          + " group \"shop\" would have 101 rules (each path is a rule on each listener of its Ingress); an ALB allows at most 100,"
+          + " not counting default rules (split the group or merge paths)");
     }
 
     @Test
     void theDefaultBackendIsNotARule() {
       assertClean(validate(ingress().paths(80).defaultBackend("web", 80)));
+    }
+
+    @Test
+    void moreThanOneHundredTargetGroupsAreDenied() {
+      Fixtures.Ing ing = ingress();
+      for (int i = 0; i < 101; i++) {
+        cluster.with(nodePort("svc" + i));
+        ing.path("/s" + i, "svc" + i, 80);
+      }
+      assertThat(validate(ing).denials()).containsExactly(
+          "spec.rules: " + THIS + " would have 101 rules (each path is a rule on each listener of its Ingress); an ALB allows at most 100,"
+              + " not counting default rules (split the group or merge paths)",
+          "spec.rules: " + THIS + " would have 101 target groups (one per Service port); an ALB allows at most 100 (split the group)");
+    }
+
+    @Test
+    void moreThanTwentyFiveCertificatesBesideTheDefaultAreDenied() {
+      aws = new AwsFacts(AWS.subnets(), Known.unknown("not looked up"));
+      List<String> arns = new java.util.ArrayList<>();
+      for (int i = 0; i < 27; i++) {
+        arns.add("arn:aws:acm:us-west-2:123456789012:certificate/00000000-0000-0000-0000-0000000000" + (10 + i));
+      }
+      assertThat(validate(web().alb("certificate-arn", String.join(",", arns))).denials()).containsExactly(ALB + "certificate-arn: " + THIS
+          + " would have 27 certificates; an ALB allows the default one and at most 25 more (use certificates covering several hosts,"
+          + " or split the group)");
     }
   }
 
@@ -1000,7 +1054,7 @@ class IngressValidatorTest {
     IngressValidator validator = Fixtures.validator(cluster);
     assertThat(validator.needs(web().build())).isEqualTo(new AwsFacts.Needs(false, false));
     assertThat(Fixtures.validator(cluster).needs(web().alb("subnets", "a,b").build())).isEqualTo(new AwsFacts.Needs(true, false));
-    assertThat(validator.needs(web().tls("shop.example.com").build())).isEqualTo(new AwsFacts.Needs(false, true));
+    assertThat(validator.needs(web().tls("shop.example.com").alb("listen-ports", "[{\"HTTPS\": 443}]").build())).isEqualTo(new AwsFacts.Needs(false, true));
     assertThat(validator.needs(web().noClass().alb("subnets", "a,b").build())).isEqualTo(new AwsFacts.Needs(false, false));
   }
 
@@ -1011,4 +1065,95 @@ class IngressValidatorTest {
     assertThat(v.warnings()).hasSize(2);
     assertThat(List.copyOf(new java.util.LinkedHashSet<>(v.warnings()))).isEqualTo(v.warnings());
   }
+
+  /** Answers that match the reference controller's model builder (issue 15). */
+  @Nested
+  class ReferenceParity {
+    @Test
+    void wildcardsInPrefixAndExactPathsAreDenied() {
+      Verdict v = validate(ingress().path(null, "/static/*", "Prefix", Fixtures.backend("web", 80))
+          .path(null, "/file?.txt", "Exact", Fixtures.backend("web", 80))
+          .path(null, "/img/*.png", "ImplementationSpecific", Fixtures.backend("web", 80)));
+      assertThat(v.denials()).containsExactly(
+          "spec.rules[0].http.paths[0].path: \"/static/*\" is of pathType Prefix, and prefix paths shouldn't contain wildcards:"
+              + " Kubernetes matches * and ? literally, an ALB as wildcards; use pathType ImplementationSpecific for an ALB wildcard pattern",
+          "spec.rules[0].http.paths[1].path: \"/file?.txt\" is of pathType Exact, and exact paths shouldn't contain wildcards:"
+              + " Kubernetes matches * and ? literally, an ALB as wildcards; use pathType ImplementationSpecific for an ALB wildcard pattern");
+    }
+
+    @Test
+    void aSecondDefaultBackendInAGroupIsDeniedNamingTheFirst() {
+      cluster.with(ingress("other").path("/other", "web", 80).defaultBackend("web", 80).alb("group.name", "shop").build());
+      assertThat(validate(web().alb("group.name", "shop").defaultBackend("web", 80)).denials()).containsExactly(
+          "spec.defaultBackend: Ingress shop/other of group \"shop\" already sets the default backend of listener HTTP:80;"
+              + " a listener has one default action, so remove spec.defaultBackend here or there"
+              + " (a path / with pathType Prefix routes everything else too)");
+    }
+
+    @Test
+    void defaultBackendsOnDifferentListenersDoNotConflict() {
+      cluster.with(ingress("other").path("/other", "web", 80).defaultBackend("web", 80).alb("group.name", "shop")
+          .alb("listen-ports", "[{\"HTTP\": 8080}]").build());
+      assertClean(validate(web().alb("group.name", "shop").defaultBackend("web", 80)));
+    }
+
+    @Test
+    void forwardToSeveralTargetGroupsWithoutWeightsIsDenied() {
+      cluster.with(nodePort("api"));
+      Verdict v = validate(ingress().useAnnotation("/", "split").alb("actions.split", "{\"type\": \"forward\", \"forwardConfig\":"
+          + " {\"targetGroups\": [{\"serviceName\": \"web\", \"servicePort\": 80, \"weight\": 90}, {\"serviceName\": \"api\", \"servicePort\": 80}]}}"));
+      assertThat(v.denials()).containsExactly(ALB + "actions.split: \"{\"serviceName\":\"api\",\"servicePort\":80}\" is not valid:"
+          + " expected a weight on each target group when forwarding to several, as the reference controller requires (e.g. \"weight\": 50)");
+    }
+
+    @Test
+    void pascalCaseKeysAreAcceptedAndAnUnknownKeyIsDenied() {
+      assertClean(validate(ingress().useAnnotation("/", "ssl-redirect").alb("actions.ssl-redirect",
+          "{\"Type\": \"redirect\", \"RedirectConfig\": { \"Protocol\": \"HTTPS\", \"Port\": \"443\", \"StatusCode\": \"HTTP_301\"}}")));
+      assertThat(validate(ingress().useAnnotation("/", "ssl-redirect").alb("actions.ssl-redirect",
+          "{\"Type\": \"redirect\", \"RedirectConfig\": {\"Protocol\": \"HTTPS\", \"StatusCode\": \"HTTP_301\", \"Code\": 301}}")).denials())
+          .containsExactly(ALB + "actions.ssl-redirect: unknown key \"Code\" in redirectConfig; expected host, path, port, protocol, query,"
+              + " statusCode");
+    }
+  
+    @Test
+    void regexValuesCannotJoinTheRulesPlainHostOrPath() {
+      Verdict v = validate(ingress().hostPath("shop.example.com", "/", "web", 80).alb("conditions.web",
+          "[{\"field\": \"host-header\", \"hostHeaderConfig\": {\"regexValues\": [\"^.+\\\\.example\\\\.com$\"]}}]"));
+      assertThat(v.denials()).containsExactly(ALB + "conditions.web host-header regexValue ^.+\\.example\\.com$ cannot join"
+          + " host shop.example.com of spec.rules[0] in one rule: an ALB host-header condition takes values or regexValues, not both;"
+          + " write them all as regexValues, or all as values");
+    }
+
+    @Test
+    void aRegexPathCannotJoinPathPatternValues() {
+      Verdict v = validate(ingress().path(null, "/api/v[0-9]+", "ImplementationSpecific", Fixtures.backend("web", 80))
+          .alb("use-regex-path-match", "true")
+          .alb("conditions.web", "[{\"field\": \"path-pattern\", \"pathPatternConfig\": {\"values\": [\"/v1/*\"]}}]"));
+      assertThat(v.denials()).containsExactly("path /api/v[0-9]+ of spec.rules[0].http.paths[0] (a regex by " + ALB
+          + "use-regex-path-match) cannot join " + ALB + "conditions.web path-pattern value /v1/* in one rule: an ALB path-pattern"
+          + " condition takes values or regexValues, not both; write them all as regexValues, or all as values");
+    }
+  
+    @Test
+    void anIpv6ServiceInIpModeNeedsADualstackLoadBalancer() {
+      cluster = new TestCluster().with(new ServiceBuilder(clusterIp("web")).editSpec().withIpFamilies("IPv6").endSpec().build());
+      assertThat(validate(web().alb("target-type", "ip")).denials()).containsExactly(FIRST_PATH + ": Service shop/web has IPv6"
+          + " endpoints (ipFamilies [IPv6]), so its target-type ip target group is ipv6, which an ipv4 load balancer cannot reach;"
+          + " set " + ALB + "ip-address-type: dualstack");
+      assertClean(validate(web().alb("target-type", "ip").alb("ip-address-type", "dualstack")));
+    }
+
+    @Test
+    void aLoadBalancerNameAnotherStackUsesIsDenied() {
+      cluster.with(ingress("other").path("/other", "web", 80).alb("load-balancer-name", "shop-alb").build());
+      assertThat(validate(web().alb("load-balancer-name", "shop-alb")).denials()).containsExactly(ALB + "load-balancer-name: \"shop-alb\""
+          + " is already asked for by Ingress shop/other of stack shop/other; ALB names are unique per account and region, so choose"
+          + " another name, or join that Ingress's group with " + ALB + "group.name");
+      // members of one group share the name
+      cluster = new TestCluster().with(nodePort("web"))
+          .with(ingress("other").path("/other", "web", 80).alb("group.name", "shop").alb("load-balancer-name", "shop-alb").build());
+      assertClean(validate(web().alb("group.name", "shop").alb("load-balancer-name", "shop-alb")));
+    }
+}
 }

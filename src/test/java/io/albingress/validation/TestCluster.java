@@ -59,6 +59,12 @@ final class TestCluster implements ClusterView {
   }
 
   @Override
+  public List<Ingress> withLoadBalancerName(String name) {
+    return ingresses.stream().filter(i -> i.getMetadata().getAnnotations() != null
+        && name.equals(i.getMetadata().getAnnotations().get(AnnotationCatalog.key("load-balancer-name")))).toList();
+  }
+
+  @Override
   public boolean knowsServices() {
     return knowsServices;
   }
