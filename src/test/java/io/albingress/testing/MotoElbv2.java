@@ -9,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.acm.AcmAsyncClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2AsyncClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Certificate;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
@@ -57,6 +58,20 @@ public final class MotoElbv2 implements AutoCloseable {
   public Map<String, String> tags(String arn) {
     return elb.describeTags(b -> b.resourceArns(arn)).join().tagDescriptions().get(0).tags().stream()
         .collect(Collectors.toMap(Tag::key, Tag::value));
+  }
+
+  public Map<String, String> loadBalancerAttributes(String arn) {
+    return elb.describeLoadBalancerAttributes(b -> b.loadBalancerArn(arn)).join().attributes().stream()
+        .collect(Collectors.toMap(a -> a.key(), a -> a.value() == null ? "" : a.value(), (a, b) -> b));
+  }
+
+  public Map<String, String> targetGroupAttributes(String arn) {
+    return elb.describeTargetGroupAttributes(b -> b.targetGroupArn(arn)).join().attributes().stream()
+        .collect(Collectors.toMap(a -> a.key(), a -> a.value() == null ? "" : a.value(), (a, b) -> b));
+  }
+
+  public List<Certificate> listenerCertificates(String listenerArn) {
+    return elb.describeListenerCertificates(b -> b.listenerArn(listenerArn)).join().certificates();
   }
 
   public void deleteCertificate(String arn) {
