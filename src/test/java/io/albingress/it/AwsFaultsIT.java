@@ -32,7 +32,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer
  * client timeout, creates that succeed in AWS but time out at the client, creates that reach AWS
  * only after the client gave up), with real ELBv2's rules on ({@link StrictElbv2}). The controller
  * must converge to exactly the content of golden/aws/alpha-and-group.json (written by hand from the
- * reference's semantics, not from StackBuilder): nothing duplicated, leaked or missing, every
+ * reference's semantics, not from StackBuilder: e.g. rules ordered Exact paths first, then Prefix
+ * paths longest first, as its sortIngressPaths does): nothing duplicated, leaked or missing, every
  * listener, rule, target group, attribute, target and tag as expected; retries visible in its
  * metrics and the number of calls within the bound RELIABILITY.md states.
  */
