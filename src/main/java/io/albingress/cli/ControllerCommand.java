@@ -3,13 +3,16 @@ package io.albingress.cli;
 import io.albingress.annotations.Formats;
 import io.albingress.app.ControllerApp;
 import io.albingress.app.ControllerSettings;
+import io.albingress.model.Tags;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -84,6 +87,11 @@ final class ControllerCommand implements Callable<Integer> {
       description = "Tags for every AWS resource, k1=v1,k2=v2. Env: ALB_DEFAULT_TAGS")
   String defaultTags;
 
+  @Option(names = "--external-managed-tags", defaultValue = "${env:ALB_EXTERNAL_MANAGED_TAGS}",
+      description = "Tag keys other tools manage on the AWS resources: never set or removed by the controller, k1,k2. "
+          + "Env: ALB_EXTERNAL_MANAGED_TAGS")
+  String externalManagedTags;
+
   @Option(names = "--dry-run", defaultValue = "${env:ALB_DRY_RUN:-false}", arity = "0..1", fallbackValue = "true",
       description = "Compute and report plans, but make no mutating AWS call. Env: ALB_DRY_RUN")
   boolean dryRun;
@@ -125,10 +133,33 @@ final class ControllerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage("--sync-period: " + e.getMessage());
     }
+    Map<String, String> tags = tags();
     return new ControllerSettings(clusterName.trim(), kube, ingressClass, Optional.ofNullable(blank(awsRegion) ? null : awsRegion),
         blank(awsVpcId) ? "" : awsVpcId.trim(), bindAddress, webhookPort, certDir, metricsPort, healthPort,
         Optional.ofNullable(blank(watchNamespace) ? null : watchNamespace), leaderElect, maxConcurrentReconciles, sync,
-        tags(), dryRun);
+        tags, dryRun, externalManagedTags(tags));
+  }
+
+  /** As the reference: keys the controller owns, or that --default-tags sets, cannot be managed elsewhere. */
+  private Set<String> externalManagedTags(Map<String, String> defaults) {
+    Set<String> keys = new LinkedHashSet<>();
+    if (blank(externalManagedTags)) {
+      return keys;
+    }
+    for (String raw : externalManagedTags.split(",")) {
+      String key = raw.trim();
+      Formats.tagProblem(key, "").ifPresent(p -> {
+        throw usage("--external-managed-tags: \"" + key + "\" is not valid: expected " + p);
+      });
+      if (Tags.OWN.contains(key)) {
+        throw usage("--external-managed-tags: tag key " + key + " is the controller's own and cannot be managed externally");
+      }
+      if (defaults.containsKey(key)) {
+        throw usage("--external-managed-tags: tag key " + key + " cannot be in both --default-tags and --external-managed-tags");
+      }
+      keys.add(key);
+    }
+    return keys;
   }
 
   private Map<String, String> tags() {
@@ -146,6 +177,9 @@ final class ControllerCommand implements Callable<Integer> {
       Formats.tagProblem(key, value).ifPresent(p -> {
         throw usage("--default-tags: \"" + pair.trim() + "\" is not valid: expected " + p);
       });
+      if (Tags.OWN.contains(key)) {
+        throw usage("--default-tags: tag key " + key + " is the controller's own");
+      }
       tags.put(key, value);
     }
     return tags;

@@ -8,5 +8,8 @@ public final class Tags {
   /** Hash of the applied model on the load balancer: a restart skips deep checks when it matches. */
   public static final String MODEL_HASH = "ingress.k8s.aws/model-hash";
 
+  /** Keys the controller owns: neither --default-tags nor --external-managed-tags may name them. */
+  public static final java.util.Set<String> OWN = java.util.Set.of(CLUSTER, STACK, RESOURCE, MODEL_HASH);
+
   private Tags() {}
 }

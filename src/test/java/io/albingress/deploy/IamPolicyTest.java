@@ -108,7 +108,7 @@ class IamPolicyTest {
   }
 
   @Test
-  void mutatingElbActionsRequireTheClusterTag() throws IOException {
+  void mutatingElbActionsArePinnedToThisClustersTag() throws IOException {
     for (Object o : IamPolicy.read(REPO).statements()) {
       JsonObject statement = (JsonObject) o;
       assertThat(statement.getString("Effect")).isEqualTo("Allow");
@@ -119,19 +119,145 @@ class IamPolicyTest {
       if (readOnly || addOnsOnly) {
         continue;
       }
-      JsonObject nulls = statement.getJsonObject("Condition", new JsonObject()).getJsonObject("Null", new JsonObject());
-      boolean ownedResource = "false".equals(nulls.getString("aws:ResourceTag/elbv2.k8s.aws/cluster"));
-      boolean taggedRequest = "false".equals(nulls.getString("aws:RequestTag/elbv2.k8s.aws/cluster"));
-      assertThat(ownedResource || taggedRequest).as("statement %s must need the cluster tag on the resource or the request",
+      JsonObject equals = statement.getJsonObject("Condition", new JsonObject()).getJsonObject("StringEquals", new JsonObject());
+      boolean ownedResource = IamPolicy.CLUSTER_PLACEHOLDER.equals(equals.getString("aws:ResourceTag/elbv2.k8s.aws/cluster"));
+      boolean taggedRequest = IamPolicy.CLUSTER_PLACEHOLDER.equals(equals.getString("aws:RequestTag/elbv2.k8s.aws/cluster"));
+      assertThat(ownedResource || taggedRequest).as("statement %s must pin the cluster tag of the resource or the request to this cluster",
           statement.getString("Sid")).isTrue();
       assertThat(actions).as(statement.getString("Sid")).allMatch(a -> a.startsWith("elasticloadbalancing:"));
       if (actions.stream().anyMatch(a -> a.matches(".*:Create[A-Za-z]+"))) {
-        assertThat(taggedRequest).as("creation in %s needs the cluster tag in the request", statement.getString("Sid")).isTrue();
-      }
-      if (actions.contains("elasticloadbalancing:AddTags") && !ownedResource) {
-        assertThat(statement.getJsonObject("Condition").getJsonObject("StringEquals").getValue("elasticloadbalancing:CreateAction"))
-            .as("AddTags on resources not yet tagged is for creation only").isNotNull();
+        assertThat(taggedRequest).as("creation in %s needs this cluster's tag in the request", statement.getString("Sid")).isTrue();
       }
     }
+  }
+
+  @Test
+  void kustomizeFillsInTheClusterNameFromControllerEnv() throws IOException {
+    String kustomization = Files.readString(REPO.resolve("deploy/kustomization.yaml"));
+    assertThat(Files.readString(REPO.resolve("deploy/iam-policy.json"))).contains(IamPolicy.CLUSTER_PLACEHOLDER);
+    assertThat(Files.readString(REPO.resolve("deploy/controller.env"))).containsPattern("(?m)^ALB_CLUSTER_NAME=");
+    assertThat(kustomization).contains("iam-policy.json").contains("name: ALB_CLUSTER_NAME").contains("fieldpath: data.ALB_CLUSTER_NAME");
+    String rendered = IamPolicy.read(REPO).forCluster("prod-eu").text();
+    assertThat(rendered).doesNotContain("$(").contains("\"prod-eu\"");
+  }
+
+  // --- each statement's conditions, evaluated for requests it must allow and requests it must refuse ---
+
+  private static final String CLUSTER = "cluster-a";
+  private static final String OTHER = "cluster-b";
+  private static final String LB = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/k8s-shop-alpha-0123456789/50dc6c495c0c9188";
+  private static final String TG = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/k8s-shop-web-0123456789/73e2d6bc24d8a067";
+  private static final String LISTENER = "arn:aws:elasticloadbalancing:us-west-2:123456789012:listener/app/k8s-shop-alpha-0123456789/50dc6c495c0c9188/f2f7dc8efc522ab2";
+  private static final String RULE = "arn:aws:elasticloadbalancing:us-west-2:123456789012:listener-rule/app/k8s-shop-alpha-0123456789/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee";
+  private static final String CLUSTER_TAG = "elbv2.k8s.aws/cluster";
+
+  private static Map<String, String> ours() {
+    return Map.of(CLUSTER_TAG, CLUSTER, "ingress.k8s.aws/stack", "shop/alpha");
+  }
+
+  private static Map<String, String> theirs() {
+    return Map.of(CLUSTER_TAG, OTHER, "ingress.k8s.aws/stack", "shop/alpha");
+  }
+
+  private static IamPolicy.Request on(String action, String resource, Map<String, String> resourceTags) {
+    return new IamPolicy.Request("elasticloadbalancing:" + action, resource, resourceTags, Map.of(), List.of(), Map.of());
+  }
+
+  private static IamPolicy.Request create(String action, String resource, Map<String, String> resourceTags, Map<String, String> requestTags) {
+    return new IamPolicy.Request("elasticloadbalancing:" + action, resource, resourceTags, requestTags, List.of(), Map.of());
+  }
+
+  private static IamPolicy.Request tagOnCreate(String createAction, String resource, Map<String, String> requestTags) {
+    return new IamPolicy.Request("elasticloadbalancing:AddTags", resource, Map.of(), requestTags, List.of(),
+        Map.of("elasticloadbalancing:CreateAction", createAction));
+  }
+
+  private static IamPolicy.Request removeTags(String resource, Map<String, String> resourceTags, String... keys) {
+    return new IamPolicy.Request("elasticloadbalancing:RemoveTags", resource, resourceTags, Map.of(), List.of(keys), Map.of());
+  }
+
+  private record Example(String why, IamPolicy.Request request) {}
+
+  private static List<Example> allowed() {
+    return List.of(
+        new Example("read anything", on("DescribeLoadBalancers", "*", Map.of())),
+        new Example("create an ALB tagged for this cluster", create("CreateLoadBalancer", LB, Map.of(), ours())),
+        new Example("create a target group tagged for this cluster", create("CreateTargetGroup", TG, Map.of(), ours())),
+        new Example("tags given at create", tagOnCreate("CreateLoadBalancer", LB, ours())),
+        new Example("tags given at listener create", tagOnCreate("CreateListener", LISTENER, ours())),
+        new Example("a listener on this cluster's ALB", create("CreateListener", LB, ours(), ours())),
+        new Example("a rule on this cluster's listener", create("CreateRule", LISTENER, ours(), ours())),
+        new Example("retag this cluster's ALB", create("AddTags", LB, ours(), Map.of("ingress.k8s.aws/model-hash", "ab12"))),
+        new Example("untag this cluster's target group", removeTags(TG, ours(), "team")),
+        new Example("delete this cluster's ALB", on("DeleteLoadBalancer", LB, ours())),
+        new Example("register targets in this cluster's target group", on("RegisterTargets", TG, ours())),
+        new Example("change this cluster's rule", on("ModifyRule", RULE, ours())),
+        new Example("delete this cluster's listener", on("DeleteListener", LISTENER, ours())),
+        new Example("attach a web ACL to this cluster's ALB", on("SetWebAcl", LB, ours())),
+        new Example("associate a WAFv2 web ACL", new IamPolicy.Request("wafv2:AssociateWebACL", "*", Map.of(), Map.of(), List.of(), Map.of())));
+  }
+
+  private static List<Example> refused() {
+    return List.of(
+        new Example("create an ALB without the cluster tag", create("CreateLoadBalancer", LB, Map.of(), Map.of("team", "x"))),
+        new Example("create an ALB tagged for another cluster", create("CreateLoadBalancer", LB, Map.of(), theirs())),
+        new Example("create a target group tagged for another cluster", create("CreateTargetGroup", TG, Map.of(), theirs())),
+        new Example("tags at create for another cluster", tagOnCreate("CreateTargetGroup", TG, theirs())),
+        new Example("a listener on another cluster's ALB", create("CreateListener", LB, theirs(), ours())),
+        new Example("a listener on an untagged ALB", create("CreateListener", LB, Map.of(), ours())),
+        new Example("an untagged listener on this cluster's ALB", create("CreateListener", LB, ours(), Map.of())),
+        new Example("a rule on another cluster's listener", create("CreateRule", LISTENER, theirs(), ours())),
+        new Example("hand this cluster's ALB to another cluster", create("AddTags", LB, ours(), Map.of(CLUSTER_TAG, OTHER))),
+        new Example("tag another cluster's ALB", create("AddTags", LB, theirs(), Map.of("team", "x"))),
+        new Example("remove the cluster tag", removeTags(LB, ours(), CLUSTER_TAG)),
+        new Example("remove the cluster tag among others", removeTags(TG, ours(), "team", CLUSTER_TAG)),
+        new Example("untag another cluster's target group", removeTags(TG, theirs(), "team")),
+        new Example("delete another cluster's ALB", on("DeleteLoadBalancer", LB, theirs())),
+        new Example("delete an untagged ALB", on("DeleteLoadBalancer", LB, Map.of())),
+        new Example("register targets in another cluster's target group", on("RegisterTargets", TG, theirs())),
+        new Example("change another cluster's rule", on("ModifyRule", RULE, theirs())),
+        new Example("an action the controller never calls", on("ModifyCapacityReservation", LB, ours())),
+        new Example("attach a web ACL to another cluster's ALB", on("SetWebAcl", LB, theirs())));
+  }
+
+  @Test
+  void eachStatementAllowsThisClustersRequestsAndRefusesTheOthers() throws IOException {
+    IamPolicy policy = IamPolicy.read(REPO).forCluster(CLUSTER);
+    for (Example e : allowed()) {
+      assertThat(policy.allows(e.request())).as("allowed: " + e.why()).isTrue();
+    }
+    for (Example e : refused()) {
+      assertThat(policy.allows(e.request())).as("refused: " + e.why() + ", allowed by " + policy.allowingStatements(e.request())).isFalse();
+    }
+    Set<String> used = new TreeSet<>();
+    allowed().forEach(e -> used.addAll(policy.allowingStatements(e.request())));
+    Set<String> all = new TreeSet<>();
+    policy.statements().forEach(s -> all.add(((JsonObject) s).getString("Sid")));
+    assertThat(used).as("every statement is exercised by an allowed example").isEqualTo(all);
+  }
+
+  @Test
+  void theTemplateItselfAllowsNoCluster() throws IOException {
+    IamPolicy template = IamPolicy.read(REPO);
+    assertThat(template.allows(create("CreateLoadBalancer", LB, Map.of(), ours()))).isFalse();
+    assertThat(template.allows(on("DeleteLoadBalancer", LB, ours()))).isFalse();
+  }
+
+  @Test
+  void theEvaluatorFollowsIamSemantics() {
+    IamPolicy.Request untagged = on("DeleteLoadBalancer", LB, Map.of());
+    IamPolicy.Request tagged = on("DeleteLoadBalancer", LB, ours());
+    JsonObject isNull = new JsonObject().put("Null", new JsonObject().put("aws:ResourceTag/" + CLUSTER_TAG, "true"));
+    assertThat(IamPolicy.conditionsHold(isNull, untagged)).isTrue();
+    assertThat(IamPolicy.conditionsHold(isNull, tagged)).isFalse();
+    JsonObject notEquals = new JsonObject().put("StringNotEquals", new JsonObject().put("aws:ResourceTag/" + CLUSTER_TAG, CLUSTER));
+    assertThat(IamPolicy.conditionsHold(notEquals, untagged)).as("a missing key satisfies a negated operator").isTrue();
+    JsonObject equals = new JsonObject().put("StringEquals", new JsonObject().put("aws:ResourceTag/" + CLUSTER_TAG, CLUSTER));
+    assertThat(IamPolicy.conditionsHold(equals, untagged)).isFalse();
+    JsonObject forAll = new JsonObject().put("ForAllValues:StringNotEquals", new JsonObject().put("aws:TagKeys", CLUSTER_TAG));
+    assertThat(IamPolicy.conditionsHold(forAll, removeTags(LB, ours(), "a", "b"))).isTrue();
+    assertThat(IamPolicy.conditionsHold(forAll, removeTags(LB, ours(), "a", CLUSTER_TAG))).isFalse();
+    assertThat(IamPolicy.glob("arn:aws:elasticloadbalancing:*:*:listener/app/*/*/*", LISTENER)).isTrue();
+    assertThat(IamPolicy.glob("arn:aws:elasticloadbalancing:*:*:targetgroup/*/*", LB)).isFalse();
   }
 }

@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.albingress.app.ControllerApp;
 import io.albingress.aws.CallMetrics;
+import io.albingress.testing.AwsContent;
 import io.albingress.testing.Controllers;
 import io.albingress.testing.FaultProxy;
+import io.albingress.testing.Golden;
 import io.albingress.testing.MotoElbv2;
+import io.albingress.testing.StrictElbv2;
 import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
 import io.albingress.testing.TestEnvironment.TestNamespace;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,30 +29,37 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer
 
 /**
  * AWS faults between the controller and moto (throttling, 500, 503, resets, answers slower than the
- * client timeout, creates that succeed in AWS but time out at the client). The controller must
- * converge to exactly the desired resources: nothing duplicated, leaked or missing, retries
- * visible in its metrics and the number of calls bounded.
+ * client timeout, creates that succeed in AWS but time out at the client, creates that reach AWS
+ * only after the client gave up), with real ELBv2's rules on ({@link StrictElbv2}). The controller
+ * must converge to exactly the content of golden/aws/alpha-and-group.json (written by hand from the
+ * reference's semantics, not from StackBuilder: e.g. rules ordered Exact paths first, then Prefix
+ * paths longest first, as its sortIngressPaths does): nothing duplicated, leaked or missing, every
+ * listener, rule, target group, attribute, target and tag as expected; retries visible in its
+ * metrics and the number of calls within the bound RELIABILITY.md states.
  */
 @ExtendWith(TestEnvironment.class)
 class AwsFaultsIT {
   static final double FAULT_RATE = Double.parseDouble(System.getProperty("faults.rate", "0.2"));
   static final long SEED = Long.getLong("faults.seed", System.nanoTime());
   /**
-   * SLOW_BEFORE (a create that reaches AWS only after the client gave up) can leave a late
-   * duplicate load balancer that nothing relists until the next drift check: a known open issue
-   * (RELIABILITY.md), so CI leaves it out; `-Dfaults.kinds=all` includes it.
+   * The slow create (SLOW_BEFORE) is pending (issue 17, defect 3): a CreateRule landing after its
+   * client gave up makes the retry fail PriorityInUse and the stack waits out the slow backoff (seed
+   * 5424369923641 did not converge in 4 minutes). -Dstrict.pending=true or -Dfaults.kinds=all
+   * includes it; -Dfaults.kinds=THROTTLE,RESET narrows the kinds.
    */
-  static final FaultProxy.Fault[] KINDS = System.getProperty("faults.kinds", "THROTTLE,ERROR_500,ERROR_503,RESET,SLOW_AFTER_SUCCESS")
-      .equals("all") ? FaultProxy.Fault.values()
-      : java.util.Arrays.stream(System.getProperty("faults.kinds", "THROTTLE,ERROR_500,ERROR_503,RESET,SLOW_AFTER_SUCCESS").split(","))
-          .map(FaultProxy.Fault::valueOf).toArray(FaultProxy.Fault[]::new);
+  static final String DEFAULT_KINDS = Boolean.getBoolean("strict.pending") ? "all" : "THROTTLE,ERROR_500,ERROR_503,RESET,SLOW_AFTER_SUCCESS";
+  static final FaultProxy.Fault[] KINDS = System.getProperty("faults.kinds", DEFAULT_KINDS).equals("all") ? FaultProxy.Fault.values()
+      : java.util.Arrays.stream(System.getProperty("faults.kinds", DEFAULT_KINDS).split(",")).map(FaultProxy.Fault::valueOf)
+          .toArray(FaultProxy.Fault[]::new);
+  private static final Path GOLDEN = Path.of(System.getProperty("project.basedir", "."), "src/test/resources/golden/aws");
 
   @Test
   void convergesExactlyUnderInjectedFaults(Env env, TestNamespace ns) throws Exception {
     System.out.printf("AwsFaultsIT: fault rate %.2f, faults %s, seed %d (replay with -Dfaults.seed=%d)%n", FAULT_RATE,
         java.util.Arrays.toString(KINDS), SEED, SEED);
     Vertx vertx = Vertx.vertx();
-    FaultProxy proxy = new FaultProxy(vertx, URI.create(env.awsEndpoint()), FAULT_RATE, 2_500, SEED, KINDS).start()
+    FaultProxy proxy = new FaultProxy(vertx, URI.create(env.awsEndpoint()), FAULT_RATE, 2_500, SEED, KINDS)
+        .strict(new StrictElbv2(StrictElbv2.Settings.fromSystemProperties(SEED))).start()
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     String endpoint = System.getProperty("aws.endpointUrl");
     System.setProperty("aws.endpointUrl", proxy.url());
@@ -78,6 +90,14 @@ class AwsFaultsIT {
       ControllerApp running = app;
       Awaitility.await().atMost(Duration.ofMinutes(1)).until(running::reconcilerIdle);
       assertThat(converged(env, moto, n)).isTrue();
+      JsonObject expected = AwsContent.golden(GOLDEN.resolve("alpha-and-group.json"), Golden.values(env, n, Map.of("group", group)));
+      try {
+        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+            .until(() -> AwsContent.read(moto, env.clusterName()).equals(expected));
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        assertThat(AwsContent.read(moto, env.clusterName()).encodePrettily()).as("AWS content against golden/aws/alpha-and-group.json")
+            .isEqualTo(expected.encodePrettily());
+      }
 
       Map<Map<String, String>, Long> calls = app.metrics().series(CallMetrics.CALLS);
       long callCount = calls.values().stream().mapToLong(Long::longValue).sum();
@@ -86,7 +106,8 @@ class AwsFaultsIT {
           proxy.requests(), proxy.injected(), callCount, attempts);
       assertThat(proxy.injected().values().stream().mapToLong(a -> a.get()).sum()).isPositive();
       assertThat(attempts).as("retries are visible as attempts above calls").isGreaterThan(callCount);
-      assertThat(callCount).as("no hot loop").isLessThan(1500);
+      System.out.printf("AwsFaultsIT: strict ELBv2 layer applied %s%n", proxy.strict().applied());
+      assertThat(callCount).as("calls, bounded as RELIABILITY.md states").isLessThanOrEqualTo(Golden.reliabilityBound("AwsFaultsIT"));
     } finally {
       if (app != null) {
         app.stop();

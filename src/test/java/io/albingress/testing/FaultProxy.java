@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * An HTTP proxy between the AWS SDK and moto that injects faults at a given rate: throttling
  * (HTTP 400 Throttling), 500, 503, connection resets, and answers slower than the client's
  * timeout, including ones moto has already carried out ("succeeded in AWS, timed out at the
- * client"). Seeded, so a failing run can be replayed.
+ * client"). Seeded, so a failing run can be replayed. With {@link #strict} every ELBv2 call goes
+ * through {@link StrictElbv2} (real ELBv2's rules) on its way to moto; {@link #hold} keeps a chosen
+ * call in flight until the test lets it go, so a kill can be timed against it.
  */
 public final class FaultProxy implements AutoCloseable {
   public enum Fault { THROTTLE, ERROR_500, ERROR_503, RESET, SLOW_AFTER_SUCCESS, SLOW_BEFORE }
@@ -38,6 +40,8 @@ public final class FaultProxy implements AutoCloseable {
   private final Map<Fault, AtomicLong> injected = new ConcurrentHashMap<>();
   private final AtomicLong requests = new AtomicLong();
   private HttpServer server;
+  private StrictElbv2 strict;
+  private final java.util.List<Hold> holds = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** The faults drawn from; -Dfaults.kinds=THROTTLE,RESET,... narrows them. */
   private final Fault[] kinds;
@@ -50,6 +54,47 @@ public final class FaultProxy implements AutoCloseable {
     this.slowMillis = slowMillis;
     this.random = new Random(seed);
     this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+  }
+
+  /** Puts real ELBv2's rules between the proxy and moto; call before {@link #start}. */
+  public FaultProxy strict(StrictElbv2 layer) {
+    this.strict = layer;
+    return this;
+  }
+
+  public StrictElbv2 strict() {
+    return strict;
+  }
+
+  /**
+   * Holds the next call of this action (e.g. CreateLoadBalancer) before it reaches moto: {@link Hold#arrived}
+   * completes when the controller has sent it, {@link Hold#release} then forwards it (an answer
+   * to a client that died is dropped, as AWS carries out a call whose caller went away).
+   */
+  public Hold hold(String action) {
+    Hold hold = new Hold(action);
+    holds.add(hold);
+    return hold;
+  }
+
+  /** A call kept in flight by {@link #hold}. */
+  public static final class Hold {
+    private final String action;
+    private final io.vertx.core.Promise<String> arrived = io.vertx.core.Promise.promise();
+    private final io.vertx.core.Promise<Void> released = io.vertx.core.Promise.promise();
+
+    Hold(String action) {
+      this.action = action;
+    }
+
+    /** Completes with the held request's body once it arrived. */
+    public Future<String> arrived() {
+      return arrived.future();
+    }
+
+    public void release() {
+      released.tryComplete();
+    }
   }
 
   public Future<FaultProxy> start() {
@@ -83,8 +128,13 @@ public final class FaultProxy implements AutoCloseable {
       injected.computeIfAbsent(fault, f -> new AtomicLong()).incrementAndGet();
     }
     req.body().onSuccess(body -> {
+      Hold hold = claimHold(body);
+      if (hold != null) {
+        hold.released.future().onComplete(x -> pass(req, body).onComplete(ar -> reply(req, ar.result(), 0)));
+        return;
+      }
       if (fault == null) {
-        forward(req, body).onComplete(ar -> reply(req, ar.result(), 0));
+        pass(req, body).onComplete(ar -> reply(req, ar.result(), 0));
         return;
       }
       switch (fault) {
@@ -92,8 +142,8 @@ public final class FaultProxy implements AutoCloseable {
         case ERROR_500 -> req.response().setStatusCode(500).end("<ErrorResponse><Error><Code>InternalFailure</Code></Error></ErrorResponse>");
         case ERROR_503 -> req.response().setStatusCode(503).end("<ErrorResponse><Error><Code>ServiceUnavailable</Code></Error></ErrorResponse>");
         case RESET -> req.connection().close();
-        case SLOW_AFTER_SUCCESS -> forward(req, body).onComplete(ar -> reply(req, ar.result(), slowMillis));
-        case SLOW_BEFORE -> vertx.setTimer(slowMillis, t -> forward(req, body).onComplete(ar -> reply(req, ar.result(), 0)));
+        case SLOW_AFTER_SUCCESS -> pass(req, body).onComplete(ar -> reply(req, ar.result(), slowMillis));
+        case SLOW_BEFORE -> vertx.setTimer(slowMillis, t -> pass(req, body).onComplete(ar -> reply(req, ar.result(), 0)));
       }
     });
   }
@@ -110,19 +160,45 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private record Answer(int status, Map<String, String> headers, Buffer body) {}
+  private synchronized Hold claimHold(Buffer body) {
+    if (holds.isEmpty()) {
+      return null;
+    }
+    String action = QueryRequest.parse(body.toString()).action();
+    for (Hold hold : holds) {
+      if (hold.action.equals(action)) {
+        holds.remove(hold);
+        hold.arrived.tryComplete(body.toString());
+        return hold;
+      }
+    }
+    return null;
+  }
 
-  private Future<Answer> forward(HttpServerRequest req, Buffer body) {
+  /** To moto, through the strict layer when it is on and the call is ELBv2's. */
+  private Future<AwsAnswer> pass(HttpServerRequest req, Buffer body) {
+    if (strict == null || req.getHeader("X-Amz-Target") != null) {
+      return forward(req, body);
+    }
+    QueryRequest query = QueryRequest.parse(body.toString());
+    if (!query.isElbv2()) {
+      return forward(req, body);
+    }
+    return strict.handle(query, q -> forward(req, Buffer.buffer(q.encode())));
+  }
+
+  private Future<AwsAnswer> forward(HttpServerRequest req, Buffer body) {
+    io.vertx.core.MultiMap headers = io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(req.headers()).remove("content-length");
     RequestOptions options = new RequestOptions().setMethod(req.method()).setHost(target.getHost()).setPort(target.getPort())
-        .setURI(req.uri()).setHeaders(req.headers());
+        .setURI(req.uri()).setHeaders(headers);
     return client.request(options).compose(out -> out.send(body)).compose(resp -> resp.body().map(b -> {
-      Map<String, String> headers = new java.util.HashMap<>();
-      resp.headers().forEach(e -> headers.put(e.getKey(), e.getValue()));
-      return new Answer(resp.statusCode(), headers, b);
+      Map<String, String> answerHeaders = new java.util.HashMap<>();
+      resp.headers().forEach(e -> answerHeaders.put(e.getKey(), e.getValue()));
+      return new AwsAnswer(resp.statusCode(), answerHeaders, b);
     }));
   }
 
-  private void reply(HttpServerRequest req, Answer answer, long delay) {
+  private void reply(HttpServerRequest req, AwsAnswer answer, long delay) {
     Runnable send = () -> {
       if (answer == null) {
         req.response().setStatusCode(502).end();

@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,8 +17,15 @@ import software.amazon.awssdk.services.shield.ShieldAsyncClient;
 import software.amazon.awssdk.services.waf.regional.WafRegionalAsyncClient;
 import software.amazon.awssdk.services.wafv2.Wafv2AsyncClient;
 
-/** deploy/iam-policy.json, and how AWS SDK operations are named as IAM actions. */
+/**
+ * deploy/iam-policy.json, how AWS SDK operations are named as IAM actions, and a small evaluator
+ * of its statements for example requests (the condition operators the policy uses, with IAM's
+ * semantics: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+ */
 public final class IamPolicy {
+  /** The placeholder kustomize replaces with controller.env's ALB_CLUSTER_NAME (deploy/kustomization.yaml, vars). */
+  public static final String CLUSTER_PLACEHOLDER = "$(ALB_CLUSTER_NAME)";
+
   /** IAM action prefix per SDK client the controller uses. */
   public static final Map<String, Class<?>> CLIENTS = Map.of(
       "elasticloadbalancing", ElasticLoadBalancingV2AsyncClient.class,
@@ -52,6 +61,143 @@ public final class IamPolicy {
 
   public static IamPolicy read(Path repo) throws IOException {
     return new IamPolicy(new JsonObject(Files.readString(repo.resolve("deploy/iam-policy.json"))));
+  }
+
+  /** The policy as kustomize renders it for a cluster. */
+  public IamPolicy forCluster(String clusterName) {
+    return new IamPolicy(new JsonObject(policy.encode().replace(CLUSTER_PLACEHOLDER, clusterName)));
+  }
+
+  public String text() {
+    return policy.encodePrettily();
+  }
+
+  /**
+   * A request as IAM sees it: the action, the resource it acts on, that resource's tags, the tags in
+   * the request (create, AddTags), the tag keys it names (RemoveTags) and other context keys
+   * (e.g. elasticloadbalancing:CreateAction).
+   */
+  public record Request(String action, String resource, Map<String, String> resourceTags, Map<String, String> requestTags,
+      List<String> tagKeys, Map<String, String> context) {
+    public Request {
+      tagKeys = tagKeys.isEmpty() ? List.copyOf(requestTags.keySet()) : tagKeys;
+    }
+
+    /** The values of a condition key; empty when the request has no such key. */
+    List<String> values(String key) {
+      if (key.startsWith("aws:ResourceTag/")) {
+        return optional(resourceTags.get(key.substring("aws:ResourceTag/".length())));
+      }
+      if (key.startsWith("aws:RequestTag/")) {
+        return optional(requestTags.get(key.substring("aws:RequestTag/".length())));
+      }
+      if (key.equals("aws:TagKeys")) {
+        return tagKeys;
+      }
+      return optional(context.get(key));
+    }
+
+    private static List<String> optional(String value) {
+      return value == null ? List.of() : List.of(value);
+    }
+  }
+
+  /** Whether some Allow statement matches and no Deny does (IAM's evaluation for one identity policy). */
+  public boolean allows(Request request) {
+    boolean allowed = false;
+    for (Object o : statements()) {
+      JsonObject statement = (JsonObject) o;
+      if (matches(statement, request)) {
+        if ("Deny".equals(statement.getString("Effect"))) {
+          return false;
+        }
+        allowed = true;
+      }
+    }
+    return allowed;
+  }
+
+  /** The Sids of the statements that allow a request. */
+  public List<String> allowingStatements(Request request) {
+    List<String> sids = new ArrayList<>();
+    for (Object o : statements()) {
+      JsonObject statement = (JsonObject) o;
+      if ("Allow".equals(statement.getString("Effect")) && matches(statement, request)) {
+        sids.add(statement.getString("Sid"));
+      }
+    }
+    return sids;
+  }
+
+  static boolean matches(JsonObject statement, Request request) {
+    return strings(statement.getValue("Action")).stream().anyMatch(a -> glob(a, request.action()))
+        && strings(statement.getValue("Resource")).stream().anyMatch(r -> glob(r, request.resource()))
+        && conditionsHold(statement.getJsonObject("Condition", new JsonObject()), request);
+  }
+
+  /** Every operator's every key must hold (IAM ANDs them); a key's listed values are ORed. */
+  public static boolean conditionsHold(JsonObject conditions, Request request) {
+    for (String operator : conditions.fieldNames()) {
+      JsonObject keys = conditions.getJsonObject(operator);
+      for (String key : keys.fieldNames()) {
+        if (!holds(operator, strings(keys.getValue(key)), request.values(key))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean holds(String operator, List<String> expected, List<String> actual) {
+    if (operator.startsWith("ForAllValues:")) {
+      String inner = operator.substring("ForAllValues:".length());
+      return actual.stream().allMatch(v -> single(inner, expected, v));
+    }
+    if (operator.startsWith("ForAnyValue:")) {
+      String inner = operator.substring("ForAnyValue:".length());
+      return actual.stream().anyMatch(v -> single(inner, expected, v));
+    }
+    if (operator.equals("Null")) {
+      boolean wantsAbsent = Boolean.parseBoolean(expected.get(0));
+      return actual.isEmpty() == wantsAbsent;
+    }
+    if (actual.size() > 1) {
+      throw new IllegalArgumentException(operator + " on a multivalued key needs ForAllValues/ForAnyValue");
+    }
+    if (actual.isEmpty()) {
+      // a missing key satisfies only the negated operators
+      return operator.startsWith("StringNot");
+    }
+    return single(operator, expected, actual.get(0));
+  }
+
+  private static boolean single(String operator, List<String> expected, String value) {
+    return switch (operator) {
+      case "StringEquals" -> expected.contains(value);
+      case "StringNotEquals" -> !expected.contains(value);
+      case "StringLike" -> expected.stream().anyMatch(e -> glob(e, value));
+      case "StringNotLike" -> expected.stream().noneMatch(e -> glob(e, value));
+      default -> throw new IllegalArgumentException("condition operator " + operator + " is not known to IamPolicy; add it");
+    };
+  }
+
+  /** IAM wildcards: * any run of characters, ? one character. */
+  public static boolean glob(String pattern, String value) {
+    StringBuilder regex = new StringBuilder();
+    for (char c : pattern.toCharArray()) {
+      regex.append(c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+    }
+    return value.matches(regex.toString());
+  }
+
+  private static List<String> strings(Object value) {
+    if (value == null) {
+      return List.of();
+    }
+    if (value instanceof JsonArray a) {
+      return a.stream().map(String::valueOf).toList();
+    }
+    return List.of(String.valueOf(value));
   }
 
   public JsonArray statements() {

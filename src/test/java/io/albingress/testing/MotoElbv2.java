@@ -9,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.acm.AcmAsyncClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2AsyncClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Certificate;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
@@ -65,6 +66,20 @@ public final class MotoElbv2 implements AutoCloseable {
     byte[] key = java.nio.file.Files.readAllBytes(certDir.resolve("tls.key"));
     return acm.importCertificate(b -> b.certificate(software.amazon.awssdk.core.SdkBytes.fromByteArray(cert))
         .privateKey(software.amazon.awssdk.core.SdkBytes.fromByteArray(key))).join().certificateArn();
+  }
+
+  public Map<String, String> loadBalancerAttributes(String arn) {
+    return elb.describeLoadBalancerAttributes(b -> b.loadBalancerArn(arn)).join().attributes().stream()
+        .collect(Collectors.toMap(a -> a.key(), a -> a.value() == null ? "" : a.value(), (a, b) -> b));
+  }
+
+  public Map<String, String> targetGroupAttributes(String arn) {
+    return elb.describeTargetGroupAttributes(b -> b.targetGroupArn(arn)).join().attributes().stream()
+        .collect(Collectors.toMap(a -> a.key(), a -> a.value() == null ? "" : a.value(), (a, b) -> b));
+  }
+
+  public List<Certificate> listenerCertificates(String listenerArn) {
+    return elb.describeListenerCertificates(b -> b.listenerArn(listenerArn)).join().certificates();
   }
 
   public void deleteCertificate(String arn) {
