@@ -22,15 +22,14 @@ public final class AnnotationCatalog {
       "group.name", "group.order", "load-balancer-name", "tags", "ip-address-type", "scheme",
       "subnets", "security-groups", "load-balancer-attributes", "wafv2-acl-arn",
       "shield-advanced-protection", "listen-ports", "ssl-redirect", "inbound-cidrs",
-      "certificate-arn", "ssl-policy");
+      "certificate-arn", "ssl-policy", "security-group-prefix-lists", "manage-backend-security-group-rules");
 
   /** Prefix families: `actions.<name>` and `conditions.<name>`. */
   public static final List<String> FAMILIES = List.of("actions.", "conditions.");
 
   /** Reference-controller annotations that are recognised but not acted on here. */
   public static final Set<String> NOT_SUPPORTED = Set.of(
-      "waf-acl-id", "manage-backend-security-group-rules", "customer-owned-ipv4-pool",
-      "security-group-prefix-lists", "mutual-authentication", "auth-type", "auth-idp-cognito",
+      "waf-acl-id", "customer-owned-ipv4-pool", "mutual-authentication", "auth-type", "auth-idp-cognito",
       "auth-idp-oidc", "auth-on-unauthenticated-request", "auth-scope", "auth-session-cookie",
       "auth-session-timeout", "minimum-load-balancer-capacity", "ipam-ipv4-pool-id",
       "listener-attributes");
