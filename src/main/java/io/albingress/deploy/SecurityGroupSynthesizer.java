@@ -3,6 +3,7 @@ package io.albingress.deploy;
 import io.albingress.model.Permission;
 import io.albingress.model.SecurityGroupPlan;
 import io.albingress.model.Tags;
+import io.albingress.model.Target;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +42,23 @@ public final class SecurityGroupSynthesizer {
   public record Settings(String clusterName, String vpcId, Optional<String> backendGroupId, Map<String, String> defaultTags,
       List<Duration> deleteDelays) {}
 
-  /** What a backend rule sync works on: per target group, its endpoints (instance IDs or pod IPs). */
-  public record Endpoints(Map<String, Set<String>> byTargetGroup) {}
+  /**
+   * What a backend rule sync works on: per target group (resource ID), its targets (instance IDs or pod
+   * IPs, with their ports; a target's port is opened along with the plan's).
+   */
+  public record Endpoints(Map<String, Set<Target>> byTargetGroup) {
+    Set<String> ids(String targetGroup) {
+      Set<String> ids = new TreeSet<>();
+      byTargetGroup.getOrDefault(targetGroup, Set.of()).forEach(t -> ids.add(t.id()));
+      return ids;
+    }
+
+    SortedSet<Integer> ports(SecurityGroupPlan.BackendPorts tg) {
+      SortedSet<Integer> ports = new TreeSet<>(tg.ports());
+      byTargetGroup.getOrDefault(tg.targetGroupResourceId(), Set.of()).stream().filter(t -> t.port() > 0).forEach(t -> ports.add(t.port()));
+      return ports;
+    }
+  }
 
   private final Ec2SecurityGroups ec2;
   private final Settings settings;
@@ -204,7 +220,7 @@ public final class SecurityGroupSynthesizer {
     Set<String> instances = new TreeSet<>();
     Set<String> ips = new TreeSet<>();
     for (SecurityGroupPlan.BackendPorts tg : plan.backendPorts()) {
-      (tg.ipMode() ? ips : instances).addAll(endpoints.byTargetGroup().getOrDefault(tg.targetGroupResourceId(), Set.of()));
+      (tg.ipMode() ? ips : instances).addAll(endpoints.ids(tg.targetGroupResourceId()));
     }
     Future<Map<String, List<String>>> instanceGroups = instances.isEmpty() ? Future.succeededFuture(Map.of()) : ec2.instanceGroups(instances);
     Future<Map<String, List<String>>> ipGroups = ips.isEmpty() ? Future.succeededFuture(Map.of())
@@ -221,8 +237,7 @@ public final class SecurityGroupSynthesizer {
     Map<String, List<String>> candidates = new LinkedHashMap<>();
     for (SecurityGroupPlan.BackendPorts tg : plan.backendPorts()) {
       Map<String, List<String>> groupsOf = tg.ipMode() ? ipGroups : instanceGroups;
-      endpoints.byTargetGroup().getOrDefault(tg.targetGroupResourceId(), Set.of())
-          .forEach(e -> candidates.put(e, groupsOf.getOrDefault(e, List.of())));
+      endpoints.ids(tg.targetGroupResourceId()).forEach(e -> candidates.put(e, groupsOf.getOrDefault(e, List.of())));
     }
     Set<String> allGroups = new TreeSet<>();
     candidates.values().forEach(allGroups::addAll);
@@ -234,10 +249,11 @@ public final class SecurityGroupSynthesizer {
       described.forEach(g -> byId.put(g.id(), g));
       Map<String, SortedSet<Permission>> wanted = new TreeMap<>();
       for (SecurityGroupPlan.BackendPorts tg : plan.backendPorts()) {
-        for (String endpoint : endpoints.byTargetGroup().getOrDefault(tg.targetGroupResourceId(), Set.of())) {
+        SortedSet<Integer> ports = endpoints.ports(tg);
+        for (String endpoint : endpoints.ids(tg.targetGroupResourceId())) {
           for (String groupId : endpointGroups(candidates.getOrDefault(endpoint, List.of()), byId)) {
             SortedSet<Permission> perms = wanted.computeIfAbsent(groupId, k -> new TreeSet<>());
-            tg.ports().forEach(p -> perms.add(Permission.tcp(p, Permission.Peer.SECURITY_GROUP, backend)));
+            ports.forEach(p -> perms.add(Permission.tcp(p, Permission.Peer.SECURITY_GROUP, backend)));
           }
         }
       }

@@ -98,11 +98,13 @@ public final class SecurityGroupPlanner {
     List<SecurityGroupPlan.BackendPorts> out = new ArrayList<>();
     for (TargetGroup tg : targetGroups) {
       SortedSet<Integer> ports = new TreeSet<>();
-      if (tg.port() > 0) {
+      // a named pod port is known only from the endpoints, which the synthesizer adds
+      boolean namedPodPort = tg.targetType() == TargetType.IP && !tg.service().targetPort().matches("\\d+");
+      if (tg.port() > 0 && !namedPodPort) {
         ports.add(tg.port());
       }
       healthCheckPort(tg).ifPresent(ports::add);
-      if (!ports.isEmpty()) {
+      if (!ports.isEmpty() || namedPodPort) {
         out.add(new SecurityGroupPlan.BackendPorts(tg.resourceId(), tg.targetType() == TargetType.IP, ports));
       }
     }

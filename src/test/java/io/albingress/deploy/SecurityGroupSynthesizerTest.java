@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.albingress.model.Permission;
 import io.albingress.model.SecurityGroupPlan;
 import io.albingress.model.Tags;
+import io.albingress.model.Target;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +75,11 @@ class SecurityGroupSynthesizerTest {
   }
 
   private static SecurityGroupSynthesizer.Endpoints endpoints(String tg, String... ids) {
-    return new SecurityGroupSynthesizer.Endpoints(Map.of(tg, Set.of(ids)));
+    Set<Target> targets = new java.util.HashSet<>();
+    for (String id : ids) {
+      targets.add(new Target(id, 0));
+    }
+    return new SecurityGroupSynthesizer.Endpoints(Map.of(tg, targets));
   }
 
   private List<Permission> rules(String groupId) {
@@ -185,9 +190,11 @@ class SecurityGroupSynthesizerTest {
 
   @Test
   void ipModeOpensThePodPortOnThePodsInterfaceGroup() {
-    SecurityGroupPlan plan = managed(open(80), new SecurityGroupPlan.BackendPorts("tg1", true, new TreeSet<>(List.of(8080))));
-    await(synth.backendRules(STACK, plan, endpoints("tg1", "10.0.11.20"), Set.of(8080), false));
-    assertThat(rules(otherNodeSg)).containsExactly(fromBackend(8080));
+    // a named pod port: the plan knows only the health-check port, the endpoint brings 8080
+    SecurityGroupPlan plan = managed(open(80), new SecurityGroupPlan.BackendPorts("tg1", true, new TreeSet<>(List.of(9000))));
+    var pods = new SecurityGroupSynthesizer.Endpoints(Map.of("tg1", Set.of(new Target("10.0.11.20", 8080))));
+    await(synth.backendRules(STACK, plan, pods, Set.of(8080, 9000), false));
+    assertThat(rules(otherNodeSg)).containsExactly(fromBackend(8080), fromBackend(9000));
     assertThat(ec2.calls).containsEntry("DescribeNetworkInterfaces", 1).doesNotContainKey("DescribeInstances");
   }
 
