@@ -93,12 +93,9 @@ public final class SdkEc2SecurityGroups implements Ec2SecurityGroups {
   }
 
   @Override
-  public Future<Void> tag(String groupId, Map<String, String> add, Collection<String> remove) {
-    Future<Void> added = add.isEmpty() ? Future.succeededFuture()
-        : aws.call(() -> aws.ec2().createTags(b -> b.resources(groupId).tags(sdkTags(add)))).mapEmpty();
-    return added.compose(v -> remove.isEmpty() ? Future.succeededFuture()
-        : aws.call(() -> aws.ec2().deleteTags(b -> b.resources(groupId)
-            .tags(remove.stream().map(k -> Tag.builder().key(k).build()).toList()))).mapEmpty());
+  public Future<Void> tag(String groupId, Map<String, String> tags) {
+    return tags.isEmpty() ? Future.succeededFuture()
+        : aws.call(() -> aws.ec2().createTags(b -> b.resources(groupId).tags(sdkTags(tags)))).mapEmpty();
   }
 
   @Override

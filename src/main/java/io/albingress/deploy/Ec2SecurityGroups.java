@@ -54,7 +54,8 @@ public interface Ec2SecurityGroups {
 
   Future<Void> revokeIngress(String groupId, Collection<Permission> permissions);
 
-  Future<Void> tag(String groupId, Map<String, String> add, Collection<String> remove);
+  /** Adds or overwrites tags; never removes any. */
+  Future<Void> tag(String groupId, Map<String, String> tags);
 
   /** Instance ID to the security groups of its primary network interface; unknown instances are left out. */
   Future<Map<String, List<String>>> instanceGroups(Collection<String> instanceIds);

@@ -130,7 +130,7 @@ public final class SecurityGroupSynthesizer {
 
   private Future<String> updateFrontend(SecurityGroupPlan.ManagedGroup desired, Ec2SecurityGroups.Group actual) {
     Map<String, String> add = StackDeployer.changed(desired.tags(), actual.tags());
-    Future<Void> tagged = add.isEmpty() ? Future.succeededFuture() : ec2.tag(actual.id(), add, List.of());
+    Future<Void> tagged = add.isEmpty() ? Future.succeededFuture() : ec2.tag(actual.id(), add);
     return tagged.compose(v -> apply(actual.id(), RuleDiff.exact(desired.ingress(), actual.ingress()), desired.description()))
         .map(actual.id());
   }
@@ -196,7 +196,7 @@ public final class SecurityGroupSynthesizer {
     return ec2.create(settings.vpcId(), name, BACKEND_DESCRIPTION, tags)
         .recover(e -> Ec2SecurityGroups.errorCode(e).filter("InvalidGroup.Duplicate"::equals).isPresent()
             ? ec2.byGroupNames(settings.vpcId(), List.of(name)).compose(g -> g.isEmpty() ? Future.failedFuture(e)
-                : ec2.tag(g.get(0).id(), tags, List.of()).map(g.get(0).id()))
+                : ec2.tag(g.get(0).id(), tags).map(g.get(0).id()))
             : Future.failedFuture(e));
   }
 

@@ -2,6 +2,7 @@ package io.albingress.deploy;
 
 import io.albingress.annotations.Protocol;
 import io.albingress.model.Listener;
+import io.albingress.model.SecurityGroupPlan;
 import io.albingress.model.ListenerRule;
 import io.albingress.model.LoadBalancer;
 import io.albingress.model.Stack;
@@ -44,27 +45,70 @@ public final class StackDeployer {
   private final String vpcId;
   /** Per stack: the hash of the listeners and rules this process last applied, with the ARNs they use. */
   private final Map<String, String> appliedFront = new ConcurrentHashMap<>();
+  // ---- security groups (issue 13)
+  private final Optional<SecurityGroupSynthesizer> securityGroups;
 
   public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId) {
+    this(elb, inventory, vpcId, Optional.empty());
+  }
+
+  /** @param securityGroups absent: load balancers get the groups the annotation names, or EC2's default */
+  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, Optional<SecurityGroupSynthesizer> securityGroups) {
     this.elb = elb;
     this.inventory = inventory;
     this.vpcId = vpcId;
+    this.securityGroups = securityGroups;
   }
 
-  /** @param deepCheck compare every resource even when the model hash matches (periodic drift check) */
   public Future<Outcome> deploy(Stack stack, boolean deepCheck) {
+    return deploy(stack, Optional.empty(), deepCheck);
+  }
+
+  /**
+   * After the stack's target groups exist: the backend group's rules on the targets' security groups.
+   * Every target group of the controller keeps its ports open, whichever stack it belongs to.
+   */
+  public Future<Void> backendRules(Stack stack, Optional<SecurityGroupPlan> plan, SecurityGroupSynthesizer.Endpoints endpoints,
+      boolean deepCheck) {
+    if (securityGroups.isEmpty() || plan.isEmpty() || stack.empty()) {
+      return Future.succeededFuture();
+    }
+    return securityGroups.get().backendRules(stack.id().tagValue(), plan.get(), endpoints, neededBackendPorts(), deepCheck);
+  }
+
+  /** The ports of every target group this controller has, and their numeric health-check ports. */
+  private Set<Integer> neededBackendPorts() {
+    Set<Integer> ports = new HashSet<>();
+    for (ActualResources.TargetGroup tg : inventory.allTargetGroups()) {
+      ports.add(tg.port());
+      if (tg.healthCheck() != null && tg.healthCheck().port() != null && tg.healthCheck().port().matches("\\d{1,5}")) {
+        ports.add(Integer.parseInt(tg.healthCheck().port()));
+      }
+    }
+    return ports;
+  }
+
+  private Future<Void> deleteSecurityGroups(String stackTag) {
+    return securityGroups.map(sgs -> sgs.deleteFrontend(stackTag).compose(v -> sgs.releaseBackendRules(stackTag, neededBackendPorts())))
+        .orElse(Future.succeededFuture());
+  }
+  // ---- end security groups
+
+  /** @param deepCheck compare every resource even when the model hash matches (periodic drift check) */
+  public Future<Outcome> deploy(Stack stack, Optional<SecurityGroupPlan> plan, boolean deepCheck) {
     String stackTag = stack.id().tagValue();
     if (stack.empty()) {
       return inventory.loadBalancersLoaded().compose(v -> delete(stackTag)).map(v -> new Outcome(Optional.empty(), true));
     }
-    String hash = ModelHash.of(stack);
+    // the security-group plan holds what the stack does not (inbound-cidrs, prefix lists)
+    String hash = plan.isEmpty() || securityGroups.isEmpty() ? ModelHash.of(stack) : ModelHash.of(java.util.Arrays.asList(stack, plan.get()));
     return inventory.loadBalancersLoaded().compose(v -> {
       Optional<ActualResources.LoadBalancer> current = inventory.loadBalancers(stackTag).stream().findFirst();
       if (!deepCheck && current.isPresent() && hash.equals(current.get().tags().get(Tags.MODEL_HASH))
           && inventory.loadBalancers(stackTag).size() == 1) {
         return Future.succeededFuture(new Outcome(Optional.of(current.get().dnsName()), false));
       }
-      return new Run(stack, hash, deepCheck).deploy().onFailure(e -> appliedFront.remove(stackTag));
+      return new Run(stack, plan.filter(p -> securityGroups.isPresent()), hash, deepCheck).deploy().onFailure(e -> appliedFront.remove(stackTag));
     });
   }
 
@@ -74,7 +118,8 @@ public final class StackDeployer {
     return inventory.targetGroupsLoaded().compose(v -> {
       List<Future<Void>> lbs = inventory.loadBalancers(stackTag).stream().map(this::deleteLoadBalancer).toList();
       return Future.all(lbs);
-    }).compose(v -> Future.all(inventory.targetGroups(stackTag).stream().map(this::deleteTargetGroup).toList())).mapEmpty();
+    }).compose(v -> Future.all(inventory.targetGroups(stackTag).stream().map(this::deleteTargetGroup).toList()))
+        .compose(v -> deleteSecurityGroups(stackTag));
   }
 
   private Future<Void> deleteLoadBalancer(ActualResources.LoadBalancer lb) {
@@ -112,9 +157,14 @@ public final class StackDeployer {
     private final Set<String> createdListeners = new HashSet<>();
     private ActualResources.LoadBalancer lb;
     private boolean newLoadBalancer;
+    private final Optional<SecurityGroupPlan> securityGroupPlan;
+    /** The security group IDs the load balancer carries; the annotation's values when groups are not managed here. */
+    private List<String> securityGroupIds;
 
-    Run(Stack stack, String hash, boolean deepCheck) {
+    Run(Stack stack, Optional<SecurityGroupPlan> securityGroupPlan, String hash, boolean deepCheck) {
       this.stack = stack;
+      this.securityGroupPlan = securityGroupPlan;
+      this.securityGroupIds = stack.loadBalancer().securityGroups();
       this.hash = hash;
       this.deepCheck = deepCheck;
       this.stackTag = stack.id().tagValue();
@@ -122,6 +172,9 @@ public final class StackDeployer {
 
     Future<Outcome> deploy() {
       return inventory.targetGroupsLoaded()
+          // security groups first: the load balancer is created with them
+          .compose(v -> securityGroupPlan.isEmpty() ? Future.succeededFuture()
+              : securityGroups.get().loadBalancerGroups(stackTag, securityGroupPlan.get(), deepCheck).map(ids -> securityGroupIds = ids))
           // neither refers to the other: one round trip instead of two for a new stack
           .compose(v -> Future.all(targetGroups(), loadBalancer()))
           .compose(v -> frontEnd())
@@ -221,8 +274,8 @@ public final class StackDeployer {
       return elb.aws().call(() -> elb.creates().createLoadBalancer(b -> {
             b.name(desired.name()).type(LoadBalancerTypeEnum.APPLICATION).scheme(desired.scheme().wireName())
                 .ipAddressType(desired.ipAddressType().wireName()).subnets(desired.subnetIds()).tags(Elbv2.toTags(desired.tags()));
-            if (!desired.securityGroups().isEmpty()) {
-              b.securityGroups(desired.securityGroups());
+            if (!securityGroupIds.isEmpty()) {
+              b.securityGroups(securityGroupIds);
             }
           }))
           .recover(StackDeployer.this::forgetOnUnknownOutcome)
@@ -239,8 +292,10 @@ public final class StackDeployer {
       if (!new HashSet<>(desired.subnetIds()).equals(new HashSet<>(actual.subnetIds()))) {
         steps.add(elb.aws().call(() -> elb.client().setSubnets(b -> b.loadBalancerArn(actual.arn()).subnets(desired.subnetIds()))));
       }
-      if (!desired.securityGroups().isEmpty() && !new HashSet<>(desired.securityGroups()).equals(new HashSet<>(actual.securityGroups()))) {
-        steps.add(elb.aws().call(() -> elb.client().setSecurityGroups(b -> b.loadBalancerArn(actual.arn()).securityGroups(desired.securityGroups()))));
+      if (!securityGroupIds.isEmpty() && !new HashSet<>(securityGroupIds).equals(new HashSet<>(actual.securityGroups()))) {
+        steps.add(elb.aws().call(() -> elb.client().setSecurityGroups(b -> b.loadBalancerArn(actual.arn()).securityGroups(securityGroupIds)))
+            .onSuccess(r -> lb = new ActualResources.LoadBalancer(actual.arn(), actual.name(), actual.dnsName(), actual.scheme(),
+                actual.ipAddressType(), actual.subnetIds(), securityGroupIds.stream().sorted().toList(), actual.tags())));
       }
       if (actual.ipAddressType() != null && !desired.ipAddressType().wireName().equals(actual.ipAddressType())) {
         steps.add(elb.aws().call(() -> elb.client().setIpAddressType(b -> b.loadBalancerArn(actual.arn()).ipAddressType(desired.ipAddressType().wireName()))));

@@ -130,11 +130,9 @@ final class FakeEc2SecurityGroups implements Ec2SecurityGroups {
   }
 
   @Override
-  public Future<Void> tag(String groupId, Map<String, String> add, Collection<String> remove) {
+  public Future<Void> tag(String groupId, Map<String, String> tags) {
     count("CreateTags");
-    Group g = groups.get(groupId);
-    g.tags().putAll(add);
-    remove.forEach(g.tags()::remove);
+    groups.get(groupId).tags().putAll(tags);
     return Future.succeededFuture();
   }
 
