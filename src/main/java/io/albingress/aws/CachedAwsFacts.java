@@ -2,6 +2,7 @@ package io.albingress.aws;
 
 import io.albingress.model.Certificate;
 import io.albingress.model.Known;
+import io.albingress.model.SecurityGroupSummary;
 import io.albingress.model.Subnet;
 import io.albingress.validation.AwsFacts;
 import io.albingress.webhook.AwsFactsSource;
@@ -31,6 +32,7 @@ public final class CachedAwsFacts implements AwsFactsSource {
   private final Duration deadline;
   private final AsyncCache<List<Subnet>> subnets;
   private final AsyncCache<List<Certificate>> certificates;
+  private final AsyncCache<List<SecurityGroupSummary>> securityGroups;
 
   public CachedAwsFacts(Vertx vertx, AwsClients aws, String vpcId, Duration ttl, Duration deadline) {
     this.vertx = vertx;
@@ -38,13 +40,16 @@ public final class CachedAwsFacts implements AwsFactsSource {
     this.deadline = deadline;
     this.subnets = new AsyncCache<>(() -> fetchSubnets(vpcId), ttl, Duration.ofSeconds(10));
     this.certificates = new AsyncCache<>(this::fetchCertificates, ttl, Duration.ofSeconds(10));
+    this.securityGroups = new AsyncCache<>(() -> fetchSecurityGroups(vpcId), ttl, Duration.ofSeconds(10));
   }
 
   @Override
   public Future<AwsFacts> lookup(AwsFacts.Needs needs) {
     Future<Known<List<Subnet>>> s = needs.subnets() ? known(subnets.get(), "EC2 DescribeSubnets") : notNeeded();
     Future<Known<List<Certificate>>> c = needs.certificates() ? known(certificates.get(), "ACM ListCertificates") : notNeeded();
-    return Future.all(s, c).map(all -> new AwsFacts(s.result(), c.result()));
+    Future<Known<List<SecurityGroupSummary>>> g = needs.securityGroups()
+        ? known(securityGroups.get(), "EC2 DescribeSecurityGroups") : notNeeded();
+    return Future.all(s, c, g).map(all -> new AwsFacts(s.result(), c.result(), g.result()));
   }
 
   public Future<List<Subnet>> subnets() {
@@ -77,6 +82,15 @@ public final class CachedAwsFacts implements AwsFactsSource {
     return Paging.all(
         token -> aws.call(() -> aws.ec2().describeSubnets(DescribeSubnetsRequest.builder().filters(filters).nextToken(token).build())),
         r -> r.subnets().stream().map(s -> new Subnet(s.subnetId(), s.availabilityZone(), s.vpcId(), tags(s.tags()))).toList(),
+        r -> r.nextToken());
+  }
+
+  /** The VPC's groups, IDs and Name tags only: what admission checks `security-groups` against. */
+  private Future<List<SecurityGroupSummary>> fetchSecurityGroups(String vpcId) {
+    List<Filter> filters = vpcId.isEmpty() ? List.of() : List.of(Filter.builder().name("vpc-id").values(vpcId).build());
+    return Paging.all(
+        token -> aws.call(() -> aws.ec2().describeSecurityGroups(b -> b.filters(filters).maxResults(1000).nextToken(token))),
+        r -> r.securityGroups().stream().map(g -> new SecurityGroupSummary(g.groupId(), tags(g.tags()).getOrDefault("Name", ""))).toList(),
         r -> r.nextToken());
   }
 

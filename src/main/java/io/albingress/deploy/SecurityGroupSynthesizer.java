@@ -156,9 +156,16 @@ public final class SecurityGroupSynthesizer {
     List<String> unresolved = namesOrIds.stream().filter(n -> !n.startsWith("sg-"))
         .filter(n -> names.get(n) == null || now - names.get(n).at() > NAME_TTL.toNanos()).distinct().toList();
     Future<Void> looked = unresolved.isEmpty() ? Future.succeededFuture()
-        : ec2.byNameTags(settings.vpcId(), unresolved).map(groups -> {
-          groups.forEach(g -> names.put(g.tags().get("Name"), new Resolved(g.id(), now)));
-          return null;
+        : ec2.byNameTags(settings.vpcId(), unresolved).compose(groups -> {
+          Map<String, List<String>> byName = new TreeMap<>();
+          groups.forEach(g -> byName.computeIfAbsent(g.tags().get("Name"), k -> new ArrayList<>()).add(g.id()));
+          List<String> ambiguous = byName.entrySet().stream().filter(e -> e.getValue().size() > 1)
+              .map(e -> e.getKey() + " " + e.getValue()).toList();
+          if (!ambiguous.isEmpty()) {
+            return Future.failedFuture("security-groups: a Name matches several security groups, use IDs: " + ambiguous);
+          }
+          byName.forEach((name, ids) -> names.put(name, new Resolved(ids.get(0), now)));
+          return Future.<Void>succeededFuture();
         });
     return looked.compose(v -> {
       List<String> ids = new ArrayList<>();
