@@ -87,8 +87,8 @@ public final class SdkEc2SecurityGroups implements Ec2SecurityGroups {
   }
 
   @Override
-  public Future<Void> revokeIngress(String groupId, Collection<Permission> permissions) {
-    List<IpPermission> sdk = permissions.stream().map(p -> ipPermission(p, null)).toList();
+  public Future<Void> revokeIngress(String groupId, Collection<RuleDiff.Rule> rules) {
+    List<IpPermission> sdk = rules.stream().map(r -> ipPermission(r.permission(), r.description().isEmpty() ? null : r.description())).toList();
     return aws.call(() -> aws.ec2().revokeSecurityGroupIngress(b -> b.groupId(groupId).ipPermissions(sdk))).mapEmpty();
   }
 

@@ -52,7 +52,8 @@ public interface Ec2SecurityGroups {
 
   Future<Void> authorizeIngress(String groupId, Collection<Permission> permissions, String description);
 
-  Future<Void> revokeIngress(String groupId, Collection<Permission> permissions);
+  /** Revokes rules as described (EC2 ignores the description when matching; some emulators do not). */
+  Future<Void> revokeIngress(String groupId, Collection<RuleDiff.Rule> rules);
 
   /** Adds or overwrites tags; never removes any. */
   Future<Void> tag(String groupId, Map<String, String> tags);

@@ -2,6 +2,8 @@ package io.albingress.deploy;
 
 import io.albingress.model.Permission;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -13,12 +15,18 @@ import java.util.function.Predicate;
  *
  * @param authorize wanted permissions the group lacks (an identical rule of anyone's counts as present:
  *     EC2 rejects a duplicate whatever its description)
- * @param revoke our rules no longer kept
+ * @param revoke our rules no longer kept, as EC2 reported them (with their descriptions)
  */
-public record RuleDiff(SortedSet<Permission> authorize, SortedSet<Permission> revoke) {
+public record RuleDiff(SortedSet<Permission> authorize, List<Rule> revoke) {
 
   /** An ingress rule as EC2 reports it: one peer per rule, with its description (may be empty). */
   public record Rule(Permission permission, String description) {}
+
+  public SortedSet<Permission> revokedPermissions() {
+    SortedSet<Permission> out = new TreeSet<>();
+    revoke.forEach(r -> out.add(r.permission()));
+    return out;
+  }
 
   public boolean empty() {
     return authorize.isEmpty() && revoke.isEmpty();
@@ -39,12 +47,9 @@ public record RuleDiff(SortedSet<Permission> authorize, SortedSet<Permission> re
     actual.forEach(r -> present.add(r.permission()));
     SortedSet<Permission> authorize = new TreeSet<>(wanted);
     authorize.removeAll(present);
-    SortedSet<Permission> revoke = new TreeSet<>();
-    for (Rule r : actual) {
-      if (ours.test(r) && !wanted.contains(r.permission()) && !keep.contains(r.permission())) {
-        revoke.add(r.permission());
-      }
-    }
+    List<Rule> revoke = actual.stream()
+        .filter(r -> ours.test(r) && !wanted.contains(r.permission()) && !keep.contains(r.permission()))
+        .sorted(Comparator.comparing(Rule::permission)).toList();
     return new RuleDiff(authorize, revoke);
   }
 }

@@ -139,7 +139,7 @@ public final class SecurityGroupSynthesizer {
     if (diff.empty()) {
       return Future.succeededFuture();
     }
-    LOG.info("security group {}: authorize {}, revoke {}", groupId, diff.authorize(), diff.revoke());
+    LOG.info("security group {}: authorize {}, revoke {}", groupId, diff.authorize(), diff.revokedPermissions());
     // revoke first: a listen-port move then never holds both ports open at once for long
     Future<Void> revoked = diff.revoke().isEmpty() ? Future.succeededFuture() : ec2.revokeIngress(groupId, diff.revoke());
     return revoked.compose(v -> diff.authorize().isEmpty() ? Future.succeededFuture()

@@ -114,7 +114,8 @@ final class FakeEc2SecurityGroups implements Ec2SecurityGroups {
   }
 
   @Override
-  public Future<Void> revokeIngress(String groupId, Collection<Permission> permissions) {
+  public Future<Void> revokeIngress(String groupId, Collection<RuleDiff.Rule> rules) {
+    List<Permission> permissions = rules.stream().map(RuleDiff.Rule::permission).toList();
     count("RevokeSecurityGroupIngress");
     Group g = groups.get(groupId);
     if (g == null) {

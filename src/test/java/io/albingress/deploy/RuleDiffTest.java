@@ -28,7 +28,7 @@ class RuleDiffTest {
     RuleDiff d = RuleDiff.exact(Set.of(cidr(443, "0.0.0.0/0"), cidr(80, "10.0.0.0/8")),
         List.of(rule(cidr(80, "0.0.0.0/0"), ""), rule(cidr(80, "10.0.0.0/8"), "")));
     assertThat(d.authorize()).containsExactly(cidr(443, "0.0.0.0/0"));
-    assertThat(d.revoke()).containsExactly(cidr(80, "0.0.0.0/0"));
+    assertThat(d.revokedPermissions()).containsExactly(cidr(80, "0.0.0.0/0"));
   }
 
   @Test
@@ -47,7 +47,9 @@ class RuleDiffTest {
     RuleDiff d = RuleDiff.of(Set.of(fromBackend(30080), fromBackend(30090)), Set.of(fromBackend(30081)), actual,
         r -> OURS.equals(r.description()));
     assertThat(d.authorize()).containsExactly(fromBackend(30090));
-    assertThat(d.revoke()).containsExactly(fromBackend(30082));
+    assertThat(d.revokedPermissions()).containsExactly(fromBackend(30082));
+    // revoked as described: the description travels with the rule
+    assertThat(d.revoke()).containsExactly(rule(fromBackend(30082), OURS));
   }
 
   @Test
@@ -62,6 +64,6 @@ class RuleDiffTest {
     Permission range = new Permission("tcp", 80, 81, Permission.Peer.IPV4_CIDR, "0.0.0.0/0");
     RuleDiff d = RuleDiff.exact(Set.of(cidr(80, "0.0.0.0/0")), List.of(rule(udp, ""), rule(range, "")));
     assertThat(d.authorize()).containsExactly(cidr(80, "0.0.0.0/0"));
-    assertThat(d.revoke()).containsExactlyInAnyOrder(udp, range);
+    assertThat(d.revokedPermissions()).containsExactlyInAnyOrder(udp, range);
   }
 }
