@@ -70,6 +70,8 @@ public final class SecurityGroupSynthesizer {
   private final Map<String, Applied> appliedFrontend = new ConcurrentHashMap<>();
   /** Per stack: the hash of the backend rule inputs last applied. */
   private final Map<String, String> appliedBackend = new ConcurrentHashMap<>();
+  /** Stacks whose groups and rules this process has already cleaned up: a repeated deletion costs no call. */
+  private final Set<String> cleanedUp = ConcurrentHashMap.newKeySet();
 
   private record Resolved(String id, long at) {}
 
@@ -91,6 +93,7 @@ public final class SecurityGroupSynthesizer {
 
   /** Ensures the plan's groups exist and returns their IDs, in the order the load balancer lists them. */
   public Future<List<String>> loadBalancerGroups(String stackTag, SecurityGroupPlan plan, boolean deepCheck) {
+    cleanedUp.remove(stackTag);
     Future<List<String>> front = plan.frontend().isPresent()
         ? frontend(stackTag, plan.frontend().get(), deepCheck).map(List::of)
         : resolve(plan.userGroups());
@@ -306,6 +309,9 @@ public final class SecurityGroupSynthesizer {
    */
   public Future<Void> releaseBackendRules(String stackTag, Set<Integer> neededPorts) {
     appliedBackend.remove(stackTag);
+    if (cleanedUp.contains(stackTag)) {
+      return Future.succeededFuture();
+    }
     if (settings.backendGroupId().isEmpty() && backendGroup == null) {
       // never needed by this process: look it up without creating it
       return ec2.byTags(settings.vpcId(), Map.of(Tags.CLUSTER, settings.clusterName(), Tags.RESOURCE, BACKEND_RESOURCE))
@@ -330,6 +336,9 @@ public final class SecurityGroupSynthesizer {
    */
   public Future<Void> deleteFrontend(String stackTag) {
     appliedFrontend.remove(stackTag);
+    if (cleanedUp.contains(stackTag)) {
+      return Future.succeededFuture();
+    }
     return ec2.byTags(settings.vpcId(), frontendTags(stackTag))
         .compose(found -> Future.all(found.stream().map(g -> deleteWithRetries(g, 0)).toList()))
         .mapEmpty();
@@ -350,6 +359,11 @@ public final class SecurityGroupSynthesizer {
       }
       return sleep.apply(settings.deleteDelays().get(attempt)).compose(v -> deleteWithRetries(group, attempt + 1));
     });
+  }
+
+  /** Marks a stack's deletion done: until it deploys again, deleting it makes no call. */
+  public void cleanedUp(String stackTag) {
+    cleanedUp.add(stackTag);
   }
 
   /** The delays between deletion attempts: 2, 4, 8, 16, 30, 30 s (about 90 s in all). */

@@ -89,7 +89,8 @@ public final class StackDeployer {
   }
 
   private Future<Void> deleteSecurityGroups(String stackTag) {
-    return securityGroups.map(sgs -> sgs.deleteFrontend(stackTag).compose(v -> sgs.releaseBackendRules(stackTag, neededBackendPorts())))
+    return securityGroups.map(sgs -> sgs.deleteFrontend(stackTag).compose(v -> sgs.releaseBackendRules(stackTag, neededBackendPorts()))
+            .onSuccess(v -> sgs.cleanedUp(stackTag)))
         .orElse(Future.succeededFuture());
   }
   // ---- end security groups

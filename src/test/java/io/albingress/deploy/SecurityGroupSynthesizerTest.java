@@ -243,6 +243,22 @@ class SecurityGroupSynthesizerTest {
   }
 
   @Test
+  void aRepeatedDeletionCostsNothingUntilTheStackComesBack() {
+    String id = await(synth.loadBalancerGroups(STACK, managed(open(80)), false)).get(0);
+    await(synth.deleteFrontend(STACK));
+    await(synth.releaseBackendRules(STACK, Set.of()));
+    synth.cleanedUp(STACK);
+    int calls = ec2.total();
+    await(synth.deleteFrontend(STACK));
+    await(synth.releaseBackendRules(STACK, Set.of()));
+    assertThat(ec2.total()).isEqualTo(calls);
+    assertThat(ec2.groups).doesNotContainKey(id);
+    String again = await(synth.loadBalancerGroups(STACK, managed(open(80)), false)).get(0);
+    await(synth.deleteFrontend(STACK));
+    assertThat(ec2.groups).doesNotContainKey(again);
+  }
+
+  @Test
   void deletingAStackWithoutAGroupCostsOneDescribe() {
     await(synth.deleteFrontend(STACK));
     assertThat(ec2.calls).containsExactly(Map.entry("DescribeSecurityGroups", 1));
