@@ -49,8 +49,13 @@ class SecurityGroupsIT {
   private Env env;
   private TestNamespace ns;
 
+  private ControllerApp second;
+
   @AfterEach
   void stop() {
+    if (second != null) {
+      second.stop();
+    }
     if (app != null) {
       app.stop();
     }
@@ -72,33 +77,41 @@ class SecurityGroupsIT {
   }
 
   private String service(String type) {
+    return service("web", type);
+  }
+
+  private String service(String name, String type) {
     return """
         apiVersion: v1
         kind: Service
-        metadata: {name: web, namespace: %s}
+        metadata: {name: %s, namespace: %s}
         spec: {type: %s, selector: {app: web}, ports: [{name: http, port: 80, targetPort: 8080}]}
-        """.formatted(ns.name(), type);
+        """.formatted(name, ns.name(), type);
   }
 
   private String ingress(Map<String, String> annotations) {
+    return ingress("shop", "alb", "web", annotations);
+  }
+
+  private String ingress(String name, String className, String serviceName, Map<String, String> annotations) {
     String extra = annotations.entrySet().stream()
         .map(e -> "    alb.ingress.kubernetes.io/" + e.getKey() + ": '" + e.getValue() + "'\n").collect(Collectors.joining());
     return """
         apiVersion: networking.k8s.io/v1
         kind: Ingress
         metadata:
-          name: shop
+          name: %s
           namespace: %s
           annotations:
             alb.ingress.kubernetes.io/scheme: internet-facing
         %s
         spec:
-          ingressClassName: alb
+          ingressClassName: %s
           rules:
             - http:
                 paths:
-                  - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
-        """.formatted(ns.name(), extra.stripTrailing());
+                  - {path: /, pathType: Prefix, backend: {service: {name: %s, port: {number: 80}}}}
+        """.formatted(name, ns.name(), extra.stripTrailing(), className, serviceName);
   }
 
   private void apply(String yaml) {
@@ -195,7 +208,11 @@ class SecurityGroupsIT {
   }
 
   private int nodePort() {
-    Result r = env.kubectl(null, "get", "service", "web", "-n", ns.name(), "-o", "jsonpath={.spec.ports[0].nodePort}");
+    return nodePort("web");
+  }
+
+  private int nodePort(String service) {
+    Result r = env.kubectl(null, "get", "service", service, "-n", ns.name(), "-o", "jsonpath={.spec.ports[0].nodePort}");
     return Integer.parseInt(r.stdout().trim());
   }
 
@@ -272,5 +289,67 @@ class SecurityGroupsIT {
 
     kubectl(null, "delete", "ingress", "shop", "-n", ns.name(), "--wait=false");
     await(() -> rules(podSg), Set::isEmpty);
+  }
+
+  /**
+   * A second controller in the same cluster: class alb-b, its own backend group through
+   * --backend-security-group. (Every IngressClass naming controller ingress.k8s.aws/alb is claimed by
+   * both controllers, so the two tell their Ingresses apart by the legacy class annotation.)
+   */
+  private ControllerApp startSecond(String backendGroup) throws Exception {
+    java.nio.file.Path certDir = java.nio.file.Files.createTempDirectory("controller-certs");
+    io.albingress.testing.TestCerts.write(certDir, "127.0.0.1");
+    var settings = new io.albingress.app.ControllerSettings(env.clusterName(), java.util.Optional.of(env.kubeconfig()), "alb-b",
+        java.util.Optional.of(env.region()), env.vpcId(), "127.0.0.1", 0, certDir, 0, 0, java.util.Optional.of(ns.name()), false, 3,
+        Duration.ofHours(1), Map.of("owner", "it"), false).withBackendSecurityGroup(backendGroup);
+    return ControllerApp.start(settings).toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  private String legacyIngress(String name, String className, String serviceName, String annotation) {
+    return """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: %s
+          namespace: %s
+          annotations:
+            kubernetes.io/ingress.class: %s
+            alb.ingress.kubernetes.io/scheme: internet-facing
+            %s
+        spec:
+          rules:
+            - http:
+                paths:
+                  - {path: /, pathType: Prefix, backend: {service: {name: %s, port: {number: 80}}}}
+        """.formatted(name, ns.name(), className, annotation, serviceName);
+  }
+
+  @Test
+  void twoControllersInOneClusterKeepEachOthersRules(Env env, TestNamespace ns) throws Exception {
+    String nodeSg = env.seed().getString("nodeSecurityGroupId");
+    start(env, ns);
+    String backendB = ec2.createSecurityGroup(b -> b.groupName("backend-b-" + ns.name()).description("controller b")
+        .vpcId(env.vpcId())).groupId();
+    second = startSecond(backendB);
+    apply(service("web", "NodePort"));
+    apply(service("web2", "NodePort"));
+    apply(legacyIngress("a", "alb", "web", ""));
+    apply(legacyIngress("b", "alb-b", "web2", ""));
+    await(() -> moto.loadBalancers(), l -> l.size() == 2 && l.stream().allMatch(lb -> lb.securityGroups().size() == 2));
+    String backendA = backendGroup();
+    String desc = " (" + DESCRIPTION_PREFIX + env.clusterName() + ")";
+    String ruleA = "tcp:" + nodePort("web") + " from " + backendA + desc;
+    String ruleB = "tcp:" + nodePort("web2") + " from " + backendB + desc;
+    await(() -> rules(nodeSg), r -> r.equals(Set.of(ruleA, ruleB)));
+    LoadBalancer lbB = moto.loadBalancers().stream().filter(lb -> lb.securityGroups().contains(backendB)).findFirst().orElseThrow();
+    assertThat(lbB.securityGroups()).doesNotContain(backendA);
+
+    // each one's changes and deletions leave the other's rule alone
+    apply(legacyIngress("b", "alb-b", "web2", "alb.ingress.kubernetes.io/inbound-cidrs: 10.0.0.0/8"));
+    kubectl(null, "delete", "ingress", "a", "-n", ns.name(), "--wait=false");
+    await(() -> rules(nodeSg), r -> r.equals(Set.of(ruleB)));
+    kubectl(null, "delete", "ingress", "b", "-n", ns.name(), "--wait=false");
+    await(() -> rules(nodeSg), Set::isEmpty);
+    assertThat(groupsTagged("ingress.k8s.aws/resource", "ManagedLBSecurityGroup")).isEmpty();
   }
 }
