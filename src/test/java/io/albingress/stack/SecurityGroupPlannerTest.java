@@ -61,9 +61,11 @@ class SecurityGroupPlannerTest {
   }
 
   @Test
-  void inboundCidrsReplaceTheOpenRuleAndIpv6OnesOpenOnlyDualstack() {
-    SecurityGroupPlan plan = plan(group(ingress("web", a("inbound-cidrs", "10.0.0.0/8, 2001:db8::/32"), BASE_SPEC)));
-    assertThat(rules(plan)).containsExactly("tcp:80 from 10.0.0.0/8");
+  void inboundCidrsReplaceTheOpenRule() {
+    assertThat(rules(plan(group(ingress("web", a("inbound-cidrs", "10.0.0.0/8"), BASE_SPEC))))).containsExactly("tcp:80 from 10.0.0.0/8");
+    SecurityGroupPlan dualstack = plan(group(ingress("web", a("ip-address-type", "dualstack",
+        "inbound-cidrs", "10.0.0.0/8, 2001:db8::/32"), BASE_SPEC)));
+    assertThat(rules(dualstack)).containsExactly("tcp:80 from 10.0.0.0/8", "tcp:80 from 2001:db8::/32");
   }
 
   @Test
