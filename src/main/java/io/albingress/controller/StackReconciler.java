@@ -146,7 +146,7 @@ public final class StackReconciler {
       return Future.succeededFuture(new StackDeployer.Outcome(Optional.empty(), false));
     }
     return deployer.deploy(stack, securityGroups, deepCheck)
-        .compose(outcome -> deployer.backendRules(stack, securityGroups, endpoints(stack), deepCheck).map(outcome))
+        .compose(outcome -> deployer.backendRules(stack, securityGroups, endpoints(stack), deepCheck, !outcome.changed()).map(outcome))
         .compose(outcome -> deployed.apply(stack).map(outcome));
   }
 

@@ -217,14 +217,21 @@ public final class SecurityGroupSynthesizer {
    * revokes our rules there for ports no target group of the cluster needs any more.
    *
    * @param neededPorts every port some target group of this controller still needs (all stacks)
+   * @param stackUnchanged the stack was found deployed as built (its model hash matched): after a
+   *     restart its rules are taken as applied, like the rest of the stack, until inputs change or a deep check
    */
-  public Future<Void> backendRules(String stackTag, SecurityGroupPlan plan, Endpoints endpoints, Set<Integer> neededPorts, boolean deepCheck) {
+  public Future<Void> backendRules(String stackTag, SecurityGroupPlan plan, Endpoints endpoints, Set<Integer> neededPorts,
+      boolean deepCheck, boolean stackUnchanged) {
     if (!plan.manageBackendRules()) {
       appliedBackend.remove(stackTag);
       return Future.succeededFuture();
     }
     String hash = ModelHash.of(List.of(plan.backendPorts(), new TreeMap<>(endpoints.byTargetGroup()), new TreeSet<>(neededPorts)));
     if (!deepCheck && hash.equals(appliedBackend.get(stackTag))) {
+      return Future.succeededFuture();
+    }
+    if (!deepCheck && stackUnchanged && !appliedBackend.containsKey(stackTag)) {
+      appliedBackend.put(stackTag, hash);
       return Future.succeededFuture();
     }
     Set<String> instances = new TreeSet<>();

@@ -69,11 +69,11 @@ public final class StackDeployer {
    * Every target group of the controller keeps its ports open, whichever stack it belongs to.
    */
   public Future<Void> backendRules(Stack stack, Optional<SecurityGroupPlan> plan, SecurityGroupSynthesizer.Endpoints endpoints,
-      boolean deepCheck) {
+      boolean deepCheck, boolean stackUnchanged) {
     if (securityGroups.isEmpty() || plan.isEmpty() || stack.empty()) {
       return Future.succeededFuture();
     }
-    return securityGroups.get().backendRules(stack.id().tagValue(), plan.get(), endpoints, neededBackendPorts(), deepCheck);
+    return securityGroups.get().backendRules(stack.id().tagValue(), plan.get(), endpoints, neededBackendPorts(), deepCheck, stackUnchanged);
   }
 
   /** The ports of every target group this controller has, and their numeric health-check ports. */

@@ -163,7 +163,7 @@ class SecurityGroupSynthesizerTest {
     Permission foreign = Permission.tcpFromCidr(22, "10.0.0.0/8");
     await(ec2.authorizeIngress(nodeSg, List.of(foreign), "ssh"));
     SecurityGroupPlan plan = managed(open(80), instancePorts("tg1", 30080));
-    await(synth.backendRules(STACK, plan, endpoints("tg1", "i-1", "i-2"), Set.of(30080), false));
+    await(synth.backendRules(STACK, plan, endpoints("tg1", "i-1", "i-2"), Set.of(30080), false, false));
     assertThat(rules(nodeSg)).containsExactly(foreign, fromBackend(30080));
     assertThat(ec2.groups.get(nodeSg).ingress()).filteredOn(r -> r.permission().equals(fromBackend(30080)))
         .singleElement().extracting(RuleDiff.Rule::description).isEqualTo(DESC);
@@ -172,19 +172,28 @@ class SecurityGroupSynthesizerTest {
 
     // unchanged inputs: no call at all
     int calls = ec2.total();
-    await(synth.backendRules(STACK, plan, endpoints("tg1", "i-1", "i-2"), Set.of(30080), false));
+    await(synth.backendRules(STACK, plan, endpoints("tg1", "i-1", "i-2"), Set.of(30080), false, false));
     assertThat(ec2.total()).isEqualTo(calls);
 
     // the NodePort changes: the rule moves
     SecurityGroupPlan moved = managed(open(80), instancePorts("tg1", 30090));
-    await(synth.backendRules(STACK, moved, endpoints("tg1", "i-1", "i-2"), Set.of(30090), false));
+    await(synth.backendRules(STACK, moved, endpoints("tg1", "i-1", "i-2"), Set.of(30090), false, false));
     assertThat(rules(nodeSg)).containsExactly(foreign, fromBackend(30090));
   }
 
   @Test
+  void afterARestartAnUnchangedStackTrustsItsRulesUntilInputsChange() {
+    SecurityGroupPlan plan = managed(open(80), instancePorts("tg1", 30080));
+    await(synth.backendRules(STACK, plan, endpoints("tg1", "i-2"), Set.of(30080), false, true));
+    assertThat(ec2.total()).isZero();
+    await(synth.backendRules(STACK, plan, endpoints("tg1", "i-1", "i-2"), Set.of(30080), false, true));
+    assertThat(rules(nodeSg)).containsExactly(fromBackend(30080));
+  }
+
+  @Test
   void portsAnotherStackNeedsAreKept() {
-    await(synth.backendRules("other/stack", managed(open(80), instancePorts("tgA", 30081)), endpoints("tgA", "i-2"), Set.of(30081), false));
-    await(synth.backendRules(STACK, managed(open(80), instancePorts("tg1", 30080)), endpoints("tg1", "i-2"), Set.of(30080, 30081), false));
+    await(synth.backendRules("other/stack", managed(open(80), instancePorts("tgA", 30081)), endpoints("tgA", "i-2"), Set.of(30081), false, false));
+    await(synth.backendRules(STACK, managed(open(80), instancePorts("tg1", 30080)), endpoints("tg1", "i-2"), Set.of(30080, 30081), false, false));
     assertThat(rules(nodeSg)).containsExactly(fromBackend(30080), fromBackend(30081));
   }
 
@@ -193,7 +202,7 @@ class SecurityGroupSynthesizerTest {
     // a named pod port: the plan knows only the health-check port, the endpoint brings 8080
     SecurityGroupPlan plan = managed(open(80), new SecurityGroupPlan.BackendPorts("tg1", true, new TreeSet<>(List.of(9000))));
     var pods = new SecurityGroupSynthesizer.Endpoints(Map.of("tg1", Set.of(new Target("10.0.11.20", 8080))));
-    await(synth.backendRules(STACK, plan, pods, Set.of(8080, 9000), false));
+    await(synth.backendRules(STACK, plan, pods, Set.of(8080, 9000), false, false));
     assertThat(rules(otherNodeSg)).containsExactly(fromBackend(8080), fromBackend(9000));
     assertThat(ec2.calls).containsEntry("DescribeNetworkInterfaces", 1).doesNotContainKey("DescribeInstances");
   }
@@ -202,7 +211,7 @@ class SecurityGroupSynthesizerTest {
   void releaseRevokesOurUnneededRulesEverywhereAndNothingElse() {
     Permission foreign = Permission.tcpFromCidr(22, "10.0.0.0/8");
     await(ec2.authorizeIngress(nodeSg, List.of(foreign), "ssh"));
-    await(synth.backendRules(STACK, managed(open(80), instancePorts("tg1", 30080, 30081)), endpoints("tg1", "i-2"), Set.of(30080, 30081), false));
+    await(synth.backendRules(STACK, managed(open(80), instancePorts("tg1", 30080, 30081)), endpoints("tg1", "i-2"), Set.of(30080, 30081), false, false));
     // someone else admits the backend group on 30080 with their own description
     await(ec2.authorizeIngress(otherNodeSg, List.of(fromBackend(30080)), "manual"));
     await(synth.releaseBackendRules(STACK, Set.of(30081)));
@@ -217,7 +226,7 @@ class SecurityGroupSynthesizerTest {
     await(ec2.authorizeIngress(nodeSg, List.of(Permission.tcp(30080, Permission.Peer.SECURITY_GROUP, theirs)), DESC));
     synth = synthesizer(Optional.of(mine));
     assertThat(await(synth.loadBalancerGroups(STACK, managed(open(80)), false))).endsWith(mine);
-    await(synth.backendRules(STACK, managed(open(80), instancePorts("tg1", 30090)), endpoints("tg1", "i-2"), Set.of(30090), false));
+    await(synth.backendRules(STACK, managed(open(80), instancePorts("tg1", 30090)), endpoints("tg1", "i-2"), Set.of(30090), false, false));
     await(synth.releaseBackendRules(STACK, Set.of()));
     assertThat(rules(nodeSg)).containsExactly(Permission.tcp(30080, Permission.Peer.SECURITY_GROUP, theirs));
     assertThat(ec2.groups.values()).noneMatch(g -> g.name().startsWith("k8s-traffic-"));
