@@ -22,7 +22,8 @@ public final class AnnotationCatalog {
       "group.name", "group.order", "load-balancer-name", "tags", "ip-address-type", "scheme",
       "subnets", "security-groups", "load-balancer-attributes", "wafv2-acl-arn", "wafv2-acl-name",
       "waf-acl-id", "web-acl-id", "shield-advanced-protection", "listen-ports", "ssl-redirect", "inbound-cidrs",
-      "certificate-arn", "ssl-policy", "use-regex-path-match");
+      "certificate-arn", "ssl-policy", "use-regex-path-match", "security-group-prefix-lists",
+      "manage-backend-security-group-rules");
 
   /** Prefix families: `actions.<name>`, `conditions.<name>` and `transforms.<name>`. */
   public static final List<String> FAMILIES = List.of("actions.", "conditions.", "transforms.");

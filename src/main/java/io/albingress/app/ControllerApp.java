@@ -1,6 +1,8 @@
 package io.albingress.app;
 
 import io.albingress.aws.AwsClients;
+import io.albingress.aws.SdkEc2SecurityGroups;
+import io.albingress.deploy.SecurityGroupSynthesizer;
 import io.albingress.aws.CachedAwsFacts;
 import io.albingress.aws.SdkShieldPort;
 import io.albingress.aws.SdkWafRegionalPort;
@@ -118,7 +120,7 @@ public final class ControllerApp {
     app.targets = new TargetsVerticle(informers, inventory, elb, events, new PodConditionWriter(vertx, kube),
         settings.maxConcurrentReconciles(), TARGET_HEALTH_RECHECK);
     StackReconciler reconciler = new StackReconciler(informers, classes, facts,
-        new StackDeployer(elb, inventory, settings.awsVpcId(), metrics, addOns(aws)), new IngressWriter(vertx, kube), events,
+        new StackDeployer(elb, inventory, settings.awsVpcId(), metrics, addOns(aws), Optional.of(securityGroups(vertx, aws, settings))), new IngressWriter(vertx, kube), events,
         new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(), settings.defaultTags(), settings.dryRun()),
         app.targets::deployed);
     app.reconciler = new ReconcilerVerticle(reconciler, metrics, settings.maxConcurrentReconciles(), settings.syncPeriod());
@@ -159,6 +161,12 @@ public final class ControllerApp {
         .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
     return Vertx.builder().with(new VertxOptions().setMetricsOptions(options))
         .withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
+  }
+
+  private static SecurityGroupSynthesizer securityGroups(Vertx vertx, AwsClients aws, ControllerSettings settings) {
+    return new SecurityGroupSynthesizer(new SdkEc2SecurityGroups(aws), new SecurityGroupSynthesizer.Settings(settings.clusterName(),
+        settings.awsVpcId(), settings.backendSecurityGroup(), settings.defaultTags(), SecurityGroupSynthesizer.defaultDeleteDelays()),
+        delay -> vertx.timer(delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).mapEmpty());
   }
 
   /** Pod readiness gates for the IP-mode target groups this controller keeps in sync. */

@@ -28,18 +28,25 @@ public record ControllerSettings(
     Duration syncPeriod,
     Map<String, String> defaultTags,
     boolean dryRun,
-    Set<String> externalManagedTags) {
+    Set<String> externalManagedTags,
+    Optional<String> backendSecurityGroup) {
 
   public ControllerSettings {
     externalManagedTags = Set.copyOf(externalManagedTags);
   }
 
-  /** Without tags managed elsewhere (tests, benchmarks). */
+  /** Without tags managed elsewhere and without `--backend-security-group` (tests, benchmarks). */
   public ControllerSettings(String clusterName, Optional<File> kubeconfig, String ingressClass, Optional<String> awsRegion,
       String awsVpcId, String bindAddress, int webhookPort, Path webhookCertDir, int metricsPort, int healthPort,
       Optional<String> watchNamespace, boolean leaderElect, int maxConcurrentReconciles, Duration syncPeriod,
       Map<String, String> defaultTags, boolean dryRun) {
     this(clusterName, kubeconfig, ingressClass, awsRegion, awsVpcId, bindAddress, webhookPort, webhookCertDir, metricsPort,
-        healthPort, watchNamespace, leaderElect, maxConcurrentReconciles, syncPeriod, defaultTags, dryRun, Set.of());
+        healthPort, watchNamespace, leaderElect, maxConcurrentReconciles, syncPeriod, defaultTags, dryRun, Set.of(), Optional.empty());
+  }
+
+  public ControllerSettings withBackendSecurityGroup(String groupId) {
+    return new ControllerSettings(clusterName, kubeconfig, ingressClass, awsRegion, awsVpcId, bindAddress, webhookPort,
+        webhookCertDir, metricsPort, healthPort, watchNamespace, leaderElect, maxConcurrentReconciles, syncPeriod, defaultTags,
+        dryRun, externalManagedTags, Optional.of(groupId));
   }
 }

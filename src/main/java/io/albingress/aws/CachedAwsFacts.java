@@ -2,6 +2,7 @@ package io.albingress.aws;
 
 import io.albingress.model.Certificate;
 import io.albingress.model.Known;
+import io.albingress.model.SecurityGroupSummary;
 import io.albingress.model.Subnet;
 import io.albingress.validation.AwsFacts;
 import io.albingress.webhook.AwsFactsSource;
@@ -52,6 +53,7 @@ public final class CachedAwsFacts implements AwsFactsSource {
   private final AsyncCache<List<Certificate>> certificates;
   private final SingleFlight<String, Optional<Subnet>> subnetById;
   private final SingleFlight<String, Optional<Certificate>> certificateByArn;
+  private final AsyncCache<List<SecurityGroupSummary>> securityGroups;
 
   public CachedAwsFacts(Vertx vertx, AwsClients aws, String vpcId, Duration ttl, Duration deadline) {
     this(vertx, ((VertxInternal) vertx).createEventLoopContext(), aws, vpcId, ttl, deadline);
@@ -66,19 +68,22 @@ public final class CachedAwsFacts implements AwsFactsSource {
     this.certificates = new AsyncCache<>(home, this::fetchCertificates, ttl, Duration.ofSeconds(10));
     this.subnetById = new SingleFlight<>(home, this::describeSubnet);
     this.certificateByArn = new SingleFlight<>(home, this::describeCertificate);
+    this.securityGroups = new AsyncCache<>(home, () -> fetchSecurityGroups(vpcId), ttl, Duration.ofSeconds(10));
   }
 
   @Override
   public Future<AwsFacts> lookup(AwsFacts.Needs needs) {
     Future<Known<List<Subnet>>> s = needs.subnets() ? known(subnets.get(), "EC2 DescribeSubnets") : notNeeded();
     Future<Known<List<Certificate>>> c = needs.certificates() ? known(certificates.get(), "ACM ListCertificates") : notNeeded();
-    return Future.all(s, c).compose(all -> {
+    Future<Known<List<SecurityGroupSummary>>> g = needs.securityGroups()
+        ? known(securityGroups.get(), "EC2 DescribeSecurityGroups") : notNeeded();
+    return Future.all(s, c, g).compose(all -> {
       Map<String, String> unverified = new ConcurrentHashMap<>();
       Future<Known<List<Subnet>>> sf = withMissing(s.result(), needs.subnetIds(), Subnet::id, subnetById, subnets,
           "EC2 DescribeSubnets", unverified);
       Future<Known<List<Certificate>>> cf = withMissing(c.result(), needs.certificateArns(), Certificate::arn, certificateByArn,
           certificates, "ACM DescribeCertificate", unverified);
-      return Future.all(sf, cf).map(v -> new AwsFacts(sf.result(), cf.result(), Map.copyOf(unverified)));
+      return Future.all(sf, cf).map(v -> new AwsFacts(sf.result(), cf.result(), g.result(), Map.copyOf(unverified)));
     });
   }
 
@@ -195,6 +200,15 @@ public final class CachedAwsFacts implements AwsFactsSource {
     return Paging.all(
         token -> aws.call(() -> aws.ec2().describeSubnets(DescribeSubnetsRequest.builder().filters(filters).nextToken(token).build())),
         r -> r.subnets().stream().map(CachedAwsFacts::subnet).toList(),
+        r -> r.nextToken());
+  }
+
+  /** The VPC's groups, IDs and Name tags only: what admission checks `security-groups` against. */
+  private Future<List<SecurityGroupSummary>> fetchSecurityGroups(String vpcId) {
+    List<Filter> filters = vpcId.isEmpty() ? List.of() : List.of(Filter.builder().name("vpc-id").values(vpcId).build());
+    return Paging.all(
+        token -> aws.call(() -> aws.ec2().describeSecurityGroups(b -> b.filters(filters).maxResults(1000).nextToken(token))),
+        r -> r.securityGroups().stream().map(g -> new SecurityGroupSummary(g.groupId(), tags(g.tags()).getOrDefault("Name", ""))).toList(),
         r -> r.nextToken());
   }
 

@@ -96,6 +96,12 @@ final class ControllerCommand implements Callable<Integer> {
       description = "Compute and report plans, but make no mutating AWS call. Env: ALB_DRY_RUN")
   boolean dryRun;
 
+  @Option(names = "--backend-security-group", defaultValue = "${env:ALB_BACKEND_SECURITY_GROUP}",
+      description = "Security group ID shared by this controller's load balancers and admitted on the targets, instead of the"
+          + " cluster's k8s-traffic-<cluster> group; lets two controller deployments in one cluster keep their rules apart."
+          + " Env: ALB_BACKEND_SECURITY_GROUP")
+  String backendSecurityGroup;
+
   @Override
   public Integer call() throws Exception {
     ControllerSettings settings = settings();
@@ -133,11 +139,14 @@ final class ControllerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage("--sync-period: " + e.getMessage());
     }
+    if (!blank(backendSecurityGroup) && !Formats.SECURITY_GROUP_ID.matcher(backendSecurityGroup.trim()).matches()) {
+      throw usage("--backend-security-group must be a security group ID (sg- and 8 or 17 hex digits), not " + backendSecurityGroup);
+    }
     Map<String, String> tags = tags();
     return new ControllerSettings(clusterName.trim(), kube, ingressClass, Optional.ofNullable(blank(awsRegion) ? null : awsRegion),
         blank(awsVpcId) ? "" : awsVpcId.trim(), bindAddress, webhookPort, certDir, metricsPort, healthPort,
         Optional.ofNullable(blank(watchNamespace) ? null : watchNamespace), leaderElect, maxConcurrentReconciles, sync,
-        tags, dryRun, externalManagedTags(tags));
+        tags, dryRun, externalManagedTags(tags), Optional.ofNullable(blank(backendSecurityGroup) ? null : backendSecurityGroup.trim()));
   }
 
   /** As the reference: keys the controller owns, or that --default-tags sets, cannot be managed elsewhere. */

@@ -2,6 +2,7 @@ package io.albingress.controller;
 
 import io.albingress.aws.CachedAwsFacts;
 import io.albingress.deploy.Reconciliation;
+import io.albingress.deploy.SecurityGroupSynthesizer;
 import io.albingress.deploy.StackDeployer;
 import io.albingress.k8s.EventRecorder;
 import io.albingress.k8s.Informers;
@@ -10,13 +11,20 @@ import io.albingress.model.ClusterFacts;
 import io.albingress.model.IngressClassMatcher;
 import io.albingress.model.IngressGroup;
 import io.albingress.model.Known;
+import io.albingress.model.SecurityGroupPlan;
 import io.albingress.model.Stack;
 import io.albingress.model.StackId;
+import io.albingress.model.Target;
+import io.albingress.model.TargetGroup;
 import io.albingress.plan.PlanText;
+import io.albingress.stack.SecurityGroupPlanner;
 import io.albingress.stack.StackBuilder;
+import io.albingress.targets.DesiredTargets;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.vertx.core.Future;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,11 +104,12 @@ public final class StackReconciler {
         && IngressGroup.stackOf(i).equals(id)).toList();
     List<Ingress> leaving = all.stream().filter(i -> IngressWriter.hasFinalizer(i, finalizer) && !active.contains(i)
         && (id.explicitGroup() || id.equals(StackId.ingress(i.getMetadata().getNamespace(), i.getMetadata().getName())))).toList();
+    IngressGroup group = new IngressGroup(id, active, services(active));
     return Future.all(active.stream().map(i -> writer.addFinalizer(i, finalizer)).toList())
         .compose(v -> facts())
-        .map(facts -> builder.build(new IngressGroup(id, active, services(active)), facts))
+        .map(facts -> builder.build(group, facts))
         .compose(stack -> reportBuildErrors(stack, active).compose(v -> keepWhileMembersExist(stack, active))
-            .compose(v -> deploy(stack, deepCheck, run))
+            .compose(v -> deploy(stack, SecurityGroupPlanner.plan(stack, group, settings.clusterName()), deepCheck, run))
             .compose(outcome -> reportSuccess(stack, active, outcome)))
         .compose(v -> Future.all(leaving.stream().map(i -> writer.setHostname(i, Optional.empty())
             .compose(x -> writer.removeFinalizer(i, finalizer))).toList()))
@@ -135,13 +145,32 @@ public final class StackReconciler {
     return Future.succeededFuture();
   }
 
-  private Future<StackDeployer.Outcome> deploy(Stack stack, boolean deepCheck, Reconciliation run) {
+  private Future<StackDeployer.Outcome> deploy(Stack stack, Optional<SecurityGroupPlan> securityGroups, boolean deepCheck, Reconciliation run) {
     if (settings.dryRun()) {
       String plan = PlanText.render(new io.albingress.plan.PlanReport(List.of(), stack.empty() ? List.of() : List.of(stack)));
       run.info(LOG, "dry run, stack {} would be:\n{}", stack.id(), plan);
       return Future.succeededFuture(new StackDeployer.Outcome(Optional.empty(), List.of()));
     }
-    return deployer.deploy(stack, deepCheck, run).compose(outcome -> deployed.apply(stack).map(outcome));
+    return deployer.deploy(stack, securityGroups, deepCheck, run)
+        .compose(outcome -> deployer.backendRules(stack, securityGroups, endpoints(stack), deepCheck, !outcome.changed()).map(outcome))
+        .compose(outcome -> deployed.apply(stack).map(outcome));
+  }
+
+  /** Each target group's targets as the targets verticle registers them, pods not yet ready included. */
+  private SecurityGroupSynthesizer.Endpoints endpoints(Stack stack) {
+    Map<String, Set<Target>> byTargetGroup = new HashMap<>();
+    for (TargetGroup tg : stack.targetGroups()) {
+      if (DesiredTargets.ipMode(tg)) {
+        String portName = informers.service(tg.service().namespace(), tg.service().name())
+            .flatMap(svc -> svc.getSpec().getPorts().stream().filter(p -> p.getPort() == tg.service().servicePort()).findFirst())
+            .map(ServicePort::getName).orElse("");
+        byTargetGroup.put(tg.resourceId(), DesiredTargets.ips(tg, portName,
+            informers.endpointSlices(tg.service().namespace(), tg.service().name()), pod -> true));
+      } else {
+        byTargetGroup.put(tg.resourceId(), DesiredTargets.instances(tg, informers.nodes().getStore().list()).targets());
+      }
+    }
+    return new SecurityGroupSynthesizer.Endpoints(byTargetGroup);
   }
 
   private Future<Void> reportBuildErrors(Stack stack, List<Ingress> active) {

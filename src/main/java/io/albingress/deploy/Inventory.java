@@ -133,6 +133,11 @@ public final class Inventory {
     return state.get().targetGroups().values().stream().filter(tg -> stack.equals(tg.tags().get(Tags.STACK))).toList();
   }
 
+  /** Every target group of this controller, whichever stack it belongs to. */
+  public List<ActualTargetGroup> allTargetGroups() {
+    return List.copyOf(state.get().targetGroups().values());
+  }
+
   /** Stacks that own resources in AWS. */
   public Set<String> stacks() {
     return state.get().loadBalancers().values().stream().map(lb -> lb.tags().get(Tags.STACK)).collect(Collectors.toSet());

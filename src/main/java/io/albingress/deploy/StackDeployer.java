@@ -2,6 +2,7 @@ package io.albingress.deploy;
 
 import io.albingress.metrics.Metrics;
 import io.albingress.model.Listener;
+import io.albingress.model.SecurityGroupPlan;
 import io.albingress.model.ListenerRule;
 import io.albingress.model.LoadBalancer;
 import io.albingress.model.Ref;
@@ -9,6 +10,7 @@ import io.albingress.model.Stack;
 import io.albingress.model.Tags;
 import io.vertx.core.Future;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,10 +58,17 @@ public final class StackDeployer {
   private final RuleSynth rules;
   private final TagSynth tags;
   private final LoadBalancerAddOns addOns;
+  private final Optional<SecurityGroupSynthesizer> securityGroups;
   /** Per stack: the hash of the listeners and rules this process last applied, with the ARNs they use. */
   private final Map<String, String> appliedFront = new ConcurrentHashMap<>();
 
   public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, Metrics metrics, LoadBalancerAddOns addOns) {
+    this(elb, inventory, vpcId, metrics, addOns, Optional.empty());
+  }
+
+  /** @param securityGroups absent: load balancers get the groups the annotation names, or EC2's default */
+  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, Metrics metrics, LoadBalancerAddOns addOns,
+      Optional<SecurityGroupSynthesizer> securityGroups) {
     this.elb = elb;
     this.inventory = inventory;
     this.metrics = metrics;
@@ -69,15 +78,23 @@ public final class StackDeployer {
     this.rules = new RuleSynth(elb);
     this.tags = new TagSynth(elb);
     this.addOns = addOns;
+    this.securityGroups = securityGroups;
   }
 
   /** @param deepCheck compare every resource even when the model hash matches (periodic drift check) */
   public Future<Outcome> deploy(Stack stack, boolean deepCheck, Reconciliation run) {
+    return deploy(stack, Optional.empty(), deepCheck, run);
+  }
+
+  /** @param plan the stack's security groups; the hash covers it, since inbound-cidrs and prefix lists are not in the stack */
+  public Future<Outcome> deploy(Stack stack, Optional<SecurityGroupPlan> plan, boolean deepCheck, Reconciliation run) {
     String stackTag = stack.id().tagValue();
+    Optional<SecurityGroupPlan> groups = plan.filter(p -> securityGroups.isPresent());
     if (stack.empty()) {
       return inventory.loadBalancersLoaded().compose(v -> delete(stackTag)).map(changes -> report(run, changes, Optional.empty()));
     }
-    String hash = ModelHash.of(stack);
+    // the security-group plan holds what the stack does not (inbound-cidrs, prefix lists)
+    String hash = groups.isEmpty() ? ModelHash.of(stack) : ModelHash.of(java.util.Arrays.asList(stack, groups.get()));
     return inventory.loadBalancersLoaded().compose(v -> {
       List<ActualLoadBalancer> current = inventory.loadBalancers(stackTag);
       if (!deepCheck && current.size() == 1 && hash.equals(current.get(0).tags().get(Tags.MODEL_HASH))) {
@@ -85,7 +102,7 @@ public final class StackDeployer {
       }
       return inventory.targetGroupsLoaded()
           .map(x -> inventory.targetGroups(stackTag))
-          .compose(tgsBefore -> backEnd(stack, current, tgsBefore)
+          .compose(tgsBefore -> withSecurityGroups(stack, groups, deepCheck).compose(grouped -> backEnd(grouped, current, tgsBefore))
               .compose(progress -> frontEnd(stack, progress, deepCheck))
               .compose(progress -> addOns(stack, progress, deepCheck))
               .compose(progress -> targetGroups.deleteSurplus(stack.targetGroups(), tgsBefore).map(progress::plus)))
@@ -102,8 +119,50 @@ public final class StackDeployer {
         .compose(v -> Future.join(inventory.loadBalancers(stackTag).stream()
             .map(lb -> loadBalancers.delete(lb).onSuccess(x -> addOns.forget(lb.arn()))).toList()))
         .compose(lbs -> Future.join(inventory.targetGroups(stackTag).stream().map(targetGroups::delete).toList())
-            .map(tgs -> Change.concat(lbs.list(), tgs.list())));
+            .map(tgs -> Change.concat(lbs.list(), tgs.list())))
+        .compose(changes -> deleteSecurityGroups(stackTag).map(changes));
   }
+
+  // ---- security groups: before the load balancer (it is created with them), after it on deletion
+  /** The stack with its load balancer's security groups resolved: the managed ones, or the named ones by ID. */
+  private Future<Stack> withSecurityGroups(Stack stack, Optional<SecurityGroupPlan> plan, boolean deepCheck) {
+    if (plan.isEmpty()) {
+      return Future.succeededFuture(stack);
+    }
+    return securityGroups.get().loadBalancerGroups(stack.id().tagValue(), plan.get(), deepCheck)
+        .map(ids -> stack.withLoadBalancer(stack.loadBalancer().withSecurityGroups(ids)));
+  }
+
+  /**
+   * After the stack's target groups exist: the backend group's rules on the targets' security groups.
+   * Every target group of the controller keeps its ports open, whichever stack it belongs to.
+   */
+  public Future<Void> backendRules(Stack stack, Optional<SecurityGroupPlan> plan, SecurityGroupSynthesizer.Endpoints endpoints,
+      boolean deepCheck, boolean stackUnchanged) {
+    if (securityGroups.isEmpty() || plan.isEmpty() || stack.empty()) {
+      return Future.succeededFuture();
+    }
+    return securityGroups.get().backendRules(stack.id().tagValue(), plan.get(), endpoints, neededBackendPorts(), deepCheck, stackUnchanged);
+  }
+
+  /** The ports of every target group this controller has, and their numeric health-check ports. */
+  private Set<Integer> neededBackendPorts() {
+    Set<Integer> ports = new HashSet<>();
+    for (ActualTargetGroup tg : inventory.allTargetGroups()) {
+      ports.add(tg.port());
+      if (tg.healthCheck() != null && tg.healthCheck().port() != null && tg.healthCheck().port().matches("\\d{1,5}")) {
+        ports.add(Integer.parseInt(tg.healthCheck().port()));
+      }
+    }
+    return ports;
+  }
+
+  private Future<Void> deleteSecurityGroups(String stackTag) {
+    return securityGroups.map(sgs -> sgs.deleteFrontend(stackTag).compose(v -> sgs.releaseBackendRules(stackTag, neededBackendPorts()))
+            .onSuccess(v -> sgs.cleanedUp(stackTag)))
+        .orElse(Future.succeededFuture());
+  }
+  // ---- end security groups
 
   /** Target groups and the load balancer: neither refers to the other, so one round trip for a new stack. */
   private Future<Progress> backEnd(Stack stack, List<ActualLoadBalancer> lbs, List<ActualTargetGroup> tgs) {

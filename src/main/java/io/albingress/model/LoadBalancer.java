@@ -25,4 +25,10 @@ public record LoadBalancer(
     Optional<String> wafAclId,
     Map<String, String> tags) {
   public static final String RESOURCE_ID = "LoadBalancer";
+
+  /** The same load balancer with the security groups resolved at deploy time (managed or named ones). */
+  public LoadBalancer withSecurityGroups(List<String> groups) {
+    return new LoadBalancer(resourceId, name, scheme, ipAddressType, subnetIds, groups, attributes, wafv2AclArn,
+        shieldAdvancedProtection, wafv2AclName, wafAclId, tags);
+  }
 }

@@ -21,4 +21,8 @@ public record Stack(
   public boolean empty() {
     return members.isEmpty();
   }
+
+  public Stack withLoadBalancer(LoadBalancer lb) {
+    return new Stack(id, members, lb, listeners, rules, targetGroups, errors);
+  }
 }

@@ -26,6 +26,7 @@ import java.util.Optional;
 public final class IngressValidator {
   private final IngressClassMatcher classes;
   private final AwsChecks awsChecks;
+  private final String vpcId;
 
   /**
    * @param region the controller's AWS region, for ACM certificate ARNs
@@ -34,6 +35,7 @@ public final class IngressValidator {
   public IngressValidator(IngressClassMatcher classes, String region, String vpcId) {
     this.classes = classes;
     this.awsChecks = new AwsChecks(region, vpcId);
+    this.vpcId = vpcId;
   }
 
   public IngressClassMatcher classes() {
@@ -54,7 +56,8 @@ public final class IngressValidator {
     List<String> subnetIds = config.subnets().stream().filter(s -> Formats.SUBNET_ID.matcher(s).matches()).toList();
     List<String> acmArns = config.certificateArns().stream().filter(a -> Formats.acmRegion(a).isPresent()).toList();
     return new Prepared(ingress, match, parsed,
-        new AwsFacts.Needs(!config.subnets().isEmpty(), https || !config.certificateArns().isEmpty(), subnetIds, acmArns));
+        new AwsFacts.Needs(!config.subnets().isEmpty(), https || !config.certificateArns().isEmpty(), !config.securityGroups().isEmpty(),
+            subnetIds, acmArns));
   }
 
   /** The AWS lookups {@link #validate} will use for this Ingress; none for Ingresses of other classes. */
@@ -80,10 +83,12 @@ public final class IngressValidator {
     warnUnknownAnnotations(annotations, findings);
     findings.deny(prepared.parsed().errors());
     IngressConfig config = prepared.parsed().value();
-    warnIpv6Cidrs(annotations, config, findings);
+    denyIpv6Cidrs(annotations, config, findings);
+    SecurityGroupChecks.annotations(annotations, config, findings);
     PathChecks.run(ingress, config, findings);
     new BackendChecks(ingress, config, cluster, findings).run();
     awsChecks.subnets(config, aws, findings);
+    SecurityGroupChecks.namedGroups(config, aws, vpcId, findings);
     awsChecks.certificates(ingress, config, wantsTls(ingress, config), aws, findings);
     new GroupChecks(ingress, config, cluster, classes, findings).run();
     return findings.verdict();
@@ -123,15 +128,15 @@ public final class IngressValidator {
     }
   }
 
-  /** Like the reference controller, IPv6 inbound-cidrs only open an ALB that has IPv6 addresses. */
-  private static void warnIpv6Cidrs(Map<String, String> annotations, IngressConfig config, Findings findings) {
+  /** IPv6 inbound-cidrs cannot open an ALB without IPv6 addresses: refused rather than silently dropped. */
+  private static void denyIpv6Cidrs(Map<String, String> annotations, IngressConfig config, Findings findings) {
     List<String> v6 = config.inboundCidrs().stream().filter(c -> c.contains(":")).toList();
     // in a group another member may set ip-address-type for the shared ALB
     boolean ipv4 = config.ipAddressType() == IpAddressType.IPV4
         && (annotations.containsKey(key("ip-address-type")) || config.groupName().isEmpty());
     if (!v6.isEmpty() && ipv4) {
-      findings.warn(key("inbound-cidrs") + ": IPv6 blocks " + v6 + " are ignored because " + key("ip-address-type")
-          + " is ipv4; set it to dualstack to admit IPv6 clients");
+      findings.deny(key("inbound-cidrs") + ": IPv6 blocks " + v6 + " cannot admit clients because " + key("ip-address-type")
+          + " is ipv4; set it to dualstack, or list only IPv4 blocks");
     }
   }
 

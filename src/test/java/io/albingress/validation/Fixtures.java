@@ -4,6 +4,7 @@ import io.albingress.annotations.AnnotationCatalog;
 import io.albingress.model.Certificate;
 import io.albingress.model.IngressClassMatcher;
 import io.albingress.model.Known;
+import io.albingress.model.SecurityGroupSummary;
 import io.albingress.model.Subnet;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
@@ -50,8 +51,16 @@ final class Fixtures {
       new Certificate(CERT_SHOP, "ISSUED", List.of("shop.example.com", "*.shop.example.com")),
       new Certificate(CERT_PENDING, "PENDING_VALIDATION", List.of("new.example.com")));
 
+  static final String SG_WEB = "sg-0aaaaaaaaaaaaaaa1";
+  static final List<SecurityGroupSummary> SECURITY_GROUPS = List.of(
+      new SecurityGroupSummary(SG_WEB, "web-sg"),
+      new SecurityGroupSummary("sg-0123456789abcdef0", "shop-frontend"),
+      new SecurityGroupSummary("sg-0aaaaaaaaaaaaaaa4", "web-frontend"),
+      new SecurityGroupSummary("sg-0aaaaaaaaaaaaaaa2", "twice"),
+      new SecurityGroupSummary("sg-0aaaaaaaaaaaaaaa3", "twice"));
+
   static final AwsFacts AWS = new AwsFacts(
-      Known.of(List.of(SUBNET_A, SUBNET_B, SUBNET_C, SUBNET_A2, SHARED_1, SHARED_2)), Known.of(CERTIFICATES));
+      Known.of(List.of(SUBNET_A, SUBNET_B, SUBNET_C, SUBNET_A2, SHARED_1, SHARED_2)), Known.of(CERTIFICATES), Known.of(SECURITY_GROUPS));
 
   private Fixtures() {}
 

@@ -711,11 +711,10 @@ class IngressValidatorTest {
     }
 
     @Test
-    void ipv6CidrsOnAnIpv4LoadBalancerAreWarned() {
-      Verdict v = validate(web().alb("inbound-cidrs", "10.0.0.0/8,2001:db8::/32"));
-      assertThat(v.allowed()).isTrue();
-      assertThat(v.warnings()).containsExactly(ALB + "inbound-cidrs: IPv6 blocks [2001:db8::/32] are ignored because " + ALB
-          + "ip-address-type is ipv4; set it to dualstack to admit IPv6 clients");
+    void ipv6CidrsOnAnIpv4LoadBalancerAreDenied() {
+      assertThat(validate(web().alb("inbound-cidrs", "10.0.0.0/8,2001:db8::/32")).denials()).containsExactly(
+          ALB + "inbound-cidrs: IPv6 blocks [2001:db8::/32] cannot admit clients because " + ALB
+              + "ip-address-type is ipv4; set it to dualstack, or list only IPv4 blocks");
       assertClean(validate(web().alb("inbound-cidrs", "2001:db8::/32").alb("ip-address-type", "dualstack")));
     }
 
@@ -723,6 +722,39 @@ class IngressValidatorTest {
     void securityGroups() {
       assertThat(validate(web().alb("security-groups", "sg-12345")).denials()).containsExactly(
           ALB + "security-groups: \"sg-12345\" is not valid: expected a security group ID (sg- and 8 or 17 hex digits) or a group name");
+    }
+
+    @Test
+    void securityGroupsMustExistInTheVpc() {
+      assertClean(validate(web().alb("security-groups", "web-sg, " + Fixtures.SG_WEB)));
+      assertThat(validate(web().alb("security-groups", "sg-0bbbbbbbbbbbbbbb1, nope, twice")).denials()).containsExactly(
+          ALB + "security-groups: security group \"sg-0bbbbbbbbbbbbbbb1\" was not found in the cluster's VPC " + Fixtures.VPC,
+          ALB + "security-groups: security group \"nope\" was not found in the cluster's VPC " + Fixtures.VPC
+              + " (names are matched against the Name tag)",
+          ALB + "security-groups: the Name \"twice\" matches 2 security groups (sg-0aaaaaaaaaaaaaaa2, sg-0aaaaaaaaaaaaaaa3); use group IDs");
+    }
+
+    @Test
+    void securityGroupsNotLookedUpAreWarnedNotDenied() {
+      aws = new AwsFacts(AWS.subnets(), AWS.certificates());
+      Verdict v = validate(web().alb("security-groups", "nope"));
+      assertThat(v.allowed()).isTrue();
+      assertThat(v.warnings()).singleElement().asString().startsWith("could not verify " + ALB + "security-groups [nope]");
+    }
+
+    @Test
+    void inboundCidrsAndPrefixListsWithUserGroupsAreWarnedAsNotApplied() {
+      Verdict v = validate(web().alb("security-groups", "web-sg").alb("inbound-cidrs", "10.0.0.0/8")
+          .alb("security-group-prefix-lists", "pl-0123456789abcdef0"));
+      assertThat(v.allowed()).isTrue();
+      assertThat(v.warnings()).hasSize(2).allSatisfy(w -> assertThat(w).contains("is not applied: " + ALB + "security-groups names"));
+      assertClean(validate(web().alb("inbound-cidrs", "10.0.0.0/8").alb("security-group-prefix-lists", "pl-0123456789abcdef0")));
+    }
+
+    @Test
+    void prefixListsAndTheBackendFlagAreChecked() {
+      assertThat(validate(web().alb("security-group-prefix-lists", "pl-123").alb("manage-backend-security-group-rules", "yes")).denials())
+          .hasSize(2).anySatisfy(d -> assertThat(d).contains("\"pl-123\" is not valid: expected a managed prefix list ID"));
     }
 
     @Test
@@ -1056,6 +1088,7 @@ class IngressValidatorTest {
     assertThat(Fixtures.validator(cluster).needs(web().alb("subnets", "a,b").build())).isEqualTo(new AwsFacts.Needs(true, false));
     assertThat(validator.needs(web().tls("shop.example.com").alb("listen-ports", "[{\"HTTPS\": 443}]").build())).isEqualTo(new AwsFacts.Needs(false, true));
     assertThat(validator.needs(web().noClass().alb("subnets", "a,b").build())).isEqualTo(new AwsFacts.Needs(false, false));
+    assertThat(validator.needs(web().alb("security-groups", "web-sg").build())).isEqualTo(new AwsFacts.Needs(false, false, true));
   }
 
   @Test
