@@ -1,5 +1,6 @@
 package io.albingress.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.albingress.annotations.IpAddressType;
 import io.albingress.annotations.Scheme;
 import java.util.List;
@@ -21,8 +22,9 @@ public record LoadBalancer(
     Map<String, String> attributes,
     Optional<String> wafv2AclArn,
     Optional<Boolean> shieldAdvancedProtection,
-    Optional<String> wafv2AclName,
-    Optional<String> wafAclId,
+    // left out of the JSON when absent: the model hash tagged on live load balancers stays as it was
+    @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<String> wafv2AclName,
+    @JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<String> wafAclId,
     Map<String, String> tags) {
   public static final String RESOURCE_ID = "LoadBalancer";
 

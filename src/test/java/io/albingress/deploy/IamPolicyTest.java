@@ -200,7 +200,20 @@ class IamPolicyTest {
         new Example("change this cluster's rule", on("ModifyRule", RULE, ours())),
         new Example("delete this cluster's listener", on("DeleteListener", LISTENER, ours())),
         new Example("attach a web ACL to this cluster's ALB", on("SetWebAcl", LB, ours())),
-        new Example("associate a WAFv2 web ACL", new IamPolicy.Request("wafv2:AssociateWebACL", "*", Map.of(), Map.of(), List.of(), Map.of())));
+        new Example("associate a WAFv2 web ACL", new IamPolicy.Request("wafv2:AssociateWebACL", "*", Map.of(), Map.of(), List.of(), Map.of())),
+        new Example("read security groups", ec2("DescribeSecurityGroups", "*", Map.of(), Map.of(), Map.of())),
+        new Example("create a security group tagged for this cluster", ec2("CreateSecurityGroup", "*", Map.of(), ours(), Map.of())),
+        new Example("tags given at security group create", ec2("CreateTags", SG, Map.of(), ours(), Map.of("ec2:CreateAction", "CreateSecurityGroup"))),
+        new Example("retag this cluster's security group", ec2("CreateTags", SG, ours(), Map.of("team", "x"), Map.of())),
+        new Example("delete this cluster's security group", ec2("DeleteSecurityGroup", SG, ours(), Map.of(), Map.of())),
+        new Example("admit the backend group on a node's group", ec2("AuthorizeSecurityGroupIngress", SG, Map.of(), Map.of(), Map.of())));
+  }
+
+  private static final String SG = "arn:aws:ec2:us-west-2:123456789012:security-group/sg-0123456789abcdef0";
+
+  private static IamPolicy.Request ec2(String action, String resource, Map<String, String> resourceTags, Map<String, String> requestTags,
+      Map<String, String> context) {
+    return new IamPolicy.Request("ec2:" + action, resource, resourceTags, requestTags, List.copyOf(requestTags.keySet()), context);
   }
 
   private static List<Example> refused() {
@@ -223,7 +236,10 @@ class IamPolicyTest {
         new Example("register targets in another cluster's target group", on("RegisterTargets", TG, theirs())),
         new Example("change another cluster's rule", on("ModifyRule", RULE, theirs())),
         new Example("an action the controller never calls", on("ModifyCapacityReservation", LB, ours())),
-        new Example("attach a web ACL to another cluster's ALB", on("SetWebAcl", LB, theirs())));
+        new Example("attach a web ACL to another cluster's ALB", on("SetWebAcl", LB, theirs())),
+        new Example("create a security group for another cluster", ec2("CreateSecurityGroup", "*", Map.of(), theirs(), Map.of())),
+        new Example("delete another cluster's security group", ec2("DeleteSecurityGroup", SG, theirs(), Map.of(), Map.of())),
+        new Example("hand this cluster's security group to another cluster", ec2("CreateTags", SG, ours(), theirs(), Map.of())));
   }
 
   @Test

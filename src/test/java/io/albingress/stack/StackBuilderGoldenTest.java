@@ -788,7 +788,7 @@ class StackBuilderGoldenTest {
   void namedHealthCheckPortIsResolvedToTheNumericTargetPortInIpMode() {
     IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "target-type", "ip", "healthcheck-port", "http"), BASE_SPEC));
     check(g, FACTS, patch().replace("/targetGroups/0/healthCheck/port", q("8080"))
-        .replace("/targetGroups/0/targetType", "'IP'").replace("/targetGroups/0/port", "8080")
+        .replace("/targetGroups/0/targetType", "'ip'").replace("/targetGroups/0/port", "8080")
         .replace("/targetGroups/0/name", q("k8s-shop-web-fc3ce90240")));
   }
 
@@ -853,7 +853,7 @@ class StackBuilderGoldenTest {
                 - {path: /, pathType: Prefix, backend: {service: {name: web6, port: {number: 80}}}}
         """));
     check(g, FACTS, ipTargetGroup(patch(), 0, "web6", "k8s-shop-web6-6f8feb3042", "8080", 8080)
-        .replace("/loadBalancer/ipAddressType", "'DUALSTACK'")
+        .replace("/loadBalancer/ipAddressType", "'dualstack'")
         .replace("/rules/0/action", forward("shop/web6:80"))
         .add("/targetGroups/0/ipAddressType", "'ipv6'"));
   }
