@@ -74,6 +74,16 @@ public final class ReadinessGates {
     return pod.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 
+  /**
+   * Its containers are ready and it is not going away: what keeps it from Ready are readiness gates,
+   * so its target may be registered for the load balancer to check.
+   */
+  public static boolean waitsOnlyOnGates(Pod pod) {
+    boolean containersReady = pod.getStatus() != null && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream().anyMatch(c -> "ContainersReady".equals(c.getType()) && "True".equals(c.getStatus()));
+    return containersReady && pod.getMetadata().getDeletionTimestamp() == null;
+  }
+
   /** The gate is still closed: the controller has to look at the target's health. */
   public static boolean waiting(Pod pod, String type) {
     return condition(pod, type).map(c -> !"True".equals(c.getStatus())).orElse(true);

@@ -1,8 +1,8 @@
 package io.albingress.targets;
 
+import io.albingress.controller.KeyedLoop;
 import io.albingress.controller.Leader;
 import io.albingress.controller.ReconcilerVerticle;
-import io.albingress.controller.WorkQueue;
 import io.albingress.deploy.Elbv2;
 import io.albingress.deploy.Inventory;
 import io.albingress.k8s.ChangeHandler;
@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -46,7 +45,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  * (IP mode), and opens pod readiness gates. Stack reconciliation hands over each stack's deployed
  * target groups; Node, EndpointSlice and Pod events then lead only to register/deregister diffs of
  * the affected target groups, never to a stack rebuild. One sync per target group at a time, through
- * a {@link WorkQueue} keyed by ARN, on this verticle's event loop.
+ * a {@link KeyedLoop} keyed by ARN, on this verticle's event loop.
  */
 public final class TargetsVerticle extends VerticleBase implements Leader {
   private static final Logger LOG = LoggerFactory.getLogger(TargetsVerticle.class);
@@ -67,8 +66,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   /** The targets each target group has in AWS, as far as we know: what we applied last. */
   private final Map<String, Set<Target>> applied = new HashMap<>();
   private final Set<String> rechecks = new HashSet<>();
-  private Context context;
-  private WorkQueue<String> queue;
+  private KeyedLoop<String> loop;
   private boolean leading;
 
   public TargetsVerticle(Informers informers, Inventory inventory, Elbv2 elb, EventRecorder events, PodConditionWriter podConditions,
@@ -84,8 +82,8 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
 
   @Override
   public Future<?> start() {
-    context = vertx.getOrCreateContext();
-    queue = new WorkQueue<>(maxConcurrent, Duration.ofSeconds(1), Duration.ofMinutes(2), Math::random);
+    loop = new KeyedLoop<>(vertx, context, KeyedLoop.Settings.of(maxConcurrent, RUN_TIMEOUT), this::run,
+        ReconcilerVerticle::isValidationError, this::finished);
     informers.nodes().addEventHandler(ChangeHandler.of((Node old, Node now) -> onContext(() -> nodeChanged(old, now))));
     informers.endpointSlices().addEventHandler(ChangeHandler.of((EndpointSlice old, EndpointSlice now) -> onContext(() -> sliceChanged(old, now))));
     informers.pods().addEventHandler(ChangeHandler.of((Pod old, Pod now) -> onContext(() -> podChanged(old, now))));
@@ -96,12 +94,13 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   public void lead() {
     onContext(() -> {
       leading = true;
-      bindings.keySet().forEach(this::enqueue);
+      loop.lead(List.copyOf(bindings.keySet()));
     });
   }
 
   @Override
   public void stopLeading() {
+    loop.stopLeading();
     onContext(() -> {
       leading = false;
       // the next leader may change targets: learn them again when we lead again
@@ -133,7 +132,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
 
   /** No target group waits or syncs. */
   public boolean idle() {
-    return queue != null && queue.idle();
+    return loop != null && loop.idle();
   }
 
   /** Names of the IP-mode target groups of a Service, for the readiness-gate webhook. Thread-safe. */
@@ -192,46 +191,24 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     bindings.values().stream().filter(affected).map(Binding::arn).forEach(this::enqueue);
   }
 
-  // ---- the queue
+  // ---- the loop
 
   private void enqueue(String arn) {
-    if (!leading) {
-      return;
-    }
-    queue.add(arn);
-    pump();
+    loop.add(arn);
   }
 
-  /** A failed target group's backoff is over (events meanwhile waited for this). */
-  private void retry(String arn) {
-    queue.retry(arn);
-    if (leading) {
-      pump();
-    }
-  }
-
-  private void pump() {
-    for (var next = queue.next(); next.isPresent(); next = queue.next()) {
-      run(next.get());
-    }
-  }
-
-  private void run(String arn) {
+  /** A target group that left its stack meanwhile needs nothing more. */
+  private Future<Void> run(String arn) {
     Binding binding = bindings.get(arn);
-    // a target group that left its stack meanwhile needs nothing more
-    // a lost answer must not wedge the target group: give up on a run after a bound and retry
-    Future<Void> done = binding == null || !leading ? Future.succeededFuture()
-        : sync(binding).timeout(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    done.onComplete(ar -> {
-      if (ar.succeeded()) {
-        queue.succeeded(arn);
-      } else {
-        LOG.warn("syncing the targets of {} failed: {}", binding.model().name(), ar.cause().getMessage());
-        Duration delay = queue.failed(arn, ReconcilerVerticle.isValidationError(ar.cause()));
-        vertx.setTimer(delay.toMillis(), t -> retry(arn));
-      }
-      pump();
-    });
+    return binding == null ? Future.succeededFuture() : sync(binding);
+  }
+
+  private void finished(KeyedLoop.Outcome<String> outcome) {
+    if (outcome.result().failed()) {
+      Binding binding = bindings.get(outcome.key());
+      LOG.warn("syncing the targets of {} failed: {}", binding == null ? outcome.key() : binding.model().name(),
+          outcome.result().cause().getMessage());
+    }
   }
 
   // ---- one sync: desired from the caches, diff against what AWS holds, then readiness gates
@@ -247,7 +224,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     if (DesiredTargets.ipMode(tg)) {
       String ns = tg.service().namespace();
       Set<String> gated = informers.podsGatedBy(ReadinessGates.conditionType(tg.name())).stream()
-          .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).collect(Collectors.toSet());
+          .filter(ReadinessGates::waitsOnlyOnGates).map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).collect(Collectors.toSet());
       return DesiredTargets.ips(tg, servicePortName(tg), informers.endpointSlices(ns, tg.service().name()), gated::contains);
     }
     DesiredTargets.Instances instances = DesiredTargets.instances(tg, informers.nodes().getStore().list());
