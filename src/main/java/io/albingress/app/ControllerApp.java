@@ -2,6 +2,8 @@ package io.albingress.app;
 
 import io.albingress.aws.AwsClients;
 import io.albingress.aws.CachedAwsFacts;
+import io.albingress.aws.LeadershipGate;
+import io.albingress.controller.Leader;
 import io.albingress.controller.ReconcilerVerticle;
 import io.albingress.controller.StackEvents;
 import io.albingress.controller.StackReconciler;
@@ -83,7 +85,9 @@ public final class ControllerApp {
     Metrics metrics = new Metrics();
     KubernetesClient kube = KubernetesClients.create(vertx, settings.kubeconfig());
     Informers informers = new Informers(kube, settings.watchNamespace(), settings.syncPeriod().toMillis());
-    AwsClients aws = AwsClients.create(vertx, settings.awsRegion(), metrics);
+    // with leader election, ELBv2 stays closed until this replica leads
+    LeadershipGate gate = settings.leaderElect() ? LeadershipGate.closed() : LeadershipGate.alwaysOpen();
+    AwsClients aws = AwsClients.create(vertx, settings.awsRegion(), metrics, gate);
     ControllerApp app = new ControllerApp(vertx, kube, informers, aws);
     app.settings = settings;
 
@@ -115,7 +119,7 @@ public final class ControllerApp {
         .onFailure(e -> LOG.error("informers failed to start: {}", e.getMessage()));
     synced.compose(v -> vertx.deployVerticle(app.targets))
         .compose(v -> vertx.deployVerticle(app.reconciler))
-        .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), List.of(app.targets, app.reconciler)))
+        .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), gate, List.of(app.targets, app.reconciler, inventoryCache(inventory))))
         .onFailure(e -> LOG.error("reconciler failed to start: {}", e.getMessage()));
     return app.webhook.start()
         .compose(w -> OpsServers.metrics(vertx, settings.bindAddress(), settings.metricsPort(), metrics))
@@ -129,6 +133,19 @@ public final class ControllerApp {
           System.err.println("error: " + e.getMessage());
           app.stop();
         });
+  }
+
+  /** The inventory of our AWS resources is dropped with the lease: the next leader may change them. */
+  private static Leader inventoryCache(Inventory inventory) {
+    return new Leader() {
+      @Override
+      public void lead() {}
+
+      @Override
+      public void stopLeading() {
+        inventory.invalidate();
+      }
+    };
   }
 
   /** Pod readiness gates for the IP-mode target groups this controller keeps in sync. */

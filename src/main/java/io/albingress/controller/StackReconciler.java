@@ -90,6 +90,10 @@ public final class StackReconciler {
         && IngressGroup.stackOf(i).equals(id)).toList();
     List<Ingress> leaving = all.stream().filter(i -> IngressWriter.hasFinalizer(i, finalizer) && !active.contains(i)
         && (id.explicitGroup() || id.equals(StackId.ingress(i.getMetadata().getNamespace(), i.getMetadata().getName())))).toList();
+    List<Ingress> classless = leaving.stream().filter(i -> classes.classMissing(i) && i.getMetadata().getDeletionTimestamp() == null).toList();
+    if (!classless.isEmpty()) {
+      return holdForMissingClass(id, classless);
+    }
     return Future.all(active.stream().map(i -> writer.addFinalizer(i, finalizer)).toList())
         .compose(v -> facts())
         .map(facts -> builder.build(new IngressGroup(id, active, services(active)), facts))
@@ -103,6 +107,19 @@ public final class StackReconciler {
           LOG.warn("reconciling stack {} failed: {}", id, e.getMessage());
           active.forEach(i -> events.record(i, EventRecorder.WARNING, "FailedDeployModel", "Failed deploy model due to " + e.getMessage()));
         });
+  }
+
+  /**
+   * A member of ours whose IngressClass is gone: deleting a class must not delete load balancers, so
+   * the stack stays as it is in AWS until the class exists again (its return triggers a run) or the
+   * Ingress is deleted.
+   */
+  private Future<Void> holdForMissingClass(StackId id, List<Ingress> classless) {
+    LOG.warn("stack {}: IngressClass of {} not found; its AWS resources are kept unchanged", id, classless.stream().map(StackReconciler::name).toList());
+    classless.forEach(i -> events.record(i, EventRecorder.WARNING, "IngressClassNotFound", "IngressClass \""
+        + i.getSpec().getIngressClassName() + "\" not found: the load balancer is kept unchanged until the class exists again"
+        + " or this Ingress is deleted"));
+    return Future.succeededFuture();
   }
 
   private Future<ClusterFacts> facts() {
