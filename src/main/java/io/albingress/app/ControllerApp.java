@@ -19,6 +19,7 @@ import io.albingress.metrics.Metrics;
 import io.albingress.model.IngressClassMatcher;
 import io.albingress.ops.OpsServers;
 import io.albingress.targets.ReadinessGateInjector;
+import io.albingress.targets.ReadinessGateTargets;
 import io.albingress.targets.ReadinessGates;
 import io.albingress.targets.TargetsVerticle;
 import io.albingress.validation.IngressValidator;
@@ -95,16 +96,17 @@ public final class ControllerApp {
     AdmissionCodec codec = new AdmissionCodec(serialization);
     IngressClassMatcher classes = new IngressClassMatcher(settings.ingressClass(), informers::ingressClass);
     IngressValidator validator = new IngressValidator(classes, aws.region(), settings.awsVpcId());
+    ReadinessGateTargets gateTargets = new ReadinessGateTargets(informers, classes, settings.clusterName(), aws.region());
     CachedAwsFacts facts = new CachedAwsFacts(vertx, aws, settings.awsVpcId(), AWS_FACTS_TTL, AWS_FACTS_DEADLINE);
     app.webhook = new WebhookServer(vertx,
         new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000),
-        codec, new IngressAdmission(codec, validator, informers, facts), new PodAdmission(codec, serialization, readinessGates(informers, app)), metrics);
+        codec, new IngressAdmission(codec, validator, informers, facts), new PodAdmission(codec, serialization, readinessGates(informers, gateTargets)), metrics);
 
     Elbv2 elb = new Elbv2(aws);
     Inventory inventory = new Inventory(elb, settings.clusterName());
     EventRecorder events = new EventRecorder(vertx, kube, Duration.ofMinutes(30));
     app.targets = new TargetsVerticle(informers, inventory, elb, events, new PodConditionWriter(vertx, kube),
-        settings.maxConcurrentReconciles(), TARGET_HEALTH_RECHECK);
+        gateTargets::expectedGates, settings.maxConcurrentReconciles(), TARGET_HEALTH_RECHECK);
     StackReconciler reconciler = new StackReconciler(informers, classes, facts,
         new StackDeployer(elb, inventory, settings.awsVpcId()), new IngressWriter(vertx, kube), events,
         new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(), settings.defaultTags(), settings.dryRun()),
@@ -148,10 +150,10 @@ public final class ControllerApp {
     };
   }
 
-  /** Pod readiness gates for the IP-mode target groups this controller keeps in sync. */
-  private static PodMutator readinessGates(Informers informers, ControllerApp app) {
+  /** Pod readiness gates for the IP-mode target groups of our Ingresses, from the informer caches (any replica). */
+  private static PodMutator readinessGates(Informers informers, ReadinessGateTargets gateTargets) {
     return new ReadinessGateInjector(ns -> informers.namespace(ns).map(ReadinessGates::injectionEnabled).orElse(false),
-        informers::services, (ns, service) -> app.targets.ipTargetGroups(ns, service));
+        informers::services, gateTargets::ipTargetGroups);
   }
 
   Optional<String> notReadyReason() {

@@ -46,6 +46,7 @@ public final class StackReconciler {
   private final Settings settings;
   private final StackBuilder builder;
   private final Function<Stack, Future<Void>> deployed;
+  private final LastGoodInputs lastGood = new LastGoodInputs();
 
   /** @param deployed told about every stack deployed (not in a dry run), e.g. to keep its targets in sync */
   public StackReconciler(Informers informers, IngressClassMatcher classes, CachedAwsFacts awsFacts, StackDeployer deployer,
@@ -96,10 +97,11 @@ public final class StackReconciler {
     }
     return Future.all(active.stream().map(i -> writer.addFinalizer(i, finalizer)).toList())
         .compose(v -> facts())
-        .map(facts -> builder.build(new IngressGroup(id, active, services(active)), facts))
-        .compose(stack -> reportBuildErrors(stack, active).compose(v -> keepWhileMembersExist(stack, active))
-            .compose(v -> deploy(stack, deepCheck))
-            .compose(outcome -> reportSuccess(stack, active, outcome)))
+        .map(facts -> build(id, active, facts))
+        .compose(built -> reportBuildErrors(built.stack(), active).compose(v -> keepWhileMembersExist(built.stack(), active))
+            .compose(v -> deploy(built.stack(), deepCheck))
+            .onSuccess(outcome -> lastGood.remember(built.stack(), built.group(), built.facts()))
+            .compose(outcome -> reportSuccess(built.stack(), active, outcome)))
         .compose(v -> Future.all(leaving.stream().map(i -> writer.setHostname(i, Optional.empty())
             .compose(x -> writer.removeFinalizer(i, finalizer))).toList()))
         .<Void>mapEmpty()
@@ -120,6 +122,26 @@ public final class StackReconciler {
         + i.getSpec().getIngressClassName() + "\" not found: the load balancer is kept unchanged until the class exists again"
         + " or this Ingress is deleted"));
     return Future.succeededFuture();
+  }
+
+  /** A build and the inputs it used. */
+  private record Built(Stack stack, IngressGroup group, ClusterFacts facts) {}
+
+  /**
+   * Builds the stack; a member left out only because a Service or certificate went away for a moment
+   * keeps its last deployed part (see {@link LastGoodInputs}), with a Warning Event.
+   */
+  private Built build(StackId id, List<Ingress> active, ClusterFacts facts) {
+    IngressGroup group = new IngressGroup(id, active, services(active));
+    Stack stack = builder.build(group, facts);
+    Optional<LastGoodInputs.Kept> kept = lastGood.keep(stack, group, facts, builder::build);
+    if (kept.isEmpty()) {
+      return new Built(stack, group, facts);
+    }
+    kept.get().reasons().forEach((member, problems) -> active.stream().filter(i -> name(i).equals(member)).findFirst()
+        .ifPresent(i -> events.record(i, EventRecorder.WARNING, "KeptLastGoodModel", "Kept the last deployed routes of this Ingress: "
+            + String.join("; ", problems) + " (until it is valid again or changed)")));
+    return new Built(kept.get().stack(), kept.get().group(), kept.get().facts());
   }
 
   private Future<ClusterFacts> facts() {

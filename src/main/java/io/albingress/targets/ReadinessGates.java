@@ -89,6 +89,13 @@ public final class ReadinessGates {
     return condition(pod, type).map(c -> !"True".equals(c.getStatus())).orElse(true);
   }
 
+  /** The condition that opens a gate no Ingress asks for any more. */
+  public static PodCondition stale(String type, String now) {
+    return new PodConditionBuilder().withType(type).withStatus("True").withReason("TargetGroupRemoved")
+        .withMessage("no Ingress sends traffic to this pod through this target group any more").withLastProbeTime(now)
+        .withLastTransitionTime(now).build();
+  }
+
   /** The condition to write for the target's health, or empty when the pod already says that. */
   public static Optional<PodCondition> update(Pod pod, String type, Health health, String now) {
     String status = health.healthy() ? "True" : "False";

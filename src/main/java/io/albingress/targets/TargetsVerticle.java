@@ -32,7 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -59,23 +59,26 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   private final Elbv2 elb;
   private final EventRecorder events;
   private final PodConditionWriter podConditions;
+  private final Function<Pod, Set<String>> expectedGates;
   private final int maxConcurrent;
   private final Duration healthRecheck;
-  /** By ARN. Concurrent: the webhook reads it from its own event loop. */
-  private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
+  /** By ARN; on this verticle's context. */
+  private final Map<String, Binding> bindings = new HashMap<>();
   /** The targets each target group has in AWS, as far as we know: what we applied last. */
   private final Map<String, Set<Target>> applied = new HashMap<>();
   private final Set<String> rechecks = new HashSet<>();
   private KeyedLoop<String> loop;
   private boolean leading;
 
+  /** @param expectedGates the readiness-gate condition types a pod should carry now (any other of ours is stale) */
   public TargetsVerticle(Informers informers, Inventory inventory, Elbv2 elb, EventRecorder events, PodConditionWriter podConditions,
-      int maxConcurrent, Duration healthRecheck) {
+      Function<Pod, Set<String>> expectedGates, int maxConcurrent, Duration healthRecheck) {
     this.informers = informers;
     this.inventory = inventory;
     this.elb = elb;
     this.events = events;
     this.podConditions = podConditions;
+    this.expectedGates = expectedGates;
     this.maxConcurrent = maxConcurrent;
     this.healthRecheck = healthRecheck;
   }
@@ -135,16 +138,14 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     return loop != null && loop.idle();
   }
 
-  /** Names of the IP-mode target groups of a Service, for the readiness-gate webhook. Thread-safe. */
-  public List<String> ipTargetGroups(String namespace, String service) {
-    return bindings.values().stream().map(Binding::model)
-        .filter(tg -> DesiredTargets.ipMode(tg) && tg.service().namespace().equals(namespace) && tg.service().name().equals(service))
-        .map(TargetGroup::name).sorted().toList();
-  }
-
   private void bind(StackId stack, List<Binding> current) {
     Set<String> keep = current.stream().map(Binding::arn).collect(Collectors.toSet());
-    bindings.values().removeIf(b -> b.stack().equals(stack) && !keep.contains(b.arn()));
+    List<Binding> gone = bindings.values().stream().filter(b -> b.stack().equals(stack) && !keep.contains(b.arn())).toList();
+    gone.forEach(b -> bindings.remove(b.arn()));
+    // pods may still wait on a removed target group's gate: open those no Ingress wants any more
+    gone.stream().filter(b -> DesiredTargets.ipMode(b.model()))
+        .flatMap(b -> informers.podsGatedBy(ReadinessGates.conditionType(b.model().name())).stream())
+        .distinct().forEach(this::openStaleGates);
     applied.keySet().retainAll(bindings.keySet());
     current.forEach(b -> {
       bindings.put(b.arn(), b);
@@ -180,7 +181,26 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     Set<String> waiting = ReadinessGates.gates(now).stream().filter(t -> ReadinessGates.waiting(now, t)).collect(Collectors.toSet());
     if (!waiting.isEmpty()) {
       enqueueWhere(b -> waiting.contains(ReadinessGates.conditionType(b.model().name())));
+      openStaleGates(now);
     }
+  }
+
+  /**
+   * Gates of ours that no Ingress asks for any more (the Ingress was deleted while the pod waited) are
+   * set True, so the pod does not hang; only the leader writes.
+   */
+  private void openStaleGates(Pod pod) {
+    if (!leading) {
+      return;
+    }
+    Set<String> expected = expectedGates.apply(pod);
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    ReadinessGates.gates(pod).stream().filter(t -> ReadinessGates.waiting(pod, t) && !expected.contains(t))
+        .forEach(t -> {
+          LOG.info("pod {}/{}: readiness gate {} is stale, setting it True", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), t);
+          podConditions.write(pod, ReadinessGates.stale(t, now))
+              .onFailure(e -> LOG.warn("opening the stale gate {} of pod {} failed: {}", t, pod.getMetadata().getName(), e.getMessage()));
+        });
   }
 
   private static boolean sameVersion(HasMetadata old, HasMetadata now) {

@@ -313,6 +313,75 @@ class TargetsIT {
     assertThat(targets(tg)).containsExactly("10.0.11.31:8080");
   }
 
+  @Test
+  void aReplicaThatDoesNotLeadInjectsTheSameGatesFromItsCaches(Env env, TestNamespace ns) throws Exception {
+    this.env = env;
+    moto = new MotoElbv2(env);
+    // someone else holds the lease for an hour: this replica never leads, never reconciles
+    kubectl("""
+        {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": {"name": "alb-ingress-controller-leader", "namespace": "default"},
+         "spec": {"holderIdentity": "someone-else", "leaseDurationSeconds": 3600, "renewTime": "%s", "acquireTime": "%s"}}
+        """.formatted(microNow(), microNow()), "apply", "-f", "-");
+    undo.add(new String[] {"delete", "lease", "alb-ingress-controller-leader", "-n", "default", "--ignore-not-found"});
+    app = Controllers.startElecting(env, ns);
+    kubectl(WebhookRegistration.manifests(env.repo(), app.webhookPort(), app.webhookCertDir().resolve("tls.crt")), "apply", "-f", "-");
+    kubectl(null, "label", "namespace", ns.name(), "elbv2.k8s.aws/pod-readiness-gate-inject=enabled");
+    kubectl(service(ns.name(), "ClusterIP"), "apply", "-f", "-");
+    kubectl(ingress(ns.name(), "ip"), "apply", "-f", "-");
+    // the name plan computes for the target group, from the same objects
+    String expected = await(() -> planTargetGroup(ns.name()), name -> !name.isEmpty());
+    // the informer must have seen the Ingress: retry the pod until the gate shows (a pod without one is deleted again)
+    String gates = await(() -> {
+      env.kubectl(null, "delete", "pod", "web-1", "-n", ns.name(), "--force", "--grace-period=0", "--ignore-not-found");
+      createPod(ns.name(), "web-1", "web");
+      return env.kubectl(null, "get", "pod", "web-1", "-n", ns.name(), "-o", "jsonpath={.spec.readinessGates[*].conditionType}").stdout();
+    }, g -> !g.isEmpty());
+    assertThat(gates).isEqualTo("target-health.elbv2.k8s.aws/" + expected);
+    assertThat(moto.loadBalancers()).as("the follower made nothing").isEmpty();
+  }
+
+  @Test
+  void aGateWhoseIngressWasDeletedIsOpenedSoThePodDoesNotHang(Env env, TestNamespace ns) throws Exception {
+    start(env, ns, Duration.ofHours(1));
+    kubectl(WebhookRegistration.manifests(env.repo(), app.webhookPort(), app.webhookCertDir().resolve("tls.crt")), "apply", "-f", "-");
+    kubectl(null, "label", "namespace", ns.name(), "elbv2.k8s.aws/pod-readiness-gate-inject=enabled");
+    kubectl(service(ns.name(), "ClusterIP"), "apply", "-f", "-");
+    kubectl(ingress(ns.name(), "ip"), "apply", "-f", "-");
+    TargetGroup tg = targetGroup();
+    await(() -> env.kubectl(null, "get", "ingress", "shop", "-n", ns.name(), "-o", "jsonpath={.status.loadBalancer.ingress[0].hostname}")
+        .stdout(), h -> !h.isBlank());
+    String gate = "target-health.elbv2.k8s.aws/" + tg.targetGroupName();
+    createPod(ns.name(), "web-1", "web");
+    assertThat(env.kubectl(null, "get", "pod", "web-1", "-n", ns.name(), "-o", "jsonpath={.spec.readinessGates[*].conditionType}").stdout())
+        .isEqualTo(gate);
+    // still starting: its containers are not ready, so it is not registered and its gate stays closed
+    setPodStatus(ns.name(), "web-1", "10.0.11.41", false, false);
+
+    kubectl(null, "delete", "ingress", "shop", "-n", ns.name(), "--wait=false");
+    String condition = await(() -> env.kubectl(null, "get", "pod", "web-1", "-n", ns.name(), "-o",
+        "jsonpath={.status.conditions[?(@.type==\"" + gate + "\")].status}/{.status.conditions[?(@.type==\"" + gate + "\")].reason}")
+        .stdout().trim(), "True/TargetGroupRemoved"::equals);
+    assertThat(condition).isEqualTo("True/TargetGroupRemoved");
+  }
+
+  private String planTargetGroup(String ns) {
+    try {
+      String yaml = env.kubectl(null, "get", "ingress,service", "-n", ns, "-o", "yaml").stdout()
+          + "\n---\n" + env.kubectl(null, "get", "ingressclass", "alb", "-o", "yaml").stdout();
+      var manifests = new io.albingress.plan.Manifests(new io.fabric8.kubernetes.client.utils.KubernetesSerialization())
+          .read("-", new java.io.ByteArrayInputStream(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      return new io.albingress.plan.Planner(env.clusterName(), "alb", env.region(), manifests).plan().stacks().stream()
+          .flatMap(st -> st.targetGroups().stream()).map(t -> t.name()).findFirst().orElse("");
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
+  private static String microNow() {
+    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(java.time.ZoneOffset.UTC)
+        .format(java.time.Instant.now());
+  }
+
   /** The endpoints of Service web's slices, as "ip ready=.. serving=..". */
   private String sliceConditions(String ns) {
     return env.kubectl(null, "get", "endpointslices", "-n", ns, "-l", "kubernetes.io/service-name=web", "-o",
