@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,8 +70,9 @@ final class Leadership implements AutoCloseable {
       // the callback may not have run (an election cancelled before acquiring, a failure): stop anyway
       stopped();
       if (!closed) {
-        LOG.info("{} enters the leader election again", identity);
-        elect();
+        LOG.info("{} enters the leader election again{}", identity, e == null ? "" : " (" + e.getMessage() + ")");
+        // after a pause: an election that ends at once (e.g. forbidden) must not spin
+        CompletableFuture.delayedExecutor(RETRY_PERIOD.toMillis(), TimeUnit.MILLISECONDS).execute(this::elect);
       }
     });
   }

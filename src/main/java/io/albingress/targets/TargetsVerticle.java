@@ -139,6 +139,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   }
 
   private void bind(StackId stack, List<Binding> current) {
+    assert loop.onContext() : "targets state touched off its context";
     Set<String> keep = current.stream().map(Binding::arn).collect(Collectors.toSet());
     List<Binding> gone = bindings.values().stream().filter(b -> b.stack().equals(stack) && !keep.contains(b.arn())).toList();
     gone.forEach(b -> bindings.remove(b.arn()));
@@ -219,6 +220,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
 
   /** A target group that left its stack meanwhile needs nothing more. */
   private Future<Void> run(String arn) {
+    assert loop.onContext() : "targets state touched off its context";
     Binding binding = bindings.get(arn);
     return binding == null ? Future.succeededFuture() : sync(binding);
   }

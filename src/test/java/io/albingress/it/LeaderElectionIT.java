@@ -144,7 +144,7 @@ class LeaderElectionIT {
 
   private void start(Env env, String ns, String name, Path certs) throws Exception {
     int metricsPort = freePort();
-    List<String> command = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(),
+    List<String> command = new ArrayList<>(List.of("java", "-ea", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(),
         "controller", "--cluster-name", env.clusterName(), "--kubeconfig", env.kubeconfig().toString(),
         "--aws-vpc-id", env.vpcId(), "--watch-namespace", ns, "--bind-address", "127.0.0.1", "--leader-elect",
         "--webhook-port", String.valueOf(freePort()), "--webhook-cert-dir", certs.toString(),
