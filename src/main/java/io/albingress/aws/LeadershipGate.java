@@ -11,6 +11,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  * never lead still serve the webhook, whose EC2/ACM lookups are not gated.
  */
 public final class LeadershipGate implements ExecutionInterceptor {
+  static final String REFUSED = "not leading: ELBv2 call refused";
   private volatile boolean open;
 
   private LeadershipGate(boolean open) {
@@ -42,7 +43,17 @@ public final class LeadershipGate implements ExecutionInterceptor {
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
     if (!open) {
-      throw SdkClientException.create("not leading: ELBv2 call refused");
+      throw SdkClientException.create(REFUSED);
     }
+  }
+
+  /** The failure is this gate refusing a call: leadership was lost, nothing to report on the Ingress. */
+  public static boolean refused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SdkClientException && REFUSED.equals(t.getMessage())) {
+        return true;
+      }
+    }
+    return false;
   }
 }

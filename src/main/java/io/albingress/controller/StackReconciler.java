@@ -1,6 +1,7 @@
 package io.albingress.controller;
 
 import io.albingress.aws.CachedAwsFacts;
+import io.albingress.aws.LeadershipGate;
 import io.albingress.deploy.StackDeployer;
 import io.albingress.k8s.EventRecorder;
 import io.albingress.k8s.Informers;
@@ -106,6 +107,10 @@ public final class StackReconciler {
             .compose(x -> writer.removeFinalizer(i, finalizer))).toList()))
         .<Void>mapEmpty()
         .onFailure(e -> {
+          if (LeadershipGate.refused(e)) {
+            LOG.info("reconciling stack {} stopped: leadership was lost", id);
+            return;
+          }
           LOG.warn("reconciling stack {} failed: {}", id, e.getMessage());
           active.forEach(i -> events.record(i, EventRecorder.WARNING, "FailedDeployModel", "Failed deploy model due to " + e.getMessage()));
         });
