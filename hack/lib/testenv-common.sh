@@ -4,7 +4,7 @@
 # Pinned versions: bump a version here and the next `hack/testenv up` rebuilds or
 # reinstalls that component (binaries and venvs carry the version in their name).
 
-TESTENV_KUBE_VERSION="v1.34.4"     # k8s.io/kubernetes tag: kube-apiserver + kubectl
+TESTENV_KUBE_VERSION="v1.34.4"     # k8s.io/kubernetes tag: kube-apiserver, kube-controller-manager, kubectl
 TESTENV_ETCD_VERSION="v3.6.8"      # go.etcd.io/etcd/server/v3
 TESTENV_MOTO_VERSION="5.2.5"       # PyPI moto[server] (brings boto3)
 TESTENV_HELM_VERSION="v3.21.4"     # helm.sh/helm/v3 (its go.mod says `go 1.26.0`)
@@ -28,7 +28,7 @@ TESTENV_STATE="$TESTENV_DIR/state.env"   # ports, cluster name, versions of the 
 TESTENV_REGION="us-west-2"
 
 # Processes we start, in start order; `down` stops them in reverse.
-TESTENV_COMPONENTS=(etcd kube-apiserver moto)
+TESTENV_COMPONENTS=(etcd kube-apiserver kube-controller-manager moto)
 
 log() { printf 'testenv: %s\n' "$*" >&2; }
 die() { printf 'testenv: error: %s\n' "$*" >&2; exit 1; }

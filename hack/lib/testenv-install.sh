@@ -82,6 +82,37 @@ ensure_kube() {
   log "built kube-apiserver and kubectl $v in $(($(now_s) - t0))s"
 }
 
+# ensure_kcm: kube-controller-manager from the wrapper module ensure_kube prepared (same
+# replaces, same version stamp), so a cache holding apiserver and kubectl builds only this one.
+ensure_kcm() {
+  local v="$TESTENV_KUBE_VERSION" name="kube-controller-manager"
+  local bin="$name-$v" dir="$TESTENV_SRC/kube-$v" t0 minor info build_date ldflags pkg
+  if [ -x "$TESTENV_BIN/$bin" ]; then
+    link_bin "$name" "$bin"
+    return 0
+  fi
+  [ -f "$dir/go.mod" ] || die "no wrapper module in $dir: ensure_kube prepares it"
+  t0="$(now_s)"
+  log "building $name $v (first time, takes minutes)..."
+  minor="${v#v1.}"; minor="${minor%%.*}"
+  (
+    cd "$dir" || exit 1
+    go_run get -tool "k8s.io/kubernetes/cmd/$name@$v" >"$dir/go-get-kcm.log" 2>&1 \
+      || { tail -n 30 "$dir/go-get-kcm.log" >&2; die "go get failed (log: $dir/go-get-kcm.log)"; }
+    info="$(mod_info "k8s.io/kubernetes@$v" Info)"
+    build_date="$(sed -n 's/.*"Time":"\([^"]*\)".*/\1/p' "$info")"
+    ldflags="-s -w"
+    for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+      ldflags+=" -X $pkg.gitVersion=$v -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+      ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=${build_date:-1970-01-01T00:00:00Z}"
+    done
+    go_run build -p 2 -trimpath -ldflags "$ldflags" -o "$TESTENV_BIN/$bin.tmp" "k8s.io/kubernetes/cmd/$name"
+    mv -f "$TESTENV_BIN/$bin.tmp" "$TESTENV_BIN/$bin"
+  )
+  link_bin "$name" "$bin"
+  log "built $name $v in $(($(now_s) - t0))s"
+}
+
 ensure_etcd() {
   local v="$TESTENV_ETCD_VERSION" t0 dir
   if [ -x "$TESTENV_BIN/etcd-$v" ]; then
@@ -184,6 +215,7 @@ ensure_crds() {
 need_build() {
   [ ! -x "$TESTENV_BIN/kube-apiserver-$TESTENV_KUBE_VERSION" ] ||
     [ ! -x "$TESTENV_BIN/kubectl-$TESTENV_KUBE_VERSION" ] ||
+    [ ! -x "$TESTENV_BIN/kube-controller-manager-$TESTENV_KUBE_VERSION" ] ||
     [ ! -x "$TESTENV_BIN/etcd-$TESTENV_ETCD_VERSION" ] ||
     [ ! -x "$TESTENV_BIN/helm-$TESTENV_HELM_VERSION" ]
 }
@@ -191,6 +223,7 @@ need_build() {
 ensure_all() {
   mkdir -p "$TESTENV_BIN" "$TESTENV_SRC"
   with_cache_lock ensure_kube
+  with_cache_lock ensure_kcm
   with_cache_lock ensure_etcd
   with_cache_lock ensure_moto
   with_cache_lock ensure_helm

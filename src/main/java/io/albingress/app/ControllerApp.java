@@ -8,6 +8,8 @@ import io.albingress.aws.SdkShieldPort;
 import io.albingress.aws.SdkWafRegionalPort;
 import io.albingress.aws.SdkWafv2Port;
 import io.albingress.aws.SdkElbv2;
+import io.albingress.aws.LeadershipGate;
+import io.albingress.controller.Leader;
 import io.albingress.controller.ReconcilerVerticle;
 import io.albingress.controller.StackEvents;
 import io.albingress.controller.StackReconciler;
@@ -27,6 +29,7 @@ import io.albingress.metrics.Metrics;
 import io.albingress.model.IngressClassMatcher;
 import io.albingress.ops.OpsServers;
 import io.albingress.targets.ReadinessGateInjector;
+import io.albingress.targets.ReadinessGateTargets;
 import io.albingress.targets.ReadinessGates;
 import io.albingress.targets.TargetsVerticle;
 import io.albingress.validation.IngressValidator;
@@ -100,7 +103,9 @@ public final class ControllerApp {
     Vertx vertx = vertx(metrics);
     KubernetesClient kube = KubernetesClients.create(vertx, settings.kubeconfig());
     Informers informers = new Informers(kube, settings.watchNamespace(), settings.syncPeriod().toMillis());
-    AwsClients aws = AwsClients.create(vertx, settings.awsRegion(), metrics);
+    // with leader election, ELBv2 stays closed until this replica leads
+    LeadershipGate gate = settings.leaderElect() ? LeadershipGate.closed() : LeadershipGate.alwaysOpen();
+    AwsClients aws = AwsClients.create(vertx, settings.awsRegion(), metrics, gate);
     ControllerApp app = new ControllerApp(vertx, kube, informers, aws);
     app.settings = settings;
 
@@ -108,17 +113,18 @@ public final class ControllerApp {
     AdmissionCodec codec = new AdmissionCodec();
     IngressClassMatcher classes = new IngressClassMatcher(settings.ingressClass(), informers::ingressClass);
     IngressValidator validator = new IngressValidator(classes, aws.region(), settings.awsVpcId());
+    ReadinessGateTargets gateTargets = new ReadinessGateTargets(informers, classes, settings.clusterName(), aws.region());
     CachedAwsFacts facts = new CachedAwsFacts(vertx, aws, settings.awsVpcId(), AWS_FACTS_TTL, AWS_FACTS_DEADLINE);
     app.webhook = new WebhookServer(vertx,
         new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000,
             WebhookServer.Config.defaultInstances()),
-        codec, new IngressAdmission(validator, informers, facts), new PodAdmission(serialization, readinessGates(informers, app)), metrics);
+        codec, new IngressAdmission(validator, informers, facts), new PodAdmission(serialization, readinessGates(informers, gateTargets)), metrics);
 
     Elbv2 elb = new SdkElbv2(aws);
     Inventory inventory = new Inventory(elb, settings.clusterName());
     EventRecorder events = new EventRecorder(vertx, kube, Duration.ofMinutes(30));
     app.targets = new TargetsVerticle(informers, inventory, elb, events, new PodConditionWriter(vertx, kube),
-        settings.maxConcurrentReconciles(), TARGET_HEALTH_RECHECK);
+        gateTargets::expectedGates, settings.maxConcurrentReconciles(), TARGET_HEALTH_RECHECK);
     StackReconciler reconciler = new StackReconciler(informers, classes, facts,
         new StackDeployer(elb, inventory, settings.awsVpcId(), metrics, addOns(aws), Optional.of(securityGroups(vertx, aws, settings))), new IngressWriter(vertx, kube), events,
         new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(), settings.defaultTags(), settings.dryRun()),
@@ -133,7 +139,7 @@ public final class ControllerApp {
         .onFailure(e -> LOG.error("informers failed to start: {}", e.getMessage()));
     synced.compose(v -> vertx.deployVerticle(app.targets))
         .compose(v -> vertx.deployVerticle(app.reconciler))
-        .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), List.of(app.targets, app.reconciler)))
+        .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), gate, List.of(app.targets, app.reconciler, inventoryCache(inventory))))
         .onFailure(e -> LOG.error("reconciler failed to start: {}", e.getMessage()));
     return app.webhook.start()
         .compose(w -> OpsServers.metrics(vertx, settings.bindAddress(), settings.metricsPort(), metrics))
@@ -169,10 +175,23 @@ public final class ControllerApp {
         delay -> vertx.timer(delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).mapEmpty());
   }
 
-  /** Pod readiness gates for the IP-mode target groups this controller keeps in sync. */
-  private static PodMutator readinessGates(Informers informers, ControllerApp app) {
+  /** The inventory of our AWS resources is dropped with the lease: the next leader may change them. */
+  private static Leader inventoryCache(Inventory inventory) {
+    return new Leader() {
+      @Override
+      public void lead() {}
+
+      @Override
+      public void stopLeading() {
+        inventory.invalidate();
+      }
+    };
+  }
+
+  /** Pod readiness gates for the IP-mode target groups of our Ingresses, from the informer caches (any replica). */
+  private static PodMutator readinessGates(Informers informers, ReadinessGateTargets gateTargets) {
     return new ReadinessGateInjector(ns -> informers.namespace(ns).map(ReadinessGates::injectionEnabled).orElse(false),
-        informers::services, (ns, service) -> app.targets.ipTargetGroups(ns, service));
+        informers::services, gateTargets::ipTargetGroups);
   }
 
   Optional<String> notReadyReason() {

@@ -64,6 +64,11 @@ public final class AwsClients implements AutoCloseable {
    * caller's Vert.x context.
    */
   public static AwsClients create(Vertx vertx, Optional<String> region, Metrics metrics) {
+    return create(vertx, region, metrics, LeadershipGate.alwaysOpen());
+  }
+
+  /** With ELBv2 calls refused while {@code gate} is closed (leader election). */
+  public static AwsClients create(Vertx vertx, Optional<String> region, Metrics metrics, LeadershipGate gate) {
     SdkAsyncHttpClient http = NettyNioAsyncHttpClient.builder()
         .eventLoopGroup(SdkEventLoopGroup.builder().numberOfThreads(2).build())
         .connectionTimeout(Duration.ofSeconds(5))
@@ -78,9 +83,10 @@ public final class AwsClients implements AutoCloseable {
         .build();
     Ec2AsyncClient ec2 = configure(Ec2AsyncClient.builder(), http, overrides, region).build();
     AcmAsyncClient acm = configure(AcmAsyncClient.builder(), http, overrides, region).build();
-    ElasticLoadBalancingV2AsyncClient elbv2 = configure(ElasticLoadBalancingV2AsyncClient.builder(), http, overrides, region).build();
+    ClientOverrideConfiguration gated = overrides.toBuilder().addExecutionInterceptor(gate).build();
+    ElasticLoadBalancingV2AsyncClient elbv2 = configure(ElasticLoadBalancingV2AsyncClient.builder(), http, gated, region).build();
     ElasticLoadBalancingV2AsyncClient creates = configure(ElasticLoadBalancingV2AsyncClient.builder(), http,
-        overrides.toBuilder().retryStrategy(AwsRetryStrategy.doNotRetry()).build(), region).build();
+        gated.toBuilder().retryStrategy(AwsRetryStrategy.doNotRetry()).build(), region).build();
     Region resolved = elbv2.serviceClientConfiguration().region();
     AddOnClients addOns = new AddOnClients(configure(Wafv2AsyncClient.builder(), http, overrides, region).build(),
         configure(WafRegionalAsyncClient.builder(), http, overrides, region).build(),

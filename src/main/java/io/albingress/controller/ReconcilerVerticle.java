@@ -9,11 +9,12 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
- * Consumes stack keys from the event bus and reconciles them through the {@link WorkQueue}: one run
+ * Consumes stack keys from the event bus and reconciles them through a {@link KeyedLoop}: one run
  * per stack at a time, events coalesced, a bounded number in flight, backoff per stack. Drift checks
  * (deep compares) are spread over the sync period.
  */
@@ -26,10 +27,12 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
   private final Metrics metrics;
   private final int maxConcurrent;
   private final Duration syncPeriod;
+  /** When each stack's next drift check is due; on the loop's context. */
   private final Map<StackId, Long> nextDeepCheck = new HashMap<>();
-  private WorkQueue<StackId> queue;
+  /** Whether each running stack's run is a drift check; on the loop's context. */
+  private final Map<StackId, Boolean> deepRuns = new HashMap<>();
+  private KeyedLoop<StackId> loop;
   private MessageConsumer<String> consumer;
-  private boolean leading;
 
   public ReconcilerVerticle(StackReconciler reconciler, Metrics metrics, int maxConcurrent, Duration syncPeriod) {
     this.reconciler = reconciler;
@@ -41,8 +44,9 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
   @Override
   public Future<?> start() {
     // AWS validation errors wait the longest delay: a retry cannot help until something changes
-    queue = new WorkQueue<>(maxConcurrent, Duration.ofSeconds(1), Duration.ofMinutes(2), Math::random);
-    consumer = vertx.eventBus().<String>consumer(ADDRESS, msg -> enqueue(StackId.parse(msg.body())));
+    loop = new KeyedLoop<>(vertx, context, KeyedLoop.Settings.of(maxConcurrent, RUN_TIMEOUT), this::run,
+        ReconcilerVerticle::isValidationError, this::finished);
+    consumer = vertx.eventBus().<String>consumer(ADDRESS, msg -> loop.add(StackId.parse(msg.body())));
     // a quarter of the sync period: each stack's drift check comes due at its own time
     vertx.setPeriodic(Math.max(1000, syncPeriod.toMillis() / 4), id -> resync());
     return consumer.completion();
@@ -56,80 +60,53 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
   /** Called when this replica becomes leader (or at once without leader election). */
   @Override
   public void lead() {
+    context.runOnContext(v -> loop.lead(reconciler.knownStacks()));
+  }
+
+  /** Stops at once; drift-check times are forgotten with the runs (the next leader may have changed AWS). */
+  @Override
+  public void stopLeading() {
+    loop.stopLeading();
     context.runOnContext(v -> {
-      leading = true;
-      reconciler.knownStacks().forEach(this::enqueue);
+      nextDeepCheck.clear();
+      deepRuns.clear();
     });
   }
 
-  @Override
-  public void stopLeading() {
-    context.runOnContext(v -> leading = false);
-  }
-
   public boolean idle() {
-    return queue != null && queue.idle();
-  }
-
-  private void enqueue(StackId id) {
-    if (!leading) {
-      return;
-    }
-    queue.add(id);
-    pump();
-  }
-
-  private void retry(StackId id) {
-    queue.retry(id);
-    pump();
+    return loop != null && loop.idle();
   }
 
   private void resync() {
     long now = System.currentTimeMillis();
-    reconciler.knownStacks().stream().filter(id -> nextDeepCheck.getOrDefault(id, 0L) <= now && nextDeepCheck.containsKey(id))
-        .forEach(this::enqueue);
+    reconciler.knownStacks().stream().filter(id -> nextDeepCheck.containsKey(id) && nextDeepCheck.get(id) <= now).forEach(loop::add);
   }
 
-  private void pump() {
-    for (var next = queue.next(); next.isPresent(); next = queue.next()) {
-      run(next.get());
-    }
-  }
-
-  private void run(StackId id) {
+  private Future<Void> run(StackId id) {
+    assert loop.onContext();
     long now = System.currentTimeMillis();
     // the first time a stack is seen its drift check is put at a random point of the period, so a
     // restart does not deep-check everything at once
     long due = nextDeepCheck.computeIfAbsent(id, k -> now + (long) (ThreadLocalRandom.current().nextDouble() * syncPeriod.toMillis()));
     boolean deep = due <= now;
-    long start = System.nanoTime();
-    // a lost answer must not wedge the stack: give up on a run after a bound and retry
-    // the queue belongs to this verticle's context: a run may complete on any thread (Future.all has
-    // no context), so its outcome is handed back before the queue is touched
-    reconciler.reconcile(id, deep).timeout(RUN_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-        .onComplete(ar -> context.runOnContext(v -> finished(id, deep, start, ar)));
+    deepRuns.put(id, deep);
+    return reconciler.reconcile(id, deep);
   }
 
-  private void finished(StackId id, boolean deep, long start, io.vertx.core.AsyncResult<Void> ar) {
-    metrics.observeSeconds("alb_reconcile_duration_seconds", "Stack reconciliation time.", (System.nanoTime() - start) / 1e9,
-        "result", ar.succeeded() ? "success" : "error");
-    metrics.increment("alb_reconciles_total", "Stack reconciliations by result.", "result", ar.succeeded() ? "success" : "error");
-    if (ar.succeeded()) {
-      if (deep) {
-        nextDeepCheck.put(id, System.currentTimeMillis() + syncPeriod.toMillis());
-      }
-      queue.succeeded(id);
-    } else {
-      Duration delay = queue.failed(id, isValidationError(ar.cause()));
-      vertx.setTimer(delay.toMillis(), t -> retry(id));
+  private void finished(KeyedLoop.Outcome<StackId> outcome) {
+    String result = outcome.result().succeeded() ? "success" : "error";
+    metrics.observeSeconds("alb_reconcile_duration_seconds", "Stack reconciliation time.", outcome.took().toNanos() / 1e9, "result", result);
+    metrics.increment("alb_reconciles_total", "Stack reconciliations by result.", "result", result);
+    boolean deep = Boolean.TRUE.equals(deepRuns.remove(outcome.key()));
+    if (outcome.result().succeeded() && deep) {
+      nextDeepCheck.put(outcome.key(), System.currentTimeMillis() + syncPeriod.toMillis());
     }
-    pump();
   }
 
   /** AWS refused the request itself (not throttling, not a fault): retrying soon cannot help. */
   public static boolean isValidationError(Throwable e) {
     Throwable unclassified = e instanceof AwsFailure f ? f.getCause() : e;
-    Throwable cause = unclassified instanceof java.util.concurrent.CompletionException && unclassified.getCause() != null
+    Throwable cause = unclassified instanceof CompletionException && unclassified.getCause() != null
         ? unclassified.getCause() : unclassified;
     return cause instanceof AwsServiceException a && a.statusCode() >= 400 && a.statusCode() < 500 && !a.isThrottlingException();
   }

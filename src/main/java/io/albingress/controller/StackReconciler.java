@@ -3,6 +3,7 @@ package io.albingress.controller;
 import io.albingress.aws.CachedAwsFacts;
 import io.albingress.deploy.Reconciliation;
 import io.albingress.deploy.SecurityGroupSynthesizer;
+import io.albingress.aws.LeadershipGate;
 import io.albingress.deploy.StackDeployer;
 import io.albingress.k8s.EventRecorder;
 import io.albingress.k8s.Informers;
@@ -59,6 +60,7 @@ public final class StackReconciler {
   private final Function<Stack, Future<Void>> deployed;
   /** Numbers the runs of this process, for the log lines of each. */
   private final AtomicLong runs = new AtomicLong();
+  private final LastGoodInputs lastGood = new LastGoodInputs();
 
   /** @param deployed told about every stack deployed (not in a dry run), e.g. to keep its targets in sync */
   public StackReconciler(Informers informers, IngressClassMatcher classes, CachedAwsFacts awsFacts, StackDeployer deployer,
@@ -104,23 +106,64 @@ public final class StackReconciler {
         && IngressGroup.stackOf(i).equals(id)).toList();
     List<Ingress> leaving = all.stream().filter(i -> IngressWriter.hasFinalizer(i, finalizer) && !active.contains(i)
         && (id.explicitGroup() || id.equals(StackId.ingress(i.getMetadata().getNamespace(), i.getMetadata().getName())))).toList();
-    IngressGroup group = new IngressGroup(id, active, services(active));
+    List<Ingress> classless = leaving.stream().filter(i -> classes.classMissing(i) && i.getMetadata().getDeletionTimestamp() == null).toList();
+    if (!classless.isEmpty()) {
+      return holdForMissingClass(id, classless);
+    }
     return Future.all(active.stream().map(i -> writer.addFinalizer(i, finalizer)).toList())
         .compose(v -> facts())
-        .map(facts -> builder.build(group, facts))
-        .compose(stack -> reportBuildErrors(stack, active).compose(v -> keepWhileMembersExist(stack, active))
-            .compose(v -> deploy(stack, SecurityGroupPlanner.plan(stack, group, settings.clusterName()), deepCheck, run))
-            .compose(outcome -> reportSuccess(stack, active, outcome)))
+        .map(facts -> build(id, active, facts))
+        .compose(built -> reportBuildErrors(built.stack(), active).compose(v -> keepWhileMembersExist(built.stack(), active))
+            .compose(v -> deploy(built.stack(), SecurityGroupPlanner.plan(built.stack(), built.group(), settings.clusterName()), deepCheck, run))
+            .onSuccess(outcome -> lastGood.remember(built.stack(), built.group(), built.facts()))
+            .compose(outcome -> reportSuccess(built.stack(), active, outcome)))
         .compose(v -> Future.all(leaving.stream().map(i -> writer.setHostname(i, Optional.empty())
             .compose(x -> writer.removeFinalizer(i, finalizer))).toList()))
         .<Void>mapEmpty()
         .onFailure(e -> {
+          if (LeadershipGate.refused(e)) {
+            run.info(LOG, "reconciling stack {} stopped: leadership was lost", id);
+            return;
+          }
           run.failed(LOG, "reconciling stack " + id, e);
           active.forEach(i -> events.record(i, EventRecorder.WARNING, "FailedDeployModel", "Failed deploy model due to " + e.getMessage()));
           // an Ingress waiting on our finalizer shows why its deletion does not finish
           leaving.stream().filter(i -> i.getMetadata().getDeletionTimestamp() != null).forEach(i ->
               events.record(i, EventRecorder.WARNING, "FailedCleanup", EventRecorder.cleanupFailed(id.toString(), e)));
         });
+  }
+
+  /**
+   * A member of ours whose IngressClass is gone: deleting a class must not delete load balancers, so
+   * the stack stays as it is in AWS until the class exists again (its return triggers a run) or the
+   * Ingress is deleted.
+   */
+  private Future<Void> holdForMissingClass(StackId id, List<Ingress> classless) {
+    LOG.warn("stack {}: IngressClass of {} not found; its AWS resources are kept unchanged", id, classless.stream().map(StackReconciler::name).toList());
+    classless.forEach(i -> events.record(i, EventRecorder.WARNING, "IngressClassNotFound", "IngressClass \""
+        + i.getSpec().getIngressClassName() + "\" not found: the load balancer is kept unchanged until the class exists again"
+        + " or this Ingress is deleted"));
+    return Future.succeededFuture();
+  }
+
+  /** A build and the inputs it used. */
+  private record Built(Stack stack, IngressGroup group, ClusterFacts facts) {}
+
+  /**
+   * Builds the stack; a member left out only because a Service or certificate went away for a moment
+   * keeps its last deployed part (see {@link LastGoodInputs}), with a Warning Event.
+   */
+  private Built build(StackId id, List<Ingress> active, ClusterFacts facts) {
+    IngressGroup group = new IngressGroup(id, active, services(active));
+    Stack stack = builder.build(group, facts);
+    Optional<LastGoodInputs.Kept> kept = lastGood.keep(stack, group, facts, builder::build);
+    if (kept.isEmpty()) {
+      return new Built(stack, group, facts);
+    }
+    kept.get().reasons().forEach((member, problems) -> active.stream().filter(i -> name(i).equals(member)).findFirst()
+        .ifPresent(i -> events.record(i, EventRecorder.WARNING, "KeptLastGoodModel", "Kept the last deployed routes of this Ingress: "
+            + String.join("; ", problems) + " (until it is valid again or changed)")));
+    return new Built(kept.get().stack(), kept.get().group(), kept.get().facts());
   }
 
   private Future<ClusterFacts> facts() {

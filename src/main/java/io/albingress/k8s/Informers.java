@@ -94,6 +94,11 @@ public final class Informers implements ClusterView, AutoCloseable {
     return nodes;
   }
 
+  /** The Ingresses of a namespace. */
+  public List<Ingress> ingresses(String namespace) {
+    return ingresses.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace);
+  }
+
   /** The Services of a namespace. */
   public List<Service> services(String namespace) {
     return services.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace);

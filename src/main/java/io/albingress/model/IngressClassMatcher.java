@@ -43,6 +43,15 @@ public final class IngressClassMatcher {
     return className.equals(legacy) ? Match.OURS_LEGACY_ANNOTATION : Match.NOT_OURS;
   }
 
+  /**
+   * The Ingress names an IngressClass that does not exist (other than ours by name): whose it is is
+   * unknown, e.g. while a class is deleted and re-created. Not a reason to delete anything.
+   */
+  public boolean classMissing(Ingress ingress) {
+    String specClass = ingress.getSpec() == null ? null : ingress.getSpec().getIngressClassName();
+    return specClass != null && !specClass.equals(className) && classes.apply(specClass).isEmpty();
+  }
+
   public boolean isOurs(Ingress ingress) {
     return match(ingress) != Match.NOT_OURS;
   }

@@ -4,7 +4,6 @@ import io.albingress.annotations.TargetType;
 import io.albingress.model.Target;
 import io.albingress.model.TargetGroup;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
@@ -34,14 +33,14 @@ public final class DesiredTargets {
   public record Instances(Set<Target> targets, List<Node> unusable) {}
 
   /** What about a Node decides whether it is a target: an update that keeps this equal changes nothing. */
-  public record NodeView(boolean ready, Map<String, String> labels, String providerId, Set<String> taints) {
+  public record NodeView(boolean deleting, Map<String, String> labels, String providerId, Set<String> taints) {
     public static NodeView of(Node node) {
       Set<String> taints = new HashSet<>();
       if (node.getSpec() != null && node.getSpec().getTaints() != null) {
         node.getSpec().getTaints().stream().map(Taint::getKey).forEach(taints::add);
       }
       Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : Map.copyOf(node.getMetadata().getLabels());
-      return new NodeView(DesiredTargets.ready(node), labels, node.getSpec() == null ? null : node.getSpec().getProviderID(), taints);
+      return new NodeView(node.getMetadata().getDeletionTimestamp() != null, labels, node.getSpec() == null ? null : node.getSpec().getProviderID(), taints);
     }
   }
 
@@ -62,11 +61,13 @@ public final class DesiredTargets {
   }
 
   /**
-   * Ready, not excluded, not being scaled away, matching target-node-labels. Control-plane nodes only
-   * when target-node-labels selects them by the control-plane label.
+   * Not excluded, not being deleted or scaled away, matching target-node-labels. Control-plane nodes
+   * only when target-node-labels selects them by the control-plane label. A NotReady node stays: its
+   * pods may still serve, the load balancer's health check decides (as Kubernetes' own service
+   * controller does since KEP-3458).
    */
   static boolean eligible(NodeView node, Map<String, String> selector) {
-    if (!node.ready() || node.labels().containsKey(EXCLUDE_LABEL) || node.taints().contains(TO_BE_DELETED_TAINT)) {
+    if (node.deleting() || node.labels().containsKey(EXCLUDE_LABEL) || node.taints().contains(TO_BE_DELETED_TAINT)) {
       return false;
     }
     if (node.labels().containsKey(CONTROL_PLANE_LABEL) && !selector.containsKey(CONTROL_PLANE_LABEL)) {
@@ -84,18 +85,16 @@ public final class DesiredTargets {
     return last.startsWith("i-") && last.length() > 2 ? Optional.of(last) : Optional.empty();
   }
 
-  static boolean ready(Node node) {
-    List<NodeCondition> conditions = node.getStatus() == null ? null : node.getStatus().getConditions();
-    return conditions != null && conditions.stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
   /**
-   * Ready IPv4 endpoints on the Service port's target port. With readiness gates, a pod that serves
-   * but is not Ready yet (its gate for this target group is still closed) is registered too, so the
-   * load balancer can find it healthy and the gate can open.
+   * Ready IPv4 endpoints on the Service port's target port. With readiness gates, a pod that is not
+   * Ready only because its gate for this target group is still closed is registered too, so the load
+   * balancer can find it healthy and the gate can open. The EndpointSlice controller marks such an
+   * endpoint `ready: false, serving: false` (serving follows the pod's Ready condition), so the pod
+   * itself decides, as in the reference controller.
    *
    * @param servicePortName the name of the Service port (EndpointSlice ports carry it), empty if unnamed
-   * @param gated whether the pod (namespace/name) carries this target group's readiness gate
+   * @param gated whether the pod (namespace/name) carries this target group's readiness gate and waits
+   *     only on gates (see {@link ReadinessGates#waitsOnlyOnGates})
    */
   public static Set<Target> ips(TargetGroup tg, String servicePortName, Collection<EndpointSlice> slices, Predicate<String> gated) {
     Set<Target> targets = new HashSet<>();
@@ -124,10 +123,9 @@ public final class DesiredTargets {
     if (ready) {
       return true;
     }
-    boolean serving = !Boolean.FALSE.equals(c.getServing());
     boolean terminating = Boolean.TRUE.equals(c.getTerminating());
     var ref = ep.getTargetRef();
-    return serving && !terminating && ref != null && "Pod".equals(ref.getKind()) && gated.test(ref.getNamespace() + "/" + ref.getName());
+    return !terminating && ref != null && "Pod".equals(ref.getKind()) && gated.test(ref.getNamespace() + "/" + ref.getName());
   }
 
   /**

@@ -74,9 +74,26 @@ public final class ReadinessGates {
     return pod.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
   }
 
+  /**
+   * Its containers are ready and it is not going away: what keeps it from Ready are readiness gates,
+   * so its target may be registered for the load balancer to check.
+   */
+  public static boolean waitsOnlyOnGates(Pod pod) {
+    boolean containersReady = pod.getStatus() != null && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream().anyMatch(c -> "ContainersReady".equals(c.getType()) && "True".equals(c.getStatus()));
+    return containersReady && pod.getMetadata().getDeletionTimestamp() == null;
+  }
+
   /** The gate is still closed: the controller has to look at the target's health. */
   public static boolean waiting(Pod pod, String type) {
     return condition(pod, type).map(c -> !"True".equals(c.getStatus())).orElse(true);
+  }
+
+  /** The condition that opens a gate no Ingress asks for any more. */
+  public static PodCondition stale(String type, String now) {
+    return new PodConditionBuilder().withType(type).withStatus("True").withReason("TargetGroupRemoved")
+        .withMessage("no Ingress sends traffic to this pod through this target group any more").withLastProbeTime(now)
+        .withLastTransitionTime(now).build();
   }
 
   /** The condition to write for the target's health, or empty when the pod already says that. */

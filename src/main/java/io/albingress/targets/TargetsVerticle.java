@@ -1,8 +1,8 @@
 package io.albingress.targets;
 
+import io.albingress.controller.KeyedLoop;
 import io.albingress.controller.Leader;
 import io.albingress.controller.ReconcilerVerticle;
-import io.albingress.controller.WorkQueue;
 import io.albingress.deploy.Elbv2;
 import io.albingress.deploy.Inventory;
 import io.albingress.k8s.ChangeHandler;
@@ -32,8 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -46,7 +45,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  * (IP mode), and opens pod readiness gates. Stack reconciliation hands over each stack's deployed
  * target groups; Node, EndpointSlice and Pod events then lead only to register/deregister diffs of
  * the affected target groups, never to a stack rebuild. One sync per target group at a time, through
- * a {@link WorkQueue} keyed by ARN, on this verticle's event loop.
+ * a {@link KeyedLoop} keyed by ARN, on this verticle's event loop.
  */
 public final class TargetsVerticle extends VerticleBase implements Leader {
   private static final Logger LOG = LoggerFactory.getLogger(TargetsVerticle.class);
@@ -60,32 +59,34 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   private final Elbv2 elb;
   private final EventRecorder events;
   private final PodConditionWriter podConditions;
+  private final Function<Pod, Set<String>> expectedGates;
   private final int maxConcurrent;
   private final Duration healthRecheck;
-  /** By ARN. Concurrent: the webhook reads it from its own event loop. */
-  private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
+  /** By ARN; on this verticle's context. */
+  private final Map<String, Binding> bindings = new HashMap<>();
   /** The targets each target group has in AWS, as far as we know: what we applied last. */
   private final Map<String, Set<Target>> applied = new HashMap<>();
   private final Set<String> rechecks = new HashSet<>();
-  private Context context;
-  private WorkQueue<String> queue;
+  private KeyedLoop<String> loop;
   private boolean leading;
 
+  /** @param expectedGates the readiness-gate condition types a pod should carry now (any other of ours is stale) */
   public TargetsVerticle(Informers informers, Inventory inventory, Elbv2 elb, EventRecorder events, PodConditionWriter podConditions,
-      int maxConcurrent, Duration healthRecheck) {
+      Function<Pod, Set<String>> expectedGates, int maxConcurrent, Duration healthRecheck) {
     this.informers = informers;
     this.inventory = inventory;
     this.elb = elb;
     this.events = events;
     this.podConditions = podConditions;
+    this.expectedGates = expectedGates;
     this.maxConcurrent = maxConcurrent;
     this.healthRecheck = healthRecheck;
   }
 
   @Override
   public Future<?> start() {
-    context = vertx.getOrCreateContext();
-    queue = new WorkQueue<>(maxConcurrent, Duration.ofSeconds(1), Duration.ofMinutes(2), Math::random);
+    loop = new KeyedLoop<>(vertx, context, KeyedLoop.Settings.of(maxConcurrent, RUN_TIMEOUT), this::run,
+        ReconcilerVerticle::isValidationError, this::finished);
     informers.nodes().addEventHandler(ChangeHandler.of((Node old, Node now) -> onContext(() -> nodeChanged(old, now))));
     informers.endpointSlices().addEventHandler(ChangeHandler.of((EndpointSlice old, EndpointSlice now) -> onContext(() -> sliceChanged(old, now))));
     informers.pods().addEventHandler(ChangeHandler.of((Pod old, Pod now) -> onContext(() -> podChanged(old, now))));
@@ -96,12 +97,13 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   public void lead() {
     onContext(() -> {
       leading = true;
-      bindings.keySet().forEach(this::enqueue);
+      loop.lead(List.copyOf(bindings.keySet()));
     });
   }
 
   @Override
   public void stopLeading() {
+    loop.stopLeading();
     onContext(() -> {
       leading = false;
       // the next leader may change targets: learn them again when we lead again
@@ -133,19 +135,18 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
 
   /** No target group waits or syncs. */
   public boolean idle() {
-    return queue != null && queue.idle();
-  }
-
-  /** Names of the IP-mode target groups of a Service, for the readiness-gate webhook. Thread-safe. */
-  public List<String> ipTargetGroups(String namespace, String service) {
-    return bindings.values().stream().map(Binding::model)
-        .filter(tg -> DesiredTargets.ipMode(tg) && tg.service().namespace().equals(namespace) && tg.service().name().equals(service))
-        .map(TargetGroup::name).sorted().toList();
+    return loop != null && loop.idle();
   }
 
   private void bind(StackId stack, List<Binding> current) {
+    assert loop.onContext() : "targets state touched off its context";
     Set<String> keep = current.stream().map(Binding::arn).collect(Collectors.toSet());
-    bindings.values().removeIf(b -> b.stack().equals(stack) && !keep.contains(b.arn()));
+    List<Binding> gone = bindings.values().stream().filter(b -> b.stack().equals(stack) && !keep.contains(b.arn())).toList();
+    gone.forEach(b -> bindings.remove(b.arn()));
+    // pods may still wait on a removed target group's gate: open those no Ingress wants any more
+    gone.stream().filter(b -> DesiredTargets.ipMode(b.model()))
+        .flatMap(b -> informers.podsGatedBy(ReadinessGates.conditionType(b.model().name())).stream())
+        .distinct().forEach(this::openStaleGates);
     applied.keySet().retainAll(bindings.keySet());
     current.forEach(b -> {
       bindings.put(b.arn(), b);
@@ -181,7 +182,26 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     Set<String> waiting = ReadinessGates.gates(now).stream().filter(t -> ReadinessGates.waiting(now, t)).collect(Collectors.toSet());
     if (!waiting.isEmpty()) {
       enqueueWhere(b -> waiting.contains(ReadinessGates.conditionType(b.model().name())));
+      openStaleGates(now);
     }
+  }
+
+  /**
+   * Gates of ours that no Ingress asks for any more (the Ingress was deleted while the pod waited) are
+   * set True, so the pod does not hang; only the leader writes.
+   */
+  private void openStaleGates(Pod pod) {
+    if (!leading) {
+      return;
+    }
+    Set<String> expected = expectedGates.apply(pod);
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    ReadinessGates.gates(pod).stream().filter(t -> ReadinessGates.waiting(pod, t) && !expected.contains(t))
+        .forEach(t -> {
+          LOG.info("pod {}/{}: readiness gate {} is stale, setting it True", pod.getMetadata().getNamespace(), pod.getMetadata().getName(), t);
+          podConditions.write(pod, ReadinessGates.stale(t, now))
+              .onFailure(e -> LOG.warn("opening the stale gate {} of pod {} failed: {}", t, pod.getMetadata().getName(), e.getMessage()));
+        });
   }
 
   private static boolean sameVersion(HasMetadata old, HasMetadata now) {
@@ -192,46 +212,25 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     bindings.values().stream().filter(affected).map(Binding::arn).forEach(this::enqueue);
   }
 
-  // ---- the queue
+  // ---- the loop
 
   private void enqueue(String arn) {
-    if (!leading) {
-      return;
-    }
-    queue.add(arn);
-    pump();
+    loop.add(arn);
   }
 
-  /** A failed target group's backoff is over (events meanwhile waited for this). */
-  private void retry(String arn) {
-    queue.retry(arn);
-    if (leading) {
-      pump();
-    }
-  }
-
-  private void pump() {
-    for (var next = queue.next(); next.isPresent(); next = queue.next()) {
-      run(next.get());
-    }
-  }
-
-  private void run(String arn) {
+  /** A target group that left its stack meanwhile needs nothing more. */
+  private Future<Void> run(String arn) {
+    assert loop.onContext() : "targets state touched off its context";
     Binding binding = bindings.get(arn);
-    // a target group that left its stack meanwhile needs nothing more
-    // a lost answer must not wedge the target group: give up on a run after a bound and retry
-    Future<Void> done = binding == null || !leading ? Future.succeededFuture()
-        : sync(binding).timeout(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    done.onComplete(ar -> {
-      if (ar.succeeded()) {
-        queue.succeeded(arn);
-      } else {
-        LOG.warn("syncing the targets of {} failed: {}", binding.model().name(), ar.cause().getMessage());
-        Duration delay = queue.failed(arn, ReconcilerVerticle.isValidationError(ar.cause()));
-        vertx.setTimer(delay.toMillis(), t -> retry(arn));
-      }
-      pump();
-    });
+    return binding == null ? Future.succeededFuture() : sync(binding);
+  }
+
+  private void finished(KeyedLoop.Outcome<String> outcome) {
+    if (outcome.result().failed()) {
+      Binding binding = bindings.get(outcome.key());
+      LOG.warn("syncing the targets of {} failed: {}", binding == null ? outcome.key() : binding.model().name(),
+          outcome.result().cause().getMessage());
+    }
   }
 
   // ---- one sync: desired from the caches, diff against what AWS holds, then readiness gates
@@ -247,7 +246,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     if (DesiredTargets.ipMode(tg)) {
       String ns = tg.service().namespace();
       Set<String> gated = informers.podsGatedBy(ReadinessGates.conditionType(tg.name())).stream()
-          .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).collect(Collectors.toSet());
+          .filter(ReadinessGates::waitsOnlyOnGates).map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).collect(Collectors.toSet());
       return DesiredTargets.ips(tg, servicePortName(tg), informers.endpointSlices(ns, tg.service().name()), gated::contains);
     }
     DesiredTargets.Instances instances = DesiredTargets.instances(tg, informers.nodes().getStore().list());

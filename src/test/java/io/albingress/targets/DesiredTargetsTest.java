@@ -26,16 +26,24 @@ class DesiredTargetsTest {
   }
 
   @Test
-  void leavesOutNodesThatAreNotReadyExcludedOrBeingRemoved() {
-    Node notReady = node("not-ready", "aws:///us-west-2a/i-01", "False", Map.of());
-    Node unknown = node("unknown", "aws:///us-west-2a/i-02", "Unknown", Map.of());
-    Node noStatus = new NodeBuilder(node("no-status", "i-03")).withStatus(null).build();
+  void leavesOutNodesThatAreExcludedDeletedOrBeingScaledAway() {
     // the label excludes whatever its value
     Node excluded = node("excluded", "aws:///us-west-2a/i-04", "True", Map.of(DesiredTargets.EXCLUDE_LABEL, "false"));
     Node leaving = new NodeBuilder(node("leaving", "i-05")).editSpec().addNewTaint().withKey("ToBeDeletedByClusterAutoscaler")
         .withEffect("NoSchedule").endTaint().endSpec().build();
-    var result = DesiredTargets.instances(instanceMode(Map.of()), List.of(notReady, unknown, noStatus, excluded, leaving, node("ok", "i-06")));
+    Node deleting = new NodeBuilder(node("deleting", "i-07")).editMetadata().withDeletionTimestamp("2026-01-01T00:00:00Z")
+        .endMetadata().build();
+    var result = DesiredTargets.instances(instanceMode(Map.of()), List.of(excluded, leaving, deleting, node("ok", "i-06")));
     assertThat(result.targets()).containsExactly(new Target("i-06", 30080));
+  }
+
+  @Test
+  void notReadyNodesStayRegistered() {
+    Node notReady = node("not-ready", "aws:///us-west-2a/i-01", "False", Map.of());
+    Node unknown = node("unknown", "aws:///us-west-2a/i-02", "Unknown", Map.of());
+    Node noStatus = new NodeBuilder(node("no-status", "i-03")).withStatus(null).build();
+    var result = DesiredTargets.instances(instanceMode(Map.of()), List.of(notReady, unknown, noStatus));
+    assertThat(result.targets()).containsExactlyInAnyOrder(new Target("i-01", 30080), new Target("i-02", 30080), new Target("i-03", 30080));
   }
 
   @Test
@@ -79,8 +87,10 @@ class DesiredTargetsTest {
     Node before = node("a", "i-0a");
     Node heartbeat = new NodeBuilder(before).editMetadata().withResourceVersion("2").endMetadata()
         .editStatus().editFirstCondition().withLastHeartbeatTime("2026-01-01T00:00:00Z").endCondition().endStatus().build();
+    Node notReady = new NodeBuilder(before).editStatus().editFirstCondition().withStatus("False").endCondition().endStatus().build();
     Node labelled = new NodeBuilder(before).editMetadata().addToLabels(DesiredTargets.EXCLUDE_LABEL, "true").endMetadata().build();
     assertThat(DesiredTargets.NodeView.of(heartbeat)).isEqualTo(DesiredTargets.NodeView.of(before));
+    assertThat(DesiredTargets.NodeView.of(notReady)).isEqualTo(DesiredTargets.NodeView.of(before));
     assertThat(DesiredTargets.NodeView.of(labelled)).isNotEqualTo(DesiredTargets.NodeView.of(before));
   }
 
@@ -109,13 +119,13 @@ class DesiredTargetsTest {
   }
 
   @Test
-  void servingPodsThatAreNotReadyCountOnlyWhenTheirReadinessGateWaitsOnThisTargetGroup() {
+  void notReadyPodsCountOnlyWhenTheyWaitOnlyOnThisTargetGroupsGate() {
+    // as the EndpointSlice controller writes a gated pod: not ready, not serving (serving follows Ready)
     var s = slice("IPv4", "http", 8080,
-        endpoint("10.0.1.1", "gated", false, true, false),
-        endpoint("10.0.1.2", "plain", false, true, false),
-        endpoint("10.0.1.3", "terminating", false, true, true),
-        endpoint("10.0.1.4", "down", false, false, false));
-    Set<String> gated = Set.of("shop/gated", "shop/terminating", "shop/down");
+        endpoint("10.0.1.1", "gated", false, false, false),
+        endpoint("10.0.1.2", "plain", false, false, false),
+        endpoint("10.0.1.3", "terminating", false, false, true));
+    Set<String> gated = Set.of("shop/gated", "shop/terminating");
     assertThat(DesiredTargets.ips(ipMode("8080"), "http", List.of(s), gated::contains)).containsExactly(new Target("10.0.1.1", 8080));
   }
 

@@ -33,6 +33,20 @@ class ReadinessGatesTest {
   }
 
   @Test
+  void aPodWaitsOnlyOnGatesWhenItsContainersAreReadyAndItIsNotGoingAway() {
+    Pod starting = pod(Map.of("app", "web"));
+    Pod containersReady = new PodBuilder(starting).withNewStatus().addNewCondition().withType("ContainersReady").withStatus("True")
+        .endCondition().addNewCondition().withType("Ready").withStatus("False").endCondition().endStatus().build();
+    Pod deleting = new PodBuilder(containersReady).editMetadata().withDeletionTimestamp("2026-01-01T00:00:00Z").endMetadata().build();
+    Pod notReady = new PodBuilder(starting).withNewStatus().addNewCondition().withType("ContainersReady").withStatus("False")
+        .endCondition().endStatus().build();
+    assertThat(ReadinessGates.waitsOnlyOnGates(containersReady)).isTrue();
+    assertThat(ReadinessGates.waitsOnlyOnGates(starting)).isFalse();
+    assertThat(ReadinessGates.waitsOnlyOnGates(notReady)).isFalse();
+    assertThat(ReadinessGates.waitsOnlyOnGates(deleting)).isFalse();
+  }
+
+  @Test
   void theConditionTypeIsAValidQualifiedName() {
     String type = ReadinessGates.conditionType("k8s-verylong-verylong-0123456789");
     assertThat(type).startsWith("target-health.elbv2.k8s.aws/");

@@ -33,13 +33,27 @@ public final class Controllers {
     return start(env, namespace, false, env.kubeconfig(), syncPeriod);
   }
 
+  /**
+   * With --leader-elect: the Lease is alb-ingress-controller-leader in namespace default (POD_NAMESPACE
+   * is not set in-process), so a test holding that Lease keeps this replica a follower.
+   */
+  public static ControllerApp startElecting(TestEnvironment.Env env, TestEnvironment.TestNamespace namespace) throws Exception {
+    return start(env, namespace, false, env.kubeconfig(), Duration.ofHours(1), true);
+  }
+
   private static ControllerApp start(TestEnvironment.Env env, TestEnvironment.TestNamespace namespace, boolean dryRun, File kubeconfig,
       Duration syncPeriod)
+      throws Exception {
+    return start(env, namespace, dryRun, kubeconfig, syncPeriod, false);
+  }
+
+  private static ControllerApp start(TestEnvironment.Env env, TestEnvironment.TestNamespace namespace, boolean dryRun, File kubeconfig,
+      Duration syncPeriod, boolean leaderElect)
       throws Exception {
     Path certDir = Files.createTempDirectory("controller-certs");
     TestCerts.write(certDir, "127.0.0.1");
     ControllerSettings settings = new ControllerSettings(env.clusterName(), Optional.of(kubeconfig), "alb",
-        Optional.of(env.region()), env.vpcId(), "127.0.0.1", 0, certDir, 0, 0, Optional.of(namespace.name()), false, 3,
+        Optional.of(env.region()), env.vpcId(), "127.0.0.1", 0, certDir, 0, 0, Optional.of(namespace.name()), leaderElect, 3,
         syncPeriod, Map.of("owner", "it"), dryRun);
     return ControllerApp.start(settings).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }

@@ -1,0 +1,70 @@
+package io.albingress.targets;
+
+import io.albingress.k8s.Informers;
+import io.albingress.model.ClusterFacts;
+import io.albingress.model.IngressClassMatcher;
+import io.albingress.model.IngressGroup;
+import io.albingress.model.Known;
+import io.albingress.model.StackId;
+import io.albingress.model.TargetGroup;
+import io.albingress.stack.StackBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The IP-mode target groups of ours that send to a Service, built from the informer caches alone
+ * (our Ingresses and their Services), so every replica answers the readiness-gate webhook the same,
+ * leader or not, and before any stack was reconciled. Target group names depend on the cluster, the
+ * stack and the backend only, not on AWS facts, which are left unknown here.
+ */
+public final class ReadinessGateTargets {
+  static final String NO_FACTS = "readiness gates are computed from Kubernetes objects only";
+
+  private final Informers informers;
+  private final IngressClassMatcher classes;
+  private final StackBuilder builder;
+  private final ClusterFacts facts;
+
+  public ReadinessGateTargets(Informers informers, IngressClassMatcher classes, String clusterName, String region) {
+    this.informers = informers;
+    this.classes = classes;
+    this.builder = new StackBuilder(classes);
+    this.facts = new ClusterFacts(clusterName, region, "", Known.unknown(NO_FACTS), Known.unknown(NO_FACTS), Map.of());
+  }
+
+  /** Names of the IP-mode target groups of a Service (namespace, name). */
+  public List<String> ipTargetGroups(String namespace, String service) {
+    Set<StackId> stacks = informers.ingresses(namespace)
+        .stream().filter(this::live).map(IngressGroup::stackOf).collect(Collectors.toSet());
+    return stacks.stream().flatMap(id -> builder.build(group(id, namespace), facts).targetGroups().stream())
+        .filter(tg -> DesiredTargets.ipMode(tg) && tg.service().namespace().equals(namespace) && tg.service().name().equals(service))
+        .map(TargetGroup::name).distinct().sorted().toList();
+  }
+
+  /** The readiness-gate condition types a pod should carry now. */
+  public Set<String> expectedGates(Pod pod) {
+    String namespace = pod.getMetadata().getNamespace();
+    return informers.services(namespace).stream().filter(s -> ReadinessGates.selects(s, pod))
+        .flatMap(s -> ipTargetGroups(namespace, s.getMetadata().getName()).stream())
+        .map(ReadinessGates::conditionType).collect(Collectors.toSet());
+  }
+
+  private boolean live(Ingress ingress) {
+    return classes.isOurs(ingress) && ingress.getMetadata().getDeletionTimestamp() == null;
+  }
+
+  private IngressGroup group(StackId id, String namespace) {
+    List<Ingress> members = id.explicitGroup()
+        ? informers.groupMembers(id.name()).stream().filter(this::live).toList()
+        : informers.ingresses(namespace).stream()
+            .filter(i -> live(i) && IngressGroup.stackOf(i).equals(id)).toList();
+    List<Service> services = members.stream().map(i -> i.getMetadata().getNamespace()).distinct()
+        .flatMap(ns -> informers.services(ns).stream()).toList();
+    return new IngressGroup(id, members, services);
+  }
+}
