@@ -31,6 +31,7 @@ import io.albingress.ops.OpsServers;
 import io.albingress.targets.ReadinessGateInjector;
 import io.albingress.targets.ReadinessGateTargets;
 import io.albingress.targets.ReadinessGates;
+import io.albingress.targets.TargetEndpoints;
 import io.albingress.targets.TargetsVerticle;
 import io.albingress.validation.IngressValidator;
 import io.albingress.webhook.AdmissionCodec;
@@ -128,7 +129,7 @@ public final class ControllerApp {
     StackReconciler reconciler = new StackReconciler(informers, classes, facts,
         new StackDeployer(elb, inventory, settings.awsVpcId(), metrics, addOns(aws), Optional.of(securityGroups(vertx, aws, settings))), new IngressWriter(vertx, kube), events,
         new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(), settings.defaultTags(), settings.dryRun()),
-        app.targets::deployed);
+        app.targets::deployed, stack -> TargetEndpoints.of(informers, stack));
     app.reconciler = new ReconcilerVerticle(reconciler, metrics, settings.maxConcurrentReconciles(), settings.syncPeriod());
     app.inventory = inventory;
     app.metrics = metrics;

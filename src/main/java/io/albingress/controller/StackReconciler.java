@@ -15,14 +15,10 @@ import io.albingress.model.Known;
 import io.albingress.model.SecurityGroupPlan;
 import io.albingress.model.Stack;
 import io.albingress.model.StackId;
-import io.albingress.model.Target;
-import io.albingress.model.TargetGroup;
 import io.albingress.plan.PlanText;
 import io.albingress.stack.SecurityGroupPlanner;
 import io.albingress.stack.StackBuilder;
-import io.albingress.targets.DesiredTargets;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.vertx.core.Future;
 import java.util.HashMap;
@@ -58,13 +54,16 @@ public final class StackReconciler {
   private final Settings settings;
   private final StackBuilder builder;
   private final Function<Stack, Future<Void>> deployed;
+  /** Each target group's targets, for the backend security group rules (from the targets package). */
+  private final Function<Stack, SecurityGroupSynthesizer.Endpoints> endpoints;
   /** Numbers the runs of this process, for the log lines of each. */
   private final AtomicLong runs = new AtomicLong();
   private final LastGoodInputs lastGood = new LastGoodInputs();
 
   /** @param deployed told about every stack deployed (not in a dry run), e.g. to keep its targets in sync */
   public StackReconciler(Informers informers, IngressClassMatcher classes, CachedAwsFacts awsFacts, StackDeployer deployer,
-      IngressWriter writer, EventRecorder events, Settings settings, Function<Stack, Future<Void>> deployed) {
+      IngressWriter writer, EventRecorder events, Settings settings, Function<Stack, Future<Void>> deployed,
+      Function<Stack, SecurityGroupSynthesizer.Endpoints> endpoints) {
     this.informers = informers;
     this.classes = classes;
     this.awsFacts = awsFacts;
@@ -74,6 +73,7 @@ public final class StackReconciler {
     this.settings = settings;
     this.builder = new StackBuilder(classes);
     this.deployed = deployed;
+    this.endpoints = endpoints;
   }
 
   public static String finalizer(StackId id) {
@@ -195,25 +195,8 @@ public final class StackReconciler {
       return Future.succeededFuture(new StackDeployer.Outcome(Optional.empty(), List.of()));
     }
     return deployer.deploy(stack, securityGroups, deepCheck, run)
-        .compose(outcome -> deployer.backendRules(stack, securityGroups, endpoints(stack), deepCheck, !outcome.changed()).map(outcome))
+        .compose(outcome -> deployer.backendRules(stack, securityGroups, endpoints.apply(stack), deepCheck, !outcome.changed()).map(outcome))
         .compose(outcome -> deployed.apply(stack).map(outcome));
-  }
-
-  /** Each target group's targets as the targets verticle registers them, pods not yet ready included. */
-  private SecurityGroupSynthesizer.Endpoints endpoints(Stack stack) {
-    Map<String, Set<Target>> byTargetGroup = new HashMap<>();
-    for (TargetGroup tg : stack.targetGroups()) {
-      if (DesiredTargets.ipMode(tg)) {
-        String portName = informers.service(tg.service().namespace(), tg.service().name())
-            .flatMap(svc -> svc.getSpec().getPorts().stream().filter(p -> p.getPort() == tg.service().servicePort()).findFirst())
-            .map(ServicePort::getName).orElse("");
-        byTargetGroup.put(tg.resourceId(), DesiredTargets.ips(tg, portName,
-            informers.endpointSlices(tg.service().namespace(), tg.service().name()), pod -> true));
-      } else {
-        byTargetGroup.put(tg.resourceId(), DesiredTargets.instances(tg, informers.nodes().getStore().list()).targets());
-      }
-    }
-    return new SecurityGroupSynthesizer.Endpoints(byTargetGroup);
   }
 
   private Future<Void> reportBuildErrors(Stack stack, List<Ingress> active) {
