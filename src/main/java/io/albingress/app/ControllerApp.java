@@ -127,7 +127,8 @@ public final class ControllerApp {
     app.targets = new TargetsVerticle(informers, inventory, elb, events, new PodConditionWriter(vertx, kube),
         gateTargets::expectedGates, settings.maxConcurrentReconciles(), TARGET_HEALTH_RECHECK);
     StackReconciler reconciler = new StackReconciler(informers, classes, facts,
-        new StackDeployer(elb, inventory, settings.awsVpcId(), metrics, addOns(aws), Optional.of(securityGroups(vertx, aws, settings))), new IngressWriter(vertx, kube), events,
+        new StackDeployer(elb, inventory, settings.awsVpcId(), metrics, addOns(aws), Optional.of(securityGroups(vertx, aws, settings)),
+            settings.externalManagedTags()), new IngressWriter(vertx, kube), events,
         new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(), settings.defaultTags(), settings.dryRun()),
         app.targets::deployed, stack -> TargetEndpoints.of(informers, stack));
     app.reconciler = new ReconcilerVerticle(reconciler, metrics, settings.maxConcurrentReconciles(), settings.syncPeriod());

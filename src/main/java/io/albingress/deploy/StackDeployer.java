@@ -69,14 +69,20 @@ public final class StackDeployer {
   /** @param securityGroups absent: load balancers get the groups the annotation names, or EC2's default */
   public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, Metrics metrics, LoadBalancerAddOns addOns,
       Optional<SecurityGroupSynthesizer> securityGroups) {
+    this(elb, inventory, vpcId, metrics, addOns, securityGroups, Set.of());
+  }
+
+  /** @param externalManagedTags tag keys other tools manage: never set nor removed */
+  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, Metrics metrics, LoadBalancerAddOns addOns,
+      Optional<SecurityGroupSynthesizer> securityGroups, Set<String> externalManagedTags) {
     this.elb = elb;
     this.inventory = inventory;
     this.metrics = metrics;
-    this.targetGroups = new TargetGroupSynth(elb, inventory, vpcId);
+    this.targetGroups = new TargetGroupSynth(elb, inventory, vpcId, externalManagedTags);
     this.loadBalancers = new LoadBalancerSynth(elb, inventory);
     this.listeners = new ListenerSynth(elb);
     this.rules = new RuleSynth(elb);
-    this.tags = new TagSynth(elb);
+    this.tags = new TagSynth(elb, externalManagedTags);
     this.addOns = addOns;
     this.securityGroups = securityGroups;
   }

@@ -4,8 +4,12 @@ import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Tags of any resource: only the keys that differ are added or removed. */
+/**
+ * Tags of any resource: only the keys that differ are added or removed. Keys other tools manage
+ * (--external-managed-tags) are never set nor removed.
+ */
 final class TagSynth {
   static final String KIND = "Tags";
 
@@ -17,18 +21,26 @@ final class TagSynth {
   }
 
   private final Elbv2 elb;
+  private final Set<String> external;
 
-  TagSynth(Elbv2 elb) {
+  TagSynth(Elbv2 elb, Set<String> external) {
     this.elb = elb;
+    this.external = Set.copyOf(external);
   }
 
   static Drift drift(Map<String, String> current, Map<String, String> desired) {
-    return new Drift(changed(desired, current), current.keySet().stream().filter(k -> !desired.containsKey(k)).sorted().toList());
+    return drift(current, desired, Set.of());
+  }
+
+  static Drift drift(Map<String, String> current, Map<String, String> desired, Set<String> external) {
+    Map<String, String> add = changed(desired, current);
+    add.keySet().removeAll(external);
+    return new Drift(add, current.keySet().stream().filter(k -> !desired.containsKey(k) && !external.contains(k)).sorted().toList());
   }
 
   /** @param id the tagged resource's id, e.g. "TargetGroup/ns/svc:80" */
   Future<Change> sync(String id, String arn, Map<String, String> current, Map<String, String> desired) {
-    Drift drift = drift(current, desired);
+    Drift drift = drift(current, desired, external);
     if (drift.none()) {
       return Future.succeededFuture(Change.unchanged(KIND, id, arn));
     }

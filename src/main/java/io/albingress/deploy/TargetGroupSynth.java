@@ -5,6 +5,7 @@ import io.albingress.model.TargetGroup;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Target groups, matched by name: the name encodes every immutable field (protocol, port, target
@@ -20,11 +21,11 @@ final class TargetGroupSynth {
   private final TagSynth tags;
   private final String vpcId;
 
-  TargetGroupSynth(Elbv2 elb, Inventory inventory, String vpcId) {
+  TargetGroupSynth(Elbv2 elb, Inventory inventory, String vpcId, Set<String> externalManagedTags) {
     this.elb = elb;
     this.inventory = inventory;
     this.attributes = new AttributeSynth(elb);
-    this.tags = new TagSynth(elb);
+    this.tags = new TagSynth(elb, externalManagedTags);
     this.vpcId = vpcId;
   }
 

@@ -19,8 +19,10 @@ import io.albingress.model.RuleAction;
 import io.albingress.model.TargetGroup;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -142,6 +144,17 @@ class DriftTest {
   @MethodSource("tags")
   void tagsDrift(Map<String, String> current, Map<String, String> desired, Map<String, String> add, List<String> remove) {
     assertThat(TagSynth.drift(current, desired)).isEqualTo(new TagSynth.Drift(add, remove));
+  }
+
+  @Test
+  void externallyManagedTagsAreNeitherSetNorRemoved() {
+    Set<String> external = Set.of("CostCenter");
+    assertThat(TagSynth.drift(Map.of("a", "1", "CostCenter", "42"), Map.of("a", "1"), external))
+        .isEqualTo(new TagSynth.Drift(Map.of(), List.of()));
+    assertThat(TagSynth.drift(Map.of("a", "1"), Map.of("a", "2", "CostCenter", "7"), external))
+        .isEqualTo(new TagSynth.Drift(Map.of("a", "2"), List.of()));
+    assertThat(TagSynth.drift(Map.of("a", "1", "CostCenter", "42"), Map.of("a", "1"), Set.of()))
+        .isEqualTo(new TagSynth.Drift(Map.of(), List.of("CostCenter")));
   }
 
   static Stream<Arguments> attributes() {
