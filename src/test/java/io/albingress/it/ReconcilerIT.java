@@ -236,7 +236,7 @@ class ReconcilerIT {
     assertThat(hostname(env, ns.name(), "second")).isEmpty();
   }
 
-  private static String forwardByName(String ns, String name, String targetGroupName) {
+  private static String forwardByName(String ns, String name, String action) {
     return """
         apiVersion: networking.k8s.io/v1
         kind: Ingress
@@ -245,7 +245,7 @@ class ReconcilerIT {
           namespace: %s
           annotations:
             alb.ingress.kubernetes.io/scheme: internet-facing
-            alb.ingress.kubernetes.io/actions.legacy: '{"type": "forward", "targetGroupName": "%s"}'
+            alb.ingress.kubernetes.io/actions.legacy: '%s'
         spec:
           ingressClassName: alb
           rules:
@@ -253,7 +253,7 @@ class ReconcilerIT {
                 paths:
                   - {path: /legacy, pathType: Prefix, backend: {service: {name: legacy, port: {name: use-annotation}}}}
                   - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
-        """.formatted(name, ns, targetGroupName);
+        """.formatted(name, ns, action);
   }
 
   @Test
@@ -262,15 +262,17 @@ class ReconcilerIT {
     String tgName = ("legacy-" + ns.name()).substring(0, Math.min(32, ("legacy-" + ns.name()).length())).replaceAll("-$", "");
     String legacy = moto.client().createTargetGroup(b -> b.name(tgName).protocol("HTTP").port(80).vpcId(env.vpcId()).targetType("ip"))
         .join().targetGroups().get(0).targetGroupArn();
-    apply(env, forwardByName(ns.name(), "legacy", tgName));
+    apply(env, forwardByName(ns.name(), "legacy", "{\"type\": \"forward\", \"targetGroupName\": \"" + tgName + "\"}"));
     String lb = await(() -> ours(env), l -> l.size() == 1).get(0).loadBalancerArn();
     String listener = await(() -> moto.listeners(lb), l -> l.size() == 1).get(0).listenerArn();
     await(() -> moto.rules(listener), rules -> rules.stream().anyMatch(r -> r.actions().stream()
         .anyMatch(a -> legacy.equals(a.targetGroupArn()) || a.forwardConfig() != null
             && a.forwardConfig().targetGroups().stream().anyMatch(t -> legacy.equals(t.targetGroupArn())))));
 
-    apply(env, forwardByName(ns.name(), "missing", "no-such-tg"));
+    // one name of two is missing: AWS fails the whole call, the message names only the missing one
+    apply(env, forwardByName(ns.name(), "missing", "{\"type\": \"forward\", \"forwardConfig\": {\"targetGroups\": [{\"targetGroupName\": \""
+        + tgName + "\", \"weight\": 1}, {\"targetGroupName\": \"no-such-tg\", \"weight\": 1}]}}"));
     await(() -> env.kubectl(null, "get", "events", "-n", ns.name(), "--field-selector", "reason=FailedDeployModel",
-        "-o", "jsonpath={.items[*].message}").stdout(), m -> m.contains("no-such-tg"));
+        "-o", "jsonpath={.items[*].message}").stdout(), m -> m.contains("target group no-such-tg, which does not exist"));
   }
 }
