@@ -185,6 +185,7 @@ public final class StackDeployer {
     }
     appliedFront.remove(stackTag);
     String lbArn = progress.refs().arn(LOAD_BALANCER);
+    // target groups named in forward actions: one lookup a run, only when listeners and rules are compared
     return TargetGroupNames.resolve(elb, stack, progress.refs()).compose(refs -> {
       Progress named = progress.withRefs(refs);
       Future<List<ActualListener>> actual = named.newLoadBalancer() ? Future.succeededFuture(List.of()) : elb.describeListeners(lbArn);
