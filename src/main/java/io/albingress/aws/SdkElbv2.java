@@ -4,6 +4,7 @@ import io.albingress.deploy.ActualListener;
 import io.albingress.deploy.ActualLoadBalancer;
 import io.albingress.deploy.ActualRule;
 import io.albingress.deploy.ActualTargetGroup;
+import io.albingress.deploy.AwsFailure;
 import io.albingress.deploy.Elbv2;
 import io.albingress.model.Listener;
 import io.albingress.model.LoadBalancer;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerAttribute;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleTransform;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetDescription;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupAttribute;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
@@ -117,10 +119,34 @@ public final class SdkElbv2 implements Elbv2 {
             .map(tags -> all.stream().map(tg -> ElbShapes.targetGroup(tg, tags.getOrDefault(tg.targetGroupArn(), Map.of()))).toList()));
   }
 
+  /** One DescribeTargetGroups for all names; only when one is missing (AWS then fails the whole call), one call a name to tell which. */
+  @Override
+  public Future<Map<String, String>> targetGroupArnsByName(List<String> names) {
+    if (names.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return arnsByName(names).recover(e -> !AwsFailure.is(e, AwsFailure.Kind.NOT_FOUND) ? Future.failedFuture(e)
+        : names.size() == 1 ? Future.succeededFuture(Map.of())
+        : Future.join(names.stream().map(n -> targetGroupArnsByName(List.of(n))).toList()).map(all -> {
+          Map<String, String> found = new HashMap<>();
+          all.<Map<String, String>>list().forEach(found::putAll);
+          return found;
+        }));
+  }
+
+  private Future<Map<String, String>> arnsByName(List<String> names) {
+    return call(() -> client().describeTargetGroups(b -> b.names(names))).map(r -> {
+      Map<String, String> found = new HashMap<>();
+      r.targetGroups().forEach(tg -> found.put(tg.targetGroupName(), tg.targetGroupArn()));
+      return found;
+    });
+  }
+
   @Override
   public Future<ActualTargetGroup> createTargetGroup(TargetGroup tg, String vpcId) {
     var hc = tg.healthCheck();
     return call(() -> aws.elbv2Creates().createTargetGroup(b -> b.name(tg.name()).protocol(tg.protocol().wireName())
+            .ipAddressType(tg.ipAddressType().orElse(null))
             .protocolVersion(tg.protocolVersion().wireName()).port(tg.port()).vpcId(vpcId).targetType(tg.targetType().wireName())
             .healthCheckProtocol(hc.protocol().wireName()).healthCheckPort(hc.port()).healthCheckPath(hc.path())
             .healthCheckIntervalSeconds(hc.intervalSeconds()).healthCheckTimeoutSeconds(hc.timeoutSeconds())
@@ -221,20 +247,33 @@ public final class SdkElbv2 implements Elbv2 {
   public Future<List<ActualRule>> describeRules(String listenerArn) {
     return Paging.all(marker -> call(() -> client().describeRules(b -> b.listenerArn(listenerArn).marker(marker))),
         r -> r.rules().stream().filter(rule -> !Boolean.TRUE.equals(rule.isDefault()) && !"default".equals(rule.priority()))
-            .map(rule -> new ActualRule(rule.ruleArn(), Integer.parseInt(rule.priority()), rule.conditions(), rule.actions())).toList(),
+            .map(rule -> new ActualRule(rule.ruleArn(), Integer.parseInt(rule.priority()), rule.conditions(), rule.actions(),
+                rule.transforms())).toList(),
         r -> r.nextMarker());
   }
 
   @Override
   public Future<Void> createRule(String listenerArn, int priority, List<RuleCondition> conditions, Action action,
-      Map<String, String> tags) {
-    return call(() -> aws.elbv2Creates().createRule(b -> b.listenerArn(listenerArn).priority(priority).conditions(conditions)
-        .actions(action).tags(ElbShapes.toTags(tags)))).mapEmpty();
+      List<RuleTransform> transforms, Map<String, String> tags) {
+    return call(() -> aws.elbv2Creates().createRule(b -> {
+      b.listenerArn(listenerArn).priority(priority).conditions(conditions).actions(action).tags(ElbShapes.toTags(tags));
+      if (!transforms.isEmpty()) {
+        b.transforms(transforms);
+      }
+    })).mapEmpty();
   }
 
   @Override
-  public Future<Void> modifyRule(String arn, List<RuleCondition> conditions, Action action) {
-    return call(() -> client().modifyRule(b -> b.ruleArn(arn).conditions(conditions).actions(action))).mapEmpty();
+  public Future<Void> modifyRule(String arn, List<RuleCondition> conditions, Action action, List<RuleTransform> transforms) {
+    // ModifyRule keeps the transforms it is not given: none wanted is an explicit reset
+    return call(() -> client().modifyRule(b -> {
+      b.ruleArn(arn).conditions(conditions).actions(action);
+      if (transforms.isEmpty()) {
+        b.resetTransforms(true);
+      } else {
+        b.transforms(transforms);
+      }
+    })).mapEmpty();
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleTransform;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
 
 /**
@@ -42,6 +43,12 @@ public interface Elbv2 {
 
   /** Every target group of the account, with its tags. */
   Future<List<ActualTargetGroup>> describeTargetGroups();
+
+  /**
+   * The ARNs of the named target groups, anyone's (a forward action may name a target group this
+   * controller does not manage). A name that does not exist is absent from the answer.
+   */
+  Future<Map<String, String>> targetGroupArnsByName(List<String> names);
 
   /** Never retried, like {@link #createLoadBalancer}. */
   Future<ActualTargetGroup> createTargetGroup(TargetGroup desired, String vpcId);
@@ -77,9 +84,11 @@ public interface Elbv2 {
   Future<List<ActualRule>> describeRules(String listenerArn);
 
   /** Never retried. */
-  Future<Void> createRule(String listenerArn, int priority, List<RuleCondition> conditions, Action action, Map<String, String> tags);
+  Future<Void> createRule(String listenerArn, int priority, List<RuleCondition> conditions, Action action,
+      List<RuleTransform> transforms, Map<String, String> tags);
 
-  Future<Void> modifyRule(String arn, List<RuleCondition> conditions, Action action);
+  /** Sets conditions, action and transforms; no transforms clears the rule's transforms. */
+  Future<Void> modifyRule(String arn, List<RuleCondition> conditions, Action action, List<RuleTransform> transforms);
 
   Future<Void> deleteRule(String arn);
 

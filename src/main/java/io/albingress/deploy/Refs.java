@@ -32,6 +32,11 @@ public record Refs(Map<String, String> arns) {
     return new Refs(all);
   }
 
+  /** The key under which a target group named in a forward action is resolved (not a resource of the stack). */
+  public static Ref targetGroupNamed(String name) {
+    return Ref.to("TargetGroupName", name);
+  }
+
   public Optional<String> find(Ref ref) {
     return Optional.ofNullable(arns.get(ref.ref()));
   }

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import java.util.List;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleTransform;
 
 /**
  * The rules of one listener, matched by priority: deletions first (they free their priorities), then
@@ -19,10 +20,11 @@ final class RuleSynth {
     this.elb = elb;
   }
 
-  /** Conditions or actions differ, compared in canonical form (AWS's equivalent spellings ignored). Pure. */
-  static boolean drifted(List<RuleCondition> conditions, Action action, ActualRule actual) {
+  /** Conditions, actions or transforms differ, compared in canonical form (AWS's equivalent spellings ignored). Pure. */
+  static boolean drifted(List<RuleCondition> conditions, Action action, List<RuleTransform> transforms, ActualRule actual) {
     return !SdkModel.canonical(action).equals(SdkModel.canonical(actual.actions()))
-        || !SdkModel.canonicalConditions(conditions).equals(SdkModel.canonicalConditions(actual.conditions()));
+        || !SdkModel.canonicalConditions(conditions).equals(SdkModel.canonicalConditions(actual.conditions()))
+        || !SdkModel.canonicalTransforms(transforms).equals(SdkModel.canonicalTransforms(actual.transforms()));
   }
 
   /** @param actual the listener's rules (none for a listener created in this run) */
@@ -35,15 +37,22 @@ final class RuleSynth {
   }
 
   private Future<Change> create(String listenerArn, ListenerRule rule, Refs refs) {
-    return elb.createRule(listenerArn, rule.priority(), conditions(rule), SdkModel.action(rule.action(), refs), rule.tags())
+    return elb.createRule(listenerArn, rule.priority(), conditions(rule), SdkModel.action(rule.action(), refs), transforms(rule),
+            rule.tags())
         .map(v -> Change.created(KIND, rule.resourceId(), ""));
   }
 
   private Future<Change> update(ListenerRule desired, ActualRule actual, Refs refs) {
     Action action = SdkModel.action(desired.action(), refs);
     List<RuleCondition> conditions = conditions(desired);
-    return !drifted(conditions, action, actual) ? Future.succeededFuture(Change.unchanged(KIND, desired.resourceId(), actual.arn()))
-        : elb.modifyRule(actual.arn(), conditions, action).map(v -> Change.modified(KIND, desired.resourceId(), actual.arn()));
+    List<RuleTransform> transforms = transforms(desired);
+    return !drifted(conditions, action, transforms, actual)
+        ? Future.succeededFuture(Change.unchanged(KIND, desired.resourceId(), actual.arn()))
+        : elb.modifyRule(actual.arn(), conditions, action, transforms).map(v -> Change.modified(KIND, desired.resourceId(), actual.arn()));
+  }
+
+  private static List<RuleTransform> transforms(ListenerRule rule) {
+    return rule.transforms() == null ? List.of() : rule.transforms().stream().map(SdkModel::transform).toList();
   }
 
   private static List<RuleCondition> conditions(ListenerRule rule) {

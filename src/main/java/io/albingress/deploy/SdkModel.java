@@ -1,6 +1,7 @@
 package io.albingress.deploy;
 
 import io.albingress.annotations.Condition;
+import io.albingress.annotations.Transform;
 import io.albingress.model.RuleAction;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +15,12 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.FixedRespons
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ForwardActionConfig;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.QueryStringKeyValuePair;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RedirectActionConfig;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RewriteConfig;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleTransform;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupStickinessConfig;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupTuple;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TransformTypeEnum;
 
 /**
  * Translates the model into ELBv2 request shapes, and both sides into canonical strings, so that
@@ -29,7 +33,7 @@ final class SdkModel {
   static Action action(RuleAction action, Refs refs) {
     if (action instanceof RuleAction.Forward f) {
       List<TargetGroupTuple> tuples = f.targets().stream().map(t -> TargetGroupTuple.builder()
-          .targetGroupArn(t.targetGroup().map(refs::arn).orElseGet(() -> t.targetGroupArn().orElseThrow()))
+          .targetGroupArn(targetGroupArn(t, refs))
           .weight(t.weight()).build()).toList();
       ForwardActionConfig.Builder config = ForwardActionConfig.builder().targetGroups(tuples);
       f.stickinessSeconds().ifPresent(s -> config.targetGroupStickinessConfig(
@@ -45,12 +49,21 @@ final class SdkModel {
         .statusCode(r.statusCode()).protocol(r.protocol()).port(r.port()).host(r.host()).path(r.path()).query(r.query()).build()).build();
   }
 
+  /** By reference to the stack, by ARN, or by name (resolved once per run, see {@link TargetGroupNames}). */
+  private static String targetGroupArn(RuleAction.WeightedTarget t, Refs refs) {
+    return t.targetGroup().map(refs::arn).or(t::targetGroupArn)
+        .orElseGet(() -> refs.arn(Refs.targetGroupNamed(t.targetGroupName().orElseThrow())));
+  }
+
+  /** Values or regexValues, whichever the condition has (an empty list would be sent as a parameter). */
   static RuleCondition condition(Condition c) {
     RuleCondition.Builder b = RuleCondition.builder().field(c.field());
+    List<String> values = c.values().isEmpty() ? null : c.values();
+    List<String> regex = c.regexValues().isEmpty() ? null : c.regexValues();
     switch (c.field()) {
-      case "host-header" -> b.hostHeaderConfig(h -> h.values(c.values()));
-      case "path-pattern" -> b.pathPatternConfig(p -> p.values(c.values()));
-      case "http-header" -> b.httpHeaderConfig(h -> h.httpHeaderName(c.httpHeaderName().orElse("")).values(c.values()));
+      case "host-header" -> b.hostHeaderConfig(h -> h.values(values).regexValues(regex));
+      case "path-pattern" -> b.pathPatternConfig(p -> p.values(values).regexValues(regex));
+      case "http-header" -> b.httpHeaderConfig(h -> h.httpHeaderName(c.httpHeaderName().orElse("")).values(values).regexValues(regex));
       case "http-request-method" -> b.httpRequestMethodConfig(m -> m.values(c.values()));
       case "query-string" -> b.queryStringConfig(q -> q.values(c.values().stream().map(SdkModel::queryPair).toList()));
       default -> b.sourceIpConfig(s -> s.values(c.values()));
@@ -97,9 +110,12 @@ final class SdkModel {
     List<String> parts = new ArrayList<>();
     for (RuleCondition c : conditions) {
       List<String> values = switch (c.field()) {
-        case "host-header" -> c.hostHeaderConfig() != null && c.hostHeaderConfig().hasValues() ? c.hostHeaderConfig().values() : c.values();
-        case "path-pattern" -> c.pathPatternConfig() != null && c.pathPatternConfig().hasValues() ? c.pathPatternConfig().values() : c.values();
-        case "http-header" -> c.httpHeaderConfig().values().stream().map(v -> c.httpHeaderConfig().httpHeaderName() + ":" + v).toList();
+        case "host-header" -> c.hostHeaderConfig() == null ? c.values()
+            : withRegex(c.hostHeaderConfig().hasValues() ? c.hostHeaderConfig().values() : c.values(), c.hostHeaderConfig().regexValues());
+        case "path-pattern" -> c.pathPatternConfig() == null ? c.values()
+            : withRegex(c.pathPatternConfig().hasValues() ? c.pathPatternConfig().values() : c.values(), c.pathPatternConfig().regexValues());
+        case "http-header" -> withRegex(c.httpHeaderConfig().values(), c.httpHeaderConfig().regexValues()).stream()
+            .map(v -> c.httpHeaderConfig().httpHeaderName() + ":" + v).toList();
         case "http-request-method" -> c.httpRequestMethodConfig().values();
         case "query-string" -> c.queryStringConfig().values().stream()
             .map(q -> Optional.ofNullable(q.key()).orElse("") + "=" + q.value()).toList();
@@ -109,6 +125,30 @@ final class SdkModel {
       parts.add(c.field() + "=" + values.stream().sorted().collect(Collectors.joining(",")));
     }
     return parts.stream().sorted().collect(Collectors.joining(";"));
+  }
+
+  /** Regex values marked with a leading "~", so that a value and the same text as a regex differ. */
+  private static List<String> withRegex(List<String> values, List<String> regexValues) {
+    List<String> all = new ArrayList<>(values);
+    regexValues.forEach(r -> all.add("~" + r));
+    return all;
+  }
+
+  static RuleTransform transform(Transform t) {
+    List<RewriteConfig> rewrites = t.rewrites().stream()
+        .map(r -> RewriteConfig.builder().regex(r.regex()).replace(r.replace()).build()).toList();
+    RuleTransform.Builder b = RuleTransform.builder().type(TransformTypeEnum.fromValue(t.type()));
+    return "host-header-rewrite".equals(t.type()) ? b.hostHeaderRewriteConfig(c -> c.rewrites(rewrites)).build()
+        : b.urlRewriteConfig(c -> c.rewrites(rewrites)).build();
+  }
+
+  /** One line a transform, sorted by type (a rule has at most one of each). */
+  static String canonicalTransforms(List<RuleTransform> transforms) {
+    return transforms.stream().map(t -> {
+      List<RewriteConfig> rewrites = t.hostHeaderRewriteConfig() != null ? t.hostHeaderRewriteConfig().rewrites()
+          : t.urlRewriteConfig() != null ? t.urlRewriteConfig().rewrites() : List.of();
+      return t.typeAsString() + " " + rewrites.stream().map(r -> r.regex() + " => " + r.replace()).collect(Collectors.joining(" ; "));
+    }).sorted().collect(Collectors.joining("\n"));
   }
 
   private static String def(String value, String fallback) {

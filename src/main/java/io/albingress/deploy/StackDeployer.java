@@ -47,6 +47,10 @@ public final class StackDeployer {
     Progress plus(List<Change> more) {
       return new Progress(loadBalancer, newLoadBalancer, refs.with(more), Change.concat(changes, more));
     }
+
+    Progress withRefs(Refs resolved) {
+      return new Progress(loadBalancer, newLoadBalancer, resolved, changes);
+    }
   }
 
   private final Elbv2 elb;
@@ -187,10 +191,13 @@ public final class StackDeployer {
     }
     appliedFront.remove(stackTag);
     String lbArn = progress.refs().arn(LOAD_BALANCER);
-    Future<List<ActualListener>> actual = progress.newLoadBalancer() ? Future.succeededFuture(List.of()) : elb.describeListeners(lbArn);
-    return actual.compose(current -> listeners.sync(stack.listeners(), current, progress.refs())).map(progress::plus)
-        .compose(withListeners -> rules(stack, withListeners))
-        .onSuccess(v -> appliedFront.put(stackTag, front));
+    // target groups named in forward actions: one lookup a run, only when listeners and rules are compared
+    return TargetGroupNames.resolve(elb, stack, progress.refs()).compose(refs -> {
+      Progress named = progress.withRefs(refs);
+      Future<List<ActualListener>> actual = named.newLoadBalancer() ? Future.succeededFuture(List.of()) : elb.describeListeners(lbArn);
+      return actual.compose(current -> listeners.sync(stack.listeners(), current, named.refs())).map(named::plus)
+          .compose(withListeners -> rules(stack, withListeners));
+    }).onSuccess(v -> appliedFront.put(stackTag, front));
   }
 
   private Future<Progress> rules(Stack stack, Progress progress) {

@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * Target groups, matched by name: the name encodes every immutable field (protocol, port, target
- * type, protocol version), so an immutable change yields a new name, a new target group, and the old
+ * type, protocol version, IP address type), so an immutable change yields a new name, a new target group, and the old
  * one becomes surplus, deleted by {@link #deleteSurplus} once the rules point elsewhere.
  */
 final class TargetGroupSynth {

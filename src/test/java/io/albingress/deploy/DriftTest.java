@@ -12,6 +12,7 @@ import io.albingress.annotations.Condition;
 import io.albingress.annotations.HealthCheck;
 import io.albingress.annotations.Protocol;
 import io.albingress.annotations.Scheme;
+import io.albingress.annotations.Transform;
 import io.albingress.model.Listener;
 import io.albingress.model.LoadBalancer;
 import io.albingress.model.Ref;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleTransform;
 
 /** The pure drift predicate of each synthesizer, one table each. */
 class DriftTest {
@@ -118,18 +120,45 @@ class DriftTest {
     var legacyPath = RuleCondition.builder().field("path-pattern")
         .values("/a").build();
     var otherPath = SdkModel.condition(new Condition("path-pattern", Optional.empty(), List.of("/b")));
+    var regexHost = SdkModel.condition(new Condition("host-header", Optional.empty(), List.of(), List.of("^api\\..*")));
+    var otherRegexHost = SdkModel.condition(new Condition("host-header", Optional.empty(), List.of(), List.of("^www\\..*")));
+    var regexPath = SdkModel.condition(new Condition("path-pattern", Optional.empty(), List.of(), List.of("/a")));
+    var regexHeader = SdkModel.condition(new Condition("http-header", Optional.of("X-Env"), List.of(), List.of("^prod$")));
+    var otherRegexHeader = SdkModel.condition(new Condition("http-header", Optional.of("X-Env"), List.of(), List.of("^dev$")));
+    var rewrite = SdkModel.transform(new Transform("url-rewrite", List.of(new Transform.Rewrite("^/api/(.*)$", "/$1"))));
+    var otherRewrite = SdkModel.transform(new Transform("url-rewrite", List.of(new Transform.Rewrite("^/api/(.*)$", "/v2/$1"))));
+    var hostRewrite = SdkModel.transform(new Transform("host-header-rewrite", List.of(new Transform.Rewrite(".*", "internal.example"))));
+    List<RuleTransform> none = List.of();
     return Stream.of(
-        Arguments.of("legacy spellings are the same", List.of(path), forwardConfig, new ActualRule("arn:r", 1, List.of(legacyPath),
+        Arguments.of("legacy spellings are the same", List.of(path), forwardConfig, none, new ActualRule("arn:r", 1, List.of(legacyPath),
             List.of(forward)), false),
-        Arguments.of("target group", List.of(path), other, new ActualRule("arn:r", 1, List.of(path), List.of(forwardConfig)), true),
-        Arguments.of("path", List.of(otherPath), forwardConfig, new ActualRule("arn:r", 1, List.of(path), List.of(forwardConfig)), true));
+        Arguments.of("target group", List.of(path), other, none, new ActualRule("arn:r", 1, List.of(path), List.of(forwardConfig)), true),
+        Arguments.of("path", List.of(otherPath), forwardConfig, none, new ActualRule("arn:r", 1, List.of(path), List.of(forwardConfig)), true),
+        Arguments.of("same regex host", List.of(regexHost), forwardConfig, none,
+            new ActualRule("arn:r", 1, List.of(regexHost), List.of(forwardConfig)), false),
+        Arguments.of("regex host changed", List.of(otherRegexHost), forwardConfig, none,
+            new ActualRule("arn:r", 1, List.of(regexHost), List.of(forwardConfig)), true),
+        Arguments.of("a value became a regex of the same text", List.of(regexPath), forwardConfig, none,
+            new ActualRule("arn:r", 1, List.of(path), List.of(forwardConfig)), true),
+        Arguments.of("same regex header", List.of(regexHeader), forwardConfig, none,
+            new ActualRule("arn:r", 1, List.of(regexHeader), List.of(forwardConfig)), false),
+        Arguments.of("regex header changed", List.of(otherRegexHeader), forwardConfig, none,
+            new ActualRule("arn:r", 1, List.of(regexHeader), List.of(forwardConfig)), true),
+        Arguments.of("same transforms in another order", List.of(path), forwardConfig, List.of(rewrite, hostRewrite),
+            new ActualRule("arn:r", 1, List.of(path), List.of(forwardConfig), List.of(hostRewrite, rewrite)), false),
+        Arguments.of("transform added", List.of(path), forwardConfig, List.of(rewrite),
+            new ActualRule("arn:r", 1, List.of(path), List.of(forwardConfig)), true),
+        Arguments.of("transform removed", List.of(path), forwardConfig, none,
+            new ActualRule("arn:r", 1, List.of(path), List.of(forwardConfig), List.of(rewrite)), true),
+        Arguments.of("rewrite changed", List.of(path), forwardConfig, List.of(otherRewrite),
+            new ActualRule("arn:r", 1, List.of(path), List.of(forwardConfig), List.of(rewrite)), true));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("rules")
-  void ruleDrift(String name, List<RuleCondition> conditions, Action action,
+  void ruleDrift(String name, List<RuleCondition> conditions, Action action, List<RuleTransform> transforms,
       ActualRule actual, boolean drifted) {
-    assertThat(RuleSynth.drifted(conditions, action, actual)).isEqualTo(drifted);
+    assertThat(RuleSynth.drifted(conditions, action, transforms, actual)).isEqualTo(drifted);
   }
 
   static Stream<Arguments> tags() {

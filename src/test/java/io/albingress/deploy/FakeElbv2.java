@@ -19,6 +19,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleTransform;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
 
 /**
@@ -29,10 +30,13 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  */
 class FakeElbv2 implements Elbv2 {
   private static final Set<String> READS = Set.of("describeLoadBalancers", "describeTargetGroups", "describeListeners",
-      "describeRules", "loadBalancerAttributes", "targetGroupAttributes", "targetHealth");
+      "describeRules", "targetGroupArnsByName", "loadBalancerAttributes", "targetGroupAttributes", "targetHealth");
 
   private final Map<String, ActualLoadBalancer> loadBalancers = new LinkedHashMap<>();
   private final Map<String, ActualTargetGroup> targetGroups = new LinkedHashMap<>();
+  /** Target groups of others, by name: forward actions may name them. */
+  private final Map<String, String> foreignTargetGroups = new HashMap<>();
+  private final Map<String, String> ipAddressTypes = new HashMap<>();
   private final Map<String, ActualListener> listeners = new LinkedHashMap<>();
   private final Map<String, String> listenerOwner = new HashMap<>();
   private final Map<String, ActualRule> rules = new LinkedHashMap<>();
@@ -85,6 +89,18 @@ class FakeElbv2 implements Elbv2 {
 
   List<ActualTargetGroup> targetGroups() {
     return List.copyOf(targetGroups.values());
+  }
+
+  /** A target group someone else made (not tagged as ours); returns its ARN. */
+  String addForeignTargetGroup(String name) {
+    String arn = arn("targetgroup", name);
+    foreignTargetGroups.put(name, arn);
+    return arn;
+  }
+
+  /** The ipAddressType a target group was created with ("ipv4" when not given, as AWS). */
+  String ipAddressTypeOf(String arn) {
+    return ipAddressTypes.getOrDefault(arn, "ipv4");
   }
 
   List<ActualListener> listenersOf(String lbArn) {
@@ -200,12 +216,23 @@ class FakeElbv2 implements Elbv2 {
   }
 
   @Override
+  public Future<Map<String, String>> targetGroupArnsByName(List<String> names) {
+    return call("targetGroupArnsByName", String.join(",", names), () -> {
+      Map<String, String> found = new HashMap<>();
+      targetGroups.values().stream().filter(tg -> names.contains(tg.name())).forEach(tg -> found.put(tg.name(), tg.arn()));
+      names.stream().filter(foreignTargetGroups::containsKey).forEach(n -> found.put(n, foreignTargetGroups.get(n)));
+      return found;
+    });
+  }
+
+  @Override
   public Future<ActualTargetGroup> createTargetGroup(TargetGroup d, String vpcId) {
     return call("createTargetGroup", d.name(), () -> {
       String arn = arn("targetgroup", d.name());
       ActualTargetGroup tg = new ActualTargetGroup(arn, d.name(), d.protocol().wireName(), d.protocolVersion().wireName(), d.port(),
           d.targetType().wireName(), TargetGroupSynth.healthCheck(d.healthCheck()), List.of(), Map.copyOf(d.tags()));
       targetGroups.put(arn, tg);
+      d.ipAddressType().ifPresent(t -> ipAddressTypes.put(arn, t));
       return tg;
     });
   }
@@ -349,7 +376,7 @@ class FakeElbv2 implements Elbv2 {
 
   @Override
   public Future<Void> createRule(String listenerArn, int priority, List<RuleCondition> conditions, Action action,
-      Map<String, String> tags) {
+      List<RuleTransform> transforms, Map<String, String> tags) {
     return call("createRule", String.valueOf(priority), () -> {
       listener(listenerArn);
       if (rulesOf(listenerArn).stream().anyMatch(r -> r.priority() == priority)) {
@@ -360,20 +387,20 @@ class FakeElbv2 implements Elbv2 {
         throw new AwsFailure(Kind.VALIDATION, "TooManyRules", "too many rules", null);
       }
       String arn = arn("listener-rule/app", String.valueOf(priority));
-      rules.put(arn, new ActualRule(arn, priority, conditions, List.of(action)));
+      rules.put(arn, new ActualRule(arn, priority, conditions, List.of(action), transforms));
       ruleOwner.put(arn, listenerArn);
       return null;
     });
   }
 
   @Override
-  public Future<Void> modifyRule(String arn, List<RuleCondition> conditions, Action action) {
+  public Future<Void> modifyRule(String arn, List<RuleCondition> conditions, Action action, List<RuleTransform> transforms) {
     return call("modifyRule", String.valueOf(rules.containsKey(arn) ? rules.get(arn).priority() : -1), () -> {
       ActualRule r = rules.get(arn);
       if (r == null) {
         throw notFound("Rule");
       }
-      rules.put(arn, new ActualRule(arn, r.priority(), conditions, List.of(action)));
+      rules.put(arn, new ActualRule(arn, r.priority(), conditions, List.of(action), transforms));
       return null;
     });
   }

@@ -14,14 +14,22 @@ import static io.albingress.deploy.DeployFixtures.stack;
 import static io.albingress.deploy.DeployFixtures.targetGroup;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.albingress.annotations.Condition;
 import io.albingress.annotations.HealthCheck;
 import io.albingress.annotations.Protocol;
 import io.albingress.annotations.Scheme;
+import io.albingress.annotations.Transform;
 import io.albingress.metrics.Metrics;
+import io.albingress.model.ListenerRule;
+import io.albingress.model.Ref;
+import io.albingress.model.RuleAction;
 import io.albingress.model.Stack;
 import io.albingress.model.TargetGroup;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TransformTypeEnum;
 
 /** The deployer over the in-memory ELBv2: which calls it makes, in which order, for each kind of change. */
 class StackDeployerTest {
@@ -202,5 +210,121 @@ class StackDeployerTest {
     assertThat(elb.calls()).first().asString().startsWith("deleteLoadBalancer");
     assertThat(elb.loadBalancers()).isEmpty();
     assertThat(elb.targetGroups()).isEmpty();
+  }
+
+  // ---- routing fields: forward by name, regex conditions, transforms, IPv6 target groups
+
+  private static ListenerRule routed(int priority, List<Condition> conditions, RuleAction action, List<Transform> transforms) {
+    ListenerRule base = rule(80, priority, "/", targetGroup("web", 8080));
+    return new ListenerRule(base.resourceId(), base.listener(), priority, conditions, action, base.source(), base.tags(), transforms);
+  }
+
+  private static RuleAction.Forward forwardByName(String... names) {
+    return new RuleAction.Forward(Stream.of(names)
+        .map(n -> new RuleAction.WeightedTarget(Optional.empty(), Optional.empty(), Optional.of(n), 1)).toList(), Optional.empty());
+  }
+
+  private static Stack withRules(ListenerRule... rules) {
+    TargetGroup web = targetGroup("web", 8080);
+    return stack(loadBalancer(Scheme.INTERNET_FACING), List.of(http(80)), List.of(rules), List.of(web));
+  }
+
+  private static final Condition PATH = new Condition("path-pattern", Optional.empty(), List.of("/"));
+  private static final Transform REWRITE = new Transform("url-rewrite", List.of(new Transform.Rewrite("^/api/(.*)$", "/$1")));
+
+  private List<ActualRule> rules() {
+    return elb.rulesOf(elb.listenersOf(elb.loadBalancers().get(0).arn()).get(0).arn());
+  }
+
+  @Test
+  void aForwardByNameIsResolvedOnceAndSentAsTheArn() {
+    String legacy = elb.addForeignTargetGroup("legacy-tg");
+    String canary = elb.addForeignTargetGroup("canary-tg");
+
+    deploy(withRules(routed(1, List.of(PATH), forwardByName("legacy-tg", "canary-tg"), List.of()),
+        routed(2, List.of(new Condition("path-pattern", Optional.empty(), List.of("/old"))), forwardByName("legacy-tg"), List.of())), false);
+
+    assertThat(elb.calls()).filteredOn(c -> c.startsWith("targetGroupArnsByName")).containsExactly("targetGroupArnsByName canary-tg,legacy-tg");
+    assertThat(rules()).extracting(r -> SdkModel.canonical(r.actions()))
+        .containsExactlyInAnyOrder("forward " + canary + "@1," + legacy + "@1", "forward " + legacy);
+  }
+
+  @Test
+  void aForwardToATargetGroupNameThatDoesNotExistFailsTheRunNamingIt() {
+    elb.addForeignTargetGroup("legacy-tg");
+
+    var run = deployer.deploy(withRules(routed(1, List.of(PATH), forwardByName("legacy-tg", "gone-tg"), List.of())), false, RUN);
+
+    assertThat(run.failed()).isTrue();
+    assertThat(run.cause()).hasMessageContaining("gone-tg").hasMessageNotContaining("legacy-tg");
+    assertThat(elb.writes()).noneMatch(c -> c.startsWith("createRule") || c.startsWith("addTags"));
+  }
+
+  @Test
+  void aRegexConditionIsSentAndAChangeOfItsValuesModifiesTheRule() {
+    String web = "k8s-shop-web-8080";
+    Condition api = new Condition("host-header", Optional.empty(), List.of(), List.of("^api\\..*$"));
+    deploy(withRules(routed(1, List.of(api), forwardByName(web), List.of())), false);
+    assertThat(rules()).singleElement().satisfies(r -> {
+      assertThat(r.conditions().get(0).hostHeaderConfig().regexValues()).containsExactly("^api\\..*$");
+      assertThat(r.conditions().get(0).hostHeaderConfig().hasValues()).isFalse();
+    });
+    elb.clearCalls();
+
+    deploy(withRules(routed(1, List.of(api), forwardByName(web), List.of())), true);
+    assertThat(elb.writes()).isEmpty();
+
+    Condition www = new Condition("host-header", Optional.empty(), List.of(), List.of("^www\\..*$"));
+    deploy(withRules(routed(1, List.of(www), forwardByName(web), List.of())), false);
+    assertThat(elb.writes()).extracting(c -> c.split(" ")[0]).containsExactly("modifyRule", "addTags");
+    assertThat(rules().get(0).conditions().get(0).hostHeaderConfig().regexValues()).containsExactly("^www\\..*$");
+  }
+
+  @Test
+  void aTransformAddedOrRemovedModifiesTheRuleAndAnUnchangedOneMakesNoWrite() {
+    Stack plain = withRules(routed(1, List.of(PATH), RuleAction.Forward.to(Ref.to("TargetGroup", "shop/web:8080")), List.of()));
+    Stack rewritten = withRules(routed(1, List.of(PATH), RuleAction.Forward.to(Ref.to("TargetGroup", "shop/web:8080")), List.of(REWRITE)));
+    deploy(plain, false);
+    elb.clearCalls();
+
+    deploy(rewritten, false);
+    assertThat(elb.writes()).extracting(c -> c.split(" ")[0]).containsExactly("modifyRule", "addTags");
+    assertThat(rules().get(0).transforms()).singleElement().satisfies(t -> {
+      assertThat(t.type()).isEqualTo(TransformTypeEnum.URL_REWRITE);
+      assertThat(t.urlRewriteConfig().rewrites()).singleElement()
+          .satisfies(w -> assertThat(w.regex() + " " + w.replace()).isEqualTo("^/api/(.*)$ /$1"));
+    });
+    elb.clearCalls();
+
+    deploy(rewritten, true);
+    assertThat(elb.writes()).isEmpty();
+
+    deploy(plain, false);
+    assertThat(elb.writes()).extracting(c -> c.split(" ")[0]).containsExactly("modifyRule", "addTags");
+    assertThat(rules().get(0).transforms()).isEmpty();
+  }
+
+  @Test
+  void aNewRuleIsCreatedWithItsTransforms() {
+    deploy(withRules(routed(1, List.of(PATH), RuleAction.Forward.to(Ref.to("TargetGroup", "shop/web:8080")), List.of(REWRITE))), false);
+
+    assertThat(rules()).singleElement().satisfies(r -> assertThat(r.transforms()).hasSize(1));
+  }
+
+  @Test
+  void anIpv6TargetGroupIsCreatedWithThatAddressType() {
+    TargetGroup v4 = targetGroup("web", 8080);
+    TargetGroup v6 = new TargetGroup(v4.resourceId(), v4.name() + "-v6", v4.service(), v4.targetType(), v4.protocol(),
+        v4.protocolVersion(), v4.port(), v4.healthCheck(), v4.attributes(), v4.nodeLabels(), v4.tags(), Optional.of(TargetGroup.IPV6));
+    deploy(stack(loadBalancer(Scheme.INTERNET_FACING), List.of(http(80)), List.of(rule(80, 1, "/", v4)), List.of(v4)), false);
+    String v4Arn = elb.targetGroups().get(0).arn();
+    elb.clearCalls();
+
+    // immutable: the name differs, so a new target group replaces the old one
+    deploy(stack(loadBalancer(Scheme.INTERNET_FACING), List.of(http(80)), List.of(rule(80, 1, "/", v6)), List.of(v6)), false);
+
+    assertThat(elb.writes()).containsSubsequence("createTargetGroup " + v6.name(), "modifyRule 1", "deleteTargetGroup " + v4Arn);
+    assertThat(elb.targetGroups()).singleElement().satisfies(tg -> assertThat(elb.ipAddressTypeOf(tg.arn())).isEqualTo("ipv6"));
+    assertThat(elb.ipAddressTypeOf(v4Arn)).isEqualTo("ipv4");
   }
 }

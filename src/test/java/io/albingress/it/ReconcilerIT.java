@@ -235,4 +235,44 @@ class ReconcilerIT {
     await(() -> hostname(env, ns.name(), "third"), h -> !h.isEmpty());
     assertThat(hostname(env, ns.name(), "second")).isEmpty();
   }
+
+  private static String forwardByName(String ns, String name, String action) {
+    return """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: %s
+          namespace: %s
+          annotations:
+            alb.ingress.kubernetes.io/scheme: internet-facing
+            alb.ingress.kubernetes.io/actions.legacy: '%s'
+        spec:
+          ingressClassName: alb
+          rules:
+            - http:
+                paths:
+                  - {path: /legacy, pathType: Prefix, backend: {service: {name: legacy, port: {name: use-annotation}}}}
+                  - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+        """.formatted(name, ns, action);
+  }
+
+  @Test
+  void aForwardByTargetGroupNameUsesItsArnAndAMissingNameIsReported(Env env, TestNamespace ns) {
+    apply(env, services(ns.name()));
+    String tgName = ("legacy-" + ns.name()).substring(0, Math.min(32, ("legacy-" + ns.name()).length())).replaceAll("-$", "");
+    String legacy = moto.client().createTargetGroup(b -> b.name(tgName).protocol("HTTP").port(80).vpcId(env.vpcId()).targetType("ip"))
+        .join().targetGroups().get(0).targetGroupArn();
+    apply(env, forwardByName(ns.name(), "legacy", "{\"type\": \"forward\", \"targetGroupName\": \"" + tgName + "\"}"));
+    String lb = await(() -> ours(env), l -> l.size() == 1).get(0).loadBalancerArn();
+    String listener = await(() -> moto.listeners(lb), l -> l.size() == 1).get(0).listenerArn();
+    await(() -> moto.rules(listener), rules -> rules.stream().anyMatch(r -> r.actions().stream()
+        .anyMatch(a -> legacy.equals(a.targetGroupArn()) || a.forwardConfig() != null
+            && a.forwardConfig().targetGroups().stream().anyMatch(t -> legacy.equals(t.targetGroupArn())))));
+
+    // one name of two is missing: AWS fails the whole call, the message names only the missing one
+    apply(env, forwardByName(ns.name(), "missing", "{\"type\": \"forward\", \"forwardConfig\": {\"targetGroups\": [{\"targetGroupName\": \""
+        + tgName + "\", \"weight\": 1}, {\"targetGroupName\": \"no-such-tg\", \"weight\": 1}]}}"));
+    await(() -> env.kubectl(null, "get", "events", "-n", ns.name(), "--field-selector", "reason=FailedDeployModel",
+        "-o", "jsonpath={.items[*].message}").stdout(), m -> m.contains("target group no-such-tg, which does not exist"));
+  }
 }
