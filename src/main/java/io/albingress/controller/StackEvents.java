@@ -1,10 +1,8 @@
 package io.albingress.controller;
 
-import io.albingress.annotations.Action;
-import io.albingress.annotations.IngressAnnotations;
 import io.albingress.k8s.ChangeHandler;
 import io.albingress.k8s.Informers;
-import io.albingress.model.IngressRoutes;
+import io.albingress.model.ParsedIngress;
 import io.albingress.model.StackId;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -13,7 +11,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.vertx.core.eventbus.EventBus;
 import java.util.Collection;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 
 /** Maps informer events to the stacks they affect and sends those on the event bus. */
@@ -52,10 +49,7 @@ public final class StackEvents {
       if (!ns.equals(ingress.getMetadata().getNamespace())) {
         continue;
       }
-      Map<String, String> a = ingress.getMetadata().getAnnotations();
-      Map<String, Action> actions = IngressAnnotations.parse(a == null ? Map.of() : a).value().actions();
-      boolean uses = IngressRoutes.of(ingress).stream().anyMatch(r -> io.albingress.stack.StackBuilderSupport.servicesOf(r, actions).contains(name));
-      if (uses) {
+      if (ParsedIngress.of(ingress).services().contains(name)) {
         stacks.addAll(reconciler.stacksOf(ingress));
       }
     }
