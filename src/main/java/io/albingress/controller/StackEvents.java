@@ -2,7 +2,6 @@ package io.albingress.controller;
 
 import io.albingress.k8s.ChangeHandler;
 import io.albingress.k8s.Informers;
-import io.albingress.model.ParsedIngress;
 import io.albingress.model.StackId;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -40,18 +39,11 @@ public final class StackEvents {
     informers.ingressClasses().addEventHandler(handler((IngressClass old, IngressClass now) -> reconciler.knownStacks()));
   }
 
-  /** Stacks of the Ingresses in the Service's namespace that route to it. */
+  /** Stacks of the Ingresses that route to the Service, looked up in the informer's index. */
   Set<StackId> usersOf(Service service) {
-    String ns = service.getMetadata().getNamespace();
-    String name = service.getMetadata().getName();
     Set<StackId> stacks = new LinkedHashSet<>();
-    for (Ingress ingress : informers.ingresses().getStore().list()) {
-      if (!ns.equals(ingress.getMetadata().getNamespace())) {
-        continue;
-      }
-      if (ParsedIngress.of(ingress).services().contains(name)) {
-        stacks.addAll(reconciler.stacksOf(ingress));
-      }
+    for (Ingress ingress : informers.ingressesUsing(service.getMetadata().getNamespace(), service.getMetadata().getName())) {
+      stacks.addAll(reconciler.stacksOf(ingress));
     }
     return stacks;
   }
