@@ -206,7 +206,7 @@ public final class StackBuilder {
       return RuleAction.Redirect.toHttps(redirect.get());
     }
     for (Member m : ctx.membersOn(port)) {
-      for (IngressRoutes.Route route : IngressRoutes.of(m.ingress())) {
+      for (IngressRoutes.Route route : m.parsed().routes()) {
         if (route.isDefaultBackend()) {
           return tgs.action(m, route);
         }

@@ -106,7 +106,7 @@ final class TargetGroups {
   }
 
   private void collectKeys(StackBuilder.Member m, List<Key> keys) {
-    for (IngressRoutes.Route route : IngressRoutes.of(m.ingress())) {
+    for (IngressRoutes.Route route : m.parsed().routes()) {
       var svc = route.backend() == null ? null : route.backend().getService();
       if (svc == null) {
         continue;
