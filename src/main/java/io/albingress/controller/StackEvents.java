@@ -1,10 +1,7 @@
 package io.albingress.controller;
 
-import io.albingress.annotations.Action;
-import io.albingress.annotations.IngressAnnotations;
 import io.albingress.k8s.ChangeHandler;
 import io.albingress.k8s.Informers;
-import io.albingress.model.IngressRoutes;
 import io.albingress.model.StackId;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -13,7 +10,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.vertx.core.eventbus.EventBus;
 import java.util.Collection;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Set;
 
 /** Maps informer events to the stacks they affect and sends those on the event bus. */
@@ -43,21 +39,11 @@ public final class StackEvents {
     informers.ingressClasses().addEventHandler(handler((IngressClass old, IngressClass now) -> reconciler.knownStacks()));
   }
 
-  /** Stacks of the Ingresses in the Service's namespace that route to it. */
+  /** Stacks of the Ingresses that route to the Service, looked up in the informer's index. */
   Set<StackId> usersOf(Service service) {
-    String ns = service.getMetadata().getNamespace();
-    String name = service.getMetadata().getName();
     Set<StackId> stacks = new LinkedHashSet<>();
-    for (Ingress ingress : informers.ingresses().getStore().list()) {
-      if (!ns.equals(ingress.getMetadata().getNamespace())) {
-        continue;
-      }
-      Map<String, String> a = ingress.getMetadata().getAnnotations();
-      Map<String, Action> actions = IngressAnnotations.parse(a == null ? Map.of() : a).value().actions();
-      boolean uses = IngressRoutes.of(ingress).stream().anyMatch(r -> io.albingress.stack.StackBuilderSupport.servicesOf(r, actions).contains(name));
-      if (uses) {
-        stacks.addAll(reconciler.stacksOf(ingress));
-      }
+    for (Ingress ingress : informers.ingressesUsing(service.getMetadata().getNamespace(), service.getMetadata().getName())) {
+      stacks.addAll(reconciler.stacksOf(ingress));
     }
     return stacks;
   }

@@ -1,6 +1,7 @@
 package io.albingress.k8s;
 
 import io.albingress.model.IngressGroup;
+import io.albingress.model.ParsedIngress;
 import io.albingress.validation.ClusterView;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
@@ -21,7 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.stream.Stream;
 
 /**
- * The informer caches every component reads: Ingresses (indexed by group), IngressClasses,
+ * The informer caches every component reads: Ingresses (indexed by group and by the Services they use), IngressClasses,
  * Services, EndpointSlices (by Service), Pods (by readiness gate), Nodes and Namespaces. With a
  * watched namespace, namespaced caches and the Namespace cache hold only that namespace. Reads never
  * call the apiserver, so they are safe on an event loop.
@@ -29,6 +30,7 @@ import java.util.stream.Stream;
 public final class Informers implements ClusterView, AutoCloseable {
   static final String GROUP_INDEX = "group";
   static final String SERVICE_INDEX = "service";
+  static final String BACKEND_INDEX = "backend-service";
   static final String GATE_INDEX = "readiness-gate";
   public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
@@ -56,7 +58,8 @@ public final class Informers implements ClusterView, AutoCloseable {
     this.namespaces = namespace.isPresent()
         ? client.namespaces().withField("metadata.name", namespace.get()).runnableInformer(resyncMillis)
         : client.namespaces().runnableInformer(resyncMillis);
-    ingresses.addIndexers(Map.of(GROUP_INDEX, i -> IngressGroup.groupName(i).map(List::of).orElse(List.of())));
+    ingresses.addIndexers(Map.of(GROUP_INDEX, i -> IngressGroup.groupName(i).map(List::of).orElse(List.of()),
+        BACKEND_INDEX, ParsedIngress::serviceKeys));
     endpointSlices.addIndexers(Map.of(SERVICE_INDEX, Informers::serviceOf));
     pods.addIndexers(Map.of(GATE_INDEX, Informers::readinessGates));
   }
@@ -97,6 +100,11 @@ public final class Informers implements ClusterView, AutoCloseable {
   /** The Ingresses of a namespace. */
   public List<Ingress> ingresses(String namespace) {
     return ingresses.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace);
+  }
+
+  /** The Ingresses whose paths, default backend or forward actions reach this Service. */
+  public List<Ingress> ingressesUsing(String namespace, String service) {
+    return ingresses.getIndexer().byIndex(BACKEND_INDEX, namespace + "/" + service);
   }
 
   /** The Services of a namespace. */

@@ -1,7 +1,6 @@
 package io.albingress.model;
 
 import io.albingress.annotations.AnnotationCatalog;
-import io.albingress.annotations.AnnotationReaderSupport;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
@@ -61,6 +60,15 @@ public record IngressGroup(StackId id, List<Ingress> members, List<Service> serv
   static int order(Ingress ingress) {
     Map<String, String> a = ingress.getMetadata().getAnnotations();
     String v = a == null ? null : a.get(AnnotationCatalog.key("group.order"));
-    return AnnotationReaderSupport.intOr(v, 0);
+    return v == null ? 0 : intOr(v.trim(), 0);
+  }
+
+  /** Lenient: an invalid group.order is reported by validation; for ordering it counts as 0. */
+  private static int intOr(String value, int fallback) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
   }
 }

@@ -2,8 +2,11 @@ package io.albingress.stack;
 
 import io.albingress.model.IngressGroup;
 import io.albingress.validation.ClusterView;
+import io.albingress.model.ParsedIngress;
 import io.fabric8.kubernetes.api.model.Service;
+import io.albingress.model.ParsedIngress;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.albingress.model.ParsedIngress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import java.util.List;
 import java.util.Optional;
@@ -31,5 +34,11 @@ final class GroupView implements ClusterView {
   @Override
   public List<Ingress> groupMembers(String groupName) {
     return accepted.stream().map(StackBuilder.Member::ingress).toList();
+  }
+
+  /** The accepted members as the builder parsed them: group checks parse nothing again. */
+  @Override
+  public List<ParsedIngress> parsedGroupMembers(String groupName) {
+    return accepted.stream().map(StackBuilder.Member::parsed).toList();
   }
 }

@@ -2,7 +2,6 @@ package io.albingress.stack;
 
 import static io.albingress.annotations.AnnotationCatalog.key;
 
-import io.albingress.annotations.IngressAnnotations;
 import io.albingress.annotations.IngressConfig;
 import io.albingress.annotations.IpAddressType;
 import io.albingress.annotations.SecurityGroupAnnotations;
@@ -10,6 +9,7 @@ import io.albingress.model.IngressGroup;
 import io.albingress.model.IngressRoutes;
 import io.albingress.model.ListenPorts;
 import io.albingress.model.Listener;
+import io.albingress.model.ParsedIngress;
 import io.albingress.model.Permission;
 import io.albingress.model.SecurityGroupPlan;
 import io.albingress.model.Stack;
@@ -125,7 +125,7 @@ public final class SecurityGroupPlanner {
         continue;
       }
       Map<String, String> annotations = StackBuilder.annotations(ingress);
-      IngressConfig config = IngressAnnotations.parse(annotations).value();
+      IngressConfig config = ParsedIngress.of(ingress).config(); // the annotations were parsed by the build: remembered
       boolean wantsTls = !config.certificateArns().isEmpty() || IngressRoutes.hasTls(ingress);
       List<Integer> ports = ListenPorts.effective(config, wantsTls).stream().map(p -> p.port()).toList();
       out.add(new MemberSettings(annotations, config, SecurityGroupAnnotations.parse(annotations).value(), ports));

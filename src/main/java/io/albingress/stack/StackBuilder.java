@@ -4,7 +4,6 @@ import static io.albingress.annotations.AnnotationCatalog.key;
 
 import io.albingress.annotations.Action;
 import io.albingress.annotations.Condition;
-import io.albingress.annotations.IngressAnnotations;
 import io.albingress.annotations.IngressConfig;
 import io.albingress.annotations.IpAddressType;
 import io.albingress.annotations.ListenPort;
@@ -18,6 +17,7 @@ import io.albingress.model.ListenPorts;
 import io.albingress.model.Listener;
 import io.albingress.model.ListenerRule;
 import io.albingress.model.LoadBalancer;
+import io.albingress.model.ParsedIngress;
 import io.albingress.model.Ref;
 import io.albingress.model.RuleAction;
 import io.albingress.model.Stack;
@@ -50,14 +50,21 @@ public final class StackBuilder {
   }
 
   /** A member that passed validation, with its parsed annotations and the certificates its HTTPS listeners need. */
-  record Member(Ingress ingress, IngressConfig config, List<ListenPort> ports, List<String> certificates) {
+  record Member(ParsedIngress parsed, List<ListenPort> ports, List<String> certificates) {
+    Ingress ingress() {
+      return parsed.ingress();
+    }
+
+    IngressConfig config() {
+      return parsed.config();
+    }
+
     String name() {
-      return ingress.getMetadata().getNamespace() + "/" + ingress.getMetadata().getName();
+      return ingress().getMetadata().getNamespace() + "/" + ingress().getMetadata().getName();
     }
 
     Map<String, String> annotations() {
-      Map<String, String> a = ingress.getMetadata().getAnnotations();
-      return a == null ? Map.of() : a;
+      return parsed.annotations();
     }
   }
 
@@ -89,18 +96,19 @@ public final class StackBuilder {
     List<Member> accepted = new ArrayList<>();
     GroupView view = new GroupView(group, accepted);
     for (Ingress ingress : group.members()) {
-      Verdict verdict = validator.validate(ingress, view, aws);
+      ParsedIngress parsed = ParsedIngress.of(ingress);
+      Verdict verdict = validator.validate(validator.prepare(parsed), view, aws);
       String name = ingress.getMetadata().getNamespace() + "/" + ingress.getMetadata().getName();
       if (!verdict.allowed()) {
         errors.add(new Stack.MemberError(name, verdict.denials()));
         continue;
       }
-      Optional<String> missing = missingService(group, ingress);
+      Optional<String> missing = missingService(group, parsed);
       if (missing.isPresent()) {
         errors.add(new Stack.MemberError(name, List.of(missing.get())));
         continue;
       }
-      IngressConfig config = IngressAnnotations.parse(annotations(ingress)).value();
+      IngressConfig config = parsed.config();
       boolean wantsTls = !config.certificateArns().isEmpty(); // spec.tls alone keeps HTTP:80, as in the reference
       List<ListenPort> ports = ListenPorts.effective(config, wantsTls);
       Optional<ListenPort> https = ports.stream().filter(p -> p.protocol() == Protocol.HTTPS).findFirst();
@@ -112,7 +120,7 @@ public final class StackBuilder {
                 : "no ISSUED ACM certificate covers " + String.join(", ", hosts)))));
         continue;
       }
-      accepted.add(new Member(ingress, config, ports, certificates));
+      accepted.add(new Member(parsed, ports, certificates));
     }
     return accepted;
   }
@@ -131,11 +139,11 @@ public final class StackBuilder {
   }
 
   /** The builder needs every backend Service (NodePorts, target ports); the webhook only warns. */
-  private static Optional<String> missingService(IngressGroup group, Ingress ingress) {
-    String ns = ingress.getMetadata().getNamespace();
-    Map<String, Action> actions = IngressAnnotations.parse(annotations(ingress)).value().actions();
-    for (IngressRoutes.Route route : IngressRoutes.of(ingress)) {
-      for (String svc : TargetGroups.servicesOf(route, actions)) {
+  private static Optional<String> missingService(IngressGroup group, ParsedIngress parsed) {
+    String ns = parsed.namespace();
+    Map<String, Action> actions = parsed.config().actions();
+    for (IngressRoutes.Route route : parsed.routes()) {
+      for (String svc : ParsedIngress.servicesOf(route, actions)) {
         if (group.service(ns, svc).isEmpty()) {
           return Optional.of(route.field() + ": Service " + ns + "/" + svc + " does not exist; the Ingress is left out until it does");
         }
@@ -198,7 +206,7 @@ public final class StackBuilder {
       return RuleAction.Redirect.toHttps(redirect.get());
     }
     for (Member m : ctx.membersOn(port)) {
-      for (IngressRoutes.Route route : IngressRoutes.of(m.ingress())) {
+      for (IngressRoutes.Route route : m.parsed().routes()) {
         if (route.isDefaultBackend()) {
           return tgs.action(m, route);
         }

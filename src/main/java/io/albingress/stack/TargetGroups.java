@@ -44,22 +44,6 @@ final class TargetGroups {
     assignIds();
   }
 
-  /** The Services a route sends to: its backend, or the services of its `actions.<name>` forward. */
-  static List<String> servicesOf(IngressRoutes.Route route, Map<String, Action> actions) {
-    if (route.backend() == null || route.backend().getService() == null) {
-      return List.of();
-    }
-    var svc = route.backend().getService();
-    if (svc.getPort() != null && USE_ANNOTATION.equals(svc.getPort().getName())) {
-      Action action = actions.get(svc.getName());
-      if (action instanceof Action.Forward f) {
-        return f.targets().stream().flatMap(t -> t.serviceName().stream()).toList();
-      }
-      return List.of();
-    }
-    return List.of(svc.getName());
-  }
-
   RuleAction action(StackBuilder.Member member, IngressRoutes.Route route) {
     var svc = route.backend().getService();
     if (svc.getPort() != null && USE_ANNOTATION.equals(svc.getPort().getName())) {
@@ -122,7 +106,7 @@ final class TargetGroups {
   }
 
   private void collectKeys(StackBuilder.Member m, List<Key> keys) {
-    for (IngressRoutes.Route route : IngressRoutes.of(m.ingress())) {
+    for (IngressRoutes.Route route : m.parsed().routes()) {
       var svc = route.backend() == null ? null : route.backend().getService();
       if (svc == null) {
         continue;

@@ -3,7 +3,6 @@ package io.albingress.validation;
 import static io.albingress.annotations.AnnotationCatalog.key;
 
 import io.albingress.annotations.Action;
-import io.albingress.annotations.IngressAnnotations;
 import io.albingress.annotations.IngressConfig;
 import io.albingress.annotations.IpAddressType;
 import io.albingress.annotations.TargetAnnotations;
@@ -150,9 +149,9 @@ final class BackendChecks {
     if (annotations.containsKey(key("ip-address-type")) || config.groupName().isEmpty()) {
       return config.ipAddressType();
     }
-    return cluster.groupMembers(config.groupName().get()).stream()
-        .map(IngressValidator::annotations).filter(a -> a.containsKey(key("ip-address-type")))
-        .map(a -> IngressAnnotations.parse(a).value().ipAddressType()).findFirst().orElse(IpAddressType.IPV4);
+    return cluster.parsedGroupMembers(config.groupName().get()).stream()
+        .filter(m -> m.annotations().containsKey(key("ip-address-type")))
+        .map(m -> m.config().ipAddressType()).findFirst().orElse(IpAddressType.IPV4);
   }
 
   /**

@@ -1,7 +1,10 @@
 package io.albingress.validation;
 
+import io.albingress.model.ParsedIngress;
 import io.fabric8.kubernetes.api.model.Service;
+import io.albingress.model.ParsedIngress;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.albingress.model.ParsedIngress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import java.util.List;
 import java.util.Optional;
@@ -14,6 +17,11 @@ public interface ClusterView {
 
   /** Ingresses carrying this group.name annotation, of any class. */
   List<Ingress> groupMembers(String groupName);
+
+  /** {@link #groupMembers} parsed; a view that already holds them parsed (the builder's) returns those. */
+  default List<ParsedIngress> parsedGroupMembers(String groupName) {
+    return groupMembers(groupName).stream().map(ParsedIngress::of).toList();
+  }
 
   /**
    * Ingresses, of any class, whose load-balancer-name annotation is {@code name}; empty where that is

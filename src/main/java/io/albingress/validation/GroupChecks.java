@@ -4,7 +4,6 @@ import static io.albingress.annotations.AnnotationCatalog.key;
 
 import io.albingress.annotations.Action;
 import io.albingress.annotations.FieldError;
-import io.albingress.annotations.IngressAnnotations;
 import io.albingress.annotations.IngressConfig;
 import io.albingress.annotations.ListenPort;
 import io.albingress.annotations.Protocol;
@@ -13,6 +12,7 @@ import io.albingress.model.IngressGroup;
 import io.albingress.model.StackId;
 import io.albingress.model.IngressRoutes;
 import io.albingress.model.ListenPorts;
+import io.albingress.model.ParsedIngress;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,26 +51,29 @@ final class GroupChecks {
 
   private final Ingress ingress;
   private final IngressConfig config;
+  private final List<IngressRoutes.Route> routes;
   private final ClusterView cluster;
   private final IngressClassMatcher classes;
   private final Findings findings;
 
-  GroupChecks(Ingress ingress, IngressConfig config, ClusterView cluster, IngressClassMatcher classes, Findings findings) {
-    this.ingress = ingress;
-    this.config = config;
+  GroupChecks(ParsedIngress parsed, ClusterView cluster, IngressClassMatcher classes, Findings findings) {
+    this.ingress = parsed.ingress();
+    this.config = parsed.config();
+    this.routes = parsed.routes();
     this.cluster = cluster;
     this.classes = classes;
     this.findings = findings;
   }
 
   void run() {
-    Member self = member(ingress, config);
+    Member self = member(ingress, config, routes);
     List<Member> others = new ArrayList<>();
     String group = config.groupName().orElse(null);
     if (group != null) {
-      for (Ingress other : cluster.groupMembers(group)) {
+      for (ParsedIngress parsed : cluster.parsedGroupMembers(group)) {
+        Ingress other = parsed.ingress();
         if (!sameObject(other) && classes.isOurs(other) && other.getMetadata().getDeletionTimestamp() == null) {
-          others.add(member(other, IngressAnnotations.parse(IngressValidator.annotations(other)).value()));
+          others.add(member(other, parsed.config(), parsed.routes()));
         }
       }
     }
@@ -227,9 +230,8 @@ final class GroupChecks {
     }
   }
 
-  private static Member member(Ingress ingress, IngressConfig config) {
+  private static Member member(Ingress ingress, IngressConfig config, List<IngressRoutes.Route> routes) {
     List<ListenPort> ports = ListenPorts.effective(config, IngressValidator.wantsTls(ingress, config));
-    List<IngressRoutes.Route> routes = IngressRoutes.of(ingress);
     int rules = (int) routes.stream().filter(r -> !r.isDefaultBackend()).count();
     String ns = ingress.getMetadata().getNamespace();
     Set<String> targetGroups = new TreeSet<>();

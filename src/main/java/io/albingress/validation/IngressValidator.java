@@ -4,15 +4,14 @@ import static io.albingress.annotations.AnnotationCatalog.key;
 
 import io.albingress.annotations.AnnotationCatalog;
 import io.albingress.annotations.Formats;
-import io.albingress.annotations.IngressAnnotations;
 import io.albingress.annotations.IngressConfig;
 import io.albingress.annotations.IpAddressType;
-import io.albingress.annotations.Parsed;
 import io.albingress.annotations.ListenPort;
 import io.albingress.annotations.Protocol;
 import io.albingress.model.IngressClassMatcher;
 import io.albingress.model.IngressRoutes;
 import io.albingress.model.ListenPorts;
+import io.albingress.model.ParsedIngress;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.List;
 import java.util.Map;
@@ -43,15 +42,22 @@ public final class IngressValidator {
   }
 
   /** An Ingress with its class decision and annotations parsed once, for both the AWS lookups and the checks. */
-  public record Prepared(Ingress ingress, IngressClassMatcher.Match match, Parsed<IngressConfig> parsed, AwsFacts.Needs needs) {}
+  public record Prepared(Ingress ingress, IngressClassMatcher.Match match, ParsedIngress parsed, AwsFacts.Needs needs) {}
 
   public Prepared prepare(Ingress ingress) {
+    return classes.match(ingress) == IngressClassMatcher.Match.NOT_OURS
+        ? new Prepared(ingress, IngressClassMatcher.Match.NOT_OURS, null, new AwsFacts.Needs(false, false))
+        : prepare(ParsedIngress.of(ingress));
+  }
+
+  /** As {@link #prepare(Ingress)}, for an Ingress already parsed (the builder parses each member once). */
+  public Prepared prepare(ParsedIngress parsed) {
+    Ingress ingress = parsed.ingress();
     IngressClassMatcher.Match match = classes.match(ingress);
     if (match == IngressClassMatcher.Match.NOT_OURS) {
       return new Prepared(ingress, match, null, new AwsFacts.Needs(false, false));
     }
-    Parsed<IngressConfig> parsed = IngressAnnotations.parse(annotations(ingress));
-    IngressConfig config = parsed.value();
+    IngressConfig config = parsed.config();
     boolean https = ListenPorts.effective(config, wantsTls(ingress, config)).stream().anyMatch(p -> p.protocol() == Protocol.HTTPS);
     List<String> subnetIds = config.subnets().stream().filter(s -> Formats.SUBNET_ID.matcher(s).matches()).toList();
     List<String> acmArns = config.certificateArns().stream().filter(a -> Formats.acmRegion(a).isPresent()).toList();
@@ -81,8 +87,8 @@ public final class IngressValidator {
     }
     Map<String, String> annotations = annotations(ingress);
     warnUnknownAnnotations(annotations, findings);
-    findings.deny(prepared.parsed().errors());
-    IngressConfig config = prepared.parsed().value();
+    findings.deny(prepared.parsed().parsed().errors());
+    IngressConfig config = prepared.parsed().config();
     denyIpv6Cidrs(annotations, config, findings);
     SecurityGroupChecks.annotations(annotations, config, findings);
     PathChecks.run(ingress, config, findings);
@@ -90,7 +96,7 @@ public final class IngressValidator {
     awsChecks.subnets(config, aws, findings);
     SecurityGroupChecks.namedGroups(config, aws, vpcId, findings);
     awsChecks.certificates(ingress, config, wantsTls(ingress, config), aws, findings);
-    new GroupChecks(ingress, config, cluster, classes, findings).run();
+    new GroupChecks(prepared.parsed(), cluster, classes, findings).run();
     return findings.verdict();
   }
 
