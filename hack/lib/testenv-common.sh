@@ -10,7 +10,7 @@ TESTENV_MOTO_VERSION="5.2.5"       # PyPI moto[server] (brings boto3)
 TESTENV_HELM_VERSION="v3.21.4"     # helm.sh/helm/v3 (its go.mod says `go 1.26.0`)
 TESTENV_CERT_MANAGER_VERSION="v1.19.1"  # github.com/cert-manager/cert-manager: deploy/crds/
 TESTENV_PROMETHEUS_OPERATOR_VERSION="v0.85.0"  # its ServiceMonitor CRD (example/prometheus-operator-crd/)
-TESTENV_GO_MIN="1.24"              # k8s.io/kubernetes v1.34 go.mod says `go 1.24.0`
+TESTENV_GO_MIN="1.26"              # helm v3.21.4 go.mod says `go 1.26.0` (k8s.io/kubernetes v1.34: 1.24.0)
 TESTENV_PYTHON_MIN="3.10"
 
 # Paths. REPO_ROOT must be set by the caller.
@@ -80,7 +80,7 @@ check_prereqs() {
   if [ "$need_go" != 1 ]; then
     :
   elif [ -z "$go" ]; then
-    log "Go >= $TESTENV_GO_MIN is needed to build kube-apiserver, kubectl and etcd."
+    log "Go >= $TESTENV_GO_MIN is needed to build kube-apiserver, kube-controller-manager, kubectl, etcd and helm."
     log "  install it from the Go distribution (e.g. into /usr/local/go) or your package manager."
     missing=1
   else

@@ -62,7 +62,11 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
       Optional<Webhook<?>> webhook = webhooks.stream().filter(w -> w.path().equals(req.path())).findFirst();
       if (webhook.isEmpty()) {
         text(req, 404, "no webhook at " + req.path() + "; use " + WebhookServer.VALIDATE_INGRESS_PATH + " or " + WebhookServer.MUTATE_POD_PATH);
-      } else if (req.method() != HttpMethod.POST) {
+        return;
+      }
+      // the HTTP server metrics' route label, as Vert.x Web's router would set it (never an unknown path: cardinality)
+      req.routed(webhook.get().path());
+      if (req.method() != HttpMethod.POST) {
         text(req, 405, "use POST");
       } else {
         serve(req, webhook.get(), ar.result());
