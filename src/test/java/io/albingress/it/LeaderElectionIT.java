@@ -41,7 +41,8 @@ class LeaderElectionIT {
   private static final Duration RENEW_DEADLINE = Duration.ofSeconds(10);
 
   private final Map<String, Replica> replicas = new LinkedHashMap<>();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  // HTTP/1.1: the JDK client's h2c upgrade attempt can leave a request hanging past its timeout (JDK 17)
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1)).build();
   private final AtomicBoolean sampling = new AtomicBoolean(true);
   private final List<String> overlaps = new CopyOnWriteArrayList<>();
   private Thread sampler;
