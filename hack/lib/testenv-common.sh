@@ -10,6 +10,7 @@ TESTENV_MOTO_VERSION="5.2.5"       # PyPI moto[server] (brings boto3)
 TESTENV_HELM_VERSION="v3.21.4"     # helm.sh/helm/v3 (its go.mod says `go 1.26.0`)
 TESTENV_CERT_MANAGER_VERSION="v1.19.1"  # github.com/cert-manager/cert-manager: deploy/crds/
 TESTENV_PROMETHEUS_OPERATOR_VERSION="v0.85.0"  # its ServiceMonitor CRD (example/prometheus-operator-crd/)
+TESTENV_GATEWAY_API_VERSION="v1.6.3"  # sigs.k8s.io/gateway-api: config/crd/experimental (a superset of standard)
 TESTENV_GO_MIN="1.26"              # helm v3.21.4 go.mod says `go 1.26.0` (k8s.io/kubernetes v1.34: 1.24.0)
 TESTENV_PYTHON_MIN="3.10"
 
@@ -20,6 +21,7 @@ TESTENV_SRC="$TESTENV_CACHE/src"
 TESTENV_MOTO_VENV="$TESTENV_CACHE/venv-moto-$TESTENV_MOTO_VERSION"
 TESTENV_CERT_MANAGER_CRDS="$TESTENV_CACHE/crds/cert-manager-$TESTENV_CERT_MANAGER_VERSION"
 TESTENV_SERVICEMONITOR_CRDS="$TESTENV_CACHE/crds/prometheus-operator-$TESTENV_PROMETHEUS_OPERATOR_VERSION"
+TESTENV_GATEWAY_API_CRDS="$TESTENV_CACHE/crds/gateway-api-$TESTENV_GATEWAY_API_VERSION"
 TESTENV_DIR="$REPO_ROOT/target/testenv"
 TESTENV_PKI="$TESTENV_DIR/pki"
 TESTENV_LOGS="$TESTENV_DIR/logs"

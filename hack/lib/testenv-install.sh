@@ -203,12 +203,15 @@ fetch_crds() {
 }
 
 # ensure_crds: the CRDs of what deploy/ and the chart use beside Kubernetes itself, for dry runs:
-# cert-manager's (Issuer, Certificate, ...) and the Prometheus Operator's ServiceMonitor.
+# cert-manager's (Issuer, Certificate, ...), the Prometheus Operator's ServiceMonitor and the
+# Gateway API's (experimental channel: the standard kinds plus ListenerSet).
 ensure_crds() {
   fetch_crds "github.com/cert-manager/cert-manager@$TESTENV_CERT_MANAGER_VERSION" deploy/crds \
     "$TESTENV_CERT_MANAGER_CRDS" '*.yaml'
   fetch_crds "github.com/prometheus-operator/prometheus-operator@$TESTENV_PROMETHEUS_OPERATOR_VERSION" \
     example/prometheus-operator-crd "$TESTENV_SERVICEMONITOR_CRDS" monitoring.coreos.com_servicemonitors.yaml
+  fetch_crds "sigs.k8s.io/gateway-api@$TESTENV_GATEWAY_API_VERSION" config/crd/experimental \
+    "$TESTENV_GATEWAY_API_CRDS" 'gateway.networking.k8s.io_*.yaml'
 }
 
 # need_build: true when a Go-built binary of the pinned versions is missing.
