@@ -195,12 +195,24 @@ public final class StackDeployer {
     return TargetGroupNames.resolve(elb, stack, progress.refs()).compose(refs -> {
       Progress named = progress.withRefs(refs);
       Future<List<ActualListener>> actual = named.newLoadBalancer() ? Future.succeededFuture(List.of()) : elb.describeListeners(lbArn);
-      return actual.compose(current -> listeners.sync(stack.listeners(), current, named.refs())).map(named::plus)
+      boolean reapplyOidc = oidcSecretsChanged(stack, named);
+      return actual.compose(current -> listeners.sync(stack.listeners(), current, named.refs(), reapplyOidc)).map(named::plus)
           .compose(withListeners -> rules(stack, withListeners));
     }).onSuccess(v -> appliedFront.put(stackTag, front));
   }
 
+  /**
+   * ELBv2 never returns an OIDC client secret: the load balancer's {@link Tags#OIDC_SECRETS} tag (set
+   * last, with the model hash) says which secrets were applied; when the desired one differs, every
+   * listener and rule that authenticates with OIDC is modified again.
+   */
+  static boolean oidcSecretsChanged(Stack stack, Progress progress) {
+    String desired = stack.loadBalancer().tags().get(Tags.OIDC_SECRETS);
+    return desired != null && !progress.newLoadBalancer() && !desired.equals(progress.loadBalancer().tags().get(Tags.OIDC_SECRETS));
+  }
+
   private Future<Progress> rules(Stack stack, Progress progress) {
+    boolean reapplyOidc = oidcSecretsChanged(stack, progress);
     Set<String> created = progress.changes().stream().filter(c -> c.kind().equals(ListenerSynth.KIND) && c.op() == Change.Op.CREATED)
         .map(Change::arn).collect(Collectors.toSet());
     List<Future<List<Change>>> perListener = stack.listeners().stream().map(l -> {
@@ -208,7 +220,7 @@ public final class StackDeployer {
       List<ListenerRule> desired = stack.rules().stream().filter(r -> r.listener().resourceId().equals(l.resourceId())).toList();
       // a listener created in this run has no rules yet: nothing to describe
       Future<List<ActualRule>> actual = created.contains(arn) ? Future.succeededFuture(List.of()) : elb.describeRules(arn);
-      return actual.compose(current -> rules.sync(arn, desired, current, progress.refs()));
+      return actual.compose(current -> rules.sync(arn, desired, current, progress.refs(), reapplyOidc));
     }).toList();
     return Future.join(perListener).map(f -> progress.plus(f.<List<Change>>list().stream().flatMap(List::stream).toList()));
   }

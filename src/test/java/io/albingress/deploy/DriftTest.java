@@ -107,7 +107,7 @@ class DriftTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("listeners")
   void listenerDrift(String name, Listener desired, Action action, ActualListener actual, boolean drifted) {
-    assertThat(ListenerSynth.drifted(desired, action, actual)).isEqualTo(drifted);
+    assertThat(ListenerSynth.drifted(desired, List.of(action), actual)).isEqualTo(drifted);
   }
 
   static Stream<Arguments> rules() {
@@ -158,7 +158,7 @@ class DriftTest {
   @MethodSource("rules")
   void ruleDrift(String name, List<RuleCondition> conditions, Action action, List<RuleTransform> transforms,
       ActualRule actual, boolean drifted) {
-    assertThat(RuleSynth.drifted(conditions, action, transforms, actual)).isEqualTo(drifted);
+    assertThat(RuleSynth.drifted(conditions, List.of(action), transforms, actual)).isEqualTo(drifted);
   }
 
   static Stream<Arguments> tags() {

@@ -288,10 +288,10 @@ class FakeElbv2 implements Elbv2 {
   }
 
   @Override
-  public Future<String> createListener(String loadBalancerArn, Listener d, Action defaultAction) {
+  public Future<String> createListener(String loadBalancerArn, Listener d, List<Action> defaultActions) {
     return call("createListener", String.valueOf(d.port()), () -> {
       String arn = arn("listener/app", String.valueOf(d.port()));
-      listeners.put(arn, new ActualListener(arn, d.port(), d.protocol().wireName(), List.of(defaultAction),
+      listeners.put(arn, new ActualListener(arn, d.port(), d.protocol().wireName(), stored(defaultActions),
           d.certificateArns().stream().limit(1).toList(), d.sslPolicy().orElse(null)));
       listenerOwner.put(arn, loadBalancerArn);
       return arn;
@@ -299,7 +299,7 @@ class FakeElbv2 implements Elbv2 {
   }
 
   @Override
-  public Future<Void> modifyListener(String arn, Listener d, Action defaultAction) {
+  public Future<Void> modifyListener(String arn, Listener d, List<Action> defaultActions) {
     return call("modifyListener", String.valueOf(d.port()), () -> {
       ActualListener l = listener(arn);
       List<String> certs = new ArrayList<>(l.certificateArns());
@@ -310,7 +310,7 @@ class FakeElbv2 implements Elbv2 {
           certs.set(0, d.certificateArns().get(0));
         }
       }
-      listeners.put(arn, new ActualListener(arn, d.port(), d.protocol().wireName(), List.of(defaultAction), List.copyOf(certs),
+      listeners.put(arn, new ActualListener(arn, d.port(), d.protocol().wireName(), stored(defaultActions), List.copyOf(certs),
           d.sslPolicy().orElse(l.sslPolicy())));
       return null;
     });
@@ -367,6 +367,23 @@ class FakeElbv2 implements Elbv2 {
     return null;
   }
 
+  /** Every OIDC client secret sent to AWS, in order (Describe never returns them: they are stripped when stored). */
+  public final List<String> oidcSecretsSent = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** As AWS stores actions: several need an Order each; an OIDC client secret is kept but never returned. */
+  private List<Action> stored(List<Action> actions) {
+    if (actions.size() > 1 && actions.stream().anyMatch(a -> a.order() == null)) {
+      throw new AwsFailure(Kind.VALIDATION, "ValidationError", "an Order is required for each of several actions", null);
+    }
+    return actions.stream().map(a -> {
+      if (a.authenticateOidcConfig() == null) {
+        return a;
+      }
+      oidcSecretsSent.add(a.authenticateOidcConfig().clientSecret());
+      return a.toBuilder().authenticateOidcConfig(a.authenticateOidcConfig().toBuilder().clientSecret(null).build()).build();
+    }).toList();
+  }
+
   // ---- rules
 
   @Override
@@ -375,7 +392,7 @@ class FakeElbv2 implements Elbv2 {
   }
 
   @Override
-  public Future<Void> createRule(String listenerArn, int priority, List<RuleCondition> conditions, Action action,
+  public Future<Void> createRule(String listenerArn, int priority, List<RuleCondition> conditions, List<Action> actions,
       List<RuleTransform> transforms, Map<String, String> tags) {
     return call("createRule", String.valueOf(priority), () -> {
       listener(listenerArn);
@@ -387,20 +404,20 @@ class FakeElbv2 implements Elbv2 {
         throw new AwsFailure(Kind.VALIDATION, "TooManyRules", "too many rules", null);
       }
       String arn = arn("listener-rule/app", String.valueOf(priority));
-      rules.put(arn, new ActualRule(arn, priority, conditions, List.of(action), transforms));
+      rules.put(arn, new ActualRule(arn, priority, conditions, stored(actions), transforms));
       ruleOwner.put(arn, listenerArn);
       return null;
     });
   }
 
   @Override
-  public Future<Void> modifyRule(String arn, List<RuleCondition> conditions, Action action, List<RuleTransform> transforms) {
+  public Future<Void> modifyRule(String arn, List<RuleCondition> conditions, List<Action> actions, List<RuleTransform> transforms) {
     return call("modifyRule", String.valueOf(rules.containsKey(arn) ? rules.get(arn).priority() : -1), () -> {
       ActualRule r = rules.get(arn);
       if (r == null) {
         throw notFound("Rule");
       }
-      rules.put(arn, new ActualRule(arn, r.priority(), conditions, List.of(action), transforms));
+      rules.put(arn, new ActualRule(arn, r.priority(), conditions, stored(actions), transforms));
       return null;
     });
   }
