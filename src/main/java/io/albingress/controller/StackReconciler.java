@@ -71,7 +71,7 @@ public final class StackReconciler {
     this.writer = writer;
     this.events = events;
     this.settings = settings;
-    this.builder = new StackBuilder(classes);
+    this.builder = new StackBuilder(classes, informers.oidcSecrets());
     this.deployed = deployed;
     this.endpoints = endpoints;
   }
