@@ -9,6 +9,7 @@ import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
 import io.albingress.testing.TestEnvironment.Result;
 import io.albingress.testing.TestEnvironment.TestNamespace;
+import io.albingress.testing.WebhookRegistration;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -32,14 +33,21 @@ class AuthIT {
   private ControllerApp app;
   private MotoElbv2 moto;
 
+  private Env env;
+
   @BeforeEach
   void start(Env env, TestNamespace ns) throws Exception {
+    this.env = env;
     app = Controllers.start(env, ns);
     moto = new MotoElbv2(env);
+    Result r = env.kubectl(WebhookRegistration.manifests(env.repo(), app.webhookPort(), app.webhookCertDir().resolve("tls.crt")),
+        "apply", "-f", "-");
+    assertThat(r.exit()).as(r.stderr()).isZero();
   }
 
   @AfterEach
   void stop() {
+    env.kubectl(null, "delete", "validatingwebhookconfiguration,mutatingwebhookconfiguration", "alb-ingress-controller", "--ignore-not-found");
     if (app != null) {
       app.stop();
     }
@@ -114,8 +122,10 @@ class AuthIT {
     String certificate = env.seed().getString("certificateArn");
     Result lacking = apply(env, secret(ns.name(), "clientID: id1") + "---\n");
     assertThat(lacking.exit()).as(lacking.stderr()).isZero();
-    // the webhook's cache may take a moment to see the Secret: then the answer is a warning, not a denial
-    Result denied = await(() -> apply(env, ingress(ns.name(), certificate, true)), r -> r.exit() != 0);
+    // the webhook is registered once the apiserver calls it, and its cache may take a moment to see the
+    // Secret (then the answer is a warning, not a denial): a server-side dry run asks it again each time
+    Result denied = await(() -> env.kubectl(ingress(ns.name(), certificate, true), "create", "--dry-run=server", "-f", "-"),
+        r -> r.exit() != 0);
     assertThat(denied.stderr()).contains("Secret " + ns.name() + "/oidc").contains("has no key clientSecret");
 
     Result ok = apply(env, secret(ns.name(), "clientID: id1, clientSecret: s1"));
