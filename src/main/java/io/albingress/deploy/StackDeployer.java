@@ -118,8 +118,32 @@ public final class StackDeployer {
               .compose(progress -> targetGroups.deleteSurplus(stack.targetGroups(), tgsBefore).map(progress::plus)))
           .compose(progress -> tagLoadBalancer(stack, hash, progress))
           .map(progress -> report(run, progress.changes(), Optional.of(progress.loadBalancer().dnsName())))
-          .onFailure(e -> appliedFront.remove(stackTag));
+          .onFailure(e -> failed(stackTag, e, run));
     });
+  }
+
+  /**
+   * A failed run forgets what this process last applied. A resource found gone (deleted out of band:
+   * any *NotFound) also drops the inventory, so the next run (soon: not a validation error) lists AWS
+   * again instead of trusting the model hash of a load balancer that no longer exists, and re-creates it.
+   */
+  private void failed(String stackTag, Throwable e, Reconciliation run) {
+    appliedFront.remove(stackTag);
+    if (notFound(e)) {
+      run.info(LOG, "a resource of stack {} is gone ({}): listing AWS again", stackTag, e.getMessage());
+      inventory.invalidate();
+      securityGroups.ifPresent(sgs -> sgs.forget(stackTag, Ec2SecurityGroups.errorCode(e).filter("InvalidGroup.NotFound"::equals).isPresent()));
+    }
+  }
+
+  /** LoadBalancerNotFound, TargetGroupNotFound, ListenerNotFound, RuleNotFound, EC2's InvalidGroup.NotFound, ... */
+  public static boolean notFound(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (AwsFailure.is(t, AwsFailure.Kind.NOT_FOUND) || Ec2SecurityGroups.errorCode(t).filter(c -> c.endsWith(".NotFound")).isPresent()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Deletes every resource of a stack: load balancers (and with them listeners and rules), then target groups. */

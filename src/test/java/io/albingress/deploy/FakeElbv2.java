@@ -133,6 +133,21 @@ class FakeElbv2 implements Elbv2 {
     return "arn:aws:elasticloadbalancing:us-west-2:123456789012:" + type + "/" + name + "/" + (++serial);
   }
 
+  /** AWS answers LoadBalancerNotFound for any call on a load balancer that is gone. */
+  private String existingLoadBalancer(String arn) {
+    if (!loadBalancers.containsKey(arn)) {
+      throw notFound("LoadBalancer");
+    }
+    return arn;
+  }
+
+  private String existingTargetGroup(String arn) {
+    if (!targetGroups.containsKey(arn)) {
+      throw notFound("TargetGroup");
+    }
+    return arn;
+  }
+
   private static AwsFailure notFound(String what) {
     return new AwsFailure(Kind.NOT_FOUND, what + "NotFound", what + " not found", null);
   }
@@ -197,12 +212,13 @@ class FakeElbv2 implements Elbv2 {
 
   @Override
   public Future<Map<String, String>> loadBalancerAttributes(String arn) {
-    return call("loadBalancerAttributes", arn, () -> Map.copyOf(attributes.getOrDefault(arn, Map.of())));
+    return call("loadBalancerAttributes", arn, () -> Map.copyOf(attributes.getOrDefault(existingLoadBalancer(arn), Map.of())));
   }
 
   @Override
   public Future<Void> modifyLoadBalancerAttributes(String arn, Map<String, String> changed) {
     return call("modifyLoadBalancerAttributes", arn, () -> {
+      existingLoadBalancer(arn);
       attributes.computeIfAbsent(arn, k -> new HashMap<>()).putAll(changed);
       return null;
     });
@@ -269,12 +285,13 @@ class FakeElbv2 implements Elbv2 {
 
   @Override
   public Future<Map<String, String>> targetGroupAttributes(String arn) {
-    return call("targetGroupAttributes", arn, () -> Map.copyOf(attributes.getOrDefault(arn, Map.of())));
+    return call("targetGroupAttributes", arn, () -> Map.copyOf(attributes.getOrDefault(existingTargetGroup(arn), Map.of())));
   }
 
   @Override
   public Future<Void> modifyTargetGroupAttributes(String arn, Map<String, String> changed) {
     return call("modifyTargetGroupAttributes", arn, () -> {
+      existingTargetGroup(arn);
       attributes.computeIfAbsent(arn, k -> new HashMap<>()).putAll(changed);
       return null;
     });
@@ -284,7 +301,7 @@ class FakeElbv2 implements Elbv2 {
 
   @Override
   public Future<List<ActualListener>> describeListeners(String loadBalancerArn) {
-    return call("describeListeners", loadBalancerArn, () -> listenersOf(loadBalancerArn));
+    return call("describeListeners", loadBalancerArn, () -> listenersOf(existingLoadBalancer(loadBalancerArn)));
   }
 
   @Override
@@ -371,7 +388,7 @@ class FakeElbv2 implements Elbv2 {
 
   @Override
   public Future<List<ActualRule>> describeRules(String listenerArn) {
-    return call("describeRules", listenerArn, () -> rulesOf(listenerArn));
+    return call("describeRules", listenerArn, () -> rulesOf(listener(listenerArn).arn()));
   }
 
   @Override

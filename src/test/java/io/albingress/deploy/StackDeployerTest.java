@@ -71,6 +71,31 @@ class StackDeployerTest {
   }
 
   @Test
+  void aLoadBalancerDeletedOutOfBandIsListedAgainSoonAndRecreated() {
+    Stack stack = basic(Scheme.INTERNET_FACING);
+    deploy(stack, false);
+    String old = elb.loadBalancers().get(0).arn();
+    done(elb.deleteLoadBalancer(old));
+    elb.clearCalls();
+
+    // the deep check meets LoadBalancerNotFound: a failure retried soon (not the validation backoff)
+    io.vertx.core.Future<StackDeployer.Outcome> deep = deployer.deploy(stack, true, RUN);
+    assertThat(deep.failed()).isTrue();
+    assertThat(StackDeployer.notFound(deep.cause())).isTrue();
+    assertThat(io.albingress.controller.ReconcilerVerticle.isValidationError(deep.cause())).isFalse();
+
+    // the next run, even a shallow one, does not trust the model hash of the dead load balancer
+    StackDeployer.Outcome repaired = deploy(stack, false);
+    assertThat(elb.calls()).contains("describeLoadBalancers ");
+    assertThat(elb.loadBalancers()).singleElement().satisfies(lb -> {
+      assertThat(lb.arn()).isNotEqualTo(old);
+      assertThat(repaired.dnsName()).hasValue(lb.dnsName());
+      assertThat(elb.listenersOf(lb.arn())).hasSize(1);
+    });
+    assertThat(elb.targetGroups()).hasSize(2);
+  }
+
+  @Test
   void aSchemeChangeReplacesTheLoadBalancer() {
     deploy(basic(Scheme.INTERNET_FACING), false);
     String old = elb.loadBalancers().get(0).arn();
