@@ -55,8 +55,8 @@ final class LoadBalancerSynth {
   }
 
   private Future<Synced> create(LoadBalancer desired) {
-    return elb.createLoadBalancer(desired)
-        .onFailure(e -> inventory.invalidate())
+    // idempotent by name: after a lost answer the same create returns the load balancer; nothing is listed again
+    return SafeCreate.create(() -> elb.createLoadBalancer(desired), SafeCreate.idempotent(), java.util.Set.of())
         .compose(lb -> {
           inventory.put(lb);
           Change change = Change.created(KIND, desired.resourceId(), lb.arn());

@@ -53,8 +53,7 @@ final class TargetGroupSynth {
   }
 
   private Future<List<Change>> create(TargetGroup tg) {
-    return elb.createTargetGroup(tg, vpcId)
-        .onFailure(e -> inventory.invalidate())
+    return SafeCreate.create(() -> elb.createTargetGroup(tg, vpcId), SafeCreate.idempotent(), Set.of())
         .compose(created -> {
           inventory.put(created);
           Change change = Change.created(KIND, tg.resourceId(), created.arn());

@@ -47,7 +47,14 @@ class FakeElbv2 implements Elbv2 {
   private int serial;
   private int rulesPerLoadBalancer = Integer.MAX_VALUE;
 
-  private record Failure(Kind kind, boolean applied) {}
+  private record Failure(Kind kind, boolean applied, boolean late) {
+    Failure(Kind kind, boolean applied) {
+      this(kind, applied, false);
+    }
+  }
+
+  /** Effects of calls that land late: applied just before the next call of the same operation. */
+  private final Map<String, Supplier<?>> landing = new HashMap<>();
 
   // ---- scripting and inspection
 
@@ -60,6 +67,12 @@ class FakeElbv2 implements Elbv2 {
   /** The next call of the operation takes effect, but its answer is lost: UNKNOWN_OUTCOME. */
   FakeElbv2 loseAnswerOfNext(String operation) {
     script.computeIfAbsent(operation, k -> new ArrayDeque<>()).add(new Failure(Kind.UNKNOWN_OUTCOME, true));
+    return this;
+  }
+
+  /** The next call of the operation gets no answer (UNKNOWN_OUTCOME) and lands later: just before the next call of it. */
+  FakeElbv2 landLateOnNext(String operation) {
+    script.computeIfAbsent(operation, k -> new ArrayDeque<>()).add(new Failure(Kind.UNKNOWN_OUTCOME, false, true));
     return this;
   }
 
@@ -114,6 +127,14 @@ class FakeElbv2 implements Elbv2 {
   /** Records the call and plays the script: a scripted failure with or without the effect, or the effect. */
   private <T> Future<T> call(String operation, String argument, Supplier<T> effect) {
     calls.add(operation + " " + argument);
+    Supplier<?> late = landing.remove(operation);
+    if (late != null) {
+      try {
+        late.get();
+      } catch (AwsFailure ignored) {
+        // a late call that fails has no effect
+      }
+    }
     Deque<Failure> planned = script.get(operation);
     Failure failure = planned == null ? null : planned.poll();
     if (failure == null) {
@@ -125,6 +146,9 @@ class FakeElbv2 implements Elbv2 {
     }
     if (failure.applied()) {
       effect.get();
+    }
+    if (failure.late()) {
+      landing.put(operation, effect);
     }
     return Future.failedFuture(new AwsFailure(failure.kind(), "Scripted", operation + " failed (scripted)", null));
   }
@@ -162,6 +186,14 @@ class FakeElbv2 implements Elbv2 {
   @Override
   public Future<ActualLoadBalancer> createLoadBalancer(LoadBalancer d) {
     return call("createLoadBalancer", d.name(), () -> {
+      // API_CreateLoadBalancer: idempotent by name with the same settings, DuplicateLoadBalancerName otherwise
+      ActualLoadBalancer same = loadBalancers.values().stream().filter(lb -> lb.name().equals(d.name())).findFirst().orElse(null);
+      if (same != null) {
+        if (!same.scheme().equals(d.scheme().wireName()) || !same.tags().equals(d.tags())) {
+          throw new AwsFailure(Kind.VALIDATION, "DuplicateLoadBalancerName", "load balancer " + d.name() + " exists", null);
+        }
+        return same;
+      }
       String arn = arn("loadbalancer/app", d.name());
       ActualLoadBalancer lb = new ActualLoadBalancer(arn, d.name(), d.name() + ".elb.example", d.scheme().wireName(),
           d.ipAddressType().wireName(), d.subnetIds().stream().sorted().toList(), d.securityGroups().stream().sorted().toList(),
@@ -244,6 +276,14 @@ class FakeElbv2 implements Elbv2 {
   @Override
   public Future<ActualTargetGroup> createTargetGroup(TargetGroup d, String vpcId) {
     return call("createTargetGroup", d.name(), () -> {
+      // API_CreateTargetGroup: idempotent by name with the same settings, DuplicateTargetGroupName otherwise
+      ActualTargetGroup same = targetGroups.values().stream().filter(tg -> tg.name().equals(d.name())).findFirst().orElse(null);
+      if (same != null) {
+        if (same.port() != d.port() || !same.tags().equals(d.tags())) {
+          throw new AwsFailure(Kind.VALIDATION, "DuplicateTargetGroupName", "target group " + d.name() + " exists", null);
+        }
+        return same;
+      }
       String arn = arn("targetgroup", d.name());
       ActualTargetGroup tg = new ActualTargetGroup(arn, d.name(), d.protocol().wireName(), d.protocolVersion().wireName(), d.port(),
           d.targetType().wireName(), TargetGroupSynth.healthCheck(d.healthCheck()), List.of(), Map.copyOf(d.tags()));
@@ -307,6 +347,15 @@ class FakeElbv2 implements Elbv2 {
   @Override
   public Future<String> createListener(String loadBalancerArn, Listener d, Action defaultAction) {
     return call("createListener", String.valueOf(d.port()), () -> {
+      existingLoadBalancer(loadBalancerArn);
+      // API_CreateListener: idempotent with the same settings, DuplicateListener for another listener on the port
+      ActualListener same = listenersOf(loadBalancerArn).stream().filter(l -> l.port() == d.port()).findFirst().orElse(null);
+      if (same != null) {
+        if (!same.protocol().equals(d.protocol().wireName()) || !same.defaultActions().equals(List.of(defaultAction))) {
+          throw new AwsFailure(Kind.VALIDATION, "DuplicateListener", "a listener on port " + d.port() + " exists", null);
+        }
+        return same.arn();
+      }
       String arn = arn("listener/app", String.valueOf(d.port()));
       listeners.put(arn, new ActualListener(arn, d.port(), d.protocol().wireName(), List.of(defaultAction),
           d.certificateArns().stream().limit(1).toList(), d.sslPolicy().orElse(null)));

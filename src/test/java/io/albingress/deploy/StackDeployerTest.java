@@ -179,32 +179,50 @@ class StackDeployerTest {
   }
 
   @Test
-  void aCreateWhoseAnswerIsLostIsFollowedByALookupNotASecondCreate() {
-    elb.loseAnswerOfNext("createTargetGroup");
+  void createsWhoseAnswerIsLostAreRetriedInPlaceWithoutListingAwsAgain() {
     Stack stack = basic(Scheme.INTERNET_FACING);
-    assertThat(deployer.deploy(stack, false, RUN).failed()).isTrue();
-    elb.clearCalls();
+    elb.loseAnswerOfNext("createTargetGroup").loseAnswerOfNext("createLoadBalancer").loseAnswerOfNext("createListener")
+        .loseAnswerOfNext("createRule");
 
-    deploy(stack, false);
+    StackDeployer.Outcome outcome = deploy(stack, false);
 
-    assertThat(elb.calls()).extracting(c -> c.split(" ")[0]).contains("describeTargetGroups");
-    assertThat(elb.calls()).noneMatch(c -> c.startsWith("createTargetGroup"));
+    // ELBv2 creates load balancers, target groups and listeners idempotently by name: the same create again
+    assertThat(elb.calls()).filteredOn(c -> c.startsWith("createLoadBalancer")).hasSize(2);
+    assertThat(elb.calls()).filteredOn(c -> c.startsWith("createTargetGroup")).hasSize(3);
+    assertThat(elb.calls()).filteredOn(c -> c.startsWith("describeLoadBalancers") || c.startsWith("describeTargetGroups")).hasSize(2);
+    assertThat(elb.loadBalancers()).singleElement().satisfies(lb -> {
+      assertThat(outcome.dnsName()).hasValue(lb.dnsName());
+      assertThat(elb.listenersOf(lb.arn())).singleElement()
+          .satisfies(l -> assertThat(elb.rulesOf(l.arn())).extracting(ActualRule::priority).containsExactlyInAnyOrder(1, 2));
+    });
     assertThat(elb.targetGroups()).extracting(ActualTargetGroup::name).containsExactlyInAnyOrder("k8s-shop-web-8080", "k8s-shop-api-9000");
   }
 
   @Test
-  void aLoadBalancerCreateWhoseAnswerIsLostIsFoundAgain() {
-    elb.loseAnswerOfNext("createLoadBalancer");
+  void aRuleCreateThatLandsAfterItsRetryIsAdoptedNotDuplicated() {
     Stack stack = basic(Scheme.INTERNET_FACING);
-    assertThat(deployer.deploy(stack, false, RUN).failed()).isTrue();
-    elb.clearCalls();
+    // no answer; the call lands just before the retry, which is refused PriorityInUse
+    elb.landLateOnNext("createRule");
 
     deploy(stack, false);
 
-    assertThat(elb.calls()).extracting(c -> c.split(" ")[0]).startsWith("describeLoadBalancers");
-    assertThat(elb.calls()).noneMatch(c -> c.startsWith("createLoadBalancer"));
-    assertThat(elb.loadBalancers()).hasSize(1);
-    assertThat(elb.listenersOf(elb.loadBalancers().get(0).arn())).hasSize(1);
+    String listener = elb.listenersOf(elb.loadBalancers().get(0).arn()).get(0).arn();
+    assertThat(elb.rulesOf(listener)).extracting(ActualRule::priority).containsExactlyInAnyOrder(1, 2);
+    assertThat(elb.calls()).filteredOn(c -> c.startsWith("describeRules")).hasSizeGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void throttledCreatesNeverMakeAnyStackListAwsAgain() {
+    int stacks = 200;
+    List<Stack> all = java.util.stream.IntStream.range(0, stacks).mapToObj(DeployFixtures::numbered).toList();
+    all.forEach(s -> elb.failNext("createLoadBalancer", AwsFailure.Kind.THROTTLING));
+    all.forEach(s -> assertThat(deployer.deploy(s, false, RUN).failed()).isTrue());
+    all.forEach(s -> deploy(s, false));
+
+    assertThat(elb.loadBalancers()).hasSize(stacks);
+    // one listing for all stacks, not one per failed stack
+    assertThat(elb.calls()).filteredOn(c -> c.startsWith("describeLoadBalancers")).hasSize(1);
+    assertThat(elb.calls()).filteredOn(c -> c.startsWith("describeTargetGroups")).hasSize(1);
   }
 
   @Test
