@@ -53,8 +53,28 @@ public final class StackDeployer {
     }
   }
 
+  /**
+   * Registers the targets of a target group before any rule forwards to it (an immutable change
+   * replaces a target group: traffic must never meet the new one empty). Implemented by the targets
+   * package; completes when the registration is done.
+   */
+  @FunctionalInterface
+  public interface TargetRegistration {
+    Future<Void> registerNow(io.albingress.model.StackId stack, io.albingress.model.TargetGroup model, String arn);
+  }
+
+  /**
+   * @param registerFirst see {@link TargetRegistration}
+   * @param sleep a timer: the in-place retries of a target group deletion answered ResourceInUse wait on it
+   */
+  public record Hooks(TargetRegistration registerFirst, java.util.function.Function<java.time.Duration, Future<Void>> sleep) {
+    /** No registration before the switch, retries without waiting (tests). */
+    public static final Hooks NONE = new Hooks((stack, model, arn) -> Future.succeededFuture(), d -> Future.succeededFuture());
+  }
+
   private final Elbv2 elb;
   private final Inventory inventory;
+  private final Hooks hooks;
   private final Metrics metrics;
   private final TargetGroupSynth targetGroups;
   private final LoadBalancerSynth loadBalancers;
@@ -79,10 +99,16 @@ public final class StackDeployer {
   /** @param externalManagedTags tag keys other tools manage: never set nor removed */
   public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, Metrics metrics, LoadBalancerAddOns addOns,
       Optional<SecurityGroupSynthesizer> securityGroups, Set<String> externalManagedTags) {
+    this(elb, inventory, vpcId, metrics, addOns, securityGroups, externalManagedTags, Hooks.NONE);
+  }
+
+  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, Metrics metrics, LoadBalancerAddOns addOns,
+      Optional<SecurityGroupSynthesizer> securityGroups, Set<String> externalManagedTags, Hooks hooks) {
     this.elb = elb;
     this.inventory = inventory;
     this.metrics = metrics;
-    this.targetGroups = new TargetGroupSynth(elb, inventory, vpcId, externalManagedTags);
+    this.hooks = hooks;
+    this.targetGroups = new TargetGroupSynth(elb, inventory, vpcId, externalManagedTags, hooks.sleep());
     this.loadBalancers = new LoadBalancerSynth(elb, inventory);
     this.listeners = new ListenerSynth(elb);
     this.rules = new RuleSynth(elb);
@@ -113,6 +139,7 @@ public final class StackDeployer {
       return inventory.targetGroupsLoaded()
           .map(x -> inventory.targetGroups(stackTag))
           .compose(tgsBefore -> withSecurityGroups(stack, groups, deepCheck).compose(grouped -> backEnd(grouped, current, tgsBefore))
+              .compose(progress -> registerReplacements(stack, progress, run))
               .compose(progress -> frontEnd(stack, progress, deepCheck))
               .compose(progress -> addOns(stack, progress, deepCheck))
               .compose(progress -> targetGroups.deleteSurplus(stack.targetGroups(), tgsBefore).map(progress::plus)))
@@ -204,6 +231,27 @@ public final class StackDeployer {
     Future<LoadBalancerSynth.Synced> lb = loadBalancers.sync(stack.loadBalancer(), lbs);
     return Future.join(tgChanges, lb).map(v -> new Progress(lb.result().loadBalancer(), lb.result().created(), Refs.NONE, List.of())
         .plus(lb.result().changes()).plus(tgChanges.result()));
+  }
+
+  /**
+   * Target groups created in this run for a load balancer that already serves (an immutable change
+   * replaced them) get their targets before the rules switch to them. A registration that fails is
+   * logged and the switch goes ahead (the targets loop keeps trying): the stack is not held back.
+   */
+  private Future<Progress> registerReplacements(Stack stack, Progress progress, Reconciliation run) {
+    if (progress.newLoadBalancer()) {
+      return Future.succeededFuture(progress);
+    }
+    List<Future<Void>> registered = progress.changes().stream()
+        .filter(c -> c.kind().equals(TargetGroupSynth.KIND) && c.op() == Change.Op.CREATED)
+        .flatMap(c -> stack.targetGroups().stream().filter(tg -> tg.resourceId().equals(c.id()))
+            .map(tg -> hooks.registerFirst().registerNow(stack.id(), tg, c.arn())
+                .recover(e -> {
+                  run.info(LOG, "registering the targets of {} before the switch failed: {}", tg.name(), e.getMessage());
+                  return Future.succeededFuture();
+                })))
+        .toList();
+    return Future.all(registered).map(progress);
   }
 
   /** Listeners, then their rules; skipped when both are as this process last applied them. */

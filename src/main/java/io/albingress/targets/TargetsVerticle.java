@@ -133,6 +133,26 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     });
   }
 
+  /**
+   * Registers the targets of a target group that replaces another, now, before the rules switch to
+   * it; from then on it is kept in sync like the others. Completes on the caller's context when the
+   * targets are registered (nothing is done when not leading).
+   */
+  public Future<Void> registerNow(StackId stack, TargetGroup model, String arn) {
+    Context caller = vertx.getOrCreateContext();
+    Promise<Void> done = Promise.promise();
+    onContext(() -> {
+      if (!leading) {
+        caller.runOnContext(x -> done.complete());
+        return;
+      }
+      Binding b = new Binding(stack, model, arn);
+      bindings.put(arn, b);
+      sync(b).onComplete(ar -> caller.runOnContext(x -> done.handle(ar)));
+    });
+    return done.future();
+  }
+
   /** No target group waits or syncs. */
   public boolean idle() {
     return loop != null && loop.idle();

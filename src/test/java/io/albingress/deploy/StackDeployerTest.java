@@ -226,6 +226,34 @@ class StackDeployerTest {
   }
 
   @Test
+  void aReplacedTargetGroupGetsItsTargetsBeforeTheSwitchAndTheOldOneIsDeletedRetryingInUseInPlace() {
+    List<java.time.Duration> slept = new java.util.ArrayList<>();
+    StackDeployer hooked = new StackDeployer(elb, inventory, "vpc-1", metrics, new FakeAddOnPorts().addOns(), Optional.empty(),
+        java.util.Set.of(), new StackDeployer.Hooks((id, tg, arn) -> elb.registerTargets(arn, List.of(new io.albingress.model.Target("10.0.0.1",
+            tg.port()))), d -> {
+              slept.add(d);
+              return io.vertx.core.Future.succeededFuture();
+            }));
+    done(hooked.deploy(basic(Scheme.INTERNET_FACING), false, RUN));
+    String oldWeb = elb.targetGroups().stream().filter(tg -> tg.name().equals("k8s-shop-web-8080")).findFirst().orElseThrow().arn();
+    elb.clearCalls();
+    // ELBv2 keeps a target group in use a while after the rule left it: two refusals, retried in place
+    elb.failNext("deleteTargetGroup", AwsFailure.Kind.IN_USE).failNext("deleteTargetGroup", AwsFailure.Kind.IN_USE);
+
+    // the port is immutable (it is in the name): a new target group replaces the old one
+    TargetGroup web = targetGroup("web", 8081);
+    TargetGroup api = targetGroup("api", 9000);
+    done(hooked.deploy(stack(loadBalancer(Scheme.INTERNET_FACING), List.of(http(80)),
+        List.of(rule(80, 1, "/web", web), rule(80, 2, "/api", api)), List.of(web, api)), false, RUN));
+
+    String newWeb = elb.targetGroups().stream().filter(tg -> tg.name().equals("k8s-shop-web-8081")).findFirst().orElseThrow().arn();
+    assertThat(elb.writes()).containsSubsequence("createTargetGroup k8s-shop-web-8081", "registerTargets " + newWeb, "modifyRule 1",
+        "deleteTargetGroup " + oldWeb, "deleteTargetGroup " + oldWeb, "deleteTargetGroup " + oldWeb);
+    assertThat(slept).containsExactly(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2));
+    assertThat(elb.targetGroups()).extracting(ActualTargetGroup::name).containsExactlyInAnyOrder("k8s-shop-web-8081", "k8s-shop-api-9000");
+  }
+
+  @Test
   void anEmptyStackDeletesTheLoadBalancerThenTheTargetGroups() {
     deploy(basic(Scheme.INTERNET_FACING), false);
     elb.clearCalls();
