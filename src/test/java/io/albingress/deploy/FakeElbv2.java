@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  * the deployer's order depends on: a rule priority is unique per listener (PriorityInUse), and a target
  * group used by a listener or rule cannot be deleted (ResourceInUse). Futures complete at once.
  */
-class FakeElbv2 implements Elbv2 {
+public class FakeElbv2 implements Elbv2 {
   private static final Set<String> READS = Set.of("describeLoadBalancers", "describeTargetGroups", "describeListeners",
       "describeRules", "targetGroupArnsByName", "loadBalancerAttributes", "targetGroupAttributes", "targetHealth");
 
@@ -45,6 +45,8 @@ class FakeElbv2 implements Elbv2 {
   private final List<String> calls = new ArrayList<>();
   private final Map<String, Deque<Failure>> script = new HashMap<>();
   private int serial;
+  private final Set<String> refusedTargets = new java.util.HashSet<>();
+  private final Map<String, Set<Target>> registered = new HashMap<>();
   private int rulesPerLoadBalancer = Integer.MAX_VALUE;
 
   private record Failure(Kind kind, boolean applied, boolean late) {
@@ -59,7 +61,7 @@ class FakeElbv2 implements Elbv2 {
   // ---- scripting and inspection
 
   /** The next call of the operation fails with the kind and has no effect. */
-  FakeElbv2 failNext(String operation, Kind kind) {
+  public FakeElbv2 failNext(String operation, Kind kind) {
     script.computeIfAbsent(operation, k -> new ArrayDeque<>()).add(new Failure(kind, false));
     return this;
   }
@@ -83,7 +85,7 @@ class FakeElbv2 implements Elbv2 {
   }
 
   /** Every call so far, e.g. "createLoadBalancer k8s-shop-web-0123456789". */
-  List<String> calls() {
+  public List<String> calls() {
     return List.copyOf(calls);
   }
 
@@ -524,13 +526,32 @@ class FakeElbv2 implements Elbv2 {
     return call("targetHealth", targetGroupArn, List::of);
   }
 
+  /** API_RegisterTargets: one invalid target (terminated instance, IP outside the VPC) fails the whole call with InvalidTarget. */
+  public FakeElbv2 refuseTargets(String... ids) {
+    refusedTargets.addAll(List.of(ids));
+    return this;
+  }
+
+  public Set<Target> registered(String targetGroupArn) {
+    return Set.copyOf(registered.getOrDefault(targetGroupArn, Set.of()));
+  }
+
   @Override
   public Future<Void> registerTargets(String targetGroupArn, List<Target> targets) {
-    return call("registerTargets", targetGroupArn, () -> null);
+    return call("registerTargets", targetGroupArn + " " + targets.stream().map(Target::id).sorted().toList(), () -> {
+      if (targets.stream().anyMatch(t -> refusedTargets.contains(t.id()))) {
+        throw new AwsFailure(Kind.VALIDATION, "InvalidTarget", "The following targets are not valid", null);
+      }
+      registered.computeIfAbsent(targetGroupArn, k -> new java.util.HashSet<>()).addAll(targets);
+      return null;
+    });
   }
 
   @Override
   public Future<Void> deregisterTargets(String targetGroupArn, List<Target> targets) {
-    return call("deregisterTargets", targetGroupArn, () -> null);
+    return call("deregisterTargets", targetGroupArn + " " + targets.stream().map(Target::id).sorted().toList(), () -> {
+      registered.getOrDefault(targetGroupArn, new java.util.HashSet<>()).removeAll(targets);
+      return null;
+    });
   }
 }

@@ -247,7 +247,7 @@ class StackDeployerTest {
         List.of(rule(80, 1, "/web", web), rule(80, 2, "/api", api)), List.of(web, api)), false, RUN));
 
     String newWeb = elb.targetGroups().stream().filter(tg -> tg.name().equals("k8s-shop-web-8081")).findFirst().orElseThrow().arn();
-    assertThat(elb.writes()).containsSubsequence("createTargetGroup k8s-shop-web-8081", "registerTargets " + newWeb, "modifyRule 1",
+    assertThat(elb.writes()).containsSubsequence("createTargetGroup k8s-shop-web-8081", "registerTargets " + newWeb + " [10.0.0.1]", "modifyRule 1",
         "deleteTargetGroup " + oldWeb, "deleteTargetGroup " + oldWeb, "deleteTargetGroup " + oldWeb);
     assertThat(slept).containsExactly(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2));
     assertThat(elb.targetGroups()).extracting(ActualTargetGroup::name).containsExactlyInAnyOrder("k8s-shop-web-8081", "k8s-shop-api-9000");
