@@ -254,6 +254,35 @@ class StackDeployerTest {
   }
 
   @Test
+  void tagsAnotherToolAddedSurviveAndOnlyKeysTheControllerSetAreRemoved() {
+    TargetGroup web = targetGroup("web", 8080);
+    java.util.function.Function<java.util.Map<String, String>, Stack> withTags = extra -> {
+      java.util.Map<String, String> tags = new java.util.HashMap<>(DeployFixtures.tags(io.albingress.model.LoadBalancer.RESOURCE_ID));
+      tags.putAll(extra);
+      io.albingress.model.LoadBalancer lb = loadBalancer(Scheme.INTERNET_FACING);
+      return stack(new io.albingress.model.LoadBalancer(lb.resourceId(), lb.name(), lb.scheme(), lb.ipAddressType(), lb.subnetIds(),
+          lb.securityGroups(), lb.attributes(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), tags),
+          List.of(http(80)), List.of(rule(80, 1, "/", web)), List.of(web));
+    };
+    deploy(withTags.apply(java.util.Map.of("team", "a")), false);
+    String lb = elb.loadBalancers().get(0).arn();
+    // someone else tags the load balancer (a cost allocation tool), then the controller restarts and lists AWS
+    done(elb.addTags(lb, java.util.Map.of("CostCenter", "42")));
+    StackDeployer restarted = new StackDeployer(elb, new Inventory(elb, DeployFixtures.CLUSTER), "vpc-1", metrics,
+        new FakeAddOnPorts().addOns());
+    elb.clearCalls();
+
+    done(restarted.deploy(withTags.apply(java.util.Map.of("team", "a")), true, RUN));
+    assertThat(elb.writes()).noneMatch(c -> c.startsWith("removeTags"));
+    assertThat(elb.loadBalancers().get(0).tags()).containsEntry("CostCenter", "42").containsEntry("team", "a");
+
+    // a key the controller set and no longer wants is removed; the other tool's stays
+    done(restarted.deploy(withTags.apply(java.util.Map.of()), true, RUN));
+    assertThat(elb.writes()).contains("removeTags " + lb);
+    assertThat(elb.loadBalancers().get(0).tags()).containsEntry("CostCenter", "42").doesNotContainKey("team");
+  }
+
+  @Test
   void anEmptyStackDeletesTheLoadBalancerThenTheTargetGroups() {
     deploy(basic(Scheme.INTERNET_FACING), false);
     elb.clearCalls();
