@@ -45,7 +45,7 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
   public Future<?> start() {
     // AWS validation errors wait the longest delay: a retry cannot help until something changes
     loop = new KeyedLoop<>(vertx, context, KeyedLoop.Settings.of(maxConcurrent, RUN_TIMEOUT), this::run,
-        ReconcilerVerticle::isValidationError, this::finished);
+        ReconcilerVerticle::isValidationError, this::finished, true);
     consumer = vertx.eventBus().<String>consumer(ADDRESS, msg -> loop.add(StackId.parse(msg.body())));
     // a quarter of the sync period: each stack's drift check comes due at its own time
     vertx.setPeriodic(Math.max(1000, syncPeriod.toMillis() / 4), id -> resync());
@@ -82,7 +82,7 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
     reconciler.knownStacks().stream().filter(id -> nextDeepCheck.containsKey(id) && nextDeepCheck.get(id) <= now).forEach(loop::add);
   }
 
-  private Future<Void> run(StackId id) {
+  private Future<Void> run(StackId id, java.util.function.BooleanSupplier cancelled) {
     assert loop.onContext();
     long now = System.currentTimeMillis();
     // the first time a stack is seen its drift check is put at a random point of the period, so a
@@ -90,7 +90,7 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
     long due = nextDeepCheck.computeIfAbsent(id, k -> now + (long) (ThreadLocalRandom.current().nextDouble() * syncPeriod.toMillis()));
     boolean deep = due <= now;
     deepRuns.put(id, deep);
-    return reconciler.reconcile(id, deep);
+    return reconciler.reconcile(id, deep, cancelled);
   }
 
   private void finished(KeyedLoop.Outcome<StackId> outcome) {

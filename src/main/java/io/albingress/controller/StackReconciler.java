@@ -99,7 +99,12 @@ public final class StackReconciler {
   }
 
   public Future<Void> reconcile(StackId id, boolean deepCheck) {
-    Reconciliation run = new Reconciliation(id, runs.incrementAndGet());
+    return reconcile(id, deepCheck, () -> false);
+  }
+
+  /** @param cancelled true once the run is past its bound: it then stops between steps */
+  public Future<Void> reconcile(StackId id, boolean deepCheck, java.util.function.BooleanSupplier cancelled) {
+    Reconciliation run = new Reconciliation(id, runs.incrementAndGet(), cancelled);
     String finalizer = finalizer(id);
     List<Ingress> all = informers.ingresses().getStore().list();
     List<Ingress> active = all.stream().filter(i -> classes.isOurs(i) && i.getMetadata().getDeletionTimestamp() == null
@@ -111,10 +116,13 @@ public final class StackReconciler {
       return holdForMissingClass(id, classless);
     }
     return Future.all(active.stream().map(i -> writer.addFinalizer(i, finalizer)).toList())
+        .compose(run::going)
         .compose(v -> facts())
+        .compose(run::going)
         .map(facts -> build(id, active, facts))
         .compose(built -> reportBuildErrors(built.stack(), active).compose(v -> keepWhileMembersExist(built.stack(), active))
             .compose(v -> deploy(built.stack(), SecurityGroupPlanner.plan(built.stack(), built.group(), settings.clusterName()), deepCheck, run))
+            .compose(run::going)
             .onSuccess(outcome -> lastGood.remember(built.stack(), built.group(), built.facts()))
             .compose(outcome -> reportSuccess(built.stack(), active, outcome)))
         .compose(v -> Future.all(leaving.stream().map(i -> writer.setHostname(i, Optional.empty())

@@ -138,11 +138,13 @@ public final class StackDeployer {
       }
       return inventory.targetGroupsLoaded()
           .map(x -> inventory.targetGroups(stackTag))
-          .compose(tgsBefore -> withSecurityGroups(stack, groups, deepCheck).compose(grouped -> backEnd(grouped, current, tgsBefore))
-              .compose(progress -> registerReplacements(stack, progress, run))
-              .compose(progress -> frontEnd(stack, progress, deepCheck))
-              .compose(progress -> addOns(stack, progress, deepCheck))
+          .compose(tgsBefore -> withSecurityGroups(stack, groups, deepCheck).compose(run::going)
+              .compose(grouped -> backEnd(grouped, current, tgsBefore)).compose(run::going)
+              .compose(progress -> registerReplacements(stack, progress, run)).compose(run::going)
+              .compose(progress -> frontEnd(stack, progress, deepCheck)).compose(run::going)
+              .compose(progress -> addOns(stack, progress, deepCheck)).compose(run::going)
               .compose(progress -> targetGroups.deleteSurplus(stack.targetGroups(), tgsBefore).map(progress::plus)))
+          .compose(run::going)
           .compose(progress -> tagLoadBalancer(stack, hash, progress))
           .map(progress -> report(run, progress.changes(), Optional.of(progress.loadBalancer().dnsName())))
           .onFailure(e -> failed(stackTag, e, run));

@@ -283,6 +283,23 @@ class StackDeployerTest {
   }
 
   @Test
+  void aRunPastItsBoundStopsIssuingCallsBetweenSteps() {
+    java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+    Reconciliation bounded = new Reconciliation(DeployFixtures.STACK, 2, cancelled::get);
+    // the bound passes while the target groups and the load balancer are being created
+    elb.failNext("describeTargetGroups", AwsFailure.Kind.THROTTLING);
+    assertThat(deployer.deploy(basic(Scheme.INTERNET_FACING), false, bounded).failed()).isTrue();
+    cancelled.set(true);
+    elb.clearCalls();
+
+    io.vertx.core.Future<StackDeployer.Outcome> late = deployer.deploy(basic(Scheme.INTERNET_FACING), false, bounded);
+
+    assertThat(late.cause()).isInstanceOf(java.util.concurrent.CancellationException.class);
+    assertThat(elb.writes()).as("no listener, rule or tag after the bound").noneMatch(c -> c.startsWith("createListener")
+        || c.startsWith("createRule") || c.startsWith("addTags"));
+  }
+
+  @Test
   void anEmptyStackDeletesTheLoadBalancerThenTheTargetGroups() {
     deploy(basic(Scheme.INTERNET_FACING), false);
     elb.clearCalls();
