@@ -32,9 +32,20 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
   /** Whether each running stack's run is a drift check; on the loop's context. */
   private final Map<StackId, Boolean> deepRuns = new HashMap<>();
   private KeyedLoop<StackId> loop;
+  private final java.util.function.Supplier<Future<java.util.Set<String>>> owningStacks;
+  private final java.util.Optional<String> watchNamespace;
+  private boolean leading;
   private MessageConsumer<String> consumer;
 
   public ReconcilerVerticle(StackReconciler reconciler, Metrics metrics, int maxConcurrent, Duration syncPeriod) {
+    this(reconciler, metrics, maxConcurrent, syncPeriod, () -> Future.succeededFuture(java.util.Set.of()), java.util.Optional.empty());
+  }
+
+  /** @param owningStacks lists AWS again and answers the stacks owning our resources (the orphan sweep, once a sync period) */
+  public ReconcilerVerticle(StackReconciler reconciler, Metrics metrics, int maxConcurrent, Duration syncPeriod,
+      java.util.function.Supplier<Future<java.util.Set<String>>> owningStacks, java.util.Optional<String> watchNamespace) {
+    this.owningStacks = owningStacks;
+    this.watchNamespace = watchNamespace;
     this.reconciler = reconciler;
     this.metrics = metrics;
     this.maxConcurrent = maxConcurrent;
@@ -49,6 +60,7 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
     consumer = vertx.eventBus().<String>consumer(ADDRESS, msg -> loop.add(StackId.parse(msg.body())));
     // a quarter of the sync period: each stack's drift check comes due at its own time
     vertx.setPeriodic(Math.max(1000, syncPeriod.toMillis() / 4), id -> resync());
+    vertx.setPeriodic(Math.max(1000, syncPeriod.toMillis()), id -> sweepOrphans());
     return consumer.completion();
   }
 
@@ -60,7 +72,10 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
   /** Called when this replica becomes leader (or at once without leader election). */
   @Override
   public void lead() {
-    context.runOnContext(v -> loop.lead(reconciler.knownStacks()));
+    context.runOnContext(v -> {
+      leading = true;
+      loop.lead(reconciler.knownStacks());
+    });
   }
 
   /** Stops at once; drift-check times are forgotten with the runs (the next leader may have changed AWS). */
@@ -68,6 +83,7 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
   public void stopLeading() {
     loop.stopLeading();
     context.runOnContext(v -> {
+      leading = false;
       nextDeepCheck.clear();
       deepRuns.clear();
     });
@@ -80,6 +96,20 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
   private void resync() {
     long now = System.currentTimeMillis();
     reconciler.knownStacks().stream().filter(id -> nextDeepCheck.containsKey(id) && nextDeepCheck.get(id) <= now).forEach(loop::add);
+  }
+
+  /** Only the leader sweeps; a stack deleted meanwhile is reconciled as empty, which deletes what it owns. */
+  private void sweepOrphans() {
+    if (!leading) {
+      return;
+    }
+    owningStacks.get().onSuccess(owning -> context.runOnContext(v -> {
+      java.util.Set<StackId> orphans = OrphanSweep.orphans(owning, reconciler.knownStacks(), watchNamespace);
+      if (leading && !orphans.isEmpty()) {
+        org.slf4j.LoggerFactory.getLogger(ReconcilerVerticle.class).info("orphan sweep: stacks {} own AWS resources but no Ingress; deleting them", orphans);
+        orphans.forEach(loop::add);
+      }
+    })).onFailure(e -> org.slf4j.LoggerFactory.getLogger(ReconcilerVerticle.class).warn("orphan sweep: listing AWS failed: {}", e.getMessage()));
   }
 
   private Future<Void> run(StackId id, java.util.function.BooleanSupplier cancelled) {
