@@ -159,6 +159,11 @@ public final class Inventory {
     });
   }
 
+  /** The cluster name our resources are tagged with. */
+  public String cluster() {
+    return cluster;
+  }
+
   public int loadBalancerCount() {
     return state.get().loadBalancers().size();
   }

@@ -139,7 +139,8 @@ public final class StackDeployer {
       return inventory.targetGroupsLoaded()
           .map(x -> inventory.targetGroups(stackTag))
           .compose(tgsBefore -> withSecurityGroups(stack, groups, deepCheck).compose(run::going)
-              .compose(grouped -> backEnd(grouped, current, tgsBefore)).compose(run::going)
+              .compose(grouped -> backEnd(grouped, current, tgsBefore)).compose(progress -> ownedCreates(stackTag, progress))
+              .compose(run::going)
               .compose(progress -> registerReplacements(stack, progress, run)).compose(run::going)
               .compose(progress -> frontEnd(stack, progress, deepCheck)).compose(run::going)
               .compose(progress -> addOns(stack, progress, deepCheck)).compose(run::going)
@@ -233,6 +234,37 @@ public final class StackDeployer {
     Future<LoadBalancerSynth.Synced> lb = loadBalancers.sync(stack.loadBalancer(), lbs);
     return Future.join(tgChanges, lb).map(v -> new Progress(lb.result().loadBalancer(), lb.result().created(), Refs.NONE, List.of())
         .plus(lb.result().changes()).plus(tgChanges.result()));
+  }
+
+  /**
+   * ELBv2 answers a create with an existing resource of the same name and settings, whoever made it:
+   * what the creates of this run returned is adopted only when its tags say it is this stack's (one
+   * DescribeTags for them all). A resource AWS does not answer for yet (eventual consistency) passes.
+   */
+  private Future<Progress> ownedCreates(String stackTag, Progress progress) {
+    List<String> created = progress.changes().stream().filter(c -> c.op() == Change.Op.CREATED
+        && (c.kind().equals(TargetGroupSynth.KIND) || c.kind().equals(LoadBalancerSynth.KIND))).map(Change::arn).distinct().toList();
+    if (created.isEmpty()) {
+      return Future.succeededFuture(progress);
+    }
+    return elb.tags(created).recover(e -> AwsFailure.is(e, AwsFailure.Kind.NOT_FOUND) ? Future.succeededFuture(Map.of()) : Future.failedFuture(e))
+        .compose(tags -> {
+          List<String> foreign = created.stream().filter(arn -> tags.containsKey(arn) && !ours(tags.get(arn), stackTag)).toList();
+          if (foreign.isEmpty()) {
+            return Future.succeededFuture(progress);
+          }
+          foreign.forEach(arn -> {
+            inventory.removeLoadBalancer(arn);
+            inventory.removeTargetGroup(arn);
+          });
+          return Future.failedFuture(new AwsFailure(AwsFailure.Kind.VALIDATION, "NotOurs", "a create returned " + foreign
+              + ", which exists with the same name but is not tagged for this stack (" + Tags.CLUSTER + ", " + Tags.STACK
+              + "); it is left alone: rename or delete it", null));
+        });
+  }
+
+  private boolean ours(Map<String, String> tags, String stackTag) {
+    return inventory.cluster().equals(tags.get(Tags.CLUSTER)) && stackTag.equals(tags.get(Tags.STACK));
   }
 
   /**

@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  */
 public class FakeElbv2 implements Elbv2 {
   private static final Set<String> READS = Set.of("describeLoadBalancers", "describeTargetGroups", "describeListeners",
-      "describeRules", "targetGroupArnsByName", "loadBalancerAttributes", "targetGroupAttributes", "targetHealth");
+      "describeRules", "targetGroupArnsByName", "tags", "loadBalancerAttributes", "targetGroupAttributes", "targetHealth");
 
   private final Map<String, ActualLoadBalancer> loadBalancers = new LinkedHashMap<>();
   private final Map<String, ActualTargetGroup> targetGroups = new LinkedHashMap<>();
@@ -191,7 +191,8 @@ public class FakeElbv2 implements Elbv2 {
       // API_CreateLoadBalancer: idempotent by name with the same settings, DuplicateLoadBalancerName otherwise
       ActualLoadBalancer same = loadBalancers.values().stream().filter(lb -> lb.name().equals(d.name())).findFirst().orElse(null);
       if (same != null) {
-        if (!same.scheme().equals(d.scheme().wireName()) || !same.tags().equals(d.tags())) {
+        // tags are not settings: a load balancer someone else made with the same name and settings is returned
+        if (!same.scheme().equals(d.scheme().wireName()) || !same.subnetIds().equals(d.subnetIds().stream().sorted().toList())) {
           throw new AwsFailure(Kind.VALIDATION, "DuplicateLoadBalancerName", "load balancer " + d.name() + " exists", null);
         }
         return same;
@@ -281,7 +282,7 @@ public class FakeElbv2 implements Elbv2 {
       // API_CreateTargetGroup: idempotent by name with the same settings, DuplicateTargetGroupName otherwise
       ActualTargetGroup same = targetGroups.values().stream().filter(tg -> tg.name().equals(d.name())).findFirst().orElse(null);
       if (same != null) {
-        if (same.port() != d.port() || !same.tags().equals(d.tags())) {
+        if (same.port() != d.port() || !same.protocol().equals(d.protocol().wireName())) {
           throw new AwsFailure(Kind.VALIDATION, "DuplicateTargetGroupName", "target group " + d.name() + " exists", null);
         }
         return same;
@@ -502,6 +503,28 @@ public class FakeElbv2 implements Elbv2 {
       keys.forEach(all::remove);
       return all;
     }));
+  }
+
+  @Override
+  public Future<Map<String, Map<String, String>>> tags(List<String> arns) {
+    return call("tags", String.join(",", arns), () -> {
+      Map<String, Map<String, String>> out = new HashMap<>();
+      arns.forEach(arn -> {
+        if (loadBalancers.containsKey(arn)) {
+          out.put(arn, loadBalancers.get(arn).tags());
+        } else if (targetGroups.containsKey(arn)) {
+          out.put(arn, targetGroups.get(arn).tags());
+        }
+      });
+      return out;
+    });
+  }
+
+  /** A load balancer someone else made, with exactly this name and these settings (not tagged as ours). */
+  void addForeignLoadBalancer(LoadBalancer d, Map<String, String> tags) {
+    String arn = arn("loadbalancer/app", d.name());
+    loadBalancers.put(arn, new ActualLoadBalancer(arn, d.name(), d.name() + ".elb.example", d.scheme().wireName(),
+        d.ipAddressType().wireName(), d.subnetIds().stream().sorted().toList(), d.securityGroups().stream().sorted().toList(), Map.copyOf(tags)));
   }
 
   private Void retag(String arn, UnaryOperator<Map<String, String>> change) {

@@ -300,6 +300,21 @@ class StackDeployerTest {
   }
 
   @Test
+  void aLoadBalancerACreateReturnsIsAdoptedOnlyWhenItsTagsSayItIsThisStacks() {
+    // someone else's load balancer with exactly our name and settings: ELBv2's idempotent create returns it
+    elb.addForeignLoadBalancer(loadBalancer(Scheme.INTERNET_FACING), java.util.Map.of(io.albingress.model.Tags.CLUSTER, "other"));
+    String theirs = elb.loadBalancers().get(0).arn();
+
+    io.vertx.core.Future<StackDeployer.Outcome> refused = deployer.deploy(basic(Scheme.INTERNET_FACING), false, RUN);
+
+    assertThat(refused.cause()).isInstanceOfSatisfying(AwsFailure.class, f -> assertThat(f.code()).isEqualTo("NotOurs"));
+    assertThat(elb.listenersOf(theirs)).isEmpty();
+    assertThat(elb.writes()).noneMatch(c -> c.contains(theirs));
+    assertThat(elb.loadBalancers()).singleElement().satisfies(lb -> assertThat(lb.tags()).containsEntry(io.albingress.model.Tags.CLUSTER, "other"));
+    assertThat(inventory.loadBalancers(DeployFixtures.STACK.tagValue())).isEmpty();
+  }
+
+  @Test
   void anEmptyStackDeletesTheLoadBalancerThenTheTargetGroups() {
     deploy(basic(Scheme.INTERNET_FACING), false);
     elb.clearCalls();
