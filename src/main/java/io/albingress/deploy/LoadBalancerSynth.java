@@ -41,7 +41,20 @@ final class LoadBalancerSynth {
         actual.ipAddressType() != null && !desired.ipAddressType().wireName().equals(actual.ipAddressType()));
   }
 
-  /** @param actual the stack's load balancers in AWS: normally none or one */
+  /**
+   * Duplicates of one stack (a create that landed twice), the one to keep first: the one the Ingress
+   * status points at, then one with the desired name and scheme, then by ARN, so every run and every
+   * replica decides alike. Pure.
+   */
+  static List<ActualLoadBalancer> keptFirst(List<ActualLoadBalancer> actual, LoadBalancer desired, Optional<String> statusDns) {
+    return actual.stream().sorted(java.util.Comparator
+            .comparing((ActualLoadBalancer lb) -> !statusDns.map(lb.dnsName()::equals).orElse(false))
+            .thenComparing(lb -> !(lb.name().equals(desired.name()) && lb.scheme().equals(desired.scheme().wireName())))
+            .thenComparing(ActualLoadBalancer::arn))
+        .toList();
+  }
+
+  /** @param actual the stack's load balancers in AWS, the one to keep first (see {@link #keptFirst}) */
   Future<Synced> sync(LoadBalancer desired, List<ActualLoadBalancer> actual) {
     Future<List<Change>> duplicates = Future.join(actual.stream().skip(1).map(this::delete).toList()).map(f -> f.<Change>list());
     Optional<ActualLoadBalancer> current = actual.stream().findFirst();

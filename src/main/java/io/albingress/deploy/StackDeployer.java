@@ -124,6 +124,11 @@ public final class StackDeployer {
 
   /** @param plan the stack's security groups; the hash covers it, since inbound-cidrs and prefix lists are not in the stack */
   public Future<Outcome> deploy(Stack stack, Optional<SecurityGroupPlan> plan, boolean deepCheck, Reconciliation run) {
+    return deploy(stack, plan, deepCheck, run, Optional.empty());
+  }
+
+  /** @param statusDns the DNS name the Ingress status shows: among duplicate load balancers of the stack, that one is kept */
+  public Future<Outcome> deploy(Stack stack, Optional<SecurityGroupPlan> plan, boolean deepCheck, Reconciliation run, Optional<String> statusDns) {
     String stackTag = stack.id().tagValue();
     Optional<SecurityGroupPlan> groups = plan.filter(p -> securityGroups.isPresent());
     if (stack.empty()) {
@@ -132,7 +137,7 @@ public final class StackDeployer {
     // the security-group plan holds what the stack does not (inbound-cidrs, prefix lists)
     String hash = groups.isEmpty() ? ModelHash.of(stack) : ModelHash.of(java.util.Arrays.asList(stack, groups.get()));
     return inventory.loadBalancersLoaded().compose(v -> {
-      List<ActualLoadBalancer> current = inventory.loadBalancers(stackTag);
+      List<ActualLoadBalancer> current = LoadBalancerSynth.keptFirst(inventory.loadBalancers(stackTag), stack.loadBalancer(), statusDns);
       if (!deepCheck && current.size() == 1 && hash.equals(current.get(0).tags().get(Tags.MODEL_HASH))) {
         return Future.succeededFuture(new Outcome(Optional.of(current.get(0).dnsName()), List.of()));
       }

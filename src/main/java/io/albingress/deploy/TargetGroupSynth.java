@@ -45,7 +45,9 @@ final class TargetGroupSynth {
   }
 
   static Matching<TargetGroup, ActualTargetGroup> match(List<TargetGroup> desired, List<ActualTargetGroup> actual) {
-    return Matching.match(desired, TargetGroup::name, actual, ActualTargetGroup::name);
+    // among duplicates of one name the first is kept: by ARN, so every run and every replica keeps the same one
+    return Matching.match(desired, TargetGroup::name, actual.stream().sorted(java.util.Comparator.comparing(ActualTargetGroup::arn)).toList(),
+        ActualTargetGroup::name);
   }
 
   /** The health check differs from what AWS has: the one field modified in place. Pure. */

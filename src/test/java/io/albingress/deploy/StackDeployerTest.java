@@ -315,6 +315,33 @@ class StackDeployerTest {
   }
 
   @Test
+  void amongDuplicateLoadBalancersOfAStackTheOneTheStatusNamesIsKept() {
+    Stack stack = basic(Scheme.INTERNET_FACING);
+    deploy(stack, false);
+    String first = elb.loadBalancers().get(0).arn();
+    io.albingress.model.LoadBalancer lb = loadBalancer(Scheme.INTERNET_FACING);
+    // a duplicate claiming the same stack and resource (e.g. left by an older version under another name)
+    elb.addForeignLoadBalancer(new io.albingress.model.LoadBalancer(lb.resourceId(), "k8s-shop-web-9999999999", lb.scheme(), lb.ipAddressType(),
+        lb.subnetIds(), lb.securityGroups(), lb.attributes(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+        lb.tags()), lb.tags());
+    ActualLoadBalancer second = elb.loadBalancers().get(1);
+    StackDeployer restarted = new StackDeployer(elb, new Inventory(elb, DeployFixtures.CLUSTER), "vpc-1", metrics, new FakeAddOnPorts().addOns());
+
+    StackDeployer.Outcome outcome = done(restarted.deploy(stack, Optional.empty(), true, RUN, Optional.of(second.dnsName())));
+
+    assertThat(elb.loadBalancers()).extracting(ActualLoadBalancer::arn).containsExactly(second.arn());
+    assertThat(outcome.dnsName()).hasValue(second.dnsName());
+    assertThat(elb.writes()).contains("deleteLoadBalancer " + first);
+
+    // without a status, the one with the desired name is kept
+    ActualLoadBalancer otherName = new ActualLoadBalancer("arn:a", "k8s-shop-web-9999999999", "a.elb", "internet-facing", "ipv4", List.of(),
+        List.of(), lb.tags());
+    ActualLoadBalancer desiredName = new ActualLoadBalancer("arn:b", lb.name(), "b.elb", "internet-facing", "ipv4", List.of(), List.of(), lb.tags());
+    assertThat(LoadBalancerSynth.keptFirst(List.of(otherName, desiredName), lb, Optional.empty())).containsExactly(desiredName, otherName);
+    assertThat(LoadBalancerSynth.keptFirst(List.of(desiredName, otherName), lb, Optional.of("a.elb"))).containsExactly(otherName, desiredName);
+  }
+
+  @Test
   void anEmptyStackDeletesTheLoadBalancerThenTheTargetGroups() {
     deploy(basic(Scheme.INTERNET_FACING), false);
     elb.clearCalls();
