@@ -171,15 +171,22 @@ public final class StackDeployer {
     }
   }
 
-  /** LoadBalancerNotFound, TargetGroupNotFound, ListenerNotFound, RuleNotFound, EC2's InvalidGroup.NotFound, ... */
+  /**
+   * One of the controller's own resources is gone: LoadBalancerNotFound, TargetGroupNotFound,
+   * ListenerNotFound, RuleNotFound, EC2's InvalidGroup.NotFound. Not a missing certificate or instance
+   * (CertificateNotFound, InvalidInstanceID.NotFound): those are inputs, no relist can repair them.
+   */
   public static boolean notFound(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (AwsFailure.is(t, AwsFailure.Kind.NOT_FOUND) || Ec2SecurityGroups.errorCode(t).filter(c -> c.endsWith(".NotFound")).isPresent()) {
+      if (t instanceof AwsFailure f && f.kind() == AwsFailure.Kind.NOT_FOUND && OWN_NOT_FOUND.contains(f.code())
+          || Ec2SecurityGroups.errorCode(t).filter("InvalidGroup.NotFound"::equals).isPresent()) {
         return true;
       }
     }
     return false;
   }
+
+  private static final Set<String> OWN_NOT_FOUND = Set.of("LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound", "RuleNotFound");
 
   /** Deletes every resource of a stack: load balancers (and with them listeners and rules), then target groups. */
   public Future<List<Change>> delete(String stackTag) {

@@ -83,6 +83,10 @@ class StackDeployerTest {
     assertThat(deep.failed()).isTrue();
     assertThat(StackDeployer.notFound(deep.cause())).isTrue();
     assertThat(io.albingress.controller.ReconcilerVerticle.isValidationError(deep.cause())).isFalse();
+    // a missing input (a certificate, an instance) is no resource of ours: no relist can repair it
+    assertThat(StackDeployer.notFound(new AwsFailure(AwsFailure.Kind.NOT_FOUND, "CertificateNotFound", "gone", null))).isFalse();
+    assertThat(StackDeployer.notFound(new Ec2SecurityGroups.Ec2Error("InvalidInstanceID.NotFound", "gone"))).isFalse();
+    assertThat(StackDeployer.notFound(new Ec2SecurityGroups.Ec2Error("InvalidGroup.NotFound", "gone"))).isTrue();
 
     // the next run, even a shallow one, does not trust the model hash of the dead load balancer
     StackDeployer.Outcome repaired = deploy(stack, false);
