@@ -128,10 +128,12 @@ public final class ControllerApp {
         gateTargets::expectedGates, settings.maxConcurrentReconciles(), TARGET_HEALTH_RECHECK);
     StackReconciler reconciler = new StackReconciler(informers, classes, facts,
         new StackDeployer(elb, inventory, settings.awsVpcId(), metrics, addOns(aws), Optional.of(securityGroups(vertx, aws, settings)),
-            settings.externalManagedTags()), new IngressWriter(vertx, kube), events,
+            settings.externalManagedTags(), new StackDeployer.Hooks(app.targets::registerNow,
+                d -> vertx.timer(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).mapEmpty())), new IngressWriter(vertx, kube), events,
         new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(), settings.defaultTags(), settings.dryRun()),
         app.targets::deployed, stack -> TargetEndpoints.of(informers, stack));
-    app.reconciler = new ReconcilerVerticle(reconciler, metrics, settings.maxConcurrentReconciles(), settings.syncPeriod());
+    app.reconciler = new ReconcilerVerticle(reconciler, metrics, settings.maxConcurrentReconciles(), settings.syncPeriod(),
+        settings.dryRun() ? () -> Future.succeededFuture(java.util.Set.of()) : inventory::relistStacks, settings.watchNamespace());
     app.inventory = inventory;
     app.metrics = metrics;
     new StackEvents(vertx.eventBus(), informers, reconciler).register();

@@ -294,6 +294,7 @@ public final class SdkElbv2 implements Elbv2 {
   }
 
   /** Tags of many resources, 20 ARNs a call, the calls in parallel. */
+  @Override
   public Future<Map<String, Map<String, String>>> tags(List<String> arns) {
     List<Future<Map<String, Map<String, String>>>> batches = batches(arns, TAG_BATCH).stream()
         .map(batch -> call(() -> client().describeTags(b -> b.resourceArns(batch))).map(r -> {

@@ -98,6 +98,9 @@ public interface Elbv2 {
 
   Future<Void> removeTags(String arn, List<String> keys);
 
+  /** The tags of these resources by ARN (DescribeTags, 20 ARNs a call); an ARN AWS does not answer for is absent. */
+  Future<Map<String, Map<String, String>>> tags(List<String> arns);
+
   // ---- targets
 
   /** The targets registered in a target group, with their health. */

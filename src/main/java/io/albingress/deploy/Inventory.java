@@ -143,6 +143,27 @@ public final class Inventory {
     return state.get().loadBalancers().values().stream().map(lb -> lb.tags().get(Tags.STACK)).collect(Collectors.toSet());
   }
 
+  /**
+   * Lists AWS again and answers the stacks that own a load balancer or a target group of this
+   * cluster: the orphan sweep's input (a create that landed after its stack was deleted is found here).
+   */
+  public Future<Set<String>> relistStacks() {
+    invalidate();
+    return Future.all(loadBalancersLoaded(), targetGroupsLoaded()).map(v -> {
+      State now = state.get();
+      Set<String> stacks = new java.util.HashSet<>();
+      now.loadBalancers().values().forEach(lb -> stacks.add(lb.tags().get(Tags.STACK)));
+      now.targetGroups().values().forEach(tg -> stacks.add(tg.tags().get(Tags.STACK)));
+      stacks.remove(null);
+      return Set.copyOf(stacks);
+    });
+  }
+
+  /** The cluster name our resources are tagged with. */
+  public String cluster() {
+    return cluster;
+  }
+
   public int loadBalancerCount() {
     return state.get().loadBalancers().size();
   }

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 
 /**
@@ -51,7 +52,11 @@ final class ListenerSynth {
   }
 
   private Future<List<Change>> create(Listener l, Refs refs) {
-    return elb.createListener(refs.arn(l.loadBalancer()), l, SdkModel.actions(l.defaultAction(), refs))
+    String lbArn = refs.arn(l.loadBalancer());
+    List<Action> action = SdkModel.actions(l.defaultAction(), refs);
+    // after a lost answer: the listener on this port, if an earlier attempt made it (it is on our load balancer: ours)
+    return SafeCreate.create(() -> elb.createListener(lbArn, l, action), () -> elb.describeListeners(lbArn)
+            .map(ls -> ls.stream().filter(a -> a.port() == l.port()).map(ActualListener::arn).findFirst()), Set.of("DuplicateListener"))
         .compose(arn -> certificates.sync(l.resourceId(), arn, l.certificateArns(), l.certificateArns().stream().limit(1).toList())
             .map(sni -> List.of(Change.created(KIND, l.resourceId(), arn), sni)));
   }

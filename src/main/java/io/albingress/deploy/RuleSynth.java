@@ -42,9 +42,15 @@ final class RuleSynth {
   }
 
   private Future<Change> create(String listenerArn, ListenerRule rule, Refs refs) {
-    return elb.createRule(listenerArn, rule.priority(), conditions(rule), SdkModel.actions(rule.action(), refs), transforms(rule),
-            rule.tags())
-        .map(v -> Change.created(KIND, rule.resourceId(), ""));
+    List<RuleCondition> conditions = conditions(rule);
+    List<Action> action = SdkModel.actions(rule.action(), refs);
+    List<RuleTransform> transforms = transforms(rule);
+    // after a lost answer: the rule at this priority is adopted when it is the one we asked for (PriorityInUse otherwise)
+    return SafeCreate.create(() -> elb.createRule(listenerArn, rule.priority(), conditions, action, transforms, rule.tags()).map(v -> ""),
+            () -> elb.describeRules(listenerArn).map(rs -> rs.stream()
+                .filter(r -> r.priority() == rule.priority() && !drifted(conditions, action, transforms, r)).map(ActualRule::arn).findFirst()),
+            java.util.Set.of("PriorityInUse"))
+        .map(arn -> Change.created(KIND, rule.resourceId(), arn));
   }
 
   private Future<Change> update(ListenerRule desired, ActualRule actual, Refs refs, boolean reapplyOidc) {

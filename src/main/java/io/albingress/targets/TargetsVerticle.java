@@ -133,6 +133,26 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     });
   }
 
+  /**
+   * Registers the targets of a target group that replaces another, now, before the rules switch to
+   * it; from then on it is kept in sync like the others. Completes on the caller's context when the
+   * targets are registered (nothing is done when not leading).
+   */
+  public Future<Void> registerNow(StackId stack, TargetGroup model, String arn) {
+    Context caller = vertx.getOrCreateContext();
+    Promise<Void> done = Promise.promise();
+    onContext(() -> {
+      if (!leading) {
+        caller.runOnContext(x -> done.complete());
+        return;
+      }
+      Binding b = new Binding(stack, model, arn);
+      bindings.put(arn, b);
+      sync(b).onComplete(ar -> caller.runOnContext(x -> done.handle(ar)));
+    });
+    return done.future();
+  }
+
   /** No target group waits or syncs. */
   public boolean idle() {
     return loop != null && loop.idle();
@@ -285,9 +305,27 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     LOG.info("target group {}: registering {} targets, deregistering {}", b.model().name(), changes.register().size(),
         changes.deregister().size());
     applied.remove(b.arn());
-    return elb.registerTargets(b.arn(), changes.register())
-        .compose(v -> elb.deregisterTargets(b.arn(), changes.deregister()))
-        .onSuccess(v -> remember(b.arn(), desired));
+    return TargetWrites.apply(elb, b.arn(), changes.register(), changes.deregister()).map(refused -> {
+      if (refused.isEmpty()) {
+        remember(b.arn(), desired);
+        return null;
+      }
+      // the others are in; the refused ones are not remembered, so the recheck registers them again, on their own
+      Set<Target> in = new HashSet<>(desired);
+      in.removeAll(refused);
+      remember(b.arn(), in);
+      reportRefused(b, refused);
+      recheckLater(b.arn());
+      return null;
+    });
+  }
+
+  /** A Warning Event on the target group's Service for each refused target. */
+  private void reportRefused(Binding b, Set<Target> refused) {
+    LOG.warn("target group {}: ELBv2 refused targets {} (InvalidTarget); the others are registered", b.model().name(), refused);
+    informers.service(b.model().service().namespace(), b.model().service().name()).ifPresent(svc -> refused.forEach(t ->
+        events.record(svc, EventRecorder.WARNING, "FailedRegisterTarget", "Target " + t.id() + ":" + t.port() + " was refused by target group "
+            + b.model().name() + " (InvalidTarget: e.g. a terminated instance or an IP outside the VPC); it is retried on its own")));
   }
 
   /** Not for a target group that left meanwhile, nor after leadership was lost (the next leader may change it). */

@@ -165,7 +165,11 @@ class DriftTest {
     return Stream.of(
         Arguments.of(Map.of("a", "1"), Map.of("a", "1"), Map.of(), List.of()),
         Arguments.of(Map.of("a", "1"), Map.of("a", "2"), Map.of("a", "2"), List.of()),
-        Arguments.of(Map.of("a", "1", "b", "1"), Map.of("a", "1"), Map.of(), List.of("b")),
+        // b was not set by the controller: another tool's, it stays
+        Arguments.of(Map.of("a", "1", "b", "1"), Map.of("a", "1"), Map.of(), List.of()),
+        // the controller's own keys are always its to remove; AWS's (aws:) never
+        Arguments.of(Map.of("a", "1", "ingress.k8s.aws/model-hash", "x", "aws:cloudformation:stack-name", "s"), Map.of("a", "1"),
+            Map.of(), List.of("ingress.k8s.aws/model-hash")),
         Arguments.of(Map.of(), Map.of("c", "3"), Map.of("c", "3"), List.of()));
   }
 
@@ -178,11 +182,13 @@ class DriftTest {
   @Test
   void externallyManagedTagsAreNeitherSetNorRemoved() {
     Set<String> external = Set.of("CostCenter");
-    assertThat(TagSynth.drift(Map.of("a", "1", "CostCenter", "42"), Map.of("a", "1"), external))
+    // even when the controller set it before
+    assertThat(TagSynth.drift(Map.of("a", "1", "CostCenter", "42"), Map.of("a", "1"), external, Set.of("CostCenter")))
         .isEqualTo(new TagSynth.Drift(Map.of(), List.of()));
-    assertThat(TagSynth.drift(Map.of("a", "1"), Map.of("a", "2", "CostCenter", "7"), external))
+    assertThat(TagSynth.drift(Map.of("a", "1"), Map.of("a", "2", "CostCenter", "7"), external, Set.of()))
         .isEqualTo(new TagSynth.Drift(Map.of("a", "2"), List.of()));
-    assertThat(TagSynth.drift(Map.of("a", "1", "CostCenter", "42"), Map.of("a", "1"), Set.of()))
+    // a key the controller desired before and no longer does is removed
+    assertThat(TagSynth.drift(Map.of("a", "1", "CostCenter", "42"), Map.of("a", "1"), Set.of(), Set.of("a", "CostCenter")))
         .isEqualTo(new TagSynth.Drift(Map.of(), List.of("CostCenter")));
   }
 
