@@ -8,6 +8,7 @@ import io.albingress.aws.SdkShieldPort;
 import io.albingress.aws.SdkWafRegionalPort;
 import io.albingress.aws.SdkWafv2Port;
 import io.albingress.aws.SdkElbv2;
+import io.albingress.aws.SdkTargetGroupLookup;
 import io.albingress.aws.LeadershipGate;
 import io.albingress.controller.Leader;
 import io.albingress.controller.ReconcilerVerticle;
@@ -39,6 +40,7 @@ import io.albingress.webhook.AdmissionCodec;
 import io.albingress.webhook.IngressAdmission;
 import io.albingress.webhook.PodAdmission;
 import io.albingress.webhook.PodMutator;
+import io.albingress.webhook.TargetGroupBindingAdmission;
 import io.albingress.webhook.WebhookServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -123,7 +125,8 @@ public final class ControllerApp {
     app.webhook = new WebhookServer(vertx,
         new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000,
             WebhookServer.Config.defaultInstances()),
-        codec, new IngressAdmission(validator, informers, facts), new PodAdmission(serialization, readinessGates(informers, gateTargets)), metrics);
+        codec, new IngressAdmission(validator, informers, facts), new PodAdmission(serialization, readinessGates(informers, gateTargets)),
+        Optional.of(new TargetGroupBindingAdmission(serialization, new SdkTargetGroupLookup(aws), tgbs::all, settings.awsVpcId())), metrics);
 
     Elbv2 elb = new SdkElbv2(aws);
     Inventory inventory = new Inventory(elb, settings.clusterName());

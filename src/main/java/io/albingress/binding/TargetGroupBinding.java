@@ -1,5 +1,6 @@
 package io.albingress.binding;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +49,16 @@ public record TargetGroupBinding(
 
   public boolean ipMode() {
     return targetType.map(IP::equals).orElse(false);
+  }
+
+  /** Reads a TargetGroupBinding object; {@code namespace} when its metadata has none (an admission request's). */
+  @SuppressWarnings("unchecked")
+  public static TargetGroupBinding of(GenericKubernetesResource r, String namespace) {
+    var m = r.getMetadata();
+    Object spec = r.getAdditionalProperties().get("spec");
+    String ns = m.getNamespace() == null || m.getNamespace().isEmpty() ? namespace : m.getNamespace();
+    return of(ns, m.getName() == null ? "" : m.getName(), m.getUid(), m.getGeneration() == null ? 0 : m.getGeneration(),
+        m.getDeletionTimestamp() != null, spec instanceof Map<?, ?> s ? (Map<String, Object>) s : Map.of());
   }
 
   /** Reads the object's metadata values and its spec map (as JSON decodes it). */

@@ -91,12 +91,8 @@ public final class TargetGroupBindings implements AutoCloseable {
     return inf == null ? Optional.empty() : Optional.ofNullable(inf.getStore().getByKey(key));
   }
 
-  @SuppressWarnings("unchecked")
   public static TargetGroupBinding read(GenericKubernetesResource r) {
-    var m = r.getMetadata();
-    Object spec = r.getAdditionalProperties().get("spec");
-    return TargetGroupBinding.of(m.getNamespace(), m.getName(), m.getUid(), m.getGeneration() == null ? 0 : m.getGeneration(),
-        m.getDeletionTimestamp() != null, spec instanceof Map<?, ?> s ? (Map<String, Object>) s : Map.of());
+    return TargetGroupBinding.of(r, r.getMetadata().getNamespace());
   }
 
   public static boolean hasFinalizer(GenericKubernetesResource r) {
