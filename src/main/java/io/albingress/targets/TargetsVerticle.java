@@ -82,7 +82,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
 
     /** The readiness-gate condition type: the target group's name, or the binding's (as the reference names it). */
     String gateType() {
-      return ReadinessGates.conditionType(tgb.map(TargetGroupBinding::name).orElseGet(model::name));
+      return ReadinessGates.conditionType(tgb.map(TargetGroupBinding::name).orElseGet(() -> model.name()));
     }
 
     String label() {
