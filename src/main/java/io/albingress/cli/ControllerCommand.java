@@ -102,8 +102,19 @@ final class ControllerCommand implements Callable<Integer> {
           + " Env: ALB_BACKEND_SECURITY_GROUP")
   String backendSecurityGroup;
 
+  @Option(names = "--log-format", defaultValue = "${env:ALB_LOG_FORMAT:-text}",
+      description = "Log format: text, or json (one object a line: level, time, logger, msg, stack, run). Default: ${DEFAULT-VALUE}."
+          + " Env: ALB_LOG_FORMAT")
+  String logFormat;
+
   @Override
   public Integer call() throws Exception {
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw usage("--log-format must be text or json, not " + logFormat);
+    }
+    if (logFormat.equals("json")) {
+      JsonLogs.install();
+    }
     ControllerSettings settings = settings();
     return ControllerApp.run(settings);
   }
