@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 public final class JsonLogs {
   /** slf4j-simple's default layout: [thread] LEVEL logger - message. */
   static final Pattern HEADER = Pattern.compile("^\\[(.+?)\\] (TRACE|DEBUG|INFO|WARN|ERROR) ([\\w.$]+) - (.*)$", Pattern.DOTALL);
+  static final Pattern HEADER_START = Pattern.compile("\\[.+?\\] (TRACE|DEBUG|INFO|WARN|ERROR) [\\w.$]+ - ");
   /** A reconciliation's prefix (deploy.Reconciliation): [stack#run]. */
   static final Pattern RUN = Pattern.compile("^\\[([^\\]]+)#(\\d+)\\] (.*)$", Pattern.DOTALL);
 
@@ -120,9 +121,13 @@ public final class JsonLogs {
       print(String.valueOf(o));
     }
 
+    /** A line that is no slf4j-simple record (others writing to System.err) is written at once: no flush may follow. */
     @Override
-    public void println(String s) {
+    public synchronized void println(String s) {
       print(String.valueOf(s) + "\n");
+      if (!HEADER_START.matcher(pending.toString(StandardCharsets.UTF_8)).lookingAt()) {
+        flush();
+      }
     }
 
     @Override

@@ -361,7 +361,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
         .compose(v -> tgbs.writeObservedGeneration(resource))
         .onSuccess(v -> {
           if (newGeneration && resolved.model().isPresent()) {
-            events.record(resource, EventRecorder.NORMAL, "SuccessfullyReconciled", "Successfully reconciled");
+            events.record(resource, EventRecorder.NORMAL, "SuccessfullyReconciled", "Successfully reconciled generation " + tgb.generation());
           }
         })
         .onFailure(e -> events.record(resource, EventRecorder.WARNING, "FailedRegisterTargets", "syncing the targets of target group "

@@ -64,6 +64,16 @@ class JsonLogsTest {
   }
 
   @Test
+  void othersLinesAreWrittenAtOnce() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream stream = new JsonLogs.JsonStream(new PrintStream(bytes, true, StandardCharsets.UTF_8), CLOCK);
+    stream.println("error: cannot read kubeconfig");
+    JsonObject o = new JsonObject(bytes.toString(StandardCharsets.UTF_8).trim());
+    assertThat(o.getString("msg")).isEqualTo("error: cannot read kubeconfig");
+    assertThat(o.getString("logger")).isEqualTo("stderr");
+  }
+
+  @Test
   void theFlagRefusesAnUnknownFormat() {
     int exit = Main.commandLine().execute("controller", "--cluster-name=c", "--log-format=xml");
     assertThat(exit).isNotZero();
