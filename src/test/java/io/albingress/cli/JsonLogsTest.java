@@ -64,6 +64,32 @@ class JsonLogsTest {
   }
 
   @Test
+  void slf4jSimpleRecordsBecomeJsonLines() {
+    PrintStream original = System.err;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    System.setErr(new JsonLogs.JsonStream(new PrintStream(bytes, true, StandardCharsets.UTF_8), CLOCK));
+    try {
+      org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("io.albingress.deploy.JsonLogsProbe");
+      log.info("[{}#{}] created {}", "shop/web", 4, "k8s-shop-web");
+      log.warn("[team-a#9] failed", new IllegalStateException("boom"));
+    } finally {
+      System.setErr(original);
+    }
+    String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+    assertThat(lines).hasSize(2);
+    JsonObject info = new JsonObject(lines[0]);
+    assertThat(info.getString("logger")).isEqualTo("io.albingress.deploy.JsonLogsProbe");
+    assertThat(info.getString("level")).isEqualTo("info");
+    assertThat(info.getString("msg")).isEqualTo("created k8s-shop-web");
+    assertThat(info.getString("stack")).isEqualTo("shop/web");
+    assertThat(info.getLong("run")).isEqualTo(4L);
+    JsonObject warn = new JsonObject(lines[1]);
+    assertThat(warn.getString("level")).isEqualTo("warn");
+    assertThat(warn.getString("stack")).isEqualTo("team-a");
+    assertThat(warn.getString("stacktrace")).startsWith("java.lang.IllegalStateException: boom");
+  }
+
+  @Test
   void othersLinesAreWrittenAtOnce() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream stream = new JsonLogs.JsonStream(new PrintStream(bytes, true, StandardCharsets.UTF_8), CLOCK);
