@@ -195,7 +195,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
         caller.runOnContext(x -> done.complete());
         return;
       }
-      Binding b = new Binding(stack, model, arn);
+      Binding b = Binding.of(stack, model, arn);
       bindings.put(arn, b);
       sync(b).onComplete(ar -> caller.runOnContext(x -> done.handle(ar)));
     });
