@@ -23,10 +23,10 @@ public final class AnnotationCatalog {
       "subnets", "security-groups", "load-balancer-attributes", "wafv2-acl-arn", "wafv2-acl-name",
       "waf-acl-id", "web-acl-id", "shield-advanced-protection", "listen-ports", "ssl-redirect", "inbound-cidrs",
       "certificate-arn", "ssl-policy", "use-regex-path-match", "security-group-prefix-lists",
-      "manage-backend-security-group-rules");
+      "manage-backend-security-group-rules", "mutual-authentication");
 
   /** Prefix families: `actions.<name>`, `conditions.<name>` and `transforms.<name>`. */
-  public static final List<String> FAMILIES = List.of("actions.", "conditions.", "transforms.");
+  public static final List<String> FAMILIES = List.of("actions.", "conditions.", "transforms.", "listener-attributes.");
 
   /** How this controller answers a key of the reference controller. */
   public enum Support {
@@ -47,7 +47,7 @@ public final class AnnotationCatalog {
   /** Prefix families: actions.&lt;name&gt;, conditions.&lt;name&gt;, listener-attributes.&lt;Protocol&gt;-&lt;Port&gt;. */
   private static final Map<String, Support> FAMILY_SUPPORT = Map.of(
       "actions.", Support.APPLIED, "conditions.", Support.APPLIED, "transforms.", Support.APPLIED,
-      "listener-attributes.", Support.DENIED);
+      "listener-attributes.", Support.APPLIED);
   /** What a denied key would have protected, for the admission message. */
   private static final Map<String, String> DENIED_BECAUSE = Map.of(
       "auth-", "authentication on the ALB's rules",
@@ -164,9 +164,9 @@ public final class AnnotationCatalog {
     put(m, Support.DENIED, "auth-type", "auth-idp-cognito", "auth-idp-oidc", "auth-on-unauthenticated-request", "auth-scope",
         "auth-session-cookie", "auth-session-timeout", "jwt-validation");
     put(m, Support.APPLIED, "target-node-labels", "manage-backend-security-group-rules");
-    put(m, Support.DENIED, "mutual-authentication");
+    put(m, Support.APPLIED, "mutual-authentication");
     put(m, Support.APPLIED, "security-group-prefix-lists", "use-regex-path-match");
-    put(m, Support.DENIED, "listener-attributes");
+    put(m, Support.APPLIED, "listener-attributes");
     put(m, Support.IGNORED, "multi-cluster-target-group", "minimum-load-balancer-capacity", "ipam-ipv4-pool-id",
         "enable-frontend-nlb", "frontend-nlb-scheme", "frontend-nlb-subnets", "frontend-nlb-security-groups",
         "frontend-nlb-listener-port-mapping", "frontend-nlb-eip-allocations", "frontend-nlb-healthcheck-port",
