@@ -105,13 +105,24 @@ class AnnotationCatalogTest {
     assertThat(AnnotationCatalog.support("enable-frontend-nlb")).contains(AnnotationCatalog.Support.IGNORED);
     assertThat(AnnotationCatalog.support("actions.web")).contains(AnnotationCatalog.Support.APPLIED);
     assertThat(AnnotationCatalog.support("frobnicate")).isEmpty();
+  }
+
+  @Test
+  void mutualTlsAndListenerAttributesAreApplied() {
+    assertThat(AnnotationCatalog.support("mutual-authentication")).contains(AnnotationCatalog.Support.APPLIED);
+    assertThat(AnnotationCatalog.support("listener-attributes")).contains(AnnotationCatalog.Support.APPLIED);
+    assertThat(AnnotationCatalog.support("listener-attributes.HTTPS-443")).contains(AnnotationCatalog.Support.APPLIED);
+    assertThat(AnnotationCatalog.support("listener-attributes.HTTP-80")).contains(AnnotationCatalog.Support.APPLIED);
+    assertThat(AnnotationCatalog.isKnown("listener-attributes.HTTPS-443")).isTrue();
+    assertThat(AnnotationCatalog.closest("listener-attribute.HTTPS-443")).contains("listener-attributes.HTTPS-443");
     assertThat(AnnotationCatalog.deniedBecause("auth-scope")).isEqualTo("authentication on the ALB's rules");
   }
 
   @Test
   void notSupportedNames() {
     assertThat(AnnotationCatalog.isNotSupported("auth-type")).isTrue();
-    assertThat(AnnotationCatalog.isNotSupported("listener-attributes.HTTPS-443")).isTrue();
+    assertThat(AnnotationCatalog.isNotSupported("listener-attributes.HTTPS-443")).isFalse();
+    assertThat(AnnotationCatalog.isNotSupported("mutual-authentication")).isFalse();
     assertThat(AnnotationCatalog.isNotSupported("target-type")).isFalse();
   }
 
