@@ -25,6 +25,13 @@ public final class AnnotationCatalog {
       "certificate-arn", "ssl-policy", "use-regex-path-match", "security-group-prefix-lists",
       "manage-backend-security-group-rules", "mutual-authentication");
 
+  /**
+   * Every key the reference reads on a Service (merged over its Ingress's, pkg/ingress/model_build_target_group.go,
+   * model_build_tags.go, auth_config_builder.go): the target-group keys, tags, the auth-* overrides,
+   * multi-cluster-target-group and target-control-port.&lt;service&gt;.&lt;port&gt; (a family).
+   */
+  public static final Set<String> SERVICE_READ = serviceRead();
+
   /** Prefix families: `actions.<name>`, `conditions.<name>` and `transforms.<name>`. */
   public static final List<String> FAMILIES = List.of("actions.", "conditions.", "transforms.", "listener-attributes.");
 
@@ -184,6 +191,13 @@ public final class AnnotationCatalog {
         throw new IllegalStateException("annotation " + n + " listed twice");
       }
     }
+  }
+
+  private static Set<String> serviceRead() {
+    Set<String> keys = new TreeSet<>(TARGET_SCOPED);
+    keys.addAll(List.of("tags", "auth-type", "auth-idp-cognito", "auth-idp-oidc", "auth-on-unauthenticated-request", "auth-scope",
+        "auth-session-cookie", "auth-session-timeout", "multi-cluster-target-group", "target-control-port"));
+    return java.util.Collections.unmodifiableSet(keys);
   }
 
   private static Set<String> known() {

@@ -123,7 +123,7 @@ public final class IngressAnnotations {
     return valid;
   }
 
-  private static Map<String, String> tags(AnnotationReader r) {
+  static Map<String, String> tags(AnnotationReader r) {
     Map<String, String> tags = r.keyValues("tags", e -> Formats.tagProblem(e.getKey(), e.getValue()));
     if (tags.size() > MAX_TAGS) {
       r.error("tags", "has " + tags.size() + " tags; AWS allows at most " + MAX_TAGS + " per resource");
