@@ -143,10 +143,11 @@ public final class ListenerAnnotations {
     Map<ListenPort, Map<String, String>> byListener = new LinkedHashMap<>();
     Set<Integer> ports = new HashSet<>();
     for (String name : names) {
-      if (!name.startsWith(ATTRIBUTES_PREFIX)) {
+      boolean bare = name.equals(ATTRIBUTES_PREFIX.substring(0, ATTRIBUTES_PREFIX.length() - 1));
+      if (!name.startsWith(ATTRIBUTES_PREFIX) && !bare) {
         continue;
       }
-      Matcher m = ATTRIBUTES_SUFFIX.matcher(name.substring(ATTRIBUTES_PREFIX.length()));
+      Matcher m = ATTRIBUTES_SUFFIX.matcher(bare ? "" : name.substring(ATTRIBUTES_PREFIX.length()));
       int port = m.matches() ? Integer.parseInt(m.group(2)) : 0;
       if (!m.matches() || port < 1 || port > 65535) {
         r.error(name, "names its listener as " + ATTRIBUTES_PREFIX + "<Protocol>-<Port>, such as " + ATTRIBUTES_PREFIX

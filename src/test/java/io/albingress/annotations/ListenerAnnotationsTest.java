@@ -77,6 +77,8 @@ class ListenerAnnotationsTest {
     assertThat(errors("listener-attributes.HTTPS443", "routing.http.response.server.enabled=false")).containsExactly(
         key + "HTTPS443: names its listener as listener-attributes.<Protocol>-<Port>, such as listener-attributes.HTTPS-443"
             + " (protocol HTTP or HTTPS, port 1 to 65535)");
+    assertThat(errors("listener-attributes", "routing.http.response.server.enabled=false")).singleElement().asString()
+        .startsWith(AnnotationCatalog.PREFIX + "listener-attributes: names its listener as");
     assertThat(errors("listener-attributes.TCP-80", "x=y")).singleElement().asString().contains("names its listener as");
     assertThat(errors("listener-attributes.HTTP-70000", "x=y")).singleElement().asString().contains("names its listener as");
     assertThat(errors("listener-attributes.HTTPS-443", "routing.http.response.sever.enabled=false")).containsExactly(
