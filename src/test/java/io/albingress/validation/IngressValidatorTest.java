@@ -21,6 +21,7 @@ import static io.albingress.validation.Fixtures.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.albingress.model.Known;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackendBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -872,6 +873,15 @@ class IngressValidatorTest {
       assertThat(validate(web().alb("listener-attributes.HTTP-80", "routing.http.response.server.enabled=maybe")).denials())
           .containsExactly(ALB + "listener-attributes.HTTP-80: \"routing.http.response.server.enabled=maybe\" is not valid: expected"
               + " routing.http.response.server.enabled=true or routing.http.response.server.enabled=false");
+    }
+
+    @Test
+    void aServicesBadTagsAreDeniedOnTheIngressThatUsesIt() {
+      Service tagged = nodePort("tagged");
+      tagged.getMetadata().setAnnotations(Map.of(ALB + "tags", "owner"));
+      cluster.with(tagged);
+      assertThat(validate(ingress().path("/", "tagged", 80)).denials()).containsExactly(
+          ALB + "tags (on Service shop/tagged): \"owner\" is not valid: expected key=value pairs separated by commas");
     }
 
     @Test
