@@ -64,7 +64,13 @@ final class ListenerSynth {
 
   /** @param actual the load balancer's listeners (none for a load balancer created in this run) */
   Future<List<Change>> sync(List<Listener> desiredListeners, List<ActualListener> actual, Refs refs) {
-    return trustStores.resolve(desiredListeners).compose(desired -> syncResolved(desired, actual, refs));
+    // a trust store deleted and made again under its name has a new ARN: a NotFound forgets the cached ones
+    return trustStores.resolve(desiredListeners).compose(desired -> syncResolved(desired, actual, refs))
+        .onFailure(e -> {
+          if (e instanceof AwsFailure f && f.kind() == AwsFailure.Kind.NOT_FOUND) {
+            trustStores.forget();
+          }
+        });
   }
 
   private Future<List<Change>> syncResolved(List<Listener> desired, List<ActualListener> actual, Refs refs) {

@@ -35,6 +35,11 @@ final class TrustStoreNames {
     this.clock = clock;
   }
 
+  /** Drops every cached ARN: the next run looks the names up again. */
+  void forget() {
+    cache.clear();
+  }
+
   /** The trust store names the listeners use, sorted. Pure. */
   static List<String> used(List<Listener> listeners) {
     return listeners.stream().flatMap(l -> l.mutualAuthentication().stream()).filter(MutualAuthentication::trustStoreByName)

@@ -166,6 +166,23 @@ class ListenerSettingsDeployTest {
   }
 
   @Test
+  void aTrustStoreMadeAgainUnderItsNameIsLookedUpAgainAfterANotFound() {
+    elb.addTrustStore("partners");
+    Stack stack = https443(Optional.of(verify("partners")), Map.of());
+    deploy(stack, false);
+    String again = elb.addTrustStore("partners");
+    elb.setMutualAuthentication(listener().arn(), MutualAuthenticationAttributes.builder().mode("off").build());
+    elb.clearCalls();
+    elb.failNext("modifyListener", AwsFailure.Kind.NOT_FOUND);
+
+    assertThat(deployer.deploy(stack, true, RUN).failed()).isTrue();
+    deploy(stack, true);
+
+    assertThat(elb.calls()).filteredOn(c -> c.startsWith("trustStoreArnsByName")).hasSize(1);
+    assertThat(listener().mutualAuthentication().trustStoreArn()).isEqualTo(again);
+  }
+
+  @Test
   void httpListenersGetAttributesButNoMutualTls() {
     deploy(stack(loadBalancer(Scheme.INTERNET_FACING), List.of(withSettings(http(80), Optional.empty(), Map.of(SERVER, "false"))),
         List.of(rule(80, 1, "/", web)), List.of(web)), false);
