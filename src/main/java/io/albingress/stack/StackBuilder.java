@@ -287,7 +287,15 @@ public final class StackBuilder {
     Optional<String> policy = port.protocol() == Protocol.HTTPS
         ? Optional.of(ctx.membersOn(port).stream().flatMap(m -> m.config().sslPolicy().stream()).findFirst().orElse(DEFAULT_SSL_POLICY))
         : Optional.empty();
-    return new Listener(id, lb, port.protocol(), port.port(), defaultAction(ctx, port, tgs), certificates, policy, ctx.tags(id));
+    // mutual TLS and listener attributes per listener, the first member in group order that sets them (admission denies conflicts)
+    Optional<io.albingress.annotations.MutualAuthentication> mtls = port.protocol() == Protocol.HTTPS
+        ? ctx.membersOn(port).stream().flatMap(m -> java.util.stream.Stream.ofNullable(m.config().mutualAuthentication().get(port.port())))
+            .findFirst()
+        : Optional.empty();
+    Map<String, String> attributes = new TreeMap<>();
+    ctx.membersOn(port).forEach(m -> m.config().listenerAttributes().getOrDefault(port, Map.of()).forEach(attributes::putIfAbsent));
+    return new Listener(id, lb, port.protocol(), port.port(), defaultAction(ctx, port, tgs), certificates, policy, ctx.tags(id),
+        mtls, java.util.Collections.unmodifiableMap(attributes));
   }
 
   private RuleAction defaultAction(StackContext ctx, ListenPort port, TargetGroups tgs) {

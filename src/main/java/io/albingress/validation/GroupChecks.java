@@ -170,6 +170,19 @@ final class GroupChecks {
           + quoted(other.config().sslPolicy().get()) + where + ", which shares HTTPS listener "
           + shared.stream().filter(p -> p.protocol() == Protocol.HTTPS).findFirst().orElseThrow() + "; a listener has one policy");
     }
+    for (ListenPort p : shared) {
+      if (p.protocol() == Protocol.HTTPS) {
+        var mine = self.config().mutualAuthentication().get(p.port());
+        var theirs = other.config().mutualAuthentication().get(p.port());
+        if (mine != null && theirs != null && !mine.equals(theirs)) {
+          findings.deny(key("mutual-authentication") + ": port " + p.port() + " is " + ListenerChecks.describe(mine) + " here but "
+              + ListenerChecks.describe(theirs) + where + ", which shares HTTPS listener " + p + "; a listener has one mutual TLS setting");
+        }
+      }
+      perKey(ListenerChecks.attributesKey(p), "listener attribute", self.config().listenerAttributes().getOrDefault(p, Map.of()),
+          other.config().listenerAttributes().getOrDefault(p, Map.of()), where + ", which shares listener " + p
+              + "; a listener has one value of each attribute");
+    }
     Set<String> myCidrs = new TreeSet<>(self.config().inboundCidrs());
     Set<String> theirCidrs = new TreeSet<>(other.config().inboundCidrs());
     if (!shared.isEmpty() && !myCidrs.isEmpty() && !theirCidrs.isEmpty() && !myCidrs.equals(theirCidrs)) {

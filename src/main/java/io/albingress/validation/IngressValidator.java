@@ -97,6 +97,7 @@ public final class IngressValidator {
     awsChecks.subnets(config, aws, findings);
     SecurityGroupChecks.namedGroups(config, aws, vpcId, findings);
     awsChecks.certificates(ingress, config, wantsTls(ingress, config), aws, findings);
+    ListenerChecks.run(config, ListenPorts.effective(config, wantsTls(ingress, config)), findings);
     new GroupChecks(prepared.parsed(), cluster, classes, findings).run();
     return findings.verdict();
   }

@@ -126,6 +126,29 @@ class WebhookServerTest {
   }
 
   @Test
+  void servicesAreValidatedOnTheirOwnPath(VertxTestContext ctx) {
+    JsonObject svc = new JsonObject().put("apiVersion", "v1").put("kind", "Service")
+        .put("metadata", new JsonObject().put("namespace", "shop").put("name", "web").put("annotations", new JsonObject()
+            .put("alb.ingress.kubernetes.io/healthcheck-path", "healthz").put("alb.ingress.kubernetes.io/scheme", "internal")))
+        .put("spec", new JsonObject().put("type", "NodePort"));
+    JsonObject kind = new JsonObject().put("group", "").put("version", "v1").put("kind", "Service");
+    post(WebhookServer.VALIDATE_SERVICE_PATH, Reviews.review("uid-s", "CREATE", kind, "services", svc).toBuffer())
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertThat(r.statusCode()).isEqualTo(200);
+          JsonObject response = r.bodyAsJsonObject().getJsonObject("response");
+          assertThat(response.getString("uid")).isEqualTo("uid-s");
+          assertThat(response.getBoolean("allowed")).isFalse();
+          assertThat(response.getJsonObject("status").getString("message")).isEqualTo("Service shop/web has 1 problem:\n"
+              + "  - alb.ingress.kubernetes.io/healthcheck-path (on Service shop/web): \"healthz\" is not valid: expected a path"
+              + " starting with '/' of at most 1024 characters");
+          assertThat(response.getJsonArray("warnings").getList()).containsExactly(
+              "alb.ingress.kubernetes.io/scheme has no effect on a Service; it is read from the Ingress only");
+          assertThat(metrics.count("alb_webhook_requests_total", "webhook", "validate-service", "verdict", "denied")).isEqualTo(1);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void deniesWithEveryProblemInTheMessage(VertxTestContext ctx) {
     JsonObject annotations = new JsonObject().put("alb.ingress.kubernetes.io/scheme", "public")
         .put("alb.ingress.kubernetes.io/healthcheck-interval-seconds", "1");
