@@ -112,7 +112,8 @@ public final class ControllerApp {
 
     KubernetesSerialization serialization = kube.getKubernetesSerialization();
     AdmissionCodec codec = new AdmissionCodec();
-    IngressClassMatcher classes = new IngressClassMatcher(settings.ingressClass(), informers::ingressClass);
+    IngressClassMatcher classes = new IngressClassMatcher(settings.ingressClass(), informers::ingressClass, informers);
+    informers.useClasses(classes);
     IngressValidator validator = new IngressValidator(classes, aws.region(), settings.awsVpcId());
     ReadinessGateTargets gateTargets = new ReadinessGateTargets(informers, classes, settings.clusterName(), aws.region());
     CachedAwsFacts facts = new CachedAwsFacts(vertx, aws, settings.awsVpcId(), AWS_FACTS_TTL, AWS_FACTS_DEADLINE);

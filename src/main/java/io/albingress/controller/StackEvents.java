@@ -3,6 +3,8 @@ package io.albingress.controller;
 import io.albingress.k8s.ChangeHandler;
 import io.albingress.k8s.Informers;
 import io.albingress.model.StackId;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
@@ -37,6 +39,11 @@ public final class StackEvents {
     }));
     informers.services().addEventHandler(handler((Service old, Service now) -> usersOf(now != null ? now : old)));
     informers.ingressClasses().addEventHandler(handler((IngressClass old, IngressClass now) -> reconciler.knownStacks()));
+    // params and namespace labels decide settings and which namespaces may use a class
+    informers.classParams().addEventHandler(handler((GenericKubernetesResource old, GenericKubernetesResource now) -> reconciler.knownStacks()));
+    informers.namespaces().addEventHandler(handler((Namespace old, Namespace now) ->
+        old == null || now == null || java.util.Objects.equals(old.getMetadata().getLabels(), now.getMetadata().getLabels())
+            ? java.util.List.of() : reconciler.knownStacks()));
   }
 
   /** Stacks of the Ingresses that route to the Service, looked up in the informer's index. */

@@ -96,8 +96,9 @@ public final class StackBuilder {
     List<Member> accepted = new ArrayList<>();
     GroupView view = new GroupView(group, accepted);
     for (Ingress ingress : group.members()) {
-      ParsedIngress parsed = ParsedIngress.of(ingress);
-      Verdict verdict = validator.validate(validator.prepare(parsed), view, aws);
+      IngressValidator.Prepared prepared = validator.prepare(ingress);
+      ParsedIngress parsed = prepared.parsed() != null ? prepared.parsed() : ParsedIngress.of(ingress);
+      Verdict verdict = validator.validate(prepared, view, aws);
       String name = ingress.getMetadata().getNamespace() + "/" + ingress.getMetadata().getName();
       if (!verdict.allowed()) {
         errors.add(new Stack.MemberError(name, verdict.denials()));
