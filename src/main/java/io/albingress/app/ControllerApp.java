@@ -106,7 +106,7 @@ public final class ControllerApp {
     Informers informers = new Informers(kube, settings.watchNamespace(), settings.syncPeriod().toMillis());
     // with leader election, ELBv2 stays closed until this replica leads
     LeadershipGate gate = settings.leaderElect() ? LeadershipGate.closed() : LeadershipGate.alwaysOpen();
-    AwsClients aws = AwsClients.create(vertx, settings.awsRegion(), metrics, gate);
+    AwsClients aws = AwsClients.create(vertx, settings.awsRegion(), metrics, gate, settings.awsApiThrottle());
     ControllerApp app = new ControllerApp(vertx, kube, informers, aws);
     app.settings = settings;
 

@@ -1,5 +1,6 @@
 package io.albingress.app;
 
+import io.albingress.aws.ApiThrottleConfig;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,8 @@ public record ControllerSettings(
     Map<String, String> defaultTags,
     boolean dryRun,
     Set<String> externalManagedTags,
-    Optional<String> backendSecurityGroup) {
+    Optional<String> backendSecurityGroup,
+    ApiThrottleConfig awsApiThrottle) {
 
   public ControllerSettings {
     externalManagedTags = Set.copyOf(externalManagedTags);
@@ -41,12 +43,13 @@ public record ControllerSettings(
       Optional<String> watchNamespace, boolean leaderElect, int maxConcurrentReconciles, Duration syncPeriod,
       Map<String, String> defaultTags, boolean dryRun) {
     this(clusterName, kubeconfig, ingressClass, awsRegion, awsVpcId, bindAddress, webhookPort, webhookCertDir, metricsPort,
-        healthPort, watchNamespace, leaderElect, maxConcurrentReconciles, syncPeriod, defaultTags, dryRun, Set.of(), Optional.empty());
+        healthPort, watchNamespace, leaderElect, maxConcurrentReconciles, syncPeriod, defaultTags, dryRun, Set.of(), Optional.empty(),
+        ApiThrottleConfig.defaults());
   }
 
   public ControllerSettings withBackendSecurityGroup(String groupId) {
     return new ControllerSettings(clusterName, kubeconfig, ingressClass, awsRegion, awsVpcId, bindAddress, webhookPort,
         webhookCertDir, metricsPort, healthPort, watchNamespace, leaderElect, maxConcurrentReconciles, syncPeriod, defaultTags,
-        dryRun, externalManagedTags, Optional.of(groupId));
+        dryRun, externalManagedTags, Optional.of(groupId), awsApiThrottle);
   }
 }

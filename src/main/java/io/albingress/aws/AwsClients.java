@@ -69,6 +69,12 @@ public final class AwsClients implements AutoCloseable {
 
   /** With ELBv2 calls refused while {@code gate} is closed (leader election). */
   public static AwsClients create(Vertx vertx, Optional<String> region, Metrics metrics, LeadershipGate gate) {
+    return create(vertx, region, metrics, gate, ApiThrottleConfig.defaults());
+  }
+
+  /** With client-side rate limits per API ({@code --aws-api-throttle}) on ELBv2, WAFv2 and WAF Regional. */
+  public static AwsClients create(Vertx vertx, Optional<String> region, Metrics metrics, LeadershipGate gate,
+      ApiThrottleConfig throttle) {
     SdkAsyncHttpClient http = NettyNioAsyncHttpClient.builder()
         .eventLoopGroup(SdkEventLoopGroup.builder().numberOfThreads(2).build())
         .connectionTimeout(Duration.ofSeconds(5))
@@ -84,12 +90,20 @@ public final class AwsClients implements AutoCloseable {
     Ec2AsyncClient ec2 = configure(Ec2AsyncClient.builder(), http, overrides, region).build();
     AcmAsyncClient acm = configure(AcmAsyncClient.builder(), http, overrides, region).build();
     ClientOverrideConfiguration gated = overrides.toBuilder().addExecutionInterceptor(gate).build();
-    ElasticLoadBalancingV2AsyncClient elbv2 = configure(ElasticLoadBalancingV2AsyncClient.builder(), http, gated, region).build();
-    ElasticLoadBalancingV2AsyncClient creates = configure(ElasticLoadBalancingV2AsyncClient.builder(), http,
+    ElasticLoadBalancingV2AsyncClient sdkElbv2 = configure(ElasticLoadBalancingV2AsyncClient.builder(), http, gated, region).build();
+    ElasticLoadBalancingV2AsyncClient sdkCreates = configure(ElasticLoadBalancingV2AsyncClient.builder(), http,
         gated.toBuilder().retryStrategy(AwsRetryStrategy.doNotRetry()).build(), region).build();
-    Region resolved = elbv2.serviceClientConfiguration().region();
-    AddOnClients addOns = new AddOnClients(configure(Wafv2AsyncClient.builder(), http, overrides, region).build(),
-        configure(WafRegionalAsyncClient.builder(), http, overrides, region).build(),
+    Region resolved = sdkElbv2.serviceClientConfiguration().region();
+    // one bucket set per client: creates are not throttled by the defaults (no Create rule), as the reference
+    ElasticLoadBalancingV2AsyncClient elbv2 = ThrottledClient.wrap(ElasticLoadBalancingV2AsyncClient.class, sdkElbv2,
+        ApiThrottleConfig.ELBV2, throttle, vertx, metrics);
+    ElasticLoadBalancingV2AsyncClient creates = ThrottledClient.wrap(ElasticLoadBalancingV2AsyncClient.class, sdkCreates,
+        ApiThrottleConfig.ELBV2, throttle, vertx, metrics);
+    AddOnClients addOns = new AddOnClients(
+        ThrottledClient.wrap(Wafv2AsyncClient.class, configure(Wafv2AsyncClient.builder(), http, overrides, region).build(),
+            ApiThrottleConfig.WAFV2, throttle, vertx, metrics),
+        ThrottledClient.wrap(WafRegionalAsyncClient.class, configure(WafRegionalAsyncClient.builder(), http, overrides, region).build(),
+            ApiThrottleConfig.WAF_REGIONAL, throttle, vertx, metrics),
         configure(ShieldAsyncClient.builder(), http, overrides, region).build());
     return new AwsClients(vertx, http, ec2, acm, elbv2, creates, resolved, addOns);
   }

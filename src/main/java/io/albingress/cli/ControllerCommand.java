@@ -1,5 +1,6 @@
 package io.albingress.cli;
 
+import io.albingress.aws.ApiThrottleConfig;
 import io.albingress.annotations.Formats;
 import io.albingress.app.ControllerApp;
 import io.albingress.app.ControllerSettings;
@@ -102,6 +103,12 @@ final class ControllerCommand implements Callable<Integer> {
           + " Env: ALB_BACKEND_SECURITY_GROUP")
   String backendSecurityGroup;
 
+  @Option(names = "--aws-api-throttle", defaultValue = "${env:ALB_AWS_API_THROTTLE}",
+      description = "Client-side rate limits of AWS APIs, serviceID:operationRegex=rate:burst,... (as the reference);"
+          + " overriding a service replaces its defaults. Unset: the reference's defaults (ELBv2 Describe* 50/s burst 200, Modify* 3/s burst 20, Register/DeregisterTargets 4/s burst 20, WAF associations"
+          + " 0.5/s). Env: ALB_AWS_API_THROTTLE")
+  String awsApiThrottle;
+
   @Override
   public Integer call() throws Exception {
     ControllerSettings settings = settings();
@@ -143,10 +150,16 @@ final class ControllerCommand implements Callable<Integer> {
       throw usage("--backend-security-group must be a security group ID (sg- and 8 or 17 hex digits), not " + backendSecurityGroup);
     }
     Map<String, String> tags = tags();
+    ApiThrottleConfig throttle;
+    try {
+      throttle = ApiThrottleConfig.parse(awsApiThrottle);
+    } catch (IllegalArgumentException e) {
+      throw usage("--aws-api-throttle: " + e.getMessage());
+    }
     return new ControllerSettings(clusterName.trim(), kube, ingressClass, Optional.ofNullable(blank(awsRegion) ? null : awsRegion),
         blank(awsVpcId) ? "" : awsVpcId.trim(), bindAddress, webhookPort, certDir, metricsPort, healthPort,
         Optional.ofNullable(blank(watchNamespace) ? null : watchNamespace), leaderElect, maxConcurrentReconciles, sync,
-        tags, dryRun, externalManagedTags(tags), Optional.ofNullable(blank(backendSecurityGroup) ? null : backendSecurityGroup.trim()));
+        tags, dryRun, externalManagedTags(tags), Optional.ofNullable(blank(backendSecurityGroup) ? null : backendSecurityGroup.trim()), throttle);
   }
 
   /** As the reference: keys the controller owns, or that --default-tags sets, cannot be managed elsewhere. */

@@ -37,6 +37,15 @@ class ControllerCommandTest {
   }
 
   @Test
+  void awsApiThrottleOverridesTheReferenceDefaultsPerService() throws Exception {
+    assertThat(parse().awsApiThrottle().toString()).isEqualTo(io.albingress.aws.ApiThrottleConfig.defaults().toString());
+    assertThat(parse("--aws-api-throttle", "Elastic Load Balancing v2:^Describe.*=20:100").awsApiThrottle()
+        .rulesFor("Elastic Load Balancing v2", "ModifyRule")).isEmpty();
+    assertThatThrownBy(() -> parse("--aws-api-throttle", "elbv2=1"))
+        .hasMessageContaining("--aws-api-throttle").hasMessageContaining("serviceID:operationRegex");
+  }
+
+  @Test
   void theControllersOwnTagKeysCannotBeManagedElsewhere() {
     assertThatThrownBy(() -> parse("--external-managed-tags", "team,elbv2.k8s.aws/cluster"))
         .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("elbv2.k8s.aws/cluster").hasMessageContaining("own");
