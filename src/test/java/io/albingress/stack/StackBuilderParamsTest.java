@@ -60,6 +60,24 @@ class StackBuilderParamsTest {
   }
 
   @Test
+  void subnetsSelectedByTagsWinOverTheAnnotationOnePerZone() {
+    params.params("shop-params", "scheme: internet-facing\nsubnets: {tags: {Name: [private-a, private-b, public-b0, public-b]}}");
+    Stack stack = build(group(ingress("web", a("subnets", "public-c,public-a"), BASE_SPEC)));
+    assertThat(stack.errors()).isEmpty();
+    // public-b (tagged for our cluster) wins 2b over public-b0, as discovery prefers it
+    assertThat(stack.loadBalancer().subnetIds()).containsExactly(StackFixtures.PRIVATE_A, StackFixtures.PUBLIC_B);
+  }
+
+  @Test
+  void subnetTagsSelectingOneZoneLeaveTheStackOutWithTheReason() {
+    params.params("shop-params", "subnets: {tags: {Name: [private-a]}}");
+    Stack stack = build(group(ingress("web", a(), BASE_SPEC)));
+    assertThat(stack.loadBalancer()).isNull();
+    assertThat(stack.errors()).singleElement().satisfies(e -> assertThat(e.problems()).singleElement().asString()
+        .contains("select subnets in 1 Availability Zone(s)"));
+  }
+
+  @Test
   void theParamsGroupWinsOverTheGroupNameAnnotation() {
     params.params("shop-params", "group: {name: fixed}");
     var ing = group(ingress("web", a("group.name", "mine"), BASE_SPEC)).members().get(0);

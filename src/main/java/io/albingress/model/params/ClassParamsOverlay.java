@@ -62,6 +62,9 @@ public final class ClassParamsOverlay {
   /** The Ingress's annotations with the params laid over them (full keys, prefix included). */
   public static Map<String, String> effective(ClassParams p, Map<String, String> ingressAnnotations) {
     Map<String, String> result = new LinkedHashMap<>(ingressAnnotations == null ? Map.of() : ingressAnnotations);
+    if (!p.subnetTags().isEmpty()) {
+      result.remove(AnnotationCatalog.key("subnets")); // the params choose the subnets, by tags
+    }
     annotations(p).forEach((name, value) -> {
       String key = AnnotationCatalog.key(name);
       boolean merges = name.equals(TAGS) || name.equals(LB_ATTRIBUTES) || name.startsWith(LISTENER_ATTRIBUTES);

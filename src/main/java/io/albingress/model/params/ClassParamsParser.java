@@ -93,9 +93,6 @@ public final class ClassParamsParser {
             + AnnotationCatalog.key(annotation) + "); remove it, or keep this class on a controller that applies it");
       }
     }
-    if (!params.subnetTags().isEmpty()) {
-      error("spec.subnets.tags", "subnet selection by tags is not applied by this controller yet; list the subnets in spec.subnets.ids");
-    }
     for (FieldError e : IngressAnnotations.parse(asAnnotations).errors()) {
       String annotation = e.field().startsWith(AnnotationCatalog.PREFIX) ? e.field().substring(AnnotationCatalog.PREFIX.length()) : e.field();
       errors.add(new FieldError(ClassParamsOverlay.specPath(annotation), e.message()));

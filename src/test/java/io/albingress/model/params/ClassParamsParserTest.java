@@ -85,9 +85,9 @@ class ClassParamsParserTest {
         ipamConfiguration: {ipv4IPAMPoolId: ipam-pool-0123}
         subnets: {tags: {kubernetes.io/role/elb: ["1"]}}
         """);
+    assertThat(errors).hasSize(2);
     assertThat(errors).anyMatch(e -> e.startsWith("spec.minimumLoadBalancerCapacity: is not applied by this controller yet"))
-        .anyMatch(e -> e.startsWith("spec.ipamConfiguration.ipv4IPAMPoolId: is not applied by this controller yet"))
-        .anyMatch(e -> e.startsWith("spec.subnets.tags: subnet selection by tags is not applied"));
+        .anyMatch(e -> e.startsWith("spec.ipamConfiguration.ipv4IPAMPoolId: is not applied by this controller yet"));
   }
 
   @Test
