@@ -71,6 +71,21 @@ class ParamsChecksTest {
   }
 
   @Test
+  void parametersOfAnotherKindAreRefused() {
+    cluster = new TestCluster().with(nodePort("web")).with(new IngressClassBuilder().withNewMetadata().withName("alb").endMetadata()
+        .withNewSpec().withController(IngressClassMatcher.CONTROLLER)
+        .withNewParameters().withApiGroup("example.com").withKind("Settings").withName("x").endParameters().endSpec().build());
+    assertThat(validate(ingress().path("/", "web", 80)).denials()).containsExactly("IngressClass alb references unknown parameters"
+        + " example.com/Settings x; this controller reads only elbv2.k8s.aws IngressClassParams");
+  }
+
+  @Test
+  void legacyAnnotationIngressesHaveNoParams() {
+    params.params("shop-params", "namespaceSelector: {matchLabels: {team: nobody}}");
+    assertThat(validate(ingress().legacyClass("alb").path("/", "web", 80)).denials()).isEmpty();
+  }
+
+  @Test
   void aGroupFixedByParamsCanBeJoinedOnlyFromSelectedNamespaces() {
     params.params("shop-params", "{}");
     params.params("team-params", "{group: {name: shop-group}, namespaceSelector: {matchLabels: {team: shop}}}");

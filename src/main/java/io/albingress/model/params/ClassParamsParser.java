@@ -39,8 +39,8 @@ public final class ClassParamsParser {
   private Parsed<ClassParams> read(String name, Map<String, Object> spec) {
     spec.keySet().stream().filter(k -> !KNOWN_FIELDS.contains(k)).sorted()
         .forEach(k -> error("spec." + k, "is not a field of elbv2.k8s.aws/v1beta1 IngressClassParams"));
-    Optional<NamespaceSelector> selector = map(spec, "namespaceSelector").map(this::selector);
-    Optional<String> group = map(spec, "group").flatMap(g -> {
+    Optional<NamespaceSelector> selector = map(spec, "namespaceSelector", "spec.namespaceSelector").map(this::selector);
+    Optional<String> group = map(spec, "group", "spec.group").flatMap(g -> {
       Optional<String> n = string(g, "name", "spec.group.name");
       if (n.isEmpty()) {
         error("spec.group.name", "is required when spec.group is set");
@@ -55,7 +55,7 @@ public final class ClassParamsParser {
     Optional<String> targetType = choice(spec, "targetType", TARGET_TYPES);
     List<String> subnetIds = List.of();
     Map<String, List<String>> subnetTags = Map.of();
-    Optional<Map<String, Object>> subnets = map(spec, "subnets");
+    Optional<Map<String, Object>> subnets = map(spec, "subnets", "spec.subnets");
     if (subnets.isPresent()) {
       subnetIds = strings(subnets.get(), "ids", "spec.subnets.ids");
       subnetTags = subnetTags(subnets.get());
@@ -67,9 +67,9 @@ public final class ClassParamsParser {
     if (prefixLists.isEmpty()) {
       prefixLists = strings(spec, "PrefixListsIDs", "spec.PrefixListsIDs");
     }
-    Optional<Integer> capacity = map(spec, "minimumLoadBalancerCapacity").flatMap(m -> integer(m, "capacityUnits",
+    Optional<Integer> capacity = map(spec, "minimumLoadBalancerCapacity", "spec.minimumLoadBalancerCapacity").flatMap(m -> integer(m, "capacityUnits",
         "spec.minimumLoadBalancerCapacity.capacityUnits"));
-    Optional<String> ipam = map(spec, "ipamConfiguration").flatMap(m -> string(m, "ipv4IPAMPoolId",
+    Optional<String> ipam = map(spec, "ipamConfiguration", "spec.ipamConfiguration").flatMap(m -> string(m, "ipv4IPAMPoolId",
         "spec.ipamConfiguration.ipv4IPAMPoolId"));
     ClassParams params = new ClassParams(name, selector, group,
         string(spec, "loadBalancerName", "spec.loadBalancerName"), scheme, ipType, subnetIds, subnetTags,
@@ -101,7 +101,7 @@ public final class ClassParamsParser {
 
   private NamespaceSelector selector(Map<String, Object> s) {
     Map<String, String> labels = new LinkedHashMap<>();
-    map(s, "matchLabels").ifPresent(m -> m.forEach((k, v) -> {
+    map(s, "matchLabels", "spec.namespaceSelector.matchLabels").ifPresent(m -> m.forEach((k, v) -> {
       if (v instanceof String str) {
         labels.put(k, str);
       } else {
@@ -145,7 +145,7 @@ public final class ClassParamsParser {
 
   private Map<String, List<String>> subnetTags(Map<String, Object> subnets) {
     Map<String, List<String>> tags = new LinkedHashMap<>();
-    map(subnets, "tags").ifPresent(m -> m.keySet().forEach(k -> tags.put(k, strings(m, k, "spec.subnets.tags." + k))));
+    map(subnets, "tags", "spec.subnets.tags").ifPresent(m -> m.keySet().forEach(k -> tags.put(k, strings(m, k, "spec.subnets.tags." + k))));
     return tags;
   }
 
@@ -217,7 +217,7 @@ public final class ClassParamsParser {
   }
 
   @SuppressWarnings("unchecked")
-  private Optional<Map<String, Object>> map(Map<String, Object> m, String field) {
+  private Optional<Map<String, Object>> map(Map<String, Object> m, String field, String path) {
     Object v = m.get(field);
     if (v == null) {
       return Optional.empty();
@@ -225,7 +225,7 @@ public final class ClassParamsParser {
     if (v instanceof Map<?, ?> map) {
       return Optional.of((Map<String, Object>) map);
     }
-    error(field, "must be an object");
+    error(path, "must be an object");
     return Optional.empty();
   }
 

@@ -123,5 +123,7 @@ class ClassParamsParserTest {
   void unknownFieldsAndDuplicateTagsAreRefused() {
     assertThat(errors("schema: internal")).containsExactly("spec.schema: is not a field of elbv2.k8s.aws/v1beta1 IngressClassParams");
     assertThat(errors("tags: [{key: a, value: b}, {key: a, value: c}]")).containsExactly("spec.tags[1].key: \"a\" is given twice");
+    assertThat(errors("group: shop")).containsExactly("spec.group: must be an object");
+    assertThat(errors("inboundCIDRs: 10.0.0.0/8")).containsExactly("spec.inboundCIDRs: must be a list");
   }
 }
