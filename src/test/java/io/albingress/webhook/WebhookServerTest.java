@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.client.HttpResponse;
@@ -111,6 +112,40 @@ class WebhookServerTest {
       assertThat(body.getString("kind")).isEqualTo("AdmissionReview");
       return body.getJsonObject("response");
     });
+  }
+
+  private static JsonObject paramsReview(String uid, JsonObject spec) {
+    JsonObject params = new JsonObject().put("apiVersion", "elbv2.k8s.aws/v1beta1").put("kind", "IngressClassParams")
+        .put("metadata", new JsonObject().put("name", "shop")).put("spec", spec);
+    return Reviews.review(uid, "CREATE", new JsonObject().put("group", "elbv2.k8s.aws").put("version", "v1beta1")
+        .put("kind", "IngressClassParams"), "ingressclassparams", params);
+  }
+
+  @Test
+  void deniesIngressClassParamsWithABadCidrAndAFieldNotApplied(VertxTestContext ctx) {
+    JsonObject spec = new JsonObject().put("scheme", "internet-facing").put("inboundCIDRs", new JsonArray().add("10.0.0.1"))
+        .put("ipamConfiguration", new JsonObject().put("ipv4IPAMPoolId", "ipam-pool-1"));
+    post(WebhookServer.VALIDATE_CLASS_PARAMS_PATH, paramsReview("p-1", spec).toBuffer()).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+      JsonObject response = r.bodyAsJsonObject().getJsonObject("response");
+      assertThat(response.getString("uid")).isEqualTo("p-1");
+      assertThat(response.getBoolean("allowed")).isFalse();
+      String message = response.getJsonObject("status").getString("message");
+      assertThat(message).startsWith("IngressClassParams shop has 2 problems").contains("spec.inboundCIDRs: ")
+          .contains("spec.ipamConfiguration.ipv4IPAMPoolId: is not applied by this controller yet");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void allowsGoodIngressClassParams(VertxTestContext ctx) {
+    JsonObject spec = new JsonObject().put("scheme", "internal").put("group", new JsonObject().put("name", "shop"))
+        .put("namespaceSelector", new JsonObject().put("matchLabels", new JsonObject().put("team", "shop")));
+    post(WebhookServer.VALIDATE_CLASS_PARAMS_PATH, paramsReview("p-2", spec).toBuffer()).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+      JsonObject response = r.bodyAsJsonObject().getJsonObject("response");
+      assertThat(response.getBoolean("allowed")).isTrue();
+      assertThat(response.getJsonArray("warnings")).isNull();
+      ctx.completeNow();
+    })));
   }
 
   @Test
