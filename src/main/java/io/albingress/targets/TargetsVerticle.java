@@ -57,6 +57,11 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
 public final class TargetsVerticle extends VerticleBase implements Leader {
   private static final Logger LOG = LoggerFactory.getLogger(TargetsVerticle.class);
   static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
+  static final Duration QUIET = Duration.ofMillis(Long.getLong("alb.targets.quietMillis", 250));
+  static final Duration MAX_WAIT = Duration.ofMillis(Long.getLong("alb.targets.maxWaitMillis", 1000));
+
+  /** Events of one target group gathered since {@code firstNanos}; {@code timer} starts its sync. */
+  private record Batch(long timer, long firstNanos) {}
 
   /**
    * A target group to keep in sync and its owner: a deployed target group of a stack (its model), or a
@@ -113,6 +118,8 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   /** The targets each target group has in AWS, as far as we know: what we applied last. */
   private final Map<String, Set<Target>> applied = new HashMap<>();
   private final Set<String> rechecks = new HashSet<>();
+  /** Target groups whose events are being gathered before a sync, by ARN; read by {@link #idle} from any thread. */
+  private final Map<String, Batch> batching = new java.util.concurrent.ConcurrentHashMap<>();
   private KeyedLoop<String> loop;
   private boolean leading;
 
@@ -157,6 +164,8 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
       leading = false;
       // the next leader may change targets: learn them again when we lead again
       applied.clear();
+      batching.values().forEach(b -> vertx.cancelTimer(b.timer()));
+      batching.clear();
     });
   }
 
@@ -204,7 +213,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
 
   /** No target group waits or syncs. */
   public boolean idle() {
-    return loop != null && loop.idle();
+    return loop != null && loop.idle() && batching.isEmpty();
   }
 
   private void bind(String owner, List<Binding> current) {
@@ -322,8 +331,23 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
 
   // ---- the loop
 
+  /**
+   * A target group's sync waits until its events pause for {@link #QUIET} (at most {@link #MAX_WAIT}
+   * after the first): a rolling update moves pods one by one, and each pod would otherwise cost its
+   * own RegisterTargets and DeregisterTargets.
+   */
   private void enqueue(String arn) {
-    loop.add(arn);
+    long now = System.nanoTime();
+    Batch batch = batching.get(arn);
+    if (batch != null) {
+      vertx.cancelTimer(batch.timer());
+    }
+    long first = batch == null ? now : batch.firstNanos();
+    long delay = Math.max(1, Math.min(QUIET.toMillis(), MAX_WAIT.toMillis() - (now - first) / 1_000_000));
+    batching.put(arn, new Batch(vertx.setTimer(delay, t -> {
+      batching.remove(arn);
+      loop.add(arn);
+    }), first));
   }
 
   /** A target group that left its stack meanwhile needs nothing more. */
