@@ -98,7 +98,7 @@ public final class StackDeployer {
 
   /** @param plan the stack's security groups; the hash covers it, since inbound-cidrs and prefix lists are not in the stack */
   public Future<Outcome> deploy(Stack stack, Optional<SecurityGroupPlan> plan, boolean deepCheck, Reconciliation run) {
-    String stackTag = stack.id().tagValue();
+    String stackTag = stack.id().key();
     Optional<SecurityGroupPlan> groups = plan.filter(p -> securityGroups.isPresent());
     if (stack.empty()) {
       return inventory.loadBalancersLoaded().compose(v -> delete(stackTag)).map(changes -> report(run, changes, Optional.empty()));
@@ -139,7 +139,7 @@ public final class StackDeployer {
     if (plan.isEmpty()) {
       return Future.succeededFuture(stack);
     }
-    return securityGroups.get().loadBalancerGroups(stack.id().tagValue(), plan.get(), deepCheck)
+    return securityGroups.get().loadBalancerGroups(stack.id().key(), plan.get(), deepCheck)
         .map(ids -> stack.withLoadBalancer(stack.loadBalancer().withSecurityGroups(ids)));
   }
 
@@ -152,7 +152,7 @@ public final class StackDeployer {
     if (securityGroups.isEmpty() || plan.isEmpty() || stack.empty()) {
       return Future.succeededFuture();
     }
-    return securityGroups.get().backendRules(stack.id().tagValue(), plan.get(), endpoints, neededBackendPorts(), deepCheck, stackUnchanged);
+    return securityGroups.get().backendRules(stack.id().key(), plan.get(), endpoints, neededBackendPorts(), deepCheck, stackUnchanged);
   }
 
   /** The ports of every target group this controller has, and their numeric health-check ports. */
@@ -184,7 +184,7 @@ public final class StackDeployer {
 
   /** Listeners, then their rules; skipped when both are as this process last applied them. */
   private Future<Progress> frontEnd(Stack stack, Progress progress, boolean deepCheck) {
-    String stackTag = stack.id().tagValue();
+    String stackTag = stack.id().key();
     String front = ModelHash.of(List.of(progress.loadBalancer().arn(), stack.listeners(), stack.rules(), progress.refs().sorted()));
     if (!deepCheck && !progress.newLoadBalancer() && front.equals(appliedFront.get(stackTag))) {
       return Future.succeededFuture(progress);
