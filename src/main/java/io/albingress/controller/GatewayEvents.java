@@ -44,7 +44,8 @@ public final class GatewayEvents {
             stacks.addAll(reconciler.stacksOf(now));
           }
           send(stacks);
-        })));
+        }),
+        () -> send(reconciler.knownStacks())));
     informers.services().addEventHandler(ChangeHandler.of((Service old, Service now) -> send(reconciler.usersOf(now != null ? now : old))));
   }
 

@@ -25,9 +25,12 @@ import org.slf4j.LoggerFactory;
 public final class GatewayInformers implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayInformers.class);
 
-  /** Told about every change, as (old, now); registered on each new set of informers. */
+  /**
+   * Told about every change, as (old, now); registered on each new set of informers. {@code synced}
+   * runs once the caches are readable: changes seen while they were listing could not be acted on yet.
+   */
   public record Handlers(ResourceEventHandler<GatewayClass> classes, ResourceEventHandler<Gateway> gateways,
-      ResourceEventHandler<HTTPRoute> routes) {}
+      ResourceEventHandler<HTTPRoute> routes, Runnable synced) {}
 
   private final Vertx vertx;
   private final KubernetesClient client;
@@ -76,6 +79,7 @@ public final class GatewayInformers implements AutoCloseable {
           if (e == null) {
             available = true;
             LOG.info("Gateway API informers synced (GatewayClass, Gateway, HTTPRoute)");
+            handlers.synced().run();
             return;
           }
           LOG.info("Gateway API resources not served yet ({}); trying again in {}s", rootMessage(e), retry.toSeconds());

@@ -74,6 +74,11 @@ public final class GatewayWriter {
     }
     return blocking(() -> client.resources(HTTPRoute.class).inNamespace(route.getMetadata().getNamespace())
         .withName(route.getMetadata().getName()).editStatus(r -> {
+          // status.parents is required by the CRD and an empty list is not written: no entry left is no status
+          if (parents.isEmpty()) {
+            r.setStatus(null);
+            return r;
+          }
           HTTPRouteStatus s = r.getStatus() == null ? new HTTPRouteStatus() : r.getStatus();
           s.setParents(parents);
           r.setStatus(s);

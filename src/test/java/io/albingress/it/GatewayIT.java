@@ -78,7 +78,7 @@ class GatewayIT {
       assertThat(listeners).singleElement().satisfies(l -> assertThat(l.port()).isEqualTo(80));
       List<Rule> rules = moto.rules(listeners.get(0).listenerArn()).stream().filter(r -> !r.isDefault())
           .sorted(Comparator.comparingInt(r -> Integer.parseInt(r.priority()))).toList();
-      assertThat(rules).extracting(r -> r.conditions().get(0).values()).containsExactly(
+      assertThat(rules).extracting(r -> r.conditions().get(0).pathPatternConfig().values()).containsExactly(
           List.of("/api"), List.of("/gone", "/gone/*"), List.of("/*"));
       assertThat(rules.get(0).actions().get(0).forwardConfig().targetGroups()).hasSize(2);
       assertThat(rules.get(1).actions().get(0).fixedResponseConfig().statusCode()).isEqualTo("500");
