@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code hack/bench [all|webhook|calls|scale|restart|memory|latency]... [--smoke] [--out FILE]}: runs the
+ * {@code hack/bench [all|webhook|calls|scale|restart|memory|latency|throttle|churn]... [--smoke] [--out FILE]}: runs the
  * benchmarks on the local test environment and writes bench/RESULTS.md (smoke mode:
  * target/bench/RESULTS-smoke.md unless --out is given).
  */
 public final class Bench {
-  static final List<String> ALL = List.of("webhook", "calls", "scale", "restart", "memory", "latency");
+  static final List<String> ALL = List.of("webhook", "calls", "scale", "restart", "memory", "latency", "throttle", "churn");
 
   private Bench() {}
 
@@ -59,7 +59,7 @@ public final class Bench {
     ctx.deleteBenchNamespaces();
     // restart and memory need converged stacks: scale leaves them, or they make their own
     ScaleBench.Converged converged = null;
-    for (String name : List.of("webhook", "calls", "scale", "restart", "memory", "latency")) {
+    for (String name : ALL) {
       if (!which.contains(name)) {
         continue;
       }
@@ -76,6 +76,8 @@ public final class Bench {
             new RestartBench(ctx, converged).run(name.equals("restart"), name.equals("memory"));
           }
           case "latency" -> new LatencyBench(ctx).run();
+          case "throttle" -> new ThrottleBench(ctx).run();
+          case "churn" -> new ChurnBench(ctx).run();
           default -> throw new IllegalStateException(name);
         }
       } catch (Exception | AssertionError e) {

@@ -42,6 +42,9 @@ public final class FaultProxy implements AutoCloseable {
   private HttpServer server;
   private StrictElbv2 strict;
   private final java.util.List<Hold> holds = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private io.albingress.aws.ApiThrottleConfig rateLimits;
+  private final Map<io.albingress.aws.ApiThrottleConfig.Rule, io.albingress.aws.TokenBucket> buckets = new ConcurrentHashMap<>();
+  private final AtomicLong refusedByRate = new AtomicLong();
 
   /** The faults drawn from; -Dfaults.kinds=THROTTLE,RESET,... narrows them. */
   private final Fault[] kinds;
@@ -60,6 +63,20 @@ public final class FaultProxy implements AutoCloseable {
   public FaultProxy strict(StrictElbv2 layer) {
     this.strict = layer;
     return this;
+  }
+
+  /**
+   * Refuses ELBv2 calls past these rates with {@code Throttling}, as AWS does past its request rates
+   * (no waiting, no debt); call before {@link #start}.
+   */
+  public FaultProxy rateLimits(io.albingress.aws.ApiThrottleConfig limits) {
+    this.rateLimits = limits;
+    return this;
+  }
+
+  /** Calls refused by {@link #rateLimits}. */
+  public long refusedByRate() {
+    return refusedByRate.get();
   }
 
   public StrictElbv2 strict() {
@@ -128,6 +145,11 @@ public final class FaultProxy implements AutoCloseable {
       injected.computeIfAbsent(fault, f -> new AtomicLong()).incrementAndGet();
     }
     req.body().onSuccess(body -> {
+      if (pastRate(req, body)) {
+        refusedByRate.incrementAndGet();
+        throttle(req, body);
+        return;
+      }
       Hold hold = claimHold(body);
       if (hold != null) {
         hold.released.future().onComplete(x -> pass(req, body).onComplete(ar -> reply(req, ar.result(), 0)));
@@ -158,6 +180,22 @@ public final class FaultProxy implements AutoCloseable {
     } else {
       req.response().setStatusCode(400).putHeader("content-type", "text/xml").end(ELB_THROTTLING);
     }
+  }
+
+  private boolean pastRate(HttpServerRequest req, Buffer body) {
+    if (rateLimits == null || req.getHeader("X-Amz-Target") != null) {
+      return false;
+    }
+    QueryRequest query = QueryRequest.parse(body.toString());
+    if (!query.isElbv2()) {
+      return false;
+    }
+    long now = System.nanoTime();
+    boolean past = false;
+    for (var rule : rateLimits.rulesFor(io.albingress.aws.ApiThrottleConfig.ELBV2, query.action())) {
+      past |= !buckets.computeIfAbsent(rule, r -> new io.albingress.aws.TokenBucket(r.ratePerSecond(), r.burst(), now)).tryTake(now);
+    }
+    return past;
   }
 
   private synchronized Hold claimHold(Buffer body) {
