@@ -151,6 +151,14 @@ public final class GatewayReconciler {
         .compose(facts -> {
           GatewayBuild build = builder.build(id, inputs(gw), facts);
           build.stack().errors().forEach(e -> run.info(LOG, "route {} left out: {}", e.ingress(), e.problems()));
+          // as for Ingresses: what status says, also as a Warning Event on the route (deduplicated by the recorder)
+          build.routes().forEach(r -> {
+            if (!r.unsupported().isEmpty()) {
+              events.record(r.route(), EventRecorder.WARNING, "UnsupportedValue", "Left out of Gateway " + id.tagValue() + ": "
+                  + String.join("; ", r.unsupported()));
+            }
+            r.unresolved().ifPresent(u -> events.record(r.route(), EventRecorder.WARNING, u.reason(), u.message() + " (its rule answers 500)"));
+          });
           if (build.stack().empty()) {
             // nothing deployable (no subnets): the live ALB, if any, stays; status says why
             String why = build.notProgrammed().map(r -> r.message()).orElse("nothing to deploy");
