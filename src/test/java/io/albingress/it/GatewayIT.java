@@ -74,6 +74,13 @@ class GatewayIT {
       assertThat(jsonpath(env, n, "httproute", "shop", "{.status.parents[0].conditions[?(@.type==\"ResolvedRefs\")].reason}"))
           .isEqualTo("BackendNotFound");
 
+      // status writes come back as events: they settle, no run after run
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(app::reconcilerIdle);
+      long runs = app.metrics().count("alb_reconciles_total", "result", "success");
+      Thread.sleep(3000);
+      assertThat(app.metrics().count("alb_reconciles_total", "result", "success")).as("reconciles after settling").isEqualTo(runs);
+      assertThat(app.metrics().count("alb_reconciles_total", "result", "error")).isZero();
+
       var listeners = moto.listeners(lb.loadBalancerArn());
       assertThat(listeners).singleElement().satisfies(l -> assertThat(l.port()).isEqualTo(80));
       List<Rule> rules = moto.rules(listeners.get(0).listenerArn()).stream().filter(r -> !r.isDefault())
