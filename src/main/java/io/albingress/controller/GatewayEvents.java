@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.vertx.core.eventbus.EventBus;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -45,6 +46,8 @@ public final class GatewayEvents {
           }
           send(stacks);
         }),
+        // a grant may open or close a backend of any Gateway's routes
+        ChangeHandler.of((ReferenceGrant old, ReferenceGrant now) -> send(reconciler.knownStacks())),
         () -> send(reconciler.knownStacks())));
     informers.services().addEventHandler(ChangeHandler.of((Service old, Service now) -> send(reconciler.usersOf(now != null ? now : old))));
   }

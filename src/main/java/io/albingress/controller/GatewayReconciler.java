@@ -232,11 +232,14 @@ public final class GatewayReconciler {
             .anyMatch(p -> Attachment.refersTo(p, r.getMetadata().getNamespace(), gw)))
         .toList();
     Set<String> namespaces = routes.stream().map(r -> r.getMetadata().getNamespace()).collect(Collectors.toSet());
-    List<Service> services = namespaces.stream().flatMap(ns -> informers.services(ns).stream()).toList();
+    // Services of the routes' namespaces and of the namespaces their backendRefs name (ReferenceGrants decide)
+    Set<String> backendNamespaces = new java.util.HashSet<>(namespaces);
+    routes.forEach(r -> RouteRules.backendNamespaces(r).forEach(backendNamespaces::add));
+    List<Service> services = backendNamespaces.stream().flatMap(ns -> informers.services(ns).stream()).toList();
     Map<String, Map<String, String>> labels = new HashMap<>();
     namespaces.forEach(ns -> informers.namespace(ns).ifPresent(n -> labels.put(ns,
         n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels())));
-    return new GatewayInputs(gw, routes, services, labels);
+    return new GatewayInputs(gw, routes, services, labels, gateways.referenceGrants());
   }
 
   private Future<ClusterFacts> facts() {
@@ -246,5 +249,16 @@ public final class GatewayReconciler {
 
   private static String now() {
     return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  /** Helpers over a route's rules. */
+  private static final class RouteRules {
+    static List<String> backendNamespaces(HTTPRoute r) {
+      if (r.getSpec() == null || r.getSpec().getRules() == null) {
+        return List.of();
+      }
+      return r.getSpec().getRules().stream().flatMap(rule -> rule.getBackendRefs() == null ? java.util.stream.Stream.empty()
+          : rule.getBackendRefs().stream()).map(b -> b.getNamespace()).filter(Objects::nonNull).distinct().toList();
+    }
   }
 }

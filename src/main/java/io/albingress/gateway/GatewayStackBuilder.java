@@ -387,9 +387,9 @@ public final class GatewayStackBuilder {
             + " is not a supported backend (core Service)");
       }
       String ns = ref.getNamespace() == null ? routeNs : ref.getNamespace();
-      if (!ns.equals(routeNs)) {
+      if (!ns.equals(routeNs) && !in.granted(routeNs, ns, ref.getName())) {
         return Resolved.refused("RefNotPermitted", field + ": Service " + ns + "/" + ref.getName()
-            + " is in another namespace; ReferenceGrants are not supported yet");
+            + " is in another namespace and no ReferenceGrant there allows HTTPRoutes from namespace " + routeNs);
       }
       Optional<Service> svc = in.service(ns, ref.getName());
       if (svc.isEmpty()) {

@@ -3,6 +3,7 @@ package io.albingress.k8s;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -17,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Informer caches for GatewayClasses, Gateways and HTTPRoutes. The Gateway API CRDs may be installed
+ * Informer caches for GatewayClasses, Gateways, HTTPRoutes and ReferenceGrants (v1). The Gateway API CRDs may be installed
  * after the controller starts: until all three list, the informers are stopped and started again
  * every {@code retry}, so CRDs that arrive later are picked up without a restart. The Ingress side
  * never waits for these. Reads never call the apiserver.
@@ -30,7 +31,7 @@ public final class GatewayInformers implements AutoCloseable {
    * runs once the caches are readable: changes seen while they were listing could not be acted on yet.
    */
   public record Handlers(ResourceEventHandler<GatewayClass> classes, ResourceEventHandler<Gateway> gateways,
-      ResourceEventHandler<HTTPRoute> routes, Runnable synced) {}
+      ResourceEventHandler<HTTPRoute> routes, ResourceEventHandler<ReferenceGrant> grants, Runnable synced) {}
 
   private final Vertx vertx;
   private final KubernetesClient client;
@@ -42,6 +43,7 @@ public final class GatewayInformers implements AutoCloseable {
   private volatile SharedIndexInformer<GatewayClass> classes;
   private volatile SharedIndexInformer<Gateway> gateways;
   private volatile SharedIndexInformer<HTTPRoute> routes;
+  private volatile SharedIndexInformer<ReferenceGrant> grants;
   private volatile boolean available;
 
   public GatewayInformers(Vertx vertx, KubernetesClient client, Optional<String> namespace, long resyncMillis, Duration retry) {
@@ -67,23 +69,28 @@ public final class GatewayInformers implements AutoCloseable {
     var rtOp = client.resources(HTTPRoute.class);
     var gw = (namespace.isPresent() ? gwOp.inNamespace(namespace.get()) : gwOp.inAnyNamespace()).runnableInformer(resyncMillis);
     var rt = (namespace.isPresent() ? rtOp.inNamespace(namespace.get()) : rtOp.inAnyNamespace()).runnableInformer(resyncMillis);
+    var rgOp = client.resources(ReferenceGrant.class);
+    var rg = (namespace.isPresent() ? rgOp.inNamespace(namespace.get()) : rgOp.inAnyNamespace()).runnableInformer(resyncMillis);
     gc.addEventHandler(handlers.classes());
     gw.addEventHandler(handlers.gateways());
     rt.addEventHandler(handlers.routes());
+    rg.addEventHandler(handlers.grants());
     classes = gc;
     gateways = gw;
     routes = rt;
-    CompletableFuture.allOf(gc.start().toCompletableFuture(), gw.start().toCompletableFuture(), rt.start().toCompletableFuture())
+    grants = rg;
+    CompletableFuture.allOf(gc.start().toCompletableFuture(), gw.start().toCompletableFuture(), rt.start().toCompletableFuture(),
+            rg.start().toCompletableFuture())
         .orTimeout(Math.max(5, retry.toSeconds()), TimeUnit.SECONDS)
         .whenComplete((v, e) -> {
           if (e == null) {
             available = true;
-            LOG.info("Gateway API informers synced (GatewayClass, Gateway, HTTPRoute)");
+            LOG.info("Gateway API informers synced (GatewayClass, Gateway, HTTPRoute, ReferenceGrant)");
             handlers.synced().run();
             return;
           }
           LOG.info("Gateway API resources not served yet ({}); trying again in {}s", rootMessage(e), retry.toSeconds());
-          List.of(gc, gw, rt).forEach(SharedIndexInformer::stop);
+          List.of(gc, gw, rt, rg).forEach(SharedIndexInformer::stop);
           if (!closed.get()) {
             vertx.setTimer(retry.toMillis(), id -> tryStart());
           }
@@ -123,11 +130,15 @@ public final class GatewayInformers implements AutoCloseable {
     return available ? routes.getStore().list() : List.of();
   }
 
+  public List<ReferenceGrant> referenceGrants() {
+    return available ? grants.getStore().list() : List.of();
+  }
+
   @Override
   public void close() {
     closed.set(true);
     available = false;
-    for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {classes, gateways, routes}) {
+    for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {classes, gateways, routes, grants}) {
       if (i != null) {
         i.stop();
       }

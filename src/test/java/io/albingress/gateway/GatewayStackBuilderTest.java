@@ -186,4 +186,39 @@ class GatewayStackBuilderTest {
         "shop/r spec.rules[0].matches[1] *.example.com", "shop/r spec.rules[0].matches[0] *.example.com");
     assertThat(build(httpGateway(), List.of(r), service("web", "")).stack()).isEqualTo(b.stack());
   }
+
+  @Test
+  void aServiceOfAnotherNamespaceNeedsAReferenceGrantThere() {
+    var r = route("r", "2025-01-01T00:00:00Z", """
+        parentRefs: [{name: gw}]
+        rules: [{backendRefs: [{name: api, namespace: backend, port: 80}]}]
+        """);
+    Service api = GatewayFixtures.yaml("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: api, namespace: backend}
+        spec: {type: NodePort, ports: [{port: 80, nodePort: 30090}]}
+        """, Service.class);
+    java.util.function.Function<String, io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant> grant = to -> GatewayFixtures.yaml("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: ReferenceGrant
+        metadata: {name: g, namespace: backend}
+        spec:
+          from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: shop}]
+          to: [%s]
+        """.formatted(to), io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant.class);
+    var none = new GatewayStackBuilder().build(ID, new GatewayInputs(httpGateway(), List.of(r), List.of(api), Map.of()), FACTS);
+    assertThat(none.routes().get(0).unresolved().get().reason()).isEqualTo("RefNotPermitted");
+    assertThat(none.stack().rules().get(0).action()).isEqualTo(RouteMapping.BACKEND_UNAVAILABLE);
+    var other = new GatewayStackBuilder().build(ID, new GatewayInputs(httpGateway(), List.of(r), List.of(api), Map.of(),
+        List.of(grant.apply("{group: '', kind: Service, name: other}"))), FACTS);
+    assertThat(other.routes().get(0).unresolved().get().reason()).isEqualTo("RefNotPermitted");
+    var granted = new GatewayStackBuilder().build(ID, new GatewayInputs(httpGateway(), List.of(r), List.of(api), Map.of(),
+        List.of(grant.apply("{group: '', kind: Service, name: api}"))), FACTS);
+    assertThat(granted.routes().get(0).unresolved()).isEmpty();
+    assertThat(granted.stack().targetGroups()).singleElement().satisfies(tg -> {
+      assertThat(tg.service().namespace()).isEqualTo("backend");
+      assertThat(tg.port()).isEqualTo(30090);
+    });
+  }
 }
