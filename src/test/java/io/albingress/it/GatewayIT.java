@@ -106,6 +106,63 @@ class GatewayIT {
     }
   }
 
+  /**
+   * A Gateway API CRD installed after the controller started is picked up without a restart: here
+   * ReferenceGrant's CRD is taken away before the start (so the Gateway informers cannot list) and put
+   * back afterwards; the controller then serves a new Gateway.
+   */
+  @Test
+  void crdsThatArriveLaterArePickedUpWithoutARestart(Env env, TestNamespace ns) throws Exception {
+    String n = ns.name();
+    String cls = "alb-late-" + n;
+    String crd = "referencegrants.gateway.networking.k8s.io";
+    var saved = env.kubectl(null, "get", "crd", crd, "-o", "json");
+    assertThat(saved.exit()).as(saved.stderr()).isZero();
+    io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject(saved.stdout());
+    json.remove("status");
+    io.vertx.core.json.JsonObject meta = json.getJsonObject("metadata");
+    List.of("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields").forEach(meta::remove);
+    ControllerApp app = null;
+    try {
+      assertThat(env.kubectl(null, "delete", "crd", crd, "--timeout=60s").exit()).isZero();
+      app = Controllers.start(env, ns);
+      Thread.sleep(2000);
+      var restore = env.kubectl(json.encode(), "create", "-f", "-");
+      assertThat(restore.exit()).as(restore.stderr()).isZero();
+      assertThat(env.kubectl(null, "wait", "--for=condition=Established", "--timeout=60s", "crd/" + crd).exit()).isZero();
+      apply(env, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: GatewayClass
+          metadata: {name: %s}
+          spec: {controllerName: gateway.k8s.aws/alb}
+          """.formatted(cls));
+      apply(env, ReconcilerIT.services(n));
+      apply(env, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: Gateway
+          metadata: {name: gw, namespace: %1$s}
+          spec: {gatewayClassName: %2$s, listeners: [{name: http, port: 80, protocol: HTTP}]}
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: shop, namespace: %1$s}
+          spec: {parentRefs: [{name: gw}], rules: [{backendRefs: [{name: web, port: 80}]}]}
+          """.formatted(n, cls));
+      // the informers try again every 30 s
+      Awaitility.await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> !jsonpath(env, n, "gateway", "gw", "{.status.addresses[0].value}").isEmpty());
+      assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--timeout=60s").exit()).isZero();
+    } finally {
+      if (env.kubectl(null, "get", "crd", crd).exit() != 0) {
+        env.kubectl(json.encode(), "create", "-f", "-");
+      }
+      if (app != null) {
+        app.stop();
+      }
+      env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
+    }
+  }
+
   private static List<LoadBalancer> ours(MotoElbv2 moto, String ns) {
     return moto.loadBalancers().stream().filter(lb -> (ns + "/gw").equals(moto.tags(lb.loadBalancerArn()).get("gateway.k8s.aws.alb/stack")))
         .toList();
