@@ -23,7 +23,8 @@ public final class AnnotationCatalog {
       "subnets", "security-groups", "load-balancer-attributes", "wafv2-acl-arn", "wafv2-acl-name",
       "waf-acl-id", "web-acl-id", "shield-advanced-protection", "listen-ports", "ssl-redirect", "inbound-cidrs",
       "certificate-arn", "ssl-policy", "use-regex-path-match", "security-group-prefix-lists",
-      "manage-backend-security-group-rules");
+      "manage-backend-security-group-rules", "auth-type", "auth-idp-cognito", "auth-idp-oidc", "auth-on-unauthenticated-request",
+      "auth-scope", "auth-session-cookie", "auth-session-timeout", "jwt-validation");
 
   /** Prefix families: `actions.<name>`, `conditions.<name>` and `transforms.<name>`. */
   public static final List<String> FAMILIES = List.of("actions.", "conditions.", "transforms.");
@@ -161,7 +162,7 @@ public final class AnnotationCatalog {
         "ssl-policy", "target-type", "backend-protocol", "backend-protocol-version", "target-group-attributes",
         "healthcheck-port", "healthcheck-protocol", "healthcheck-path", "healthcheck-interval-seconds",
         "healthcheck-timeout-seconds", "healthy-threshold-count", "unhealthy-threshold-count", "success-codes");
-    put(m, Support.DENIED, "auth-type", "auth-idp-cognito", "auth-idp-oidc", "auth-on-unauthenticated-request", "auth-scope",
+    put(m, Support.APPLIED, "auth-type", "auth-idp-cognito", "auth-idp-oidc", "auth-on-unauthenticated-request", "auth-scope",
         "auth-session-cookie", "auth-session-timeout", "jwt-validation");
     put(m, Support.APPLIED, "target-node-labels", "manage-backend-security-group-rules");
     put(m, Support.DENIED, "mutual-authentication");

@@ -8,6 +8,7 @@ import io.albingress.aws.SdkShieldPort;
 import io.albingress.aws.SdkWafRegionalPort;
 import io.albingress.aws.SdkWafv2Port;
 import io.albingress.aws.SdkElbv2;
+import io.albingress.aws.SdkTargetGroupLookup;
 import io.albingress.aws.LeadershipGate;
 import io.albingress.controller.GatewayEvents;
 import io.albingress.controller.GatewayReconciler;
@@ -29,6 +30,7 @@ import io.albingress.k8s.Informers;
 import io.albingress.k8s.IngressWriter;
 import io.albingress.k8s.KubernetesClients;
 import io.albingress.k8s.PodConditionWriter;
+import io.albingress.k8s.TargetGroupBindings;
 import io.albingress.metrics.Metrics;
 import io.albingress.model.IngressClassMatcher;
 import io.albingress.ops.OpsServers;
@@ -42,6 +44,7 @@ import io.albingress.webhook.AdmissionCodec;
 import io.albingress.webhook.IngressAdmission;
 import io.albingress.webhook.PodAdmission;
 import io.albingress.webhook.PodMutator;
+import io.albingress.webhook.TargetGroupBindingAdmission;
 import io.albingress.webhook.WebhookServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -74,6 +77,7 @@ public final class ControllerApp {
   private final KubernetesClient kube;
   private final Informers informers;
   private final AwsClients aws;
+  private TargetGroupBindings tgbs;
   private WebhookServer webhook;
   private ReconcilerVerticle reconciler;
   private TargetsVerticle targets;
@@ -121,20 +125,24 @@ public final class ControllerApp {
     AdmissionCodec codec = new AdmissionCodec();
     IngressClassMatcher classes = new IngressClassMatcher(settings.ingressClass(), informers::ingressClass);
     IngressValidator validator = new IngressValidator(classes, aws.region(), settings.awsVpcId());
-    ReadinessGateTargets gateTargets = new ReadinessGateTargets(informers, classes, settings.clusterName(), aws.region());
+    TargetGroupBindings tgbs = new TargetGroupBindings(vertx, kube, settings.watchNamespace(), settings.syncPeriod().toMillis());
+    app.tgbs = tgbs;
+    ReadinessGateTargets gateTargets = new ReadinessGateTargets(informers, tgbs::all, classes, settings.clusterName(), aws.region());
     CachedAwsFacts facts = new CachedAwsFacts(vertx, aws, settings.awsVpcId(), AWS_FACTS_TTL, AWS_FACTS_DEADLINE);
     app.webhook = new WebhookServer(vertx,
         new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000,
             WebhookServer.Config.defaultInstances()),
-        codec, new IngressAdmission(validator, informers, facts), new PodAdmission(serialization, readinessGates(informers, gateTargets)), metrics);
+        codec, new IngressAdmission(validator, informers, facts), new PodAdmission(serialization, readinessGates(informers, gateTargets)),
+        Optional.of(new TargetGroupBindingAdmission(serialization, new SdkTargetGroupLookup(aws), tgbs::all, settings.awsVpcId())), metrics);
 
     Elbv2 elb = new SdkElbv2(aws);
     Inventory inventory = new Inventory(elb, settings.clusterName());
     EventRecorder events = new EventRecorder(vertx, kube, Duration.ofMinutes(30));
-    app.targets = new TargetsVerticle(informers, inventory, elb, events, new PodConditionWriter(vertx, kube),
+    app.targets = new TargetsVerticle(informers, tgbs, inventory, elb, events, new PodConditionWriter(vertx, kube),
         gateTargets::expectedGates, settings.maxConcurrentReconciles(), TARGET_HEALTH_RECHECK);
     StackDeployer deployer = new StackDeployer(elb, inventory, settings.awsVpcId(), metrics, addOns(aws),
-        Optional.of(securityGroups(vertx, aws, settings)), settings.externalManagedTags());
+        Optional.of(securityGroups(vertx, aws, settings)), settings.externalManagedTags(), new StackDeployer.Hooks(app.targets::registerNow,
+            d -> vertx.timer(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).mapEmpty()));
     StackReconciler.Settings reconcileSettings = new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(),
         settings.defaultTags(), settings.dryRun());
     StackReconciler reconciler = new StackReconciler(informers, classes, facts, deployer, new IngressWriter(vertx, kube), events,
@@ -144,13 +152,15 @@ public final class ControllerApp {
     GatewayReconciler gatewayReconciler = new GatewayReconciler(app.gatewayInformers, informers, facts, deployer,
         new GatewayWriter(vertx, kube), events, reconcileSettings, app.targets::deployed, stack -> TargetEndpoints.of(informers, stack));
     reconciler.gateways(gatewayReconciler);
-    app.reconciler = new ReconcilerVerticle(reconciler, metrics, settings.maxConcurrentReconciles(), settings.syncPeriod());
+    app.reconciler = new ReconcilerVerticle(reconciler, metrics, settings.maxConcurrentReconciles(), settings.syncPeriod(),
+        settings.dryRun() ? () -> Future.succeededFuture(java.util.Set.of()) : inventory::relistStacks, settings.watchNamespace());
     app.inventory = inventory;
     app.metrics = metrics;
     new StackEvents(vertx.eventBus(), informers, reconciler).register();
     GatewayEvents gatewayEvents = new GatewayEvents(vertx.eventBus(), app.gatewayInformers, gatewayReconciler);
 
     Future<Void> synced = Future.fromCompletionStage(informers.start(), vertx.getOrCreateContext())
+        .compose(v -> tgbs.start())
         .onSuccess(v -> LOG.info("informer caches synced"))
         .onSuccess(v -> gatewayEvents.register(informers))
         .onFailure(e -> LOG.error("informers failed to start: {}", e.getMessage()));
@@ -212,7 +222,7 @@ public final class ControllerApp {
   }
 
   Optional<String> notReadyReason() {
-    return informers.synced() ? Optional.empty() : Optional.of("informer caches are not synced yet");
+    return informers.synced() && (tgbs == null || tgbs.synced()) ? Optional.empty() : Optional.of("informer caches are not synced yet");
   }
 
   public int webhookPort() {
@@ -256,6 +266,9 @@ public final class ControllerApp {
       gatewayInformers.close();
     }
     informers.close();
+    if (tgbs != null) {
+      tgbs.close();
+    }
     kube.close();
     aws.close();
     vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)

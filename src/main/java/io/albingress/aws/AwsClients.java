@@ -35,6 +35,7 @@ public final class AwsClients implements AutoCloseable {
   private final AcmAsyncClient acm;
   private final ElasticLoadBalancingV2AsyncClient elbv2;
   private final ElasticLoadBalancingV2AsyncClient elbv2Creates;
+  private final ElasticLoadBalancingV2AsyncClient elbv2Admission;
   private final Region region;
   private final AddOnClients addOns;
 
@@ -42,7 +43,9 @@ public final class AwsClients implements AutoCloseable {
   public record AddOnClients(Wafv2AsyncClient wafv2, WafRegionalAsyncClient wafRegional, ShieldAsyncClient shield) {}
 
   private AwsClients(Vertx vertx, SdkAsyncHttpClient http, Ec2AsyncClient ec2, AcmAsyncClient acm,
-      ElasticLoadBalancingV2AsyncClient elbv2, ElasticLoadBalancingV2AsyncClient elbv2Creates, Region region, AddOnClients addOns) {
+      ElasticLoadBalancingV2AsyncClient elbv2, ElasticLoadBalancingV2AsyncClient elbv2Creates, ElasticLoadBalancingV2AsyncClient elbv2Admission,
+      Region region, AddOnClients addOns) {
+    this.elbv2Admission = elbv2Admission;
     this.vertx = vertx;
     this.http = http;
     this.ec2 = ec2;
@@ -105,7 +108,10 @@ public final class AwsClients implements AutoCloseable {
         ThrottledClient.wrap(WafRegionalAsyncClient.class, configure(WafRegionalAsyncClient.builder(), http, overrides, region).build(),
             ApiThrottleConfig.WAF_REGIONAL, throttle, vertx, metrics),
         configure(ShieldAsyncClient.builder(), http, overrides, region).build());
-    return new AwsClients(vertx, http, ec2, acm, elbv2, creates, resolved, addOns);
+    // the TargetGroupBinding webhook's reads: every replica serves admission, so not behind the leadership gate
+    ElasticLoadBalancingV2AsyncClient admission = ThrottledClient.wrap(ElasticLoadBalancingV2AsyncClient.class,
+        configure(ElasticLoadBalancingV2AsyncClient.builder(), http, overrides, region).build(), ApiThrottleConfig.ELBV2, throttle, vertx, metrics);
+    return new AwsClients(vertx, http, ec2, acm, elbv2, creates, admission, resolved, addOns);
   }
 
   private static <B extends AwsClientBuilder<B, ?> & AwsAsyncClientBuilder<B, ?>> B configure(
@@ -136,6 +142,11 @@ public final class AwsClients implements AutoCloseable {
     return elbv2Creates;
   }
 
+  /** For the admission webhook's reads (DescribeTargetGroups) only: not gated by leadership. */
+  public ElasticLoadBalancingV2AsyncClient elbv2Admission() {
+    return elbv2Admission;
+  }
+
   public AddOnClients addOns() {
     return addOns;
   }
@@ -160,6 +171,7 @@ public final class AwsClients implements AutoCloseable {
     acm.close();
     elbv2.close();
     elbv2Creates.close();
+    elbv2Admission.close();
     addOns.wafv2().close();
     addOns.wafRegional().close();
     addOns.shield().close();

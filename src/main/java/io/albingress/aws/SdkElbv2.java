@@ -204,9 +204,9 @@ public final class SdkElbv2 implements Elbv2 {
   }
 
   @Override
-  public Future<String> createListener(String loadBalancerArn, Listener l, Action defaultAction) {
+  public Future<String> createListener(String loadBalancerArn, Listener l, List<Action> defaultActions) {
     return call(() -> aws.elbv2Creates().createListener(b -> {
-      b.loadBalancerArn(loadBalancerArn).protocol(l.protocol().wireName()).port(l.port()).defaultActions(defaultAction)
+      b.loadBalancerArn(loadBalancerArn).protocol(l.protocol().wireName()).port(l.port()).defaultActions(defaultActions)
           .tags(ElbShapes.toTags(l.tags()));
       if (!l.certificateArns().isEmpty()) {
         b.certificates(ElbShapes.certificate(l.certificateArns().get(0)));
@@ -216,9 +216,9 @@ public final class SdkElbv2 implements Elbv2 {
   }
 
   @Override
-  public Future<Void> modifyListener(String arn, Listener desired, Action defaultAction) {
+  public Future<Void> modifyListener(String arn, Listener desired, List<Action> defaultActions) {
     return call(() -> client().modifyListener(b -> {
-      b.listenerArn(arn).protocol(desired.protocol().wireName()).port(desired.port()).defaultActions(defaultAction);
+      b.listenerArn(arn).protocol(desired.protocol().wireName()).port(desired.port()).defaultActions(defaultActions);
       desired.certificateArns().stream().findFirst().ifPresent(c -> b.certificates(ElbShapes.certificate(c)));
       desired.sslPolicy().ifPresent(b::sslPolicy);
     })).mapEmpty();
@@ -253,10 +253,10 @@ public final class SdkElbv2 implements Elbv2 {
   }
 
   @Override
-  public Future<Void> createRule(String listenerArn, int priority, List<RuleCondition> conditions, Action action,
+  public Future<Void> createRule(String listenerArn, int priority, List<RuleCondition> conditions, List<Action> actions,
       List<RuleTransform> transforms, Map<String, String> tags) {
     return call(() -> aws.elbv2Creates().createRule(b -> {
-      b.listenerArn(listenerArn).priority(priority).conditions(conditions).actions(action).tags(ElbShapes.toTags(tags));
+      b.listenerArn(listenerArn).priority(priority).conditions(conditions).actions(actions).tags(ElbShapes.toTags(tags));
       if (!transforms.isEmpty()) {
         b.transforms(transforms);
       }
@@ -264,10 +264,10 @@ public final class SdkElbv2 implements Elbv2 {
   }
 
   @Override
-  public Future<Void> modifyRule(String arn, List<RuleCondition> conditions, Action action, List<RuleTransform> transforms) {
+  public Future<Void> modifyRule(String arn, List<RuleCondition> conditions, List<Action> actions, List<RuleTransform> transforms) {
     // ModifyRule keeps the transforms it is not given: none wanted is an explicit reset
     return call(() -> client().modifyRule(b -> {
-      b.ruleArn(arn).conditions(conditions).actions(action);
+      b.ruleArn(arn).conditions(conditions).actions(actions);
       if (transforms.isEmpty()) {
         b.resetTransforms(true);
       } else {
@@ -294,6 +294,7 @@ public final class SdkElbv2 implements Elbv2 {
   }
 
   /** Tags of many resources, 20 ARNs a call, the calls in parallel. */
+  @Override
   public Future<Map<String, Map<String, String>>> tags(List<String> arns) {
     List<Future<Map<String, Map<String, String>>>> batches = batches(arns, TAG_BATCH).stream()
         .map(batch -> call(() -> client().describeTags(b -> b.resourceArns(batch))).map(r -> {

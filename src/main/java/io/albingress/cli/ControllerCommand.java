@@ -103,6 +103,11 @@ final class ControllerCommand implements Callable<Integer> {
           + " Env: ALB_BACKEND_SECURITY_GROUP")
   String backendSecurityGroup;
 
+  @Option(names = "--log-format", defaultValue = "${env:ALB_LOG_FORMAT:-text}",
+      description = "Log format: text, or json (one object a line: level, time, logger, msg, stack, run). Default: ${DEFAULT-VALUE}."
+          + " Env: ALB_LOG_FORMAT")
+  String logFormat;
+
   @Option(names = "--aws-api-throttle", defaultValue = "${env:ALB_AWS_API_THROTTLE}",
       description = "Client-side rate limits of AWS APIs, serviceID:operationRegex=rate:burst,... (as the reference);"
           + " overriding a service replaces its defaults. Unset: the reference's defaults (ELBv2 Describe* 50/s burst 200, Modify* 3/s burst 20, Register/DeregisterTargets 4/s burst 20, WAF associations"
@@ -111,6 +116,12 @@ final class ControllerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw usage("--log-format must be text or json, not " + logFormat);
+    }
+    if (logFormat.equals("json")) {
+      JsonLogs.install();
+    }
     ControllerSettings settings = settings();
     return ControllerApp.run(settings);
   }

@@ -37,7 +37,7 @@ public final class KeyedLoop<K> {
   private final Vertx vertx;
   private final Context context;
   private final Settings settings;
-  private final Function<K, Future<Void>> work;
+  private final java.util.function.BiFunction<K, java.util.function.BooleanSupplier, Future<Void>> work;
   private final Predicate<Throwable> slowRetry;
   private final Consumer<Outcome<K>> finished;
   private WorkQueue<K> queue;
@@ -55,6 +55,15 @@ public final class KeyedLoop<K> {
    */
   public KeyedLoop(Vertx vertx, Context context, Settings settings, Function<K, Future<Void>> work, Predicate<Throwable> slowRetry,
       Consumer<Outcome<K>> finished) {
+    this(vertx, context, settings, (key, cancelled) -> work.apply(key), slowRetry, finished, true);
+  }
+
+  /**
+   * @param work one run of a key, told whether it is past its bound (then it stops issuing calls
+   *     between its steps); it may complete on any thread
+   */
+  public KeyedLoop(Vertx vertx, Context context, Settings settings, java.util.function.BiFunction<K, java.util.function.BooleanSupplier,
+      Future<Void>> work, Predicate<Throwable> slowRetry, Consumer<Outcome<K>> finished, boolean cancellable) {
     this.vertx = vertx;
     this.context = context;
     this.settings = settings;
@@ -133,15 +142,27 @@ public final class KeyedLoop<K> {
   private void run(K key) {
     long gen = generation;
     long start = System.nanoTime();
+    java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
     Future<Void> run;
     try {
-      run = work.apply(key);
+      run = work.apply(key, cancelled::get);
     } catch (RuntimeException e) {
       run = Future.failedFuture(e);
     }
-    // a lost answer must not wedge the key: give up after a bound and retry
-    run.timeout(settings.runBound().toMillis(), TimeUnit.MILLISECONDS)
-        .onComplete(ar -> context.runOnContext(v -> completed(gen, key, ar, Duration.ofNanos(System.nanoTime() - start))));
+    Future<Void> started = run;
+    long bound = settings.runBound().toMillis();
+    // a lost answer must not wedge the key: give up after a bound and retry. The run given up is told
+    // to stop; the key stays busy until it has stopped (or one more bound passed), so two runs of one
+    // key never overlap
+    run.timeout(bound, TimeUnit.MILLISECONDS).onComplete(ar -> {
+      if (ar.failed() && !started.isComplete()) {
+        cancelled.set(true);
+        started.timeout(bound, TimeUnit.MILLISECONDS)
+            .onComplete(x -> context.runOnContext(v -> completed(gen, key, ar, Duration.ofNanos(System.nanoTime() - start))));
+      } else {
+        context.runOnContext(v -> completed(gen, key, ar, Duration.ofNanos(System.nanoTime() - start)));
+      }
+    });
   }
 
   private void completed(long gen, K key, AsyncResult<Void> result, Duration took) {

@@ -32,9 +32,20 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
   /** Whether each running stack's run is a drift check; on the loop's context. */
   private final Map<StackId, Boolean> deepRuns = new HashMap<>();
   private KeyedLoop<StackId> loop;
+  private final java.util.function.Supplier<Future<java.util.Set<String>>> owningStacks;
+  private final java.util.Optional<String> watchNamespace;
+  private boolean leading;
   private MessageConsumer<String> consumer;
 
   public ReconcilerVerticle(StackReconciler reconciler, Metrics metrics, int maxConcurrent, Duration syncPeriod) {
+    this(reconciler, metrics, maxConcurrent, syncPeriod, () -> Future.succeededFuture(java.util.Set.of()), java.util.Optional.empty());
+  }
+
+  /** @param owningStacks lists AWS again and answers the stacks owning our resources (the orphan sweep, once a sync period) */
+  public ReconcilerVerticle(StackReconciler reconciler, Metrics metrics, int maxConcurrent, Duration syncPeriod,
+      java.util.function.Supplier<Future<java.util.Set<String>>> owningStacks, java.util.Optional<String> watchNamespace) {
+    this.owningStacks = owningStacks;
+    this.watchNamespace = watchNamespace;
     this.reconciler = reconciler;
     this.metrics = metrics;
     this.maxConcurrent = maxConcurrent;
@@ -45,10 +56,11 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
   public Future<?> start() {
     // AWS validation errors wait the longest delay: a retry cannot help until something changes
     loop = new KeyedLoop<>(vertx, context, KeyedLoop.Settings.of(maxConcurrent, RUN_TIMEOUT), this::run,
-        ReconcilerVerticle::isValidationError, this::finished);
+        ReconcilerVerticle::isValidationError, this::finished, true);
     consumer = vertx.eventBus().<String>consumer(ADDRESS, msg -> loop.add(StackId.parse(msg.body())));
     // a quarter of the sync period: each stack's drift check comes due at its own time
     vertx.setPeriodic(Math.max(1000, syncPeriod.toMillis() / 4), id -> resync());
+    vertx.setPeriodic(Math.max(1000, syncPeriod.toMillis()), id -> sweepOrphans());
     return consumer.completion();
   }
 
@@ -60,7 +72,10 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
   /** Called when this replica becomes leader (or at once without leader election). */
   @Override
   public void lead() {
-    context.runOnContext(v -> loop.lead(reconciler.knownStacks()));
+    context.runOnContext(v -> {
+      leading = true;
+      loop.lead(reconciler.knownStacks());
+    });
   }
 
   /** Stops at once; drift-check times are forgotten with the runs (the next leader may have changed AWS). */
@@ -68,6 +83,7 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
   public void stopLeading() {
     loop.stopLeading();
     context.runOnContext(v -> {
+      leading = false;
       nextDeepCheck.clear();
       deepRuns.clear();
     });
@@ -82,7 +98,21 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
     reconciler.knownStacks().stream().filter(id -> nextDeepCheck.containsKey(id) && nextDeepCheck.get(id) <= now).forEach(loop::add);
   }
 
-  private Future<Void> run(StackId id) {
+  /** Only the leader sweeps; a stack deleted meanwhile is reconciled as empty, which deletes what it owns. */
+  private void sweepOrphans() {
+    if (!leading) {
+      return;
+    }
+    owningStacks.get().onSuccess(owning -> context.runOnContext(v -> {
+      java.util.Set<StackId> orphans = OrphanSweep.orphans(owning, reconciler.knownStacks(), watchNamespace);
+      if (leading && !orphans.isEmpty()) {
+        org.slf4j.LoggerFactory.getLogger(ReconcilerVerticle.class).info("orphan sweep: stacks {} own AWS resources but no Ingress; deleting them", orphans);
+        orphans.forEach(loop::add);
+      }
+    })).onFailure(e -> org.slf4j.LoggerFactory.getLogger(ReconcilerVerticle.class).warn("orphan sweep: listing AWS failed: {}", e.getMessage()));
+  }
+
+  private Future<Void> run(StackId id, java.util.function.BooleanSupplier cancelled) {
     assert loop.onContext();
     long now = System.currentTimeMillis();
     // the first time a stack is seen its drift check is put at a random point of the period, so a
@@ -90,7 +120,7 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
     long due = nextDeepCheck.computeIfAbsent(id, k -> now + (long) (ThreadLocalRandom.current().nextDouble() * syncPeriod.toMillis()));
     boolean deep = due <= now;
     deepRuns.put(id, deep);
-    return reconciler.reconcile(id, deep);
+    return reconciler.reconcile(id, deep, cancelled);
   }
 
   private void finished(KeyedLoop.Outcome<StackId> outcome) {
@@ -105,6 +135,10 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
 
   /** AWS refused the request itself (not throttling, not a fault): retrying soon cannot help. */
   public static boolean isValidationError(Throwable e) {
+    // something was deleted out of band: the run that failed dropped the inventory, the next one repairs
+    if (io.albingress.deploy.StackDeployer.notFound(e)) {
+      return false;
+    }
     Throwable unclassified = e instanceof AwsFailure f ? f.getCause() : e;
     Throwable cause = unclassified instanceof CompletionException && unclassified.getCause() != null
         ? unclassified.getCause() : unclassified;

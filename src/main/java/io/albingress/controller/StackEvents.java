@@ -2,8 +2,13 @@ package io.albingress.controller;
 
 import io.albingress.k8s.ChangeHandler;
 import io.albingress.k8s.Informers;
+import io.albingress.k8s.OidcSecretStore;
 import io.albingress.model.StackId;
+import io.albingress.annotations.AuthAnnotations;
+import io.albingress.model.ParsedIngress;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import java.util.Map;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -36,6 +41,10 @@ public final class StackEvents {
       return stacks;
     }));
     informers.services().addEventHandler(handler((Service old, Service now) -> usersOf(now != null ? now : old)));
+    informers.oidcSecrets().informer().addEventHandler(handler((Secret old, Secret now) ->
+        // a resync, or a change of keys OIDC does not read, affects no stack
+        old != null && now != null && OidcSecretStore.decoded(old).equals(OidcSecretStore.decoded(now)) ? Set.of()
+            : usersOf(now != null ? now : old)));
     informers.ingressClasses().addEventHandler(handler((IngressClass old, IngressClass now) -> reconciler.knownStacks()));
   }
 
@@ -46,6 +55,27 @@ public final class StackEvents {
       stacks.addAll(reconciler.stacksOf(ingress));
     }
     return stacks;
+  }
+
+  /** Stacks of the Ingresses of the Secret's namespace whose auth-idp-oidc (on the Ingress or a backend Service) names it. */
+  Set<StackId> usersOf(Secret secret) {
+    String ns = secret.getMetadata().getNamespace();
+    String name = secret.getMetadata().getName();
+    Set<StackId> stacks = new LinkedHashSet<>();
+    for (Ingress ingress : informers.ingresses(ns)) {
+      Map<String, String> annotations = ingress.getMetadata().getAnnotations() == null ? Map.of() : ingress.getMetadata().getAnnotations();
+      boolean uses = names(annotations, Map.of()).contains(name) || ParsedIngress.of(ingress).services().stream()
+          .map(svc -> informers.service(ns, svc)).flatMap(java.util.Optional::stream)
+          .anyMatch(svc -> names(annotations, svc.getMetadata().getAnnotations()).contains(name));
+      if (uses) {
+        stacks.addAll(reconciler.stacksOf(ingress));
+      }
+    }
+    return stacks;
+  }
+
+  private static Set<String> names(Map<String, String> ingress, Map<String, String> service) {
+    return AuthAnnotations.parse(ingress, service, "").value().oidc().map(o -> Set.of(o.secretName())).orElse(Set.of());
   }
 
   private interface Affected<T> {

@@ -71,7 +71,7 @@ public final class StackReconciler {
     this.writer = writer;
     this.events = events;
     this.settings = settings;
-    this.builder = new StackBuilder(classes);
+    this.builder = new StackBuilder(classes, informers.oidcSecrets());
     this.deployed = deployed;
     this.endpoints = endpoints;
   }
@@ -108,10 +108,15 @@ public final class StackReconciler {
   }
 
   public Future<Void> reconcile(StackId id, boolean deepCheck) {
+    return reconcile(id, deepCheck, () -> false);
+  }
+
+  /** @param cancelled true once the run is past its bound: it then stops between steps */
+  public Future<Void> reconcile(StackId id, boolean deepCheck, java.util.function.BooleanSupplier cancelled) {
     if (id.gateway()) {
       return gateways.map(g -> g.reconcile(id, deepCheck)).orElse(Future.succeededFuture());
     }
-    Reconciliation run = new Reconciliation(id, runs.incrementAndGet());
+    Reconciliation run = new Reconciliation(id, runs.incrementAndGet(), cancelled);
     String finalizer = finalizer(id);
     List<Ingress> all = informers.ingresses().getStore().list();
     List<Ingress> active = all.stream().filter(i -> classes.isOurs(i) && i.getMetadata().getDeletionTimestamp() == null
@@ -123,10 +128,14 @@ public final class StackReconciler {
       return holdForMissingClass(id, classless);
     }
     return Future.all(active.stream().map(i -> writer.addFinalizer(i, finalizer)).toList())
+        .compose(run::going)
         .compose(v -> facts())
+        .compose(run::going)
         .map(facts -> build(id, active, facts))
         .compose(built -> reportBuildErrors(built.stack(), active).compose(v -> keepWhileMembersExist(built.stack(), active))
-            .compose(v -> deploy(built.stack(), SecurityGroupPlanner.plan(built.stack(), built.group(), settings.clusterName()), deepCheck, run))
+            .compose(v -> deploy(built.stack(), SecurityGroupPlanner.plan(built.stack(), built.group(), settings.clusterName()), deepCheck, run,
+                active.stream().map(IngressWriter::currentHostname).flatMap(Optional::stream).findFirst()))
+            .compose(run::going)
             .onSuccess(outcome -> lastGood.remember(built.stack(), built.group(), built.facts()))
             .compose(outcome -> reportSuccess(built.stack(), active, outcome)))
         .compose(v -> Future.all(leaving.stream().map(i -> writer.setHostname(i, Optional.empty())
@@ -200,13 +209,14 @@ public final class StackReconciler {
     return Future.succeededFuture();
   }
 
-  private Future<StackDeployer.Outcome> deploy(Stack stack, Optional<SecurityGroupPlan> securityGroups, boolean deepCheck, Reconciliation run) {
+  private Future<StackDeployer.Outcome> deploy(Stack stack, Optional<SecurityGroupPlan> securityGroups, boolean deepCheck, Reconciliation run,
+      Optional<String> statusDns) {
     if (settings.dryRun()) {
       String plan = PlanText.render(new io.albingress.plan.PlanReport(List.of(), stack.empty() ? List.of() : List.of(stack)));
       run.info(LOG, "dry run, stack {} would be:\n{}", stack.id(), plan);
       return Future.succeededFuture(new StackDeployer.Outcome(Optional.empty(), List.of()));
     }
-    return deployer.deploy(stack, securityGroups, deepCheck, run)
+    return deployer.deploy(stack, securityGroups, deepCheck, run, statusDns)
         .compose(outcome -> deployer.backendRules(stack, securityGroups, endpoints.apply(stack), deepCheck, !outcome.changed()).map(outcome))
         .compose(outcome -> deployed.apply(stack).map(outcome));
   }

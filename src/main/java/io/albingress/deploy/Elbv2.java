@@ -68,9 +68,9 @@ public interface Elbv2 {
   Future<List<ActualListener>> describeListeners(String loadBalancerArn);
 
   /** Creates a listener with its default certificate only; returns its ARN. Never retried. */
-  Future<String> createListener(String loadBalancerArn, Listener desired, Action defaultAction);
+  Future<String> createListener(String loadBalancerArn, Listener desired, List<Action> defaultActions);
 
-  Future<Void> modifyListener(String arn, Listener desired, Action defaultAction);
+  Future<Void> modifyListener(String arn, Listener desired, List<Action> defaultActions);
 
   Future<Void> deleteListener(String arn);
 
@@ -84,11 +84,11 @@ public interface Elbv2 {
   Future<List<ActualRule>> describeRules(String listenerArn);
 
   /** Never retried. */
-  Future<Void> createRule(String listenerArn, int priority, List<RuleCondition> conditions, Action action,
+  Future<Void> createRule(String listenerArn, int priority, List<RuleCondition> conditions, List<Action> actions,
       List<RuleTransform> transforms, Map<String, String> tags);
 
-  /** Sets conditions, action and transforms; no transforms clears the rule's transforms. */
-  Future<Void> modifyRule(String arn, List<RuleCondition> conditions, Action action, List<RuleTransform> transforms);
+  /** Sets conditions, actions (authenticate first, with Order) and transforms; no transforms clears the rule's transforms. */
+  Future<Void> modifyRule(String arn, List<RuleCondition> conditions, List<Action> actions, List<RuleTransform> transforms);
 
   Future<Void> deleteRule(String arn);
 
@@ -97,6 +97,9 @@ public interface Elbv2 {
   Future<Void> addTags(String arn, Map<String, String> tags);
 
   Future<Void> removeTags(String arn, List<String> keys);
+
+  /** The tags of these resources by ARN (DescribeTags, 20 ARNs a call); an ARN AWS does not answer for is absent. */
+  Future<Map<String, Map<String, String>>> tags(List<String> arns);
 
   // ---- targets
 

@@ -145,6 +145,26 @@ public final class Inventory {
     return state.get().loadBalancers().values().stream().flatMap(lb -> StackId.keyOf(lb.tags()).stream()).collect(Collectors.toSet());
   }
 
+  /**
+   * Lists AWS again and answers the stacks that own a load balancer or a target group of this
+   * cluster: the orphan sweep's input (a create that landed after its stack was deleted is found here).
+   */
+  public Future<Set<String>> relistStacks() {
+    invalidate();
+    return Future.all(loadBalancersLoaded(), targetGroupsLoaded()).map(v -> {
+      State now = state.get();
+      Set<String> stacks = new java.util.HashSet<>();
+      now.loadBalancers().values().forEach(lb -> StackId.keyOf(lb.tags()).ifPresent(stacks::add));
+      now.targetGroups().values().forEach(tg -> StackId.keyOf(tg.tags()).ifPresent(stacks::add));
+      return Set.copyOf(stacks);
+    });
+  }
+
+  /** The cluster name our resources are tagged with. */
+  public String cluster() {
+    return cluster;
+  }
+
   public int loadBalancerCount() {
     return state.get().loadBalancers().size();
   }

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 
 /**
@@ -24,36 +25,45 @@ final class ListenerSynth {
   }
 
   /** Protocol, default action, default certificate or (HTTPS) SSL policy differ: ModifyListener. Pure. */
-  static boolean drifted(Listener desired, Action defaultAction, ActualListener actual) {
+  static boolean drifted(Listener desired, List<Action> defaultActions, ActualListener actual) {
     return !desired.protocol().wireName().equals(actual.protocol())
-        || !SdkModel.canonical(defaultAction).equals(SdkModel.canonical(actual.defaultActions()))
+        || !SdkModel.canonical(defaultActions).equals(SdkModel.canonical(actual.defaultActions()))
         || !Objects.equals(desired.certificateArns().stream().findFirst(), actual.certificateArns().stream().findFirst())
         || desired.protocol() == Protocol.HTTPS && !Objects.equals(desired.sslPolicy().orElse(null), actual.sslPolicy());
   }
 
   /** @param actual the load balancer's listeners (none for a load balancer created in this run) */
   Future<List<Change>> sync(List<Listener> desired, List<ActualListener> actual, Refs refs) {
+    return sync(desired, actual, refs, false);
+  }
+
+  /** @param reapplyOidc the OIDC client secrets changed: modify every listener whose default actions authenticate with OIDC */
+  Future<List<Change>> sync(List<Listener> desired, List<ActualListener> actual, Refs refs, boolean reapplyOidc) {
     Matching<Listener, ActualListener> m = Matching.match(desired, Listener::port, actual, ActualListener::port);
     Future<List<Change>> deleted = Future.join(m.toDelete().stream()
         .map(l -> elb.deleteListener(l.arn()).map(v -> Change.deleted(KIND, String.valueOf(l.port())))).toList())
         .map(f -> f.<Change>list());
     return deleted.compose(gone -> {
       List<Future<List<Change>>> steps = new ArrayList<>();
-      m.matched().forEach(p -> steps.add(update(p.desired(), p.actual(), refs)));
+      m.matched().forEach(p -> steps.add(update(p.desired(), p.actual(), refs, reapplyOidc)));
       m.toCreate().forEach(l -> steps.add(create(l, refs)));
       return Future.join(steps).map(f -> Change.concat(gone, f.<List<Change>>list().stream().flatMap(List::stream).toList()));
     });
   }
 
   private Future<List<Change>> create(Listener l, Refs refs) {
-    return elb.createListener(refs.arn(l.loadBalancer()), l, SdkModel.action(l.defaultAction(), refs))
+    String lbArn = refs.arn(l.loadBalancer());
+    List<Action> action = SdkModel.actions(l.defaultAction(), refs);
+    // after a lost answer: the listener on this port, if an earlier attempt made it (it is on our load balancer: ours)
+    return SafeCreate.create(() -> elb.createListener(lbArn, l, action), () -> elb.describeListeners(lbArn)
+            .map(ls -> ls.stream().filter(a -> a.port() == l.port()).map(ActualListener::arn).findFirst()), Set.of("DuplicateListener"))
         .compose(arn -> certificates.sync(l.resourceId(), arn, l.certificateArns(), l.certificateArns().stream().limit(1).toList())
             .map(sni -> List.of(Change.created(KIND, l.resourceId(), arn), sni)));
   }
 
-  private Future<List<Change>> update(Listener desired, ActualListener actual, Refs refs) {
-    Action action = SdkModel.action(desired.defaultAction(), refs);
-    boolean drifted = drifted(desired, action, actual);
+  private Future<List<Change>> update(Listener desired, ActualListener actual, Refs refs, boolean reapplyOidc) {
+    List<Action> action = SdkModel.actions(desired.defaultAction(), refs);
+    boolean drifted = drifted(desired, action, actual) || reapplyOidc && SdkModel.hasOidc(action);
     Future<Change> self = drifted ? elb.modifyListener(actual.arn(), desired, action).map(v -> Change.modified(KIND, desired.resourceId(), actual.arn()))
         : Future.succeededFuture(Change.unchanged(KIND, desired.resourceId(), actual.arn()));
     return self.compose(listener -> certificates.sync(desired.resourceId(), actual.arn(), desired.certificateArns(), actual.certificateArns())

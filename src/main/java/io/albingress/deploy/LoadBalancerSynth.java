@@ -41,7 +41,20 @@ final class LoadBalancerSynth {
         actual.ipAddressType() != null && !desired.ipAddressType().wireName().equals(actual.ipAddressType()));
   }
 
-  /** @param actual the stack's load balancers in AWS: normally none or one */
+  /**
+   * Duplicates of one stack (a create that landed twice), the one to keep first: the one the Ingress
+   * status points at, then one with the desired name and scheme, then by ARN, so every run and every
+   * replica decides alike. Pure.
+   */
+  static List<ActualLoadBalancer> keptFirst(List<ActualLoadBalancer> actual, LoadBalancer desired, Optional<String> statusDns) {
+    return actual.stream().sorted(java.util.Comparator
+            .comparing((ActualLoadBalancer lb) -> !statusDns.map(lb.dnsName()::equals).orElse(false))
+            .thenComparing(lb -> !(lb.name().equals(desired.name()) && lb.scheme().equals(desired.scheme().wireName())))
+            .thenComparing(ActualLoadBalancer::arn))
+        .toList();
+  }
+
+  /** @param actual the stack's load balancers in AWS, the one to keep first (see {@link #keptFirst}) */
   Future<Synced> sync(LoadBalancer desired, List<ActualLoadBalancer> actual) {
     Future<List<Change>> duplicates = Future.join(actual.stream().skip(1).map(this::delete).toList()).map(f -> f.<Change>list());
     Optional<ActualLoadBalancer> current = actual.stream().findFirst();
@@ -55,8 +68,8 @@ final class LoadBalancerSynth {
   }
 
   private Future<Synced> create(LoadBalancer desired) {
-    return elb.createLoadBalancer(desired)
-        .onFailure(e -> inventory.invalidate())
+    // idempotent by name: after a lost answer the same create returns the load balancer; nothing is listed again
+    return SafeCreate.create(() -> elb.createLoadBalancer(desired), SafeCreate.idempotent(), java.util.Set.of())
         .compose(lb -> {
           inventory.put(lb);
           Change change = Change.created(KIND, desired.resourceId(), lb.arn());

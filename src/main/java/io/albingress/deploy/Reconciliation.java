@@ -10,7 +10,22 @@ import org.slf4j.MDC;
  * bundled simple logger prints no MDC). MDC is per thread, so it is set around each log call, never
  * across an asynchronous step.
  */
-public record Reconciliation(StackId stack, long run) {
+public record Reconciliation(StackId stack, long run, java.util.function.BooleanSupplier cancelled) {
+
+  /** A run without a bound (tests, plan). */
+  public Reconciliation(StackId stack, long run) {
+    this(stack, run, () -> false);
+  }
+
+  /**
+   * The value, or a failure once the run is past its bound: between steps a run checks this, so a run
+   * that was given up stops issuing AWS calls instead of racing the next run of its stack.
+   */
+  public <T> io.vertx.core.Future<T> going(T value) {
+    return cancelled.getAsBoolean()
+        ? io.vertx.core.Future.failedFuture(new java.util.concurrent.CancellationException("run " + this + " is past its bound: stopped"))
+        : io.vertx.core.Future.succeededFuture(value);
+  }
 
   @Override
   public String toString() {

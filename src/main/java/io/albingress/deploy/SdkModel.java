@@ -30,6 +30,62 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TransformTyp
 final class SdkModel {
   private SdkModel() {}
 
+  /**
+   * The ELBv2 actions of a model action: an authenticate or jwt-validation action first, then the
+   * routing action, numbered with Order 1, 2 as ALB requires for several actions; a single action
+   * carries no Order (AWS numbers it).
+   */
+  static List<Action> actions(RuleAction action, Refs refs) {
+    List<Action> out = new ArrayList<>();
+    RuleAction rest = action;
+    while (rest instanceof RuleAction.Authenticate || rest instanceof RuleAction.ValidateJwt) {
+      if (rest instanceof RuleAction.Authenticate a) {
+        out.add(authenticate(a));
+        rest = a.then();
+      } else {
+        RuleAction.ValidateJwt v = (RuleAction.ValidateJwt) rest;
+        out.add(jwt(v.jwt()));
+        rest = v.then();
+      }
+    }
+    out.add(action(rest, refs));
+    if (out.size() == 1) {
+      return out;
+    }
+    List<Action> ordered = new ArrayList<>();
+    for (int i = 0; i < out.size(); i++) {
+      ordered.add(out.get(i).toBuilder().order(i + 1).build());
+    }
+    return ordered;
+  }
+
+  private static Action authenticate(RuleAction.Authenticate a) {
+    io.albingress.annotations.AuthConfig c = a.config();
+    if (c.type() == io.albingress.annotations.AuthType.COGNITO) {
+      io.albingress.annotations.AuthConfig.Cognito g = c.cognito().orElseThrow();
+      return Action.builder().type(ActionTypeEnum.AUTHENTICATE_COGNITO).authenticateCognitoConfig(b -> b
+          .userPoolArn(g.userPoolArn()).userPoolClientId(g.userPoolClientId()).userPoolDomain(g.userPoolDomain())
+          .authenticationRequestExtraParams(g.authenticationRequestExtraParams().isEmpty() ? null : g.authenticationRequestExtraParams())
+          .onUnauthenticatedRequest(c.onUnauthenticatedRequest()).scope(c.scope()).sessionCookieName(c.sessionCookie())
+          .sessionTimeout(c.sessionTimeout())).build();
+    }
+    io.albingress.annotations.AuthConfig.Oidc o = c.oidc().orElseThrow();
+    io.albingress.model.OidcClient client = a.client().orElseThrow();
+    return Action.builder().type(ActionTypeEnum.AUTHENTICATE_OIDC).authenticateOidcConfig(b -> b
+        .issuer(o.issuer()).authorizationEndpoint(o.authorizationEndpoint()).tokenEndpoint(o.tokenEndpoint())
+        .userInfoEndpoint(o.userInfoEndpoint()).clientId(client.clientId()).clientSecret(client.clientSecretValue())
+        .authenticationRequestExtraParams(o.authenticationRequestExtraParams().isEmpty() ? null : o.authenticationRequestExtraParams())
+        .onUnauthenticatedRequest(c.onUnauthenticatedRequest()).scope(c.scope()).sessionCookieName(c.sessionCookie())
+        .sessionTimeout(c.sessionTimeout())).build();
+  }
+
+  private static Action jwt(io.albingress.annotations.AuthConfig.JwtValidation j) {
+    return Action.builder().type(ActionTypeEnum.JWT_VALIDATION).jwtValidationConfig(b -> b.jwksEndpoint(j.jwksEndpoint())
+        .issuer(j.issuer()).additionalClaims(j.additionalClaims().isEmpty() ? null : j.additionalClaims().stream()
+            .map(c -> software.amazon.awssdk.services.elasticloadbalancingv2.model.JwtValidationActionAdditionalClaim.builder()
+                .format(c.format()).name(c.name()).values(c.values()).build()).toList())).build();
+  }
+
   static Action action(RuleAction action, Refs refs) {
     if (action instanceof RuleAction.Forward f) {
       List<TargetGroupTuple> tuples = f.targets().stream().map(t -> TargetGroupTuple.builder()
@@ -77,12 +133,39 @@ final class SdkModel {
     return QueryStringKeyValuePair.builder().key(key.isEmpty() ? null : key).value(pair.substring(eq + 1)).build();
   }
 
+  /** In Order (AWS lists them so, but need not). */
   static String canonical(List<Action> actions) {
-    return actions.stream().map(SdkModel::canonical).collect(Collectors.joining("|"));
+    return actions.stream().sorted(java.util.Comparator.comparingInt(a -> a.order() == null ? 0 : a.order()))
+        .map(SdkModel::canonical).collect(Collectors.joining("|"));
+  }
+
+  /** Whether any of the actions is authenticate-oidc (its client secret cannot be compared: AWS never returns it). */
+  static boolean hasOidc(List<Action> actions) {
+    return actions.stream().anyMatch(a -> "authenticate-oidc".equals(a.typeAsString()));
   }
 
   static String canonical(Action a) {
     String type = a.typeAsString();
+    if ("authenticate-oidc".equals(type)) {
+      var o = a.authenticateOidcConfig();
+      // the client secret is left out: AWS never returns it (see Tags.OIDC_SECRETS)
+      return "oidc " + o.issuer() + " " + o.authorizationEndpoint() + " " + o.tokenEndpoint() + " " + o.userInfoEndpoint() + " "
+          + o.clientId() + " " + new TreeMap<>(o.hasAuthenticationRequestExtraParams() ? o.authenticationRequestExtraParams() : Map.of())
+          + " " + def(o.onUnauthenticatedRequestAsString(), "authenticate") + " " + def(o.scope(), "openid") + " "
+          + def(o.sessionCookieName(), "AWSELBAuthSessionCookie") + " " + (o.sessionTimeout() == null ? 604800L : o.sessionTimeout());
+    }
+    if ("authenticate-cognito".equals(type)) {
+      var c = a.authenticateCognitoConfig();
+      return "cognito " + c.userPoolArn() + " " + c.userPoolClientId() + " " + c.userPoolDomain() + " "
+          + new TreeMap<>(c.hasAuthenticationRequestExtraParams() ? c.authenticationRequestExtraParams() : Map.of())
+          + " " + def(c.onUnauthenticatedRequestAsString(), "authenticate") + " " + def(c.scope(), "openid") + " "
+          + def(c.sessionCookieName(), "AWSELBAuthSessionCookie") + " " + (c.sessionTimeout() == null ? 604800L : c.sessionTimeout());
+    }
+    if ("jwt-validation".equals(type)) {
+      var j = a.jwtValidationConfig();
+      return "jwt " + j.jwksEndpoint() + " " + j.issuer() + " " + (j.hasAdditionalClaims() ? j.additionalClaims().stream()
+          .map(c -> c.formatAsString() + ":" + c.name() + "=" + c.values()).sorted().collect(Collectors.joining(",")) : "");
+    }
     if ("forward".equals(type)) {
       Map<String, Integer> targets = new TreeMap<>();
       if (a.forwardConfig() != null && a.forwardConfig().hasTargetGroups() && !a.forwardConfig().targetGroups().isEmpty()) {

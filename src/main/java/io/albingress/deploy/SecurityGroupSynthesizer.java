@@ -144,9 +144,36 @@ public final class SecurityGroupSynthesizer {
     }
     LOG.info("security group {}: authorize {}, revoke {}", groupId, diff.authorize(), diff.revokedPermissions());
     // revoke first: a listen-port move then never holds both ports open at once for long
-    Future<Void> revoked = diff.revoke().isEmpty() ? Future.succeededFuture() : ec2.revokeIngress(groupId, diff.revoke());
-    return revoked.compose(v -> diff.authorize().isEmpty() ? Future.succeededFuture()
-        : ec2.authorizeIngress(groupId, diff.authorize(), description));
+    Future<Void> revoked = diff.revoke().isEmpty() ? Future.succeededFuture() : revoke(groupId, diff.revoke());
+    return revoked.compose(v -> diff.authorize().isEmpty() ? Future.succeededFuture() : authorize(groupId, diff.authorize(), description));
+  }
+
+  /**
+   * Authorizes; a rule that already exists (an earlier call landed after a crash or a lost answer) is
+   * success. EC2 refuses the whole call for one duplicate, so a batch is then authorized rule by rule.
+   */
+  private Future<Void> authorize(String groupId, java.util.Collection<Permission> permissions, String description) {
+    return ec2.authorizeIngress(groupId, permissions, description).recover(e -> {
+      if (!isCode(e, "InvalidPermission.Duplicate")) {
+        return Future.failedFuture(e);
+      }
+      return permissions.size() == 1 ? Future.succeededFuture() : Future.all(permissions.stream()
+          .map(p -> authorize(groupId, List.of(p), description)).toList()).mapEmpty();
+    });
+  }
+
+  /** Revokes; a rule already gone is success (rule by rule, as for {@link #authorize}). */
+  private Future<Void> revoke(String groupId, java.util.Collection<RuleDiff.Rule> rules) {
+    return ec2.revokeIngress(groupId, rules).recover(e -> {
+      if (!isCode(e, "InvalidPermission.NotFound")) {
+        return Future.failedFuture(e);
+      }
+      return rules.size() == 1 ? Future.succeededFuture() : Future.all(rules.stream().map(r -> revoke(groupId, List.of(r))).toList()).mapEmpty();
+    });
+  }
+
+  private static boolean isCode(Throwable e, String code) {
+    return Ec2SecurityGroups.errorCode(e).filter(code::equals).isPresent();
   }
 
   private Map<String, String> frontendTags(String stackTag) {
@@ -366,6 +393,19 @@ public final class SecurityGroupSynthesizer {
       }
       return sleep.apply(settings.deleteDelays().get(attempt)).compose(v -> deleteWithRetries(group, attempt + 1));
     });
+  }
+
+  /**
+   * Forgets what this process last applied for a stack (and the shared backend group when it was
+   * found gone): something was deleted out of band, the next run reads EC2 again.
+   */
+  public synchronized void forget(String stackTag, boolean backendGone) {
+    appliedFrontend.remove(stackTag);
+    appliedBackend.remove(stackTag);
+    if (backendGone) {
+      backendGroup = null;
+      appliedBackend.clear();
+    }
   }
 
   /** Marks a stack's deletion done: until it deploys again, deleting it makes no call. */

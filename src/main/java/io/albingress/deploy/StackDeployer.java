@@ -53,8 +53,28 @@ public final class StackDeployer {
     }
   }
 
+  /**
+   * Registers the targets of a target group before any rule forwards to it (an immutable change
+   * replaces a target group: traffic must never meet the new one empty). Implemented by the targets
+   * package; completes when the registration is done.
+   */
+  @FunctionalInterface
+  public interface TargetRegistration {
+    Future<Void> registerNow(io.albingress.model.StackId stack, io.albingress.model.TargetGroup model, String arn);
+  }
+
+  /**
+   * @param registerFirst see {@link TargetRegistration}
+   * @param sleep a timer: the in-place retries of a target group deletion answered ResourceInUse wait on it
+   */
+  public record Hooks(TargetRegistration registerFirst, java.util.function.Function<java.time.Duration, Future<Void>> sleep) {
+    /** No registration before the switch, retries without waiting (tests). */
+    public static final Hooks NONE = new Hooks((stack, model, arn) -> Future.succeededFuture(), d -> Future.succeededFuture());
+  }
+
   private final Elbv2 elb;
   private final Inventory inventory;
+  private final Hooks hooks;
   private final Metrics metrics;
   private final TargetGroupSynth targetGroups;
   private final LoadBalancerSynth loadBalancers;
@@ -79,10 +99,16 @@ public final class StackDeployer {
   /** @param externalManagedTags tag keys other tools manage: never set nor removed */
   public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, Metrics metrics, LoadBalancerAddOns addOns,
       Optional<SecurityGroupSynthesizer> securityGroups, Set<String> externalManagedTags) {
+    this(elb, inventory, vpcId, metrics, addOns, securityGroups, externalManagedTags, Hooks.NONE);
+  }
+
+  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, Metrics metrics, LoadBalancerAddOns addOns,
+      Optional<SecurityGroupSynthesizer> securityGroups, Set<String> externalManagedTags, Hooks hooks) {
     this.elb = elb;
     this.inventory = inventory;
     this.metrics = metrics;
-    this.targetGroups = new TargetGroupSynth(elb, inventory, vpcId, externalManagedTags);
+    this.hooks = hooks;
+    this.targetGroups = new TargetGroupSynth(elb, inventory, vpcId, externalManagedTags, hooks.sleep());
     this.loadBalancers = new LoadBalancerSynth(elb, inventory);
     this.listeners = new ListenerSynth(elb);
     this.rules = new RuleSynth(elb);
@@ -98,6 +124,11 @@ public final class StackDeployer {
 
   /** @param plan the stack's security groups; the hash covers it, since inbound-cidrs and prefix lists are not in the stack */
   public Future<Outcome> deploy(Stack stack, Optional<SecurityGroupPlan> plan, boolean deepCheck, Reconciliation run) {
+    return deploy(stack, plan, deepCheck, run, Optional.empty());
+  }
+
+  /** @param statusDns the DNS name the Ingress status shows: among duplicate load balancers of the stack, that one is kept */
+  public Future<Outcome> deploy(Stack stack, Optional<SecurityGroupPlan> plan, boolean deepCheck, Reconciliation run, Optional<String> statusDns) {
     String stackTag = stack.id().key();
     Optional<SecurityGroupPlan> groups = plan.filter(p -> securityGroups.isPresent());
     if (stack.empty()) {
@@ -106,21 +137,56 @@ public final class StackDeployer {
     // the security-group plan holds what the stack does not (inbound-cidrs, prefix lists)
     String hash = groups.isEmpty() ? ModelHash.of(stack) : ModelHash.of(java.util.Arrays.asList(stack, groups.get()));
     return inventory.loadBalancersLoaded().compose(v -> {
-      List<ActualLoadBalancer> current = inventory.loadBalancers(stackTag);
+      List<ActualLoadBalancer> current = LoadBalancerSynth.keptFirst(inventory.loadBalancers(stackTag), stack.loadBalancer(), statusDns);
       if (!deepCheck && current.size() == 1 && hash.equals(current.get(0).tags().get(Tags.MODEL_HASH))) {
         return Future.succeededFuture(new Outcome(Optional.of(current.get(0).dnsName()), List.of()));
       }
       return inventory.targetGroupsLoaded()
           .map(x -> inventory.targetGroups(stackTag))
-          .compose(tgsBefore -> withSecurityGroups(stack, groups, deepCheck).compose(grouped -> backEnd(grouped, current, tgsBefore))
-              .compose(progress -> frontEnd(stack, progress, deepCheck))
-              .compose(progress -> addOns(stack, progress, deepCheck))
+          .compose(tgsBefore -> withSecurityGroups(stack, groups, deepCheck).compose(run::going)
+              .compose(grouped -> backEnd(grouped, current, tgsBefore)).compose(progress -> ownedCreates(stackTag, progress))
+              .compose(run::going)
+              .compose(progress -> registerReplacements(stack, progress, run)).compose(run::going)
+              .compose(progress -> frontEnd(stack, progress, deepCheck)).compose(run::going)
+              .compose(progress -> addOns(stack, progress, deepCheck)).compose(run::going)
               .compose(progress -> targetGroups.deleteSurplus(stack.targetGroups(), tgsBefore).map(progress::plus)))
+          .compose(run::going)
           .compose(progress -> tagLoadBalancer(stack, hash, progress))
           .map(progress -> report(run, progress.changes(), Optional.of(progress.loadBalancer().dnsName())))
-          .onFailure(e -> appliedFront.remove(stackTag));
+          .onFailure(e -> failed(stackTag, e, run));
     });
   }
+
+  /**
+   * A failed run forgets what this process last applied. A resource found gone (deleted out of band:
+   * any *NotFound) also drops the inventory, so the next run (soon: not a validation error) lists AWS
+   * again instead of trusting the model hash of a load balancer that no longer exists, and re-creates it.
+   */
+  private void failed(String stackTag, Throwable e, Reconciliation run) {
+    appliedFront.remove(stackTag);
+    if (notFound(e)) {
+      run.info(LOG, "a resource of stack {} is gone ({}): listing AWS again", stackTag, e.getMessage());
+      inventory.invalidate();
+      securityGroups.ifPresent(sgs -> sgs.forget(stackTag, Ec2SecurityGroups.errorCode(e).filter("InvalidGroup.NotFound"::equals).isPresent()));
+    }
+  }
+
+  /**
+   * One of the controller's own resources is gone: LoadBalancerNotFound, TargetGroupNotFound,
+   * ListenerNotFound, RuleNotFound, EC2's InvalidGroup.NotFound. Not a missing certificate or instance
+   * (CertificateNotFound, InvalidInstanceID.NotFound): those are inputs, no relist can repair them.
+   */
+  public static boolean notFound(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof AwsFailure f && f.kind() == AwsFailure.Kind.NOT_FOUND && OWN_NOT_FOUND.contains(f.code())
+          || Ec2SecurityGroups.errorCode(t).filter("InvalidGroup.NotFound"::equals).isPresent()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final Set<String> OWN_NOT_FOUND = Set.of("LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound", "RuleNotFound");
 
   /** Deletes every resource of a stack: load balancers (and with them listeners and rules), then target groups. */
   public Future<List<Change>> delete(String stackTag) {
@@ -182,6 +248,58 @@ public final class StackDeployer {
         .plus(lb.result().changes()).plus(tgChanges.result()));
   }
 
+  /**
+   * ELBv2 answers a create with an existing resource of the same name and settings, whoever made it:
+   * what the creates of this run returned is adopted only when its tags say it is this stack's (one
+   * DescribeTags for them all). A resource AWS does not answer for yet (eventual consistency) passes.
+   */
+  private Future<Progress> ownedCreates(String stackTag, Progress progress) {
+    List<String> created = progress.changes().stream().filter(c -> c.op() == Change.Op.CREATED
+        && (c.kind().equals(TargetGroupSynth.KIND) || c.kind().equals(LoadBalancerSynth.KIND))).map(Change::arn).distinct().toList();
+    if (created.isEmpty()) {
+      return Future.succeededFuture(progress);
+    }
+    return elb.tags(created).recover(e -> AwsFailure.is(e, AwsFailure.Kind.NOT_FOUND) ? Future.succeededFuture(Map.of()) : Future.failedFuture(e))
+        .compose(tags -> {
+          List<String> foreign = created.stream().filter(arn -> tags.containsKey(arn) && !ours(tags.get(arn), stackTag)).toList();
+          if (foreign.isEmpty()) {
+            return Future.succeededFuture(progress);
+          }
+          foreign.forEach(arn -> {
+            inventory.removeLoadBalancer(arn);
+            inventory.removeTargetGroup(arn);
+          });
+          return Future.failedFuture(new AwsFailure(AwsFailure.Kind.VALIDATION, "NotOurs", "a create returned " + foreign
+              + ", which exists with the same name but is not tagged for this stack (" + Tags.CLUSTER + ", " + Tags.STACK
+              + "); it is left alone: rename or delete it", null));
+        });
+  }
+
+  private boolean ours(Map<String, String> tags, String stackTag) {
+    return inventory.cluster().equals(tags.get(Tags.CLUSTER)) && stackTag.equals(tags.get(Tags.STACK));
+  }
+
+  /**
+   * Target groups created in this run for a load balancer that already serves (an immutable change
+   * replaced them) get their targets before the rules switch to them. A registration that fails is
+   * logged and the switch goes ahead (the targets loop keeps trying): the stack is not held back.
+   */
+  private Future<Progress> registerReplacements(Stack stack, Progress progress, Reconciliation run) {
+    if (progress.newLoadBalancer()) {
+      return Future.succeededFuture(progress);
+    }
+    List<Future<Void>> registered = progress.changes().stream()
+        .filter(c -> c.kind().equals(TargetGroupSynth.KIND) && c.op() == Change.Op.CREATED)
+        .flatMap(c -> stack.targetGroups().stream().filter(tg -> tg.resourceId().equals(c.id()))
+            .map(tg -> hooks.registerFirst().registerNow(stack.id(), tg, c.arn())
+                .recover(e -> {
+                  run.info(LOG, "registering the targets of {} before the switch failed: {}", tg.name(), e.getMessage());
+                  return Future.succeededFuture();
+                })))
+        .toList();
+    return Future.all(registered).map(progress);
+  }
+
   /** Listeners, then their rules; skipped when both are as this process last applied them. */
   private Future<Progress> frontEnd(Stack stack, Progress progress, boolean deepCheck) {
     String stackTag = stack.id().key();
@@ -195,12 +313,24 @@ public final class StackDeployer {
     return TargetGroupNames.resolve(elb, stack, progress.refs()).compose(refs -> {
       Progress named = progress.withRefs(refs);
       Future<List<ActualListener>> actual = named.newLoadBalancer() ? Future.succeededFuture(List.of()) : elb.describeListeners(lbArn);
-      return actual.compose(current -> listeners.sync(stack.listeners(), current, named.refs())).map(named::plus)
+      boolean reapplyOidc = oidcSecretsChanged(stack, named);
+      return actual.compose(current -> listeners.sync(stack.listeners(), current, named.refs(), reapplyOidc)).map(named::plus)
           .compose(withListeners -> rules(stack, withListeners));
     }).onSuccess(v -> appliedFront.put(stackTag, front));
   }
 
+  /**
+   * ELBv2 never returns an OIDC client secret: the load balancer's {@link Tags#OIDC_SECRETS} tag (set
+   * last, with the model hash) says which secrets were applied; when the desired one differs, every
+   * listener and rule that authenticates with OIDC is modified again.
+   */
+  static boolean oidcSecretsChanged(Stack stack, Progress progress) {
+    String desired = stack.loadBalancer().tags().get(Tags.OIDC_SECRETS);
+    return desired != null && !progress.newLoadBalancer() && !desired.equals(progress.loadBalancer().tags().get(Tags.OIDC_SECRETS));
+  }
+
   private Future<Progress> rules(Stack stack, Progress progress) {
+    boolean reapplyOidc = oidcSecretsChanged(stack, progress);
     Set<String> created = progress.changes().stream().filter(c -> c.kind().equals(ListenerSynth.KIND) && c.op() == Change.Op.CREATED)
         .map(Change::arn).collect(Collectors.toSet());
     List<Future<List<Change>>> perListener = stack.listeners().stream().map(l -> {
@@ -208,7 +338,7 @@ public final class StackDeployer {
       List<ListenerRule> desired = stack.rules().stream().filter(r -> r.listener().resourceId().equals(l.resourceId())).toList();
       // a listener created in this run has no rules yet: nothing to describe
       Future<List<ActualRule>> actual = created.contains(arn) ? Future.succeededFuture(List.of()) : elb.describeRules(arn);
-      return actual.compose(current -> rules.sync(arn, desired, current, progress.refs()));
+      return actual.compose(current -> rules.sync(arn, desired, current, progress.refs(), reapplyOidc));
     }).toList();
     return Future.join(perListener).map(f -> progress.plus(f.<List<Change>>list().stream().flatMap(List::stream).toList()));
   }

@@ -22,7 +22,7 @@ final class TargetGroupNames {
   /** The names the stack's listeners and rules forward to, sorted. Pure. */
   static List<String> used(Stack stack) {
     return Stream.concat(stack.listeners().stream().map(Listener::defaultAction), stack.rules().stream().map(ListenerRule::action))
-        .filter(RuleAction.Forward.class::isInstance).map(RuleAction.Forward.class::cast)
+        .map(RuleAction::last).filter(RuleAction.Forward.class::isInstance).map(RuleAction.Forward.class::cast)
         .flatMap(f -> f.targets().stream()).flatMap(t -> t.targetGroupName().stream())
         .collect(Collectors.toCollection(TreeSet::new)).stream().toList();
   }

@@ -3,9 +3,11 @@ package io.albingress.deploy;
 import io.albingress.annotations.HealthCheck;
 import io.albingress.model.TargetGroup;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Target groups, matched by name: the name encodes every immutable field (protocol, port, target
@@ -20,8 +22,14 @@ final class TargetGroupSynth {
   private final AttributeSynth attributes;
   private final TagSynth tags;
   private final String vpcId;
+  private final Function<Duration, Future<Void>> sleep;
 
-  TargetGroupSynth(Elbv2 elb, Inventory inventory, String vpcId, Set<String> externalManagedTags) {
+  /** Waits between deletions answered ResourceInUse, retried in place (ELBv2 keeps a target group in use a while after its rules went). */
+  static final List<Duration> IN_USE_RETRIES = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
+      Duration.ofSeconds(8));
+
+  TargetGroupSynth(Elbv2 elb, Inventory inventory, String vpcId, Set<String> externalManagedTags, Function<Duration, Future<Void>> sleep) {
+    this.sleep = sleep;
     this.elb = elb;
     this.inventory = inventory;
     this.attributes = new AttributeSynth(elb);
@@ -29,8 +37,17 @@ final class TargetGroupSynth {
     this.vpcId = vpcId;
   }
 
+  /** ResourceInUse is retried here after 1, 2, 4 and 8 s, not through the stack's backoff. */
+  private Future<Void> deleteRetryingInUse(String arn, int attempt) {
+    return elb.deleteTargetGroup(arn).recover(e -> AwsFailure.is(e, AwsFailure.Kind.IN_USE) && attempt < IN_USE_RETRIES.size()
+        ? sleep.apply(IN_USE_RETRIES.get(attempt)).compose(v -> deleteRetryingInUse(arn, attempt + 1))
+        : Future.failedFuture(e));
+  }
+
   static Matching<TargetGroup, ActualTargetGroup> match(List<TargetGroup> desired, List<ActualTargetGroup> actual) {
-    return Matching.match(desired, TargetGroup::name, actual, ActualTargetGroup::name);
+    // among duplicates of one name the first is kept: by ARN, so every run and every replica keeps the same one
+    return Matching.match(desired, TargetGroup::name, actual.stream().sorted(java.util.Comparator.comparing(ActualTargetGroup::arn)).toList(),
+        ActualTargetGroup::name);
   }
 
   /** The health check differs from what AWS has: the one field modified in place. Pure. */
@@ -53,8 +70,7 @@ final class TargetGroupSynth {
   }
 
   private Future<List<Change>> create(TargetGroup tg) {
-    return elb.createTargetGroup(tg, vpcId)
-        .onFailure(e -> inventory.invalidate())
+    return SafeCreate.create(() -> elb.createTargetGroup(tg, vpcId), SafeCreate.idempotent(), Set.of())
         .compose(created -> {
           inventory.put(created);
           Change change = Change.created(KIND, tg.resourceId(), created.arn());
@@ -82,7 +98,7 @@ final class TargetGroupSynth {
   }
 
   Future<Change> delete(ActualTargetGroup tg) {
-    return elb.deleteTargetGroup(tg.arn())
+    return deleteRetryingInUse(tg.arn(), 0)
         .recover(e -> AwsFailure.is(e, AwsFailure.Kind.NOT_FOUND) ? Future.succeededFuture() : Future.failedFuture(e))
         .map(v -> {
           inventory.removeTargetGroup(tg.arn());

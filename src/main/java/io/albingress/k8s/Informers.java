@@ -41,6 +41,7 @@ public final class Informers implements ClusterView, AutoCloseable {
   private final SharedIndexInformer<Pod> pods;
   private final SharedIndexInformer<Node> nodes;
   private final SharedIndexInformer<Namespace> namespaces;
+  private final OidcSecretStore oidcSecrets;
 
   /** @param namespace limits namespaced informers; empty watches all namespaces */
   public Informers(KubernetesClient client, Optional<String> namespace, long resyncMillis) {
@@ -58,6 +59,7 @@ public final class Informers implements ClusterView, AutoCloseable {
     this.namespaces = namespace.isPresent()
         ? client.namespaces().withField("metadata.name", namespace.get()).runnableInformer(resyncMillis)
         : client.namespaces().runnableInformer(resyncMillis);
+    this.oidcSecrets = new OidcSecretStore(client, namespace, resyncMillis);
     ingresses.addIndexers(Map.of(GROUP_INDEX, i -> IngressGroup.groupName(i).map(List::of).orElse(List.of()),
         BACKEND_INDEX, ParsedIngress::serviceKeys));
     endpointSlices.addIndexers(Map.of(SERVICE_INDEX, Informers::serviceOf));
@@ -126,6 +128,12 @@ public final class Informers implements ClusterView, AutoCloseable {
     return Optional.ofNullable(namespaces.getStore().getByKey(name));
   }
 
+  /** OIDC client credentials of the Secrets (the auth-idp-oidc secretName). */
+  @Override
+  public OidcSecretStore oidcSecrets() {
+    return oidcSecrets;
+  }
+
   @Override
   public Optional<Service> service(String namespace, String name) {
     return Optional.ofNullable(services.getStore().getByKey(namespace + "/" + name));
@@ -160,6 +168,6 @@ public final class Informers implements ClusterView, AutoCloseable {
   }
 
   private Stream<SharedIndexInformer<?>> all() {
-    return Stream.of(ingresses, ingressClasses, services, endpointSlices, pods, nodes, namespaces);
+    return Stream.of(ingresses, ingressClasses, services, endpointSlices, pods, nodes, namespaces, oidcSecrets.informer());
   }
 }

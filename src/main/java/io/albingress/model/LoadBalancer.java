@@ -33,4 +33,12 @@ public record LoadBalancer(
     return new LoadBalancer(resourceId, name, scheme, ipAddressType, subnetIds, groups, attributes, wafv2AclArn,
         shieldAdvancedProtection, wafv2AclName, wafAclId, tags);
   }
+
+  /** The same load balancer with one more tag. */
+  public LoadBalancer withTag(String key, String value) {
+    Map<String, String> more = new java.util.LinkedHashMap<>(tags);
+    more.put(key, value);
+    return new LoadBalancer(resourceId, name, scheme, ipAddressType, subnetIds, securityGroups, attributes, wafv2AclArn,
+        shieldAdvancedProtection, wafv2AclName, wafAclId, more);
+  }
 }

@@ -53,4 +53,31 @@ public sealed interface RuleAction {
       return "redirect";
     }
   }
+
+  /**
+   * authenticate-oidc or authenticate-cognito, then {@code then}: ALB runs them in that order
+   * (Order 1, 2). {@code client} is the OIDC client read from the Secret (empty for Cognito).
+   */
+  record Authenticate(io.albingress.annotations.AuthConfig config, Optional<OidcClient> client, RuleAction then) implements RuleAction {
+    @Override
+    public String type() {
+      return "authenticate-" + config.type().wireName();
+    }
+  }
+
+  /** jwt-validation, then {@code then}. */
+  record ValidateJwt(io.albingress.annotations.AuthConfig.JwtValidation jwt, RuleAction then) implements RuleAction {
+    @Override
+    public String type() {
+      return "jwt-validation";
+    }
+  }
+
+  /** The routing action after any authentication. */
+  static RuleAction last(RuleAction action) {
+    if (action instanceof Authenticate a) {
+      return last(a.then());
+    }
+    return action instanceof ValidateJwt v ? last(v.then()) : action;
+  }
 }

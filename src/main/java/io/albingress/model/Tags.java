@@ -11,8 +11,15 @@ public final class Tags {
   /** Hash of the applied model on the load balancer: a restart skips deep checks when it matches. */
   public static final String MODEL_HASH = "ingress.k8s.aws/model-hash";
 
+  /**
+   * On the load balancer: a hash of the keyed digests of the OIDC client secrets its rules use. ELBv2
+   * never returns a client secret, so a change of this tag is how a changed Secret is detected.
+   */
+  public static final String OIDC_SECRETS = "ingress.k8s.aws/oidc-secrets";
+
   /** Keys the controller owns: neither --default-tags nor --external-managed-tags may name them. */
-  public static final java.util.Set<String> OWN = java.util.Set.of(CLUSTER, STACK, RESOURCE, MODEL_HASH, GATEWAY_STACK, GATEWAY_RESOURCE);
+  public static final java.util.Set<String> OWN = java.util.Set.of(CLUSTER, STACK, RESOURCE, MODEL_HASH, OIDC_SECRETS, GATEWAY_STACK,
+      GATEWAY_RESOURCE);
 
   private Tags() {}
 }

@@ -87,6 +87,12 @@ public final class PlanText {
   }
 
   static String action(RuleAction action) {
+    if (action instanceof RuleAction.Authenticate a) {
+      return "authenticate " + a.config().type().wireName() + " (" + a.config().onUnauthenticatedRequest() + "), then " + action(a.then());
+    }
+    if (action instanceof RuleAction.ValidateJwt v) {
+      return "jwt-validation " + v.jwt().issuer() + ", then " + action(v.then());
+    }
     if (action instanceof RuleAction.Forward f) {
       return "forward " + f.targets().stream()
           .map(t -> t.targetGroup().map(r -> r.resourceId()).orElse(t.targetGroupArn().or(t::targetGroupName).orElse(""))

@@ -76,6 +76,7 @@ public final class SecurityGroupPlanner {
       prefixLists.forEach(pl -> ingress.add(Permission.tcp(port, Permission.Peer.PREFIX_LIST, pl)));
     }
     Map<String, String> tags = new LinkedHashMap<>(stack.loadBalancer().tags());
+    tags.remove(Tags.OIDC_SECRETS); // about the load balancer's rules only
     tags.put(Tags.RESOURCE, SecurityGroupPlan.FRONTEND_RESOURCE_ID);
     return new SecurityGroupPlan.ManagedGroup(frontendName(clusterName, stack.id()), SecurityGroupPlan.FRONTEND_DESCRIPTION, tags, ingress);
   }

@@ -3,6 +3,9 @@ package io.albingress.stack;
 import static io.albingress.annotations.AnnotationCatalog.key;
 
 import io.albingress.annotations.Action;
+import io.albingress.annotations.AuthAnnotations;
+import io.albingress.annotations.AuthConfig;
+import io.albingress.annotations.AuthType;
 import io.albingress.annotations.Condition;
 import io.albingress.annotations.IngressConfig;
 import io.albingress.annotations.IpAddressType;
@@ -17,6 +20,8 @@ import io.albingress.model.ListenPorts;
 import io.albingress.model.Listener;
 import io.albingress.model.ListenerRule;
 import io.albingress.model.LoadBalancer;
+import io.albingress.model.OidcClient;
+import io.albingress.model.OidcSecrets;
 import io.albingress.model.ParsedIngress;
 import io.albingress.model.Ref;
 import io.albingress.model.RuleAction;
@@ -44,9 +49,16 @@ public final class StackBuilder {
   public static final String DEFAULT_SSL_POLICY = "ELBSecurityPolicy-2016-08";
 
   private final IngressClassMatcher classes;
+  private final OidcSecrets secrets;
 
+  /** Without Secrets: OIDC clients are placeholders (plan, and builds that need only target groups). */
   public StackBuilder(IngressClassMatcher classes) {
+    this(classes, OidcSecrets.OFFLINE);
+  }
+
+  public StackBuilder(IngressClassMatcher classes, OidcSecrets secrets) {
     this.classes = classes;
+    this.secrets = secrets;
   }
 
   /** A member that passed validation, with its parsed annotations and the certificates its HTTPS listeners need. */
@@ -87,6 +99,7 @@ public final class StackBuilder {
       listeners.add(listener(ctx, port, targetGroups));
       rules.addAll(rules(ctx, port, targetGroups));
     }
+    lb = withOidcSecretsTag(lb, listeners, rules);
     return new Stack(group.id(), members.stream().map(Member::name).toList(), lb, listeners, rules, targetGroups.all(), errors);
   }
 
@@ -120,9 +133,86 @@ public final class StackBuilder {
                 : "no ISSUED ACM certificate covers " + String.join(", ", hosts)))));
         continue;
       }
-      accepted.add(new Member(parsed, ports, certificates));
+      Member member = new Member(parsed, ports, certificates);
+      List<String> authProblems = https.isEmpty() ? List.of() : authProblems(group, member);
+      if (!authProblems.isEmpty()) {
+        errors.add(new Stack.MemberError(name, authProblems));
+        continue;
+      }
+      accepted.add(member);
     }
     return accepted;
+  }
+
+  /**
+   * The auth-* annotations of a route's backend: the Service's override the Ingress's when the route
+   * forwards to a single Service, as in the reference (enhanced_backend_builder.go buildAuthConfig).
+   * Validation has refused bad values, so errors here are not reported again.
+   */
+  static AuthConfig authConfig(IngressGroup group, Member m, IngressRoutes.Route route) {
+    List<String> services = ParsedIngress.servicesOf(route, m.config().actions());
+    Map<String, String> serviceAnnotations = services.size() != 1 ? Map.of()
+        : group.service(m.parsed().namespace(), services.get(0)).map(s -> s.getMetadata().getAnnotations())
+            .filter(a -> a != null).orElse(Map.of());
+    return AuthAnnotations.parse(m.annotations(), serviceAnnotations, "").value();
+  }
+
+  /** A member whose OIDC Secret is missing or lacks a key is left out (a FailedBuildModel Event), not deployed without auth. */
+  private List<String> authProblems(IngressGroup group, Member m) {
+    List<String> problems = new ArrayList<>();
+    for (IngressRoutes.Route route : m.parsed().routes()) {
+      AuthConfig auth = authConfig(group, m, route);
+      if (auth.type() != AuthType.OIDC || auth.oidc().isEmpty()) {
+        continue;
+      }
+      String secret = auth.oidc().get().secretName();
+      String where = m.parsed().namespace() + "/" + secret;
+      OidcSecrets.Lookup lookup = secrets.lookup(m.parsed().namespace(), secret);
+      String problem = lookup instanceof OidcSecrets.Lookup.Missing
+          ? "Secret " + where + " named by " + key("auth-idp-oidc")
+              + " does not exist; the Ingress is left out until it does (it must hold clientID and clientSecret)"
+          : lookup instanceof OidcSecrets.Lookup.LacksKey k ? "Secret " + where + " named by " + key("auth-idp-oidc") + " has no key " + k.key()
+          : null;
+      if (problem != null && !problems.contains(problem)) {
+        problems.add(problem);
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * On an HTTPS listener, the authenticate (or jwt-validation) action before the route's action, as
+   * the reference builds it (model_build_actions.go); HTTP listeners get none (the validator refuses
+   * auth on an Ingress without HTTPS).
+   */
+  private RuleAction withAuth(StackContext ctx, ListenPort port, Member m, IngressRoutes.Route route, RuleAction action) {
+    if (port.protocol() != Protocol.HTTPS) {
+      return action;
+    }
+    AuthConfig auth = authConfig(ctx.group(), m, route);
+    if (auth.jwtValidation().isPresent() && auth.type() == AuthType.NONE) {
+      return new RuleAction.ValidateJwt(auth.jwtValidation().get(), action);
+    }
+    if (auth.type() == AuthType.COGNITO && auth.cognito().isPresent()) {
+      return new RuleAction.Authenticate(auth, Optional.empty(), action);
+    }
+    if (auth.type() == AuthType.OIDC && auth.oidc().isPresent()
+        && secrets.lookup(m.parsed().namespace(), auth.oidc().get().secretName()) instanceof OidcSecrets.Lookup.Found f) {
+      return new RuleAction.Authenticate(auth, Optional.of(f.client()), action);
+    }
+    return action;
+  }
+
+  /** The {@link Tags#OIDC_SECRETS} tag: a hash over the digests of the OIDC client secrets in use, when any. */
+  private static LoadBalancer withOidcSecretsTag(LoadBalancer lb, List<Listener> listeners, List<ListenerRule> rules) {
+    java.util.SortedSet<String> digests = new java.util.TreeSet<>();
+    listeners.forEach(l -> oidcDigest(l.defaultAction()).ifPresent(digests::add));
+    rules.forEach(r -> oidcDigest(r.action()).ifPresent(digests::add));
+    return digests.isEmpty() ? lb : lb.withTag(Tags.OIDC_SECRETS, Names.hash(String.join(",", digests)));
+  }
+
+  private static Optional<String> oidcDigest(RuleAction action) {
+    return action instanceof RuleAction.Authenticate a ? a.client().map(OidcClient::secretDigest).filter(d -> !d.isEmpty()) : Optional.empty();
   }
 
   /**
@@ -208,7 +298,7 @@ public final class StackBuilder {
     for (Member m : ctx.membersOn(port)) {
       for (IngressRoutes.Route route : m.parsed().routes()) {
         if (route.isDefaultBackend()) {
-          return tgs.action(m, route);
+          return withAuth(ctx, port, m, route, tgs.action(m, route));
         }
       }
     }
@@ -223,7 +313,7 @@ public final class StackBuilder {
     for (Member m : ctx.membersOn(port)) {
       for (IngressRoutes.Route route : IngressRoutes.byPrecedence(m.ingress())) {
         if (!route.isDefaultBackend()) {
-          drafts.add(new RuleOptimizer.Draft(conditions(m, route), tgs.action(m, route), m.name() + " " + route.field(),
+          drafts.add(new RuleOptimizer.Draft(conditions(m, route), withAuth(ctx, port, m, route, tgs.action(m, route)), m.name() + " " + route.field(),
               m.config().transforms().getOrDefault(backendName(route), List.of()), m.config().tags()));
         }
       }

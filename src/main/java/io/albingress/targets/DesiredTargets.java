@@ -1,6 +1,7 @@
 package io.albingress.targets;
 
 import io.albingress.annotations.TargetType;
+import io.albingress.binding.NodeSelector;
 import io.albingress.model.Target;
 import io.albingress.model.TargetGroup;
 import io.fabric8.kubernetes.api.model.Node;
@@ -48,11 +49,24 @@ public final class DesiredTargets {
 
   /** Eligible nodes on the target group's port (the Service's NodePort). */
   public static Instances instances(TargetGroup tg, Collection<Node> nodes) {
+    return instances(tg, nodes, Optional.empty());
+  }
+
+  /**
+   * With a TargetGroupBinding's spec.nodeSelector as well: the node must match it too. Control-plane
+   * nodes are selected only when the selector names the control-plane label.
+   */
+  public static Instances instances(TargetGroup tg, Collection<Node> nodes, Optional<NodeSelector> selector) {
     Set<Target> targets = new HashSet<>();
     List<Node> unusable = new ArrayList<>();
+    boolean controlPlane = selector.map(s -> s.matchLabels().containsKey(CONTROL_PLANE_LABEL)
+        || s.matchExpressions().stream().anyMatch(r -> r.key().equals(CONTROL_PLANE_LABEL) && !r.operator().equals("DoesNotExist")))
+        .orElse(false);
     for (Node node : nodes) {
       NodeView view = NodeView.of(node);
-      if (!eligible(view, tg.nodeLabels())) {
+      Map<String, String> labels = tg.nodeLabels();
+      if (!(controlPlane ? eligibleIgnoringControlPlane(view, labels) : eligible(view, labels))
+          || selector.map(s -> !s.matches(view.labels())).orElse(false)) {
         continue;
       }
       instanceId(view.providerId()).ifPresentOrElse(id -> targets.add(new Target(id, tg.port())), () -> unusable.add(node));
@@ -71,6 +85,13 @@ public final class DesiredTargets {
       return false;
     }
     if (node.labels().containsKey(CONTROL_PLANE_LABEL) && !selector.containsKey(CONTROL_PLANE_LABEL)) {
+      return false;
+    }
+    return selector.entrySet().stream().allMatch(e -> e.getValue().equals(node.labels().get(e.getKey())));
+  }
+
+  private static boolean eligibleIgnoringControlPlane(NodeView node, Map<String, String> selector) {
+    if (node.deleting() || node.labels().containsKey(EXCLUDE_LABEL) || node.taints().contains(TO_BE_DELETED_TAINT)) {
       return false;
     }
     return selector.entrySet().stream().allMatch(e -> e.getValue().equals(node.labels().get(e.getKey())));

@@ -1,5 +1,6 @@
 package io.albingress.targets;
 
+import io.albingress.binding.TargetGroupBinding;
 import io.albingress.k8s.Informers;
 import io.albingress.model.ClusterFacts;
 import io.albingress.model.IngressClassMatcher;
@@ -14,6 +15,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 import java.util.stream.Collectors;
 
 /**
@@ -30,20 +33,35 @@ public final class ReadinessGateTargets {
   private final StackBuilder builder;
   private final ClusterFacts facts;
 
+  private final Supplier<List<TargetGroupBinding>> bindings;
+
   public ReadinessGateTargets(Informers informers, IngressClassMatcher classes, String clusterName, String region) {
+    this(informers, List::of, classes, clusterName, region);
+  }
+
+  /** @param bindings the TargetGroupBindings in the cache: an IP-mode binding's gate is named after the binding */
+  public ReadinessGateTargets(Informers informers, Supplier<List<TargetGroupBinding>> bindings, IngressClassMatcher classes,
+      String clusterName, String region) {
     this.informers = informers;
+    this.bindings = bindings;
     this.classes = classes;
     this.builder = new StackBuilder(classes);
     this.facts = new ClusterFacts(clusterName, region, "", Known.unknown(NO_FACTS), Known.unknown(NO_FACTS), Map.of());
   }
 
-  /** Names of the IP-mode target groups of a Service (namespace, name). */
+  /**
+   * Names of the IP-mode target groups of a Service (namespace, name), and of the IP-mode
+   * TargetGroupBindings that use it: each names a readiness gate.
+   */
   public List<String> ipTargetGroups(String namespace, String service) {
     Set<StackId> stacks = informers.ingresses(namespace)
         .stream().filter(this::live).map(IngressGroup::stackOf).collect(Collectors.toSet());
-    return stacks.stream().flatMap(id -> builder.build(group(id, namespace), facts).targetGroups().stream())
+    Stream<String> ours = stacks.stream().flatMap(id -> builder.build(group(id, namespace), facts).targetGroups().stream())
         .filter(tg -> DesiredTargets.ipMode(tg) && tg.service().namespace().equals(namespace) && tg.service().name().equals(service))
-        .map(TargetGroup::name).distinct().sorted().toList();
+        .map(TargetGroup::name);
+    Stream<String> bound = bindings.get().stream().filter(b -> b.ipMode() && !b.deleting() && b.namespace().equals(namespace)
+        && b.serviceRef().name().equals(service)).map(TargetGroupBinding::name);
+    return Stream.concat(ours, bound).distinct().sorted().toList();
   }
 
   /** The readiness-gate condition types a pod should carry now. */

@@ -1,5 +1,8 @@
 package io.albingress.targets;
 
+import io.albingress.binding.BindingChecks;
+import io.albingress.binding.NodeSelector;
+import io.albingress.binding.TargetGroupBinding;
 import io.albingress.controller.KeyedLoop;
 import io.albingress.controller.Leader;
 import io.albingress.controller.ReconcilerVerticle;
@@ -9,13 +12,16 @@ import io.albingress.k8s.ChangeHandler;
 import io.albingress.k8s.EventRecorder;
 import io.albingress.k8s.Informers;
 import io.albingress.k8s.PodConditionWriter;
+import io.albingress.k8s.TargetGroupBindings;
 import io.albingress.model.Stack;
 import io.albingress.model.StackId;
 import io.albingress.model.Target;
 import io.albingress.model.TargetGroup;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.vertx.core.Context;
@@ -31,6 +37,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -51,13 +58,52 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   private static final Logger LOG = LoggerFactory.getLogger(TargetsVerticle.class);
   static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
 
-  /** A deployed target group of a stack. */
-  record Binding(StackId stack, TargetGroup model, String arn) {}
+  /**
+   * A target group to keep in sync and its owner: a deployed target group of a stack (its model), or a
+   * user's target group bound by a TargetGroupBinding (its model is resolved from the Service at each sync).
+   */
+  record Binding(String owner, TargetGroup model, String arn, Optional<TargetGroupBinding> tgb) {
+    static Binding of(StackId stack, TargetGroup model, String arn) {
+      return new Binding(stackOwner(stack), model, arn, Optional.empty());
+    }
+
+    static Binding of(TargetGroupBinding tgb) {
+      return new Binding(bindingOwner(tgb.key()), null, tgb.targetGroupArn(), Optional.of(tgb));
+    }
+
+    boolean ipMode() {
+      return tgb.map(TargetGroupBinding::ipMode).orElseGet(() -> DesiredTargets.ipMode(model));
+    }
+
+    boolean uses(String namespace, String service) {
+      return tgb.map(t -> t.namespace().equals(namespace) && t.serviceRef().name().equals(service))
+          .orElseGet(() -> model.service().namespace().equals(namespace) && model.service().name().equals(service));
+    }
+
+    /** The readiness-gate condition type: the target group's name, or the binding's (as the reference names it). */
+    String gateType() {
+      return ReadinessGates.conditionType(tgb.map(TargetGroupBinding::name).orElseGet(() -> model.name()));
+    }
+
+    String label() {
+      return tgb.map(t -> "TargetGroupBinding " + t.key() + " (target group " + BindingChecks.nameOf(t.targetGroupArn()) + ")")
+          .orElseGet(() -> "target group " + model.name());
+    }
+  }
+
+  static String stackOwner(StackId stack) {
+    return "stack:" + stack.key();
+  }
+
+  static String bindingOwner(String key) {
+    return "binding:" + key;
+  }
 
   private final Informers informers;
   private final Inventory inventory;
   private final Elbv2 elb;
   private final EventRecorder events;
+  private final TargetGroupBindings tgbs;
   private final PodConditionWriter podConditions;
   private final Function<Pod, Set<String>> expectedGates;
   private final int maxConcurrent;
@@ -71,9 +117,10 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   private boolean leading;
 
   /** @param expectedGates the readiness-gate condition types a pod should carry now (any other of ours is stale) */
-  public TargetsVerticle(Informers informers, Inventory inventory, Elbv2 elb, EventRecorder events, PodConditionWriter podConditions,
-      Function<Pod, Set<String>> expectedGates, int maxConcurrent, Duration healthRecheck) {
+  public TargetsVerticle(Informers informers, TargetGroupBindings tgbs, Inventory inventory, Elbv2 elb, EventRecorder events,
+      PodConditionWriter podConditions, Function<Pod, Set<String>> expectedGates, int maxConcurrent, Duration healthRecheck) {
     this.informers = informers;
+    this.tgbs = tgbs;
     this.inventory = inventory;
     this.elb = elb;
     this.events = events;
@@ -90,6 +137,8 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     informers.nodes().addEventHandler(ChangeHandler.of((Node old, Node now) -> onContext(() -> nodeChanged(old, now))));
     informers.endpointSlices().addEventHandler(ChangeHandler.of((EndpointSlice old, EndpointSlice now) -> onContext(() -> sliceChanged(old, now))));
     informers.pods().addEventHandler(ChangeHandler.of((Pod old, Pod now) -> onContext(() -> podChanged(old, now))));
+    informers.services().addEventHandler(ChangeHandler.of((Service old, Service now) -> onContext(() -> serviceChanged(old, now))));
+    tgbs.addEventHandler(ChangeHandler.of((GenericKubernetesResource old, GenericKubernetesResource now) -> onContext(() -> bindingChanged(old, now))));
     return Future.succeededFuture();
   }
 
@@ -123,14 +172,34 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
       Map<String, String> arns = inventory.targetGroups(tag).stream()
           .collect(Collectors.toMap(tg -> tg.name(), tg -> tg.arn(), (a, b) -> a));
       List<Binding> found = stack.targetGroups().stream().filter(tg -> arns.containsKey(tg.name()))
-          .map(tg -> new Binding(stack.id(), tg, arns.get(tg.name()))).toList();
+          .map(tg -> Binding.of(stack.id(), tg, arns.get(tg.name()))).toList();
       Promise<Void> bound = Promise.promise();
       onContext(() -> {
-        bind(stack.id(), found);
+        bind(stackOwner(stack.id()), found);
         caller.runOnContext(x -> bound.complete());
       });
       return bound.future();
     });
+  }
+
+  /**
+   * Registers the targets of a target group that replaces another, now, before the rules switch to
+   * it; from then on it is kept in sync like the others. Completes on the caller's context when the
+   * targets are registered (nothing is done when not leading).
+   */
+  public Future<Void> registerNow(StackId stack, TargetGroup model, String arn) {
+    Context caller = vertx.getOrCreateContext();
+    Promise<Void> done = Promise.promise();
+    onContext(() -> {
+      if (!leading) {
+        caller.runOnContext(x -> done.complete());
+        return;
+      }
+      Binding b = Binding.of(stack, model, arn);
+      bindings.put(arn, b);
+      sync(b).onComplete(ar -> caller.runOnContext(x -> done.handle(ar)));
+    });
+    return done.future();
   }
 
   /** No target group waits or syncs. */
@@ -138,14 +207,14 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     return loop != null && loop.idle();
   }
 
-  private void bind(StackId stack, List<Binding> current) {
+  private void bind(String owner, List<Binding> current) {
     assert loop.onContext() : "targets state touched off its context";
     Set<String> keep = current.stream().map(Binding::arn).collect(Collectors.toSet());
-    List<Binding> gone = bindings.values().stream().filter(b -> b.stack().equals(stack) && !keep.contains(b.arn())).toList();
+    List<Binding> gone = bindings.values().stream().filter(b -> b.owner().equals(owner) && !keep.contains(b.arn())).toList();
     gone.forEach(b -> bindings.remove(b.arn()));
     // pods may still wait on a removed target group's gate: open those no Ingress wants any more
-    gone.stream().filter(b -> DesiredTargets.ipMode(b.model()))
-        .flatMap(b -> informers.podsGatedBy(ReadinessGates.conditionType(b.model().name())).stream())
+    gone.stream().filter(Binding::ipMode)
+        .flatMap(b -> informers.podsGatedBy(b.gateType()).stream())
         .distinct().forEach(this::openStaleGates);
     applied.keySet().retainAll(bindings.keySet());
     current.forEach(b -> {
@@ -156,11 +225,51 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
 
   // ---- events: each enqueues only the target groups it can affect
 
+  /**
+   * A TargetGroupBinding came, changed or went. The controller never creates or deletes its target
+   * group: it syncs the targets, and on deletion (finalizer) deregisters them.
+   */
+  private void bindingChanged(GenericKubernetesResource old, GenericKubernetesResource now) {
+    if (now == null) {
+      bind(bindingOwner(TargetGroupBindings.read(old).key()), List.of());
+      return;
+    }
+    TargetGroupBinding tgb = TargetGroupBindings.read(now);
+    String owner = bindingOwner(tgb.key());
+    if (tgb.targetGroupArn().isEmpty()) {
+      events.record(now, EventRecorder.WARNING, "InvalidTargetGroupBinding",
+          "spec.targetGroupARN is not set (the mutating webhook resolves spec.targetGroupName); nothing is registered");
+      bind(owner, List.of());
+      return;
+    }
+    Binding other = bindings.get(tgb.targetGroupArn());
+    if (other != null && !other.owner().equals(owner)) {
+      events.record(now, EventRecorder.WARNING, "TargetGroupAlreadyBound", "target group " + tgb.targetGroupArn()
+          + " already gets its targets from " + other.label() + "; bind another target group");
+      bind(owner, List.of());
+      return;
+    }
+    if (tgb.deleting() && !TargetGroupBindings.hasFinalizer(now)) {
+      bind(owner, List.of());
+      return;
+    }
+    bind(owner, List.of(Binding.of(tgb)));
+  }
+
+  /** A Service's ports (NodePort, target port) decide the targets of the bindings that use it. */
+  private void serviceChanged(Service old, Service now) {
+    if (sameVersion(old, now)) {
+      return;
+    }
+    Service svc = now != null ? now : old;
+    enqueueWhere(b -> b.tgb().isPresent() && b.uses(svc.getMetadata().getNamespace(), svc.getMetadata().getName()));
+  }
+
   private void nodeChanged(Node old, Node now) {
     if (old != null && now != null && DesiredTargets.NodeView.of(old).equals(DesiredTargets.NodeView.of(now))) {
       return;
     }
-    enqueueWhere(b -> !DesiredTargets.ipMode(b.model()));
+    enqueueWhere(b -> !b.ipMode());
   }
 
   private void sliceChanged(EndpointSlice old, EndpointSlice now) {
@@ -170,8 +279,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     EndpointSlice slice = now != null ? now : old;
     String service = Objects.requireNonNullElse(slice.getMetadata().getLabels(), Map.<String, String>of()).get(Informers.SERVICE_NAME_LABEL);
     String namespace = slice.getMetadata().getNamespace();
-    enqueueWhere(b -> DesiredTargets.ipMode(b.model()) && b.model().service().namespace().equals(namespace)
-        && b.model().service().name().equals(service));
+    enqueueWhere(b -> b.ipMode() && b.uses(namespace, service));
   }
 
   /** A pod whose gate is still closed: its target group has to look at the pod's health. */
@@ -181,7 +289,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     }
     Set<String> waiting = ReadinessGates.gates(now).stream().filter(t -> ReadinessGates.waiting(now, t)).collect(Collectors.toSet());
     if (!waiting.isEmpty()) {
-      enqueueWhere(b -> waiting.contains(ReadinessGates.conditionType(b.model().name())));
+      enqueueWhere(b -> waiting.contains(b.gateType()));
       openStaleGates(now);
     }
   }
@@ -228,7 +336,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   private void finished(KeyedLoop.Outcome<String> outcome) {
     if (outcome.result().failed()) {
       Binding binding = bindings.get(outcome.key());
-      LOG.warn("syncing the targets of {} failed: {}", binding == null ? outcome.key() : binding.model().name(),
+      LOG.warn("syncing the targets of {} failed: {}", binding == null ? outcome.key() : binding.label(),
           outcome.result().cause().getMessage());
     }
   }
@@ -236,20 +344,83 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   // ---- one sync: desired from the caches, diff against what AWS holds, then readiness gates
 
   private Future<Void> sync(Binding b) {
-    Set<Target> desired = desired(b.model());
+    if (b.tgb().isPresent()) {
+      return syncBinding(b);
+    }
+    Set<Target> desired = desired(b.model(), Optional.empty());
     return actual(b.arn())
         .compose(actual -> apply(b, TargetChanges.between(desired, actual), desired))
         .compose(v -> openGates(b));
   }
 
-  private Set<Target> desired(TargetGroup tg) {
+  /**
+   * A TargetGroupBinding: finalizer first, then the same diff as for our own target groups, then the
+   * observed generation. Deleting: every target of the group is deregistered (the group is the
+   * binding's alone), the group itself is kept, and the finalizer goes.
+   */
+  private Future<Void> syncBinding(Binding b) {
+    TargetGroupBinding tgb = b.tgb().get();
+    Optional<GenericKubernetesResource> object = tgbs.get(tgb.key());
+    if (object.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    GenericKubernetesResource resource = object.get();
+    if (tgb.deleting()) {
+      return cleanup(b, resource);
+    }
+    BindingTargets.Resolution resolved = BindingTargets.resolve(tgb, informers.service(tgb.namespace(), tgb.serviceRef().name()));
+    if (resolved.model().isEmpty()) {
+      events.record(resource, EventRecorder.WARNING, "BackendNotFound", resolved.problem() + "; its targets are deregistered");
+    }
+    Set<Target> desired = resolved.model().map(tg -> desired(tg, tgb.nodeSelector())).orElse(Set.of());
+    boolean newGeneration = TargetGroupBindings.observedGeneration(resource) != tgb.generation();
+    return tgbs.addFinalizer(resource)
+        .compose(v -> actual(b.arn()))
+        .compose(actual -> apply(b, TargetChanges.between(desired, actual), desired))
+        .compose(v -> openGates(b))
+        .compose(v -> tgbs.writeObservedGeneration(resource))
+        .onSuccess(v -> {
+          if (newGeneration && resolved.model().isPresent()) {
+            events.record(resource, EventRecorder.NORMAL, "SuccessfullyReconciled", "Successfully reconciled generation " + tgb.generation());
+          }
+        })
+        .onFailure(e -> events.record(resource, EventRecorder.WARNING, "FailedRegisterTargets", "syncing the targets of target group "
+            + tgb.targetGroupArn() + " failed: " + e.getMessage()));
+  }
+
+  private Future<Void> cleanup(Binding b, GenericKubernetesResource resource) {
+    if (!TargetGroupBindings.hasFinalizer(resource)) {
+      return Future.succeededFuture();
+    }
+    return elb.targetHealth(b.arn())
+        .compose(all -> {
+          List<Target> registered = all.stream()
+              .filter(t -> t.targetHealth() == null || t.targetHealth().state() != TargetHealthStateEnum.DRAINING)
+              .map(t -> new Target(t.target().id(), t.target().port())).sorted(java.util.Comparator.comparing(Target::id)).toList();
+          if (!registered.isEmpty()) {
+            LOG.info("{} is being deleted: deregistering its {} targets; the target group is kept", b.label(), registered.size());
+          }
+          applied.remove(b.arn());
+          return elb.deregisterTargets(b.arn(), registered);
+        })
+        .compose(v -> tgbs.removeFinalizer(resource))
+        .onSuccess(v -> {
+          bind(b.owner(), List.of());
+          events.record(resource, EventRecorder.NORMAL, "TargetsDeregistered", "targets deregistered from target group "
+              + b.arn() + "; the target group is kept");
+        })
+        .onFailure(e -> events.record(resource, EventRecorder.WARNING, "FailedDeregisterTargets", "deregistering the targets of target group "
+            + b.arn() + " failed: " + e.getMessage() + "; retrying"));
+  }
+
+  private Set<Target> desired(TargetGroup tg, Optional<NodeSelector> selector) {
     if (DesiredTargets.ipMode(tg)) {
       String ns = tg.service().namespace();
       Set<String> gated = informers.podsGatedBy(ReadinessGates.conditionType(tg.name())).stream()
           .filter(ReadinessGates::waitsOnlyOnGates).map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).collect(Collectors.toSet());
       return DesiredTargets.ips(tg, servicePortName(tg), informers.endpointSlices(ns, tg.service().name()), gated::contains);
     }
-    DesiredTargets.Instances instances = DesiredTargets.instances(tg, informers.nodes().getStore().list());
+    DesiredTargets.Instances instances = DesiredTargets.instances(tg, informers.nodes().getStore().list(), selector);
     // the recorder drops repeats, so a node without an instance ID is reported once in a while, not per sync
     instances.unusable().forEach(n -> events.record(n, EventRecorder.WARNING, "NodeNotRegistered",
         "Node is not registered with load balancer target groups: spec.providerID \"" + Objects.requireNonNullElse(n.getSpec().getProviderID(), "")
@@ -282,12 +453,30 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
       remember(b.arn(), desired);
       return Future.succeededFuture();
     }
-    LOG.info("target group {}: registering {} targets, deregistering {}", b.model().name(), changes.register().size(),
+    LOG.info("{}: registering {} targets, deregistering {}", b.label(), changes.register().size(),
         changes.deregister().size());
     applied.remove(b.arn());
-    return elb.registerTargets(b.arn(), changes.register())
-        .compose(v -> elb.deregisterTargets(b.arn(), changes.deregister()))
-        .onSuccess(v -> remember(b.arn(), desired));
+    return TargetWrites.apply(elb, b.arn(), changes.register(), changes.deregister()).map(refused -> {
+      if (refused.isEmpty()) {
+        remember(b.arn(), desired);
+        return null;
+      }
+      // the others are in; the refused ones are not remembered, so the recheck registers them again, on their own
+      Set<Target> in = new HashSet<>(desired);
+      in.removeAll(refused);
+      remember(b.arn(), in);
+      reportRefused(b, refused);
+      recheckLater(b.arn());
+      return null;
+    });
+  }
+
+  /** A Warning Event on the target group's Service for each refused target. */
+  private void reportRefused(Binding b, Set<Target> refused) {
+    LOG.warn("target group {}: ELBv2 refused targets {} (InvalidTarget); the others are registered", b.model().name(), refused);
+    informers.service(b.model().service().namespace(), b.model().service().name()).ifPresent(svc -> refused.forEach(t ->
+        events.record(svc, EventRecorder.WARNING, "FailedRegisterTarget", "Target " + t.id() + ":" + t.port() + " was refused by target group "
+            + b.model().name() + " (InvalidTarget: e.g. a terminated instance or an IP outside the VPC); it is retried on its own")));
   }
 
   /** Not for a target group that left meanwhile, nor after leadership was lost (the next leader may change it). */
@@ -303,8 +492,8 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
    * again after a while.
    */
   private Future<Void> openGates(Binding b) {
-    String type = ReadinessGates.conditionType(b.model().name());
-    List<Pod> waiting = DesiredTargets.ipMode(b.model())
+    String type = b.gateType();
+    List<Pod> waiting = b.ipMode()
         ? informers.podsGatedBy(type).stream().filter(p -> ReadinessGates.waiting(p, type)).toList() : List.of();
     if (waiting.isEmpty()) {
       return Future.succeededFuture();

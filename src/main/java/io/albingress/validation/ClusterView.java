@@ -31,6 +31,11 @@ public interface ClusterView {
     return List.of();
   }
 
+  /** The OIDC client credentials in the cluster's Secrets; offline (not checked) where Secrets are not known. */
+  default io.albingress.model.OidcSecrets oidcSecrets() {
+    return io.albingress.model.OidcSecrets.OFFLINE;
+  }
+
   /** False when Services are not known at all (e.g. plan without Service manifests). */
   default boolean knowsServices() {
     return true;

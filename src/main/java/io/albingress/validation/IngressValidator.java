@@ -93,6 +93,7 @@ public final class IngressValidator {
     SecurityGroupChecks.annotations(annotations, config, findings);
     PathChecks.run(ingress, config, findings);
     new BackendChecks(ingress, config, cluster, findings).run();
+    AuthChecks.run(prepared.parsed(), cluster, findings);
     awsChecks.subnets(config, aws, findings);
     SecurityGroupChecks.namedGroups(config, aws, vpcId, findings);
     awsChecks.certificates(ingress, config, wantsTls(ingress, config), aws, findings);

@@ -1,6 +1,7 @@
 package io.albingress.webhook;
 
 import io.albingress.metrics.Metrics;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.vertx.core.DeploymentOptions;
@@ -11,7 +12,9 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -75,11 +78,24 @@ public final class WebhookServer {
   private long reloadTimer = -1;
 
   public WebhookServer(Vertx vertx, Config config, AdmissionCodec codec, IngressAdmission ingresses, PodAdmission pods, Metrics metrics) {
+    this(vertx, config, codec, ingresses, pods, Optional.empty(), metrics);
+  }
+
+  /** With the TargetGroupBinding webhooks too. */
+  public WebhookServer(Vertx vertx, Config config, AdmissionCodec codec, IngressAdmission ingresses, PodAdmission pods,
+      Optional<TargetGroupBindingAdmission> bindings, Metrics metrics) {
     this.vertx = vertx;
     this.config = config;
-    this.handler = new AdmissionHandler(codec, List.of(
+    List<AdmissionHandler.Webhook<?>> webhooks = new ArrayList<>(List.of(
         new AdmissionHandler.Webhook<>(VALIDATE_INGRESS_PATH, "validate-ingress", AdmissionCodec.reader(Ingress.class), ingresses::review),
-        new AdmissionHandler.Webhook<>(MUTATE_POD_PATH, "mutate-pod", AdmissionCodec.reader(Pod.class), pods::review)), metrics);
+        new AdmissionHandler.Webhook<>(MUTATE_POD_PATH, "mutate-pod", AdmissionCodec.reader(Pod.class), pods::review)));
+    bindings.ifPresent(b -> {
+      webhooks.add(new AdmissionHandler.Webhook<>(TargetGroupBindingAdmission.MUTATE_PATH, "mutate-targetgroupbinding",
+          AdmissionCodec.reader(GenericKubernetesResource.class), b::mutate));
+      webhooks.add(new AdmissionHandler.Webhook<>(TargetGroupBindingAdmission.VALIDATE_PATH, "validate-targetgroupbinding",
+          AdmissionCodec.reader(GenericKubernetesResource.class), b::validate));
+    });
+    this.handler = new AdmissionHandler(codec, List.copyOf(webhooks), metrics);
   }
 
   /**

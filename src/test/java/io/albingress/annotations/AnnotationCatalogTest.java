@@ -97,20 +97,29 @@ class AnnotationCatalogTest {
   }
 
   @Test
+  void authenticationIsApplied() {
+    for (String name : java.util.List.of("auth-type", "auth-idp-oidc", "auth-idp-cognito", "auth-on-unauthenticated-request",
+        "auth-scope", "auth-session-cookie", "auth-session-timeout", "jwt-validation")) {
+      assertThat(AnnotationCatalog.support(name)).as(name).contains(AnnotationCatalog.Support.APPLIED);
+    }
+  }
+
+  @Test
   void theAddOnsAreApplied() {
     for (String name : java.util.List.of("wafv2-acl-arn", "wafv2-acl-name", "waf-acl-id", "web-acl-id", "shield-advanced-protection")) {
       assertThat(AnnotationCatalog.support(name)).as(name).contains(AnnotationCatalog.Support.APPLIED);
     }
-    assertThat(AnnotationCatalog.support("auth-type")).contains(AnnotationCatalog.Support.DENIED);
+    assertThat(AnnotationCatalog.support("mutual-authentication")).contains(AnnotationCatalog.Support.DENIED);
     assertThat(AnnotationCatalog.support("enable-frontend-nlb")).contains(AnnotationCatalog.Support.IGNORED);
     assertThat(AnnotationCatalog.support("actions.web")).contains(AnnotationCatalog.Support.APPLIED);
     assertThat(AnnotationCatalog.support("frobnicate")).isEmpty();
-    assertThat(AnnotationCatalog.deniedBecause("auth-scope")).isEqualTo("authentication on the ALB's rules");
+    assertThat(AnnotationCatalog.deniedBecause("mutual-authentication")).isEqualTo("mutual TLS on the HTTPS listeners");
   }
 
   @Test
   void notSupportedNames() {
-    assertThat(AnnotationCatalog.isNotSupported("auth-type")).isTrue();
+    assertThat(AnnotationCatalog.isNotSupported("mutual-authentication")).isTrue();
+    assertThat(AnnotationCatalog.isNotSupported("auth-type")).isFalse();
     assertThat(AnnotationCatalog.isNotSupported("listener-attributes.HTTPS-443")).isTrue();
     assertThat(AnnotationCatalog.isNotSupported("target-type")).isFalse();
   }

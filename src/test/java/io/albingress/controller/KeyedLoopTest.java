@@ -111,6 +111,28 @@ class KeyedLoopTest {
   }
 
   @Test
+  void aRunPastItsBoundIsToldToStopAndTheNextRunWaitsUntilItHasStopped(Vertx vertx) throws Exception {
+    context = vertx.getOrCreateContext();
+    List<java.util.function.BooleanSupplier> tokens = new CopyOnWriteArrayList<>();
+    KeyedLoop.Settings settings = new KeyedLoop.Settings(1, Duration.ofMillis(200), Duration.ofMillis(10), Duration.ofMillis(20));
+    KeyedLoop<String> loop = new KeyedLoop<>(vertx, context, settings, (key, cancelled) -> {
+      runs.add(key);
+      tokens.add(cancelled);
+      return runs.size() == 1 ? held(1) : Future.succeededFuture();
+    }, e -> false, outcomes::add, true);
+    loop.lead(List.of("a"));
+    await(() -> tokens.size() == 1 && tokens.get(0).getAsBoolean());
+    loop.add("a");
+    Thread.sleep(100);
+    flush();
+    assertThat(runs).as("no second run while the first one still runs").containsExactly("a");
+
+    pending.get(1).complete();
+    await(() -> runs.size() == 2);
+    assertThat(outcomes.get(0).result().cause()).isInstanceOf(java.util.concurrent.TimeoutException.class);
+  }
+
+  @Test
   void losingLeadershipStopsEverythingAtOnceAndDropsRunsInFlight(Vertx vertx) throws Exception {
     KeyedLoop.Settings settings = new KeyedLoop.Settings(1, Duration.ofMinutes(1), Duration.ofMillis(50), Duration.ofMillis(100));
     KeyedLoop<String> loop = loop(vertx, settings, this::held);

@@ -84,6 +84,19 @@ final class DeployFixtures {
     return stack(loadBalancer(scheme), List.of(http(80)), List.of(rule(80, 1, "/web", web), rule(80, 2, "/api", api)), List.of(web, api));
   }
 
+  /** Stack shop/web-N: one load balancer, one listener, one rule, one target group, all named after N. */
+  static Stack numbered(int n) {
+    StackId id = StackId.ingress("shop", "web-" + n);
+    Map<String, String> tags = Map.of(Tags.CLUSTER, CLUSTER, Tags.STACK, id.tagValue());
+    TargetGroup tg = targetGroup("web", 8080);
+    tg = new TargetGroup(tg.resourceId(), "k8s-shop-web" + n + "-8080", tg.service(), tg.targetType(), tg.protocol(), tg.protocolVersion(),
+        tg.port(), tg.healthCheck(), tg.attributes(), Map.of(), tags);
+    LoadBalancer lb = loadBalancer(Scheme.INTERNET_FACING);
+    lb = new LoadBalancer(lb.resourceId(), "k8s-shop-web" + n, lb.scheme(), lb.ipAddressType(), lb.subnetIds(), lb.securityGroups(),
+        lb.attributes(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), tags);
+    return new Stack(id, List.of("shop/web-" + n), lb, List.of(http(80)), List.of(rule(80, 1, "/", tg)), List.of(tg), List.of());
+  }
+
   /** The fake's futures complete at once: the result, or the failure thrown. */
   static <T> T done(Future<T> future) {
     assertThat(future.isComplete()).as("completed").isTrue();

@@ -107,7 +107,7 @@ class DriftTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("listeners")
   void listenerDrift(String name, Listener desired, Action action, ActualListener actual, boolean drifted) {
-    assertThat(ListenerSynth.drifted(desired, action, actual)).isEqualTo(drifted);
+    assertThat(ListenerSynth.drifted(desired, List.of(action), actual)).isEqualTo(drifted);
   }
 
   static Stream<Arguments> rules() {
@@ -158,14 +158,18 @@ class DriftTest {
   @MethodSource("rules")
   void ruleDrift(String name, List<RuleCondition> conditions, Action action, List<RuleTransform> transforms,
       ActualRule actual, boolean drifted) {
-    assertThat(RuleSynth.drifted(conditions, action, transforms, actual)).isEqualTo(drifted);
+    assertThat(RuleSynth.drifted(conditions, List.of(action), transforms, actual)).isEqualTo(drifted);
   }
 
   static Stream<Arguments> tags() {
     return Stream.of(
         Arguments.of(Map.of("a", "1"), Map.of("a", "1"), Map.of(), List.of()),
         Arguments.of(Map.of("a", "1"), Map.of("a", "2"), Map.of("a", "2"), List.of()),
-        Arguments.of(Map.of("a", "1", "b", "1"), Map.of("a", "1"), Map.of(), List.of("b")),
+        // b was not set by the controller: another tool's, it stays
+        Arguments.of(Map.of("a", "1", "b", "1"), Map.of("a", "1"), Map.of(), List.of()),
+        // the controller's own keys are always its to remove; AWS's (aws:) never
+        Arguments.of(Map.of("a", "1", "ingress.k8s.aws/model-hash", "x", "aws:cloudformation:stack-name", "s"), Map.of("a", "1"),
+            Map.of(), List.of("ingress.k8s.aws/model-hash")),
         Arguments.of(Map.of(), Map.of("c", "3"), Map.of("c", "3"), List.of()));
   }
 
@@ -178,11 +182,13 @@ class DriftTest {
   @Test
   void externallyManagedTagsAreNeitherSetNorRemoved() {
     Set<String> external = Set.of("CostCenter");
-    assertThat(TagSynth.drift(Map.of("a", "1", "CostCenter", "42"), Map.of("a", "1"), external))
+    // even when the controller set it before
+    assertThat(TagSynth.drift(Map.of("a", "1", "CostCenter", "42"), Map.of("a", "1"), external, Set.of("CostCenter")))
         .isEqualTo(new TagSynth.Drift(Map.of(), List.of()));
-    assertThat(TagSynth.drift(Map.of("a", "1"), Map.of("a", "2", "CostCenter", "7"), external))
+    assertThat(TagSynth.drift(Map.of("a", "1"), Map.of("a", "2", "CostCenter", "7"), external, Set.of()))
         .isEqualTo(new TagSynth.Drift(Map.of("a", "2"), List.of()));
-    assertThat(TagSynth.drift(Map.of("a", "1", "CostCenter", "42"), Map.of("a", "1"), Set.of()))
+    // a key the controller desired before and no longer does is removed
+    assertThat(TagSynth.drift(Map.of("a", "1", "CostCenter", "42"), Map.of("a", "1"), Set.of(), Set.of("a", "CostCenter")))
         .isEqualTo(new TagSynth.Drift(Map.of(), List.of("CostCenter")));
   }
 

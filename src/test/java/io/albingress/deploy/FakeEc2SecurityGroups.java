@@ -19,6 +19,14 @@ final class FakeEc2SecurityGroups implements Ec2SecurityGroups {
   final Map<String, Integer> inUse = new HashMap<>();
   final Map<String, Integer> calls = new TreeMap<>();
   private int next = 1;
+  /** Runs once before the next authorize or revoke: an earlier call of a crashed process landing late. */
+  Runnable landsLate = () -> {};
+
+  private void landLate() {
+    Runnable late = landsLate;
+    landsLate = () -> {};
+    late.run();
+  }
 
   String seed(String name, String vpcId, Map<String, String> tags) {
     String id = String.format("sg-%017x", next++);
@@ -99,6 +107,7 @@ final class FakeEc2SecurityGroups implements Ec2SecurityGroups {
 
   @Override
   public Future<Void> authorizeIngress(String groupId, Collection<Permission> permissions, String description) {
+    landLate();
     count("AuthorizeSecurityGroupIngress");
     Group g = groups.get(groupId);
     if (g == null) {
@@ -116,6 +125,7 @@ final class FakeEc2SecurityGroups implements Ec2SecurityGroups {
   @Override
   public Future<Void> revokeIngress(String groupId, Collection<RuleDiff.Rule> rules) {
     List<Permission> permissions = rules.stream().map(RuleDiff.Rule::permission).toList();
+    landLate();
     count("RevokeSecurityGroupIngress");
     Group g = groups.get(groupId);
     if (g == null) {

@@ -28,9 +28,9 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  * the deployer's order depends on: a rule priority is unique per listener (PriorityInUse), and a target
  * group used by a listener or rule cannot be deleted (ResourceInUse). Futures complete at once.
  */
-class FakeElbv2 implements Elbv2 {
+public class FakeElbv2 implements Elbv2 {
   private static final Set<String> READS = Set.of("describeLoadBalancers", "describeTargetGroups", "describeListeners",
-      "describeRules", "targetGroupArnsByName", "loadBalancerAttributes", "targetGroupAttributes", "targetHealth");
+      "describeRules", "targetGroupArnsByName", "tags", "loadBalancerAttributes", "targetGroupAttributes", "targetHealth");
 
   private final Map<String, ActualLoadBalancer> loadBalancers = new LinkedHashMap<>();
   private final Map<String, ActualTargetGroup> targetGroups = new LinkedHashMap<>();
@@ -45,14 +45,23 @@ class FakeElbv2 implements Elbv2 {
   private final List<String> calls = new ArrayList<>();
   private final Map<String, Deque<Failure>> script = new HashMap<>();
   private int serial;
+  private final Set<String> refusedTargets = new java.util.HashSet<>();
+  private final Map<String, Set<Target>> registered = new HashMap<>();
   private int rulesPerLoadBalancer = Integer.MAX_VALUE;
 
-  private record Failure(Kind kind, boolean applied) {}
+  private record Failure(Kind kind, boolean applied, boolean late) {
+    Failure(Kind kind, boolean applied) {
+      this(kind, applied, false);
+    }
+  }
+
+  /** Effects of calls that land late: applied just before the next call of the same operation. */
+  private final Map<String, Supplier<?>> landing = new HashMap<>();
 
   // ---- scripting and inspection
 
   /** The next call of the operation fails with the kind and has no effect. */
-  FakeElbv2 failNext(String operation, Kind kind) {
+  public FakeElbv2 failNext(String operation, Kind kind) {
     script.computeIfAbsent(operation, k -> new ArrayDeque<>()).add(new Failure(kind, false));
     return this;
   }
@@ -63,6 +72,12 @@ class FakeElbv2 implements Elbv2 {
     return this;
   }
 
+  /** The next call of the operation gets no answer (UNKNOWN_OUTCOME) and lands later: just before the next call of it. */
+  FakeElbv2 landLateOnNext(String operation) {
+    script.computeIfAbsent(operation, k -> new ArrayDeque<>()).add(new Failure(Kind.UNKNOWN_OUTCOME, false, true));
+    return this;
+  }
+
   /** Rules a load balancer may have at most (AWS: TooManyRules, counted per load balancer). */
   FakeElbv2 limitRules(int perLoadBalancer) {
     rulesPerLoadBalancer = perLoadBalancer;
@@ -70,7 +85,7 @@ class FakeElbv2 implements Elbv2 {
   }
 
   /** Every call so far, e.g. "createLoadBalancer k8s-shop-web-0123456789". */
-  List<String> calls() {
+  public List<String> calls() {
     return List.copyOf(calls);
   }
 
@@ -114,6 +129,14 @@ class FakeElbv2 implements Elbv2 {
   /** Records the call and plays the script: a scripted failure with or without the effect, or the effect. */
   private <T> Future<T> call(String operation, String argument, Supplier<T> effect) {
     calls.add(operation + " " + argument);
+    Supplier<?> late = landing.remove(operation);
+    if (late != null) {
+      try {
+        late.get();
+      } catch (AwsFailure ignored) {
+        // a late call that fails has no effect
+      }
+    }
     Deque<Failure> planned = script.get(operation);
     Failure failure = planned == null ? null : planned.poll();
     if (failure == null) {
@@ -126,11 +149,29 @@ class FakeElbv2 implements Elbv2 {
     if (failure.applied()) {
       effect.get();
     }
+    if (failure.late()) {
+      landing.put(operation, effect);
+    }
     return Future.failedFuture(new AwsFailure(failure.kind(), "Scripted", operation + " failed (scripted)", null));
   }
 
   private String arn(String type, String name) {
     return "arn:aws:elasticloadbalancing:us-west-2:123456789012:" + type + "/" + name + "/" + (++serial);
+  }
+
+  /** AWS answers LoadBalancerNotFound for any call on a load balancer that is gone. */
+  private String existingLoadBalancer(String arn) {
+    if (!loadBalancers.containsKey(arn)) {
+      throw notFound("LoadBalancer");
+    }
+    return arn;
+  }
+
+  private String existingTargetGroup(String arn) {
+    if (!targetGroups.containsKey(arn)) {
+      throw notFound("TargetGroup");
+    }
+    return arn;
   }
 
   private static AwsFailure notFound(String what) {
@@ -147,6 +188,15 @@ class FakeElbv2 implements Elbv2 {
   @Override
   public Future<ActualLoadBalancer> createLoadBalancer(LoadBalancer d) {
     return call("createLoadBalancer", d.name(), () -> {
+      // API_CreateLoadBalancer: idempotent by name with the same settings, DuplicateLoadBalancerName otherwise
+      ActualLoadBalancer same = loadBalancers.values().stream().filter(lb -> lb.name().equals(d.name())).findFirst().orElse(null);
+      if (same != null) {
+        // tags are not settings: a load balancer someone else made with the same name and settings is returned
+        if (!same.scheme().equals(d.scheme().wireName()) || !same.subnetIds().equals(d.subnetIds().stream().sorted().toList())) {
+          throw new AwsFailure(Kind.VALIDATION, "DuplicateLoadBalancerName", "load balancer " + d.name() + " exists", null);
+        }
+        return same;
+      }
       String arn = arn("loadbalancer/app", d.name());
       ActualLoadBalancer lb = new ActualLoadBalancer(arn, d.name(), d.name() + ".elb.example", d.scheme().wireName(),
           d.ipAddressType().wireName(), d.subnetIds().stream().sorted().toList(), d.securityGroups().stream().sorted().toList(),
@@ -197,12 +247,13 @@ class FakeElbv2 implements Elbv2 {
 
   @Override
   public Future<Map<String, String>> loadBalancerAttributes(String arn) {
-    return call("loadBalancerAttributes", arn, () -> Map.copyOf(attributes.getOrDefault(arn, Map.of())));
+    return call("loadBalancerAttributes", arn, () -> Map.copyOf(attributes.getOrDefault(existingLoadBalancer(arn), Map.of())));
   }
 
   @Override
   public Future<Void> modifyLoadBalancerAttributes(String arn, Map<String, String> changed) {
     return call("modifyLoadBalancerAttributes", arn, () -> {
+      existingLoadBalancer(arn);
       attributes.computeIfAbsent(arn, k -> new HashMap<>()).putAll(changed);
       return null;
     });
@@ -228,6 +279,14 @@ class FakeElbv2 implements Elbv2 {
   @Override
   public Future<ActualTargetGroup> createTargetGroup(TargetGroup d, String vpcId) {
     return call("createTargetGroup", d.name(), () -> {
+      // API_CreateTargetGroup: idempotent by name with the same settings, DuplicateTargetGroupName otherwise
+      ActualTargetGroup same = targetGroups.values().stream().filter(tg -> tg.name().equals(d.name())).findFirst().orElse(null);
+      if (same != null) {
+        if (same.port() != d.port() || !same.protocol().equals(d.protocol().wireName())) {
+          throw new AwsFailure(Kind.VALIDATION, "DuplicateTargetGroupName", "target group " + d.name() + " exists", null);
+        }
+        return same;
+      }
       String arn = arn("targetgroup", d.name());
       ActualTargetGroup tg = new ActualTargetGroup(arn, d.name(), d.protocol().wireName(), d.protocolVersion().wireName(), d.port(),
           d.targetType().wireName(), TargetGroupSynth.healthCheck(d.healthCheck()), List.of(), Map.copyOf(d.tags()));
@@ -269,12 +328,13 @@ class FakeElbv2 implements Elbv2 {
 
   @Override
   public Future<Map<String, String>> targetGroupAttributes(String arn) {
-    return call("targetGroupAttributes", arn, () -> Map.copyOf(attributes.getOrDefault(arn, Map.of())));
+    return call("targetGroupAttributes", arn, () -> Map.copyOf(attributes.getOrDefault(existingTargetGroup(arn), Map.of())));
   }
 
   @Override
   public Future<Void> modifyTargetGroupAttributes(String arn, Map<String, String> changed) {
     return call("modifyTargetGroupAttributes", arn, () -> {
+      existingTargetGroup(arn);
       attributes.computeIfAbsent(arn, k -> new HashMap<>()).putAll(changed);
       return null;
     });
@@ -284,14 +344,23 @@ class FakeElbv2 implements Elbv2 {
 
   @Override
   public Future<List<ActualListener>> describeListeners(String loadBalancerArn) {
-    return call("describeListeners", loadBalancerArn, () -> listenersOf(loadBalancerArn));
+    return call("describeListeners", loadBalancerArn, () -> listenersOf(existingLoadBalancer(loadBalancerArn)));
   }
 
   @Override
-  public Future<String> createListener(String loadBalancerArn, Listener d, Action defaultAction) {
+  public Future<String> createListener(String loadBalancerArn, Listener d, List<Action> defaultActions) {
     return call("createListener", String.valueOf(d.port()), () -> {
+      existingLoadBalancer(loadBalancerArn);
+      // API_CreateListener: idempotent with the same settings, DuplicateListener for another listener on the port
+      ActualListener same = listenersOf(loadBalancerArn).stream().filter(l -> l.port() == d.port()).findFirst().orElse(null);
+      if (same != null) {
+        if (!same.protocol().equals(d.protocol().wireName()) || !same.defaultActions().equals(stored(defaultActions))) {
+          throw new AwsFailure(Kind.VALIDATION, "DuplicateListener", "a listener on port " + d.port() + " exists", null);
+        }
+        return same.arn();
+      }
       String arn = arn("listener/app", String.valueOf(d.port()));
-      listeners.put(arn, new ActualListener(arn, d.port(), d.protocol().wireName(), List.of(defaultAction),
+      listeners.put(arn, new ActualListener(arn, d.port(), d.protocol().wireName(), stored(defaultActions),
           d.certificateArns().stream().limit(1).toList(), d.sslPolicy().orElse(null)));
       listenerOwner.put(arn, loadBalancerArn);
       return arn;
@@ -299,7 +368,7 @@ class FakeElbv2 implements Elbv2 {
   }
 
   @Override
-  public Future<Void> modifyListener(String arn, Listener d, Action defaultAction) {
+  public Future<Void> modifyListener(String arn, Listener d, List<Action> defaultActions) {
     return call("modifyListener", String.valueOf(d.port()), () -> {
       ActualListener l = listener(arn);
       List<String> certs = new ArrayList<>(l.certificateArns());
@@ -310,7 +379,7 @@ class FakeElbv2 implements Elbv2 {
           certs.set(0, d.certificateArns().get(0));
         }
       }
-      listeners.put(arn, new ActualListener(arn, d.port(), d.protocol().wireName(), List.of(defaultAction), List.copyOf(certs),
+      listeners.put(arn, new ActualListener(arn, d.port(), d.protocol().wireName(), stored(defaultActions), List.copyOf(certs),
           d.sslPolicy().orElse(l.sslPolicy())));
       return null;
     });
@@ -367,15 +436,32 @@ class FakeElbv2 implements Elbv2 {
     return null;
   }
 
+  /** Every OIDC client secret sent to AWS, in order (Describe never returns them: they are stripped when stored). */
+  public final List<String> oidcSecretsSent = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** As AWS stores actions: several need an Order each; an OIDC client secret is kept but never returned. */
+  private List<Action> stored(List<Action> actions) {
+    if (actions.size() > 1 && actions.stream().anyMatch(a -> a.order() == null)) {
+      throw new AwsFailure(Kind.VALIDATION, "ValidationError", "an Order is required for each of several actions", null);
+    }
+    return actions.stream().map(a -> {
+      if (a.authenticateOidcConfig() == null) {
+        return a;
+      }
+      oidcSecretsSent.add(a.authenticateOidcConfig().clientSecret());
+      return a.toBuilder().authenticateOidcConfig(a.authenticateOidcConfig().toBuilder().clientSecret(null).build()).build();
+    }).toList();
+  }
+
   // ---- rules
 
   @Override
   public Future<List<ActualRule>> describeRules(String listenerArn) {
-    return call("describeRules", listenerArn, () -> rulesOf(listenerArn));
+    return call("describeRules", listenerArn, () -> rulesOf(listener(listenerArn).arn()));
   }
 
   @Override
-  public Future<Void> createRule(String listenerArn, int priority, List<RuleCondition> conditions, Action action,
+  public Future<Void> createRule(String listenerArn, int priority, List<RuleCondition> conditions, List<Action> actions,
       List<RuleTransform> transforms, Map<String, String> tags) {
     return call("createRule", String.valueOf(priority), () -> {
       listener(listenerArn);
@@ -387,20 +473,20 @@ class FakeElbv2 implements Elbv2 {
         throw new AwsFailure(Kind.VALIDATION, "TooManyRules", "too many rules", null);
       }
       String arn = arn("listener-rule/app", String.valueOf(priority));
-      rules.put(arn, new ActualRule(arn, priority, conditions, List.of(action), transforms));
+      rules.put(arn, new ActualRule(arn, priority, conditions, stored(actions), transforms));
       ruleOwner.put(arn, listenerArn);
       return null;
     });
   }
 
   @Override
-  public Future<Void> modifyRule(String arn, List<RuleCondition> conditions, Action action, List<RuleTransform> transforms) {
+  public Future<Void> modifyRule(String arn, List<RuleCondition> conditions, List<Action> actions, List<RuleTransform> transforms) {
     return call("modifyRule", String.valueOf(rules.containsKey(arn) ? rules.get(arn).priority() : -1), () -> {
       ActualRule r = rules.get(arn);
       if (r == null) {
         throw notFound("Rule");
       }
-      rules.put(arn, new ActualRule(arn, r.priority(), conditions, List.of(action), transforms));
+      rules.put(arn, new ActualRule(arn, r.priority(), conditions, stored(actions), transforms));
       return null;
     });
   }
@@ -436,6 +522,28 @@ class FakeElbv2 implements Elbv2 {
     }));
   }
 
+  @Override
+  public Future<Map<String, Map<String, String>>> tags(List<String> arns) {
+    return call("tags", String.join(",", arns), () -> {
+      Map<String, Map<String, String>> out = new HashMap<>();
+      arns.forEach(arn -> {
+        if (loadBalancers.containsKey(arn)) {
+          out.put(arn, loadBalancers.get(arn).tags());
+        } else if (targetGroups.containsKey(arn)) {
+          out.put(arn, targetGroups.get(arn).tags());
+        }
+      });
+      return out;
+    });
+  }
+
+  /** A load balancer someone else made, with exactly this name and these settings (not tagged as ours). */
+  void addForeignLoadBalancer(LoadBalancer d, Map<String, String> tags) {
+    String arn = arn("loadbalancer/app", d.name());
+    loadBalancers.put(arn, new ActualLoadBalancer(arn, d.name(), d.name() + ".elb.example", d.scheme().wireName(),
+        d.ipAddressType().wireName(), d.subnetIds().stream().sorted().toList(), d.securityGroups().stream().sorted().toList(), Map.copyOf(tags)));
+  }
+
   private Void retag(String arn, UnaryOperator<Map<String, String>> change) {
     ActualLoadBalancer lb = loadBalancers.get(arn);
     if (lb != null) {
@@ -458,13 +566,32 @@ class FakeElbv2 implements Elbv2 {
     return call("targetHealth", targetGroupArn, List::of);
   }
 
+  /** API_RegisterTargets: one invalid target (terminated instance, IP outside the VPC) fails the whole call with InvalidTarget. */
+  public FakeElbv2 refuseTargets(String... ids) {
+    refusedTargets.addAll(List.of(ids));
+    return this;
+  }
+
+  public Set<Target> registered(String targetGroupArn) {
+    return Set.copyOf(registered.getOrDefault(targetGroupArn, Set.of()));
+  }
+
   @Override
   public Future<Void> registerTargets(String targetGroupArn, List<Target> targets) {
-    return call("registerTargets", targetGroupArn, () -> null);
+    return call("registerTargets", targetGroupArn + " " + targets.stream().map(Target::id).sorted().toList(), () -> {
+      if (targets.stream().anyMatch(t -> refusedTargets.contains(t.id()))) {
+        throw new AwsFailure(Kind.VALIDATION, "InvalidTarget", "The following targets are not valid", null);
+      }
+      registered.computeIfAbsent(targetGroupArn, k -> new java.util.HashSet<>()).addAll(targets);
+      return null;
+    });
   }
 
   @Override
   public Future<Void> deregisterTargets(String targetGroupArn, List<Target> targets) {
-    return call("deregisterTargets", targetGroupArn, () -> null);
+    return call("deregisterTargets", targetGroupArn + " " + targets.stream().map(Target::id).sorted().toList(), () -> {
+      registered.getOrDefault(targetGroupArn, new java.util.HashSet<>()).removeAll(targets);
+      return null;
+    });
   }
 }

@@ -118,7 +118,10 @@ class IamPolicyTest {
       boolean addOnsOnly = actions.stream().allMatch(a -> IamPolicy.ADD_ON_PREFIXES.contains(a.split(":")[0]));
       // the nodes' and pods' groups are not ours: our rules there are told apart by their description, which IAM cannot see
       boolean rulesOnTargetGroups = Set.of("ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress").containsAll(actions);
-      if (readOnly || addOnsOnly || rulesOnTargetGroups) {
+      // TargetGroupBinding: the user's target groups carry no tag of ours; targets only, and target groups only
+      boolean targetsOfBoundGroups = Set.of("elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets").containsAll(actions)
+          && "arn:aws:elasticloadbalancing:*:*:targetgroup/*/*".equals(statement.getValue("Resource"));
+      if (readOnly || addOnsOnly || rulesOnTargetGroups || targetsOfBoundGroups) {
         continue;
       }
       JsonObject equals = statement.getJsonObject("Condition", new JsonObject()).getJsonObject("StringEquals", new JsonObject());
@@ -197,6 +200,8 @@ class IamPolicyTest {
         new Example("untag this cluster's target group", removeTags(TG, ours(), "team")),
         new Example("delete this cluster's ALB", on("DeleteLoadBalancer", LB, ours())),
         new Example("register targets in this cluster's target group", on("RegisterTargets", TG, ours())),
+        new Example("register targets in a user's target group bound by a TargetGroupBinding", on("RegisterTargets", TG, Map.of())),
+        new Example("deregister targets from a user's target group", on("DeregisterTargets", TG, Map.of())),
         new Example("change this cluster's rule", on("ModifyRule", RULE, ours())),
         new Example("delete this cluster's listener", on("DeleteListener", LISTENER, ours())),
         new Example("attach a web ACL to this cluster's ALB", on("SetWebAcl", LB, ours())),
@@ -233,7 +238,8 @@ class IamPolicyTest {
         new Example("untag another cluster's target group", removeTags(TG, theirs(), "team")),
         new Example("delete another cluster's ALB", on("DeleteLoadBalancer", LB, theirs())),
         new Example("delete an untagged ALB", on("DeleteLoadBalancer", LB, Map.of())),
-        new Example("register targets in another cluster's target group", on("RegisterTargets", TG, theirs())),
+        new Example("delete a target group bound by a TargetGroupBinding (not ours)", on("DeleteTargetGroup", TG, Map.of())),
+        new Example("register targets in a load balancer", on("RegisterTargets", LB, Map.of())),
         new Example("change another cluster's rule", on("ModifyRule", RULE, theirs())),
         new Example("an action the controller never calls", on("ModifyCapacityReservation", LB, ours())),
         new Example("attach a web ACL to another cluster's ALB", on("SetWebAcl", LB, theirs())),

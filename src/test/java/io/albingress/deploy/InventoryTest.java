@@ -75,4 +75,17 @@ class InventoryTest {
     assertThat(loaded.succeeded()).isTrue();
     assertThat(inventory.loadBalancers("shop/web")).extracting(ActualLoadBalancer::arn).containsExactly("arn:kept");
   }
+
+  @Test
+  void relistStacksListsAgainAndFindsATargetGroupThatLandedAfterItsStackWasDeleted() {
+    FakeElbv2 elb = new FakeElbv2();
+    Inventory inventory = new Inventory(elb, DeployFixtures.CLUSTER);
+    assertThat(inventory.loadBalancersLoaded().succeeded()).isTrue();
+    assertThat(inventory.targetGroupsLoaded().succeeded()).isTrue();
+    // a late CreateTargetGroup of a stack deleted meanwhile
+    DeployFixtures.done(elb.createTargetGroup(DeployFixtures.targetGroup("web", 8080), "vpc-1"));
+    assertThat(inventory.stacks()).isEmpty();
+
+    assertThat(DeployFixtures.done(inventory.relistStacks())).containsExactly(DeployFixtures.STACK.tagValue());
+  }
 }

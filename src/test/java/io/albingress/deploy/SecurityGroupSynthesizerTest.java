@@ -127,6 +127,22 @@ class SecurityGroupSynthesizerTest {
   }
 
   @Test
+  void aRuleAuthorizedOrRevokedByACallThatLandedLateIsSuccessAndTheRestIsStillApplied() {
+    List<String> ids = await(synth.loadBalancerGroups(STACK, managed(open(80)), false));
+    String frontend = ids.get(0);
+    // a crashed run's authorize of 443 lands between this run's read and its own authorize of 443 and 8443:
+    // EC2 refuses the whole batch with InvalidPermission.Duplicate
+    ec2.landsLate = () -> ec2.groups.get(frontend).ingress().add(new RuleDiff.Rule(Permission.tcpFromCidr(443, "0.0.0.0/0"), ""));
+    await(synth.loadBalancerGroups(STACK, managed(open(80, 443, 8443)), true));
+    assertThat(rules(frontend)).containsExactlyElementsOf(open(80, 443, 8443));
+
+    // and a revoke of 443 and 8443 of which 443 was already revoked: InvalidPermission.NotFound for the batch
+    ec2.landsLate = () -> ec2.groups.get(frontend).ingress().removeIf(r -> r.permission().equals(Permission.tcpFromCidr(443, "0.0.0.0/0")));
+    await(synth.loadBalancerGroups(STACK, managed(open(80)), true));
+    assertThat(rules(frontend)).containsExactlyElementsOf(open(80));
+  }
+
+  @Test
   void aLostCreateIsAdoptedByName() {
     String existing = ec2.seed("k8s-shop-web-0123456789", VPC, Map.of());
     List<String> ids = await(synth.loadBalancerGroups(STACK, managed(open(80)), false));

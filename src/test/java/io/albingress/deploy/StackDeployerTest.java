@@ -71,6 +71,35 @@ class StackDeployerTest {
   }
 
   @Test
+  void aLoadBalancerDeletedOutOfBandIsListedAgainSoonAndRecreated() {
+    Stack stack = basic(Scheme.INTERNET_FACING);
+    deploy(stack, false);
+    String old = elb.loadBalancers().get(0).arn();
+    done(elb.deleteLoadBalancer(old));
+    elb.clearCalls();
+
+    // the deep check meets LoadBalancerNotFound: a failure retried soon (not the validation backoff)
+    io.vertx.core.Future<StackDeployer.Outcome> deep = deployer.deploy(stack, true, RUN);
+    assertThat(deep.failed()).isTrue();
+    assertThat(StackDeployer.notFound(deep.cause())).isTrue();
+    assertThat(io.albingress.controller.ReconcilerVerticle.isValidationError(deep.cause())).isFalse();
+    // a missing input (a certificate, an instance) is no resource of ours: no relist can repair it
+    assertThat(StackDeployer.notFound(new AwsFailure(AwsFailure.Kind.NOT_FOUND, "CertificateNotFound", "gone", null))).isFalse();
+    assertThat(StackDeployer.notFound(new Ec2SecurityGroups.Ec2Error("InvalidInstanceID.NotFound", "gone"))).isFalse();
+    assertThat(StackDeployer.notFound(new Ec2SecurityGroups.Ec2Error("InvalidGroup.NotFound", "gone"))).isTrue();
+
+    // the next run, even a shallow one, does not trust the model hash of the dead load balancer
+    StackDeployer.Outcome repaired = deploy(stack, false);
+    assertThat(elb.calls()).contains("describeLoadBalancers ");
+    assertThat(elb.loadBalancers()).singleElement().satisfies(lb -> {
+      assertThat(lb.arn()).isNotEqualTo(old);
+      assertThat(repaired.dnsName()).hasValue(lb.dnsName());
+      assertThat(elb.listenersOf(lb.arn())).hasSize(1);
+    });
+    assertThat(elb.targetGroups()).hasSize(2);
+  }
+
+  @Test
   void aSchemeChangeReplacesTheLoadBalancer() {
     deploy(basic(Scheme.INTERNET_FACING), false);
     String old = elb.loadBalancers().get(0).arn();
@@ -154,32 +183,166 @@ class StackDeployerTest {
   }
 
   @Test
-  void aCreateWhoseAnswerIsLostIsFollowedByALookupNotASecondCreate() {
-    elb.loseAnswerOfNext("createTargetGroup");
+  void createsWhoseAnswerIsLostAreRetriedInPlaceWithoutListingAwsAgain() {
     Stack stack = basic(Scheme.INTERNET_FACING);
-    assertThat(deployer.deploy(stack, false, RUN).failed()).isTrue();
-    elb.clearCalls();
+    elb.loseAnswerOfNext("createTargetGroup").loseAnswerOfNext("createLoadBalancer").loseAnswerOfNext("createListener")
+        .loseAnswerOfNext("createRule");
 
-    deploy(stack, false);
+    StackDeployer.Outcome outcome = deploy(stack, false);
 
-    assertThat(elb.calls()).extracting(c -> c.split(" ")[0]).contains("describeTargetGroups");
-    assertThat(elb.calls()).noneMatch(c -> c.startsWith("createTargetGroup"));
+    // ELBv2 creates load balancers, target groups and listeners idempotently by name: the same create again
+    assertThat(elb.calls()).filteredOn(c -> c.startsWith("createLoadBalancer")).hasSize(2);
+    assertThat(elb.calls()).filteredOn(c -> c.startsWith("createTargetGroup")).hasSize(3);
+    assertThat(elb.calls()).filteredOn(c -> c.startsWith("describeLoadBalancers") || c.startsWith("describeTargetGroups")).hasSize(2);
+    assertThat(elb.loadBalancers()).singleElement().satisfies(lb -> {
+      assertThat(outcome.dnsName()).hasValue(lb.dnsName());
+      assertThat(elb.listenersOf(lb.arn())).singleElement()
+          .satisfies(l -> assertThat(elb.rulesOf(l.arn())).extracting(ActualRule::priority).containsExactlyInAnyOrder(1, 2));
+    });
     assertThat(elb.targetGroups()).extracting(ActualTargetGroup::name).containsExactlyInAnyOrder("k8s-shop-web-8080", "k8s-shop-api-9000");
   }
 
   @Test
-  void aLoadBalancerCreateWhoseAnswerIsLostIsFoundAgain() {
-    elb.loseAnswerOfNext("createLoadBalancer");
+  void aRuleCreateThatLandsAfterItsRetryIsAdoptedNotDuplicated() {
     Stack stack = basic(Scheme.INTERNET_FACING);
-    assertThat(deployer.deploy(stack, false, RUN).failed()).isTrue();
-    elb.clearCalls();
+    // no answer; the call lands just before the retry, which is refused PriorityInUse
+    elb.landLateOnNext("createRule");
 
     deploy(stack, false);
 
-    assertThat(elb.calls()).extracting(c -> c.split(" ")[0]).startsWith("describeLoadBalancers");
-    assertThat(elb.calls()).noneMatch(c -> c.startsWith("createLoadBalancer"));
-    assertThat(elb.loadBalancers()).hasSize(1);
-    assertThat(elb.listenersOf(elb.loadBalancers().get(0).arn())).hasSize(1);
+    String listener = elb.listenersOf(elb.loadBalancers().get(0).arn()).get(0).arn();
+    assertThat(elb.rulesOf(listener)).extracting(ActualRule::priority).containsExactlyInAnyOrder(1, 2);
+    assertThat(elb.calls()).filteredOn(c -> c.startsWith("describeRules")).hasSizeGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void throttledCreatesNeverMakeAnyStackListAwsAgain() {
+    int stacks = 200;
+    List<Stack> all = java.util.stream.IntStream.range(0, stacks).mapToObj(DeployFixtures::numbered).toList();
+    all.forEach(s -> elb.failNext("createLoadBalancer", AwsFailure.Kind.THROTTLING));
+    all.forEach(s -> assertThat(deployer.deploy(s, false, RUN).failed()).isTrue());
+    all.forEach(s -> deploy(s, false));
+
+    assertThat(elb.loadBalancers()).hasSize(stacks);
+    // one listing for all stacks, not one per failed stack
+    assertThat(elb.calls()).filteredOn(c -> c.startsWith("describeLoadBalancers")).hasSize(1);
+    assertThat(elb.calls()).filteredOn(c -> c.startsWith("describeTargetGroups")).hasSize(1);
+  }
+
+  @Test
+  void aReplacedTargetGroupGetsItsTargetsBeforeTheSwitchAndTheOldOneIsDeletedRetryingInUseInPlace() {
+    List<java.time.Duration> slept = new java.util.ArrayList<>();
+    StackDeployer hooked = new StackDeployer(elb, inventory, "vpc-1", metrics, new FakeAddOnPorts().addOns(), Optional.empty(),
+        java.util.Set.of(), new StackDeployer.Hooks((id, tg, arn) -> elb.registerTargets(arn, List.of(new io.albingress.model.Target("10.0.0.1",
+            tg.port()))), d -> {
+              slept.add(d);
+              return io.vertx.core.Future.succeededFuture();
+            }));
+    done(hooked.deploy(basic(Scheme.INTERNET_FACING), false, RUN));
+    String oldWeb = elb.targetGroups().stream().filter(tg -> tg.name().equals("k8s-shop-web-8080")).findFirst().orElseThrow().arn();
+    elb.clearCalls();
+    // ELBv2 keeps a target group in use a while after the rule left it: two refusals, retried in place
+    elb.failNext("deleteTargetGroup", AwsFailure.Kind.IN_USE).failNext("deleteTargetGroup", AwsFailure.Kind.IN_USE);
+
+    // the port is immutable (it is in the name): a new target group replaces the old one
+    TargetGroup web = targetGroup("web", 8081);
+    TargetGroup api = targetGroup("api", 9000);
+    done(hooked.deploy(stack(loadBalancer(Scheme.INTERNET_FACING), List.of(http(80)),
+        List.of(rule(80, 1, "/web", web), rule(80, 2, "/api", api)), List.of(web, api)), false, RUN));
+
+    String newWeb = elb.targetGroups().stream().filter(tg -> tg.name().equals("k8s-shop-web-8081")).findFirst().orElseThrow().arn();
+    assertThat(elb.writes()).containsSubsequence("createTargetGroup k8s-shop-web-8081", "registerTargets " + newWeb + " [10.0.0.1]", "modifyRule 1",
+        "deleteTargetGroup " + oldWeb, "deleteTargetGroup " + oldWeb, "deleteTargetGroup " + oldWeb);
+    assertThat(slept).containsExactly(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2));
+    assertThat(elb.targetGroups()).extracting(ActualTargetGroup::name).containsExactlyInAnyOrder("k8s-shop-web-8081", "k8s-shop-api-9000");
+  }
+
+  @Test
+  void tagsAnotherToolAddedSurviveAndOnlyKeysTheControllerSetAreRemoved() {
+    TargetGroup web = targetGroup("web", 8080);
+    java.util.function.Function<java.util.Map<String, String>, Stack> withTags = extra -> {
+      java.util.Map<String, String> tags = new java.util.HashMap<>(DeployFixtures.tags(io.albingress.model.LoadBalancer.RESOURCE_ID));
+      tags.putAll(extra);
+      io.albingress.model.LoadBalancer lb = loadBalancer(Scheme.INTERNET_FACING);
+      return stack(new io.albingress.model.LoadBalancer(lb.resourceId(), lb.name(), lb.scheme(), lb.ipAddressType(), lb.subnetIds(),
+          lb.securityGroups(), lb.attributes(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), tags),
+          List.of(http(80)), List.of(rule(80, 1, "/", web)), List.of(web));
+    };
+    deploy(withTags.apply(java.util.Map.of("team", "a")), false);
+    String lb = elb.loadBalancers().get(0).arn();
+    // someone else tags the load balancer (a cost allocation tool), then the controller restarts and lists AWS
+    done(elb.addTags(lb, java.util.Map.of("CostCenter", "42")));
+    StackDeployer restarted = new StackDeployer(elb, new Inventory(elb, DeployFixtures.CLUSTER), "vpc-1", metrics,
+        new FakeAddOnPorts().addOns());
+    elb.clearCalls();
+
+    done(restarted.deploy(withTags.apply(java.util.Map.of("team", "a")), true, RUN));
+    assertThat(elb.writes()).noneMatch(c -> c.startsWith("removeTags"));
+    assertThat(elb.loadBalancers().get(0).tags()).containsEntry("CostCenter", "42").containsEntry("team", "a");
+
+    // a key the controller set and no longer wants is removed; the other tool's stays
+    done(restarted.deploy(withTags.apply(java.util.Map.of()), true, RUN));
+    assertThat(elb.writes()).contains("removeTags " + lb);
+    assertThat(elb.loadBalancers().get(0).tags()).containsEntry("CostCenter", "42").doesNotContainKey("team");
+  }
+
+  @Test
+  void aRunPastItsBoundStopsIssuingCallsBetweenSteps() {
+    java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+    Reconciliation bounded = new Reconciliation(DeployFixtures.STACK, 2, cancelled::get);
+    // the bound passes while the target groups and the load balancer are being created
+    elb.failNext("describeTargetGroups", AwsFailure.Kind.THROTTLING);
+    assertThat(deployer.deploy(basic(Scheme.INTERNET_FACING), false, bounded).failed()).isTrue();
+    cancelled.set(true);
+    elb.clearCalls();
+
+    io.vertx.core.Future<StackDeployer.Outcome> late = deployer.deploy(basic(Scheme.INTERNET_FACING), false, bounded);
+
+    assertThat(late.cause()).isInstanceOf(java.util.concurrent.CancellationException.class);
+    assertThat(elb.writes()).as("no listener, rule or tag after the bound").noneMatch(c -> c.startsWith("createListener")
+        || c.startsWith("createRule") || c.startsWith("addTags"));
+  }
+
+  @Test
+  void aLoadBalancerACreateReturnsIsAdoptedOnlyWhenItsTagsSayItIsThisStacks() {
+    // someone else's load balancer with exactly our name and settings: ELBv2's idempotent create returns it
+    elb.addForeignLoadBalancer(loadBalancer(Scheme.INTERNET_FACING), java.util.Map.of(io.albingress.model.Tags.CLUSTER, "other"));
+    String theirs = elb.loadBalancers().get(0).arn();
+
+    io.vertx.core.Future<StackDeployer.Outcome> refused = deployer.deploy(basic(Scheme.INTERNET_FACING), false, RUN);
+
+    assertThat(refused.cause()).isInstanceOfSatisfying(AwsFailure.class, f -> assertThat(f.code()).isEqualTo("NotOurs"));
+    assertThat(elb.listenersOf(theirs)).isEmpty();
+    assertThat(elb.writes()).noneMatch(c -> c.contains(theirs));
+    assertThat(elb.loadBalancers()).singleElement().satisfies(lb -> assertThat(lb.tags()).containsEntry(io.albingress.model.Tags.CLUSTER, "other"));
+    assertThat(inventory.loadBalancers(DeployFixtures.STACK.tagValue())).isEmpty();
+  }
+
+  @Test
+  void amongDuplicateLoadBalancersOfAStackTheOneTheStatusNamesIsKept() {
+    Stack stack = basic(Scheme.INTERNET_FACING);
+    deploy(stack, false);
+    String first = elb.loadBalancers().get(0).arn();
+    io.albingress.model.LoadBalancer lb = loadBalancer(Scheme.INTERNET_FACING);
+    // a duplicate claiming the same stack and resource (e.g. left by an older version under another name)
+    elb.addForeignLoadBalancer(new io.albingress.model.LoadBalancer(lb.resourceId(), "k8s-shop-web-9999999999", lb.scheme(), lb.ipAddressType(),
+        lb.subnetIds(), lb.securityGroups(), lb.attributes(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+        lb.tags()), lb.tags());
+    ActualLoadBalancer second = elb.loadBalancers().get(1);
+    StackDeployer restarted = new StackDeployer(elb, new Inventory(elb, DeployFixtures.CLUSTER), "vpc-1", metrics, new FakeAddOnPorts().addOns());
+
+    StackDeployer.Outcome outcome = done(restarted.deploy(stack, Optional.empty(), true, RUN, Optional.of(second.dnsName())));
+
+    assertThat(elb.loadBalancers()).extracting(ActualLoadBalancer::arn).containsExactly(second.arn());
+    assertThat(outcome.dnsName()).hasValue(second.dnsName());
+    assertThat(elb.writes()).contains("deleteLoadBalancer " + first);
+
+    // without a status, the one with the desired name is kept
+    ActualLoadBalancer otherName = new ActualLoadBalancer("arn:a", "k8s-shop-web-9999999999", "a.elb", "internet-facing", "ipv4", List.of(),
+        List.of(), lb.tags());
+    ActualLoadBalancer desiredName = new ActualLoadBalancer("arn:b", lb.name(), "b.elb", "internet-facing", "ipv4", List.of(), List.of(), lb.tags());
+    assertThat(LoadBalancerSynth.keptFirst(List.of(otherName, desiredName), lb, Optional.empty())).containsExactly(desiredName, otherName);
+    assertThat(LoadBalancerSynth.keptFirst(List.of(desiredName, otherName), lb, Optional.of("a.elb"))).containsExactly(otherName, desiredName);
   }
 
   @Test

@@ -249,7 +249,7 @@ class ChartIT {
   @Test
   void withDeploysSettingsTheChartRendersExactlyDeployAndWebhookConfig(Env env) throws IOException {
     List<String> args = new ArrayList<>(deploySettings(env));
-    args.addAll(List.of("--set", "serviceMonitor.enabled=true"));
+    args.addAll(List.of("--set", "serviceMonitor.enabled=true", "--include-crds"));
     Map<String, ObjectNode> chart = objects(template(env, args.toArray(String[]::new)));
 
     Map<String, ObjectNode> deploy = objects(ok(env.kubectl(null, "kustomize", env.repo().resolve("deploy").toString())).stdout());

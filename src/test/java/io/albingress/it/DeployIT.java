@@ -216,7 +216,9 @@ class DeployIT {
         {"delete", "events", "-n", "default"}, {"create", "leases.coordination.k8s.io", "-n", "kube-system"},
         {"update", "leases.coordination.k8s.io/kube-controller-manager", "-n", "kube-system"},
         {"update", "leases.coordination.k8s.io/someone-else", "-n", NAMESPACE}, {"delete", "leases.coordination.k8s.io", "-n", NAMESPACE},
-        {"create", "clusterrolebindings.rbac.authorization.k8s.io"}, {"create", "serviceaccounts/token", "-n", NAMESPACE}}) {
+        {"create", "clusterrolebindings.rbac.authorization.k8s.io"}, {"create", "serviceaccounts/token", "-n", NAMESPACE},
+        {"delete", "targetgroupbindings.elbv2.k8s.aws", "-n", "default"}, {"create", "targetgroupbindings.elbv2.k8s.aws", "-n", "default"},
+        {"get", "customresourcedefinitions.apiextensions.k8s.io/ingresses.example.com"}}) {
       Result r = env.kubectl(null, canI(denied));
       assertThat(r.stdout().trim()).as("kubectl auth can-i %s", String.join(" ", denied)).isEqualTo("no");
       assertThat(r.exit()).isEqualTo(1);
@@ -227,7 +229,10 @@ class DeployIT {
         {"patch", "ingresses.networking.k8s.io", "--subresource=status", "-n", "default"}, {"list", "ingressclasses.networking.k8s.io"},
         {"list", "services", "-A"}, {"list", "endpointslices.discovery.k8s.io", "-A"}, {"list", "nodes"}, {"list", "pods", "-A"},
         {"patch", "pods", "--subresource=status", "-n", "default"}, {"create", "events", "-n", "default"},
-        {"create", "leases.coordination.k8s.io", "-n", NAMESPACE}, {"patch", "leases.coordination.k8s.io/" + LEASE, "-n", NAMESPACE}}) {
+        {"create", "leases.coordination.k8s.io", "-n", NAMESPACE}, {"patch", "leases.coordination.k8s.io/" + LEASE, "-n", NAMESPACE},
+        {"watch", "targetgroupbindings.elbv2.k8s.aws", "-A"}, {"patch", "targetgroupbindings.elbv2.k8s.aws", "-n", "default"},
+        {"patch", "targetgroupbindings.elbv2.k8s.aws", "--subresource=status", "-n", "default"},
+        {"get", "customresourcedefinitions.apiextensions.k8s.io/targetgroupbindings.elbv2.k8s.aws"}}) {
       Result r = env.kubectl(null, canI(allowed));
       assertThat(r.stdout().trim()).as("kubectl auth can-i %s", String.join(" ", allowed)).isEqualTo("yes");
     }

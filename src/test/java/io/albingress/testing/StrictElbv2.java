@@ -104,7 +104,7 @@ public final class StrictElbv2 {
     return switch (request.action()) {
       case "CreateLoadBalancer" -> serialised(() -> createByName(LOAD_BALANCER, request, moto));
       case "CreateTargetGroup" -> serialised(() -> createByName(TARGET_GROUP, request, moto));
-      case "CreateListener" -> moto.send(request).map(a -> hideNew(a, "ListenerArn"));
+      case "CreateListener" -> serialised(() -> createListener(request, moto));
       case "CreateRule" -> createRule(request, moto);
       case "DeleteTargetGroup" -> deleteTargetGroup(request, moto);
       case "DeleteLoadBalancer" -> deleteLoadBalancer(request, moto);
@@ -145,6 +145,55 @@ public final class StrictElbv2 {
         return hideNew(created, kind.arnElement());
       });
     });
+  }
+
+  /**
+   * API_CreateListener.html: "This operation is idempotent, which means that it completes at most one
+   * time. If you attempt to create multiple listeners with the same settings, each call succeeds";
+   * another listener on the port fails DuplicateListener. Moto creates a second listener on the port.
+   */
+  private Future<AwsAnswer> createListener(QueryRequest request, Moto moto) {
+    String lb = request.get("LoadBalancerArn");
+    String port = request.get("Port");
+    String key = "CreateListener " + lb + ":" + port;
+    return moto.send(QueryRequest.of("DescribeListeners", "LoadBalancerArn", lb)).compose(existing -> {
+      String arn = existing.ok() && port != null ? listenerOnPort(existing.text(), port) : null;
+      if (arn == null) {
+        return moto.send(request).map(created -> {
+          if (created.ok()) {
+            createdWith.put(key, request.settings());
+          }
+          return hideNew(created, "ListenerArn");
+        });
+      }
+      if (!request.settings().equals(createdWith.get(key))) {
+        return refuse("DuplicateListener", "A listener already exists on port " + port + " of '" + lb + "'");
+      }
+      count("idempotent CreateListener");
+      String only = withoutMembers(existing.text(), "Listeners", "ListenerArn", a -> !a.equals(arn));
+      return Future.succeededFuture(existing.withBody(only.replace("DescribeListenersResponse", "CreateListenerResponse")
+          .replace("DescribeListenersResult", "CreateListenerResult")));
+    });
+  }
+
+  /** The ARN of the listener on this port in a DescribeListeners answer, or null. */
+  static String listenerOnPort(String xml, String port) {
+    try {
+      DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+      factory.setNamespaceAware(true);
+      Document doc = factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+      NodeList lists = doc.getElementsByTagNameNS("*", "Listeners");
+      for (int i = 0; i < lists.getLength(); i++) {
+        for (Node member = lists.item(i).getFirstChild(); member != null; member = member.getNextSibling()) {
+          if (member instanceof Element e && e.getLocalName().equals("member") && port.equals(childText(e, "Port"))) {
+            return childText(e, "ListenerArn");
+          }
+        }
+      }
+      return null;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read an ELBv2 answer: " + e.getMessage(), e);
+    }
   }
 
   /** API_CreateRule.html, TooManyRules: "You've reached the limit on the number of rules per load balancer" (quota: 100, load-balancer-limits.html#rules-quotas). */

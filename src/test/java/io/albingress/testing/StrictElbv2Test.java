@@ -55,4 +55,16 @@ class StrictElbv2Test {
     assertThat(StrictElbv2.all(answer, "TargetGroupArn")).containsExactly("arn:tg/a", "arn:tg/b");
     assertThat(StrictElbv2.first(answer, "TargetGroupArn")).isEqualTo("arn:tg/a");
   }
+
+  @Test
+  void findsTheListenerOnAPort() {
+    String answer = "<DescribeListenersResponse xmlns=\"http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/\">"
+        + "<DescribeListenersResult><Listeners>"
+        + "<member><ListenerArn>arn:l/80</ListenerArn><Port>80</Port><DefaultActions><member><Type>fixed-response</Type></member></DefaultActions></member>"
+        + "<member><ListenerArn>arn:l/443</ListenerArn><Port>443</Port></member>"
+        + "</Listeners></DescribeListenersResult></DescribeListenersResponse>";
+    assertThat(StrictElbv2.listenerOnPort(answer, "443")).isEqualTo("arn:l/443");
+    assertThat(StrictElbv2.listenerOnPort(answer, "80")).isEqualTo("arn:l/80");
+    assertThat(StrictElbv2.listenerOnPort(answer, "8080")).isNull();
+  }
 }

@@ -838,10 +838,10 @@ class IngressValidatorTest {
 
     @Test
     void unappliedAnnotationsWhoseAbsenceWeakensSecurityAreDenied() {
-      Verdict v = validate(web().alb("auth-type", "cognito"));
+      Verdict v = validate(web().alb("mutual-authentication", "[{\"port\": 443, \"mode\": \"off\"}]"));
       assertThat(v.allowed()).isFalse();
-      assertThat(v.denials()).containsExactly(ALB + "auth-type is not applied by this controller yet; the ALB would be without"
-          + " authentication on the ALB's rules, so the Ingress is refused rather than left unprotected."
+      assertThat(v.denials()).containsExactly(ALB + "mutual-authentication is not applied by this controller yet; the ALB would be without"
+          + " mutual TLS on the HTTPS listeners, so the Ingress is refused rather than left unprotected."
           + " Remove the annotation, or keep this Ingress on a controller that applies it");
       assertThat(validate(web().alb("listener-attributes.HTTPS-443", "routing.http.response.server.enabled=false")).allowed()).isFalse();
       assertThat(validate(web().alb("mutual-authentication", "[{\"port\": 443, \"mode\": \"off\"}]")).allowed()).isFalse();

@@ -16,6 +16,36 @@ final class TestCluster implements ClusterView {
   private final List<IngressClass> classes = new ArrayList<>();
   private final List<Ingress> ingresses = new ArrayList<>();
   private boolean knowsServices = true;
+  private final Map<String, Map<String, String>> secrets = new java.util.HashMap<>();
+  private boolean knowsSecrets = false;
+
+  /** A Secret's decoded OIDC keys; once one is added, Secrets are known (a missing one is then absent). */
+  TestCluster withSecret(String namespace, String name, Map<String, String> keys) {
+    secrets.put(namespace + "/" + name, keys);
+    knowsSecrets = true;
+    return this;
+  }
+
+  TestCluster knowingSecrets() {
+    knowsSecrets = true;
+    return this;
+  }
+
+  @Override
+  public io.albingress.model.OidcSecrets oidcSecrets() {
+    boolean known = knowsSecrets;
+    return new io.albingress.model.OidcSecrets() {
+      @Override
+      public Optional<Map<String, String>> keys(String namespace, String name) {
+        return Optional.ofNullable(secrets.get(namespace + "/" + name));
+      }
+
+      @Override
+      public boolean known() {
+        return known;
+      }
+    };
+  }
 
   TestCluster with(Service... added) {
     services.addAll(List.of(added));
