@@ -7,6 +7,7 @@ import io.albingress.model.ListenerRule;
 import io.albingress.model.LoadBalancer;
 import io.albingress.model.Ref;
 import io.albingress.model.Stack;
+import io.albingress.model.StackId;
 import io.albingress.model.Tags;
 import io.vertx.core.Future;
 import java.util.HashMap;
@@ -271,12 +272,12 @@ public final class StackDeployer {
           });
           return Future.failedFuture(new AwsFailure(AwsFailure.Kind.VALIDATION, "NotOurs", "a create returned " + foreign
               + ", which exists with the same name but is not tagged for this stack (" + Tags.CLUSTER + ", " + Tags.STACK
-              + "); it is left alone: rename or delete it", null));
+              + " or " + Tags.GATEWAY_STACK + "); it is left alone: rename or delete it", null));
         });
   }
 
   private boolean ours(Map<String, String> tags, String stackTag) {
-    return inventory.cluster().equals(tags.get(Tags.CLUSTER)) && stackTag.equals(tags.get(Tags.STACK));
+    return inventory.cluster().equals(tags.get(Tags.CLUSTER)) && StackId.keyOf(tags).filter(stackTag::equals).isPresent();
   }
 
   /**
