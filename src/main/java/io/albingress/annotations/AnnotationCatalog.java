@@ -24,10 +24,17 @@ public final class AnnotationCatalog {
       "waf-acl-id", "web-acl-id", "shield-advanced-protection", "listen-ports", "ssl-redirect", "inbound-cidrs",
       "certificate-arn", "ssl-policy", "use-regex-path-match", "security-group-prefix-lists",
       "manage-backend-security-group-rules", "auth-type", "auth-idp-cognito", "auth-idp-oidc", "auth-on-unauthenticated-request",
-      "auth-scope", "auth-session-cookie", "auth-session-timeout", "jwt-validation");
+      "auth-scope", "auth-session-cookie", "auth-session-timeout", "jwt-validation", "mutual-authentication");
+
+  /**
+   * Every key the reference reads on a Service (merged over its Ingress's, pkg/ingress/model_build_target_group.go,
+   * model_build_tags.go, auth_config_builder.go): the target-group keys, tags, the auth-* overrides,
+   * multi-cluster-target-group and target-control-port.&lt;service&gt;.&lt;port&gt; (a family).
+   */
+  public static final Set<String> SERVICE_READ = serviceRead();
 
   /** Prefix families: `actions.<name>`, `conditions.<name>` and `transforms.<name>`. */
-  public static final List<String> FAMILIES = List.of("actions.", "conditions.", "transforms.");
+  public static final List<String> FAMILIES = List.of("actions.", "conditions.", "transforms.", "listener-attributes.");
 
   /** How this controller answers a key of the reference controller. */
   public enum Support {
@@ -48,7 +55,7 @@ public final class AnnotationCatalog {
   /** Prefix families: actions.&lt;name&gt;, conditions.&lt;name&gt;, listener-attributes.&lt;Protocol&gt;-&lt;Port&gt;. */
   private static final Map<String, Support> FAMILY_SUPPORT = Map.of(
       "actions.", Support.APPLIED, "conditions.", Support.APPLIED, "transforms.", Support.APPLIED,
-      "listener-attributes.", Support.DENIED);
+      "listener-attributes.", Support.APPLIED);
   /** What a denied key would have protected, for the admission message. */
   private static final Map<String, String> DENIED_BECAUSE = Map.of(
       "auth-", "authentication on the ALB's rules",
@@ -165,9 +172,9 @@ public final class AnnotationCatalog {
     put(m, Support.APPLIED, "auth-type", "auth-idp-cognito", "auth-idp-oidc", "auth-on-unauthenticated-request", "auth-scope",
         "auth-session-cookie", "auth-session-timeout", "jwt-validation");
     put(m, Support.APPLIED, "target-node-labels", "manage-backend-security-group-rules");
-    put(m, Support.DENIED, "mutual-authentication");
+    put(m, Support.APPLIED, "mutual-authentication");
     put(m, Support.APPLIED, "security-group-prefix-lists", "use-regex-path-match");
-    put(m, Support.DENIED, "listener-attributes");
+    put(m, Support.APPLIED, "listener-attributes");
     put(m, Support.IGNORED, "multi-cluster-target-group", "minimum-load-balancer-capacity", "ipam-ipv4-pool-id",
         "enable-frontend-nlb", "frontend-nlb-scheme", "frontend-nlb-subnets", "frontend-nlb-security-groups",
         "frontend-nlb-listener-port-mapping", "frontend-nlb-eip-allocations", "frontend-nlb-healthcheck-port",
@@ -185,6 +192,13 @@ public final class AnnotationCatalog {
         throw new IllegalStateException("annotation " + n + " listed twice");
       }
     }
+  }
+
+  private static Set<String> serviceRead() {
+    Set<String> keys = new TreeSet<>(TARGET_SCOPED);
+    keys.addAll(List.of("tags", "auth-type", "auth-idp-cognito", "auth-idp-oidc", "auth-on-unauthenticated-request", "auth-scope",
+        "auth-session-cookie", "auth-session-timeout", "multi-cluster-target-group", "target-control-port"));
+    return java.util.Collections.unmodifiableSet(keys);
   }
 
   private static Set<String> known() {

@@ -52,7 +52,9 @@ public final class IngressAnnotations {
     }
     IngressConfig config = new IngressConfig(groupName, groupOrder, lbName, scheme, ipType, subnets, securityGroups,
         cidrs, tags, lbAttributes, listenPorts, sslRedirect, certificates, sslPolicy, waf, shield, wafv2Name, wafClassic,
-        actions, conditions, transforms, r.bool("use-regex-path-match").orElse(false));
+        actions, conditions, transforms, r.bool("use-regex-path-match").orElse(false),
+        ListenerAnnotations.mutualAuthentication(r),
+        ListenerAnnotations.attributes(r, AnnotationCatalog.ourNames(annotations == null ? Map.of() : annotations)));
     return new Parsed<>(config, r.errors());
   }
 
@@ -121,7 +123,7 @@ public final class IngressAnnotations {
     return valid;
   }
 
-  private static Map<String, String> tags(AnnotationReader r) {
+  static Map<String, String> tags(AnnotationReader r) {
     Map<String, String> tags = r.keyValues("tags", e -> Formats.tagProblem(e.getKey(), e.getValue()));
     if (tags.size() > MAX_TAGS) {
       r.error("tags", "has " + tags.size() + " tags; AWS allows at most " + MAX_TAGS + " per resource");

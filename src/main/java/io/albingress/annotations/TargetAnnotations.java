@@ -27,6 +27,15 @@ public final class TargetAnnotations {
     return new Parsed<>(new TargetConfig(type, protocol, version, healthCheck, attributes, nodeLabels), r.errors());
   }
 
+  /**
+   * A Service's tags annotation (the reference merges it into its target group's tags, over the
+   * Ingress's); problems name the Service.
+   */
+  public static Parsed<Map<String, String>> serviceTags(Map<String, String> service, String serviceOrigin) {
+    AnnotationReader r = new AnnotationReader(List.of(new AnnotationReader.Source(serviceOrigin, service == null ? Map.of() : service)));
+    return new Parsed<>(IngressAnnotations.tags(r), r.errors());
+  }
+
   public static Parsed<TargetConfig> parse(Map<String, String> ingress) {
     return parse(ingress, Map.of(), "");
   }

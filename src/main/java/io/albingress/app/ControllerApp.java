@@ -123,7 +123,8 @@ public final class ControllerApp {
 
     KubernetesSerialization serialization = kube.getKubernetesSerialization();
     AdmissionCodec codec = new AdmissionCodec();
-    IngressClassMatcher classes = new IngressClassMatcher(settings.ingressClass(), informers::ingressClass);
+    IngressClassMatcher classes = new IngressClassMatcher(settings.ingressClass(), informers::ingressClass, informers);
+    informers.useClasses(classes);
     IngressValidator validator = new IngressValidator(classes, aws.region(), settings.awsVpcId());
     TargetGroupBindings tgbs = new TargetGroupBindings(vertx, kube, settings.watchNamespace(), settings.syncPeriod().toMillis());
     app.tgbs = tgbs;

@@ -11,12 +11,26 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Availability
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Certificate;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Matcher;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.MutualAuthenticationAttributes;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 
 /** ELBv2 SDK shapes to and from ours (kept apart from {@link SdkElbv2}, whose model types share these names). */
 public final class ElbShapes {
+  /** What ModifyListener sends to turn mutual TLS off. */
+  static final MutualAuthenticationAttributes MTLS_OFF = MutualAuthenticationAttributes.builder().mode("off").build();
+
   private ElbShapes() {}
+
+  /** The annotation's mutual TLS (trust store already an ARN); verify-only fields only for verify. */
+  static MutualAuthenticationAttributes mutualAuthentication(io.albingress.annotations.MutualAuthentication m) {
+    MutualAuthenticationAttributes.Builder b = MutualAuthenticationAttributes.builder().mode(m.mode().wireName());
+    if (m.mode() == io.albingress.annotations.MutualAuthentication.Mode.VERIFY) {
+      b.trustStoreArn(m.trustStore().orElse(null)).ignoreClientCertificateExpiry(m.ignoreClientCertificateExpiry().orElse(false))
+          .advertiseTrustStoreCaNames(m.advertiseTrustStoreCaNames().orElse("off"));
+    }
+    return b.build();
+  }
 
   static ActualLoadBalancer loadBalancer(LoadBalancer lb, Map<String, String> tags) {
     List<String> subnets = lb.availabilityZones().stream().map(AvailabilityZone::subnetId).sorted().toList();

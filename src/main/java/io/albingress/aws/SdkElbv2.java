@@ -19,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2AsyncClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import io.albingress.annotations.Protocol;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ListenerAttribute;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerAttribute;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
@@ -197,7 +199,7 @@ public final class SdkElbv2 implements Elbv2 {
             ? call(() -> client().describeListenerCertificates(b -> b.listenerArn(l.listenerArn()))).map(c -> ElbShapes.ordered(c.certificates()))
             : Future.succeededFuture(List.of());
         return certificates.map(certs -> new ActualListener(l.listenerArn(), l.port(), l.protocolAsString(), l.defaultActions(),
-            certs, l.sslPolicy()));
+            certs, l.sslPolicy(), l.mutualAuthentication()));
       }).toList();
       return Future.join(all).map(f -> f.<ActualListener>list());
     });
@@ -212,6 +214,8 @@ public final class SdkElbv2 implements Elbv2 {
         b.certificates(ElbShapes.certificate(l.certificateArns().get(0)));
       }
       l.sslPolicy().ifPresent(b::sslPolicy);
+      // only when asked: an HTTPS listener is created without mutual TLS
+      l.mutualAuthentication().filter(m -> l.protocol() == Protocol.HTTPS).ifPresent(m -> b.mutualAuthentication(ElbShapes.mutualAuthentication(m)));
     })).map(r -> r.listeners().get(0).listenerArn());
   }
 
@@ -221,7 +225,42 @@ public final class SdkElbv2 implements Elbv2 {
       b.listenerArn(arn).protocol(desired.protocol().wireName()).port(desired.port()).defaultActions(defaultActions);
       desired.certificateArns().stream().findFirst().ifPresent(c -> b.certificates(ElbShapes.certificate(c)));
       desired.sslPolicy().ifPresent(b::sslPolicy);
+      // HTTPS: the annotation's mutual TLS, or off when it is gone (as the reference's enhanced defaulting does)
+      if (desired.protocol() == Protocol.HTTPS) {
+        b.mutualAuthentication(desired.mutualAuthentication().map(ElbShapes::mutualAuthentication).orElse(ElbShapes.MTLS_OFF));
+      }
     })).mapEmpty();
+  }
+
+  @Override
+  public Future<Map<String, String>> listenerAttributes(String arn) {
+    return call(() -> client().describeListenerAttributes(b -> b.listenerArn(arn))).map(r -> {
+      Map<String, String> out = new HashMap<>();
+      r.attributes().forEach(a -> out.put(a.key(), a.value()));
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Void> modifyListenerAttributes(String arn, Map<String, String> attributes) {
+    List<ListenerAttribute> list = attributes.entrySet().stream()
+        .map(e -> ListenerAttribute.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+    return call(() -> client().modifyListenerAttributes(b -> b.listenerArn(arn).attributes(list))).mapEmpty();
+  }
+
+  /** One DescribeTrustStores a name (few names, and a missing one fails the whole call with TrustStoreNotFound). */
+  @Override
+  public Future<Map<String, String>> trustStoreArnsByName(List<String> names) {
+    return Future.join(names.stream().map(n -> call(() -> client().describeTrustStores(b -> b.names(n)))
+            .map(r -> r.trustStores().stream().filter(t -> n.equals(t.name())).findFirst().map(t -> Map.of(n, t.trustStoreArn()))
+                .orElse(Map.of()))
+            .recover(e -> e instanceof AwsFailure f && f.kind() == AwsFailure.Kind.NOT_FOUND
+                ? Future.succeededFuture(Map.<String, String>of()) : Future.failedFuture(e)))
+        .toList()).map(all -> {
+          Map<String, String> found = new HashMap<>();
+          all.<Map<String, String>>list().forEach(found::putAll);
+          return found;
+        });
   }
 
   @Override

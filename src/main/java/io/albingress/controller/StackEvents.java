@@ -6,6 +6,8 @@ import io.albingress.k8s.OidcSecretStore;
 import io.albingress.model.StackId;
 import io.albingress.annotations.AuthAnnotations;
 import io.albingress.model.ParsedIngress;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import java.util.Map;
@@ -46,6 +48,11 @@ public final class StackEvents {
         old != null && now != null && OidcSecretStore.decoded(old).equals(OidcSecretStore.decoded(now)) ? Set.of()
             : usersOf(now != null ? now : old)));
     informers.ingressClasses().addEventHandler(handler((IngressClass old, IngressClass now) -> reconciler.knownStacks()));
+    // params and namespace labels decide settings and which namespaces may use a class
+    informers.classParams().addEventHandler(handler((GenericKubernetesResource old, GenericKubernetesResource now) -> reconciler.knownStacks()));
+    informers.namespaces().addEventHandler(handler((Namespace old, Namespace now) ->
+        old == null || now == null || java.util.Objects.equals(old.getMetadata().getLabels(), now.getMetadata().getLabels())
+            ? java.util.List.of() : reconciler.knownStacks()));
   }
 
   /** Stacks of the Ingresses that route to the Service, looked up in the informer's index. */

@@ -98,7 +98,7 @@ public final class StackReconciler {
 
   /** The stacks an Ingress touches: the one it belongs to, and the one its finalizer says it was in. */
   public List<StackId> stacksOf(Ingress ingress) {
-    StackId current = IngressGroup.stackOf(ingress);
+    StackId current = classes.stackOf(ingress);
     List<String> finalizers = ingress.getMetadata().getFinalizers() == null ? List.of() : ingress.getMetadata().getFinalizers();
     Optional<StackId> previous = finalizers.stream().filter(f -> f.startsWith(GROUP_FINALIZER_PREFIX))
         .map(f -> StackId.group(f.substring(GROUP_FINALIZER_PREFIX.length()))).findFirst()
@@ -120,7 +120,7 @@ public final class StackReconciler {
     String finalizer = finalizer(id);
     List<Ingress> all = informers.ingresses().getStore().list();
     List<Ingress> active = all.stream().filter(i -> classes.isOurs(i) && i.getMetadata().getDeletionTimestamp() == null
-        && IngressGroup.stackOf(i).equals(id)).toList();
+        && classes.stackOf(i).equals(id)).toList();
     List<Ingress> leaving = all.stream().filter(i -> IngressWriter.hasFinalizer(i, finalizer) && !active.contains(i)
         && (id.explicitGroup() || id.equals(StackId.ingress(i.getMetadata().getNamespace(), i.getMetadata().getName())))).toList();
     List<Ingress> classless = leaving.stream().filter(i -> classes.classMissing(i) && i.getMetadata().getDeletionTimestamp() == null).toList();

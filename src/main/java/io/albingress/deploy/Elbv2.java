@@ -70,7 +70,15 @@ public interface Elbv2 {
   /** Creates a listener with its default certificate only; returns its ARN. Never retried. */
   Future<String> createListener(String loadBalancerArn, Listener desired, List<Action> defaultActions);
 
+  /** HTTPS listeners also get their mutual TLS: the desired one (trust store as ARN), or off when the listener has none. */
   Future<Void> modifyListener(String arn, Listener desired, List<Action> defaultActions);
+
+  Future<Map<String, String>> listenerAttributes(String listenerArn);
+
+  Future<Void> modifyListenerAttributes(String listenerArn, Map<String, String> attributes);
+
+  /** The ARNs of the named ELBv2 trust stores (DescribeTrustStores); a name that does not exist is absent. */
+  Future<Map<String, String>> trustStoreArnsByName(List<String> names);
 
   Future<Void> deleteListener(String arn);
 

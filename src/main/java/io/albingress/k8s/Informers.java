@@ -1,6 +1,11 @@
 package io.albingress.k8s;
 
+import io.albingress.model.IngressClassMatcher;
 import io.albingress.model.IngressGroup;
+import io.albingress.model.params.ParamsLookup;
+import io.albingress.model.params.ParamsSource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.util.function.Function;
 import io.albingress.model.ParsedIngress;
 import io.albingress.validation.ClusterView;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -27,7 +32,9 @@ import java.util.stream.Stream;
  * watched namespace, namespaced caches and the Namespace cache hold only that namespace. Reads never
  * call the apiserver, so they are safe on an event loop.
  */
-public final class Informers implements ClusterView, AutoCloseable {
+public final class Informers implements ClusterView, ParamsSource, AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Informers.class);
+  public static final String PARAMS_API_VERSION = "elbv2.k8s.aws/v1beta1";
   static final String GROUP_INDEX = "group";
   static final String SERVICE_INDEX = "service";
   static final String BACKEND_INDEX = "backend-service";
@@ -42,6 +49,11 @@ public final class Informers implements ClusterView, AutoCloseable {
   private final SharedIndexInformer<Node> nodes;
   private final SharedIndexInformer<Namespace> namespaces;
   private final OidcSecretStore oidcSecrets;
+  private final SharedIndexInformer<GenericKubernetesResource> classParams;
+  private volatile boolean paramsWatched = true;
+  /** How an Ingress's group is found: by annotation until {@link #useClasses} adds the class params' group. */
+  private volatile Function<Ingress, Optional<String>> groupOf = IngressGroup::groupName;
+  private volatile Function<Ingress, ParsedIngress> parser = ParsedIngress::of;
 
   /** @param namespace limits namespaced informers; empty watches all namespaces */
   public Informers(KubernetesClient client, Optional<String> namespace, long resyncMillis) {
@@ -60,19 +72,72 @@ public final class Informers implements ClusterView, AutoCloseable {
         ? client.namespaces().withField("metadata.name", namespace.get()).runnableInformer(resyncMillis)
         : client.namespaces().runnableInformer(resyncMillis);
     this.oidcSecrets = new OidcSecretStore(client, namespace, resyncMillis);
-    ingresses.addIndexers(Map.of(GROUP_INDEX, i -> IngressGroup.groupName(i).map(List::of).orElse(List.of()),
+    this.classParams = client.genericKubernetesResources(PARAMS_API_VERSION, ParamsLookup.KIND).runnableInformer(resyncMillis);
+    ingresses.addIndexers(Map.of(GROUP_INDEX, i -> groupOf.apply(i).map(List::of).orElse(List.of()),
         BACKEND_INDEX, ParsedIngress::serviceKeys));
     endpointSlices.addIndexers(Map.of(SERVICE_INDEX, Informers::serviceOf));
     pods.addIndexers(Map.of(GATE_INDEX, Informers::readinessGates));
   }
 
-  /** Completes once every cache holds a full list. */
+  /**
+   * Completes once every cache holds a full list. Without the IngressClassParams CRD the controller still runs: no
+   * params are known, so a class that names params keeps its Ingresses out with that reason.
+   */
   public CompletionStage<Void> start() {
-    return CompletableFuture.allOf(all().map(i -> i.start().toCompletableFuture()).toArray(CompletableFuture[]::new));
+    CompletableFuture<Void> params = classParams.start().toCompletableFuture().exceptionally(e -> {
+      paramsWatched = false;
+      LOG.warn("IngressClassParams ({}) cannot be watched, is the CRD installed? {}", PARAMS_API_VERSION, e.toString());
+      return null;
+    });
+    return CompletableFuture.allOf(Stream.concat(all().map(i -> i.start().toCompletableFuture()), Stream.of(params))
+        .toArray(CompletableFuture[]::new));
   }
 
   public boolean synced() {
-    return all().allMatch(SharedIndexInformer::hasSynced);
+    return all().allMatch(SharedIndexInformer::hasSynced) && (!paramsWatched || classParams.hasSynced());
+  }
+
+  /**
+   * Indexes groups and parses group members as the classes say, with their IngressClassParams (a params group wins
+   * over group.name). Call before {@link #start}.
+   */
+  public void useClasses(IngressClassMatcher classes) {
+    this.groupOf = classes::groupName;
+    this.parser = classes::parse;
+  }
+
+  public SharedIndexInformer<GenericKubernetesResource> classParams() {
+    return classParams;
+  }
+
+  public SharedIndexInformer<Namespace> namespaces() {
+    return namespaces;
+  }
+
+  @Override
+  public List<ParsedIngress> parsedGroupMembers(String groupName) {
+    return groupMembers(groupName).stream().map(parser).toList();
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Optional<Map<String, Object>> spec(String name) {
+    GenericKubernetesResource r = classParams.getStore().getByKey(name);
+    if (r == null) {
+      return Optional.empty();
+    }
+    Object spec = r.getAdditionalProperties().get("spec");
+    return Optional.of(spec instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+  }
+
+  @Override
+  public List<String> names() {
+    return classParams.getStore().listKeys().stream().sorted().toList();
+  }
+
+  @Override
+  public Optional<Map<String, String>> namespaceLabels(String name) {
+    return namespace(name).map(n -> n.getMetadata().getLabels() == null ? Map.<String, String>of() : n.getMetadata().getLabels());
   }
 
   public SharedIndexInformer<Ingress> ingresses() {
@@ -152,6 +217,7 @@ public final class Informers implements ClusterView, AutoCloseable {
   @Override
   public void close() {
     all().forEach(SharedIndexInformer::stop);
+    classParams.stop();
   }
 
   static List<String> serviceOf(EndpointSlice slice) {

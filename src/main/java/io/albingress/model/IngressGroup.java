@@ -32,9 +32,14 @@ public record IngressGroup(StackId id, List<Ingress> members, List<Service> serv
 
   /** Groups Ingresses of this controller by stack, each with the Services its members reference. */
   public static List<IngressGroup> of(List<Ingress> ours, List<Service> services) {
+    return of(ours, services, IngressGroup::stackOf);
+  }
+
+  /** As {@link #of(List, List)}, with the stack of each Ingress decided by {@code stackOf} (class params may fix the group). */
+  public static List<IngressGroup> of(List<Ingress> ours, List<Service> services, java.util.function.Function<Ingress, StackId> stackOf) {
     Map<StackId, List<Ingress>> byStack = new LinkedHashMap<>();
     for (Ingress ingress : ours) {
-      byStack.computeIfAbsent(stackOf(ingress), k -> new ArrayList<>()).add(ingress);
+      byStack.computeIfAbsent(stackOf.apply(ingress), k -> new ArrayList<>()).add(ingress);
     }
     List<IngressGroup> groups = new ArrayList<>();
     byStack.forEach((id, members) -> groups.add(new IngressGroup(id, members, referenced(members, services))));

@@ -1,6 +1,9 @@
 package io.albingress.plan;
 
+import io.albingress.model.params.ParamsLookup;
+import io.albingress.model.params.ParamsSource;
 import io.albingress.validation.ClusterView;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
@@ -27,11 +30,12 @@ import tools.jackson.databind.MappingIterator;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** Kubernetes objects read from multi-document YAML (or JSON) files; a ClusterView for offline checks. */
-public final class Manifests implements ClusterView {
+public final class Manifests implements ClusterView, ParamsSource {
   private static final YAMLMapper YAML = new YAMLMapper();
   private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
       "Ingress", Ingress.class, "Service", Service.class, "IngressClass", IngressClass.class,
-      "Node", Node.class, "EndpointSlice", EndpointSlice.class);
+      "Node", Node.class, "EndpointSlice", EndpointSlice.class, "Namespace", io.fabric8.kubernetes.api.model.Namespace.class,
+      ParamsLookup.KIND, GenericKubernetesResource.class);
 
   /** A file that could not be read or parsed. */
   public static final class UnreadableManifest extends Exception {
@@ -112,7 +116,8 @@ public final class Manifests implements ClusterView {
       if (object.getMetadata() == null || object.getMetadata().getName() == null) {
         throw new UnreadableManifest(name + " document " + index + ": " + type.getSimpleName() + " has no metadata.name");
       }
-      if (object.getMetadata().getNamespace() == null && !(object instanceof IngressClass) && !(object instanceof Node)) {
+      if (object.getMetadata().getNamespace() == null && !(object instanceof IngressClass) && !(object instanceof Node)
+          && !(object instanceof GenericKubernetesResource) && !(object instanceof io.fabric8.kubernetes.api.model.Namespace)) {
         object.getMetadata().setNamespace("default");
       }
       objects.add(object);
@@ -150,6 +155,29 @@ public final class Manifests implements ClusterView {
   private static boolean isManifest(Path p) {
     String n = p.getFileName().toString();
     return (n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json")) && Files.isRegularFile(p);
+  }
+
+  /** IngressClassParams (cluster-scoped) by name. */
+  @Override
+  @SuppressWarnings("unchecked")
+  public Optional<Map<String, Object>> spec(String name) {
+    return all(GenericKubernetesResource.class).stream().filter(r -> ParamsLookup.KIND.equals(r.getKind()) && name.equals(r.getMetadata().getName()))
+        .findFirst().map(r -> r.getAdditionalProperties().get("spec") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+  }
+
+  @Override
+  public List<String> names() {
+    return all(GenericKubernetesResource.class).stream().filter(r -> ParamsLookup.KIND.equals(r.getKind()))
+        .map(r -> r.getMetadata().getName()).sorted().toList();
+  }
+
+  /** A Namespace's labels from the manifests; one not given has only the label the apiserver always sets. */
+  @Override
+  public Optional<Map<String, String>> namespaceLabels(String namespace) {
+    return Optional.of(all(io.fabric8.kubernetes.api.model.Namespace.class).stream()
+        .filter(n -> namespace.equals(n.getMetadata().getName())).findFirst()
+        .map(n -> n.getMetadata().getLabels() == null ? Map.<String, String>of() : n.getMetadata().getLabels())
+        .orElse(Map.of("kubernetes.io/metadata.name", namespace)));
   }
 
   public <T extends HasMetadata> List<T> all(Class<T> type) {

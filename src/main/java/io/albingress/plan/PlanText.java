@@ -57,6 +57,12 @@ public final class PlanText {
         out.append("                certificates ").append(String.join(", ", l.certificateArns()))
             .append("  policy ").append(l.sslPolicy().orElse("")).append('\n');
       }
+      l.mutualAuthentication().ifPresent(m -> out.append("                mutual TLS ").append(m.mode().wireName())
+          .append(m.trustStore().map(t -> " trust store " + t).orElse("")).append('\n'));
+      if (!l.attributes().isEmpty()) {
+        out.append("                attributes ").append(l.attributes().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+            .collect(java.util.stream.Collectors.joining(","))).append('\n');
+      }
       for (ListenerRule r : stack.rules()) {
         if (r.listener().resourceId().equals(l.resourceId())) {
           out.append(String.format("    %3d  %-50s -> %s%n", r.priority(), conditions(r), action(r.action())));

@@ -28,7 +28,7 @@ public final class Planner {
   private final ClusterFacts facts;
 
   public Planner(String clusterName, String ingressClass, String region, Manifests manifests) {
-    this.classes = new IngressClassMatcher(ingressClass, manifests::ingressClass);
+    this.classes = new IngressClassMatcher(ingressClass, manifests::ingressClass, manifests);
     this.validator = new IngressValidator(classes, region, "");
     this.manifests = manifests;
     this.facts = new ClusterFacts(clusterName, region, "", Known.unknown(OFFLINE), Known.unknown(OFFLINE), Map.of());
@@ -39,7 +39,7 @@ public final class Planner {
         .sorted(Comparator.comparing((Ingress i) -> i.getMetadata().getNamespace()).thenComparing(i -> i.getMetadata().getName()))
         .toList();
     StackBuilder builder = new StackBuilder(classes);
-    List<Stack> stacks = IngressGroup.of(ours, manifests.all(Service.class)).stream().map(g -> builder.build(g, facts)).toList();
+    List<Stack> stacks = IngressGroup.of(ours, manifests.all(Service.class), classes::stackOf).stream().map(g -> builder.build(g, facts)).toList();
     List<PlanReport.IngressResult> results = new ArrayList<>();
     for (Ingress ingress : ours) {
       String name = ingress.getMetadata().getNamespace() + "/" + ingress.getMetadata().getName();

@@ -28,6 +28,7 @@ import io.albingress.model.RuleAction;
 import io.albingress.model.Stack;
 import io.albingress.model.Tags;
 import io.albingress.model.TargetGroup;
+import io.albingress.model.params.ClassParams;
 import io.albingress.validation.AwsFacts;
 import io.albingress.validation.IngressValidator;
 import io.albingress.validation.Verdict;
@@ -109,8 +110,9 @@ public final class StackBuilder {
     List<Member> accepted = new ArrayList<>();
     GroupView view = new GroupView(group, accepted);
     for (Ingress ingress : group.members()) {
-      ParsedIngress parsed = ParsedIngress.of(ingress);
-      Verdict verdict = validator.validate(validator.prepare(parsed), view, aws);
+      IngressValidator.Prepared prepared = validator.prepare(ingress);
+      ParsedIngress parsed = prepared.parsed() != null ? prepared.parsed() : ParsedIngress.of(ingress);
+      Verdict verdict = validator.validate(prepared, view, aws);
       String name = ingress.getMetadata().getNamespace() + "/" + ingress.getMetadata().getName();
       if (!verdict.allowed()) {
         errors.add(new Stack.MemberError(name, verdict.denials()));
@@ -247,7 +249,22 @@ public final class StackBuilder {
     IpAddressType ipType = ctx.first("ip-address-type", IngressConfig::ipAddressType, IpAddressType.IPV4);
     List<String> explicitSubnets = ctx.first("subnets", IngressConfig::subnets, List.of());
     List<String> subnets;
-    if (!explicitSubnets.isEmpty()) {
+    // IngressClassParams subnets.tags: the first member whose class params select subnets by tags
+    Optional<Map<String, List<String>>> subnetTags = ctx.members().stream()
+        .map(m -> classes.params(m.ingress()).params().map(ClassParams::subnetTags).filter(t -> !t.isEmpty()))
+        .flatMap(Optional::stream).findFirst();
+    if (explicitSubnets.isEmpty() && subnetTags.isPresent()) {
+      if (!ctx.facts().subnets().known()) {
+        subnets = List.of("<discovered: tags " + new TreeMap<>(subnetTags.get()) + ">");
+      } else {
+        SubnetChoice.Result found = SubnetChoice.byTags(ctx.facts().clusterName(), subnetTags.get(), ctx.facts().subnets().get());
+        if (found.problem().isPresent()) {
+          ctx.members().forEach(m -> errors.add(new Stack.MemberError(m.name(), List.of(found.problem().get()))));
+          return null;
+        }
+        subnets = found.subnetIds();
+      }
+    } else if (!explicitSubnets.isEmpty()) {
       subnets = ctx.facts().subnets().known() ? SubnetChoice.explicit(explicitSubnets, ctx.facts().subnets().get()).subnetIds() : explicitSubnets;
     } else if (!ctx.facts().subnets().known()) {
       subnets = List.of("<discovered: " + (scheme == Scheme.INTERNET_FACING ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb") + ">");
@@ -287,7 +304,15 @@ public final class StackBuilder {
     Optional<String> policy = port.protocol() == Protocol.HTTPS
         ? Optional.of(ctx.membersOn(port).stream().flatMap(m -> m.config().sslPolicy().stream()).findFirst().orElse(DEFAULT_SSL_POLICY))
         : Optional.empty();
-    return new Listener(id, lb, port.protocol(), port.port(), defaultAction(ctx, port, tgs), certificates, policy, ctx.tags(id));
+    // mutual TLS and listener attributes per listener, the first member in group order that sets them (admission denies conflicts)
+    Optional<io.albingress.annotations.MutualAuthentication> mtls = port.protocol() == Protocol.HTTPS
+        ? ctx.membersOn(port).stream().flatMap(m -> java.util.stream.Stream.ofNullable(m.config().mutualAuthentication().get(port.port())))
+            .findFirst()
+        : Optional.empty();
+    Map<String, String> attributes = new TreeMap<>();
+    ctx.membersOn(port).forEach(m -> m.config().listenerAttributes().getOrDefault(port, Map.of()).forEach(attributes::putIfAbsent));
+    return new Listener(id, lb, port.protocol(), port.port(), defaultAction(ctx, port, tgs), certificates, policy, ctx.tags(id),
+        mtls, java.util.Collections.unmodifiableMap(attributes));
   }
 
   private RuleAction defaultAction(StackContext ctx, ListenPort port, TargetGroups tgs) {

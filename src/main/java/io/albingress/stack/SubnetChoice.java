@@ -24,6 +24,27 @@ public final class SubnetChoice {
     return new Result(ids, Optional.empty());
   }
 
+  /**
+   * IngressClassParams {@code subnets.tags}: subnets whose tag of each key has one of its values (any value when the
+   * list is empty), not tagged for another cluster; one per AZ, at least two AZs.
+   */
+  static Result byTags(String cluster, Map<String, List<String>> tags, List<Subnet> known) {
+    String ourTag = Subnet.CLUSTER_TAG_PREFIX + cluster;
+    Map<String, Subnet> byAz = new LinkedHashMap<>();
+    known.stream()
+        .filter(s -> tags.entrySet().stream().allMatch(t -> s.tags().containsKey(t.getKey())
+            && (t.getValue().isEmpty() || t.getValue().contains(s.tags().get(t.getKey())))))
+        .filter(s -> s.tags().containsKey(ourTag) || s.tags().keySet().stream().noneMatch(k -> k.startsWith(Subnet.CLUSTER_TAG_PREFIX)))
+        .sorted(Comparator.comparing((Subnet s) -> !s.tags().containsKey(ourTag)).thenComparing(Subnet::id))
+        .forEach(s -> byAz.putIfAbsent(s.availabilityZone(), s));
+    List<String> ids = byAz.values().stream().sorted(Comparator.comparing(Subnet::availabilityZone)).map(Subnet::id).toList();
+    if (ids.size() < 2) {
+      return new Result(ids, Optional.of("IngressClassParams subnets.tags " + new java.util.TreeMap<>(tags) + " select subnets in "
+          + ids.size() + " Availability Zone(s) (not tagged for another cluster); an ALB needs at least 2"));
+    }
+    return new Result(ids, Optional.empty());
+  }
+
   public static Result discover(String cluster, Scheme scheme, List<Subnet> known) {
     String role = scheme == Scheme.INTERNET_FACING ? Subnet.ROLE_ELB : Subnet.ROLE_INTERNAL_ELB;
     String ourTag = Subnet.CLUSTER_TAG_PREFIX + cluster;

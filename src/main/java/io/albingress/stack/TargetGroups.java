@@ -2,7 +2,6 @@ package io.albingress.stack;
 
 import io.albingress.annotations.Action;
 import io.albingress.annotations.HealthCheck;
-import io.albingress.annotations.IngressAnnotations;
 import io.albingress.annotations.TargetAnnotations;
 import io.albingress.annotations.TargetConfig;
 import io.albingress.annotations.TargetType;
@@ -147,7 +146,7 @@ final class TargetGroups {
   /** As in the reference: the Service's tags annotation, then its Ingress's (the first member routing here), under defaults. */
   private Map<String, String> tags(Key key, Service svc, String resourceId) {
     Map<String, String> svcAnnotations = svc.getMetadata().getAnnotations() == null ? Map.of() : svc.getMetadata().getAnnotations();
-    Map<String, String> serviceTags = IngressAnnotations.parse(svcAnnotations).value().tags();
+    Map<String, String> serviceTags = TargetAnnotations.serviceTags(svcAnnotations, "").value();
     return ctx.tags(resourceId, List.of(serviceTags, firstMember.get(key).config().tags()));
   }
 

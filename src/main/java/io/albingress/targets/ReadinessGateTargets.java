@@ -55,7 +55,7 @@ public final class ReadinessGateTargets {
    */
   public List<String> ipTargetGroups(String namespace, String service) {
     Set<StackId> stacks = informers.ingresses(namespace)
-        .stream().filter(this::live).map(IngressGroup::stackOf).collect(Collectors.toSet());
+        .stream().filter(this::live).map(classes::stackOf).collect(Collectors.toSet());
     Stream<String> ours = stacks.stream().flatMap(id -> builder.build(group(id, namespace), facts).targetGroups().stream())
         .filter(tg -> DesiredTargets.ipMode(tg) && tg.service().namespace().equals(namespace) && tg.service().name().equals(service))
         .map(TargetGroup::name);
@@ -80,7 +80,7 @@ public final class ReadinessGateTargets {
     List<Ingress> members = id.explicitGroup()
         ? informers.groupMembers(id.name()).stream().filter(this::live).toList()
         : informers.ingresses(namespace).stream()
-            .filter(i -> live(i) && IngressGroup.stackOf(i).equals(id)).toList();
+            .filter(i -> live(i) && classes.stackOf(i).equals(id)).toList();
     List<Service> services = members.stream().map(i -> i.getMetadata().getNamespace()).distinct()
         .flatMap(ns -> informers.services(ns).stream()).toList();
     return new IngressGroup(id, members, services);

@@ -116,6 +116,7 @@ final class BackendChecks {
     Service svc = found.get();
     var parsed = TargetAnnotations.parse(annotations, serviceAnnotations(svc), id);
     findings.deny(parsed.errors());
+    findings.deny(TargetAnnotations.serviceTags(serviceAnnotations(svc), id).errors());
     TargetConfig target = parsed.value();
     String type = svc.getSpec() == null || svc.getSpec().getType() == null ? "ClusterIP" : svc.getSpec().getType();
     if (type.equals("ExternalName")) {

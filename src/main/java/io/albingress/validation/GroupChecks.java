@@ -80,9 +80,35 @@ final class GroupChecks {
     for (Member other : others) {
       conflicts(group, self, other);
     }
+    crossNamespaceHosts(group, others);
     sslRedirectTarget(group, self, others);
     quota(group, self, others);
     loadBalancerNameOfAnotherStack();
+  }
+
+  /**
+   * A member from another namespace that routes a host the group already routes: its rules mix with the other
+   * namespace's on one ALB. Only a warning, as the reference allows it; IngressClassParams with {@code group} and a
+   * namespaceSelector are the way to keep other namespaces out (checked in {@link ParamsChecks}).
+   */
+  private void crossNamespaceHosts(String group, List<Member> others) {
+    if (group == null || classes.params(ingress).params().flatMap(p -> p.group()).isPresent()) {
+      return;
+    }
+    String namespace = ingress.getMetadata().getNamespace();
+    Set<String> hosts = new TreeSet<>(IngressRoutes.hosts(ingress));
+    for (Member other : others) {
+      if (namespace.equals(other.ingress().getMetadata().getNamespace())) {
+        continue;
+      }
+      List<String> shared = IngressRoutes.hosts(other.ingress()).stream().filter(hosts::contains).distinct().sorted().toList();
+      if (!shared.isEmpty()) {
+        findings.warn(key("group.name") + ": group \"" + group + "\" already routes " + String.join(", ", shared) + " for Ingress "
+            + IngressValidator.nameOf(other.ingress()) + " of namespace " + other.ingress().getMetadata().getNamespace()
+            + "; this Ingress's rules for that host share its ALB and listener from another namespace. To keep other"
+            + " namespaces out of a group, fix it in an IngressClassParams (spec.group) with a namespaceSelector");
+      }
+    }
   }
 
   /** ALB names are unique per account and region: two stacks asking for one name would fight over one ALB. */
@@ -169,6 +195,19 @@ final class GroupChecks {
       findings.deny(key("ssl-policy") + ": " + quoted(self.config().sslPolicy().get()) + " conflicts with "
           + quoted(other.config().sslPolicy().get()) + where + ", which shares HTTPS listener "
           + shared.stream().filter(p -> p.protocol() == Protocol.HTTPS).findFirst().orElseThrow() + "; a listener has one policy");
+    }
+    for (ListenPort p : shared) {
+      if (p.protocol() == Protocol.HTTPS) {
+        var mine = self.config().mutualAuthentication().get(p.port());
+        var theirs = other.config().mutualAuthentication().get(p.port());
+        if (mine != null && theirs != null && !mine.equals(theirs)) {
+          findings.deny(key("mutual-authentication") + ": port " + p.port() + " is " + ListenerChecks.describe(mine) + " here but "
+              + ListenerChecks.describe(theirs) + where + ", which shares HTTPS listener " + p + "; a listener has one mutual TLS setting");
+        }
+      }
+      perKey(ListenerChecks.attributesKey(p), "listener attribute", self.config().listenerAttributes().getOrDefault(p, Map.of()),
+          other.config().listenerAttributes().getOrDefault(p, Map.of()), where + ", which shares listener " + p
+              + "; a listener has one value of each attribute");
     }
     Set<String> myCidrs = new TreeSet<>(self.config().inboundCidrs());
     Set<String> theirCidrs = new TreeSet<>(other.config().inboundCidrs());

@@ -12,6 +12,7 @@ import io.albingress.model.IngressClassMatcher;
 import io.albingress.model.IngressRoutes;
 import io.albingress.model.ListenPorts;
 import io.albingress.model.ParsedIngress;
+import io.albingress.model.params.ParamsLookup;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.List;
 import java.util.Map;
@@ -42,16 +43,31 @@ public final class IngressValidator {
   }
 
   /** An Ingress with its class decision and annotations parsed once, for both the AWS lookups and the checks. */
-  public record Prepared(Ingress ingress, IngressClassMatcher.Match match, ParsedIngress parsed, AwsFacts.Needs needs) {}
-
-  public Prepared prepare(Ingress ingress) {
-    return classes.match(ingress) == IngressClassMatcher.Match.NOT_OURS
-        ? new Prepared(ingress, IngressClassMatcher.Match.NOT_OURS, null, new AwsFacts.Needs(false, false))
-        : prepare(ParsedIngress.of(ingress));
+  /**
+   * {@code parsed} holds the effective annotations (the class params laid over the Ingress's own), and
+   * {@code params} what the class says about params.
+   */
+  public record Prepared(Ingress ingress, IngressClassMatcher.Match match, ParsedIngress parsed, AwsFacts.Needs needs,
+      ParamsLookup params) {
+    public Prepared(Ingress ingress, IngressClassMatcher.Match match, ParsedIngress parsed, AwsFacts.Needs needs) {
+      this(ingress, match, parsed, needs, ParamsLookup.NONE);
+    }
   }
 
-  /** As {@link #prepare(Ingress)}, for an Ingress already parsed (the builder parses each member once). */
+  public Prepared prepare(Ingress ingress) {
+    if (classes.match(ingress) == IngressClassMatcher.Match.NOT_OURS) {
+      return new Prepared(ingress, IngressClassMatcher.Match.NOT_OURS, null, new AwsFacts.Needs(false, false));
+    }
+    ParamsLookup params = classes.params(ingress);
+    return prepare(IngressClassMatcher.parse(ingress, params), params);
+  }
+
+  /** As {@link #prepare(Ingress)}, for an Ingress already parsed without class params. */
   public Prepared prepare(ParsedIngress parsed) {
+    return prepare(parsed, ParamsLookup.NONE);
+  }
+
+  private Prepared prepare(ParsedIngress parsed, ParamsLookup params) {
     Ingress ingress = parsed.ingress();
     IngressClassMatcher.Match match = classes.match(ingress);
     if (match == IngressClassMatcher.Match.NOT_OURS) {
@@ -63,7 +79,7 @@ public final class IngressValidator {
     List<String> acmArns = config.certificateArns().stream().filter(a -> Formats.acmRegion(a).isPresent()).toList();
     return new Prepared(ingress, match, parsed,
         new AwsFacts.Needs(!config.subnets().isEmpty(), https || !config.certificateArns().isEmpty(), !config.securityGroups().isEmpty(),
-            subnetIds, acmArns));
+            subnetIds, acmArns), params);
   }
 
   /** The AWS lookups {@link #validate} will use for this Ingress; none for Ingresses of other classes. */
@@ -85,6 +101,7 @@ public final class IngressValidator {
       findings.warn("annotation " + AnnotationCatalog.LEGACY_CLASS + " is deprecated; set spec.ingressClassName: "
           + classes.className() + " instead");
     }
+    ParamsChecks.run(prepared, classes.paramsSource(), findings);
     Map<String, String> annotations = annotations(ingress);
     warnUnknownAnnotations(annotations, findings);
     findings.deny(prepared.parsed().parsed().errors());
@@ -97,6 +114,7 @@ public final class IngressValidator {
     awsChecks.subnets(config, aws, findings);
     SecurityGroupChecks.namedGroups(config, aws, vpcId, findings);
     awsChecks.certificates(ingress, config, wantsTls(ingress, config), aws, findings);
+    ListenerChecks.run(config, ListenPorts.effective(config, wantsTls(ingress, config)), findings);
     new GroupChecks(prepared.parsed(), cluster, classes, findings).run();
     return findings.verdict();
   }

@@ -61,7 +61,8 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
       }
       Optional<Webhook<?>> webhook = webhooks.stream().filter(w -> w.path().equals(req.path())).findFirst();
       if (webhook.isEmpty()) {
-        text(req, 404, "no webhook at " + req.path() + "; use " + WebhookServer.VALIDATE_INGRESS_PATH + " or " + WebhookServer.MUTATE_POD_PATH);
+        text(req, 404, "no webhook at " + req.path() + "; use " + WebhookServer.VALIDATE_INGRESS_PATH + ", " + WebhookServer.VALIDATE_SERVICE_PATH
+            + " or " + WebhookServer.MUTATE_POD_PATH);
         return;
       }
       // the HTTP server metrics' route label, as Vert.x Web's router would set it (never an unknown path: cardinality)

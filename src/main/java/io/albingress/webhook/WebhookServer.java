@@ -3,6 +3,7 @@ package io.albingress.webhook;
 import io.albingress.metrics.Metrics;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class WebhookServer {
   public static final String VALIDATE_INGRESS_PATH = "/validate-networking-v1-ingress";
   public static final String MUTATE_POD_PATH = "/mutate-v1-pod";
+  public static final String VALIDATE_SERVICE_PATH = "/validate-v1-service";
+  public static final String VALIDATE_CLASS_PARAMS_PATH = "/validate-elbv2-k8s-aws-v1beta1-ingressclassparams";
   public static final long MAX_BODY_BYTES = 3L * 1024 * 1024;
   static final Set<String> TLS_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
   /** How long a stopping server lets reviews in flight finish. */
@@ -88,7 +91,11 @@ public final class WebhookServer {
     this.config = config;
     List<AdmissionHandler.Webhook<?>> webhooks = new ArrayList<>(List.of(
         new AdmissionHandler.Webhook<>(VALIDATE_INGRESS_PATH, "validate-ingress", AdmissionCodec.reader(Ingress.class), ingresses::review),
-        new AdmissionHandler.Webhook<>(MUTATE_POD_PATH, "mutate-pod", AdmissionCodec.reader(Pod.class), pods::review)));
+        new AdmissionHandler.Webhook<>(MUTATE_POD_PATH, "mutate-pod", AdmissionCodec.reader(Pod.class), pods::review),
+        new AdmissionHandler.Webhook<>(VALIDATE_SERVICE_PATH, "validate-service", AdmissionCodec.reader(Service.class),
+            new ServiceAdmission()::review),
+        new AdmissionHandler.Webhook<>(VALIDATE_CLASS_PARAMS_PATH, "validate-ingressclassparams",
+            AdmissionCodec.reader(GenericKubernetesResource.class), new ClassParamsAdmission()::review)));
     bindings.ifPresent(b -> {
       webhooks.add(new AdmissionHandler.Webhook<>(TargetGroupBindingAdmission.MUTATE_PATH, "mutate-targetgroupbinding",
           AdmissionCodec.reader(GenericKubernetesResource.class), b::mutate));

@@ -109,18 +109,27 @@ class AnnotationCatalogTest {
     for (String name : java.util.List.of("wafv2-acl-arn", "wafv2-acl-name", "waf-acl-id", "web-acl-id", "shield-advanced-protection")) {
       assertThat(AnnotationCatalog.support(name)).as(name).contains(AnnotationCatalog.Support.APPLIED);
     }
-    assertThat(AnnotationCatalog.support("mutual-authentication")).contains(AnnotationCatalog.Support.DENIED);
+    assertThat(AnnotationCatalog.support("mutual-authentication")).contains(AnnotationCatalog.Support.APPLIED);
     assertThat(AnnotationCatalog.support("enable-frontend-nlb")).contains(AnnotationCatalog.Support.IGNORED);
     assertThat(AnnotationCatalog.support("actions.web")).contains(AnnotationCatalog.Support.APPLIED);
     assertThat(AnnotationCatalog.support("frobnicate")).isEmpty();
-    assertThat(AnnotationCatalog.deniedBecause("mutual-authentication")).isEqualTo("mutual TLS on the HTTPS listeners");
+  }
+
+  @Test
+  void mutualTlsAndListenerAttributesAreApplied() {
+    assertThat(AnnotationCatalog.support("mutual-authentication")).contains(AnnotationCatalog.Support.APPLIED);
+    assertThat(AnnotationCatalog.support("listener-attributes")).contains(AnnotationCatalog.Support.APPLIED);
+    assertThat(AnnotationCatalog.support("listener-attributes.HTTPS-443")).contains(AnnotationCatalog.Support.APPLIED);
+    assertThat(AnnotationCatalog.support("listener-attributes.HTTP-80")).contains(AnnotationCatalog.Support.APPLIED);
+    assertThat(AnnotationCatalog.isKnown("listener-attributes.HTTPS-443")).isTrue();
+    assertThat(AnnotationCatalog.closest("listener-attribute.HTTPS-443")).contains("listener-attributes.HTTPS-443");
   }
 
   @Test
   void notSupportedNames() {
-    assertThat(AnnotationCatalog.isNotSupported("mutual-authentication")).isTrue();
     assertThat(AnnotationCatalog.isNotSupported("auth-type")).isFalse();
-    assertThat(AnnotationCatalog.isNotSupported("listener-attributes.HTTPS-443")).isTrue();
+    assertThat(AnnotationCatalog.isNotSupported("listener-attributes.HTTPS-443")).isFalse();
+    assertThat(AnnotationCatalog.isNotSupported("mutual-authentication")).isFalse();
     assertThat(AnnotationCatalog.isNotSupported("target-type")).isFalse();
   }
 

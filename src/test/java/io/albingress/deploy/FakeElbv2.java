@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.MutualAuthenticationAttributes;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleTransform;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthDescription;
@@ -30,7 +31,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  */
 public class FakeElbv2 implements Elbv2 {
   private static final Set<String> READS = Set.of("describeLoadBalancers", "describeTargetGroups", "describeListeners",
-      "describeRules", "targetGroupArnsByName", "tags", "loadBalancerAttributes", "targetGroupAttributes", "targetHealth");
+      "describeRules", "targetGroupArnsByName", "tags", "loadBalancerAttributes", "targetGroupAttributes", "targetHealth",
+      "listenerAttributes", "trustStoreArnsByName");
 
   private final Map<String, ActualLoadBalancer> loadBalancers = new LinkedHashMap<>();
   private final Map<String, ActualTargetGroup> targetGroups = new LinkedHashMap<>();
@@ -43,6 +45,8 @@ public class FakeElbv2 implements Elbv2 {
   private final Map<String, String> ruleOwner = new HashMap<>();
   private final Map<String, Map<String, String>> attributes = new HashMap<>();
   private final List<String> calls = new ArrayList<>();
+  /** Trust stores by name -> ARN. */
+  private final Map<String, String> trustStores = new HashMap<>();
   private final Map<String, Deque<Failure>> script = new HashMap<>();
   private int serial;
   private final Set<String> refusedTargets = new java.util.HashSet<>();
@@ -76,6 +80,29 @@ public class FakeElbv2 implements Elbv2 {
   FakeElbv2 landLateOnNext(String operation) {
     script.computeIfAbsent(operation, k -> new ArrayDeque<>()).add(new Failure(Kind.UNKNOWN_OUTCOME, false, true));
     return this;
+  }
+
+  /** A trust store (ELBv2 CreateTrustStore); returns its ARN. */
+  String addTrustStore(String name) {
+    String arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:truststore/" + name + "/" + String.format("%016x", ++serial);
+    trustStores.put(name, arn);
+    return arn;
+  }
+
+  /** Sets a listener's mutual TLS behind the controller's back (drift). */
+  void setMutualAuthentication(String listenerArn, MutualAuthenticationAttributes mtls) {
+    ActualListener l = listener(listenerArn);
+    listeners.put(listenerArn, new ActualListener(l.arn(), l.port(), l.protocol(), l.defaultActions(), l.certificateArns(), l.sslPolicy(), mtls));
+  }
+
+  /** A listener's attributes as AWS would describe them (only those ever set here). */
+  Map<String, String> listenerAttributesOf(String listenerArn) {
+    return Map.copyOf(attributes.getOrDefault(listenerArn, Map.of()));
+  }
+
+  /** Sets a listener attribute behind the controller's back (drift). */
+  void setListenerAttribute(String listenerArn, String key, String value) {
+    attributes.computeIfAbsent(listenerArn, k -> new HashMap<>()).put(key, value);
   }
 
   /** Rules a load balancer may have at most (AWS: TooManyRules, counted per load balancer). */
@@ -360,8 +387,10 @@ public class FakeElbv2 implements Elbv2 {
         return same.arn();
       }
       String arn = arn("listener/app", String.valueOf(d.port()));
+      MutualAuthenticationAttributes mtls = d.protocol() == io.albingress.annotations.Protocol.HTTPS
+          ? mtls(d.mutualAuthentication().orElse(null)) : null;
       listeners.put(arn, new ActualListener(arn, d.port(), d.protocol().wireName(), stored(defaultActions),
-          d.certificateArns().stream().limit(1).toList(), d.sslPolicy().orElse(null)));
+          d.certificateArns().stream().limit(1).toList(), d.sslPolicy().orElse(null), mtls));
       listenerOwner.put(arn, loadBalancerArn);
       return arn;
     });
@@ -379,9 +408,54 @@ public class FakeElbv2 implements Elbv2 {
           certs.set(0, d.certificateArns().get(0));
         }
       }
+      MutualAuthenticationAttributes mtls = d.protocol() == io.albingress.annotations.Protocol.HTTPS
+          ? mtls(d.mutualAuthentication().orElse(null)) : null;
       listeners.put(arn, new ActualListener(arn, d.port(), d.protocol().wireName(), stored(defaultActions), List.copyOf(certs),
-          d.sslPolicy().orElse(l.sslPolicy())));
+          d.sslPolicy().orElse(l.sslPolicy()), mtls));
       return null;
+    });
+  }
+
+  /** As AWS describes an HTTPS listener's mutual TLS: mode off when none; verify with the AWS defaults filled in. */
+  private MutualAuthenticationAttributes mtls(io.albingress.annotations.MutualAuthentication m) {
+    if (m == null) {
+      return MutualAuthenticationAttributes.builder().mode("off").build();
+    }
+    MutualAuthenticationAttributes.Builder b = MutualAuthenticationAttributes.builder().mode(m.mode().wireName());
+    if (m.mode() == io.albingress.annotations.MutualAuthentication.Mode.VERIFY) {
+      String arn = m.trustStore().orElseThrow();
+      if (!trustStores.containsValue(arn)) {
+        throw notFound("TrustStore");
+      }
+      b.trustStoreArn(arn).ignoreClientCertificateExpiry(m.ignoreClientCertificateExpiry().orElse(false))
+          .advertiseTrustStoreCaNames(m.advertiseTrustStoreCaNames().orElse("off")).trustStoreAssociationStatus("active");
+    }
+    return b.build();
+  }
+
+  @Override
+  public Future<Map<String, String>> listenerAttributes(String listenerArn) {
+    return call("listenerAttributes", listenerArn, () -> {
+      listener(listenerArn);
+      return listenerAttributesOf(listenerArn);
+    });
+  }
+
+  @Override
+  public Future<Void> modifyListenerAttributes(String listenerArn, Map<String, String> changed) {
+    return call("modifyListenerAttributes", new java.util.TreeMap<>(changed).toString(), () -> {
+      listener(listenerArn);
+      attributes.computeIfAbsent(listenerArn, k -> new HashMap<>()).putAll(changed);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Map<String, String>> trustStoreArnsByName(List<String> names) {
+    return call("trustStoreArnsByName", String.join(",", names), () -> {
+      Map<String, String> found = new HashMap<>();
+      names.stream().filter(trustStores::containsKey).forEach(n -> found.put(n, trustStores.get(n)));
+      return found;
     });
   }
 
@@ -432,7 +506,8 @@ public class FakeElbv2 implements Elbv2 {
     }
     List<String> all = new ArrayList<>(l.certificateArns().stream().limit(1).toList());
     all.addAll(sni.stream().sorted().toList());
-    listeners.put(listenerArn, new ActualListener(l.arn(), l.port(), l.protocol(), l.defaultActions(), List.copyOf(all), l.sslPolicy()));
+    listeners.put(listenerArn, new ActualListener(l.arn(), l.port(), l.protocol(), l.defaultActions(), List.copyOf(all), l.sslPolicy(),
+        l.mutualAuthentication()));
     return null;
   }
 

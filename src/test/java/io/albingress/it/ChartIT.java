@@ -124,7 +124,8 @@ class ChartIT {
   @Test
   void defaultsRenderTheCertManagerChainAndTheWebhooksWithCaInjection(Env env) {
     Map<String, ObjectNode> objects = objects(template(env, "-f", values(env, "default")));
-    assertThat(kinds(objects)).containsExactly("Certificate", "Certificate", "ClusterRole", "ClusterRoleBinding", "ConfigMap", "Deployment",
+    assertThat(kinds(objects)).containsExactly("Certificate", "Certificate", "ClusterRole", "ClusterRoleBinding", "ConfigMap",
+        "CustomResourceDefinition", "Deployment",
         "IngressClass", "Issuer", "Issuer", "MutatingWebhookConfiguration", "PodDisruptionBudget", "Role", "RoleBinding", "Service",
         "ServiceAccount", "ValidatingWebhookConfiguration");
     ObjectNode deployment = only(objects, "Deployment");
@@ -276,6 +277,17 @@ class ChartIT {
     }
     assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
     expected.forEach((k, v) -> assertThat(actual.get(k)).as(k).isEqualTo(v));
+  }
+
+  @Test
+  void theIngressClassParamsCrdIsDeployAsAndCanBeLeftOut(Env env) throws Exception {
+    Map<String, ObjectNode> withCrd = objects(template(env, "-f", values(env, "default")));
+    ObjectNode crd = only(withCrd, "CustomResourceDefinition");
+    assertThat(crd.path("metadata").path("name").asString()).isEqualTo("ingressclassparams.elbv2.k8s.aws");
+    assertThat(crd.path("spec")).isEqualTo(YAML.readTree(Files.readString(
+        env.repo().resolve("deploy/crds/elbv2.k8s.aws_ingressclassparams.yaml"))).path("spec"));
+    assertThat(kinds(objects(template(env, "-f", values(env, "default"), "--set", "crds.create=false"))))
+        .doesNotContain("CustomResourceDefinition");
   }
 
   @Test

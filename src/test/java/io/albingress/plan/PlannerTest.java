@@ -43,6 +43,44 @@ class PlannerTest {
     return new Planner("prod", "alb", "us-west-2", m).plan();
   }
 
+  private static final String CLASS_WITH_PARAMS = """
+      ---
+      apiVersion: networking.k8s.io/v1
+      kind: IngressClass
+      metadata: {name: alb}
+      spec:
+        controller: ingress.k8s.aws/alb
+        parameters: {apiGroup: elbv2.k8s.aws, kind: IngressClassParams, name: shop}
+      ---
+      apiVersion: elbv2.k8s.aws/v1beta1
+      kind: IngressClassParams
+      metadata: {name: shop}
+      spec:
+        scheme: internet-facing
+        group: {name: shop-front}
+        namespaceSelector: {matchLabels: {team: %s}}
+      ---
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: shop, labels: {team: shop}}
+      """;
+
+  @Test
+  void ingressClassParamsFromTheManifestsOverrideAnnotationsAndGroup() throws Exception {
+    PlanReport report = plan(SERVICES + CLASS_WITH_PARAMS.formatted("shop") + ingress("web", "alb.ingress.kubernetes.io/scheme: internal", "/"));
+    assertThat(report.valid()).isTrue();
+    Stack stack = report.stacks().get(0);
+    assertThat(stack.id().toString()).contains("shop-front");
+    assertThat(stack.loadBalancer().scheme()).isEqualTo(io.albingress.annotations.Scheme.INTERNET_FACING);
+  }
+
+  @Test
+  void ingressClassParamsThatDoNotSelectTheNamespaceRefuseTheIngress() throws Exception {
+    PlanReport report = plan(SERVICES + CLASS_WITH_PARAMS.formatted("blog") + ingress("web", "", "/"));
+    assertThat(report.valid()).isFalse();
+    assertThat(report.ingresses().get(0).problems()).anyMatch(p -> p.contains("IngressClassParams shop (team=blog) does not select it"));
+  }
+
   @Test
   void anInvalidMemberDoesNotBlockItsGroup() throws Exception {
     PlanReport report = plan(SERVICES

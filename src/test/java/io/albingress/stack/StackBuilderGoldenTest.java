@@ -14,6 +14,7 @@ import static io.albingress.stack.StackFixtures.a;
 import static io.albingress.stack.StackFixtures.group;
 import static io.albingress.stack.StackFixtures.ingress;
 import static io.albingress.stack.StackFixtures.subnet;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.albingress.model.ClusterFacts;
 import io.albingress.model.IngressGroup;
@@ -24,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import io.albingress.model.Stack;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -225,6 +227,29 @@ class StackBuilderGoldenTest {
   void certificateArnMakesTheDefaultListenerHttps443() {
     IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "certificate-arn", CERT_SHOP), BASE_SPEC));
     check(g, FACTS, httpsOnly(patch(), List.of(CERT_SHOP), DEFAULT_POLICY));
+  }
+
+  @Test
+  void mutualTlsAndListenerAttributesGoOnTheirListener() {
+    IngressGroup g = group(ingress("web", a("scheme", "internet-facing", "certificate-arn", CERT_SHOP,
+        "mutual-authentication", "[{\"port\": 443, \"mode\": \"verify\", \"trustStore\": \"partners\"}]",
+        "listener-attributes.HTTPS-443", "routing.http.response.server.enabled=false"), BASE_SPEC));
+    check(g, FACTS, httpsOnly(patch(), List.of(CERT_SHOP), DEFAULT_POLICY)
+        .add("/listeners/0/mutualAuthentication", "{'port': 443, 'mode': 'verify', 'trustStore': 'partners',"
+            + " 'ignoreClientCertificateExpiry': false, 'advertiseTrustStoreCaNames': 'off'}")
+        .add("/listeners/0/attributes", "{'routing.http.response.server.enabled': 'false'}"));
+  }
+
+  @Test
+  void aGroupMemberOnAnotherPortDoesNotSetThisListenersMutualTls() {
+    IngressGroup g = group(
+        ingress("first", a("group.name", GROUP, "scheme", "internet-facing"), BASE_SPEC),
+        ingress("second", a("group.name", GROUP, "group.order", "1", "listen-ports", "[{\"HTTPS\": 443}]", "certificate-arn", CERT_SHOP,
+            "mutual-authentication", "[{\"port\": 443, \"mode\": \"passthrough\"}]",
+            "listener-attributes.HTTPS-443", "routing.http.response.server.enabled=false"), BASE_SPEC));
+    Stack stack = StackFixtures.build(g, FACTS);
+    assertThat(stack.listeners()).extracting(l -> l.port() + ":" + l.mutualAuthentication().map(m -> m.mode().wireName()).orElse("-")
+        + ":" + l.attributes()).containsExactlyInAnyOrder("80:-:{}", "443:passthrough:{routing.http.response.server.enabled=false}");
   }
 
   @Test
@@ -790,6 +815,31 @@ class StackBuilderGoldenTest {
     check(g, FACTS, patch().replace("/targetGroups/0/healthCheck/port", q("8080"))
         .replace("/targetGroups/0/targetType", "'ip'").replace("/targetGroups/0/port", "8080")
         .replace("/targetGroups/0/name", q("k8s-shop-web-fc3ce90240")));
+  }
+
+  @Test
+  void aServicesTagsWinOverItsIngressesOnItsTargetGroup() {
+    String catalog = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: catalog
+          namespace: shop
+          annotations: {alb.ingress.kubernetes.io/tags: "env=staging, owner=catalog"}
+        spec:
+          type: NodePort
+          ports:
+            - {name: http, port: 80, targetPort: 8080, nodePort: 30095}
+        """;
+    Stack stack = StackFixtures.build(group(catalog, ingress("web", a("scheme", "internet-facing", "tags", "env=prod, team=shop"), """
+        rules:
+          - http:
+              paths:
+                - {path: /, pathType: Prefix, backend: {service: {name: catalog, port: {number: 80}}}}
+        """)), FACTS);
+    assertThat(stack.targetGroups().get(0).tags()).containsEntry("env", "staging").containsEntry("owner", "catalog")
+        .containsEntry("team", "shop");
+    assertThat(stack.loadBalancer().tags()).containsEntry("env", "prod").doesNotContainKey("owner");
   }
 
   @Test

@@ -21,6 +21,7 @@ import static io.albingress.validation.Fixtures.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.albingress.model.Known;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackendBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -837,14 +838,14 @@ class IngressValidatorTest {
     }
 
     @Test
-    void unappliedAnnotationsWhoseAbsenceWeakensSecurityAreDenied() {
+    void securityAnnotationsOnceDeniedAreNowApplied() {
+      // auth, JWT validation, mutual TLS and listener attributes were denied until applied; none is denied now
+      for (String name : java.util.List.of("auth-type", "jwt-validation", "mutual-authentication", "listener-attributes.HTTPS-443")) {
+        assertThat(io.albingress.annotations.AnnotationCatalog.support(name)).as(name)
+            .contains(io.albingress.annotations.AnnotationCatalog.Support.APPLIED);
+      }
       Verdict v = validate(web().alb("mutual-authentication", "[{\"port\": 443, \"mode\": \"off\"}]"));
-      assertThat(v.allowed()).isFalse();
-      assertThat(v.denials()).containsExactly(ALB + "mutual-authentication is not applied by this controller yet; the ALB would be without"
-          + " mutual TLS on the HTTPS listeners, so the Ingress is refused rather than left unprotected."
-          + " Remove the annotation, or keep this Ingress on a controller that applies it");
-      assertThat(validate(web().alb("listener-attributes.HTTPS-443", "routing.http.response.server.enabled=false")).allowed()).isFalse();
-      assertThat(validate(web().alb("mutual-authentication", "[{\"port\": 443, \"mode\": \"off\"}]")).allowed()).isFalse();
+      assertThat(v.denials()).noneMatch(d -> d.contains("not applied by this controller"));
     }
 
     @Test
@@ -852,6 +853,47 @@ class IngressValidatorTest {
       Verdict v = validate(web().alb("wafv2-acl-name", "shop").alb("waf-acl-id", "none").alb("shield-advanced-protection", "true"));
       assertThat(v.allowed()).isTrue();
       assertThat(v.warnings()).isEmpty();
+    }
+  }
+
+  @Nested
+  class ListenerSettings {
+    static final String MTLS = "mutual-authentication";
+
+    @Test
+    void mutualTlsAndListenerAttributesAreAcceptedWithoutAWord() {
+      assertClean(validate(web().alb("certificate-arn", CERT_SHOP)
+          .alb(MTLS, "[{\"port\": 443, \"mode\": \"verify\", \"trustStore\": \"partners\", \"advertiseTrustStoreCaNames\": \"on\"}]")
+          .alb("listener-attributes.HTTPS-443", "routing.http.response.server.enabled=false,"
+              + "routing.http.response.strict_transport_security.header_value=max-age=31536000")));
+    }
+
+    @Test
+    void badValuesAreDeniedNamingKeyAndValue() {
+      assertThat(validate(web().alb("certificate-arn", CERT_SHOP).alb(MTLS, "[{\"port\": 443, \"mode\": \"strict\"}]")).denials())
+          .containsExactly(ALB + MTLS + ": \"{\"port\":443,\"mode\":\"strict\"}\" is not valid: expected \"mode\": off, passthrough or verify");
+      assertThat(validate(web().alb("listener-attributes.HTTP-80", "routing.http.response.server.enabled=maybe")).denials())
+          .containsExactly(ALB + "listener-attributes.HTTP-80: \"routing.http.response.server.enabled=maybe\" is not valid: expected"
+              + " routing.http.response.server.enabled=true or routing.http.response.server.enabled=false");
+    }
+
+    @Test
+    void aServicesBadTagsAreDeniedOnTheIngressThatUsesIt() {
+      Service tagged = nodePort("tagged");
+      tagged.getMetadata().setAnnotations(Map.of(ALB + "tags", "owner"));
+      cluster.with(tagged);
+      assertThat(validate(ingress().path("/", "tagged", 80)).denials()).containsExactly(
+          ALB + "tags (on Service shop/tagged): \"owner\" is not valid: expected key=value pairs separated by commas");
+    }
+
+    @Test
+    void aPortThisIngressDoesNotListenOnIsDenied() {
+      assertThat(validate(web().alb(MTLS, "[{\"port\": 443, \"mode\": \"passthrough\"}]")).denials()).containsExactly(
+          ALB + MTLS + ": port 443 (passthrough) is not an HTTPS listener of this Ingress, so its mutual TLS would not be applied;"
+              + " this Ingress listens on [HTTP:80] (" + ALB + "listen-ports)");
+      assertThat(validate(web().alb("listener-attributes.HTTPS-443", "routing.http.response.server.enabled=false")).denials())
+          .containsExactly(ALB + "listener-attributes.HTTPS-443: this Ingress has no HTTPS:443 listener, so its attributes would not"
+              + " be applied; this Ingress listens on [HTTP:80] (" + ALB + "listen-ports)");
     }
   }
 
@@ -925,6 +967,30 @@ class IngressValidatorTest {
       assertThat(validate(member().alb("certificate-arn", CERT_SHOP).alb("ssl-policy", "ELBSecurityPolicy-TLS13-1-2-2021-06"))
           .denials()).containsExactly(ALB + "ssl-policy: \"ELBSecurityPolicy-TLS13-1-2-2021-06\" conflicts with"
               + " \"ELBSecurityPolicy-2016-08\"" + ON_OTHER + ", which shares HTTPS listener HTTPS:443; a listener has one policy");
+    }
+
+    @Test
+    void mutualAuthenticationOfASharedHttpsListener() {
+      other(otherIngress().alb("certificate-arn", CERT_SHOP)
+          .alb("mutual-authentication", "[{\"port\": 443, \"mode\": \"verify\", \"trustStore\": \"partners\"}]"));
+      assertThat(validate(member().alb("certificate-arn", CERT_SHOP)
+          .alb("mutual-authentication", "[{\"port\": 443, \"mode\": \"passthrough\"}]")).denials()).containsExactly(
+          ALB + "mutual-authentication: port 443 is \"passthrough\" here but \"verify with trust store partners\"" + ON_OTHER
+              + ", which shares HTTPS listener HTTPS:443; a listener has one mutual TLS setting");
+      // the same setting, or none on this member, agrees
+      assertClean(validate(member().alb("certificate-arn", CERT_SHOP)
+          .alb("mutual-authentication", "[{\"port\": 443, \"mode\": \"verify\", \"trustStore\": \"partners\"}]")));
+      assertClean(validate(member().alb("certificate-arn", CERT_SHOP)));
+    }
+
+    @Test
+    void listenerAttributesOfASharedListener() {
+      other(otherIngress().alb("listener-attributes.HTTP-80", "routing.http.response.server.enabled=true"));
+      assertThat(validate(member().alb("listener-attributes.HTTP-80", "routing.http.response.server.enabled=false")).denials())
+          .containsExactly(ALB + "listener-attributes.HTTP-80: listener attribute \"routing.http.response.server.enabled\" is"
+              + " \"false\" here but \"true\"" + ON_OTHER + ", which shares listener HTTP:80; a listener has one value of each attribute");
+      assertClean(validate(member().alb("listener-attributes.HTTP-80",
+          "routing.http.response.x_frame_options.header_value=DENY")));
     }
 
     @Test

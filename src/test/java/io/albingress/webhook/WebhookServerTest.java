@@ -18,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.ext.web.client.HttpResponse;
@@ -113,6 +114,40 @@ class WebhookServerTest {
     });
   }
 
+  private static JsonObject paramsReview(String uid, JsonObject spec) {
+    JsonObject params = new JsonObject().put("apiVersion", "elbv2.k8s.aws/v1beta1").put("kind", "IngressClassParams")
+        .put("metadata", new JsonObject().put("name", "shop")).put("spec", spec);
+    return Reviews.review(uid, "CREATE", new JsonObject().put("group", "elbv2.k8s.aws").put("version", "v1beta1")
+        .put("kind", "IngressClassParams"), "ingressclassparams", params);
+  }
+
+  @Test
+  void deniesIngressClassParamsWithABadCidrAndAFieldNotApplied(VertxTestContext ctx) {
+    JsonObject spec = new JsonObject().put("scheme", "internet-facing").put("inboundCIDRs", new JsonArray().add("10.0.0.1"))
+        .put("ipamConfiguration", new JsonObject().put("ipv4IPAMPoolId", "ipam-pool-1"));
+    post(WebhookServer.VALIDATE_CLASS_PARAMS_PATH, paramsReview("p-1", spec).toBuffer()).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+      JsonObject response = r.bodyAsJsonObject().getJsonObject("response");
+      assertThat(response.getString("uid")).isEqualTo("p-1");
+      assertThat(response.getBoolean("allowed")).isFalse();
+      String message = response.getJsonObject("status").getString("message");
+      assertThat(message).startsWith("IngressClassParams shop has 2 problems").contains("spec.inboundCIDRs: ")
+          .contains("spec.ipamConfiguration.ipv4IPAMPoolId: is not applied by this controller yet");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void allowsGoodIngressClassParams(VertxTestContext ctx) {
+    JsonObject spec = new JsonObject().put("scheme", "internal").put("group", new JsonObject().put("name", "shop"))
+        .put("namespaceSelector", new JsonObject().put("matchLabels", new JsonObject().put("team", "shop")));
+    post(WebhookServer.VALIDATE_CLASS_PARAMS_PATH, paramsReview("p-2", spec).toBuffer()).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+      JsonObject response = r.bodyAsJsonObject().getJsonObject("response");
+      assertThat(response.getBoolean("allowed")).isTrue();
+      assertThat(response.getJsonArray("warnings")).isNull();
+      ctx.completeNow();
+    })));
+  }
+
   @Test
   void allowsAGoodIngressAndEchoesTheUid(VertxTestContext ctx) {
     JsonObject ingress = Reviews.ingress("shop", "web", new JsonObject(), "web", 80);
@@ -123,6 +158,29 @@ class WebhookServerTest {
       assertThat(metrics.count("alb_webhook_requests_total", "webhook", "validate-ingress", "verdict", "allowed")).isEqualTo(1);
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void servicesAreValidatedOnTheirOwnPath(VertxTestContext ctx) {
+    JsonObject svc = new JsonObject().put("apiVersion", "v1").put("kind", "Service")
+        .put("metadata", new JsonObject().put("namespace", "shop").put("name", "web").put("annotations", new JsonObject()
+            .put("alb.ingress.kubernetes.io/healthcheck-path", "healthz").put("alb.ingress.kubernetes.io/scheme", "internal")))
+        .put("spec", new JsonObject().put("type", "NodePort"));
+    JsonObject kind = new JsonObject().put("group", "").put("version", "v1").put("kind", "Service");
+    post(WebhookServer.VALIDATE_SERVICE_PATH, Reviews.review("uid-s", "CREATE", kind, "services", svc).toBuffer())
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertThat(r.statusCode()).isEqualTo(200);
+          JsonObject response = r.bodyAsJsonObject().getJsonObject("response");
+          assertThat(response.getString("uid")).isEqualTo("uid-s");
+          assertThat(response.getBoolean("allowed")).isFalse();
+          assertThat(response.getJsonObject("status").getString("message")).isEqualTo("Service shop/web has 1 problem:\n"
+              + "  - alb.ingress.kubernetes.io/healthcheck-path (on Service shop/web): \"healthz\" is not valid: expected a path"
+              + " starting with '/' of at most 1024 characters");
+          assertThat(response.getJsonArray("warnings").getList()).containsExactly(
+              "alb.ingress.kubernetes.io/scheme has no effect on a Service; it is read from the Ingress only");
+          assertThat(metrics.count("alb_webhook_requests_total", "webhook", "validate-service", "verdict", "denied")).isEqualTo(1);
+          ctx.completeNow();
+        })));
   }
 
   @Test
