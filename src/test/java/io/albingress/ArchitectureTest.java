@@ -32,7 +32,7 @@ class ArchitectureTest {
       Map.entry("model", 1),
       Map.entry("validation", 2),
       Map.entry("stack", 3), Map.entry("binding", 3),
-      Map.entry("deploy", 4), Map.entry("webhook", 4), Map.entry("k8s", 4), Map.entry("plan", 4), Map.entry("ops", 4),
+      Map.entry("deploy", 4), Map.entry("gateway", 4), Map.entry("webhook", 4), Map.entry("k8s", 4), Map.entry("plan", 4), Map.entry("ops", 4),
       Map.entry("aws", 5),
       Map.entry("controller", 6),
       Map.entry("targets", 7),
@@ -42,9 +42,9 @@ class ArchitectureTest {
   @Test
   void purePackagesUseNoVertxFabric8ClientOrAwsSdk() {
     noClasses().that().resideInAnyPackage(ROOT + ".annotations..", ROOT + ".model..", ROOT + ".validation..", ROOT + ".stack..",
-        ROOT + ".binding..")
+        ROOT + ".binding..", ROOT + ".gateway..")
         .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "io.fabric8.kubernetes.client..", "software.amazon.awssdk..")
-        .because("annotations, model, validation, stack and binding are pure: shared by the webhook, the controller and plan")
+        .because("annotations, model, validation, stack, binding and gateway are pure: shared by the webhook, the controller and plan")
         .check(MAIN);
   }
 

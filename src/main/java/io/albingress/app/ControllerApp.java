@@ -10,6 +10,8 @@ import io.albingress.aws.SdkWafv2Port;
 import io.albingress.aws.SdkElbv2;
 import io.albingress.aws.SdkTargetGroupLookup;
 import io.albingress.aws.LeadershipGate;
+import io.albingress.controller.GatewayEvents;
+import io.albingress.controller.GatewayReconciler;
 import io.albingress.controller.Leader;
 import io.albingress.controller.ReconcilerVerticle;
 import io.albingress.controller.StackEvents;
@@ -22,6 +24,8 @@ import io.albingress.deploy.WafClassicAssociation;
 import io.albingress.deploy.Wafv2Association;
 import io.albingress.deploy.StackDeployer;
 import io.albingress.k8s.EventRecorder;
+import io.albingress.k8s.GatewayInformers;
+import io.albingress.k8s.GatewayWriter;
 import io.albingress.k8s.Informers;
 import io.albingress.k8s.IngressWriter;
 import io.albingress.k8s.KubernetesClients;
@@ -66,6 +70,8 @@ public final class ControllerApp {
   static final Duration AWS_FACTS_DEADLINE = Duration.ofSeconds(3);
   /** How soon an unhealthy target that a readiness gate waits on is looked at again. */
   static final Duration TARGET_HEALTH_RECHECK = Duration.ofSeconds(10);
+  /** How often Gateway API informers try again while the CRDs are not served. */
+  static final Duration GATEWAY_CRD_RETRY = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final KubernetesClient kube;
@@ -79,6 +85,7 @@ public final class ControllerApp {
   private Metrics metrics;
   private HttpServer metricsServer;
   private Leadership leadership;
+  private GatewayInformers gatewayInformers;
   private ControllerSettings settings;
 
   private ControllerApp(Vertx vertx, KubernetesClient kube, Informers informers, AwsClients aws) {
@@ -134,21 +141,29 @@ public final class ControllerApp {
     EventRecorder events = new EventRecorder(vertx, kube, Duration.ofMinutes(30));
     app.targets = new TargetsVerticle(informers, tgbs, inventory, elb, events, new PodConditionWriter(vertx, kube),
         gateTargets::expectedGates, settings.maxConcurrentReconciles(), TARGET_HEALTH_RECHECK);
-    StackReconciler reconciler = new StackReconciler(informers, classes, facts,
-        new StackDeployer(elb, inventory, settings.awsVpcId(), metrics, addOns(aws), Optional.of(securityGroups(vertx, aws, settings)),
-            settings.externalManagedTags(), new StackDeployer.Hooks(app.targets::registerNow,
-                d -> vertx.timer(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).mapEmpty())), new IngressWriter(vertx, kube), events,
-        new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(), settings.defaultTags(), settings.dryRun()),
-        app.targets::deployed, stack -> TargetEndpoints.of(informers, stack));
+    StackDeployer deployer = new StackDeployer(elb, inventory, settings.awsVpcId(), metrics, addOns(aws),
+        Optional.of(securityGroups(vertx, aws, settings)), settings.externalManagedTags(), new StackDeployer.Hooks(app.targets::registerNow,
+            d -> vertx.timer(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).mapEmpty()));
+    StackReconciler.Settings reconcileSettings = new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(),
+        settings.defaultTags(), settings.dryRun());
+    StackReconciler reconciler = new StackReconciler(informers, classes, facts, deployer, new IngressWriter(vertx, kube), events,
+        reconcileSettings, app.targets::deployed, stack -> TargetEndpoints.of(informers, stack));
+    // Gateway API: the same deployer, target sync and reconcile loop; informers retry until the CRDs are served
+    app.gatewayInformers = new GatewayInformers(vertx, kube, settings.watchNamespace(), settings.syncPeriod().toMillis(), GATEWAY_CRD_RETRY);
+    GatewayReconciler gatewayReconciler = new GatewayReconciler(app.gatewayInformers, informers, facts, deployer,
+        new GatewayWriter(vertx, kube), events, reconcileSettings, app.targets::deployed, stack -> TargetEndpoints.of(informers, stack));
+    reconciler.gateways(gatewayReconciler);
     app.reconciler = new ReconcilerVerticle(reconciler, metrics, settings.maxConcurrentReconciles(), settings.syncPeriod(),
         settings.dryRun() ? () -> Future.succeededFuture(java.util.Set.of()) : inventory::relistStacks, settings.watchNamespace());
     app.inventory = inventory;
     app.metrics = metrics;
     new StackEvents(vertx.eventBus(), informers, reconciler).register();
+    GatewayEvents gatewayEvents = new GatewayEvents(vertx.eventBus(), app.gatewayInformers, gatewayReconciler);
 
     Future<Void> synced = Future.fromCompletionStage(informers.start(), vertx.getOrCreateContext())
         .compose(v -> tgbs.start())
         .onSuccess(v -> LOG.info("informer caches synced"))
+        .onSuccess(v -> gatewayEvents.register(informers))
         .onFailure(e -> LOG.error("informers failed to start: {}", e.getMessage()));
     synced.compose(v -> vertx.deployVerticle(app.targets))
         .compose(v -> vertx.deployVerticle(app.reconciler))
@@ -247,6 +262,9 @@ public final class ControllerApp {
     }
     if (leadership != null) {
       leadership.close();
+    }
+    if (gatewayInformers != null) {
+      gatewayInformers.close();
     }
     informers.close();
     if (tgbs != null) {

@@ -94,6 +94,6 @@ public final class StackEvents {
   }
 
   private void send(Collection<StackId> stacks) {
-    stacks.forEach(id -> bus.send(ReconcilerVerticle.ADDRESS, id.tagValue()));
+    stacks.forEach(id -> bus.send(ReconcilerVerticle.ADDRESS, id.key()));
   }
 }

@@ -76,15 +76,24 @@ public final class StackReconciler {
     this.endpoints = endpoints;
   }
 
+  /** Gateway stacks go to the Gateway reconciler: one loop, one deployer, two front ends. */
+  private volatile Optional<GatewayReconciler> gateways = Optional.empty();
+
+  public void gateways(GatewayReconciler reconciler) {
+    this.gateways = Optional.of(reconciler);
+  }
+
   public static String finalizer(StackId id) {
     return id.explicitGroup() ? GROUP_FINALIZER_PREFIX + id.name() : FINALIZER;
   }
 
   /** The stacks the cache knows: every Ingress of ours, and every Ingress still holding one of our finalizers. */
   public Set<StackId> knownStacks() {
-    return informers.ingresses().getStore().list().stream()
+    Set<StackId> stacks = informers.ingresses().getStore().list().stream()
         .filter(i -> classes.isOurs(i) || hasOurFinalizer(i))
         .flatMap(i -> stacksOf(i).stream()).collect(Collectors.toSet());
+    gateways.ifPresent(g -> stacks.addAll(g.knownStacks()));
+    return stacks;
   }
 
   /** The stacks an Ingress touches: the one it belongs to, and the one its finalizer says it was in. */
@@ -104,6 +113,9 @@ public final class StackReconciler {
 
   /** @param cancelled true once the run is past its bound: it then stops between steps */
   public Future<Void> reconcile(StackId id, boolean deepCheck, java.util.function.BooleanSupplier cancelled) {
+    if (id.gateway()) {
+      return gateways.map(g -> g.reconcile(id, deepCheck)).orElse(Future.succeededFuture());
+    }
     Reconciliation run = new Reconciliation(id, runs.incrementAndGet(), cancelled);
     String finalizer = finalizer(id);
     List<Ingress> all = informers.ingresses().getStore().list();

@@ -1,5 +1,6 @@
 package io.albingress.deploy;
 
+import io.albingress.model.StackId;
 import io.albingress.model.Tags;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -125,12 +126,13 @@ public final class Inventory {
     });
   }
 
+  /** @param stack the stack key ({@link StackId#key()}) */
   public List<ActualLoadBalancer> loadBalancers(String stack) {
-    return state.get().loadBalancers().values().stream().filter(lb -> stack.equals(lb.tags().get(Tags.STACK))).toList();
+    return state.get().loadBalancers().values().stream().filter(lb -> StackId.keyOf(lb.tags()).filter(stack::equals).isPresent()).toList();
   }
 
   public List<ActualTargetGroup> targetGroups(String stack) {
-    return state.get().targetGroups().values().stream().filter(tg -> stack.equals(tg.tags().get(Tags.STACK))).toList();
+    return state.get().targetGroups().values().stream().filter(tg -> StackId.keyOf(tg.tags()).filter(stack::equals).isPresent()).toList();
   }
 
   /** Every target group of this controller, whichever stack it belongs to. */
@@ -140,7 +142,7 @@ public final class Inventory {
 
   /** Stacks that own resources in AWS. */
   public Set<String> stacks() {
-    return state.get().loadBalancers().values().stream().map(lb -> lb.tags().get(Tags.STACK)).collect(Collectors.toSet());
+    return state.get().loadBalancers().values().stream().flatMap(lb -> StackId.keyOf(lb.tags()).stream()).collect(Collectors.toSet());
   }
 
   /**
@@ -152,9 +154,8 @@ public final class Inventory {
     return Future.all(loadBalancersLoaded(), targetGroupsLoaded()).map(v -> {
       State now = state.get();
       Set<String> stacks = new java.util.HashSet<>();
-      now.loadBalancers().values().forEach(lb -> stacks.add(lb.tags().get(Tags.STACK)));
-      now.targetGroups().values().forEach(tg -> stacks.add(tg.tags().get(Tags.STACK)));
-      stacks.remove(null);
+      now.loadBalancers().values().forEach(lb -> StackId.keyOf(lb.tags()).ifPresent(stacks::add));
+      now.targetGroups().values().forEach(tg -> StackId.keyOf(tg.tags()).ifPresent(stacks::add));
       return Set.copyOf(stacks);
     });
   }

@@ -177,7 +177,7 @@ public final class SecurityGroupSynthesizer {
   }
 
   private Map<String, String> frontendTags(String stackTag) {
-    return Map.of(Tags.CLUSTER, settings.clusterName(), Tags.STACK, stackTag, Tags.RESOURCE, SecurityGroupPlan.FRONTEND_RESOURCE_ID);
+    return io.albingress.model.StackId.parse(stackTag).ownerTags(settings.clusterName(), SecurityGroupPlan.FRONTEND_RESOURCE_ID);
   }
 
   /** User groups: IDs as written, names through the `Name` tag in the VPC (cached); an unknown name fails. */

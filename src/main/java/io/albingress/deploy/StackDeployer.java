@@ -7,6 +7,7 @@ import io.albingress.model.ListenerRule;
 import io.albingress.model.LoadBalancer;
 import io.albingress.model.Ref;
 import io.albingress.model.Stack;
+import io.albingress.model.StackId;
 import io.albingress.model.Tags;
 import io.vertx.core.Future;
 import java.util.HashMap;
@@ -129,7 +130,7 @@ public final class StackDeployer {
 
   /** @param statusDns the DNS name the Ingress status shows: among duplicate load balancers of the stack, that one is kept */
   public Future<Outcome> deploy(Stack stack, Optional<SecurityGroupPlan> plan, boolean deepCheck, Reconciliation run, Optional<String> statusDns) {
-    String stackTag = stack.id().tagValue();
+    String stackTag = stack.id().key();
     Optional<SecurityGroupPlan> groups = plan.filter(p -> securityGroups.isPresent());
     if (stack.empty()) {
       return inventory.loadBalancersLoaded().compose(v -> delete(stackTag)).map(changes -> report(run, changes, Optional.empty()));
@@ -205,7 +206,7 @@ public final class StackDeployer {
     if (plan.isEmpty()) {
       return Future.succeededFuture(stack);
     }
-    return securityGroups.get().loadBalancerGroups(stack.id().tagValue(), plan.get(), deepCheck)
+    return securityGroups.get().loadBalancerGroups(stack.id().key(), plan.get(), deepCheck)
         .map(ids -> stack.withLoadBalancer(stack.loadBalancer().withSecurityGroups(ids)));
   }
 
@@ -218,7 +219,7 @@ public final class StackDeployer {
     if (securityGroups.isEmpty() || plan.isEmpty() || stack.empty()) {
       return Future.succeededFuture();
     }
-    return securityGroups.get().backendRules(stack.id().tagValue(), plan.get(), endpoints, neededBackendPorts(), deepCheck, stackUnchanged);
+    return securityGroups.get().backendRules(stack.id().key(), plan.get(), endpoints, neededBackendPorts(), deepCheck, stackUnchanged);
   }
 
   /** The ports of every target group this controller has, and their numeric health-check ports. */
@@ -271,12 +272,12 @@ public final class StackDeployer {
           });
           return Future.failedFuture(new AwsFailure(AwsFailure.Kind.VALIDATION, "NotOurs", "a create returned " + foreign
               + ", which exists with the same name but is not tagged for this stack (" + Tags.CLUSTER + ", " + Tags.STACK
-              + "); it is left alone: rename or delete it", null));
+              + " or " + Tags.GATEWAY_STACK + "); it is left alone: rename or delete it", null));
         });
   }
 
   private boolean ours(Map<String, String> tags, String stackTag) {
-    return inventory.cluster().equals(tags.get(Tags.CLUSTER)) && stackTag.equals(tags.get(Tags.STACK));
+    return inventory.cluster().equals(tags.get(Tags.CLUSTER)) && StackId.keyOf(tags).filter(stackTag::equals).isPresent();
   }
 
   /**
@@ -302,7 +303,7 @@ public final class StackDeployer {
 
   /** Listeners, then their rules; skipped when both are as this process last applied them. */
   private Future<Progress> frontEnd(Stack stack, Progress progress, boolean deepCheck) {
-    String stackTag = stack.id().tagValue();
+    String stackTag = stack.id().key();
     String front = ModelHash.of(List.of(progress.loadBalancer().arn(), stack.listeners(), stack.rules(), progress.refs().sorted()));
     if (!deepCheck && !progress.newLoadBalancer() && front.equals(appliedFront.get(stackTag))) {
       return Future.succeededFuture(progress);

@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Optional;
 
 /** Finds the ISSUED ACM certificate for a host: an exact name before a wildcard, then the lowest ARN. */
-final class CertificateChoice {
+public final class CertificateChoice {
   private CertificateChoice() {}
 
   /** The certificate ARN for a host; offline, a placeholder saying it will be discovered. */
-  static Optional<String> forHost(String host, Known<List<Certificate>> certificates) {
+  public static Optional<String> forHost(String host, Known<List<Certificate>> certificates) {
     if (!certificates.known()) {
       return Optional.of("<discovered for " + host + ">");
     }

@@ -12,7 +12,7 @@ public final class Names {
   private Names() {}
 
   public static String loadBalancer(String cluster, StackId stack, Scheme scheme) {
-    String hash = hash(cluster, stack.tagValue(), scheme.wireName());
+    String hash = hash(cluster, stack.key(), scheme.wireName());
     if (stack.explicitGroup()) {
       return "k8s-" + clip(alnum(stack.name()), 17) + "-" + hash;
     }
@@ -21,7 +21,7 @@ public final class Names {
 
   /** Everything immutable about a target group goes into the hash, so changing it yields a new name. */
   public static String targetGroup(String cluster, StackId stack, String namespace, String service, String identity) {
-    return "k8s-" + clip(alnum(namespace), 8) + "-" + clip(alnum(service), 8) + "-" + hash(cluster, stack.tagValue(), namespace, service, identity);
+    return "k8s-" + clip(alnum(namespace), 8) + "-" + clip(alnum(service), 8) + "-" + hash(cluster, stack.key(), namespace, service, identity);
   }
 
   /** The first 10 hex digits of sha256 over the parts, as the reference controller computes it. */

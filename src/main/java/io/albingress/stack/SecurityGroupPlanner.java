@@ -83,7 +83,7 @@ public final class SecurityGroupPlanner {
 
   /** The reference controller's name for the managed group: k8s-<ns8>-<name8>-<hash10> over cluster and group ID. */
   public static String frontendName(String clusterName, StackId id) {
-    String hash = Names.hash(clusterName, id.tagValue());
+    String hash = Names.hash(clusterName, id.key());
     if (id.explicitGroup()) {
       return "k8s-" + clip(alnum(id.name()), 17) + "-" + hash;
     }
@@ -95,7 +95,7 @@ public final class SecurityGroupPlanner {
     return "k8s-traffic-" + clip(alnum(clusterName), 232) + "-" + Names.hash(clusterName);
   }
 
-  static List<SecurityGroupPlan.BackendPorts> backendPorts(List<TargetGroup> targetGroups) {
+  public static List<SecurityGroupPlan.BackendPorts> backendPorts(List<TargetGroup> targetGroups) {
     List<SecurityGroupPlan.BackendPorts> out = new ArrayList<>();
     for (TargetGroup tg : targetGroups) {
       SortedSet<Integer> ports = new TreeSet<>();

@@ -10,13 +10,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Resolves explicit subnets, or discovers them by role and cluster tags: one per AZ, at least two AZs. */
-final class SubnetChoice {
+public final class SubnetChoice {
   private SubnetChoice() {}
 
   /** Subnet IDs, or a problem. */
-  record Result(List<String> subnetIds, Optional<String> problem) {}
+  public record Result(List<String> subnetIds, Optional<String> problem) {}
 
-  static Result explicit(List<String> entries, List<Subnet> known) {
+  public static Result explicit(List<String> entries, List<Subnet> known) {
     List<String> ids = entries.stream().map(e -> known.stream()
             .filter(s -> Formats.SUBNET_ID.matcher(e).matches() ? s.id().equals(e) : s.name().equals(e))
             .map(Subnet::id).findFirst().orElse(e))
@@ -45,7 +45,7 @@ final class SubnetChoice {
     return new Result(ids, Optional.empty());
   }
 
-  static Result discover(String cluster, Scheme scheme, List<Subnet> known) {
+  public static Result discover(String cluster, Scheme scheme, List<Subnet> known) {
     String role = scheme == Scheme.INTERNET_FACING ? Subnet.ROLE_ELB : Subnet.ROLE_INTERNAL_ELB;
     String ourTag = Subnet.CLUSTER_TAG_PREFIX + cluster;
     Map<String, Subnet> byAz = new LinkedHashMap<>();

@@ -97,7 +97,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   }
 
   static String stackOwner(StackId stack) {
-    return "stack:" + stack.tagValue();
+    return "stack:" + stack.key();
   }
 
   static String bindingOwner(String key) {
@@ -176,7 +176,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
    */
   public Future<Void> deployed(Stack stack) {
     Context caller = vertx.getOrCreateContext();
-    String tag = stack.id().tagValue();
+    String tag = stack.id().key();
     return inventory.targetGroupsLoaded().compose(v -> {
       Map<String, String> arns = inventory.targetGroups(tag).stream()
           .collect(Collectors.toMap(tg -> tg.name(), tg -> tg.arn(), (a, b) -> a));

@@ -23,4 +23,13 @@ class OrphanSweepTest {
 
     assertThat(OrphanSweep.orphans(owning, Set.of(), Optional.of("shop"))).containsExactly(StackId.ingress("shop", "gone"));
   }
+
+  @Test
+  void gatewayStacksAreJudgedByTheirOwnKey() {
+    Set<String> owning = Set.of("gateway:shop/gw", "shop/gw", "gateway:shop/gone");
+    Set<StackId> known = Set.of(StackId.gatewayOf("shop", "gw"));
+
+    assertThat(OrphanSweep.orphans(owning, known, Optional.of("shop")))
+        .containsExactlyInAnyOrder(StackId.ingress("shop", "gw"), StackId.gatewayOf("shop", "gone"));
+  }
 }

@@ -1,0 +1,58 @@
+package io.albingress.controller;
+
+import io.albingress.k8s.ChangeHandler;
+import io.albingress.k8s.GatewayInformers;
+import io.albingress.k8s.Informers;
+import io.albingress.model.StackId;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import io.vertx.core.eventbus.EventBus;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/** Maps Gateway API (and Service) events to the Gateway stacks they affect and sends those on the event bus. */
+public final class GatewayEvents {
+  private final EventBus bus;
+  private final GatewayInformers gateways;
+  private final GatewayReconciler reconciler;
+
+  public GatewayEvents(EventBus bus, GatewayInformers gateways, GatewayReconciler reconciler) {
+    this.bus = bus;
+    this.gateways = gateways;
+    this.reconciler = reconciler;
+  }
+
+  /** Starts the Gateway API informers (retrying until the CRDs are served) with these handlers. */
+  public void register(Informers informers) {
+    gateways.start(new GatewayInformers.Handlers(
+        ChangeHandler.of((GatewayClass old, GatewayClass now) -> {
+          GatewayClass c = now != null ? now : old;
+          send(gateways.gateways().stream().filter(g -> Objects.equals(g.getSpec().getGatewayClassName(), c.getMetadata().getName()))
+              .map(GatewayReconciler::id).toList());
+        }),
+        ChangeHandler.of((Gateway old, Gateway now) -> send(Set.of(GatewayReconciler.id(now != null ? now : old)))),
+        ChangeHandler.of((HTTPRoute old, HTTPRoute now) -> {
+          Set<StackId> stacks = new LinkedHashSet<>();
+          if (old != null) {
+            stacks.addAll(reconciler.stacksOf(old));
+          }
+          if (now != null) {
+            stacks.addAll(reconciler.stacksOf(now));
+          }
+          send(stacks);
+        }),
+        // a grant may open or close a backend of any Gateway's routes
+        ChangeHandler.of((ReferenceGrant old, ReferenceGrant now) -> send(reconciler.knownStacks())),
+        () -> send(reconciler.knownStacks())));
+    informers.services().addEventHandler(ChangeHandler.of((Service old, Service now) -> send(reconciler.usersOf(now != null ? now : old))));
+  }
+
+  private void send(Collection<StackId> stacks) {
+    stacks.forEach(id -> bus.send(ReconcilerVerticle.ADDRESS, id.key()));
+  }
+}

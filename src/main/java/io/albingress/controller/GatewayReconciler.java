@@ -1,0 +1,264 @@
+package io.albingress.controller;
+
+import io.albingress.aws.CachedAwsFacts;
+import io.albingress.aws.LeadershipGate;
+import io.albingress.deploy.Reconciliation;
+import io.albingress.deploy.SecurityGroupSynthesizer;
+import io.albingress.deploy.StackDeployer;
+import io.albingress.gateway.Attachment;
+import io.albingress.gateway.GatewayInputs;
+import io.albingress.gateway.GatewayStackBuilder;
+import io.albingress.gateway.GatewayStackBuilder.GatewayBuild;
+import io.albingress.gateway.GatewayStatuses;
+import io.albingress.k8s.EventRecorder;
+import io.albingress.k8s.GatewayInformers;
+import io.albingress.k8s.GatewayWriter;
+import io.albingress.k8s.Informers;
+import io.albingress.model.ClusterFacts;
+import io.albingress.model.Known;
+import io.albingress.model.Stack;
+import io.albingress.model.StackId;
+import io.albingress.plan.PlanReport;
+import io.albingress.plan.PlanText;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One reconciliation of one Gateway's stack, on the same deployer and target sync as Ingress stacks:
+ * finalizers on the GatewayClass and the Gateway, the model from the informer caches, AWS, then the
+ * status of the Gateway, its listeners and its routes. A Gateway that is deleted, or no longer of our
+ * class, loses its ALB and everything with it before its finalizer goes.
+ */
+public final class GatewayReconciler {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayReconciler.class);
+  public static final String GATEWAY_FINALIZER = "gateway.k8s.aws/alb";
+  public static final String CLASS_FINALIZER = "gateway.k8s.aws/gatewayclass";
+
+  private final GatewayInformers gateways;
+  private final Informers informers;
+  private final CachedAwsFacts awsFacts;
+  private final StackDeployer deployer;
+  private final GatewayWriter writer;
+  private final EventRecorder events;
+  private final StackReconciler.Settings settings;
+  private final Function<Stack, Future<Void>> deployed;
+  private final Function<Stack, SecurityGroupSynthesizer.Endpoints> endpoints;
+  private final GatewayStackBuilder builder = new GatewayStackBuilder();
+  private final AtomicLong runs = new AtomicLong();
+
+  public GatewayReconciler(GatewayInformers gateways, Informers informers, CachedAwsFacts awsFacts, StackDeployer deployer,
+      GatewayWriter writer, EventRecorder events, StackReconciler.Settings settings, Function<Stack, Future<Void>> deployed,
+      Function<Stack, SecurityGroupSynthesizer.Endpoints> endpoints) {
+    this.gateways = gateways;
+    this.informers = informers;
+    this.awsFacts = awsFacts;
+    this.deployer = deployer;
+    this.writer = writer;
+    this.events = events;
+    this.settings = settings;
+    this.deployed = deployed;
+    this.endpoints = endpoints;
+  }
+
+  public boolean ourClass(GatewayClass gc) {
+    return gc != null && gc.getSpec() != null && GatewayStatuses.CONTROLLER_NAME.equals(gc.getSpec().getControllerName());
+  }
+
+  public boolean ours(Gateway gw) {
+    return gateways.gatewayClass(gw.getSpec().getGatewayClassName()).filter(this::ourClass).isPresent();
+  }
+
+  /** Gateways of our classes, and Gateways still holding our finalizer. */
+  public Set<StackId> knownStacks() {
+    return gateways.gateways().stream().filter(g -> ours(g) || GatewayWriter.hasFinalizer(g, GATEWAY_FINALIZER))
+        .map(GatewayReconciler::id).collect(Collectors.toSet());
+  }
+
+  public static StackId id(Gateway gw) {
+    return StackId.gatewayOf(gw.getMetadata().getNamespace(), gw.getMetadata().getName());
+  }
+
+  /** The Gateways a route's parentRefs name (before and after a change, the caller unions them). */
+  public List<StackId> stacksOf(HTTPRoute route) {
+    String ns = route.getMetadata().getNamespace();
+    if (route.getSpec() == null || route.getSpec().getParentRefs() == null) {
+      return List.of();
+    }
+    return route.getSpec().getParentRefs().stream()
+        .filter(p -> (p.getGroup() == null || p.getGroup().equals(Attachment.GROUP)) && (p.getKind() == null || p.getKind().equals("Gateway")))
+        .map(p -> StackId.gatewayOf(p.getNamespace() == null ? ns : p.getNamespace(), p.getName())).distinct().toList();
+  }
+
+  /** The Gateways with a route in that namespace that names the Service as a backend. */
+  public Set<StackId> usersOf(Service svc) {
+    String ns = svc.getMetadata().getNamespace();
+    String name = svc.getMetadata().getName();
+    return gateways.httpRoutes().stream().filter(r -> r.getSpec() != null && r.getSpec().getRules() != null && r.getSpec().getRules().stream()
+            .flatMap(rule -> rule.getBackendRefs() == null ? java.util.stream.Stream.empty() : rule.getBackendRefs().stream())
+            .anyMatch(b -> name.equals(b.getName()) && ns.equals(b.getNamespace() == null ? r.getMetadata().getNamespace() : b.getNamespace())))
+        .flatMap(r -> stacksOf(r).stream()).collect(Collectors.toSet());
+  }
+
+  public Future<Void> reconcile(StackId id, boolean deepCheck) {
+    Reconciliation run = new Reconciliation(id, runs.incrementAndGet());
+    if (!gateways.available()) {
+      return Future.succeededFuture();
+    }
+    Optional<Gateway> found = gateways.gateway(id.namespace(), id.name());
+    if (found.isPresent() && found.get().getMetadata().getDeletionTimestamp() == null && !ours(found.get())
+        && gateways.gatewayClass(found.get().getSpec().getGatewayClassName()).isEmpty()
+        && GatewayWriter.hasFinalizer(found.get(), GATEWAY_FINALIZER)) {
+      // a class deleted is no reason to delete load balancers: kept until the class is back or the Gateway goes
+      LOG.warn("Gateway {}: GatewayClass {} not found; its AWS resources are kept unchanged", id, found.get().getSpec().getGatewayClassName());
+      return Future.succeededFuture();
+    }
+    boolean active = found.isPresent() && found.get().getMetadata().getDeletionTimestamp() == null && ours(found.get());
+    Future<Void> result = active ? reconcileActive(found.get(), id, deepCheck, run) : cleanUp(found, id, run);
+    return result.onFailure(e -> {
+      if (LeadershipGate.refused(e)) {
+        run.info(LOG, "reconciling Gateway {} stopped: leadership was lost", id);
+        return;
+      }
+      run.failed(LOG, "reconciling Gateway " + id, e);
+      found.ifPresent(g -> events.record(g, EventRecorder.WARNING, active ? "FailedDeployModel" : "FailedCleanup",
+          active ? "Failed deploy model due to " + e.getMessage() : EventRecorder.cleanupFailed(id.toString(), e)));
+    });
+  }
+
+  private Future<Void> reconcileActive(Gateway gw, StackId id, boolean deepCheck, Reconciliation run) {
+    GatewayClass gc = gateways.gatewayClass(gw.getSpec().getGatewayClassName()).orElseThrow();
+    String now = now();
+    return writer.addFinalizer(gc, CLASS_FINALIZER)
+        .compose(v -> writer.classConditions(gc, GatewayStatuses.classConditions(gc, now)))
+        .compose(v -> writer.addFinalizer(gw, GATEWAY_FINALIZER))
+        .compose(v -> facts())
+        .compose(facts -> {
+          GatewayBuild build = builder.build(id, inputs(gw), facts);
+          build.stack().errors().forEach(e -> run.info(LOG, "route {} left out: {}", e.ingress(), e.problems()));
+          // as for Ingresses: what status says, also as a Warning Event on the route (deduplicated by the recorder)
+          build.routes().forEach(r -> {
+            if (!r.unsupported().isEmpty()) {
+              events.record(r.route(), EventRecorder.WARNING, "UnsupportedValue", "Left out of Gateway " + id.tagValue() + ": "
+                  + String.join("; ", r.unsupported()));
+            }
+            r.unresolved().ifPresent(u -> events.record(r.route(), EventRecorder.WARNING, u.reason(), u.message() + " (its rule answers 500)"));
+          });
+          if (build.stack().empty()) {
+            // nothing deployable (no subnets): the live ALB, if any, stays; status says why
+            String why = build.notProgrammed().map(r -> r.message()).orElse("nothing to deploy");
+            return writeStatus(gw, build, GatewayStatuses.Deployed.failed(why), now).compose(v -> Future.failedFuture(
+                "Gateway " + id + " cannot be built: " + why + "; its AWS resources are kept until it can"));
+          }
+          return deploy(build, deepCheck, run)
+              .recover(e -> writeStatus(gw, build, GatewayStatuses.Deployed.failed(e.getMessage()), now).compose(v -> Future.failedFuture(e)))
+              .compose(outcome -> writeStatus(gw, build, outcome.dnsName().map(GatewayStatuses.Deployed::ok)
+                  .orElse(GatewayStatuses.Deployed.failed(settings.dryRun() ? "dry run" : "no load balancer")), now)
+                  .onSuccess(v -> {
+                    if (outcome.changed()) {
+                      events.record(gw, EventRecorder.NORMAL, "SuccessfullyReconciled", "Successfully reconciled");
+                    }
+                  }));
+        });
+  }
+
+  private Future<StackDeployer.Outcome> deploy(GatewayBuild build, boolean deepCheck, Reconciliation run) {
+    Stack stack = build.stack();
+    if (settings.dryRun()) {
+      run.info(LOG, "dry run, Gateway stack {} would be:\n{}", stack.id(), PlanText.render(new PlanReport(List.of(), List.of(stack))));
+      return Future.succeededFuture(new StackDeployer.Outcome(Optional.empty(), List.of()));
+    }
+    return deployer.deploy(stack, build.securityGroups(), deepCheck, run)
+        .compose(outcome -> deployer.backendRules(stack, build.securityGroups(), endpoints.apply(stack), deepCheck, !outcome.changed())
+            .map(outcome))
+        .compose(outcome -> deployed.apply(stack).map(outcome));
+  }
+
+  /** Gateway status, then every route naming it; routes that stopped naming it lose our entry. */
+  private Future<Void> writeStatus(Gateway gw, GatewayBuild build, GatewayStatuses.Deployed deployed, String now) {
+    List<Future<Void>> writes = new java.util.ArrayList<>();
+    writes.add(writer.gatewayStatus(gw, GatewayStatuses.gateway(gw, build, deployed, now)));
+    Set<String> named = build.routes().stream().map(r -> GatewayInputs.name(r.route())).collect(Collectors.toSet());
+    build.routes().forEach(r -> writes.add(writer.routeParents(r.route(), GatewayStatuses.routeParents(r, gw, now))));
+    gateways.httpRoutes().stream().filter(r -> !named.contains(GatewayInputs.name(r)))
+        .forEach(r -> writes.add(writer.routeParents(r, GatewayStatuses.withoutGateway(r, gw))));
+    return Future.all(writes).mapEmpty();
+  }
+
+  /** Deletes the stack's AWS resources, then our route status entries and the finalizers. */
+  private Future<Void> cleanUp(Optional<Gateway> gw, StackId id, Reconciliation run) {
+    Stack empty = new Stack(id, List.of(), null, List.of(), List.of(), List.of(), List.of());
+    Future<Void> deleted = settings.dryRun() ? Future.succeededFuture()
+        : deployer.deploy(empty, Optional.empty(), false, run).compose(o -> deployed.apply(empty));
+    if (gw.isEmpty()) {
+      return deleted;
+    }
+    Gateway g = gw.get();
+    return deleted
+        .compose(v -> Future.all(gateways.httpRoutes().stream().map(r -> writer.routeParents(r, GatewayStatuses.withoutGateway(r, g))).toList()))
+        .compose(v -> writer.removeFinalizer(g, GATEWAY_FINALIZER))
+        .compose(v -> releaseClass(g));
+  }
+
+  /** The class keeps its finalizer while a Gateway of ours still uses it. */
+  private Future<Void> releaseClass(Gateway leaving) {
+    Optional<GatewayClass> gc = gateways.gatewayClass(leaving.getSpec().getGatewayClassName());
+    if (gc.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    boolean inUse = gateways.gateways().stream().anyMatch(g -> !g.getMetadata().getUid().equals(leaving.getMetadata().getUid())
+        && Objects.equals(g.getSpec().getGatewayClassName(), gc.get().getMetadata().getName()) && g.getMetadata().getDeletionTimestamp() == null);
+    return inUse ? Future.succeededFuture() : writer.removeFinalizer(gc.get(), CLASS_FINALIZER);
+  }
+
+  private GatewayInputs inputs(Gateway gw) {
+    List<HTTPRoute> routes = gateways.httpRoutes().stream()
+        .filter(r -> r.getSpec() != null && r.getSpec().getParentRefs() != null && r.getSpec().getParentRefs().stream()
+            .anyMatch(p -> Attachment.refersTo(p, r.getMetadata().getNamespace(), gw)))
+        .toList();
+    Set<String> namespaces = routes.stream().map(r -> r.getMetadata().getNamespace()).collect(Collectors.toSet());
+    // Services of the routes' namespaces and of the namespaces their backendRefs name (ReferenceGrants decide)
+    Set<String> backendNamespaces = new java.util.HashSet<>(namespaces);
+    routes.forEach(r -> RouteRules.backendNamespaces(r).forEach(backendNamespaces::add));
+    List<Service> services = backendNamespaces.stream().flatMap(ns -> informers.services(ns).stream()).toList();
+    Map<String, Map<String, String>> labels = new HashMap<>();
+    namespaces.forEach(ns -> informers.namespace(ns).ifPresent(n -> labels.put(ns,
+        n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels())));
+    return new GatewayInputs(gw, routes, services, labels, gateways.referenceGrants());
+  }
+
+  private Future<ClusterFacts> facts() {
+    return Future.all(awsFacts.subnets(), awsFacts.certificates()).map(f -> new ClusterFacts(settings.clusterName(),
+        settings.region(), settings.vpcId(), Known.of(f.resultAt(0)), Known.of(f.resultAt(1)), settings.defaultTags()));
+  }
+
+  private static String now() {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  /** Helpers over a route's rules. */
+  private static final class RouteRules {
+    static List<String> backendNamespaces(HTTPRoute r) {
+      if (r.getSpec() == null || r.getSpec().getRules() == null) {
+        return List.of();
+      }
+      return r.getSpec().getRules().stream().flatMap(rule -> rule.getBackendRefs() == null ? java.util.stream.Stream.empty()
+          : rule.getBackendRefs().stream()).map(b -> b.getNamespace()).filter(Objects::nonNull).distinct().toList();
+    }
+  }
+}

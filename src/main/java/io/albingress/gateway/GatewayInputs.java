@@ -1,0 +1,48 @@
+package io.albingress.gateway;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What one Gateway's stack is built from, read from the informer caches beforehand so building stays
+ * pure: the Gateway, the HTTPRoutes that may attach to it (any whose parentRefs name it), the
+ * Services they may use, the labels of their namespaces (for allowedRoutes selectors) and the
+ * ReferenceGrants that let routes use Services of other namespaces.
+ */
+public record GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,
+    Map<String, Map<String, String>> namespaceLabels, List<ReferenceGrant> grants) {
+
+  public GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services, Map<String, Map<String, String>> namespaceLabels) {
+    this(gateway, routes, services, namespaceLabels, List.of());
+  }
+
+  /**
+   * Whether a ReferenceGrant in the Service's namespace lets HTTPRoutes of {@code routeNamespace} use it
+   * (to: core Service, by name or all of them).
+   */
+  public boolean granted(String routeNamespace, String serviceNamespace, String service) {
+    return grants.stream().filter(g -> serviceNamespace.equals(g.getMetadata().getNamespace()) && g.getSpec() != null)
+        .anyMatch(g -> RouteMapping.nonNull(g.getSpec().getFrom()).stream().anyMatch(f -> Attachment.GROUP.equals(f.getGroup())
+                && Attachment.HTTP_ROUTE.equals(f.getKind()) && routeNamespace.equals(f.getNamespace()))
+            && RouteMapping.nonNull(g.getSpec().getTo()).stream().anyMatch(t -> (t.getGroup() == null || t.getGroup().isEmpty())
+                && "Service".equals(t.getKind()) && (t.getName() == null || t.getName().isEmpty() || t.getName().equals(service))));
+  }
+
+  public Optional<Service> service(String namespace, String name) {
+    return services.stream().filter(s -> s.getMetadata().getNamespace().equals(namespace) && s.getMetadata().getName().equals(name))
+        .findFirst();
+  }
+
+  public String gatewayName() {
+    return gateway.getMetadata().getNamespace() + "/" + gateway.getMetadata().getName();
+  }
+
+  public static String name(HTTPRoute route) {
+    return route.getMetadata().getNamespace() + "/" + route.getMetadata().getName();
+  }
+}

@@ -1,0 +1,467 @@
+package io.albingress.gateway;
+
+import io.albingress.annotations.AnnotationCatalog;
+import io.albingress.annotations.HealthCheck;
+import io.albingress.annotations.IpAddressType;
+import io.albingress.annotations.Parsed;
+import io.albingress.annotations.Protocol;
+import io.albingress.annotations.Scheme;
+import io.albingress.annotations.TargetAnnotations;
+import io.albingress.annotations.TargetConfig;
+import io.albingress.annotations.TargetType;
+import io.albingress.gateway.Attachment.Refusal;
+import io.albingress.model.ClusterFacts;
+import io.albingress.model.Listener;
+import io.albingress.model.ListenerRule;
+import io.albingress.model.LoadBalancer;
+import io.albingress.model.Permission;
+import io.albingress.model.Ref;
+import io.albingress.model.RuleAction;
+import io.albingress.model.SecurityGroupPlan;
+import io.albingress.model.Stack;
+import io.albingress.model.StackId;
+import io.albingress.model.TargetGroup;
+import io.albingress.stack.CertificateChoice;
+import io.albingress.stack.Names;
+import io.albingress.stack.SecurityGroupPlanner;
+import io.albingress.stack.StackBuilder;
+import io.albingress.stack.SubnetChoice;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Builds the {@link Stack} of one Gateway: the same model the Ingress builder produces, deployed by
+ * the same deployer. One ALB per Gateway; one ALB listener per port (HTTP or HTTPS) with a fixed 404
+ * default; one rule per (match x hostname) of every attached HTTPRoute, priorities 1..n per listener
+ * in Gateway API precedence; one target group per (route, Service, port). What cannot be built is
+ * reported where it belongs: a conflicted or unsupported listener on that listener, a route ALB cannot
+ * serve on that route (it is left out, the others keep working), an unresolvable backend as a rule
+ * answering 500 and ResolvedRefs=False on its route. Pure and deterministic.
+ */
+public final class GatewayStackBuilder {
+  public static final int MAX_RULES_PER_LISTENER = 100;
+  static final String SERVICE_HEALTH_SUCCESS = "success-codes";
+
+  /** The result: the stack, its security groups, and what status needs to say about listeners and routes. */
+  public record GatewayBuild(Stack stack, Optional<SecurityGroupPlan> securityGroups, List<ListenerState> listeners,
+      List<RouteState> routes, Optional<Refusal> notProgrammed) {}
+
+  /** One Gateway listener: Accepted (protocol), Conflicted, Programmed and its attached routes. */
+  public record ListenerState(String name, int port, String protocol, int attachedRoutes, Optional<Refusal> notAccepted,
+      Optional<Refusal> conflicted, Optional<Refusal> notProgrammed) {
+    public boolean valid() {
+      return notAccepted.isEmpty() && conflicted.isEmpty();
+    }
+
+    ListenerState withAttached(int n) {
+      return new ListenerState(name, port, protocol, n, notAccepted, conflicted, notProgrammed);
+    }
+
+    ListenerState notProgrammed(Refusal why) {
+      return new ListenerState(name, port, protocol, attachedRoutes, notAccepted, conflicted, Optional.of(why));
+    }
+  }
+
+  /**
+   * One route that names this Gateway: its parentRefs' attachment, what ALB cannot do of it (the
+   * route is then refused with UnsupportedValue), and the first backend that could not be resolved.
+   */
+  public record RouteState(HTTPRoute route, List<Attachment.Parent> parents, List<String> unsupported, Optional<Refusal> unresolved) {
+    public boolean attached() {
+      return unsupported.isEmpty() && parents.stream().anyMatch(Attachment.Parent::accepted);
+    }
+  }
+
+  public GatewayBuild build(StackId id, GatewayInputs in, ClusterFacts facts) {
+    Gateway gw = in.gateway();
+    List<ListenerState> listeners = listeners(gw);
+    Map<String, ListenerState> byName = new LinkedHashMap<>();
+    listeners.forEach(l -> byName.put(l.name(), l));
+
+    List<RouteState> routes = new ArrayList<>();
+    for (HTTPRoute route : sorted(in.routes())) {
+      List<Attachment.Parent> parents = Attachment.attach(gw, route, in.namespaceLabels()).stream()
+          .map(p -> onValidListeners(p, byName)).toList();
+      if (parents.isEmpty()) {
+        continue;
+      }
+      List<String> unsupported = new ArrayList<>();
+      List<HTTPRouteRule> rules = RouteMapping.nonNull(route.getSpec().getRules());
+      for (int i = 0; i < rules.size(); i++) {
+        unsupported.addAll(RouteMapping.unsupported(rules.get(i), "spec.rules[" + i + "]"));
+      }
+      routes.add(new RouteState(route, parents, unsupported, Optional.empty()));
+    }
+    // attachedRoutes: routes accepted on each listener
+    Map<String, Integer> attached = new HashMap<>();
+    routes.stream().filter(RouteState::attached).forEach(r -> r.parents().stream().filter(Attachment.Parent::accepted)
+        .flatMap(p -> p.hostnames().keySet().stream()).distinct().forEach(l -> attached.merge(l, 1, Integer::sum)));
+    byName.replaceAll((n, l) -> l.withAttached(attached.getOrDefault(n, 0)));
+
+    Context ctx = new Context(id, in, facts, new TargetGroups(id, in, facts));
+    LoadBalancerOrProblem lb = loadBalancer(ctx);
+    if (lb.problem().isPresent()) {
+      return new GatewayBuild(new Stack(id, List.of(), null, List.of(), List.of(), List.of(), List.of(new Stack.MemberError(in.gatewayName(),
+          List.of(lb.problem().get().message())))), Optional.empty(), List.copyOf(byName.values()), routes, lb.problem());
+    }
+    List<Listener> albListeners = new ArrayList<>();
+    List<ListenerRule> albRules = new ArrayList<>();
+    Map<String, Optional<Refusal>> unresolved = new HashMap<>();
+    Map<Integer, List<ListenerState>> byPort = new TreeMap<>();
+    byName.values().stream().filter(ListenerState::valid).forEach(l -> byPort.computeIfAbsent(l.port(), p -> new ArrayList<>()).add(l));
+    for (var entry : byPort.entrySet()) {
+      int port = entry.getKey();
+      List<ListenerState> on = entry.getValue();
+      Protocol protocol = Protocol.valueOf(on.get(0).protocol());
+      Map<HTTPRoute, List<String>> hostsOn = routesOn(routes, on);
+      List<String> certificates = List.of();
+      if (protocol == Protocol.HTTPS) {
+        List<String> hosts = new ArrayList<>();
+        on.stream().map(l -> gw.getSpec().getListeners().stream().filter(x -> x.getName().equals(l.name())).findFirst().orElseThrow())
+            .map(io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener::getHostname).filter(Objects::nonNull).forEach(hosts::add);
+        hostsOn.values().forEach(hosts::addAll);
+        certificates = hosts.stream().filter(h -> !h.isEmpty()).distinct()
+            .map(h -> CertificateChoice.forHost(h, facts.certificates())).flatMap(Optional::stream).distinct().toList();
+        if (certificates.isEmpty()) {
+          Refusal why = new Refusal("Invalid", "HTTPS needs a certificate and " + (hosts.isEmpty()
+              ? "neither the listener nor its routes name a hostname to discover one by (tls.certificateRefs are not imported yet)"
+              : "no ISSUED ACM certificate covers " + String.join(", ", new LinkedHashSet<>(hosts))));
+          on.forEach(l -> byName.put(l.name(), byName.get(l.name()).notProgrammed(why)));
+          continue;
+        }
+      }
+      List<ListenerRule> rules = rules(ctx, port, hostsOn, unresolved);
+      if (rules.size() > MAX_RULES_PER_LISTENER) {
+        Refusal why = new Refusal("Invalid", rules.size() + " rules on port " + port + " exceed ALB's limit of "
+            + MAX_RULES_PER_LISTENER + " per listener");
+        on.forEach(l -> byName.put(l.name(), byName.get(l.name()).notProgrammed(why)));
+        continue;
+      }
+      String lid = String.valueOf(port);
+      albListeners.add(new Listener(lid, Ref.to("LoadBalancer", LoadBalancer.RESOURCE_ID), protocol, port, RuleAction.FixedResponse.NOT_FOUND,
+          certificates, protocol == Protocol.HTTPS ? Optional.of(StackBuilder.DEFAULT_SSL_POLICY) : Optional.empty(), ctx.tags(lid)));
+      albRules.addAll(rules);
+    }
+    List<RouteState> finalRoutes = routes.stream().map(r -> new RouteState(r.route(), r.parents(), r.unsupported(),
+        unresolved.getOrDefault(GatewayInputs.name(r.route()), Optional.empty()))).toList();
+    List<String> members = new ArrayList<>();
+    members.add(in.gatewayName());
+    finalRoutes.stream().filter(RouteState::attached).map(r -> GatewayInputs.name(r.route())).forEach(members::add);
+    List<Stack.MemberError> errors = finalRoutes.stream().filter(r -> !r.unsupported().isEmpty())
+        .map(r -> new Stack.MemberError(GatewayInputs.name(r.route()), r.unsupported())).toList();
+    // only target groups some rule forwards to
+    Stack stack = new Stack(id, members, lb.loadBalancer(), albListeners, albRules, ctx.targetGroups().used(albRules), errors);
+    Optional<Refusal> notProgrammed = albListeners.isEmpty()
+        ? Optional.of(new Refusal("Invalid", "no listener can be programmed (see the listener conditions)")) : Optional.empty();
+    return new GatewayBuild(stack, Optional.of(securityGroups(stack, facts)), List.copyOf(byName.values()), finalRoutes, notProgrammed);
+  }
+
+  /** The routes accepted on any of these listeners (same port), with the hostnames they serve there; [""] is every host. */
+  private static Map<HTTPRoute, List<String>> routesOn(List<RouteState> routes, List<ListenerState> on) {
+    Map<HTTPRoute, List<String>> out = new LinkedHashMap<>();
+    for (RouteState r : routes) {
+      if (!r.attached()) {
+        continue;
+      }
+      LinkedHashSet<String> hosts = new LinkedHashSet<>();
+      boolean any = false;
+      boolean found = false;
+      for (Attachment.Parent p : r.parents()) {
+        for (ListenerState l : on) {
+          List<String> h = p.accepted() ? p.hostnames().get(l.name()) : null;
+          if (h != null) {
+            found = true;
+            any |= h.isEmpty();
+            hosts.addAll(h);
+          }
+        }
+      }
+      if (found) {
+        out.put(r.route(), any ? List.of("") : List.copyOf(hosts));
+      }
+    }
+    return out;
+  }
+
+  private List<ListenerRule> rules(Context ctx, int port, Map<HTTPRoute, List<String>> hostsOn, Map<String, Optional<Refusal>> unresolved) {
+    List<Precedence.Candidate> candidates = new ArrayList<>();
+    hostsOn.forEach((route, hosts) -> {
+      List<HTTPRouteRule> rules = RouteMapping.nonNull(route.getSpec().getRules());
+      for (int i = 0; i < rules.size(); i++) {
+        List<HTTPRouteMatch> matches = RouteMapping.nonNull(rules.get(i).getMatches());
+        for (String h : hosts) {
+          if (matches.isEmpty()) {
+            candidates.add(new Precedence.Candidate(h, route, i, Integer.MAX_VALUE, null));
+          }
+          for (int j = 0; j < matches.size(); j++) {
+            candidates.add(new Precedence.Candidate(h, route, i, j, matches.get(j)));
+          }
+        }
+      }
+    });
+    candidates.sort(Precedence.ORDER);
+    Ref listener = Ref.to("Listener", String.valueOf(port));
+    List<ListenerRule> out = new ArrayList<>();
+    for (Precedence.Candidate c : candidates) {
+      int priority = out.size() + 1;
+      String rid = port + ":" + priority;
+      HTTPRouteRule rule = c.route().getSpec().getRules().get(c.ruleIndex());
+      RuleAction action = action(ctx, c.route(), c.ruleIndex(), rule, unresolved);
+      String source = GatewayInputs.name(c.route()) + " spec.rules[" + c.ruleIndex() + "]"
+          + (c.matchIndex() == Integer.MAX_VALUE ? "" : ".matches[" + c.matchIndex() + "]") + (c.hostname().isEmpty() ? "" : " " + c.hostname());
+      out.add(new ListenerRule(rid, listener, priority, RouteMapping.conditions(Optional.of(c.hostname()), c.match()), action, source,
+          ctx.tags(rid), List.of()));
+    }
+    return out;
+  }
+
+  /** RequestRedirect, else a forward to every backend; 500 when a backend cannot be resolved or every weight is 0. */
+  private RuleAction action(Context ctx, HTTPRoute route, int ruleIndex, HTTPRouteRule rule, Map<String, Optional<Refusal>> unresolved) {
+    Optional<RuleAction.Redirect> redirect = RouteMapping.redirect(rule);
+    if (redirect.isPresent()) {
+      return redirect.get();
+    }
+    List<HTTPBackendRef> refs = RouteMapping.nonNull(rule.getBackendRefs());
+    if (refs.isEmpty()) {
+      return RouteMapping.BACKEND_UNAVAILABLE; // the Gateway API: a rule without backends answers 500
+    }
+    List<RuleAction.WeightedTarget> targets = new ArrayList<>();
+    for (int i = 0; i < refs.size(); i++) {
+      HTTPBackendRef ref = refs.get(i);
+      String field = "spec.rules[" + ruleIndex + "].backendRefs[" + i + "]";
+      TargetGroups.Resolved resolved = ctx.targetGroups().resolve(route, ref, field);
+      if (resolved.problem().isPresent()) {
+        unresolved.merge(GatewayInputs.name(route), resolved.problem(), (a, b) -> a);
+        return RouteMapping.BACKEND_UNAVAILABLE;
+      }
+      int weight = ref.getWeight() == null ? 1 : ref.getWeight();
+      targets.add(new RuleAction.WeightedTarget(Optional.of(Ref.to("TargetGroup", resolved.targetGroup().get().resourceId())),
+          Optional.empty(), weight));
+    }
+    if (targets.stream().allMatch(t -> t.weight() == 0)) {
+      return RouteMapping.BACKEND_UNAVAILABLE;
+    }
+    return new RuleAction.Forward(targets, Optional.empty());
+  }
+
+  /**
+   * Listener checks: HTTP and HTTPS only (UnsupportedProtocol); on one port one protocol
+   * (ProtocolConflict, every listener of that port) and distinct hostnames (HostnameConflict, the later ones).
+   */
+  static List<ListenerState> listeners(Gateway gw) {
+    var specs = RouteMapping.nonNull(gw.getSpec().getListeners());
+    Map<Integer, java.util.Set<String>> protocols = new HashMap<>();
+    specs.stream().filter(l -> isHttp(l.getProtocol())).forEach(l -> protocols.computeIfAbsent(l.getPort(), p -> new TreeSet<>()).add(l.getProtocol()));
+    List<ListenerState> out = new ArrayList<>();
+    Map<Integer, java.util.Set<String>> hostsSeen = new HashMap<>();
+    for (var l : specs) {
+      int port = l.getPort() == null ? 0 : l.getPort();
+      Optional<Refusal> notAccepted = isHttp(l.getProtocol()) ? Optional.empty()
+          : Optional.of(new Refusal("UnsupportedProtocol", "protocol " + l.getProtocol() + " is not supported on an ALB (HTTP or HTTPS)"));
+      Optional<Refusal> conflicted = Optional.empty();
+      if (notAccepted.isEmpty()) {
+        if (protocols.get(port).size() > 1) {
+          conflicted = Optional.of(new Refusal("ProtocolConflict", "port " + port + " is used with protocols " + protocols.get(port)));
+        } else if (!hostsSeen.computeIfAbsent(port, p -> new java.util.HashSet<>()).add(Objects.toString(l.getHostname(), ""))) {
+          conflicted = Optional.of(new Refusal("HostnameConflict", "another listener on port " + port + " has hostname "
+              + (l.getHostname() == null ? "(none)" : l.getHostname())));
+        }
+      }
+      out.add(new ListenerState(l.getName(), port, l.getProtocol(), 0, notAccepted, conflicted, Optional.empty()));
+    }
+    return out;
+  }
+
+  private static boolean isHttp(String protocol) {
+    return "HTTP".equals(protocol) || "HTTPS".equals(protocol);
+  }
+
+  /** A parentRef keeps only listeners that are valid; with none left it is refused. */
+  private static Attachment.Parent onValidListeners(Attachment.Parent p, Map<String, ListenerState> listeners) {
+    if (!p.accepted()) {
+      return p;
+    }
+    Map<String, List<String>> kept = new LinkedHashMap<>(p.hostnames());
+    kept.keySet().removeIf(n -> !listeners.get(n).valid());
+    return kept.isEmpty()
+        ? new Attachment.Parent(p.index(), p.ref(), Map.of(), Optional.of(new Refusal("NotAllowedByListeners",
+            "the listeners it names are not accepted or conflicted: " + p.hostnames().keySet())))
+        : new Attachment.Parent(p.index(), p.ref(), kept, Optional.empty());
+  }
+
+  /** Oldest first, then namespace/name: the order attachedRoutes and status are computed in. */
+  private static List<HTTPRoute> sorted(List<HTTPRoute> routes) {
+    List<HTTPRoute> out = new ArrayList<>(routes);
+    out.sort(java.util.Comparator.comparing((HTTPRoute r) -> Objects.toString(r.getMetadata().getCreationTimestamp(), "~"))
+        .thenComparing(GatewayInputs::name));
+    return out;
+  }
+
+  private record LoadBalancerOrProblem(LoadBalancer loadBalancer, Optional<Refusal> problem) {}
+
+  /** Internal scheme and discovered subnets until LoadBalancerConfiguration is supported. */
+  private static LoadBalancerOrProblem loadBalancer(Context ctx) {
+    Scheme scheme = Scheme.INTERNAL;
+    List<String> subnets;
+    if (!ctx.facts().subnets().known()) {
+      subnets = List.of("<discovered: kubernetes.io/role/internal-elb>");
+    } else {
+      SubnetChoice.Result found = SubnetChoice.discover(ctx.facts().clusterName(), scheme, ctx.facts().subnets().get());
+      if (found.problem().isPresent()) {
+        return new LoadBalancerOrProblem(null, Optional.of(new Refusal("Invalid", found.problem().get())));
+      }
+      subnets = found.subnetIds();
+    }
+    String name = Names.loadBalancer(ctx.facts().clusterName(), ctx.id(), scheme);
+    return new LoadBalancerOrProblem(new LoadBalancer(LoadBalancer.RESOURCE_ID, name, scheme, IpAddressType.IPV4, subnets, List.of(), Map.of(),
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), ctx.tags(LoadBalancer.RESOURCE_ID)), Optional.empty());
+  }
+
+  /** A managed frontend group open on every listener port, and the backend group's ports, as for an Ingress without inbound-cidrs. */
+  static SecurityGroupPlan securityGroups(Stack stack, ClusterFacts facts) {
+    SortedSet<Permission> ingress = new TreeSet<>();
+    stack.listeners().forEach(l -> ingress.add(Permission.tcpFromCidr(l.port(), SecurityGroupPlanner.OPEN_V4.get(0))));
+    Map<String, String> tags = new LinkedHashMap<>(stack.loadBalancer().tags());
+    tags.put(stack.id().resourceTagKey(), SecurityGroupPlan.FRONTEND_RESOURCE_ID);
+    var frontend = new SecurityGroupPlan.ManagedGroup(SecurityGroupPlanner.frontendName(facts.clusterName(), stack.id()),
+        SecurityGroupPlan.FRONTEND_DESCRIPTION, tags, ingress);
+    return new SecurityGroupPlan(Optional.of(frontend), List.of(), true, SecurityGroupPlanner.backendPorts(stack.targetGroups()));
+  }
+
+  record Context(StackId id, GatewayInputs in, ClusterFacts facts, TargetGroups targetGroups) {
+    Map<String, String> tags(String resourceId) {
+      return GatewayStackBuilder.tags(id, facts, resourceId);
+    }
+  }
+
+  static Map<String, String> tags(StackId id, ClusterFacts facts, String resourceId) {
+    Map<String, String> tags = new LinkedHashMap<>(facts.defaultTags());
+    tags.putAll(id.ownerTags(facts.clusterName(), resourceId));
+    return tags;
+  }
+
+  /**
+   * One target group per (route, Service, port), as the reference: the Service's
+   * `alb.ingress.kubernetes.io/` target annotations (target-type, health check, attributes) apply, with
+   * the reference's Gateway health-check defaults (success codes 200-399, thresholds 3/3).
+   */
+  static final class TargetGroups {
+    record Resolved(Optional<TargetGroup> targetGroup, Optional<Refusal> problem) {
+      static Resolved refused(String reason, String message) {
+        return new Resolved(Optional.empty(), Optional.of(new Refusal(reason, message)));
+      }
+    }
+
+    private final StackId id;
+    private final GatewayInputs in;
+    private final ClusterFacts facts;
+    private final Map<String, TargetGroup> built = new LinkedHashMap<>();
+
+    TargetGroups(StackId id, GatewayInputs in, ClusterFacts facts) {
+      this.id = id;
+      this.in = in;
+      this.facts = facts;
+    }
+
+    Resolved resolve(HTTPRoute route, HTTPBackendRef ref, String field) {
+      String routeNs = route.getMetadata().getNamespace();
+      if (!(ref.getGroup() == null || ref.getGroup().isEmpty()) || !(ref.getKind() == null || ref.getKind().equals("Service"))) {
+        return Resolved.refused("InvalidKind", field + ": " + (ref.getGroup() == null ? "" : ref.getGroup() + "/") + ref.getKind()
+            + " is not a supported backend (core Service)");
+      }
+      String ns = ref.getNamespace() == null ? routeNs : ref.getNamespace();
+      if (!ns.equals(routeNs) && !in.granted(routeNs, ns, ref.getName())) {
+        return Resolved.refused("RefNotPermitted", field + ": Service " + ns + "/" + ref.getName()
+            + " is in another namespace and no ReferenceGrant there allows HTTPRoutes from namespace " + routeNs);
+      }
+      Optional<Service> svc = in.service(ns, ref.getName());
+      if (svc.isEmpty()) {
+        return Resolved.refused("BackendNotFound", field + ": Service " + ns + "/" + ref.getName() + " not found");
+      }
+      if (ref.getPort() == null) {
+        return Resolved.refused("BackendNotFound", field + ": port is required for a Service");
+      }
+      Optional<ServicePort> sp = RouteMapping.nonNull(svc.get().getSpec().getPorts()).stream()
+          .filter(p -> ref.getPort().equals(p.getPort())).findFirst();
+      if (sp.isEmpty()) {
+        return Resolved.refused("BackendNotFound", field + ": Service " + ns + "/" + ref.getName() + " has no port " + ref.getPort());
+      }
+      Map<String, String> annotations = Objects.requireNonNullElse(svc.get().getMetadata().getAnnotations(), Map.of());
+      Parsed<TargetConfig> parsed = TargetAnnotations.parse(Map.of(), annotations, "Service " + ns + "/" + ref.getName());
+      if (!parsed.errors().isEmpty()) {
+        return Resolved.refused("BackendNotFound", field + ": " + parsed.errors().get(0));
+      }
+      TargetConfig c = parsed.value();
+      int nodePort = sp.get().getNodePort() == null ? 0 : sp.get().getNodePort();
+      if (c.targetType() == TargetType.INSTANCE && nodePort == 0) {
+        return Resolved.refused("BackendNotFound", field + ": Service " + ns + "/" + ref.getName() + " port " + ref.getPort()
+            + " has no NodePort; instance targets need type NodePort or LoadBalancer, or annotate the Service "
+            + AnnotationCatalog.key("target-type") + ": ip");
+      }
+      String targetPort = targetPort(sp.get());
+      int port = c.targetType() == TargetType.INSTANCE ? nodePort : parseOr(targetPort, sp.get().getPort());
+      String resourceId = GatewayInputs.name(route) + ":" + ns + "/" + ref.getName() + ":" + ref.getPort();
+      TargetGroup tg = built.computeIfAbsent(resourceId, rid -> {
+        String identity = String.join(":", String.valueOf(ref.getPort()), c.targetType().wireName(), c.protocol().wireName(),
+            c.protocolVersion().wireName(), String.valueOf(port), rid);
+        return new TargetGroup(rid, Names.targetGroup(facts.clusterName(), id, ns, ref.getName(), identity),
+            new TargetGroup.ServiceRef(ns, ref.getName(), String.valueOf(ref.getPort()), sp.get().getPort(), targetPort, nodePort),
+            c.targetType(), c.protocol(), c.protocolVersion(), port, healthCheck(c.healthCheck(), annotations), c.attributes(), c.nodeLabels(),
+            tags(id, facts, rid));
+      });
+      return new Resolved(Optional.of(tg), Optional.empty());
+    }
+
+    /** The target groups some rule forwards to, in the order they were first used. */
+    List<TargetGroup> used(List<ListenerRule> rules) {
+      java.util.Set<String> refs = new java.util.HashSet<>();
+      rules.forEach(r -> {
+        if (r.action() instanceof RuleAction.Forward f) {
+          f.targets().forEach(t -> t.targetGroup().ifPresent(x -> refs.add(x.resourceId())));
+        }
+      });
+      return built.values().stream().filter(tg -> refs.contains(tg.resourceId())).toList();
+    }
+
+    /** The reference's Gateway defaults where the Service does not say: success codes 200-399, thresholds 3 and 3. */
+    static HealthCheck healthCheck(HealthCheck hc, Map<String, String> annotations) {
+      String codes = annotations.containsKey(AnnotationCatalog.key(SERVICE_HEALTH_SUCCESS)) ? hc.successCodes() : "200-399";
+      int healthy = annotations.containsKey(AnnotationCatalog.key("healthy-threshold-count")) ? hc.healthyThreshold() : 3;
+      int unhealthy = annotations.containsKey(AnnotationCatalog.key("unhealthy-threshold-count")) ? hc.unhealthyThreshold() : 3;
+      return new HealthCheck(hc.port(), hc.protocol(), hc.path(), hc.intervalSeconds(), hc.timeoutSeconds(), healthy, unhealthy, codes);
+    }
+
+    private static String targetPort(ServicePort sp) {
+      IntOrString tp = sp.getTargetPort();
+      if (tp == null) {
+        return String.valueOf(sp.getPort());
+      }
+      return tp.getIntVal() != null ? String.valueOf(tp.getIntVal()) : tp.getStrVal();
+    }
+
+    private static int parseOr(String s, int fallback) {
+      try {
+        return Integer.parseInt(s);
+      } catch (NumberFormatException e) {
+        return fallback;
+      }
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package io.albingress.gateway;
+
+import io.albingress.gateway.Attachment.Refusal;
+import io.albingress.gateway.GatewayStackBuilder.GatewayBuild;
+import io.albingress.gateway.GatewayStackBuilder.ListenerState;
+import io.albingress.gateway.GatewayStackBuilder.RouteState;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The status the Gateway API asks for, computed from a build and the deploy outcome: pure. Gateway
+ * Accepted and Programmed (True once the ALB exists) with its DNS name in addresses; per listener
+ * Accepted, Conflicted, ResolvedRefs, Programmed and attachedRoutes; per route one status.parents
+ * entry for each parentRef naming the Gateway, with our controllerName, Accepted and ResolvedRefs.
+ * A condition keeps its lastTransitionTime while its status stays the same, so an unchanged state
+ * writes nothing.
+ */
+public final class GatewayStatuses {
+  public static final String CONTROLLER_NAME = "gateway.k8s.aws/alb";
+
+  private GatewayStatuses() {}
+
+  /** How deploy went: the ALB's DNS name once it exists, or why it does not (yet). */
+  public record Deployed(Optional<String> dnsName, Optional<String> failure) {
+    public static Deployed ok(String dnsName) {
+      return new Deployed(Optional.of(dnsName), Optional.empty());
+    }
+
+    public static Deployed failed(String why) {
+      return new Deployed(Optional.empty(), Optional.of(why));
+    }
+  }
+
+  public static GatewayStatus gateway(Gateway gw, GatewayBuild build, Deployed deployed, String now) {
+    long gen = generation(gw.getMetadata().getGeneration());
+    List<Condition> previous = gw.getStatus() == null ? List.of() : nonNull(gw.getStatus().getConditions());
+    boolean someInvalid = build.listeners().stream().anyMatch(l -> !l.valid());
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(condition(previous, "Accepted", true, someInvalid ? "ListenersNotValid" : "Accepted",
+        someInvalid ? "some listeners are not valid (see their conditions)" : "accepted by " + CONTROLLER_NAME, gen, now));
+    Optional<Refusal> notProgrammed = build.notProgrammed()
+        .or(() -> deployed.failure().map(f -> new Refusal("Pending", "the load balancer is not deployed yet: " + f)))
+        .or(() -> deployed.dnsName().isEmpty() ? Optional.of(new Refusal("Pending", "the load balancer is being created")) : Optional.empty());
+    conditions.add(notProgrammed.map(r -> condition(previous, "Programmed", false, r.reason(), r.message(), gen, now))
+        .orElseGet(() -> condition(previous, "Programmed", true, "Programmed", "load balancer " + deployed.dnsName().get(), gen, now)));
+    List<ListenerStatus> listeners = new ArrayList<>();
+    for (ListenerState l : build.listeners()) {
+      List<Condition> prev = gw.getStatus() == null ? List.of() : nonNull(gw.getStatus().getListeners()).stream()
+          .filter(s -> Objects.equals(s.getName(), l.name())).findFirst().map(s -> nonNull(s.getConditions())).orElse(List.of());
+      listeners.add(listener(l, prev, gen, now, notProgrammed.isPresent() && l.valid() && l.notProgrammed().isEmpty()
+          ? notProgrammed : l.notProgrammed()));
+    }
+    List<GatewayStatusAddress> addresses = deployed.dnsName().filter(d -> build.notProgrammed().isEmpty())
+        .map(d -> List.of(new GatewayStatusAddress("Hostname", d))).orElse(List.of());
+    GatewayStatus status = new GatewayStatus();
+    status.setAddresses(addresses);
+    status.setConditions(conditions);
+    status.setListeners(listeners);
+    return status;
+  }
+
+  static ListenerStatus listener(ListenerState l, List<Condition> prev, long gen, String now, Optional<Refusal> notProgrammed) {
+    List<Condition> c = new ArrayList<>();
+    c.add(l.notAccepted().map(r -> condition(prev, "Accepted", false, r.reason(), r.message(), gen, now))
+        .orElseGet(() -> condition(prev, "Accepted", true, "Accepted", "", gen, now)));
+    c.add(l.conflicted().map(r -> condition(prev, "Conflicted", true, r.reason(), r.message(), gen, now))
+        .orElseGet(() -> condition(prev, "Conflicted", false, "NoConflicts", "", gen, now)));
+    c.add(condition(prev, "ResolvedRefs", true, "ResolvedRefs", "", gen, now));
+    Optional<Refusal> invalid = l.valid() ? notProgrammed
+        : Optional.of(new Refusal("Invalid", l.notAccepted().or(l::conflicted).get().message()));
+    c.add(invalid.map(r -> condition(prev, "Programmed", false, r.reason(), r.message(), gen, now))
+        .orElseGet(() -> condition(prev, "Programmed", true, "Programmed", "", gen, now)));
+    ListenerStatus s = new ListenerStatus();
+    s.setName(l.name());
+    s.setAttachedRoutes(l.attachedRoutes());
+    s.setConditions(c);
+    s.setSupportedKinds("HTTP".equals(l.protocol()) || "HTTPS".equals(l.protocol())
+        ? List.of(new RouteGroupKind(Attachment.GROUP, Attachment.HTTP_ROUTE)) : List.of());
+    return s;
+  }
+
+  /**
+   * The route's status.parents: entries of other controllers kept as they are, ours for this Gateway
+   * replaced by one per parentRef naming it (in parentRefs order).
+   */
+  public static List<RouteParentStatus> routeParents(RouteState state, Gateway gw, String now) {
+    HTTPRoute route = state.route();
+    long gen = generation(route.getMetadata().getGeneration());
+    List<RouteParentStatus> existing = route.getStatus() == null ? List.of() : nonNull(route.getStatus().getParents());
+    List<RouteParentStatus> out = new ArrayList<>();
+    existing.stream().filter(p -> !(CONTROLLER_NAME.equals(p.getControllerName()) && p.getParentRef() != null
+        && Attachment.refersTo(p.getParentRef(), route.getMetadata().getNamespace(), gw))).forEach(out::add);
+    for (Attachment.Parent parent : state.parents()) {
+      List<Condition> prev = existing.stream().filter(p -> CONTROLLER_NAME.equals(p.getControllerName())
+          && sameRef(p.getParentRef(), parent.ref())).findFirst().map(p -> nonNull(p.getConditions())).orElse(List.of());
+      List<Condition> c = new ArrayList<>();
+      if (parent.refusal().isPresent()) {
+        c.add(condition(prev, "Accepted", false, parent.refusal().get().reason(), parent.refusal().get().message(), gen, now));
+      } else if (!state.unsupported().isEmpty()) {
+        c.add(condition(prev, "Accepted", false, "UnsupportedValue", String.join("; ", state.unsupported()), gen, now));
+      } else {
+        c.add(condition(prev, "Accepted", true, "Accepted", "", gen, now));
+      }
+      c.add(state.unresolved().map(r -> condition(prev, "ResolvedRefs", false, r.reason(), r.message()
+              + " (its rule answers 500)", gen, now))
+          .orElseGet(() -> condition(prev, "ResolvedRefs", true, "ResolvedRefs", "", gen, now)));
+      RouteParentStatus s = new RouteParentStatus();
+      s.setParentRef(parent.ref());
+      s.setControllerName(CONTROLLER_NAME);
+      s.setConditions(c);
+      out.add(s);
+    }
+    return out;
+  }
+
+  /** A route whose parentRefs no longer name the Gateway: our entries for it go. */
+  public static List<RouteParentStatus> withoutGateway(HTTPRoute route, Gateway gw) {
+    List<RouteParentStatus> existing = route.getStatus() == null ? List.of() : nonNull(route.getStatus().getParents());
+    return existing.stream().filter(p -> !(CONTROLLER_NAME.equals(p.getControllerName()) && p.getParentRef() != null
+        && Attachment.refersTo(p.getParentRef(), route.getMetadata().getNamespace(), gw))).toList();
+  }
+
+  /** GatewayClass Accepted=True: this controller serves it. */
+  public static List<Condition> classConditions(GatewayClass gc, String now) {
+    List<Condition> prev = gc.getStatus() == null ? List.of() : nonNull(gc.getStatus().getConditions());
+    List<Condition> out = new ArrayList<>(prev.stream().filter(c -> !c.getType().equals("Accepted")).toList());
+    out.add(0, condition(prev, "Accepted", true, "Accepted", "served by " + CONTROLLER_NAME,
+        generation(gc.getMetadata().getGeneration()), now));
+    return out;
+  }
+
+  static boolean sameRef(ParentReference a, ParentReference b) {
+    return a != null && b != null && Objects.equals(a.getName(), b.getName()) && Objects.equals(a.getNamespace(), b.getNamespace())
+        && Objects.equals(a.getSectionName(), b.getSectionName()) && Objects.equals(a.getPort(), b.getPort())
+        && Objects.equals(a.getKind(), b.getKind()) && Objects.equals(a.getGroup(), b.getGroup());
+  }
+
+  /** A condition, keeping the previous lastTransitionTime when its status did not change. */
+  static Condition condition(List<Condition> previous, String type, boolean status, String reason, String message, long gen, String now) {
+    String s = status ? "True" : "False";
+    String since = previous.stream().filter(c -> type.equals(c.getType()) && s.equals(c.getStatus())).findFirst()
+        .map(Condition::getLastTransitionTime).orElse(now);
+    return new ConditionBuilder().withType(type).withStatus(s).withReason(reason).withMessage(message).withObservedGeneration(gen)
+        .withLastTransitionTime(since).build();
+  }
+
+  private static long generation(Long g) {
+    return g == null ? 0 : g;
+  }
+
+  private static <T> List<T> nonNull(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}

@@ -1,0 +1,147 @@
+package io.albingress.k8s;
+
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Informer caches for GatewayClasses, Gateways, HTTPRoutes and ReferenceGrants (v1). The Gateway API CRDs may be installed
+ * after the controller starts: until all three list, the informers are stopped and started again
+ * every {@code retry}, so CRDs that arrive later are picked up without a restart. The Ingress side
+ * never waits for these. Reads never call the apiserver.
+ */
+public final class GatewayInformers implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayInformers.class);
+
+  /**
+   * Told about every change, as (old, now); registered on each new set of informers. {@code synced}
+   * runs once the caches are readable: changes seen while they were listing could not be acted on yet.
+   */
+  public record Handlers(ResourceEventHandler<GatewayClass> classes, ResourceEventHandler<Gateway> gateways,
+      ResourceEventHandler<HTTPRoute> routes, ResourceEventHandler<ReferenceGrant> grants, Runnable synced) {}
+
+  private final Vertx vertx;
+  private final KubernetesClient client;
+  private final Optional<String> namespace;
+  private final long resyncMillis;
+  private final Duration retry;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile Handlers handlers;
+  private volatile SharedIndexInformer<GatewayClass> classes;
+  private volatile SharedIndexInformer<Gateway> gateways;
+  private volatile SharedIndexInformer<HTTPRoute> routes;
+  private volatile SharedIndexInformer<ReferenceGrant> grants;
+  private volatile boolean available;
+
+  public GatewayInformers(Vertx vertx, KubernetesClient client, Optional<String> namespace, long resyncMillis, Duration retry) {
+    this.vertx = vertx;
+    this.client = client;
+    this.namespace = namespace;
+    this.resyncMillis = resyncMillis;
+    this.retry = retry;
+  }
+
+  /** Starts trying; {@code handlers} hear every change once the caches list. */
+  public void start(Handlers handlers) {
+    this.handlers = handlers;
+    tryStart();
+  }
+
+  private void tryStart() {
+    if (closed.get()) {
+      return;
+    }
+    var gc = client.resources(GatewayClass.class).runnableInformer(resyncMillis);
+    var gwOp = client.resources(Gateway.class);
+    var rtOp = client.resources(HTTPRoute.class);
+    var gw = (namespace.isPresent() ? gwOp.inNamespace(namespace.get()) : gwOp.inAnyNamespace()).runnableInformer(resyncMillis);
+    var rt = (namespace.isPresent() ? rtOp.inNamespace(namespace.get()) : rtOp.inAnyNamespace()).runnableInformer(resyncMillis);
+    var rgOp = client.resources(ReferenceGrant.class);
+    var rg = (namespace.isPresent() ? rgOp.inNamespace(namespace.get()) : rgOp.inAnyNamespace()).runnableInformer(resyncMillis);
+    gc.addEventHandler(handlers.classes());
+    gw.addEventHandler(handlers.gateways());
+    rt.addEventHandler(handlers.routes());
+    rg.addEventHandler(handlers.grants());
+    classes = gc;
+    gateways = gw;
+    routes = rt;
+    grants = rg;
+    CompletableFuture.allOf(gc.start().toCompletableFuture(), gw.start().toCompletableFuture(), rt.start().toCompletableFuture(),
+            rg.start().toCompletableFuture())
+        .orTimeout(Math.max(5, retry.toSeconds()), TimeUnit.SECONDS)
+        .whenComplete((v, e) -> {
+          if (e == null) {
+            available = true;
+            LOG.info("Gateway API informers synced (GatewayClass, Gateway, HTTPRoute, ReferenceGrant)");
+            handlers.synced().run();
+            return;
+          }
+          LOG.info("Gateway API resources not served yet ({}); trying again in {}s", rootMessage(e), retry.toSeconds());
+          List.of(gc, gw, rt, rg).forEach(SharedIndexInformer::stop);
+          if (!closed.get()) {
+            vertx.setTimer(retry.toMillis(), id -> tryStart());
+          }
+        });
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  /** The CRDs are served and the caches hold a full list. */
+  public boolean available() {
+    return available;
+  }
+
+  public List<GatewayClass> gatewayClasses() {
+    return available ? classes.getStore().list() : List.of();
+  }
+
+  public Optional<GatewayClass> gatewayClass(String name) {
+    return available ? Optional.ofNullable(classes.getStore().getByKey(name)) : Optional.empty();
+  }
+
+  public List<Gateway> gateways() {
+    return available ? gateways.getStore().list() : List.of();
+  }
+
+  public Optional<Gateway> gateway(String namespace, String name) {
+    return available ? Optional.ofNullable(gateways.getStore().getByKey(namespace + "/" + name)) : Optional.empty();
+  }
+
+  public List<HTTPRoute> httpRoutes() {
+    return available ? routes.getStore().list() : List.of();
+  }
+
+  public List<ReferenceGrant> referenceGrants() {
+    return available ? grants.getStore().list() : List.of();
+  }
+
+  @Override
+  public void close() {
+    closed.set(true);
+    available = false;
+    for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {classes, gateways, routes, grants}) {
+      if (i != null) {
+        i.stop();
+      }
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.albingress.k8s;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * Writes to Gateway API objects: finalizers on GatewayClasses and Gateways, and status. fabric8 calls
+ * block, so they run on worker threads; each is skipped when the cached object already says the same.
+ */
+public final class GatewayWriter {
+  private final Vertx vertx;
+  private final KubernetesClient client;
+
+  public GatewayWriter(Vertx vertx, KubernetesClient client) {
+    this.vertx = vertx;
+    this.client = client;
+  }
+
+  public static boolean hasFinalizer(HasMetadata o, String finalizer) {
+    List<String> f = o.getMetadata().getFinalizers();
+    return f != null && f.contains(finalizer);
+  }
+
+  public <T extends HasMetadata> Future<Void> addFinalizer(T o, String finalizer) {
+    return hasFinalizer(o, finalizer) ? Future.succeededFuture() : edit(o, x -> {
+      List<String> f = x.getMetadata().getFinalizers() == null ? new ArrayList<>() : new ArrayList<>(x.getMetadata().getFinalizers());
+      if (!f.contains(finalizer)) {
+        f.add(finalizer);
+      }
+      x.getMetadata().setFinalizers(f);
+      return x;
+    });
+  }
+
+  public <T extends HasMetadata> Future<Void> removeFinalizer(T o, String finalizer) {
+    return !hasFinalizer(o, finalizer) ? Future.succeededFuture() : edit(o, x -> {
+      List<String> f = new ArrayList<>(x.getMetadata().getFinalizers());
+      f.remove(finalizer);
+      x.getMetadata().setFinalizers(f);
+      return x;
+    });
+  }
+
+  public Future<Void> gatewayStatus(Gateway gw, GatewayStatus status) {
+    if (Objects.equals(gw.getStatus(), status)) {
+      return Future.succeededFuture();
+    }
+    return blocking(() -> client.resources(Gateway.class).inNamespace(gw.getMetadata().getNamespace()).withName(gw.getMetadata().getName())
+        .editStatus(g -> {
+          g.setStatus(status);
+          return g;
+        }));
+  }
+
+  public Future<Void> routeParents(HTTPRoute route, List<RouteParentStatus> parents) {
+    List<RouteParentStatus> current = route.getStatus() == null || route.getStatus().getParents() == null ? List.of() : route.getStatus().getParents();
+    if (current.equals(parents)) {
+      return Future.succeededFuture();
+    }
+    return blocking(() -> client.resources(HTTPRoute.class).inNamespace(route.getMetadata().getNamespace())
+        .withName(route.getMetadata().getName()).editStatus(r -> {
+          // status.parents is required by the CRD and an empty list is not written: no entry left is no status
+          if (parents.isEmpty()) {
+            r.setStatus(null);
+            return r;
+          }
+          HTTPRouteStatus s = r.getStatus() == null ? new HTTPRouteStatus() : r.getStatus();
+          s.setParents(parents);
+          r.setStatus(s);
+          return r;
+        }));
+  }
+
+  public Future<Void> classConditions(GatewayClass gc, List<Condition> conditions) {
+    List<Condition> current = gc.getStatus() == null || gc.getStatus().getConditions() == null ? List.of() : gc.getStatus().getConditions();
+    if (current.equals(conditions)) {
+      return Future.succeededFuture();
+    }
+    return blocking(() -> client.resources(GatewayClass.class).withName(gc.getMetadata().getName()).editStatus(c -> {
+      GatewayClassStatus s = c.getStatus() == null ? new GatewayClassStatus() : c.getStatus();
+      s.setConditions(conditions);
+      c.setStatus(s);
+      return c;
+    }));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T extends HasMetadata> Future<Void> edit(T o, UnaryOperator<T> change) {
+    Class<T> type = (Class<T>) o.getClass();
+    return blocking(() -> {
+      var op = client.resources(type);
+      (o.getMetadata().getNamespace() == null ? op.withName(o.getMetadata().getName())
+          : op.inNamespace(o.getMetadata().getNamespace()).withName(o.getMetadata().getName())).edit(change);
+    });
+  }
+
+  /** Runs a blocking fabric8 call on a worker; a vanished object is not an error. */
+  private Future<Void> blocking(Runnable call) {
+    return vertx.executeBlocking(() -> {
+      try {
+        call.run();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+      }
+      return null;
+    }, false);
+  }
+}

@@ -1,0 +1,179 @@
+package io.albingress.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.albingress.app.ControllerApp;
+import io.albingress.testing.Controllers;
+import io.albingress.testing.MotoElbv2;
+import io.albingress.testing.TestEnvironment;
+import io.albingress.testing.TestEnvironment.Env;
+import io.albingress.testing.TestEnvironment.TestNamespace;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
+
+/**
+ * Gateway API end to end on kube-apiserver and moto: GatewayClass -> Gateway -> HTTPRoute becomes an
+ * ALB with its rules in precedence order, status says so, and deleting the Gateway leaves nothing.
+ */
+@ExtendWith(TestEnvironment.class)
+class GatewayIT {
+
+  @Test
+  void classGatewayRouteToRulesInOrderStatusAndCleanDeletion(Env env, TestNamespace ns) throws Exception {
+    String n = ns.name();
+    String cls = "alb-" + n;
+    ControllerApp app = Controllers.start(env, ns);
+    try (MotoElbv2 moto = new MotoElbv2(env)) {
+      apply(env, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: GatewayClass
+          metadata: {name: %s}
+          spec: {controllerName: gateway.k8s.aws/alb}
+          """.formatted(cls));
+      apply(env, ReconcilerIT.services(n));
+      apply(env, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: Gateway
+          metadata: {name: gw, namespace: %1$s}
+          spec:
+            gatewayClassName: %2$s
+            listeners: [{name: http, port: 80, protocol: HTTP}]
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: shop, namespace: %1$s}
+          spec:
+            parentRefs: [{name: gw}]
+            rules:
+            - matches: [{path: {type: PathPrefix, value: /}}]
+              backendRefs: [{name: web, port: 80}]
+            - matches: [{path: {type: Exact, value: /api}}]
+              backendRefs: [{name: api, port: 8080, weight: 3}, {name: web, port: 80, weight: 1}]
+            - matches: [{path: {type: PathPrefix, value: /gone}}]
+              backendRefs: [{name: missing, port: 80}]
+          """.formatted(n, cls));
+
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> !jsonpath(env, n, "gateway", "gw", "{.status.addresses[0].value}").isEmpty());
+      LoadBalancer lb = ours(moto, n).get(0);
+      assertThat(ours(moto, n)).hasSize(1);
+      assertThat(jsonpath(env, n, "gateway", "gw", "{.status.addresses[0].value}")).isEqualTo(lb.dnsName());
+      assertThat(jsonpath(env, n, "gateway", "gw", "{.status.conditions[?(@.type==\"Programmed\")].status}")).isEqualTo("True");
+      assertThat(jsonpath(env, n, "gateway", "gw", "{.status.listeners[0].attachedRoutes}")).isEqualTo("1");
+      assertThat(jsonpath(env, n, "gateway", "gw", "{.metadata.finalizers}")).contains("gateway.k8s.aws/alb");
+      assertThat(env.kubectl(null, "get", "gatewayclass", cls, "-o", "jsonpath={.status.conditions[?(@.type==\"Accepted\")].status}")
+          .stdout()).isEqualTo("True");
+      assertThat(jsonpath(env, n, "httproute", "shop", "{.status.parents[0].controllerName}")).isEqualTo("gateway.k8s.aws/alb");
+      assertThat(jsonpath(env, n, "httproute", "shop", "{.status.parents[0].conditions[?(@.type==\"Accepted\")].status}")).isEqualTo("True");
+      assertThat(jsonpath(env, n, "httproute", "shop", "{.status.parents[0].conditions[?(@.type==\"ResolvedRefs\")].reason}"))
+          .isEqualTo("BackendNotFound");
+
+      // status writes come back as events: they settle, no run after run
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(app::reconcilerIdle);
+      long runs = app.metrics().count("alb_reconciles_total", "result", "success");
+      Thread.sleep(3000);
+      assertThat(app.metrics().count("alb_reconciles_total", "result", "success")).as("reconciles after settling").isEqualTo(runs);
+      assertThat(app.metrics().count("alb_reconciles_total", "result", "error")).isZero();
+
+      var listeners = moto.listeners(lb.loadBalancerArn());
+      assertThat(listeners).singleElement().satisfies(l -> assertThat(l.port()).isEqualTo(80));
+      List<Rule> rules = moto.rules(listeners.get(0).listenerArn()).stream().filter(r -> !r.isDefault())
+          .sorted(Comparator.comparingInt(r -> Integer.parseInt(r.priority()))).toList();
+      assertThat(rules).extracting(r -> r.conditions().get(0).pathPatternConfig().values()).containsExactly(
+          List.of("/api"), List.of("/gone", "/gone/*"), List.of("/*"));
+      assertThat(rules.get(0).actions().get(0).forwardConfig().targetGroups()).hasSize(2);
+      assertThat(rules.get(1).actions().get(0).fixedResponseConfig().statusCode()).isEqualTo("500");
+      assertThat(moto.tags(lb.loadBalancerArn())).containsEntry("gateway.k8s.aws.alb/stack", n + "/gw")
+          .containsEntry("gateway.k8s.aws.alb/resource", "LoadBalancer").doesNotContainKey("ingress.k8s.aws/stack");
+
+      // deleting the Gateway deletes everything, then its finalizer goes
+      assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--wait=false").exit()).isZero();
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
+      assertThat(ours(moto, n)).isEmpty();
+      assertThat(moto.targetGroups()).noneMatch(tg -> (n + "/gw").equals(moto.tags(tg.targetGroupArn()).get("gateway.k8s.aws.alb/stack")));
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> env.kubectl(null, "get",
+          "gatewayclass", cls, "-o", "jsonpath={.metadata.finalizers}").stdout().isBlank());
+    } finally {
+      app.stop();
+      env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
+    }
+  }
+
+  /**
+   * A Gateway API CRD installed after the controller started is picked up without a restart: here
+   * ReferenceGrant's CRD is taken away before the start (so the Gateway informers cannot list) and put
+   * back afterwards; the controller then serves a new Gateway.
+   */
+  @Test
+  void crdsThatArriveLaterArePickedUpWithoutARestart(Env env, TestNamespace ns) throws Exception {
+    String n = ns.name();
+    String cls = "alb-late-" + n;
+    String crd = "referencegrants.gateway.networking.k8s.io";
+    var saved = env.kubectl(null, "get", "crd", crd, "-o", "json");
+    assertThat(saved.exit()).as(saved.stderr()).isZero();
+    io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject(saved.stdout());
+    json.remove("status");
+    io.vertx.core.json.JsonObject meta = json.getJsonObject("metadata");
+    List.of("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields").forEach(meta::remove);
+    ControllerApp app = null;
+    try {
+      assertThat(env.kubectl(null, "delete", "crd", crd, "--timeout=60s").exit()).isZero();
+      app = Controllers.start(env, ns);
+      Thread.sleep(2000);
+      var restore = env.kubectl(json.encode(), "create", "-f", "-");
+      assertThat(restore.exit()).as(restore.stderr()).isZero();
+      assertThat(env.kubectl(null, "wait", "--for=condition=Established", "--timeout=60s", "crd/" + crd).exit()).isZero();
+      apply(env, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: GatewayClass
+          metadata: {name: %s}
+          spec: {controllerName: gateway.k8s.aws/alb}
+          """.formatted(cls));
+      apply(env, ReconcilerIT.services(n));
+      apply(env, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: Gateway
+          metadata: {name: gw, namespace: %1$s}
+          spec: {gatewayClassName: %2$s, listeners: [{name: http, port: 80, protocol: HTTP}]}
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: shop, namespace: %1$s}
+          spec: {parentRefs: [{name: gw}], rules: [{backendRefs: [{name: web, port: 80}]}]}
+          """.formatted(n, cls));
+      // the informers try again every 30 s
+      Awaitility.await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> !jsonpath(env, n, "gateway", "gw", "{.status.addresses[0].value}").isEmpty());
+      assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--timeout=60s").exit()).isZero();
+    } finally {
+      if (env.kubectl(null, "get", "crd", crd).exit() != 0) {
+        env.kubectl(json.encode(), "create", "-f", "-");
+      }
+      if (app != null) {
+        app.stop();
+      }
+      env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
+    }
+  }
+
+  private static List<LoadBalancer> ours(MotoElbv2 moto, String ns) {
+    return moto.loadBalancers().stream().filter(lb -> (ns + "/gw").equals(moto.tags(lb.loadBalancerArn()).get("gateway.k8s.aws.alb/stack")))
+        .toList();
+  }
+
+  private static String jsonpath(Env env, String ns, String kind, String name, String path) {
+    return env.kubectl(null, "get", kind, name, "-n", ns, "-o", "jsonpath=" + path).stdout().trim();
+  }
+
+  private static void apply(Env env, String manifest) {
+    var r = env.kubectl(manifest, "apply", "-f", "-");
+    assertThat(r.exit()).as(r.stderr()).isZero();
+  }
+}
