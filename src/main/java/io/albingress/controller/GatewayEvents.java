@@ -4,6 +4,7 @@ import io.albingress.k8s.ChangeHandler;
 import io.albingress.k8s.GatewayInformers;
 import io.albingress.k8s.Informers;
 import io.albingress.model.StackId;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -48,6 +49,12 @@ public final class GatewayEvents {
         }),
         // a grant may open or close a backend of any Gateway's routes
         ChangeHandler.of((ReferenceGrant old, ReferenceGrant now) -> send(reconciler.knownStacks())),
+        () -> send(reconciler.knownStacks()),
+        // a LoadBalancerConfiguration changes the Gateways that use it, directly or through their class
+        ChangeHandler.of((GenericKubernetesResource old, GenericKubernetesResource now) -> {
+          GenericKubernetesResource c = now != null ? now : old;
+          send(reconciler.usersOfLoadBalancerConfig(c.getMetadata().getNamespace(), c.getMetadata().getName()));
+        }),
         () -> send(reconciler.knownStacks())));
     informers.services().addEventHandler(ChangeHandler.of((Service old, Service now) -> send(reconciler.usersOf(now != null ? now : old))));
   }

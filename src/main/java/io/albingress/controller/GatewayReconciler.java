@@ -10,6 +10,7 @@ import io.albingress.gateway.GatewayInputs;
 import io.albingress.gateway.GatewayStackBuilder;
 import io.albingress.gateway.GatewayStackBuilder.GatewayBuild;
 import io.albingress.gateway.GatewayStatuses;
+import io.albingress.gateway.LoadBalancerConfigs;
 import io.albingress.k8s.EventRecorder;
 import io.albingress.k8s.GatewayInformers;
 import io.albingress.k8s.GatewayWriter;
@@ -113,6 +114,23 @@ public final class GatewayReconciler {
             .flatMap(rule -> rule.getBackendRefs() == null ? java.util.stream.Stream.empty() : rule.getBackendRefs().stream())
             .anyMatch(b -> name.equals(b.getName()) && ns.equals(b.getNamespace() == null ? r.getMetadata().getNamespace() : b.getNamespace())))
         .flatMap(r -> stacksOf(r).stream()).collect(Collectors.toSet());
+  }
+
+  /**
+   * The Gateways a LoadBalancerConfiguration ("namespace/name") may configure: those of its namespace naming it in
+   * spec.infrastructure.parametersRef, and every Gateway of a class naming it in spec.parametersRef.
+   */
+  public Set<StackId> usersOfLoadBalancerConfig(String namespace, String name) {
+    Set<String> classes = gateways.gatewayClasses().stream().filter(gc -> gc.getSpec() != null && gc.getSpec().getParametersRef() != null
+            && LoadBalancerConfigs.KIND.equals(gc.getSpec().getParametersRef().getKind())
+            && namespace.equals(gc.getSpec().getParametersRef().getNamespace()) && name.equals(gc.getSpec().getParametersRef().getName()))
+        .map(gc -> gc.getMetadata().getName()).collect(Collectors.toSet());
+    return gateways.gateways().stream().filter(g -> classes.contains(g.getSpec().getGatewayClassName())
+            || (namespace.equals(g.getMetadata().getNamespace()) && g.getSpec().getInfrastructure() != null
+                && g.getSpec().getInfrastructure().getParametersRef() != null
+                && LoadBalancerConfigs.KIND.equals(g.getSpec().getInfrastructure().getParametersRef().getKind())
+                && name.equals(g.getSpec().getInfrastructure().getParametersRef().getName())))
+        .map(GatewayReconciler::id).collect(Collectors.toSet());
   }
 
   public Future<Void> reconcile(StackId id, boolean deepCheck) {
@@ -239,7 +257,8 @@ public final class GatewayReconciler {
     Map<String, Map<String, String>> labels = new HashMap<>();
     namespaces.forEach(ns -> informers.namespace(ns).ifPresent(n -> labels.put(ns,
         n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels())));
-    return new GatewayInputs(gw, routes, services, labels, gateways.referenceGrants());
+    return new GatewayInputs(gw, routes, services, labels, gateways.referenceGrants(), LoadBalancerConfigs.resolve(
+        gateways.gatewayClass(gw.getSpec().getGatewayClassName()), gw, gateways::loadBalancerConfigSpec));
   }
 
   private Future<ClusterFacts> facts() {

@@ -12,10 +12,16 @@ import java.util.Optional;
  * What one Gateway's stack is built from, read from the informer caches beforehand so building stays
  * pure: the Gateway, the HTTPRoutes that may attach to it (any whose parentRefs name it), the
  * Services they may use, the labels of their namespaces (for allowedRoutes selectors) and the
- * ReferenceGrants that let routes use Services of other namespaces.
+ * ReferenceGrants that let routes use Services of other namespaces, and its LoadBalancerConfigurations, resolved and merged.
  */
 public record GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,
-    Map<String, Map<String, String>> namespaceLabels, List<ReferenceGrant> grants) {
+    Map<String, Map<String, String>> namespaceLabels, List<ReferenceGrant> grants, LoadBalancerConfigs.Resolved parameters) {
+
+  /** Without LoadBalancerConfigurations. */
+  public GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,
+      Map<String, Map<String, String>> namespaceLabels, List<ReferenceGrant> grants) {
+    this(gateway, routes, services, namespaceLabels, grants, LoadBalancerConfigs.Resolved.NONE);
+  }
 
   public GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services, Map<String, Map<String, String>> namespaceLabels) {
     this(gateway, routes, services, namespaceLabels, List.of());

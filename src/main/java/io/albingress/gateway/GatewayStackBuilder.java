@@ -58,6 +58,8 @@ import java.util.TreeSet;
 public final class GatewayStackBuilder {
   public static final int MAX_RULES_PER_LISTENER = 100;
   static final String SERVICE_HEALTH_SUCCESS = "success-codes";
+  /** The Gateway's Accepted=False reason when its LoadBalancerConfigurations cannot be used. */
+  public static final String INVALID_PARAMETERS = "InvalidParameters";
 
   /** The result: the stack, its security groups, and what status needs to say about listeners and routes. */
   public record GatewayBuild(Stack stack, Optional<SecurityGroupPlan> securityGroups, List<ListenerState> listeners,
@@ -116,7 +118,8 @@ public final class GatewayStackBuilder {
     byName.replaceAll((n, l) -> l.withAttached(attached.getOrDefault(n, 0)));
 
     Context ctx = new Context(id, in, facts, new TargetGroups(id, in, facts));
-    LoadBalancerOrProblem lb = loadBalancer(ctx);
+    LoadBalancerOrProblem lb = in.parameters().problems().isEmpty() ? loadBalancer(ctx)
+        : new LoadBalancerOrProblem(null, Optional.of(new Refusal(INVALID_PARAMETERS, String.join("; ", in.parameters().problems()))));
     if (lb.problem().isPresent()) {
       return new GatewayBuild(new Stack(id, List.of(), null, List.of(), List.of(), List.of(), List.of(new Stack.MemberError(in.gatewayName(),
           List.of(lb.problem().get().message())))), Optional.empty(), List.copyOf(byName.values()), routes, lb.problem());
@@ -132,7 +135,10 @@ public final class GatewayStackBuilder {
       Protocol protocol = Protocol.valueOf(on.get(0).protocol());
       Map<HTTPRoute, List<String>> hostsOn = routesOn(routes, on);
       List<String> certificates = List.of();
-      if (protocol == Protocol.HTTPS) {
+      Optional<LoadBalancerConfig.ListenerConfig> configured = ctx.config().listener(protocol.name(), port);
+      if (protocol == Protocol.HTTPS && configured.map(c -> !c.allCertificates().isEmpty()).orElse(false)) {
+        certificates = configured.get().allCertificates(); // the configuration's certificates; discovery only without them
+      } else if (protocol == Protocol.HTTPS) {
         List<String> hosts = new ArrayList<>();
         on.stream().map(l -> gw.getSpec().getListeners().stream().filter(x -> x.getName().equals(l.name())).findFirst().orElseThrow())
             .map(io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener::getHostname).filter(Objects::nonNull).forEach(hosts::add);
@@ -155,8 +161,11 @@ public final class GatewayStackBuilder {
         continue;
       }
       String lid = String.valueOf(port);
+      Optional<String> sslPolicy = protocol != Protocol.HTTPS ? Optional.empty()
+          : Optional.of(configured.flatMap(LoadBalancerConfig.ListenerConfig::sslPolicy).orElse(StackBuilder.DEFAULT_SSL_POLICY));
       albListeners.add(new Listener(lid, Ref.to("LoadBalancer", LoadBalancer.RESOURCE_ID), protocol, port, RuleAction.FixedResponse.NOT_FOUND,
-          certificates, protocol == Protocol.HTTPS ? Optional.of(StackBuilder.DEFAULT_SSL_POLICY) : Optional.empty(), ctx.tags(lid)));
+          certificates, sslPolicy, ctx.loadBalancerTags(lid), Optional.empty(),
+          configured.map(LoadBalancerConfig.ListenerConfig::attributes).orElse(Map.of())));
       albRules.addAll(rules);
     }
     List<RouteState> finalRoutes = routes.stream().map(r -> new RouteState(r.route(), r.parents(), r.unsupported(),
@@ -170,7 +179,8 @@ public final class GatewayStackBuilder {
     Stack stack = new Stack(id, members, lb.loadBalancer(), albListeners, albRules, ctx.targetGroups().used(albRules), errors);
     Optional<Refusal> notProgrammed = albListeners.isEmpty()
         ? Optional.of(new Refusal("Invalid", "no listener can be programmed (see the listener conditions)")) : Optional.empty();
-    return new GatewayBuild(stack, Optional.of(securityGroups(stack, facts)), List.copyOf(byName.values()), finalRoutes, notProgrammed);
+    return new GatewayBuild(stack, Optional.of(securityGroups(stack, facts, ctx.config())), List.copyOf(byName.values()), finalRoutes,
+        notProgrammed);
   }
 
   /** The routes accepted on any of these listeners (same port), with the hostnames they serve there; [""] is every host. */
@@ -316,12 +326,34 @@ public final class GatewayStackBuilder {
 
   private record LoadBalancerOrProblem(LoadBalancer loadBalancer, Optional<Refusal> problem) {}
 
-  /** Internal scheme and discovered subnets until LoadBalancerConfiguration is supported. */
+  /**
+   * The ALB as the LoadBalancerConfiguration says (parsed and checked beforehand): scheme (default internal), IP
+   * address type, subnets by identifier (ID or Name tag), by tag selector, or discovered for the scheme; name,
+   * attributes, WAFv2 web ACL (ARN or name), Shield Advanced and tags.
+   */
   private static LoadBalancerOrProblem loadBalancer(Context ctx) {
-    Scheme scheme = Scheme.INTERNAL;
+    LoadBalancerConfig c = ctx.config();
+    Scheme scheme = c.scheme().map(v -> v.equals(Scheme.INTERNET_FACING.wireName()) ? Scheme.INTERNET_FACING : Scheme.INTERNAL)
+        .orElse(Scheme.INTERNAL);
+    IpAddressType ipType = c.ipAddressType().flatMap(v -> java.util.Arrays.stream(IpAddressType.values())
+        .filter(t -> t.wireName().equals(v)).findFirst()).orElse(IpAddressType.IPV4);
     List<String> subnets;
-    if (!ctx.facts().subnets().known()) {
-      subnets = List.of("<discovered: kubernetes.io/role/internal-elb>");
+    if (c.subnets().isPresent()) {
+      subnets = ctx.facts().subnets().known() ? SubnetChoice.explicit(c.subnets().get(), ctx.facts().subnets().get()).subnetIds()
+          : c.subnets().get();
+    } else if (c.subnetSelector().isPresent()) {
+      if (!ctx.facts().subnets().known()) {
+        subnets = List.of("<discovered: tags " + new TreeMap<>(c.subnetSelector().get()) + ">");
+      } else {
+        SubnetChoice.Result found = SubnetChoice.byTags(ctx.facts().clusterName(), c.subnetSelector().get(), ctx.facts().subnets().get(),
+            "LoadBalancerConfiguration loadBalancerSubnetsSelector");
+        if (found.problem().isPresent()) {
+          return new LoadBalancerOrProblem(null, Optional.of(new Refusal(INVALID_PARAMETERS, found.problem().get())));
+        }
+        subnets = found.subnetIds();
+      }
+    } else if (!ctx.facts().subnets().known()) {
+      subnets = List.of("<discovered: " + (scheme == Scheme.INTERNET_FACING ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb") + ">");
     } else {
       SubnetChoice.Result found = SubnetChoice.discover(ctx.facts().clusterName(), scheme, ctx.facts().subnets().get());
       if (found.problem().isPresent()) {
@@ -329,15 +361,39 @@ public final class GatewayStackBuilder {
       }
       subnets = found.subnetIds();
     }
-    String name = Names.loadBalancer(ctx.facts().clusterName(), ctx.id(), scheme);
-    return new LoadBalancerOrProblem(new LoadBalancer(LoadBalancer.RESOURCE_ID, name, scheme, IpAddressType.IPV4, subnets, List.of(), Map.of(),
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), ctx.tags(LoadBalancer.RESOURCE_ID)), Optional.empty());
+    String name = c.loadBalancerName().orElseGet(() -> Names.loadBalancer(ctx.facts().clusterName(), ctx.id(), scheme));
+    Optional<String> wafArn = c.wafv2WebAcl().filter(w -> w.startsWith("arn:"));
+    Optional<String> wafName = c.wafv2WebAcl().filter(w -> !w.startsWith("arn:"));
+    return new LoadBalancerOrProblem(new LoadBalancer(LoadBalancer.RESOURCE_ID, name, scheme, ipType, subnets,
+        c.securityGroups().orElse(List.of()), c.loadBalancerAttributes(), wafArn, c.shieldAdvanced(), wafName, Optional.empty(),
+        ctx.loadBalancerTags(LoadBalancer.RESOURCE_ID)), Optional.empty());
   }
 
-  /** A managed frontend group open on every listener port, and the backend group's ports, as for an Ingress without inbound-cidrs. */
-  static SecurityGroupPlan securityGroups(Stack stack, ClusterFacts facts) {
+  /**
+   * The LoadBalancerConfiguration's securityGroups (by name or ID) replace the managed frontend group; then the
+   * backend group only with manageBackendSecurityGroupRules, as for an Ingress. Otherwise a managed frontend group
+   * open on every listener port to sourceRanges and securityGroupPrefixes, by default 0.0.0.0/0 (and ::/0 on a
+   * dualstack ALB), and the backend group's ports.
+   */
+  static SecurityGroupPlan securityGroups(Stack stack, ClusterFacts facts, LoadBalancerConfig config) {
+    List<String> userGroups = config.securityGroups().orElse(List.of());
+    if (!userGroups.isEmpty()) {
+      boolean manage = config.manageBackendSecurityGroupRules().orElse(false);
+      return new SecurityGroupPlan(Optional.empty(), userGroups, manage,
+          manage ? SecurityGroupPlanner.backendPorts(stack.targetGroups()) : List.of());
+    }
+    boolean dualstack = stack.loadBalancer().ipAddressType() != IpAddressType.IPV4;
+    List<String> cidrs = config.sourceRanges().orElse(List.of());
+    List<String> prefixLists = config.securityGroupPrefixes().orElse(List.of());
+    if (cidrs.isEmpty() && prefixLists.isEmpty()) {
+      cidrs = new ArrayList<>(SecurityGroupPlanner.OPEN_V4);
+      cidrs.addAll(SecurityGroupPlanner.OPEN_V6);
+    }
     SortedSet<Permission> ingress = new TreeSet<>();
-    stack.listeners().forEach(l -> ingress.add(Permission.tcpFromCidr(l.port(), SecurityGroupPlanner.OPEN_V4.get(0))));
+    for (Listener l : stack.listeners()) {
+      cidrs.stream().filter(c -> dualstack || !c.contains(":")).forEach(c -> ingress.add(Permission.tcpFromCidr(l.port(), c)));
+      prefixLists.forEach(pl -> ingress.add(Permission.tcp(l.port(), Permission.Peer.PREFIX_LIST, pl)));
+    }
     Map<String, String> tags = new LinkedHashMap<>(stack.loadBalancer().tags());
     tags.put(stack.id().resourceTagKey(), SecurityGroupPlan.FRONTEND_RESOURCE_ID);
     var frontend = new SecurityGroupPlan.ManagedGroup(SecurityGroupPlanner.frontendName(facts.clusterName(), stack.id()),
@@ -348,6 +404,21 @@ public final class GatewayStackBuilder {
   record Context(StackId id, GatewayInputs in, ClusterFacts facts, TargetGroups targetGroups) {
     Map<String, String> tags(String resourceId) {
       return GatewayStackBuilder.tags(id, facts, resourceId);
+    }
+
+    LoadBalancerConfig config() {
+      return in.parameters().config();
+    }
+
+    /**
+     * The load balancer's, its listeners' and its security group's tags: the defaults, then the
+     * LoadBalancerConfiguration's tags (as the reference puts them on all three), under our ownership tags.
+     */
+    Map<String, String> loadBalancerTags(String resourceId) {
+      Map<String, String> tags = new LinkedHashMap<>(facts.defaultTags());
+      config().tags().forEach(tags::putIfAbsent);
+      tags.putAll(id.ownerTags(facts.clusterName(), resourceId));
+      return tags;
     }
   }
 

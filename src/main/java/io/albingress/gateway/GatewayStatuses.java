@@ -49,9 +49,12 @@ public final class GatewayStatuses {
     List<Condition> previous = gw.getStatus() == null ? List.of() : nonNull(gw.getStatus().getConditions());
     boolean someInvalid = build.listeners().stream().anyMatch(l -> !l.valid());
     List<Condition> conditions = new ArrayList<>();
-    conditions.add(condition(previous, "Accepted", true, someInvalid ? "ListenersNotValid" : "Accepted",
-        someInvalid ? "some listeners are not valid (see their conditions)" : "accepted by " + CONTROLLER_NAME, gen, now));
+    Optional<Refusal> invalidParameters = build.notProgrammed().filter(r -> GatewayStackBuilder.INVALID_PARAMETERS.equals(r.reason()));
+    conditions.add(invalidParameters.map(r -> condition(previous, "Accepted", false, r.reason(), r.message(), gen, now))
+        .orElseGet(() -> condition(previous, "Accepted", true, someInvalid ? "ListenersNotValid" : "Accepted",
+        someInvalid ? "some listeners are not valid (see their conditions)" : "accepted by " + CONTROLLER_NAME, gen, now)));
     Optional<Refusal> notProgrammed = build.notProgrammed()
+        .map(r -> invalidParameters.isPresent() ? new Refusal("Invalid", r.message()) : r)
         .or(() -> deployed.failure().map(f -> new Refusal("Pending", "the load balancer is not deployed yet: " + f)))
         .or(() -> deployed.dnsName().isEmpty() ? Optional.of(new Refusal("Pending", "the load balancer is being created")) : Optional.empty());
     conditions.add(notProgrammed.map(r -> condition(previous, "Programmed", false, r.reason(), r.message(), gen, now))

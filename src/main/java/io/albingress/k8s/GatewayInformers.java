@@ -1,5 +1,6 @@
 package io.albingress.k8s;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -31,7 +32,28 @@ public final class GatewayInformers implements AutoCloseable {
    * runs once the caches are readable: changes seen while they were listing could not be acted on yet.
    */
   public record Handlers(ResourceEventHandler<GatewayClass> classes, ResourceEventHandler<Gateway> gateways,
-      ResourceEventHandler<HTTPRoute> routes, ResourceEventHandler<ReferenceGrant> grants, Runnable synced) {}
+      ResourceEventHandler<HTTPRoute> routes, ResourceEventHandler<ReferenceGrant> grants, Runnable synced,
+      ResourceEventHandler<GenericKubernetesResource> loadBalancerConfigs, Runnable loadBalancerConfigsSynced) {
+
+    /** Without LoadBalancerConfigurations. */
+    public Handlers(ResourceEventHandler<GatewayClass> classes, ResourceEventHandler<Gateway> gateways,
+        ResourceEventHandler<HTTPRoute> routes, ResourceEventHandler<ReferenceGrant> grants, Runnable synced) {
+      this(classes, gateways, routes, grants, synced, new ResourceEventHandler<>() {
+        @Override
+        public void onAdd(GenericKubernetesResource obj) {}
+
+        @Override
+        public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {}
+
+        @Override
+        public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {}
+      }, () -> {});
+    }
+  }
+
+  /** {@code gateway.k8s.aws/v1} LoadBalancerConfiguration (the reference's CRD; v1beta1 is served with the same schema). */
+  public static final String LB_CONFIG_API_VERSION = "gateway.k8s.aws/v1";
+  public static final String LB_CONFIG_KIND = "LoadBalancerConfiguration";
 
   private final Vertx vertx;
   private final KubernetesClient client;
@@ -45,6 +67,8 @@ public final class GatewayInformers implements AutoCloseable {
   private volatile SharedIndexInformer<HTTPRoute> routes;
   private volatile SharedIndexInformer<ReferenceGrant> grants;
   private volatile boolean available;
+  private volatile SharedIndexInformer<GenericKubernetesResource> lbConfigs;
+  private volatile boolean lbConfigsAvailable;
 
   public GatewayInformers(Vertx vertx, KubernetesClient client, Optional<String> namespace, long resyncMillis, Duration retry) {
     this.vertx = vertx;
@@ -58,6 +82,49 @@ public final class GatewayInformers implements AutoCloseable {
   public void start(Handlers handlers) {
     this.handlers = handlers;
     tryStart();
+    tryStartLoadBalancerConfigs();
+  }
+
+  /**
+   * LoadBalancerConfigurations on their own informer and retry: the Gateway API works without this CRD, and
+   * picks it up when it is installed later. Until then a Gateway that refers to one is told it is not found.
+   */
+  private void tryStartLoadBalancerConfigs() {
+    if (closed.get()) {
+      return;
+    }
+    var op = client.genericKubernetesResources(LB_CONFIG_API_VERSION, LB_CONFIG_KIND);
+    var inf = (namespace.isPresent() ? op.inNamespace(namespace.get()) : op.inAnyNamespace()).runnableInformer(resyncMillis);
+    inf.addEventHandler(handlers.loadBalancerConfigs());
+    lbConfigs = inf;
+    inf.start().toCompletableFuture().orTimeout(Math.max(5, retry.toSeconds()), TimeUnit.SECONDS).whenComplete((v, e) -> {
+      if (e == null) {
+        lbConfigsAvailable = true;
+        LOG.info("LoadBalancerConfiguration informer synced");
+        handlers.loadBalancerConfigsSynced().run();
+        return;
+      }
+      LOG.info("LoadBalancerConfiguration ({}) not served yet ({}); trying again in {}s", LB_CONFIG_API_VERSION, rootMessage(e),
+          retry.toSeconds());
+      inf.stop();
+      if (!closed.get()) {
+        vertx.setTimer(retry.toMillis(), id -> tryStartLoadBalancerConfigs());
+      }
+    });
+  }
+
+  /** The spec of a LoadBalancerConfiguration by "namespace/name"; empty when it does not exist or the CRD is not served. */
+  @SuppressWarnings("unchecked")
+  public Optional<java.util.Map<String, Object>> loadBalancerConfigSpec(String key) {
+    if (!lbConfigsAvailable) {
+      return Optional.empty();
+    }
+    GenericKubernetesResource r = lbConfigs.getStore().getByKey(key);
+    if (r == null) {
+      return Optional.empty();
+    }
+    Object spec = r.getAdditionalProperties().get("spec");
+    return Optional.of(spec instanceof java.util.Map<?, ?> m ? (java.util.Map<String, Object>) m : java.util.Map.of());
   }
 
   private void tryStart() {
@@ -138,7 +205,8 @@ public final class GatewayInformers implements AutoCloseable {
   public void close() {
     closed.set(true);
     available = false;
-    for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {classes, gateways, routes, grants}) {
+    lbConfigsAvailable = false;
+    for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {classes, gateways, routes, grants, lbConfigs}) {
       if (i != null) {
         i.stop();
       }

@@ -29,6 +29,11 @@ public final class SubnetChoice {
    * list is empty), not tagged for another cluster; one per AZ, at least two AZs.
    */
   static Result byTags(String cluster, Map<String, List<String>> tags, List<Subnet> known) {
+    return byTags(cluster, tags, known, "IngressClassParams subnets.tags");
+  }
+
+  /** The same, for another source of the tag selector, named by {@code what} in the problem. */
+  public static Result byTags(String cluster, Map<String, List<String>> tags, List<Subnet> known, String what) {
     String ourTag = Subnet.CLUSTER_TAG_PREFIX + cluster;
     Map<String, Subnet> byAz = new LinkedHashMap<>();
     known.stream()
@@ -39,7 +44,7 @@ public final class SubnetChoice {
         .forEach(s -> byAz.putIfAbsent(s.availabilityZone(), s));
     List<String> ids = byAz.values().stream().sorted(Comparator.comparing(Subnet::availabilityZone)).map(Subnet::id).toList();
     if (ids.size() < 2) {
-      return new Result(ids, Optional.of("IngressClassParams subnets.tags " + new java.util.TreeMap<>(tags) + " select subnets in "
+      return new Result(ids, Optional.of(what + " " + new java.util.TreeMap<>(tags) + " select subnets in "
           + ids.size() + " Availability Zone(s) (not tagged for another cluster); an ALB needs at least 2"));
     }
     return new Result(ids, Optional.empty());
