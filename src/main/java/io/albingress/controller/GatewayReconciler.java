@@ -163,7 +163,8 @@ public final class GatewayReconciler {
     GatewayClass gc = gateways.gatewayClass(gw.getSpec().getGatewayClassName()).orElseThrow();
     String now = now();
     return writer.addFinalizer(gc, CLASS_FINALIZER)
-        .compose(v -> writer.classConditions(gc, GatewayStatuses.classConditions(gc, now)))
+        .compose(v -> writer.classConditions(gc, GatewayStatuses.classConditions(gc, now,
+            LoadBalancerConfigs.classProblems(gc, gateways::loadBalancerConfigSpec))))
         .compose(v -> writer.addFinalizer(gw, GATEWAY_FINALIZER))
         .compose(v -> facts())
         .compose(facts -> {

@@ -138,10 +138,16 @@ public final class GatewayStatuses {
 
   /** GatewayClass Accepted=True: this controller serves it. */
   public static List<Condition> classConditions(GatewayClass gc, String now) {
+    return classConditions(gc, now, List.of());
+  }
+
+  /** Accepted, or Accepted=False InvalidParameters when its parametersRef (a LoadBalancerConfiguration) cannot be used. */
+  public static List<Condition> classConditions(GatewayClass gc, String now, List<String> parameterProblems) {
     List<Condition> prev = gc.getStatus() == null ? List.of() : nonNull(gc.getStatus().getConditions());
     List<Condition> out = new ArrayList<>(prev.stream().filter(c -> !c.getType().equals("Accepted")).toList());
-    out.add(0, condition(prev, "Accepted", true, "Accepted", "served by " + CONTROLLER_NAME,
-        generation(gc.getMetadata().getGeneration()), now));
+    long gen = generation(gc.getMetadata().getGeneration());
+    out.add(0, parameterProblems.isEmpty() ? condition(prev, "Accepted", true, "Accepted", "served by " + CONTROLLER_NAME, gen, now)
+        : condition(prev, "Accepted", false, GatewayStackBuilder.INVALID_PARAMETERS, String.join("; ", parameterProblems), gen, now));
     return out;
   }
 

@@ -67,6 +67,16 @@ public final class LoadBalancerConfigs {
     return new Resolved(LoadBalancerConfig.merge(ofClass, ofGateway), used, problems);
   }
 
+  /** The problems of the GatewayClass's own parametersRef: its Accepted=False InvalidParameters when any. */
+  public static List<String> classProblems(GatewayClass gc, Function<String, Optional<Map<String, Object>>> lookup) {
+    if (gc.getSpec() == null || gc.getSpec().getParametersRef() == null) {
+      return List.of();
+    }
+    Gateway none = new io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder().withNewMetadata().withNamespace("").endMetadata()
+        .withNewSpec().endSpec().build();
+    return resolve(Optional.of(gc), none, lookup).problems();
+  }
+
   private static LoadBalancerConfig load(String where, String key, Function<String, Optional<Map<String, Object>>> lookup,
       List<String> used, List<String> problems) {
     Optional<Map<String, Object>> spec = lookup.apply(key);

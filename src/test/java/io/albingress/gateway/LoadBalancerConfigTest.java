@@ -177,6 +177,14 @@ class LoadBalancerConfigTest {
         "GatewayClass alb spec.parametersRef: LoadBalancerConfiguration infra/base not found",
         "spec.infrastructure.parametersRef: LoadBalancerConfiguration shop/public not found");
 
+    assertThat(LoadBalancerConfigs.classProblems(gc, k -> Optional.ofNullable(store.get(k)))).isEmpty();
+    assertThat(GatewayStatuses.classConditions(gc, "2025-01-01T00:00:00Z", LoadBalancerConfigs.classProblems(gc, k -> Optional.empty())))
+        .singleElement().satisfies(c -> {
+          assertThat(c.getStatus()).isEqualTo("False");
+          assertThat(c.getReason()).isEqualTo("InvalidParameters");
+          assertThat(c.getMessage()).isEqualTo("GatewayClass alb spec.parametersRef: LoadBalancerConfiguration infra/base not found");
+        });
+
     gc.getSpec().getParametersRef().setNamespace(null);
     gw.getSpec().getInfrastructure().getParametersRef().setKind("ConfigMap");
     gw.getSpec().getInfrastructure().getParametersRef().setGroup("");
