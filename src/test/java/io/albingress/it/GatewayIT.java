@@ -107,6 +107,73 @@ class GatewayIT {
   }
 
   /**
+   * A LoadBalancerConfiguration (the CRD from deploy/crds) named by the Gateway's infrastructure.parametersRef
+   * makes its ALB internet-facing with its tags; a change of the configuration to a field not applied is
+   * re-reconciled at once and reported as Accepted=False InvalidParameters, leaving the ALB as it was.
+   */
+  @Test
+  void aLoadBalancerConfigurationMakesTheAlbInternetFacingAndAFieldNotAppliedIsReported(Env env, TestNamespace ns) throws Exception {
+    String n = ns.name();
+    String cls = "alb-cfg-" + n;
+    ControllerApp app = Controllers.start(env, ns);
+    try (MotoElbv2 moto = new MotoElbv2(env)) {
+      apply(env, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: GatewayClass
+          metadata: {name: %s}
+          spec: {controllerName: gateway.k8s.aws/alb}
+          """.formatted(cls));
+      apply(env, ReconcilerIT.services(n));
+      String config = """
+          apiVersion: gateway.k8s.aws/v1beta1
+          kind: LoadBalancerConfiguration
+          metadata: {name: public, namespace: %s}
+          spec:
+            scheme: internet-facing
+            tags: {team: edge}
+            loadBalancerAttributes: [{key: idle_timeout.timeout_seconds, value: "120"}]
+          """.formatted(n);
+      apply(env, config);
+      apply(env, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: Gateway
+          metadata: {name: gw, namespace: %1$s}
+          spec:
+            gatewayClassName: %2$s
+            infrastructure: {parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, name: public}}
+            listeners: [{name: http, port: 80, protocol: HTTP}]
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: shop, namespace: %1$s}
+          spec:
+            parentRefs: [{name: gw}]
+            rules: [{backendRefs: [{name: web, port: 80}]}]
+          """.formatted(n, cls));
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> !jsonpath(env, n, "gateway", "gw", "{.status.addresses[0].value}").isEmpty());
+      LoadBalancer lb = ours(moto, n).get(0);
+      assertThat(lb.schemeAsString()).isEqualTo("internet-facing");
+      assertThat(moto.tags(lb.loadBalancerArn())).containsEntry("team", "edge");
+      assertThat(jsonpath(env, n, "gateway", "gw", "{.status.conditions[?(@.type==\"Accepted\")].status}")).isEqualTo("True");
+
+      apply(env, config + "  enableICMP: true\n");
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+          .until(() -> jsonpath(env, n, "gateway", "gw", "{.status.conditions[?(@.type==\"Accepted\")].reason}").equals("InvalidParameters"));
+      assertThat(jsonpath(env, n, "gateway", "gw", "{.status.conditions[?(@.type==\"Accepted\")].message}")).contains("spec.enableICMP");
+      assertThat(ours(moto, n)).singleElement().satisfies(l -> assertThat(l.loadBalancerArn()).isEqualTo(lb.loadBalancerArn()));
+
+      assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--wait=false").exit()).isZero();
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
+      assertThat(ours(moto, n)).isEmpty();
+    } finally {
+      app.stop();
+      env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
+    }
+  }
+
+  /**
    * A Gateway API CRD installed after the controller started is picked up without a restart: here
    * ReferenceGrant's CRD is taken away before the start (so the Gateway informers cannot list) and put
    * back afterwards; the controller then serves a new Gateway.
