@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vertx.core.Vertx;
@@ -54,6 +55,8 @@ public final class GatewayInformers implements AutoCloseable {
   /** {@code gateway.k8s.aws/v1} LoadBalancerConfiguration (the reference's CRD; v1beta1 is served with the same schema). */
   public static final String LB_CONFIG_API_VERSION = "gateway.k8s.aws/v1";
   public static final String LB_CONFIG_KIND = "LoadBalancerConfiguration";
+  static final ResourceDefinitionContext LB_CONFIG_CONTEXT = new ResourceDefinitionContext.Builder().withGroup("gateway.k8s.aws")
+      .withVersion("v1").withKind(LB_CONFIG_KIND).withPlural("loadbalancerconfigurations").withNamespaced(true).build();
 
   private final Vertx vertx;
   private final KubernetesClient client;
@@ -93,7 +96,8 @@ public final class GatewayInformers implements AutoCloseable {
     if (closed.get()) {
       return;
     }
-    var op = client.genericKubernetesResources(LB_CONFIG_API_VERSION, LB_CONFIG_KIND);
+    // an explicit context: genericKubernetesResources(apiVersion, kind) would run API discovery, blocking, and throw without the CRD
+    var op = client.genericKubernetesResources(LB_CONFIG_CONTEXT);
     var inf = (namespace.isPresent() ? op.inNamespace(namespace.get()) : op.inAnyNamespace()).runnableInformer(resyncMillis);
     inf.addEventHandler(handlers.loadBalancerConfigs());
     lbConfigs = inf;
