@@ -93,6 +93,15 @@ class LoadBalancerConfigTest {
   }
 
   @Test
+  void anHttpsListenerMayHaveOnlyAPolicyAndPlainHttpNoCertificates() {
+    assertThat(parse("listenerConfigurations: [{protocolPort: \"HTTPS:443\", sslPolicy: ELBSecurityPolicy-2016-08}]").errors()).isEmpty();
+    assertThat(fields(parse("listenerConfigurations: [{protocolPort: \"HTTP:80\", sslPolicy: ELBSecurityPolicy-2016-08}]")))
+        .containsExactly("spec.listenerConfigurations[0]");
+    assertThat(fields(parse("listenerConfigurations: [{protocolPort: \"HTTPS:443\"}, {protocolPort: \"https:443\"}]")))
+        .containsExactly("spec.listenerConfigurations[1].protocolPort");
+  }
+
+  @Test
   void fieldsNotAppliedAreReportedNotIgnored() {
     Parsed<LoadBalancerConfig> p = parse("""
         enableICMP: true
