@@ -38,7 +38,7 @@ class MetersTest {
     timer.record(Duration.ofMillis(200));
 
     assertThat(registry.scrape()).contains("# TYPE alb_webhook_request_duration_seconds histogram\n",
-        "alb_webhook_request_duration_seconds_bucket{verdict=\"allowed\",webhook=\"validate-ingress\",le=\"0.0005\"} 0\n",
+        "alb_webhook_request_duration_seconds_bucket{verdict=\"allowed\",webhook=\"validate-ingress\",le=\"5.0E-4\"} 0\n",
         "alb_webhook_request_duration_seconds_bucket{verdict=\"allowed\",webhook=\"validate-ingress\",le=\"0.0025\"} 0\n",
         "alb_webhook_request_duration_seconds_bucket{verdict=\"allowed\",webhook=\"validate-ingress\",le=\"0.005\"} 1\n",
         "alb_webhook_request_duration_seconds_bucket{verdict=\"allowed\",webhook=\"validate-ingress\",le=\"0.25\"} 2\n",
