@@ -188,7 +188,7 @@ class StackDeployerTest {
     assertThat(elb.calls()).isEmpty();
 
     // a restart re-checks the stack (its tag is older) with reads only, and still writes nothing
-    StackDeployer restarted = new StackDeployer(elb, new Inventory(elb, DeployFixtures.CLUSTER), "vpc-1", metrics, new FakeAddOnPorts().addOns());
+    StackDeployer restarted = new StackDeployer(elb, new Inventory(elb, DeployFixtures.CLUSTER), "vpc-1", registry, new FakeAddOnPorts().addOns());
     done(restarted.deploy(changed, false, RUN));
     assertThat(elb.writes()).isEmpty();
     // the next change of anything else writes the hash with it
