@@ -1,6 +1,6 @@
 package io.albingress.webhook;
 
-import io.albingress.metrics.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -80,13 +80,13 @@ public final class WebhookServer {
   private KeyPair current;
   private long reloadTimer = -1;
 
-  public WebhookServer(Vertx vertx, Config config, AdmissionCodec codec, IngressAdmission ingresses, PodAdmission pods, Metrics metrics) {
-    this(vertx, config, codec, ingresses, pods, Optional.empty(), metrics);
+  public WebhookServer(Vertx vertx, Config config, AdmissionCodec codec, IngressAdmission ingresses, PodAdmission pods, MeterRegistry registry) {
+    this(vertx, config, codec, ingresses, pods, Optional.empty(), registry);
   }
 
   /** With the TargetGroupBinding webhooks too. */
   public WebhookServer(Vertx vertx, Config config, AdmissionCodec codec, IngressAdmission ingresses, PodAdmission pods,
-      Optional<TargetGroupBindingAdmission> bindings, Metrics metrics) {
+      Optional<TargetGroupBindingAdmission> bindings, MeterRegistry registry) {
     this.vertx = vertx;
     this.config = config;
     List<AdmissionHandler.Webhook<?>> webhooks = new ArrayList<>(List.of(
@@ -102,7 +102,7 @@ public final class WebhookServer {
       webhooks.add(new AdmissionHandler.Webhook<>(TargetGroupBindingAdmission.VALIDATE_PATH, "validate-targetgroupbinding",
           AdmissionCodec.reader(GenericKubernetesResource.class), b::validate));
     });
-    this.handler = new AdmissionHandler(codec, List.copyOf(webhooks), metrics);
+    this.handler = new AdmissionHandler(codec, List.copyOf(webhooks), registry);
   }
 
   /**

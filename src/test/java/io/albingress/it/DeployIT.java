@@ -6,6 +6,7 @@ import io.albingress.app.ControllerApp;
 import io.albingress.aws.CallMetrics;
 import io.albingress.testing.Controllers;
 import io.albingress.testing.IamPolicy;
+import io.albingress.testing.Meters;
 import io.albingress.testing.MotoElbv2;
 import io.albingress.testing.TestCerts;
 import io.albingress.testing.TestEnvironment;
@@ -146,7 +147,7 @@ class DeployIT {
       assertThat(moto.targetGroups()).isEmpty();
 
       Set<String> observed = new TreeSet<>();
-      app.metrics().series(CallMetrics.CALLS).keySet().forEach(k -> observed.add(IamPolicy.action(k.get("service"), k.get("operation"))));
+      Meters.series(app.registry(), CallMetrics.CALLS).keySet().forEach(k -> observed.add(IamPolicy.action(k.get("service"), k.get("operation"))));
       assertThat(observed).contains("elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:ModifyRule",
           "elasticloadbalancing:DeleteLoadBalancer", "ec2:DescribeSubnets", "acm:ListCertificates");
       assertThat(IamPolicy.read(env.repo()).actions()).as("deploy/iam-policy.json").containsAll(observed);
