@@ -164,7 +164,7 @@ public final class GatewayStackBuilder {
       Optional<String> sslPolicy = protocol != Protocol.HTTPS ? Optional.empty()
           : Optional.of(configured.flatMap(LoadBalancerConfig.ListenerConfig::sslPolicy).orElse(StackBuilder.DEFAULT_SSL_POLICY));
       albListeners.add(new Listener(lid, Ref.to("LoadBalancer", LoadBalancer.RESOURCE_ID), protocol, port, RuleAction.FixedResponse.NOT_FOUND,
-          certificates, sslPolicy, ctx.loadBalancerTags(lid), Optional.empty(),
+          certificates, sslPolicy, ctx.loadBalancerTags(lid), configured.flatMap(LoadBalancerConfig.ListenerConfig::mutualAuthentication),
           configured.map(LoadBalancerConfig.ListenerConfig::attributes).orElse(Map.of())));
       albRules.addAll(rules);
     }

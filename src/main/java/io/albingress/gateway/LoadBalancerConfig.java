@@ -1,5 +1,6 @@
 package io.albingress.gateway;
 
+import io.albingress.annotations.MutualAuthentication;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -45,10 +46,19 @@ public record LoadBalancerConfig(
 
   /** {@code listenerConfigurations[]}: what one ALB listener (protocol and port) gets. */
   public record ListenerConfig(String protocolPort, Optional<String> defaultCertificate, List<String> certificates,
-      Optional<String> sslPolicy, Map<String, String> attributes) {
+      Optional<String> sslPolicy, Map<String, String> attributes, Optional<MutualAuthentication> mutualAuthentication) {
     public ListenerConfig {
       certificates = List.copyOf(certificates);
       attributes = Collections.unmodifiableMap(new TreeMap<>(attributes));
+    }
+
+    public ListenerConfig(String protocolPort, Optional<String> defaultCertificate, List<String> certificates,
+        Optional<String> sslPolicy, Map<String, String> attributes) {
+      this(protocolPort, defaultCertificate, certificates, sslPolicy, attributes, Optional.empty());
+    }
+
+    ListenerConfig withMutualAuthentication(Optional<MutualAuthentication> mtls) {
+      return new ListenerConfig(protocolPort, defaultCertificate, certificates, sslPolicy, attributes, mtls);
     }
 
     /** defaultCertificate first, then the others (SNI), without repeats. */
@@ -58,6 +68,12 @@ public record LoadBalancerConfig(
       certificates.stream().filter(c -> !all.contains(c)).forEach(all::add);
       return all;
     }
+  }
+
+  LoadBalancerConfig withListeners(Map<String, ListenerConfig> replaced) {
+    return new LoadBalancerConfig(mergingMode, loadBalancerName, scheme, ipAddressType, subnets, subnetSelector, securityGroups,
+        securityGroupPrefixes, sourceRanges, manageBackendSecurityGroupRules, replaced, loadBalancerAttributes, tags, wafv2WebAcl,
+        shieldAdvanced);
   }
 
   /** The listener configuration for one protocol and port, when there is one. */

@@ -31,8 +31,10 @@ public final class LoadBalancerConfigParser {
   static final Set<String> NOT_APPLIED = Set.of("enforceSecurityGroupInboundRulesOnPrivateLinkTraffic", "customerOwnedIpv4Pool",
       "ipv4IPAMPoolId", "disableSecurityGroup", "enableICMP", "minimumLoadBalancerCapacity", "defaultTargetGroupConfiguration");
   static final Set<String> SUBNET_NOT_APPLIED = Set.of("eipAllocation", "privateIPv4Allocation", "ipv6Allocation", "sourceNatIPv6Prefix");
-  static final Set<String> LISTENER_APPLIED = Set.of("protocolPort", "defaultCertificate", "certificates", "sslPolicy", "listenerAttributes");
-  static final Set<String> LISTENER_NOT_APPLIED = Set.of("alpnPolicy", "targetGroupStickiness", "mutualAuthentication", "quicEnabled");
+  static final Set<String> LISTENER_APPLIED = Set.of("protocolPort", "defaultCertificate", "certificates", "sslPolicy", "listenerAttributes",
+      "mutualAuthentication");
+  static final Set<String> LISTENER_NOT_APPLIED = Set.of("alpnPolicy", "targetGroupStickiness", "quicEnabled");
+  private static final tools.jackson.databind.ObjectMapper JSON = new tools.jackson.databind.ObjectMapper();
   static final Pattern PROTOCOL_PORT = Pattern.compile("(?i)(HTTP|HTTPS|TLS|TCP|UDP|TCP_UDP|QUIC|TCP_QUIC):(\\d{1,5})");
 
   private final List<FieldError> errors = new ArrayList<>();
@@ -77,12 +79,11 @@ public final class LoadBalancerConfigParser {
         present(spec, "sourceRanges").map(v -> strings(spec, "sourceRanges", "spec.sourceRanges")), manage, listeners(spec),
         keyValues(list(spec, "loadBalancerAttributes", "spec.loadBalancerAttributes"), "spec.loadBalancerAttributes"),
         tags(spec), waf, shield);
-    checkAsAnnotations(config);
-    return new Parsed<>(config, errors);
+    return new Parsed<>(checkAsAnnotations(config), errors);
   }
 
   /** The load balancer fields, then each listener configuration, through the annotation parser; errors named by spec path. */
-  private void checkAsAnnotations(LoadBalancerConfig c) {
+  private LoadBalancerConfig checkAsAnnotations(LoadBalancerConfig c) {
     Map<String, String> paths = new LinkedHashMap<>();
     Map<String, String> a = new LinkedHashMap<>();
     put(a, paths, "load-balancer-name", c.loadBalancerName(), "spec.loadBalancerName");
@@ -102,6 +103,7 @@ public final class LoadBalancerConfigParser {
         "spec.wafV2.webACL");
     put(a, paths, "shield-advanced-protection", c.shieldAdvanced().map(String::valueOf), "spec.shieldConfiguration.enabled");
     check(a, paths);
+    Map<String, ListenerConfig> withMtls = new LinkedHashMap<>();
     for (ListenerConfig l : c.listeners().values()) {
       String field = "spec.listenerConfigurations[" + l.protocolPort() + "]";
       String[] pp = l.protocolPort().split(":");
@@ -114,9 +116,22 @@ public final class LoadBalancerConfigParser {
       put(la, lp, "ssl-policy", l.sslPolicy(), field + ".sslPolicy");
       put(la, lp, "listener-attributes." + pp[0] + "-" + pp[1], Optional.of(l.attributes()).filter(m -> !m.isEmpty())
           .map(LoadBalancerConfigParser::render), field + ".listenerAttributes");
-      check(la, lp);
+      Map<String, Object> mtls = mutualAuthentication.get(l.protocolPort());
+      if (mtls != null) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("port", Integer.parseInt(pp[1]));
+        entry.putAll(mtls);
+        put(la, lp, "mutual-authentication", Optional.of(JSON.writeValueAsString(List.of(entry))), field + ".mutualAuthentication");
+      }
+      var parsed = check(la, lp);
+      withMtls.put(l.protocolPort(), l.withMutualAuthentication(Optional.ofNullable(
+          parsed.value().mutualAuthentication().get(Integer.parseInt(pp[1])))));
     }
+    return c.withListeners(withMtls);
   }
+
+  /** listenerConfigurations[].mutualAuthentication as written, by protocolPort: checked as the mutual-authentication annotation. */
+  private final Map<String, Map<String, Object>> mutualAuthentication = new LinkedHashMap<>();
 
   private static void put(Map<String, String> a, Map<String, String> paths, String annotation, Optional<String> value, String path) {
     value.ifPresent(v -> {
@@ -125,8 +140,9 @@ public final class LoadBalancerConfigParser {
     });
   }
 
-  private void check(Map<String, String> annotations, Map<String, String> paths) {
-    List<FieldError> found = new ArrayList<>(IngressAnnotations.parse(annotations).errors());
+  private Parsed<io.albingress.annotations.IngressConfig> check(Map<String, String> annotations, Map<String, String> paths) {
+    Parsed<io.albingress.annotations.IngressConfig> parsed = IngressAnnotations.parse(annotations);
+    List<FieldError> found = new ArrayList<>(parsed.errors());
     found.addAll(SecurityGroupAnnotations.parse(annotations).errors());
     for (FieldError e : found) {
       String key = e.field().startsWith(AnnotationCatalog.PREFIX) ? e.field() : AnnotationCatalog.key(e.field());
@@ -136,6 +152,7 @@ public final class LoadBalancerConfigParser {
         errors.add(named);
       }
     }
+    return parsed;
   }
 
   private List<String> subnets(Map<String, Object> spec) {
@@ -202,6 +219,7 @@ public final class LoadBalancerConfigParser {
       if (protocol.equals("HTTP") && (def.isPresent() || !certs.isEmpty() || policy.isPresent())) {
         error(field, key + " is plain HTTP: certificates and sslPolicy apply to HTTPS listeners only");
       }
+      map(l.get(), "mutualAuthentication", field + ".mutualAuthentication").ifPresent(mt -> mutualAuthentication.put(key, mt));
       out.put(key, new ListenerConfig(key, def, certs, policy,
           keyValues(list(l.get(), "listenerAttributes", field + ".listenerAttributes"), field + ".listenerAttributes")));
     }

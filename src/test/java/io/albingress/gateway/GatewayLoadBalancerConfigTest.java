@@ -67,6 +67,7 @@ class GatewayLoadBalancerConfigTest {
           certificates: [%s]
           sslPolicy: ELBSecurityPolicy-TLS13-1-2-2021-06
           listenerAttributes: [{key: routing.http.response.server.enabled, value: "false"}]
+          mutualAuthentication: {mode: passthrough}
         loadBalancerAttributes: [{key: idle_timeout.timeout_seconds, value: "120"}]
         tags: {team: web, cost-center: "7"}
         """.formatted(CERT, CERT2));
@@ -82,10 +83,13 @@ class GatewayLoadBalancerConfigTest {
     assertThat(https.certificateArns()).containsExactly(CERT, CERT2); // not the discovered one
     assertThat(https.sslPolicy()).contains("ELBSecurityPolicy-TLS13-1-2-2021-06");
     assertThat(https.attributes()).containsEntry("routing.http.response.server.enabled", "false");
+    assertThat(https.mutualAuthentication()).hasValueSatisfying(m -> assertThat(m.mode())
+        .isEqualTo(io.albingress.annotations.MutualAuthentication.Mode.PASSTHROUGH));
     assertThat(https.tags()).containsEntry("team", "web").containsEntry(Tags.GATEWAY_RESOURCE, "443");
     var http = b.stack().listeners().stream().filter(l -> l.port() == 80).findFirst().orElseThrow();
     assertThat(http.sslPolicy()).isEmpty();
     assertThat(http.attributes()).isEmpty();
+    assertThat(http.mutualAuthentication()).isEmpty();
     var sg = b.securityGroups().orElseThrow().frontend().orElseThrow();
     assertThat(sg.tags()).containsEntry("team", "web");
     assertThat(sg.ingress()).containsExactlyInAnyOrder(Permission.tcpFromCidr(80, "0.0.0.0/0"), Permission.tcpFromCidr(443, "0.0.0.0/0"));

@@ -102,6 +102,20 @@ class LoadBalancerConfigTest {
   }
 
   @Test
+  void mutualAuthenticationIsReadAndCheckedAsTheAnnotation() {
+    var ok = parse("listenerConfigurations: [{protocolPort: \"HTTPS:443\", mutualAuthentication: {mode: verify, trustStore: my-store,"
+        + " ignoreClientCertificateExpiry: true}}]");
+    assertThat(ok.errors()).isEmpty();
+    var mtls = ok.value().listener("HTTPS", 443).orElseThrow().mutualAuthentication().orElseThrow();
+    assertThat(mtls.port()).isEqualTo(443);
+    assertThat(mtls.mode()).isEqualTo(io.albingress.annotations.MutualAuthentication.Mode.VERIFY);
+    assertThat(mtls.trustStore()).contains("my-store");
+    assertThat(mtls.ignoreClientCertificateExpiry()).contains(true);
+    assertThat(fields(parse("listenerConfigurations: [{protocolPort: \"HTTPS:443\", mutualAuthentication: {mode: sometimes}}]")))
+        .containsExactly("spec.listenerConfigurations[HTTPS:443].mutualAuthentication");
+  }
+
+  @Test
   void fieldsNotAppliedAreReportedNotIgnored() {
     Parsed<LoadBalancerConfig> p = parse("""
         enableICMP: true
@@ -111,13 +125,13 @@ class LoadBalancerConfigTest {
         defaultTargetGroupConfiguration: {name: tgc}
         loadBalancerSubnets: [{identifier: subnet-0123456789abcdef0, eipAllocation: eipalloc-1}, {identifier: subnet-0123456789abcdef1}]
         listenerConfigurations:
-        - {protocolPort: "HTTPS:443", mutualAuthentication: {mode: verify}, alpnPolicy: HTTP2Only}
+        - {protocolPort: "HTTPS:443", mutualAuthentication: {mode: verify, trustStore: my-store}, alpnPolicy: HTTP2Only}
         - {protocolPort: "TCP:80"}
         surprise: 1
         """);
     assertThat(fields(p)).containsExactlyInAnyOrder("spec.defaultTargetGroupConfiguration", "spec.enableICMP", "spec.ipv4IPAMPoolId",
         "spec.minimumLoadBalancerCapacity", "spec.surprise", "spec.loadBalancerSubnets[0].eipAllocation",
-        "spec.listenerConfigurations[0].alpnPolicy", "spec.listenerConfigurations[0].mutualAuthentication",
+        "spec.listenerConfigurations[0].alpnPolicy",
         "spec.listenerConfigurations[1].protocolPort");
   }
 
