@@ -110,8 +110,9 @@ class GatewayAdmissionIT {
           """.formatted(n));
     } finally {
       env.kubectl(null, "delete", "validatingwebhookconfiguration,mutatingwebhookconfiguration", "alb-ingress-controller", "--ignore-not-found");
-      env.kubectl(null, "delete", "gateway", "--all", "-n", n, "--wait=false");
-      env.kubectl(null, "delete", "gatewayclass", "alb-" + n, "other-" + n, "--wait=false");
+      // while the controller runs: its finalizers on our Gateway and class are removed
+      env.kubectl(null, "delete", "httproute,gateway", "--all", "-n", n, "--timeout=90s");
+      env.kubectl(null, "delete", "gatewayclass", "alb-" + n, "other-" + n, "--timeout=30s");
       app.stop();
     }
   }
