@@ -86,6 +86,12 @@ public final class StackDeployer {
   private final Optional<SecurityGroupSynthesizer> securityGroups;
   /** Per stack: the hash of the listeners and rules this process last applied, with the ARNs they use. */
   private final Map<String, String> appliedFront = new ConcurrentHashMap<>();
+  /**
+   * Per stack: a model hash this process applied in full without tagging it, because the run changed
+   * nothing but target-group settings (or nothing at all): the tag write would double the calls of a
+   * health-check change, and would be a restart's only mutating call.
+   */
+  private final Map<String, String> appliedUntagged = new ConcurrentHashMap<>();
 
   public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, Metrics metrics, LoadBalancerAddOns addOns) {
     this(elb, inventory, vpcId, metrics, addOns, Optional.empty());
@@ -139,7 +145,8 @@ public final class StackDeployer {
     String hash = groups.isEmpty() ? ModelHash.of(stack) : ModelHash.of(java.util.Arrays.asList(stack, groups.get()));
     return inventory.loadBalancersLoaded().compose(v -> {
       List<ActualLoadBalancer> current = LoadBalancerSynth.keptFirst(inventory.loadBalancers(stackTag), stack.loadBalancer(), statusDns);
-      if (!deepCheck && current.size() == 1 && hash.equals(current.get(0).tags().get(Tags.MODEL_HASH))) {
+      String tagged = current.size() == 1 ? current.get(0).tags().get(Tags.MODEL_HASH) : null;
+      if (!deepCheck && tagged != null && (hash.equals(tagged) || hash.equals(appliedUntagged.get(stackTag)))) {
         return Future.succeededFuture(new Outcome(Optional.of(current.get(0).dnsName()), List.of()));
       }
       return inventory.targetGroupsLoaded()
@@ -152,7 +159,7 @@ public final class StackDeployer {
               .compose(progress -> addOns(stack, progress, deepCheck)).compose(run::going)
               .compose(progress -> targetGroups.deleteSurplus(stack.targetGroups(), tgsBefore).map(progress::plus)))
           .compose(run::going)
-          .compose(progress -> tagLoadBalancer(stack, hash, progress))
+          .compose(progress -> tagLoadBalancer(stack, hash, progress, stackTag))
           .map(progress -> report(run, progress.changes(), Optional.of(progress.loadBalancer().dnsName())))
           .onFailure(e -> failed(stackTag, e, run));
     });
@@ -165,6 +172,7 @@ public final class StackDeployer {
    */
   private void failed(String stackTag, Throwable e, Reconciliation run) {
     appliedFront.remove(stackTag);
+    appliedUntagged.remove(stackTag);
     if (notFound(e)) {
       run.info(LOG, "a resource of stack {} is gone ({}): listing AWS again", stackTag, e.getMessage());
       inventory.invalidate();
@@ -192,6 +200,7 @@ public final class StackDeployer {
   /** Deletes every resource of a stack: load balancers (and with them listeners and rules), then target groups. */
   public Future<List<Change>> delete(String stackTag) {
     appliedFront.remove(stackTag);
+    appliedUntagged.remove(stackTag);
     return inventory.targetGroupsLoaded()
         .compose(v -> Future.join(inventory.loadBalancers(stackTag).stream()
             .map(lb -> loadBalancers.delete(lb).onSuccess(x -> addOns.forget(lb.arn()))).toList()))
@@ -360,15 +369,32 @@ public final class StackDeployer {
   }
 
   /** Tags last: the model hash on the load balancer says the whole stack is applied. */
-  private Future<Progress> tagLoadBalancer(Stack stack, String hash, Progress progress) {
+  private Future<Progress> tagLoadBalancer(Stack stack, String hash, Progress progress, String stackTag) {
     ActualLoadBalancer lb = progress.loadBalancer();
     Map<String, String> desired = new HashMap<>(stack.loadBalancer().tags());
+    if (untaggedSuffices(lb, desired, progress.changes())) {
+      appliedUntagged.put(stackTag, hash);
+      return Future.succeededFuture(progress);
+    }
+    appliedUntagged.remove(stackTag);
     desired.put(Tags.MODEL_HASH, hash);
     return tags.sync(LOAD_BALANCER.ref(), lb.arn(), lb.tags(), desired).map(change -> {
       ActualLoadBalancer tagged = lb.withTags(desired);
       inventory.put(tagged);
       return new Progress(tagged, progress.newLoadBalancer(), progress.refs(), Change.concat(progress.changes(), List.of(change)));
     });
+  }
+
+  /**
+   * The model hash may stay as it is when the load balancer has one, its other tags are already the
+   * desired ones, and the run changed at most target-group settings. A restart then re-checks such a
+   * stack with reads only (the tag does not match); the next change of anything else writes it.
+   */
+  static boolean untaggedSuffices(ActualLoadBalancer lb, Map<String, String> desiredWithoutHash, List<Change> changes) {
+    Map<String, String> others = new HashMap<>(lb.tags());
+    return others.remove(Tags.MODEL_HASH) != null && others.equals(desiredWithoutHash)
+        && changes.stream().allMatch(c -> c.op() == Change.Op.UNCHANGED
+            || c.op() == Change.Op.MODIFIED && c.kind().equals(TargetGroupSynth.KIND));
   }
 
   /** Every change in the log and the metrics, then one summary line. */
