@@ -85,7 +85,7 @@ class GatewayAdmissionIT {
             rules:
             - filters:
               - {type: CORS, cors: {allowOrigins: ["https://a.example.com"]}}
-              - {type: ExternalAuth, externalAuth: {protocol: HTTP, backendRef: {name: auth, port: 80}}}
+              - {type: ExternalAuth, externalAuth: {protocol: HTTP, http: {}, backendRef: {name: auth, port: 80}}}
               backendRefs: [{name: web, port: 80}]
           """.formatted(n), r -> r.stderr().contains(ROUTE_DENIED));
       assertThat(cors.stderr()).contains("spec.rules[0].filters[0].type: CORS", "spec.rules[0].filters[1].type: ExternalAuth");
@@ -138,8 +138,8 @@ class GatewayAdmissionIT {
           rules:
           - matches: [{path: {type: PathPrefix, value: /a*}}]
             filters:
-            - {type: RequestHeaderModifier, requestHeaderModifier: {add: [{name: x, value: y}]}}
-            - {type: ResponseHeaderModifier, responseHeaderModifier: {remove: [x]}}
+            - {type: RequestHeaderModifier, requestHeaderModifier: {add: [{name: x-a, value: "1"}]}}
+            - {type: ResponseHeaderModifier, responseHeaderModifier: {remove: [x-b]}}
             - {type: RequestMirror, requestMirror: {backendRef: {name: web, port: 80}}}
             backendRefs: [{name: web, port: 80, weight: 1000}]
             timeouts: {request: 10s}
@@ -169,7 +169,17 @@ class GatewayAdmissionIT {
   /** Applies until the webhook's caches have seen the Gateways (informers are eventual). */
   private static Result applyUntil(Env env, String manifest, Predicate<Result> expected) {
     Result[] last = new Result[1];
-    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+    try {
+      return awaitApply(env, manifest, expected, last);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("kubectl apply never answered as expected; last " + said(last[0]), e);
+    }
+  }
+
+  private static Result awaitApply(Env env, String manifest, Predicate<Result> expected, Result[] last) {
+    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        .alias("kubectl apply answering as expected (last: " + manifest.lines().filter(l -> l.startsWith("metadata")).findFirst().orElse("")
+            + ")").until(() -> {
       last[0] = env.kubectl(manifest, "apply", "-f", "-");
       if (last[0].exit() == 0 && !expected.test(last[0])) {
         env.kubectl(manifest, "delete", "-f", "-", "--wait=false"); // admitted before the caches knew the Gateway: try again
@@ -177,6 +187,11 @@ class GatewayAdmissionIT {
       return expected.test(last[0]);
     });
     return last[0];
+  }
+
+  /** What kubectl said last, to tell a schema refusal from a missing denial. */
+  static String said(Result r) {
+    return r == null ? "" : "exit " + r.exit() + ": " + r.stdout() + r.stderr();
   }
 
   private static void apply(Env env, String manifest) {
