@@ -31,7 +31,7 @@ import io.albingress.k8s.IngressWriter;
 import io.albingress.k8s.KubernetesClients;
 import io.albingress.k8s.PodConditionWriter;
 import io.albingress.k8s.TargetGroupBindings;
-import io.albingress.metrics.Metrics;
+import io.albingress.metrics.JvmMeters;
 import io.albingress.model.IngressClassMatcher;
 import io.albingress.ops.OpsServers;
 import io.albingress.targets.ReadinessGateInjector;
@@ -49,6 +49,8 @@ import io.albingress.webhook.TargetGroupBindingAdmission;
 import io.albingress.webhook.WebhookServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -83,7 +85,8 @@ public final class ControllerApp {
   private ReconcilerVerticle reconciler;
   private TargetsVerticle targets;
   private Inventory inventory;
-  private Metrics metrics;
+  private PrometheusMeterRegistry registry;
+  private JvmMeters jvmMeters;
   private HttpServer metricsServer;
   private Leadership leadership;
   private GatewayInformers gatewayInformers;
@@ -112,13 +115,14 @@ public final class ControllerApp {
   }
 
   public static Future<ControllerApp> start(ControllerSettings settings) {
-    Metrics metrics = new Metrics().withJvmAndProcessMetrics();
-    Vertx vertx = vertx(metrics);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    JvmMeters jvmMeters = JvmMeters.bindTo(registry);
+    Vertx vertx = vertx(registry);
     KubernetesClient kube = KubernetesClients.create(vertx, settings.kubeconfig());
     Informers informers = new Informers(kube, settings.watchNamespace(), settings.syncPeriod().toMillis());
     // with leader election, ELBv2 stays closed until this replica leads
     LeadershipGate gate = settings.leaderElect() ? LeadershipGate.closed() : LeadershipGate.alwaysOpen();
-    AwsClients aws = AwsClients.create(vertx, settings.awsRegion(), metrics, gate, settings.awsApiThrottle());
+    AwsClients aws = AwsClients.create(vertx, settings.awsRegion(), registry, gate, settings.awsApiThrottle());
     ControllerApp app = new ControllerApp(vertx, kube, informers, aws);
     app.settings = settings;
 
@@ -138,14 +142,14 @@ public final class ControllerApp {
             WebhookServer.Config.defaultInstances()),
         codec, new IngressAdmission(validator, informers, facts), new PodAdmission(serialization, readinessGates(informers, gateTargets)),
         Optional.of(new TargetGroupBindingAdmission(serialization, new SdkTargetGroupLookup(aws), tgbs::all, settings.awsVpcId())),
-        Optional.of(new GatewayAdmission(gatewayCaches::gatewayClass, gatewayCaches::gateway)), metrics);
+        Optional.of(new GatewayAdmission(gatewayCaches::gatewayClass, gatewayCaches::gateway)), registry);
 
     Elbv2 elb = new SdkElbv2(aws);
     Inventory inventory = new Inventory(elb, settings.clusterName());
     EventRecorder events = new EventRecorder(vertx, kube, Duration.ofMinutes(30));
     app.targets = new TargetsVerticle(informers, tgbs, inventory, elb, events, new PodConditionWriter(vertx, kube),
         gateTargets::expectedGates, settings.maxConcurrentReconciles(), TARGET_HEALTH_RECHECK);
-    StackDeployer deployer = new StackDeployer(elb, inventory, settings.awsVpcId(), metrics, addOns(aws),
+    StackDeployer deployer = new StackDeployer(elb, inventory, settings.awsVpcId(), registry, addOns(aws),
         Optional.of(securityGroups(vertx, aws, settings)), settings.externalManagedTags(), new StackDeployer.Hooks(app.targets::registerNow,
             d -> vertx.timer(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).mapEmpty()));
     StackReconciler.Settings reconcileSettings = new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(),
@@ -156,10 +160,11 @@ public final class ControllerApp {
     GatewayReconciler gatewayReconciler = new GatewayReconciler(app.gatewayInformers, informers, facts, deployer,
         new GatewayWriter(vertx, kube), events, reconcileSettings, app.targets::deployed, stack -> TargetEndpoints.of(informers, stack));
     reconciler.gateways(gatewayReconciler);
-    app.reconciler = new ReconcilerVerticle(reconciler, metrics, settings.maxConcurrentReconciles(), settings.syncPeriod(),
+    app.reconciler = new ReconcilerVerticle(reconciler, registry, settings.maxConcurrentReconciles(), settings.syncPeriod(),
         settings.dryRun() ? () -> Future.succeededFuture(java.util.Set.of()) : inventory::relistStacks, settings.watchNamespace());
     app.inventory = inventory;
-    app.metrics = metrics;
+    app.registry = registry;
+    app.jvmMeters = jvmMeters;
     new StackEvents(vertx.eventBus(), informers, reconciler).register();
     GatewayEvents gatewayEvents = new GatewayEvents(vertx.eventBus(), app.gatewayInformers, gatewayReconciler);
 
@@ -173,7 +178,7 @@ public final class ControllerApp {
         .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), gate, List.of(app.targets, app.reconciler, inventoryCache(inventory))))
         .onFailure(e -> LOG.error("reconciler failed to start: {}", e.getMessage()));
     return app.webhook.start()
-        .compose(w -> OpsServers.metrics(vertx, settings.bindAddress(), settings.metricsPort(), metrics))
+        .compose(w -> OpsServers.metrics(vertx, settings.bindAddress(), settings.metricsPort(), registry))
         .compose(m -> {
           app.metricsServer = m;
           return OpsServers.health(vertx, settings.bindAddress(), settings.healthPort(), app::notReadyReason);
@@ -193,11 +198,11 @@ public final class ControllerApp {
    * Vert.x with its HTTP server (webhook, probes), HTTP client (Kubernetes API), pool and event-bus
    * meters in the controller's registry. Labels stay low-cardinality: no paths or remote addresses.
    */
-  private static Vertx vertx(Metrics metrics) {
+  private static Vertx vertx(PrometheusMeterRegistry registry) {
     MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true)
         .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME));
     return Vertx.builder().with(new VertxOptions().setMetricsOptions(options))
-        .withMetrics(new MicrometerMetricsFactory(metrics.registry())).build();
+        .withMetrics(new MicrometerMetricsFactory(registry)).build();
   }
 
   private static SecurityGroupSynthesizer securityGroups(Vertx vertx, AwsClients aws, ControllerSettings settings) {
@@ -247,8 +252,9 @@ public final class ControllerApp {
     return metricsServer.actualPort();
   }
 
-  public Metrics metrics() {
-    return metrics;
+  /** The registry behind GET /metrics (tests read counters from it). */
+  public PrometheusMeterRegistry registry() {
+    return registry;
   }
 
   /** True when no stack and no target group waits or runs (tests and benchmarks use it to detect convergence). */
@@ -277,8 +283,8 @@ public final class ControllerApp {
     aws.close();
     vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
         .exceptionally(e -> null).join();
-    if (metrics != null) {
-      metrics.close();
+    if (jvmMeters != null) {
+      jvmMeters.close();
     }
   }
 

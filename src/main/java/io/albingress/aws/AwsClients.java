@@ -1,6 +1,6 @@
 package io.albingress.aws;
 
-import io.albingress.metrics.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -66,17 +66,17 @@ public final class AwsClients implements AutoCloseable {
    * channel for it), so the HTTP client gets two threads of its own; results still complete on the
    * caller's Vert.x context.
    */
-  public static AwsClients create(Vertx vertx, Optional<String> region, Metrics metrics) {
-    return create(vertx, region, metrics, LeadershipGate.alwaysOpen());
+  public static AwsClients create(Vertx vertx, Optional<String> region, MeterRegistry registry) {
+    return create(vertx, region, registry, LeadershipGate.alwaysOpen());
   }
 
   /** With ELBv2 calls refused while {@code gate} is closed (leader election). */
-  public static AwsClients create(Vertx vertx, Optional<String> region, Metrics metrics, LeadershipGate gate) {
-    return create(vertx, region, metrics, gate, ApiThrottleConfig.defaults());
+  public static AwsClients create(Vertx vertx, Optional<String> region, MeterRegistry registry, LeadershipGate gate) {
+    return create(vertx, region, registry, gate, ApiThrottleConfig.defaults());
   }
 
   /** With client-side rate limits per API ({@code --aws-api-throttle}) on ELBv2, WAFv2 and WAF Regional. */
-  public static AwsClients create(Vertx vertx, Optional<String> region, Metrics metrics, LeadershipGate gate,
+  public static AwsClients create(Vertx vertx, Optional<String> region, MeterRegistry registry, LeadershipGate gate,
       ApiThrottleConfig throttle) {
     SdkAsyncHttpClient http = NettyNioAsyncHttpClient.builder()
         .eventLoopGroup(SdkEventLoopGroup.builder().numberOfThreads(2).build())
@@ -88,7 +88,7 @@ public final class AwsClients implements AutoCloseable {
         .retryStrategy(RetryMode.ADAPTIVE_V2)
         .apiCallAttemptTimeout(attemptTimeout())
         .apiCallTimeout(Duration.ofSeconds(90))
-        .addExecutionInterceptor(new CallMetrics(metrics))
+        .addExecutionInterceptor(new CallMetrics(registry))
         .build();
     Ec2AsyncClient ec2 = configure(Ec2AsyncClient.builder(), http, overrides, region).build();
     AcmAsyncClient acm = configure(AcmAsyncClient.builder(), http, overrides, region).build();
@@ -99,18 +99,18 @@ public final class AwsClients implements AutoCloseable {
     Region resolved = sdkElbv2.serviceClientConfiguration().region();
     // one bucket set per client: creates are not throttled by the defaults (no Create rule), as the reference
     ElasticLoadBalancingV2AsyncClient elbv2 = ThrottledClient.wrap(ElasticLoadBalancingV2AsyncClient.class, sdkElbv2,
-        ApiThrottleConfig.ELBV2, throttle, vertx, metrics);
+        ApiThrottleConfig.ELBV2, throttle, vertx, registry);
     ElasticLoadBalancingV2AsyncClient creates = ThrottledClient.wrap(ElasticLoadBalancingV2AsyncClient.class, sdkCreates,
-        ApiThrottleConfig.ELBV2, throttle, vertx, metrics);
+        ApiThrottleConfig.ELBV2, throttle, vertx, registry);
     AddOnClients addOns = new AddOnClients(
         ThrottledClient.wrap(Wafv2AsyncClient.class, configure(Wafv2AsyncClient.builder(), http, overrides, region).build(),
-            ApiThrottleConfig.WAFV2, throttle, vertx, metrics),
+            ApiThrottleConfig.WAFV2, throttle, vertx, registry),
         ThrottledClient.wrap(WafRegionalAsyncClient.class, configure(WafRegionalAsyncClient.builder(), http, overrides, region).build(),
-            ApiThrottleConfig.WAF_REGIONAL, throttle, vertx, metrics),
+            ApiThrottleConfig.WAF_REGIONAL, throttle, vertx, registry),
         configure(ShieldAsyncClient.builder(), http, overrides, region).build());
     // the TargetGroupBinding webhook's reads: every replica serves admission, so not behind the leadership gate
     ElasticLoadBalancingV2AsyncClient admission = ThrottledClient.wrap(ElasticLoadBalancingV2AsyncClient.class,
-        configure(ElasticLoadBalancingV2AsyncClient.builder(), http, overrides, region).build(), ApiThrottleConfig.ELBV2, throttle, vertx, metrics);
+        configure(ElasticLoadBalancingV2AsyncClient.builder(), http, overrides, region).build(), ApiThrottleConfig.ELBV2, throttle, vertx, registry);
     return new AwsClients(vertx, http, ec2, acm, elbv2, creates, admission, resolved, addOns);
   }
 

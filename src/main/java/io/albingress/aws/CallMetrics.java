@@ -1,6 +1,7 @@
 package io.albingress.aws;
 
-import io.albingress.metrics.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -10,15 +11,16 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 public final class CallMetrics implements ExecutionInterceptor {
   public static final String CALLS = "alb_aws_api_calls_total";
   public static final String ATTEMPTS = "alb_aws_api_attempts_total";
-  private final Metrics metrics;
+  private final MeterRegistry registry;
 
-  public CallMetrics(Metrics metrics) {
-    this.metrics = metrics;
+  public CallMetrics(MeterRegistry registry) {
+    this.registry = registry;
   }
 
   @Override
   public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-    metrics.increment(ATTEMPTS, "AWS API HTTP attempts, retries included.", "service", service(attributes), "operation", operation(attributes));
+    Counter.builder(ATTEMPTS).description("AWS API HTTP attempts, retries included.")
+        .tag("service", service(attributes)).tag("operation", operation(attributes)).register(registry).increment();
   }
 
   @Override
@@ -32,8 +34,8 @@ public final class CallMetrics implements ExecutionInterceptor {
   }
 
   private void count(ExecutionAttributes attributes, String outcome) {
-    metrics.increment(CALLS, "AWS API calls by service, operation and outcome.",
-        "service", service(attributes), "operation", operation(attributes), "outcome", outcome);
+    Counter.builder(CALLS).description("AWS API calls by service, operation and outcome.")
+        .tag("service", service(attributes)).tag("operation", operation(attributes)).tag("outcome", outcome).register(registry).increment();
   }
 
   private static String service(ExecutionAttributes a) {

@@ -1,6 +1,8 @@
 package io.albingress.aws;
 
-import io.albingress.metrics.Metrics;
+import io.albingress.metrics.LatencyBuckets;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,31 +28,31 @@ public final class ThrottledClient implements InvocationHandler {
   private final String service;
   private final ApiThrottleConfig config;
   private final Vertx vertx;
-  private final Metrics metrics;
+  private final MeterRegistry registry;
   private final LongSupplier clock;
   private final Map<ApiThrottleConfig.Rule, TokenBucket> buckets = new ConcurrentHashMap<>();
 
-  private ThrottledClient(Object client, String service, ApiThrottleConfig config, Vertx vertx, Metrics metrics, LongSupplier clock) {
+  private ThrottledClient(Object client, String service, ApiThrottleConfig config, Vertx vertx, MeterRegistry registry, LongSupplier clock) {
     this.client = client;
     this.service = service;
     this.config = config;
     this.vertx = vertx;
-    this.metrics = metrics;
+    this.registry = registry;
     this.clock = clock;
   }
 
   /** {@code client} itself when {@code config} has no rule for {@code service}. */
-  public static <T> T wrap(Class<T> type, T client, String service, ApiThrottleConfig config, Vertx vertx, Metrics metrics) {
-    return wrap(type, client, service, config, vertx, metrics, System::nanoTime);
+  public static <T> T wrap(Class<T> type, T client, String service, ApiThrottleConfig config, Vertx vertx, MeterRegistry registry) {
+    return wrap(type, client, service, config, vertx, registry, System::nanoTime);
   }
 
-  static <T> T wrap(Class<T> type, T client, String service, ApiThrottleConfig config, Vertx vertx, Metrics metrics,
+  static <T> T wrap(Class<T> type, T client, String service, ApiThrottleConfig config, Vertx vertx, MeterRegistry registry,
       LongSupplier clock) {
     if (config.service(service).map(List::isEmpty).orElse(true)) {
       return client;
     }
     return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-        new ThrottledClient(client, service, config, vertx, metrics, clock)));
+        new ThrottledClient(client, service, config, vertx, registry, clock)));
   }
 
   @Override
@@ -66,8 +69,9 @@ public final class ThrottledClient implements InvocationHandler {
     if (delay == 0) {
       return direct(method, args);
     }
-    metrics.observeSeconds(WAIT, "Time AWS calls waited for the client-side rate limit (--aws-api-throttle).", delay / 1e9,
-        "service", service, "operation", operation);
+    Timer.builder(WAIT).description("Time AWS calls waited for the client-side rate limit (--aws-api-throttle).")
+        .tag("service", service).tag("operation", operation).serviceLevelObjectives(LatencyBuckets.seconds()).register(registry)
+        .record(delay, TimeUnit.NANOSECONDS);
     CompletableFuture<Object> result = new CompletableFuture<>();
     vertx.setTimer(Math.max(1, delay / 1_000_000), id -> {
       try {

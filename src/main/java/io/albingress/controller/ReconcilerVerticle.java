@@ -1,8 +1,11 @@
 package io.albingress.controller;
 
 import io.albingress.deploy.AwsFailure;
-import io.albingress.metrics.Metrics;
+import io.albingress.metrics.LatencyBuckets;
 import io.albingress.model.StackId;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -24,7 +27,7 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
   static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
 
   private final StackReconciler reconciler;
-  private final Metrics metrics;
+  private final MeterRegistry registry;
   private final int maxConcurrent;
   private final Duration syncPeriod;
   /** When each stack's next drift check is due; on the loop's context. */
@@ -37,17 +40,17 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
   private boolean leading;
   private MessageConsumer<String> consumer;
 
-  public ReconcilerVerticle(StackReconciler reconciler, Metrics metrics, int maxConcurrent, Duration syncPeriod) {
-    this(reconciler, metrics, maxConcurrent, syncPeriod, () -> Future.succeededFuture(java.util.Set.of()), java.util.Optional.empty());
+  public ReconcilerVerticle(StackReconciler reconciler, MeterRegistry registry, int maxConcurrent, Duration syncPeriod) {
+    this(reconciler, registry, maxConcurrent, syncPeriod, () -> Future.succeededFuture(java.util.Set.of()), java.util.Optional.empty());
   }
 
   /** @param owningStacks lists AWS again and answers the stacks owning our resources (the orphan sweep, once a sync period) */
-  public ReconcilerVerticle(StackReconciler reconciler, Metrics metrics, int maxConcurrent, Duration syncPeriod,
+  public ReconcilerVerticle(StackReconciler reconciler, MeterRegistry registry, int maxConcurrent, Duration syncPeriod,
       java.util.function.Supplier<Future<java.util.Set<String>>> owningStacks, java.util.Optional<String> watchNamespace) {
     this.owningStacks = owningStacks;
     this.watchNamespace = watchNamespace;
     this.reconciler = reconciler;
-    this.metrics = metrics;
+    this.registry = registry;
     this.maxConcurrent = maxConcurrent;
     this.syncPeriod = syncPeriod;
   }
@@ -125,8 +128,9 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
 
   private void finished(KeyedLoop.Outcome<StackId> outcome) {
     String result = outcome.result().succeeded() ? "success" : "error";
-    metrics.observeSeconds("alb_reconcile_duration_seconds", "Stack reconciliation time.", outcome.took().toNanos() / 1e9, "result", result);
-    metrics.increment("alb_reconciles_total", "Stack reconciliations by result.", "result", result);
+    Timer.builder("alb_reconcile_duration_seconds").description("Stack reconciliation time.").tag("result", result)
+        .serviceLevelObjectives(LatencyBuckets.seconds()).register(registry).record(outcome.took());
+    Counter.builder("alb_reconciles_total").description("Stack reconciliations by result.").tag("result", result).register(registry).increment();
     boolean deep = Boolean.TRUE.equals(deepRuns.remove(outcome.key()));
     if (outcome.result().succeeded() && deep) {
       nextDeepCheck.put(outcome.key(), System.currentTimeMillis() + syncPeriod.toMillis());

@@ -1,6 +1,5 @@
 package io.albingress.deploy;
 
-import io.albingress.metrics.Metrics;
 import io.albingress.model.Listener;
 import io.albingress.model.SecurityGroupPlan;
 import io.albingress.model.ListenerRule;
@@ -9,6 +8,8 @@ import io.albingress.model.Ref;
 import io.albingress.model.Stack;
 import io.albingress.model.StackId;
 import io.albingress.model.Tags;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -76,7 +77,7 @@ public final class StackDeployer {
   private final Elbv2 elb;
   private final Inventory inventory;
   private final Hooks hooks;
-  private final Metrics metrics;
+  private final MeterRegistry registry;
   private final TargetGroupSynth targetGroups;
   private final LoadBalancerSynth loadBalancers;
   private final ListenerSynth listeners;
@@ -93,27 +94,27 @@ public final class StackDeployer {
    */
   private final Map<String, String> appliedUntagged = new ConcurrentHashMap<>();
 
-  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, Metrics metrics, LoadBalancerAddOns addOns) {
-    this(elb, inventory, vpcId, metrics, addOns, Optional.empty());
+  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, MeterRegistry registry, LoadBalancerAddOns addOns) {
+    this(elb, inventory, vpcId, registry, addOns, Optional.empty());
   }
 
   /** @param securityGroups absent: load balancers get the groups the annotation names, or EC2's default */
-  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, Metrics metrics, LoadBalancerAddOns addOns,
+  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, MeterRegistry registry, LoadBalancerAddOns addOns,
       Optional<SecurityGroupSynthesizer> securityGroups) {
-    this(elb, inventory, vpcId, metrics, addOns, securityGroups, Set.of());
+    this(elb, inventory, vpcId, registry, addOns, securityGroups, Set.of());
   }
 
   /** @param externalManagedTags tag keys other tools manage: never set nor removed */
-  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, Metrics metrics, LoadBalancerAddOns addOns,
+  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, MeterRegistry registry, LoadBalancerAddOns addOns,
       Optional<SecurityGroupSynthesizer> securityGroups, Set<String> externalManagedTags) {
-    this(elb, inventory, vpcId, metrics, addOns, securityGroups, externalManagedTags, Hooks.NONE);
+    this(elb, inventory, vpcId, registry, addOns, securityGroups, externalManagedTags, Hooks.NONE);
   }
 
-  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, Metrics metrics, LoadBalancerAddOns addOns,
+  public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, MeterRegistry registry, LoadBalancerAddOns addOns,
       Optional<SecurityGroupSynthesizer> securityGroups, Set<String> externalManagedTags, Hooks hooks) {
     this.elb = elb;
     this.inventory = inventory;
-    this.metrics = metrics;
+    this.registry = registry;
     this.hooks = hooks;
     this.targetGroups = new TargetGroupSynth(elb, inventory, vpcId, externalManagedTags, hooks.sleep());
     this.loadBalancers = new LoadBalancerSynth(elb, inventory);
@@ -401,7 +402,8 @@ public final class StackDeployer {
   private Outcome report(Reconciliation run, List<Change> changes, Optional<String> dnsName) {
     changes.stream().filter(Change::changed).forEach(c -> {
       run.info(LOG, "{} {} {}", c.op().name().toLowerCase(Locale.ROOT), c.kind(), c.id());
-      metrics.increment(CHANGES, "AWS resources created, modified or deleted.", "kind", c.kind(), "op", c.op().name().toLowerCase(Locale.ROOT));
+      Counter.builder(CHANGES).description("AWS resources created, modified or deleted.").tag("kind", c.kind())
+          .tag("op", c.op().name().toLowerCase(Locale.ROOT)).register(registry).increment();
     });
     if (changes.stream().anyMatch(Change::changed)) {
       run.info(LOG, "deployed: {}", Change.summary(changes));

@@ -1,6 +1,6 @@
 package io.albingress.ops;
 
-import io.albingress.metrics.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -13,10 +13,10 @@ import java.util.function.Supplier;
 public final class OpsServers {
   private OpsServers() {}
 
-  public static Future<HttpServer> metrics(Vertx vertx, String host, int port, Metrics metrics) {
+  public static Future<HttpServer> metrics(Vertx vertx, String host, int port, PrometheusMeterRegistry registry) {
     Router router = Router.router(vertx);
     router.get("/metrics").handler(ctx -> ctx.response()
-        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.render()));
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape()));
     return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(router).listen();
   }
 

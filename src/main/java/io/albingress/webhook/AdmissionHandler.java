@@ -1,6 +1,9 @@
 package io.albingress.webhook;
 
-import io.albingress.metrics.Metrics;
+import io.albingress.metrics.LatencyBuckets;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -10,6 +13,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,12 +41,12 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
 
   private final AdmissionCodec codec;
   private final List<Webhook<?>> webhooks;
-  private final Metrics metrics;
+  private final MeterRegistry registry;
 
-  AdmissionHandler(AdmissionCodec codec, List<Webhook<?>> webhooks, Metrics metrics) {
+  AdmissionHandler(AdmissionCodec codec, List<Webhook<?>> webhooks, MeterRegistry registry) {
     this.codec = codec;
     this.webhooks = webhooks;
-    this.metrics = metrics;
+    this.registry = registry;
   }
 
   @Override
@@ -118,9 +122,11 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
   }
 
   private void record(String webhook, String verdict, long startNanos) {
-    metrics.increment("alb_webhook_requests_total", "Admission requests by webhook and verdict.", "webhook", webhook, "verdict", verdict);
-    metrics.observeSeconds("alb_webhook_request_duration_seconds", "Admission request latency.",
-        (System.nanoTime() - startNanos) / 1e9, "webhook", webhook, "verdict", verdict);
+    Counter.builder("alb_webhook_requests_total").description("Admission requests by webhook and verdict.")
+        .tag("webhook", webhook).tag("verdict", verdict).register(registry).increment();
+    Timer.builder("alb_webhook_request_duration_seconds").description("Admission request latency.")
+        .tag("webhook", webhook).tag("verdict", verdict).serviceLevelObjectives(LatencyBuckets.seconds()).register(registry)
+        .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }
 
   /** The whole body, or a TooLarge failure as soon as it passes the limit. */

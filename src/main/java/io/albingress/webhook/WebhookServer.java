@@ -1,6 +1,6 @@
 package io.albingress.webhook;
 
-import io.albingress.metrics.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -83,19 +83,19 @@ public final class WebhookServer {
   private KeyPair current;
   private long reloadTimer = -1;
 
-  public WebhookServer(Vertx vertx, Config config, AdmissionCodec codec, IngressAdmission ingresses, PodAdmission pods, Metrics metrics) {
-    this(vertx, config, codec, ingresses, pods, Optional.empty(), metrics);
+  public WebhookServer(Vertx vertx, Config config, AdmissionCodec codec, IngressAdmission ingresses, PodAdmission pods, MeterRegistry registry) {
+    this(vertx, config, codec, ingresses, pods, Optional.empty(), registry);
   }
 
   /** With the TargetGroupBinding webhooks too. */
   public WebhookServer(Vertx vertx, Config config, AdmissionCodec codec, IngressAdmission ingresses, PodAdmission pods,
-      Optional<TargetGroupBindingAdmission> bindings, Metrics metrics) {
-    this(vertx, config, codec, ingresses, pods, bindings, Optional.empty(), metrics);
+      Optional<TargetGroupBindingAdmission> bindings, MeterRegistry registry) {
+    this(vertx, config, codec, ingresses, pods, bindings, Optional.empty(), registry);
   }
 
   /** With the TargetGroupBinding and the Gateway API webhooks too. */
   public WebhookServer(Vertx vertx, Config config, AdmissionCodec codec, IngressAdmission ingresses, PodAdmission pods,
-      Optional<TargetGroupBindingAdmission> bindings, Optional<GatewayAdmission> gateways, Metrics metrics) {
+      Optional<TargetGroupBindingAdmission> bindings, Optional<GatewayAdmission> gateways, MeterRegistry registry) {
     this.vertx = vertx;
     this.config = config;
     List<AdmissionHandler.Webhook<?>> webhooks = new ArrayList<>(List.of(
@@ -119,7 +119,7 @@ public final class WebhookServer {
       webhooks.add(new AdmissionHandler.Webhook<>(GatewayAdmission.VALIDATE_HTTP_ROUTE_PATH, "validate-httproute",
           AdmissionCodec.reader(HTTPRoute.class), g::httpRoute));
     });
-    this.handler = new AdmissionHandler(codec, List.copyOf(webhooks), metrics);
+    this.handler = new AdmissionHandler(codec, List.copyOf(webhooks), registry);
   }
 
   /**

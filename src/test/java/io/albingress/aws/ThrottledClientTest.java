@@ -3,7 +3,7 @@ package io.albingress.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.albingress.metrics.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +44,7 @@ class ThrottledClientTest {
   }
 
   private final Vertx vertx = Vertx.vertx();
-  private final Metrics metrics = new Metrics();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @AfterEach
   void close() {
@@ -55,7 +55,7 @@ class ThrottledClientTest {
   void aCallPastTheBurstWaitsForItsTokenInsteadOfBeingSent() {
     CountingApi api = new CountingApi();
     ApiThrottleConfig config = ApiThrottleConfig.parse("Test:^Describe=10:1");
-    Api throttled = ThrottledClient.wrap(Api.class, api, "Test", config, vertx, metrics, () -> 0L);
+    Api throttled = ThrottledClient.wrap(Api.class, api, "Test", config, vertx, registry, () -> 0L);
 
     assertThat(throttled.describeThings("a").join()).isEqualTo("described a");
     CompletableFuture<String> second = throttled.describeThings("b");
@@ -65,13 +65,13 @@ class ThrottledClientTest {
     await().atMost(Duration.ofSeconds(10)).until(second::isDone);
     assertThat(second.join()).isEqualTo("described b");
     assertThat(api.describes).hasValue(2);
-    assertThat(metrics.render()).contains(ThrottledClient.WAIT).contains("operation=\"DescribeThings\"");
+    assertThat(registry.find(ThrottledClient.WAIT).tag("service", "Test").tag("operation", "DescribeThings").timer().count()).isEqualTo(1);
   }
 
   @Test
   void operationsWithoutARuleAndPlainMethodsGoStraightThrough() {
     CountingApi api = new CountingApi();
-    Api throttled = ThrottledClient.wrap(Api.class, api, "Test", ApiThrottleConfig.parse("Test:^Describe=1:1"), vertx, metrics,
+    Api throttled = ThrottledClient.wrap(Api.class, api, "Test", ApiThrottleConfig.parse("Test:^Describe=1:1"), vertx, registry,
         () -> 0L);
     for (int i = 0; i < 5; i++) {
       assertThat(throttled.createThing("x")).isCompletedExceptionally();
@@ -83,7 +83,7 @@ class ThrottledClientTest {
   @Test
   void aServiceWithoutRulesKeepsItsClient() {
     CountingApi api = new CountingApi();
-    assertThat(ThrottledClient.wrap(Api.class, api, "EC2", ApiThrottleConfig.defaults(), vertx, metrics)).isSameAs(api);
+    assertThat(ThrottledClient.wrap(Api.class, api, "EC2", ApiThrottleConfig.defaults(), vertx, registry)).isSameAs(api);
     assertThat(ApiThrottleConfig.defaults().rulesFor("EC2", "DescribeSubnets")).isEqualTo(List.of());
   }
 }

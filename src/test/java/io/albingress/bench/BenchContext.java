@@ -3,7 +3,8 @@ package io.albingress.bench;
 import io.albingress.app.ControllerApp;
 import io.albingress.app.ControllerSettings;
 import io.albingress.aws.CallMetrics;
-import io.albingress.metrics.Metrics;
+import io.albingress.testing.Meters;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.albingress.testing.MotoElbv2;
 import io.albingress.testing.TestCerts;
 import io.albingress.testing.TestEnvironment;
@@ -102,9 +103,9 @@ final class BenchContext {
     return ControllerApp.start(settings).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
-  static Map<String, Long> calls(Metrics metrics) {
+  static Map<String, Long> calls(MeterRegistry registry) {
     Map<String, Long> out = new TreeMap<>();
-    metrics.series(CallMetrics.CALLS).forEach((labels, n) -> out.merge(labels.get("operation"), n, Long::sum));
+    Meters.series(registry, CallMetrics.CALLS).forEach((labels, n) -> out.merge(labels.get("operation"), n, Long::sum));
     return out;
   }
 

@@ -122,10 +122,10 @@ final class CallsBench {
   }
 
   private void scenario(String name, Minimum minimum, Runnable change, BooleanSupplier done) {
-    Map<String, Long> before = BenchContext.calls(app.metrics());
+    Map<String, Long> before = BenchContext.calls(app.registry());
     change.run();
     settle(done);
-    Map<String, Long> made = BenchContext.delta(BenchContext.calls(app.metrics()), before);
+    Map<String, Long> made = BenchContext.delta(BenchContext.calls(app.registry()), before);
     long total = made.values().stream().mapToLong(Long::longValue).sum();
     double ratio = (double) total / minimum.total();
     ctx.results.add(NAME, name, total + " calls / minimum " + minimum.total() + " = " + BenchResults.fmt(ratio, 2) + "x",
@@ -168,7 +168,7 @@ final class CallsBench {
   }
 
   private long totalCalls() {
-    return BenchContext.calls(app.metrics()).values().stream().mapToLong(Long::longValue).sum();
+    return BenchContext.calls(app.registry()).values().stream().mapToLong(Long::longValue).sum();
   }
 
   private String hostname(String name) {

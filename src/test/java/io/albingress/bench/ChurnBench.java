@@ -70,7 +70,7 @@ final class ChurnBench {
       awaitTargets(tg, expected);
       BenchContext.log("%d pods registered; rolling update in steps of %d", pods, batch);
       slices = kube.discovery().v1().endpointSlices().inNamespace(ns).inform(new SliceTimes());
-      Map<String, Long> before = BenchContext.calls(app.metrics());
+      Map<String, Long> before = BenchContext.calls(app.registry());
       Map<String, Long> registered = new ConcurrentHashMap<>();
       Map<String, Long> deregistered = new ConcurrentHashMap<>();
       List<Double> motoRoundTrips = new ArrayList<>();
@@ -88,7 +88,7 @@ final class ChurnBench {
         }
         watchTargets(tg, expected, registered, deregistered, motoRoundTrips);
       }
-      Map<String, Long> calls = BenchContext.delta(BenchContext.calls(app.metrics()), before);
+      Map<String, Long> calls = BenchContext.delta(BenchContext.calls(app.registry()), before);
       long made = calls.getOrDefault("RegisterTargets", 0L) + calls.getOrDefault("DeregisterTargets", 0L);
       long minimum = 2L * steps;
       double ratio = (double) made / minimum;

@@ -80,7 +80,7 @@ final class LatencyBench {
               + "x moto's own p50)");
       ctx.results.figure(NAME, "moto's own time for that call chain, p50 / p99", ms(LoadGen.pct(m, 0.5)) + " / " + ms(LoadGen.pct(m, 0.99)) + " ms");
       ctx.results.figure(NAME, "controller's share (edit minus moto chain), p50 / p99", ms(LoadGen.pct(o, 0.5)) + " / " + ms(LoadGen.pct(o, 0.99)) + " ms");
-      Map<String, Long> calls = BenchContext.calls(app.metrics());
+      Map<String, Long> calls = BenchContext.calls(app.registry());
       ctx.results.note(NAME, edits + " edits of one path of a 3-path HTTP Ingress, one at a time, each waiting for the controller to "
           + "settle. The end of an edit is when the controller's ModifyRule call returned (read from its in-process "
           + "alb_aws_api_calls_total, polled every 0.2 ms; moto is then checked to hold the new path). On the critical path the "
@@ -104,13 +104,13 @@ final class LatencyBench {
   }
 
   private static long modifyRules(ControllerApp app) {
-    return BenchContext.calls(app.metrics()).getOrDefault("ModifyRule", 0L);
+    return BenchContext.calls(app.registry()).getOrDefault("ModifyRule", 0L);
   }
 
   private static void settle(ControllerApp app) {
     long[] last = {-1, System.nanoTime()};
     BenchContext.await(Duration.ofSeconds(60), 20, () -> {
-      long now = BenchContext.calls(app.metrics()).values().stream().mapToLong(Long::longValue).sum();
+      long now = BenchContext.calls(app.registry()).values().stream().mapToLong(Long::longValue).sum();
       if (now != last[0] || !app.reconcilerIdle()) {
         last[0] = now;
         last[1] = System.nanoTime();

@@ -2,7 +2,6 @@ package io.albingress.bench;
 
 import io.albingress.aws.AwsClients;
 import io.albingress.aws.SdkElbv2;
-import io.albingress.metrics.Metrics;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -231,7 +230,7 @@ final class RestartBench {
   /** Seconds a plain (warm) program needs for the calls a restart cannot avoid: the LB listing and its tags. */
   private double minimalListing() throws Exception {
     Vertx vertx = Vertx.vertx();
-    AwsClients aws = AwsClients.create(vertx, Optional.of(ctx.env.region()), new Metrics());
+    AwsClients aws = AwsClients.create(vertx, Optional.of(ctx.env.region()), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     try {
       SdkElbv2 elb = new SdkElbv2(aws);
       // once to warm this JVM's SDK, once measured

@@ -3,8 +3,9 @@ package io.albingress.bench;
 import io.albingress.app.ControllerApp;
 import io.albingress.aws.AwsClients;
 import io.albingress.aws.ElbShapes;
-import io.albingress.metrics.Metrics;
+import io.albingress.testing.Meters;
 import io.albingress.testing.MotoElbv2;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -54,7 +55,7 @@ final class ScaleBench {
       awaitHostnames(ns);
       double controller = (System.nanoTime() - start) / 1e9;
       String verified = verify();
-      Map<String, Long> calls = BenchContext.calls(app.metrics());
+      Map<String, Long> calls = BenchContext.calls(app.registry());
       long total = calls.values().stream().mapToLong(Long::longValue).sum();
       double ratio = controller / baseline;
       ctx.results.add(NAME, "N = " + n + " Ingresses: time to all hostnames, vs minimal-call program",
@@ -169,8 +170,8 @@ final class ScaleBench {
   /** The minimal call sequence for N stacks, CONCURRENCY stacks at once; seconds. */
   private double baseline() throws Exception {
     Vertx vertx = Vertx.vertx();
-    Metrics metrics = new Metrics();
-    AwsClients aws = AwsClients.create(vertx, Optional.of(ctx.env.region()), metrics);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AwsClients aws = AwsClients.create(vertx, Optional.of(ctx.env.region()), registry);
     List<String> subnets = ctx.env.seed().getJsonArray("subnets").stream().map(s -> (io.vertx.core.json.JsonObject) s)
         .filter(s -> s.getString("role").equals("public")).map(s -> s.getString("id")).toList();
     String vpc = ctx.env.vpcId();
@@ -186,7 +187,7 @@ final class ScaleBench {
       });
       done.future().toCompletionStage().toCompletableFuture().get(25, TimeUnit.MINUTES);
       double seconds = (System.nanoTime() - start) / 1e9;
-      long calls = metrics.total(io.albingress.aws.CallMetrics.CALLS);
+      long calls = Meters.total(registry, io.albingress.aws.CallMetrics.CALLS);
       if (calls != 7L * n) {
         throw new IllegalStateException("baseline made " + calls + " calls, expected " + 7 * n);
       }

@@ -54,11 +54,11 @@ final class ThrottleBench {
       awaitHostnames(ns);
       double seconds = (System.nanoTime() - start) / 1e9;
       String found = verify();
-      Map<String, Long> calls = BenchContext.calls(app.metrics());
+      Map<String, Long> calls = BenchContext.calls(app.registry());
       long total = calls.values().stream().mapToLong(Long::longValue).sum();
-      double waited = app.metrics().registry().find(ThrottledClient.WAIT).timers().stream()
+      double waited = app.registry().find(ThrottledClient.WAIT).timers().stream()
           .mapToDouble(t -> t.totalTime(TimeUnit.SECONDS)).sum();
-      long waits = app.metrics().registry().find(ThrottledClient.WAIT).timers().stream().mapToLong(t -> t.count()).sum();
+      long waits = app.registry().find(ThrottledClient.WAIT).timers().stream().mapToLong(t -> t.count()).sum();
       long refused = proxy.refusedByRate();
       ctx.results.add(NAME, "N = " + n + " Ingresses in " + groups + " groups, AWS refusing calls past the ELBv2 rates: converges",
           "converged in " + BenchResults.fmt(seconds, 1) + " s (" + found + ")", "converges, 0 duplicates", true);

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.albingress.annotations.Scheme;
 import io.albingress.gateway.GatewayInputs;
 import io.albingress.gateway.GatewayStackBuilder;
-import io.albingress.metrics.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.albingress.model.ClusterFacts;
 import io.albingress.model.Known;
 import io.albingress.model.Stack;
@@ -27,7 +27,7 @@ class GatewayStackDeployTest {
   private static final KubernetesSerialization JSON = new KubernetesSerialization();
   private final FakeElbv2 elb = new FakeElbv2();
   private final Inventory inventory = new Inventory(elb, DeployFixtures.CLUSTER);
-  private final StackDeployer deployer = new StackDeployer(elb, inventory, "vpc-1", new Metrics(), new FakeAddOnPorts().addOns());
+  private final StackDeployer deployer = new StackDeployer(elb, inventory, "vpc-1", new SimpleMeterRegistry(), new FakeAddOnPorts().addOns());
 
   static Stack gatewayStack() {
     Gateway gw = JSON.unmarshal("""

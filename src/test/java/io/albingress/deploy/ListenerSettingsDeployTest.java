@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.albingress.annotations.MutualAuthentication;
 import io.albingress.annotations.Scheme;
-import io.albingress.metrics.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.albingress.model.Listener;
 import io.albingress.model.Stack;
 import io.albingress.model.TargetGroup;
@@ -29,7 +29,7 @@ class ListenerSettingsDeployTest {
   private static final String FRAME = "routing.http.response.x_frame_options.header_value";
   private final FakeElbv2 elb = new FakeElbv2();
   private final Inventory inventory = new Inventory(elb, DeployFixtures.CLUSTER);
-  private final StackDeployer deployer = new StackDeployer(elb, inventory, "vpc-1", new Metrics(), new FakeAddOnPorts().addOns());
+  private final StackDeployer deployer = new StackDeployer(elb, inventory, "vpc-1", new SimpleMeterRegistry(), new FakeAddOnPorts().addOns());
   private final TargetGroup web = targetGroup("web", 8080);
 
   private StackDeployer.Outcome deploy(Stack stack, boolean deep) {
@@ -91,7 +91,7 @@ class ListenerSettingsDeployTest {
     deploy(stack, false);
     elb.clearCalls();
 
-    StackDeployer restarted = new StackDeployer(elb, new Inventory(elb, DeployFixtures.CLUSTER), "vpc-1", new Metrics(),
+    StackDeployer restarted = new StackDeployer(elb, new Inventory(elb, DeployFixtures.CLUSTER), "vpc-1", new SimpleMeterRegistry(),
         new FakeAddOnPorts().addOns());
     done(restarted.deploy(stack, false, RUN));
     done(restarted.deploy(stack, true, RUN));

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.albingress.annotations.AuthConfig;
 import io.albingress.annotations.AuthType;
 import io.albingress.annotations.Scheme;
-import io.albingress.metrics.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.albingress.model.ListenerRule;
 import io.albingress.model.LoadBalancer;
 import io.albingress.model.OidcClient;
@@ -35,7 +35,7 @@ class StackDeployerAuthTest {
       "https://idp/userinfo", "oidc", Map.of());
   private final FakeElbv2 elb = new FakeElbv2();
   private final Inventory inventory = new Inventory(elb, DeployFixtures.CLUSTER);
-  private final StackDeployer deployer = new StackDeployer(elb, inventory, "vpc-1", new Metrics(), new FakeAddOnPorts().addOns());
+  private final StackDeployer deployer = new StackDeployer(elb, inventory, "vpc-1", new SimpleMeterRegistry(), new FakeAddOnPorts().addOns());
   private final TargetGroup web = targetGroup("web", 8080);
 
   private StackDeployer.Outcome deploy(Stack stack) {

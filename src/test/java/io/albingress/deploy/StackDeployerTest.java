@@ -19,7 +19,8 @@ import io.albingress.annotations.HealthCheck;
 import io.albingress.annotations.Protocol;
 import io.albingress.annotations.Scheme;
 import io.albingress.annotations.Transform;
-import io.albingress.metrics.Metrics;
+import io.albingress.testing.Meters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.albingress.model.ListenerRule;
 import io.albingress.model.Ref;
 import io.albingress.model.RuleAction;
@@ -35,9 +36,9 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TransformTyp
 class StackDeployerTest {
   private static final Reconciliation RUN = new Reconciliation(DeployFixtures.STACK, 1);
   private final FakeElbv2 elb = new FakeElbv2();
-  private final Metrics metrics = new Metrics();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final Inventory inventory = new Inventory(elb, DeployFixtures.CLUSTER);
-  private final StackDeployer deployer = new StackDeployer(elb, inventory, "vpc-1", metrics, new FakeAddOnPorts().addOns());
+  private final StackDeployer deployer = new StackDeployer(elb, inventory, "vpc-1", registry, new FakeAddOnPorts().addOns());
 
   private StackDeployer.Outcome deploy(Stack stack, boolean deep) {
     return done(deployer.deploy(stack, deep, RUN));
@@ -52,7 +53,7 @@ class StackDeployerTest {
         "createLoadBalancer", "createListener", "createRule", "createRule", "addTags");
     assertThat(outcome.changes()).filteredOn(c -> c.op() == Change.Op.CREATED).extracting(Change::kind)
         .containsExactlyInAnyOrder("TargetGroup", "TargetGroup", "LoadBalancer", "Listener", "ListenerRule", "ListenerRule");
-    assertThat(metrics.count(StackDeployer.CHANGES, "kind", "TargetGroup", "op", "created")).isEqualTo(2);
+    assertThat(Meters.count(registry, StackDeployer.CHANGES, "kind", "TargetGroup", "op", "created")).isEqualTo(2);
   }
 
   @Test
@@ -187,7 +188,7 @@ class StackDeployerTest {
     assertThat(elb.calls()).isEmpty();
 
     // a restart re-checks the stack (its tag is older) with reads only, and still writes nothing
-    StackDeployer restarted = new StackDeployer(elb, new Inventory(elb, DeployFixtures.CLUSTER), "vpc-1", metrics, new FakeAddOnPorts().addOns());
+    StackDeployer restarted = new StackDeployer(elb, new Inventory(elb, DeployFixtures.CLUSTER), "vpc-1", registry, new FakeAddOnPorts().addOns());
     done(restarted.deploy(changed, false, RUN));
     assertThat(elb.writes()).isEmpty();
     // the next change of anything else writes the hash with it
@@ -246,7 +247,7 @@ class StackDeployerTest {
   @Test
   void aReplacedTargetGroupGetsItsTargetsBeforeTheSwitchAndTheOldOneIsDeletedRetryingInUseInPlace() {
     List<java.time.Duration> slept = new java.util.ArrayList<>();
-    StackDeployer hooked = new StackDeployer(elb, inventory, "vpc-1", metrics, new FakeAddOnPorts().addOns(), Optional.empty(),
+    StackDeployer hooked = new StackDeployer(elb, inventory, "vpc-1", registry, new FakeAddOnPorts().addOns(), Optional.empty(),
         java.util.Set.of(), new StackDeployer.Hooks((id, tg, arn) -> elb.registerTargets(arn, List.of(new io.albingress.model.Target("10.0.0.1",
             tg.port()))), d -> {
               slept.add(d);
@@ -286,7 +287,7 @@ class StackDeployerTest {
     String lb = elb.loadBalancers().get(0).arn();
     // someone else tags the load balancer (a cost allocation tool), then the controller restarts and lists AWS
     done(elb.addTags(lb, java.util.Map.of("CostCenter", "42")));
-    StackDeployer restarted = new StackDeployer(elb, new Inventory(elb, DeployFixtures.CLUSTER), "vpc-1", metrics,
+    StackDeployer restarted = new StackDeployer(elb, new Inventory(elb, DeployFixtures.CLUSTER), "vpc-1", registry,
         new FakeAddOnPorts().addOns());
     elb.clearCalls();
 
@@ -343,7 +344,7 @@ class StackDeployerTest {
         lb.subnetIds(), lb.securityGroups(), lb.attributes(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
         lb.tags()), lb.tags());
     ActualLoadBalancer second = elb.loadBalancers().get(1);
-    StackDeployer restarted = new StackDeployer(elb, new Inventory(elb, DeployFixtures.CLUSTER), "vpc-1", metrics, new FakeAddOnPorts().addOns());
+    StackDeployer restarted = new StackDeployer(elb, new Inventory(elb, DeployFixtures.CLUSTER), "vpc-1", registry, new FakeAddOnPorts().addOns());
 
     StackDeployer.Outcome outcome = done(restarted.deploy(stack, Optional.empty(), true, RUN, Optional.of(second.dnsName())));
 

@@ -6,6 +6,7 @@ import io.albingress.app.ControllerApp;
 import io.albingress.aws.CallMetrics;
 import io.albingress.deploy.ShieldProtection;
 import io.albingress.testing.Controllers;
+import io.albingress.testing.Meters;
 import io.albingress.testing.MotoElbv2;
 import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
@@ -141,7 +142,7 @@ class AddOnsIT {
   }
 
   private long successfulReconciles() {
-    return app.metrics().count("alb_reconciles_total", "result", "success");
+    return Meters.count(app.registry(), "alb_reconciles_total", "result", "success");
   }
 
   /** Waits until a reconciliation that started after {@code before} successes has finished. */
@@ -150,7 +151,7 @@ class AddOnsIT {
   }
 
   private long addOnCalls(boolean mutating) {
-    return app.metrics().series(CallMetrics.CALLS).entrySet().stream()
+    return Meters.series(app.registry(), CallMetrics.CALLS).entrySet().stream()
         .filter(e -> Map.of("Wafv2", 1, "Shield", 1, "WafRegional", 1).containsKey(e.getKey().get("service")))
         .filter(e -> !mutating || !e.getKey().get("operation").matches("(Get|List|Describe).*"))
         .mapToLong(Map.Entry::getValue).sum();
@@ -204,7 +205,7 @@ class AddOnsIT {
     app = Controllers.start(env, ns);
     awaitReconciled(0);
     assertThat(addOnCalls(true)).isZero();
-    assertThat(app.metrics().series(CallMetrics.CALLS).keySet()).extracting(k -> k.get("operation"))
+    assertThat(Meters.series(app.registry(), CallMetrics.CALLS).keySet()).extracting(k -> k.get("operation"))
         .noneMatch(op -> op.matches("(Create|Modify|Delete|Set|Add|Remove|Register|Deregister|Associate|Disassociate).*"));
     assertThat(webAclOf(lb)).contains(a);
     assertThat(protectionNameOf(lb)).contains(ShieldProtection.MANAGED_NAME);

@@ -8,6 +8,7 @@ import io.albingress.testing.AwsContent;
 import io.albingress.testing.Controllers;
 import io.albingress.testing.FaultProxy;
 import io.albingress.testing.Golden;
+import io.albingress.testing.Meters;
 import io.albingress.testing.MotoElbv2;
 import io.albingress.testing.StrictElbv2;
 import io.albingress.testing.TestEnvironment;
@@ -84,7 +85,7 @@ class AwsFaultsIT {
             .until(() -> converged(env, moto, n));
       } catch (org.awaitility.core.ConditionTimeoutException e) {
         throw new AssertionError("not converged; moto holds:\n" + describe(moto) + "\nIngresses:\n"
-            + env.kubectl(null, "get", "ingress", "-n", n, "-o", "wide").stdout() + "\nmetrics:\n" + app.metrics().render(), e);
+            + env.kubectl(null, "get", "ingress", "-n", n, "-o", "wide").stdout() + "\nmetrics:\n" + app.registry().scrape(), e);
       }
       ControllerApp running = app;
       Awaitility.await().atMost(Duration.ofMinutes(1)).until(running::reconcilerIdle);
@@ -98,9 +99,9 @@ class AwsFaultsIT {
             .isEqualTo(expected.encodePrettily());
       }
 
-      Map<Map<String, String>, Long> calls = app.metrics().series(CallMetrics.CALLS);
+      Map<Map<String, String>, Long> calls = Meters.series(app.registry(), CallMetrics.CALLS);
       long callCount = calls.values().stream().mapToLong(Long::longValue).sum();
-      long attempts = app.metrics().total(CallMetrics.ATTEMPTS);
+      long attempts = Meters.total(app.registry(), CallMetrics.ATTEMPTS);
       System.out.printf("AwsFaultsIT: %d proxied requests, injected %s, %d calls, %d attempts%n",
           proxy.requests(), proxy.injected(), callCount, attempts);
       assertThat(proxy.injected().values().stream().mapToLong(a -> a.get()).sum()).isPositive();

@@ -6,6 +6,7 @@ import io.albingress.app.ControllerApp;
 import io.albingress.aws.CallMetrics;
 import io.albingress.testing.Controllers;
 import io.albingress.testing.IamPolicy;
+import io.albingress.testing.Meters;
 import io.albingress.testing.MotoElbv2;
 import io.albingress.testing.TestCerts;
 import io.albingress.testing.TestEnvironment;
@@ -146,7 +147,7 @@ class DeployIT {
       assertThat(moto.targetGroups()).isEmpty();
 
       Set<String> observed = new TreeSet<>();
-      app.metrics().series(CallMetrics.CALLS).keySet().forEach(k -> observed.add(IamPolicy.action(k.get("service"), k.get("operation"))));
+      Meters.series(app.registry(), CallMetrics.CALLS).keySet().forEach(k -> observed.add(IamPolicy.action(k.get("service"), k.get("operation"))));
       assertThat(observed).contains("elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:ModifyRule",
           "elasticloadbalancing:DeleteLoadBalancer", "ec2:DescribeSubnets", "acm:ListCertificates");
       assertThat(IamPolicy.read(env.repo()).actions()).as("deploy/iam-policy.json").containsAll(observed);
@@ -210,7 +211,8 @@ class DeployIT {
   void theServiceAccountCanDoNoMoreThanTheControllerNeeds(Env env) {
     applyRbac(env);
     for (String[] denied : new String[][] {
-        {"list", "secrets", "-A"}, {"get", "secrets", "-n", NAMESPACE}, {"watch", "configmaps", "-A"},
+        {"create", "secrets", "-n", "default"}, {"update", "secrets", "-n", "default"}, {"get", "secrets", "-n", NAMESPACE},
+        {"watch", "configmaps", "-A"}, {"update", "ingressclassparams.elbv2.k8s.aws"}, {"delete", "gateways.gateway.networking.k8s.io", "-A"},
         {"delete", "nodes"}, {"delete", "ingresses.networking.k8s.io", "-A"}, {"update", "ingresses.networking.k8s.io", "-n", "default"}, {"create", "ingresses.networking.k8s.io", "-n", "default"},
         {"create", "pods", "-n", "default"}, {"update", "pods", "-n", "default"}, {"patch", "services", "-n", "default"},
         {"delete", "events", "-n", "default"}, {"create", "leases.coordination.k8s.io", "-n", "kube-system"},
@@ -232,7 +234,10 @@ class DeployIT {
         {"create", "leases.coordination.k8s.io", "-n", NAMESPACE}, {"patch", "leases.coordination.k8s.io/" + LEASE, "-n", NAMESPACE},
         {"watch", "targetgroupbindings.elbv2.k8s.aws", "-A"}, {"patch", "targetgroupbindings.elbv2.k8s.aws", "-n", "default"},
         {"patch", "targetgroupbindings.elbv2.k8s.aws", "--subresource=status", "-n", "default"},
-        {"get", "customresourcedefinitions.apiextensions.k8s.io/targetgroupbindings.elbv2.k8s.aws"}}) {
+        {"get", "customresourcedefinitions.apiextensions.k8s.io/targetgroupbindings.elbv2.k8s.aws"},
+        // OIDC client secrets (auth-idp-oidc): listed and watched, the cache keeps only the client keys
+        {"list", "secrets", "-A"}, {"watch", "ingressclassparams.elbv2.k8s.aws"},
+        {"list", "gateways.gateway.networking.k8s.io", "-A"}, {"patch", "httproutes.gateway.networking.k8s.io", "--subresource=status", "-n", "default"}}) {
       Result r = env.kubectl(null, canI(allowed));
       assertThat(r.stdout().trim()).as("kubectl auth can-i %s", String.join(" ", allowed)).isEqualTo("yes");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.albingress.app.ControllerApp;
 import io.albingress.testing.Controllers;
+import io.albingress.testing.Meters;
 import io.albingress.testing.MotoElbv2;
 import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
@@ -76,10 +77,10 @@ class GatewayIT {
 
       // status writes come back as events: they settle, no run after run
       Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(app::reconcilerIdle);
-      long runs = app.metrics().count("alb_reconciles_total", "result", "success");
+      long runs = Meters.count(app.registry(), "alb_reconciles_total", "result", "success");
       Thread.sleep(3000);
-      assertThat(app.metrics().count("alb_reconciles_total", "result", "success")).as("reconciles after settling").isEqualTo(runs);
-      assertThat(app.metrics().count("alb_reconciles_total", "result", "error")).isZero();
+      assertThat(Meters.count(app.registry(), "alb_reconciles_total", "result", "success")).as("reconciles after settling").isEqualTo(runs);
+      assertThat(Meters.count(app.registry(), "alb_reconciles_total", "result", "error")).isZero();
 
       var listeners = moto.listeners(lb.loadBalancerArn());
       assertThat(listeners).singleElement().satisfies(l -> assertThat(l.port()).isEqualTo(80));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.albingress.app.ControllerApp;
 import io.albingress.testing.Controllers;
+import io.albingress.testing.Meters;
 import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
 import io.albingress.testing.TestEnvironment.Result;
@@ -73,8 +74,8 @@ class MetricsIT {
     Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
         .until(() -> env.kubectl(ReconcilerIT.shop(ns.name(), "shop", "", "", "/api"), "apply", "-f", "-").exit() == 0);
     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-        .until(() -> app.metrics().count("alb_reconciles_total", "result", "success") >= 1
-            && app.metrics().count("alb_webhook_requests_total", "webhook", "validate-ingress", "verdict", "allowed") >= 1);
+        .until(() -> Meters.count(app.registry(), "alb_reconciles_total", "result", "success") >= 1
+            && Meters.count(app.registry(), "alb_webhook_requests_total", "webhook", "validate-ingress", "verdict", "allowed") >= 1);
 
     List<String> samples = samples(scrape(app.metricsPort()));
     assertThat(samples).anySatisfy(l -> assertThat(l).startsWith("alb_reconciles_total{result=\"success\"} "))

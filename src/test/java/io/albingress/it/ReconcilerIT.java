@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.albingress.app.ControllerApp;
 import io.albingress.aws.CallMetrics;
 import io.albingress.testing.Controllers;
+import io.albingress.testing.Meters;
 import io.albingress.testing.MotoElbv2;
 import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
@@ -113,7 +114,7 @@ class ReconcilerIT {
   }
 
   private long mutatingCalls() {
-    return app.metrics().series(CallMetrics.CALLS).entrySet().stream()
+    return Meters.series(app.registry(), CallMetrics.CALLS).entrySet().stream()
         .filter(e -> !e.getKey().get("operation").startsWith("Describe") && !e.getKey().get("operation").startsWith("List"))
         .mapToLong(Map.Entry::getValue).sum();
   }
@@ -197,10 +198,10 @@ class ReconcilerIT {
     app.stop();
 
     app = Controllers.start(env, ns);
-    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> app.metrics().count("alb_reconciles_total", "result", "success") >= 1
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Meters.count(app.registry(), "alb_reconciles_total", "result", "success") >= 1
         && app.reconcilerIdle());
     assertThat(mutatingCalls()).isZero();
-    assertThat(app.metrics().series(CallMetrics.CALLS).keySet()).extracting(k -> k.get("operation"))
+    assertThat(Meters.series(app.registry(), CallMetrics.CALLS).keySet()).extracting(k -> k.get("operation"))
         .containsOnly("DescribeLoadBalancers", "DescribeTags", "DescribeSubnets", "ListCertificates", "DescribeCertificate",
             // the targets of each target group are learnt once after a start
             "DescribeTargetGroups", "DescribeTargetHealth");

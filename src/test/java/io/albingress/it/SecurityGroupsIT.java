@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.albingress.app.ControllerApp;
 import io.albingress.aws.CallMetrics;
 import io.albingress.testing.Controllers;
+import io.albingress.testing.Meters;
 import io.albingress.testing.MotoElbv2;
 import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
@@ -134,7 +135,7 @@ class SecurityGroupsIT {
   }
 
   private long reconciles() {
-    return app.metrics().total("alb_reconciles_total");
+    return Meters.total(app.registry(), "alb_reconciles_total");
   }
 
   /** Waits until no stack reconciliation runs or comes. */
@@ -151,7 +152,7 @@ class SecurityGroupsIT {
   /** EC2 calls so far, by operation. */
   private Map<String, Long> ec2Calls() {
     Map<String, Long> out = new TreeMap<>();
-    app.metrics().series(CallMetrics.CALLS).forEach((labels, value) -> {
+    Meters.series(app.registry(), CallMetrics.CALLS).forEach((labels, value) -> {
       if ("EC2".equalsIgnoreCase(labels.get("service"))) {
         out.merge(labels.get("operation"), value.longValue(), Long::sum);
       }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.albingress.app.ControllerApp;
 import io.albingress.aws.CallMetrics;
 import io.albingress.testing.Controllers;
+import io.albingress.testing.Meters;
 import io.albingress.testing.MotoElbv2;
 import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
@@ -159,12 +160,12 @@ class TargetsIT {
   }
 
   private long calls(String operation) {
-    return app.metrics().series(CallMetrics.CALLS).entrySet().stream().filter(e -> operation.equals(e.getKey().get("operation")))
+    return Meters.series(app.registry(), CallMetrics.CALLS).entrySet().stream().filter(e -> operation.equals(e.getKey().get("operation")))
         .mapToLong(Map.Entry::getValue).sum();
   }
 
   private long reconciles() {
-    return app.metrics().total("alb_reconciles_total");
+    return Meters.total(app.registry(), "alb_reconciles_total");
   }
 
   private List<JsonObject> instances() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.albingress.app.ControllerApp;
 import io.albingress.testing.Controllers;
+import io.albingress.testing.Meters;
 import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
 import io.albingress.testing.TestEnvironment.Result;
@@ -177,7 +178,7 @@ class WebhookIT {
     // an Ingress the webhook checks without AWS facts: the reconciler is the first to fetch subnets and certificates
     assertThat(applyUntil(env, ingress(ns.name(), "plain", "", "web", ""), res -> res.exit() == 0).exit()).isZero();
     Awaitility.await().atMost(Duration.ofSeconds(60))
-        .until(() -> app.metrics().total("alb_reconciles_total") > 0 && app.reconcilerIdle());
+        .until(() -> Meters.total(app.registry(), "alb_reconciles_total") > 0 && app.reconcilerIdle());
     io.vertx.core.Vertx client = io.vertx.core.Vertx.vertx();
     try {
       var web = io.vertx.ext.web.client.WebClient.create(client,

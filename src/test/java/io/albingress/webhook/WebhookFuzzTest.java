@@ -2,7 +2,7 @@ package io.albingress.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.albingress.metrics.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.albingress.model.IngressClassMatcher;
 import io.albingress.testing.Reviews;
 import io.albingress.testing.TestCerts;
@@ -75,7 +75,7 @@ class WebhookFuzzTest {
     IngressValidator validator = new IngressValidator(new IngressClassMatcher("alb", n -> Optional.empty()), "us-west-2", "");
     WebhookServer server = new WebhookServer(vertx, new WebhookServer.Config("127.0.0.1", 0, certDir, 3_600_000), codec,
         new IngressAdmission(validator, CLUSTER, AwsFactsSource.unavailable("fuzz test has no AWS")),
-        new PodAdmission(serialization, PodMutator.NONE), new Metrics());
+        new PodAdmission(serialization, PodMutator.NONE), new SimpleMeterRegistry());
     server.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     var client = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)
         .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(CONCURRENCY));

@@ -2,7 +2,8 @@ package io.albingress.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.albingress.metrics.Metrics;
+import io.albingress.testing.Meters;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.albingress.model.IngressClassMatcher;
 import io.albingress.testing.Reviews;
 import io.albingress.testing.TestCerts;
@@ -48,7 +49,7 @@ class WebhookServerTest {
 
   private WebhookServer server;
   private WebClient client;
-  private final Metrics metrics = new Metrics();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   /** Cluster state for the tests: a ClusterIP and a NodePort Service. */
   private static final ClusterView CLUSTER = new ClusterView() {
@@ -89,7 +90,7 @@ class WebhookServerTest {
     };
     server = new WebhookServer(vertx, new WebhookServer.Config("127.0.0.1", 0, certDir, 100), codec,
         new IngressAdmission(validator, CLUSTER, AwsFactsSource.unavailable("test has no AWS")),
-        new PodAdmission(serialization, labeller), metrics);
+        new PodAdmission(serialization, labeller), registry);
     client = WebClient.create(vertx, new WebClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
     server.start().onComplete(ctx.succeedingThenComplete());
   }
@@ -155,7 +156,7 @@ class WebhookServerTest {
       assertThat(response.getString("uid")).isEqualTo("uid-1");
       assertThat(response.getBoolean("allowed")).isTrue();
       assertThat(response.containsKey("status")).isFalse();
-      assertThat(metrics.count("alb_webhook_requests_total", "webhook", "validate-ingress", "verdict", "allowed")).isEqualTo(1);
+      assertThat(Meters.count(registry, "alb_webhook_requests_total", "webhook", "validate-ingress", "verdict", "allowed")).isEqualTo(1);
       ctx.completeNow();
     })));
   }
@@ -178,7 +179,7 @@ class WebhookServerTest {
               + " starting with '/' of at most 1024 characters");
           assertThat(response.getJsonArray("warnings").getList()).containsExactly(
               "alb.ingress.kubernetes.io/scheme has no effect on a Service; it is read from the Ingress only");
-          assertThat(metrics.count("alb_webhook_requests_total", "webhook", "validate-service", "verdict", "denied")).isEqualTo(1);
+          assertThat(Meters.count(registry, "alb_webhook_requests_total", "webhook", "validate-service", "verdict", "denied")).isEqualTo(1);
           ctx.completeNow();
         })));
   }
@@ -336,7 +337,7 @@ class WebhookServerTest {
     IngressValidator validator = new IngressValidator(new IngressClassMatcher("alb", n -> Optional.empty()), "us-west-2", "");
     WebhookServer slow = new WebhookServer(vertx, new WebhookServer.Config("127.0.0.1", 0, certDir, 60_000), new AdmissionCodec(),
         new IngressAdmission(validator, CLUSTER, needs -> slowAws.future()), new PodAdmission(new KubernetesSerialization(), PodMutator.NONE),
-        new Metrics());
+        new SimpleMeterRegistry());
     slow.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     int port = slow.actualPort();
     JsonObject tls = Reviews.ingress("shop", "web", new JsonObject().put("alb.ingress.kubernetes.io/certificate-arn",
