@@ -41,6 +41,7 @@ import io.albingress.targets.TargetEndpoints;
 import io.albingress.targets.TargetsVerticle;
 import io.albingress.validation.IngressValidator;
 import io.albingress.webhook.AdmissionCodec;
+import io.albingress.webhook.GatewayAdmission;
 import io.albingress.webhook.IngressAdmission;
 import io.albingress.webhook.PodAdmission;
 import io.albingress.webhook.PodMutator;
@@ -134,11 +135,14 @@ public final class ControllerApp {
     app.tgbs = tgbs;
     ReadinessGateTargets gateTargets = new ReadinessGateTargets(informers, tgbs::all, classes, settings.clusterName(), aws.region());
     CachedAwsFacts facts = new CachedAwsFacts(vertx, aws, settings.awsVpcId(), AWS_FACTS_TTL, AWS_FACTS_DEADLINE);
+    app.gatewayInformers = new GatewayInformers(vertx, kube, settings.watchNamespace(), settings.syncPeriod().toMillis(), GATEWAY_CRD_RETRY);
+    GatewayInformers gatewayCaches = app.gatewayInformers;
     app.webhook = new WebhookServer(vertx,
         new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000,
             WebhookServer.Config.defaultInstances()),
         codec, new IngressAdmission(validator, informers, facts), new PodAdmission(serialization, readinessGates(informers, gateTargets)),
-        Optional.of(new TargetGroupBindingAdmission(serialization, new SdkTargetGroupLookup(aws), tgbs::all, settings.awsVpcId())), registry);
+        Optional.of(new TargetGroupBindingAdmission(serialization, new SdkTargetGroupLookup(aws), tgbs::all, settings.awsVpcId())),
+        Optional.of(new GatewayAdmission(gatewayCaches::gatewayClass, gatewayCaches::gateway)), registry);
 
     Elbv2 elb = new SdkElbv2(aws);
     Inventory inventory = new Inventory(elb, settings.clusterName());
@@ -153,7 +157,6 @@ public final class ControllerApp {
     StackReconciler reconciler = new StackReconciler(informers, classes, facts, deployer, new IngressWriter(vertx, kube), events,
         reconcileSettings, app.targets::deployed, stack -> TargetEndpoints.of(informers, stack));
     // Gateway API: the same deployer, target sync and reconcile loop; informers retry until the CRDs are served
-    app.gatewayInformers = new GatewayInformers(vertx, kube, settings.watchNamespace(), settings.syncPeriod().toMillis(), GATEWAY_CRD_RETRY);
     GatewayReconciler gatewayReconciler = new GatewayReconciler(app.gatewayInformers, informers, facts, deployer,
         new GatewayWriter(vertx, kube), events, reconcileSettings, app.targets::deployed, stack -> TargetEndpoints.of(informers, stack));
     reconciler.gateways(gatewayReconciler);

@@ -104,12 +104,7 @@ public final class GatewayStackBuilder {
       if (parents.isEmpty()) {
         continue;
       }
-      List<String> unsupported = new ArrayList<>();
-      List<HTTPRouteRule> rules = RouteMapping.nonNull(route.getSpec().getRules());
-      for (int i = 0; i < rules.size(); i++) {
-        unsupported.addAll(RouteMapping.unsupported(rules.get(i), "spec.rules[" + i + "]"));
-      }
-      routes.add(new RouteState(route, parents, unsupported, Optional.empty()));
+      routes.add(new RouteState(route, parents, routeProblems(route), Optional.empty()));
     }
     // attachedRoutes: routes accepted on each listener
     Map<String, Integer> attached = new HashMap<>();
@@ -181,6 +176,34 @@ public final class GatewayStackBuilder {
         ? Optional.of(new Refusal("Invalid", "no listener can be programmed (see the listener conditions)")) : Optional.empty();
     return new GatewayBuild(stack, Optional.of(securityGroups(stack, facts, ctx.config())), List.copyOf(byName.values()), finalRoutes,
         notProgrammed);
+  }
+
+  /**
+   * What ALB cannot do of a route on its own, whatever Gateway it attaches to: each rule's
+   * {@link RouteMapping#unsupported} and more ALB rules than a listener takes. The route is refused in
+   * its status with these; the admission webhook denies the same list.
+   */
+  public static List<String> routeProblems(HTTPRoute route) {
+    List<String> problems = new ArrayList<>();
+    List<HTTPRouteRule> rules = RouteMapping.nonNull(route.getSpec() == null ? null : route.getSpec().getRules());
+    for (int i = 0; i < rules.size(); i++) {
+      problems.addAll(RouteMapping.unsupported(rules.get(i), "spec.rules[" + i + "]"));
+    }
+    int fewest = fewestRules(route);
+    if (fewest > MAX_RULES_PER_LISTENER) {
+      problems.add("spec.rules: " + rules.size() + " rules with their matches need at least " + fewest + " ALB rules, over ALB's limit of "
+          + MAX_RULES_PER_LISTENER + " per listener; split its rules over HTTPRoutes of different Gateways (one ALB each)");
+    }
+    return problems;
+  }
+
+  /**
+   * The fewest ALB rules a route makes on a listener it attaches to: one per match (a rule without
+   * matches is one), for every hostname it is served under there (at least one).
+   */
+  static int fewestRules(HTTPRoute route) {
+    return RouteMapping.nonNull(route.getSpec() == null ? null : route.getSpec().getRules()).stream()
+        .mapToInt(r -> Math.max(1, RouteMapping.nonNull(r.getMatches()).size())).sum();
   }
 
   /** The routes accepted on any of these listeners (same port), with the hostnames they serve there; [""] is every host. */
@@ -284,7 +307,8 @@ public final class GatewayStackBuilder {
     for (var l : specs) {
       int port = l.getPort() == null ? 0 : l.getPort();
       Optional<Refusal> notAccepted = isHttp(l.getProtocol()) ? Optional.empty()
-          : Optional.of(new Refusal("UnsupportedProtocol", "protocol " + l.getProtocol() + " is not supported on an ALB (HTTP or HTTPS)"));
+          : Optional.of(new Refusal("UnsupportedProtocol", "protocol " + l.getProtocol()
+          + " is not supported on an ALB; use HTTP or HTTPS (TCP, TLS and UDP need a Network Load Balancer)"));
       Optional<Refusal> conflicted = Optional.empty();
       if (notAccepted.isEmpty()) {
         if (protocols.get(port).size() > 1) {

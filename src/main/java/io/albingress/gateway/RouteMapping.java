@@ -105,26 +105,29 @@ public final class RouteMapping {
     for (int i = 0; i < filters.size(); i++) {
       HTTPRouteFilter f = filters.get(i);
       if (!"RequestRedirect".equals(f.getType())) {
-        problems.add(field + ".filters[" + i + "]: filter type " + f.getType() + " is not supported on ALB (supported: RequestRedirect)");
+        problems.add(field + ".filters[" + i + "].type: " + f.getType() + " is not supported on ALB; remove the filter"
+            + " (only RequestRedirect is; headers, mirrors, CORS and auth have no ALB rule action)");
       } else if (f.getRequestRedirect() != null) {
-        String at = field + ".filters[" + i + "].requestRedirect: ";
+        String at = field + ".filters[" + i + "].requestRedirect.";
         redirectProblem(f.getRequestRedirect()).ifPresent(p -> problems.add(at + p));
       }
     }
     if (filters.stream().filter(f -> "RequestRedirect".equals(f.getType())).count() > 1) {
-      problems.add(field + ".filters: at most one RequestRedirect filter");
+      problems.add(field + ".filters: more than one RequestRedirect filter; keep one (an ALB rule has one redirect action)");
     }
     var matches = nonNull(rule.getMatches());
     for (int i = 0; i < matches.size(); i++) {
       HTTPPathMatch p = matches.get(i).getPath();
       if (p != null && p.getValue() != null && !"Exact".equals(p.getType()) && !"RegularExpression".equals(p.getType())
           && (p.getValue().contains("*") || p.getValue().contains("?"))) {
-        problems.add(field + ".matches[" + i + "].path.value: a PathPrefix cannot contain the ALB wildcards * or ?: " + p.getValue());
+        problems.add(field + ".matches[" + i + "].path.value: " + p.getValue() + ": a PathPrefix cannot contain the ALB wildcards * or ?;"
+            + " remove them, or use type RegularExpression");
       }
       var q = nonNull(matches.get(i).getQueryParams());
       for (int j = 0; j < q.size(); j++) {
         if ("RegularExpression".equals(q.get(j).getType())) {
-          problems.add(field + ".matches[" + i + "].queryParams[" + j + "]: RegularExpression query matches are not supported on ALB");
+          problems.add(field + ".matches[" + i + "].queryParams[" + j + "].type: RegularExpression is not supported on ALB query"
+              + " matches; use type Exact");
         }
       }
     }
@@ -132,34 +135,49 @@ public final class RouteMapping {
     for (int i = 0; i < backends.size(); i++) {
       Integer w = backends.get(i).getWeight();
       if (w != null && w > MAX_WEIGHT) {
-        problems.add(field + ".backendRefs[" + i + "].weight: " + w + " is over ALB's maximum of " + MAX_WEIGHT);
+        problems.add(field + ".backendRefs[" + i + "].weight: " + w + " is over ALB's maximum of " + MAX_WEIGHT
+            + "; scale the weights of this rule down to 0.." + MAX_WEIGHT);
       }
       if (!nonNull(backends.get(i).getFilters()).isEmpty()) {
-        problems.add(field + ".backendRefs[" + i + "].filters: per-backend filters are not supported on ALB");
+        problems.add(field + ".backendRefs[" + i + "].filters: per-backend filters are not supported on ALB; remove them");
       }
     }
     if (rule.getTimeouts() != null) {
-      problems.add(field + ".timeouts: ALB has no per-rule timeout");
+      problems.add(field + ".timeouts: " + timeouts(rule) + ": ALB has no per-rule timeout; remove it"
+          + " (the ALB idle timeout is a load balancer attribute)");
     }
     if (rule.getRetry() != null) {
-      problems.add(field + ".retry: ALB does not retry requests");
+      problems.add(field + ".retry: ALB does not retry requests; remove it");
     }
     if (rule.getSessionPersistence() != null) {
-      problems.add(field + ".sessionPersistence: not supported yet (target group stickiness)");
+      problems.add(field + ".sessionPersistence: not supported yet (it would be target group stickiness); remove it");
     }
     return problems;
   }
 
+  private static String timeouts(HTTPRouteRule rule) {
+    var t = rule.getTimeouts();
+    List<String> set = new ArrayList<>();
+    if (t.getRequest() != null) {
+      set.add("request " + t.getRequest());
+    }
+    if (t.getBackendRequest() != null) {
+      set.add("backendRequest " + t.getBackendRequest());
+    }
+    return set.isEmpty() ? "{}" : String.join(", ", set);
+  }
+
   private static Optional<String> redirectProblem(HTTPRequestRedirectFilter r) {
     if (r.getScheme() != null && !List.of("HTTP", "HTTPS").contains(r.getScheme().toUpperCase(Locale.ROOT))) {
-      return Optional.of("scheme " + r.getScheme() + " is not supported (http or https)");
+      return Optional.of("scheme: " + r.getScheme() + " is not supported; use http or https");
     }
     if (r.getPath() != null && r.getPath().getReplacePrefixMatch() != null) {
-      return Optional.of("path.replacePrefixMatch is not supported on ALB redirects (use ReplaceFullPath)");
+      return Optional.of("path.replacePrefixMatch: " + r.getPath().getReplacePrefixMatch()
+          + ": ALB redirects cannot replace a prefix; use type ReplaceFullPath");
     }
     if (r.getPath() != null && r.getPath().getReplaceFullPath() != null
         && (r.getPath().getReplaceFullPath().contains("*") || r.getPath().getReplaceFullPath().contains("?"))) {
-      return Optional.of("path.replaceFullPath cannot contain * or ?: " + r.getPath().getReplaceFullPath());
+      return Optional.of("path.replaceFullPath: " + r.getPath().getReplaceFullPath() + ": cannot contain * or ?; remove them");
     }
     return Optional.empty();
   }

@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -87,6 +90,12 @@ public final class WebhookServer {
   /** With the TargetGroupBinding webhooks too. */
   public WebhookServer(Vertx vertx, Config config, AdmissionCodec codec, IngressAdmission ingresses, PodAdmission pods,
       Optional<TargetGroupBindingAdmission> bindings, MeterRegistry registry) {
+    this(vertx, config, codec, ingresses, pods, bindings, Optional.empty(), registry);
+  }
+
+  /** With the TargetGroupBinding and the Gateway API webhooks too. */
+  public WebhookServer(Vertx vertx, Config config, AdmissionCodec codec, IngressAdmission ingresses, PodAdmission pods,
+      Optional<TargetGroupBindingAdmission> bindings, Optional<GatewayAdmission> gateways, MeterRegistry registry) {
     this.vertx = vertx;
     this.config = config;
     List<AdmissionHandler.Webhook<?>> webhooks = new ArrayList<>(List.of(
@@ -101,6 +110,14 @@ public final class WebhookServer {
           AdmissionCodec.reader(GenericKubernetesResource.class), b::mutate));
       webhooks.add(new AdmissionHandler.Webhook<>(TargetGroupBindingAdmission.VALIDATE_PATH, "validate-targetgroupbinding",
           AdmissionCodec.reader(GenericKubernetesResource.class), b::validate));
+    });
+    gateways.ifPresent(g -> {
+      webhooks.add(new AdmissionHandler.Webhook<>(GatewayAdmission.VALIDATE_GATEWAY_CLASS_PATH, "validate-gatewayclass",
+          AdmissionCodec.reader(GatewayClass.class), g::gatewayClass));
+      webhooks.add(new AdmissionHandler.Webhook<>(GatewayAdmission.VALIDATE_GATEWAY_PATH, "validate-gateway",
+          AdmissionCodec.reader(Gateway.class), g::gateway));
+      webhooks.add(new AdmissionHandler.Webhook<>(GatewayAdmission.VALIDATE_HTTP_ROUTE_PATH, "validate-httproute",
+          AdmissionCodec.reader(HTTPRoute.class), g::httpRoute));
     });
     this.handler = new AdmissionHandler(codec, List.copyOf(webhooks), registry);
   }

@@ -161,14 +161,29 @@ class GatewayStackBuilderTest {
 
   @Test
   void ruleLimitIsCheckedBeforeAnyAwsCall() {
-    StringBuilder rules = new StringBuilder("parentRefs: [{name: gw}]\nrules:\n");
-    for (int i = 0; i < 101; i++) {
-      rules.append("- matches: [{path: {type: Exact, value: /p").append(i).append("}}]\n  backendRefs: [{name: web, port: 80}]\n");
-    }
-    GatewayBuild b = build(httpGateway(), List.of(route("many", "2025-01-01T00:00:00Z", rules.toString())), service("web", ""));
+    GatewayBuild b = build(httpGateway(), List.of(route("a", "2025-01-01T00:00:00Z", exactRules(0, 51)),
+        route("b", "2025-01-01T00:00:01Z", exactRules(51, 50))), service("web", ""));
     assertThat(b.stack().listeners()).isEmpty();
     assertThat(b.listeners().get(0).notProgrammed().get().message()).contains("101 rules", "100");
     assertThat(b.notProgrammed()).isPresent();
+  }
+
+  @Test
+  void aRouteOverTheRuleLimitOnItsOwnIsRefusedAndTheOthersKeepWorking() {
+    HTTPRoute many = route("many", "2025-01-01T00:00:00Z", exactRules(0, 101));
+    GatewayBuild b = build(httpGateway(), List.of(many, route("ok", "2025-01-01T00:00:01Z", exactRules(200, 1))), service("web", ""));
+    assertThat(b.stack().listeners()).hasSize(1);
+    assertThat(b.stack().rules()).hasSize(1);
+    assertThat(b.routes().get(0).unsupported()).singleElement().asString().contains("spec.rules", "at least 101 ALB rules", "100");
+    assertThat(GatewayStackBuilder.routeProblems(many)).isEqualTo(b.routes().get(0).unsupported());
+  }
+
+  static String exactRules(int from, int n) {
+    StringBuilder rules = new StringBuilder("parentRefs: [{name: gw}]\nrules:\n");
+    for (int i = from; i < from + n; i++) {
+      rules.append("- matches: [{path: {type: Exact, value: /p").append(i).append("}}]\n  backendRefs: [{name: web, port: 80}]\n");
+    }
+    return rules.toString();
   }
 
   @Test

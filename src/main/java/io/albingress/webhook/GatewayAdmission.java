@@ -1,0 +1,109 @@
+package io.albingress.webhook;
+
+import io.albingress.gateway.Attachment;
+import io.albingress.gateway.GatewayAdmissionChecks;
+import io.albingress.validation.Verdict;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
+import io.vertx.core.Future;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The validating webhooks of Gateway API objects (gateway.networking.k8s.io/v1). Only what is ours is
+ * judged: a GatewayClass with our controllerName, a Gateway of such a class, an HTTPRoute whose
+ * parentRefs name such a Gateway (looked up in the informer caches); every other object is allowed,
+ * so the objects of other implementations are never blocked. What is judged is
+ * {@link GatewayAdmissionChecks}: only what is wrong whatever else exists in the cluster.
+ */
+public final class GatewayAdmission {
+  public static final String VALIDATE_GATEWAY_CLASS_PATH = "/validate-gateway-networking-k8s-io-v1-gatewayclass";
+  public static final String VALIDATE_GATEWAY_PATH = "/validate-gateway-networking-k8s-io-v1-gateway";
+  public static final String VALIDATE_HTTP_ROUTE_PATH = "/validate-gateway-networking-k8s-io-v1-httproute";
+
+  private final Function<String, Optional<GatewayClass>> classes;
+  private final BiFunction<String, String, Optional<Gateway>> gateways;
+
+  /** {@code classes} by name and {@code gateways} by (namespace, name), from the informer caches. */
+  public GatewayAdmission(Function<String, Optional<GatewayClass>> classes, BiFunction<String, String, Optional<Gateway>> gateways) {
+    this.classes = classes;
+    this.gateways = gateways;
+  }
+
+  public Future<AdmissionReply> gatewayClass(AdmissionRequestView<GatewayClass> request) {
+    return Future.succeededFuture(wrongKind(request, "GatewayClass").orElseGet(() -> {
+      GatewayClass c = request.object();
+      if (!judged(request) || !GatewayAdmissionChecks.ours(c)) {
+        return AdmissionReply.allow();
+      }
+      return AdmissionReply.of(GatewayAdmissionChecks.gatewayClass(c), "GatewayClass " + c.getMetadata().getName());
+    }));
+  }
+
+  public Future<AdmissionReply> gateway(AdmissionRequestView<Gateway> request) {
+    return Future.succeededFuture(wrongKind(request, "Gateway").orElseGet(() -> {
+      Gateway gw = request.object();
+      if (!judged(request) || !ours(gw)) {
+        return AdmissionReply.allow();
+      }
+      return AdmissionReply.of(GatewayAdmissionChecks.gateway(gw), "Gateway " + key(gw, request.namespace()));
+    }));
+  }
+
+  public Future<AdmissionReply> httpRoute(AdmissionRequestView<HTTPRoute> request) {
+    return Future.succeededFuture(wrongKind(request, "HTTPRoute").orElseGet(() -> {
+      HTTPRoute route = request.object();
+      if (!judged(request) || !ours(route, request.namespace())) {
+        return AdmissionReply.allow();
+      }
+      Verdict verdict = GatewayAdmissionChecks.route(route);
+      return AdmissionReply.of(verdict, "HTTPRoute " + key(route, request.namespace()));
+    }));
+  }
+
+  /** A Gateway is ours when its class exists and is ours; a class that does not exist yet is not judged. */
+  private boolean ours(Gateway gw) {
+    String className = gw.getSpec() == null ? null : gw.getSpec().getGatewayClassName();
+    return className != null && classes.apply(className).filter(GatewayAdmissionChecks::ours).isPresent();
+  }
+
+  /** A route is ours when one of its parentRefs names a Gateway of ours that exists now. */
+  private boolean ours(HTTPRoute route, String requestNamespace) {
+    String ns = namespace(route, requestNamespace);
+    var refs = route.getSpec() == null ? null : route.getSpec().getParentRefs();
+    return (refs == null ? java.util.List.<ParentReference>of() : refs).stream()
+        .filter(GatewayAdmission::namesAGateway)
+        .map(ref -> gateways.apply(ref.getNamespace() == null ? ns : ref.getNamespace(), ref.getName()))
+        .flatMap(Optional::stream).anyMatch(this::ours);
+  }
+
+  private static boolean namesAGateway(ParentReference ref) {
+    return ref.getName() != null && (ref.getGroup() == null || ref.getGroup().equals(Attachment.GROUP))
+        && (ref.getKind() == null || ref.getKind().equals("Gateway"));
+  }
+
+  /** Creates and updates of objects not being deleted (a finalizer removal is never blocked). */
+  private static boolean judged(AdmissionRequestView<? extends HasMetadata> request) {
+    return (request.operation().equals("CREATE") || request.operation().equals("UPDATE")) && request.object() != null
+        && (request.object().getMetadata() == null || request.object().getMetadata().getDeletionTimestamp() == null);
+  }
+
+  private static Optional<AdmissionReply> wrongKind(AdmissionRequestView<?> request, String kind) {
+    return request.isKind(Attachment.GROUP, "v1", kind) ? Optional.empty()
+        : Optional.of(AdmissionReply.deny("this webhook reviews " + Attachment.GROUP + "/v1 " + kind + " objects, not " + request.kindText()));
+  }
+
+  private static String namespace(HasMetadata o, String requestNamespace) {
+    String ns = o.getMetadata() == null ? null : o.getMetadata().getNamespace();
+    return ns == null || ns.isEmpty() ? requestNamespace : ns;
+  }
+
+  private static String key(HasMetadata o, String requestNamespace) {
+    String name = o.getMetadata() == null ? null : o.getMetadata().getName();
+    return namespace(o, requestNamespace) + "/" + (name == null ? "" : name);
+  }
+}

@@ -1,0 +1,135 @@
+package io.albingress.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.albingress.testing.Reviews;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The Gateway API webhooks on AdmissionReviews as the apiserver sends them, against caches holding the cluster's classes and Gateways. */
+class GatewayAdmissionTest {
+  static final KubernetesSerialization JSON = new KubernetesSerialization();
+  final Map<String, GatewayClass> classes = new HashMap<>();
+  final Map<String, Gateway> gateways = new HashMap<>();
+  final GatewayAdmission admission = new GatewayAdmission(n -> Optional.ofNullable(classes.get(n)),
+      (ns, n) -> Optional.ofNullable(gateways.get(ns + "/" + n)));
+
+  GatewayAdmissionTest() {
+    classes.put("alb", JSON.unmarshal(gatewayClass("alb", "gateway.k8s.aws/alb").encode(), GatewayClass.class));
+    classes.put("other", JSON.unmarshal(gatewayClass("other", "example.com/gateway").encode(), GatewayClass.class));
+    gateways.put("shop/gw", JSON.unmarshal(gateway("gw", "alb", "HTTP").encode(), Gateway.class));
+    gateways.put("shop/theirs", JSON.unmarshal(gateway("theirs", "other", "HTTP").encode(), Gateway.class));
+  }
+
+  static JsonObject gatewayClass(String name, String controller) {
+    return new JsonObject("""
+        {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GatewayClass", "metadata": {"name": "%s"},
+         "spec": {"controllerName": "%s"}}""".formatted(name, controller));
+  }
+
+  static JsonObject gateway(String name, String className, String protocol) {
+    return new JsonObject("""
+        {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway", "metadata": {"name": "%s", "namespace": "shop"},
+         "spec": {"gatewayClassName": "%s", "listeners": [{"name": "l", "port": 80, "protocol": "%s"}]}}"""
+        .formatted(name, className, protocol));
+  }
+
+  /** A route with a header-modifier filter, which ALB cannot do, naming these parents. */
+  static JsonObject badRoute(String parents) {
+    return new JsonObject("""
+        {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": {"name": "r", "namespace": "shop"},
+         "spec": {"parentRefs": %s, "rules": [{"filters": [{"type": "RequestHeaderModifier",
+           "requestHeaderModifier": {"add": [{"name": "x", "value": "y"}]}}], "backendRefs": [{"name": "web", "port": 80}]}]}}"""
+        .formatted(parents));
+  }
+
+  static <T> AdmissionRequestView<T> review(Class<T> type, String kind, String resource, String operation, JsonObject object) {
+    JsonObject body = Reviews.review("u1", operation, new JsonObject().put("group", "gateway.networking.k8s.io").put("version", "v1")
+        .put("kind", kind), resource, object);
+    return AdmissionCodec.reader(type).decode(body.toBuffer());
+  }
+
+  static AdmissionReply result(Future<AdmissionReply> f) {
+    assertThat(f.succeeded()).isTrue();
+    return f.result();
+  }
+
+  AdmissionReply route(String operation, JsonObject route) {
+    return result(admission.httpRoute(review(HTTPRoute.class, "HTTPRoute", "httproutes", operation, route)));
+  }
+
+  @Test
+  void aRouteOfOurGatewayIsDeniedNamingTheFieldTheValueAndTheFix() {
+    AdmissionReply reply = route("CREATE", badRoute("[{\"name\": \"gw\"}]"));
+    assertThat(reply.allowed()).isFalse();
+    assertThat(reply.message()).startsWith("HTTPRoute shop/r has 1 problem:")
+        .contains("spec.rules[0].filters[0].type: RequestHeaderModifier is not supported on ALB; remove the filter");
+    assertThat(route("UPDATE", badRoute("[{\"name\": \"gw\", \"namespace\": \"shop\", \"sectionName\": \"l\"}]")).allowed()).isFalse();
+  }
+
+  @Test
+  void aRouteOfAnotherImplementationOrOfAGatewayNotThereYetIsAllowed() {
+    assertThat(route("CREATE", badRoute("[{\"name\": \"theirs\"}]"))).isEqualTo(AdmissionReply.allow());
+    assertThat(route("CREATE", badRoute("[{\"name\": \"later\"}]"))).isEqualTo(AdmissionReply.allow());
+    assertThat(route("CREATE", badRoute("[{\"name\": \"gw\", \"namespace\": \"elsewhere\"}]"))).isEqualTo(AdmissionReply.allow());
+    assertThat(route("CREATE", badRoute("[{\"name\": \"gw\", \"kind\": \"Service\", \"group\": \"\"}]"))).isEqualTo(AdmissionReply.allow());
+    assertThat(route("CREATE", badRoute("[]"))).isEqualTo(AdmissionReply.allow());
+  }
+
+  @Test
+  void oneParentOfOursIsEnoughToJudgeTheRoute() {
+    assertThat(route("CREATE", badRoute("[{\"name\": \"theirs\"}, {\"name\": \"gw\"}]")).allowed()).isFalse();
+  }
+
+  @Test
+  void aRouteBeingDeletedIsNeverBlocked() {
+    JsonObject r = badRoute("[{\"name\": \"gw\"}]");
+    r.getJsonObject("metadata").put("deletionTimestamp", "2025-01-01T00:00:00Z");
+    assertThat(route("UPDATE", r)).isEqualTo(AdmissionReply.allow());
+  }
+
+  @Test
+  void aGatewayOfOurClassWithATcpListenerIsDeniedAndOneOfAnotherClassIsNot() {
+    AdmissionReply reply = result(admission.gateway(review(Gateway.class, "Gateway", "gateways", "CREATE", gateway("new", "alb", "TCP"))));
+    assertThat(reply.allowed()).isFalse();
+    assertThat(reply.message()).contains("Gateway shop/new", "spec.listeners[0].protocol: protocol TCP", "use HTTP or HTTPS");
+    assertThat(result(admission.gateway(review(Gateway.class, "Gateway", "gateways", "CREATE", gateway("new", "other", "TCP")))))
+        .isEqualTo(AdmissionReply.allow());
+    assertThat(result(admission.gateway(review(Gateway.class, "Gateway", "gateways", "CREATE", gateway("new", "missing", "TCP")))))
+        .isEqualTo(AdmissionReply.allow());
+    assertThat(result(admission.gateway(review(Gateway.class, "Gateway", "gateways", "CREATE", gateway("new", "alb", "HTTPS")))).allowed())
+        .isTrue();
+  }
+
+  @Test
+  void aGatewayClassOfOursIsAllowedWithAWarningForAParametersRefItCannotRead() {
+    JsonObject c = gatewayClass("alb2", "gateway.k8s.aws/alb");
+    c.getJsonObject("spec").put("parametersRef", new JsonObject().put("group", "gateway.k8s.aws").put("kind", "LoadBalancerConfiguration")
+        .put("name", "lbc").put("namespace", "shop"));
+    assertThat(result(admission.gatewayClass(review(GatewayClass.class, "GatewayClass", "gatewayclasses", "CREATE", c))).warnings())
+        .isEmpty();
+    c.getJsonObject("spec").put("parametersRef", new JsonObject().put("group", "example.com").put("kind", "Params")
+        .put("name", "lbc").put("namespace", "shop"));
+    AdmissionReply reply = result(admission.gatewayClass(review(GatewayClass.class, "GatewayClass", "gatewayclasses", "CREATE", c)));
+    assertThat(reply.allowed()).isTrue();
+    assertThat(reply.warnings()).singleElement().asString().contains("spec.parametersRef", "example.com/Params lbc");
+    c.getJsonObject("spec").put("controllerName", "example.com/other");
+    assertThat(result(admission.gatewayClass(review(GatewayClass.class, "GatewayClass", "gatewayclasses", "CREATE", c))))
+        .isEqualTo(AdmissionReply.allow());
+  }
+
+  @Test
+  void anotherKindOnTheseUrlsIsDenied() {
+    AdmissionReply reply = result(admission.httpRoute(review(HTTPRoute.class, "GRPCRoute", "grpcroutes", "CREATE", badRoute("[]"))));
+    assertThat(reply.allowed()).isFalse();
+    assertThat(reply.message()).contains("HTTPRoute objects, not gateway.networking.k8s.io/v1 GRPCRoute");
+  }
+}
