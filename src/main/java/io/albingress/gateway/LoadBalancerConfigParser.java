@@ -5,6 +5,7 @@ import io.albingress.annotations.FieldError;
 import io.albingress.annotations.IngressAnnotations;
 import io.albingress.annotations.Parsed;
 import io.albingress.annotations.SecurityGroupAnnotations;
+import io.albingress.annotations.SpecReader;
 import io.albingress.gateway.LoadBalancerConfig.ListenerConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
  * tags...), so one rule lives in one place. A field of the reference's schema this controller does not apply is
  * an error naming it, never silently dropped.
  */
-public final class LoadBalancerConfigParser {
+public final class LoadBalancerConfigParser extends SpecReader {
   static final Set<String> APPLIED = Set.of("mergingMode", "loadBalancerName", "scheme", "ipAddressType", "loadBalancerSubnets",
       "loadBalancerSubnetsSelector", "listenerConfigurations", "securityGroups", "securityGroupPrefixes", "sourceRanges",
       "loadBalancerAttributes", "tags", "manageBackendSecurityGroupRules", "wafV2", "shieldConfiguration");
@@ -37,7 +38,6 @@ public final class LoadBalancerConfigParser {
   private static final tools.jackson.databind.ObjectMapper JSON = new tools.jackson.databind.ObjectMapper();
   static final Pattern PROTOCOL_PORT = Pattern.compile("(?i)(HTTP|HTTPS|TLS|TCP|UDP|TCP_UDP|QUIC|TCP_QUIC):(\\d{1,5})");
 
-  private final List<FieldError> errors = new ArrayList<>();
 
   private LoadBalancerConfigParser() {}
 
@@ -238,25 +238,6 @@ public final class LoadBalancerConfigParser {
     return tags;
   }
 
-  private Map<String, String> keyValues(List<Object> items, String path) {
-    Map<String, String> result = new LinkedHashMap<>();
-    for (int i = 0; i < items.size(); i++) {
-      String field = path + "[" + i + "]";
-      Optional<Map<String, Object>> kv = item(items.get(i), field, "an object with key and value");
-      if (kv.isEmpty()) {
-        continue;
-      }
-      Optional<String> key = string(kv.get(), "key", field + ".key");
-      Optional<String> value = string(kv.get(), "value", field + ".value");
-      if (key.isEmpty()) {
-        error(field + ".key", "is required");
-      } else if (result.putIfAbsent(key.get(), value.orElse("")) != null) {
-        error(field + ".key", "\"" + FieldError.abbreviate(key.get()) + "\" is given twice");
-      }
-    }
-    return result;
-  }
-
   private static String render(Map<String, String> kv) {
     StringBuilder b = new StringBuilder();
     kv.forEach((k, v) -> b.append(b.isEmpty() ? "" : ",").append(k).append('=').append(v));
@@ -269,73 +250,5 @@ public final class LoadBalancerConfigParser {
 
   private static Optional<Object> present(Map<String, Object> m, String field) {
     return Optional.ofNullable(m.get(field));
-  }
-
-  @SuppressWarnings("unchecked")
-  private Optional<Map<String, Object>> item(Object v, String path, String expected) {
-    if (v instanceof Map<?, ?> map) {
-      return Optional.of((Map<String, Object>) map);
-    }
-    error(path, "must be " + expected);
-    return Optional.empty();
-  }
-
-  private Optional<Map<String, Object>> map(Map<String, Object> m, String field, String path) {
-    Object v = m.get(field);
-    return v == null ? Optional.empty() : item(v, path, "an object");
-  }
-
-  private Optional<String> string(Map<String, Object> m, String field, String path) {
-    Object v = m.get(field);
-    if (v == null) {
-      return Optional.empty();
-    }
-    if (v instanceof String s) {
-      return s.isEmpty() ? Optional.empty() : Optional.of(s);
-    }
-    error(path, "must be a string");
-    return Optional.empty();
-  }
-
-  private Optional<Boolean> bool(Map<String, Object> m, String field, String path) {
-    Object v = m.get(field);
-    if (v == null) {
-      return Optional.empty();
-    }
-    if (v instanceof Boolean b) {
-      return Optional.of(b);
-    }
-    error(path, "must be true or false");
-    return Optional.empty();
-  }
-
-  @SuppressWarnings("unchecked")
-  private List<Object> list(Map<String, Object> m, String field, String path) {
-    Object v = m.get(field);
-    if (v == null) {
-      return List.of();
-    }
-    if (v instanceof List<?> l) {
-      return (List<Object>) l;
-    }
-    error(path, "must be a list");
-    return List.of();
-  }
-
-  private List<String> strings(Map<String, Object> m, String field, String path) {
-    List<String> result = new ArrayList<>();
-    List<Object> items = list(m, field, path);
-    for (int i = 0; i < items.size(); i++) {
-      if (items.get(i) instanceof String s) {
-        result.add(s);
-      } else {
-        error(path + "[" + i + "]", "must be a string");
-      }
-    }
-    return result;
-  }
-
-  private void error(String field, String message) {
-    errors.add(new FieldError(field, message));
   }
 }

@@ -5,6 +5,7 @@ import io.albingress.annotations.FieldError;
 import io.albingress.annotations.Formats;
 import io.albingress.annotations.IngressAnnotations;
 import io.albingress.annotations.Parsed;
+import io.albingress.annotations.SpecReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.Set;
  * checked by the annotation parser, so one rule (CIDR, certificate ARN, SSL policy...) lives in one place;
  * a field whose annotation this controller does not apply yet is an error, never silently dropped.
  */
-public final class ClassParamsParser {
+public final class ClassParamsParser extends SpecReader {
   static final Set<String> SCHEMES = Set.of("internal", "internet-facing");
   static final Set<String> IP_ADDRESS_TYPES = Set.of("ipv4", "dualstack", "dualstack-without-public-ipv4");
   static final Set<String> TARGET_TYPES = Set.of("instance", "ip");
@@ -27,7 +28,6 @@ public final class ClassParamsParser {
       "loadBalancerAttributes", "listeners", "minimumLoadBalancerCapacity", "ipamConfiguration", "PrefixListsIDs",
       "prefixListsIDs", "wafv2AclArn", "wafv2AclName");
 
-  private final List<FieldError> errors = new ArrayList<>();
 
   private ClassParamsParser() {}
 
@@ -151,28 +151,7 @@ public final class ClassParamsParser {
 
   /** tags and loadBalancerAttributes: lists of {key, value}; a key given twice is an error. */
   private Map<String, String> keyValues(Map<String, Object> spec, String field) {
-    return keyValueList(list(spec, field, "spec." + field), "spec." + field);
-  }
-
-  private Map<String, String> keyValueList(List<Object> items, String path) {
-    Map<String, String> result = new LinkedHashMap<>();
-    for (int i = 0; i < items.size(); i++) {
-      String field = path + "[" + i + "]";
-      if (!(items.get(i) instanceof Map<?, ?> raw)) {
-        error(field, "must be an object with key and value");
-        continue;
-      }
-      @SuppressWarnings("unchecked")
-      Map<String, Object> kv = (Map<String, Object>) raw;
-      Optional<String> key = string(kv, "key", field + ".key");
-      Optional<String> value = string(kv, "value", field + ".value");
-      if (key.isEmpty() || key.get().isBlank()) {
-        error(field + ".key", "is required");
-      } else if (result.putIfAbsent(key.get(), value.orElse("")) != null) {
-        error(field + ".key", "\"" + FieldError.abbreviate(key.get()) + "\" is given twice");
-      }
-    }
-    return result;
+    return keyValues(list(spec, field, "spec." + field), "spec." + field);
   }
 
   private List<ClassParams.ListenerParams> listeners(Map<String, Object> spec) {
@@ -202,7 +181,7 @@ public final class ClassParamsParser {
         continue;
       }
       result.add(new ClassParams.ListenerParams(protocol.get(), port.get(),
-          keyValueList(list(l, "listenerAttributes", field + ".listenerAttributes"), field + ".listenerAttributes")));
+          keyValues(list(l, "listenerAttributes", field + ".listenerAttributes"), field + ".listenerAttributes")));
     }
     return result;
   }
@@ -214,72 +193,5 @@ public final class ClassParamsParser {
       return Optional.empty();
     }
     return v;
-  }
-
-  @SuppressWarnings("unchecked")
-  private Optional<Map<String, Object>> map(Map<String, Object> m, String field, String path) {
-    Object v = m.get(field);
-    if (v == null) {
-      return Optional.empty();
-    }
-    if (v instanceof Map<?, ?> map) {
-      return Optional.of((Map<String, Object>) map);
-    }
-    error(path, "must be an object");
-    return Optional.empty();
-  }
-
-  private Optional<String> string(Map<String, Object> m, String field, String path) {
-    Object v = m.get(field);
-    if (v == null) {
-      return Optional.empty();
-    }
-    if (v instanceof String s) {
-      return s.isEmpty() ? Optional.empty() : Optional.of(s); // Go's omitempty: "" is unset
-    }
-    error(path, "must be a string");
-    return Optional.empty();
-  }
-
-  private Optional<Integer> integer(Map<String, Object> m, String field, String path) {
-    Object v = m.get(field);
-    if (v == null) {
-      return Optional.empty();
-    }
-    if (v instanceof Number n && n.doubleValue() == n.intValue()) {
-      return Optional.of(n.intValue());
-    }
-    error(path, "must be an integer");
-    return Optional.empty();
-  }
-
-  @SuppressWarnings("unchecked")
-  private List<Object> list(Map<String, Object> m, String field, String path) {
-    Object v = m.get(field);
-    if (v == null) {
-      return List.of();
-    }
-    if (v instanceof List<?> l) {
-      return (List<Object>) l;
-    }
-    error(path, "must be a list");
-    return List.of();
-  }
-
-  private List<String> strings(Map<String, Object> m, String field, String path) {
-    List<String> result = new ArrayList<>();
-    List<Object> items = list(m, field, path);
-    for (int i = 0; i < items.size(); i++) {
-      if (items.get(i) instanceof String s) {
-        result.add(s);
-      } else {
-        error(path + "[" + i + "]", "must be a string");
-      }
-    }
-    return result;
-  }
-
-  private void error(String field, String message) {
-    errors.add(new FieldError(field, message));
   }
 }
