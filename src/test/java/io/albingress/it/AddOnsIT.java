@@ -116,13 +116,14 @@ class AddOnsIT {
         """.formatted(ns, a.toString().stripTrailing());
   }
 
-  private static void apply(Env env, String manifest) {
+  static void apply(Env env, String manifest) {
     Result r = env.kubectl(manifest, "apply", "-f", "-");
     assertThat(r.exit()).as(r.stderr()).isZero();
   }
 
+  /** The last value of {@code value}, once {@code done} holds (at most 120 s); the assertion names the last value seen. */
   @SuppressWarnings("unchecked")
-  private static <T> T await(Supplier<T> value, Predicate<T> done) {
+  static <T> T await(Supplier<T> value, Predicate<T> done) {
     Object[] last = new Object[1];
     try {
       Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).until(() -> {

@@ -10,12 +10,8 @@ import io.albingress.testing.TestEnvironment.Env;
 import io.albingress.testing.TestEnvironment.Result;
 import io.albingress.testing.TestEnvironment.TestNamespace;
 import io.albingress.testing.WebhookRegistration;
-import java.time.Duration;
 import java.util.Map;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,19 +53,19 @@ class ListenerAttributesIT {
 
   @Test
   void listenerAttributesAreAppliedAndFollowTheAnnotation(Env env, TestNamespace ns) {
-    apply(env, AddOnsIT.ingress(ns.name(), "listener-attributes.HTTP-80", SERVER + "=false"));
+    AddOnsIT.apply(env, AddOnsIT.ingress(ns.name(), "listener-attributes.HTTP-80", SERVER + "=false"));
     String listener = listenerArn(env);
-    await(() -> attributes(listener), a -> "false".equals(a.get(SERVER)));
+    AddOnsIT.await(() -> attributes(listener), a -> "false".equals(a.get(SERVER)));
 
-    apply(env, AddOnsIT.ingress(ns.name(), "listener-attributes.HTTP-80", SERVER + "=true," + NOSNIFF + "=nosniff"));
-    Map<String, String> now = await(() -> attributes(listener), a -> "true".equals(a.get(SERVER)) && "nosniff".equals(a.get(NOSNIFF)));
+    AddOnsIT.apply(env, AddOnsIT.ingress(ns.name(), "listener-attributes.HTTP-80", SERVER + "=true," + NOSNIFF + "=nosniff"));
+    Map<String, String> now = AddOnsIT.await(() -> attributes(listener), a -> "true".equals(a.get(SERVER)) && "nosniff".equals(a.get(NOSNIFF)));
     assertThat(now).containsEntry(SERVER, "true").containsEntry(NOSNIFF, "nosniff");
   }
 
   @Test
   void anUnknownAttributeOrAPortWithoutListenerIsDeniedAtApply(Env env, TestNamespace ns) {
     // a server-side dry run asks the webhook each time: the apiserver may take a moment to call it
-    Result unknown = await(() -> env.kubectl(AddOnsIT.ingress(ns.name(), "listener-attributes.HTTP-80", "routing.http.nonsense=true"),
+    Result unknown = AddOnsIT.await(() -> env.kubectl(AddOnsIT.ingress(ns.name(), "listener-attributes.HTTP-80", "routing.http.nonsense=true"),
         "create", "--dry-run=server", "-f", "-"), r -> r.exit() != 0);
     assertThat(unknown.stderr()).contains("listener-attributes.HTTP-80").contains("routing.http.nonsense");
 
@@ -85,29 +81,10 @@ class ListenerAttributesIT {
   }
 
   private String listenerArn(Env env) {
-    String lb = await(() -> moto.loadBalancers().stream()
+    String lb = AddOnsIT.await(() -> moto.loadBalancers().stream()
         .filter(l -> env.clusterName().equals(moto.tags(l.loadBalancerArn()).get("elbv2.k8s.aws/cluster")))
         .map(l -> l.loadBalancerArn()).findFirst().orElse(""), arn -> !arn.isEmpty());
-    return await(() -> moto.listeners(lb).stream().filter(l -> l.port() == 80).map(l -> l.listenerArn()).findFirst().orElse(""),
+    return AddOnsIT.await(() -> moto.listeners(lb).stream().filter(l -> l.port() == 80).map(l -> l.listenerArn()).findFirst().orElse(""),
         arn -> !arn.isEmpty());
-  }
-
-  private static void apply(Env env, String manifest) {
-    Result r = env.kubectl(manifest, "apply", "-f", "-");
-    assertThat(r.exit()).as(r.stderr()).isZero();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> T await(Supplier<T> value, Predicate<T> done) {
-    Object[] last = new Object[1];
-    try {
-      Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).until(() -> {
-        last[0] = value.get();
-        return done.test((T) last[0]);
-      });
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError("not reached within 120 s; the last value seen was " + last[0], e);
-    }
-    return (T) last[0];
   }
 }
