@@ -226,9 +226,10 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
         .flatMap(b -> informers.podsGatedBy(b.gateType()).stream())
         .distinct().forEach(this::openStaleGates);
     applied.keySet().retainAll(bindings.keySet());
+    // a stack just deployed needs its targets now: only event bursts are gathered (enqueue)
     current.forEach(b -> {
       bindings.put(b.arn(), b);
-      enqueue(b.arn());
+      loop.add(b.arn());
     });
   }
 

@@ -195,6 +195,8 @@ class ReconcilerIT {
     apply(env, services(ns.name()));
     apply(env, shop(ns.name(), "shop", "", env.seed().getString("certificateArn"), "/api"));
     await(() -> hostname(env, ns.name(), "shop"), h -> !h.isEmpty());
+    // converged means the targets too: the status is written before the target sync has finished
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(app::reconcilerIdle);
     app.stop();
 
     app = Controllers.start(env, ns);
