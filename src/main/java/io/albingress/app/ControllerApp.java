@@ -82,6 +82,7 @@ public final class ControllerApp {
   private final AwsClients aws;
   private TargetGroupBindings tgbs;
   private WebhookServer webhook;
+  private Vertx webhookVertx;
   private ReconcilerVerticle reconciler;
   private TargetsVerticle targets;
   private Inventory inventory;
@@ -137,9 +138,10 @@ public final class ControllerApp {
     CachedAwsFacts facts = new CachedAwsFacts(vertx, aws, settings.awsVpcId(), AWS_FACTS_TTL, AWS_FACTS_DEADLINE);
     app.gatewayInformers = new GatewayInformers(vertx, kube, settings.watchNamespace(), settings.syncPeriod().toMillis(), GATEWAY_CRD_RETRY);
     GatewayInformers gatewayCaches = app.gatewayInformers;
-    app.webhook = new WebhookServer(vertx,
-        new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000,
-            WebhookServer.Config.defaultInstances()),
+    int webhookLoops = WebhookServer.Config.defaultInstances();
+    app.webhookVertx = webhookVertx(registry, webhookLoops);
+    app.webhook = new WebhookServer(app.webhookVertx,
+        new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000, webhookLoops),
         codec, new IngressAdmission(validator, informers, facts), new PodAdmission(serialization, readinessGates(informers, gateTargets)),
         Optional.of(new TargetGroupBindingAdmission(serialization, new SdkTargetGroupLookup(aws), tgbs::all, settings.awsVpcId())),
         Optional.of(new GatewayAdmission(gatewayCaches::gatewayClass, gatewayCaches::gateway)), registry);
@@ -205,6 +207,19 @@ public final class ControllerApp {
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
   }
 
+  /**
+   * The webhook's own Vert.x: event loops that serve admission only, never shared with the reconciler,
+   * the informers' HTTP client or the probes, so a review never queues behind them (and they never
+   * behind a burst of reviews). Its HTTP server meters go to the same registry, told apart by their
+   * local address.
+   */
+  private static Vertx webhookVertx(PrometheusMeterRegistry registry, int loops) {
+    MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true)
+        .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE));
+    return Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(2).setMetricsOptions(options))
+        .withMetrics(new MicrometerMetricsFactory(registry)).build();
+  }
+
   private static SecurityGroupSynthesizer securityGroups(Vertx vertx, AwsClients aws, ControllerSettings settings) {
     return new SecurityGroupSynthesizer(new SdkEc2SecurityGroups(aws), new SecurityGroupSynthesizer.Settings(settings.clusterName(),
         settings.awsVpcId(), settings.backendSecurityGroup(), settings.defaultTags(), SecurityGroupSynthesizer.defaultDeleteDelays()),
@@ -267,6 +282,10 @@ public final class ControllerApp {
     // first, while informers and AWS still answer: no new connections, reviews in flight finish
     if (webhook != null) {
       webhook.stop().toCompletionStage().toCompletableFuture().orTimeout(15, java.util.concurrent.TimeUnit.SECONDS)
+          .exceptionally(e -> null).join();
+    }
+    if (webhookVertx != null) {
+      webhookVertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
           .exceptionally(e -> null).join();
     }
     if (leadership != null) {

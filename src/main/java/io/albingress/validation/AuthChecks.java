@@ -26,6 +26,9 @@ import java.util.Optional;
  * warning: it may be created after the Ingress, or the cache may lag.
  */
 final class AuthChecks {
+  private static final java.util.Set<String> AUTH_KEYS =
+      AuthAnnotations.KEYS.stream().map(io.albingress.annotations.AnnotationCatalog::key).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
   private AuthChecks() {}
 
   static void run(ParsedIngress parsed, ClusterView cluster, Findings findings) {
@@ -34,17 +37,25 @@ final class AuthChecks {
     findings.deny(AuthAnnotations.parse(annotations).errors());
     // the effective auth of each route, keyed by where it comes from (the Ingress, or a Service that overrides it)
     Map<String, AuthConfig> effective = new LinkedHashMap<>();
+    // one parse per origin (the Ingress, or an overriding Service), however many paths share it
+    Map<String, Optional<String>> overridingService = new java.util.HashMap<>();
     for (IngressRoutes.Route route : parsed.routes()) {
       List<String> services = ParsedIngress.servicesOf(route, parsed.config().actions());
-      Optional<Service> svc = services.size() == 1 ? cluster.service(ns, services.get(0)) : Optional.empty();
-      Map<String, String> svcAnnotations = svc.map(s -> s.getMetadata().getAnnotations()).filter(a -> a != null).orElse(Map.of());
-      boolean overrides = svcAnnotations.keySet().stream().anyMatch(k -> AuthAnnotations.KEYS.stream().anyMatch(a -> k.equals(key(a))));
-      String origin = overrides ? "Service " + ns + "/" + services.get(0) : "";
+      String service = services.size() == 1 ? services.get(0) : null;
+      Map<String, String> svcAnnotations = service == null ? Map.of() : cluster.service(ns, service)
+          .map(s -> s.getMetadata().getAnnotations()).filter(a -> a != null).orElse(Map.of());
+      boolean overrides = service != null && overridingService.computeIfAbsent(service,
+          n -> svcAnnotations.keySet().stream().anyMatch(AUTH_KEYS::contains) ? Optional.of(n) : Optional.empty()).isPresent();
+      String origin = overrides ? "Service " + ns + "/" + service : "";
+      String slot = origin.isEmpty() ? "the Ingress" : origin;
+      if (effective.containsKey(slot)) {
+        continue;
+      }
       var auth = AuthAnnotations.parse(annotations, overrides ? svcAnnotations : Map.of(), origin);
       if (overrides) {
         findings.deny(auth.errors());
       }
-      effective.putIfAbsent(origin.isEmpty() ? "the Ingress" : origin, auth.value());
+      effective.put(slot, auth.value());
     }
     if (effective.isEmpty()) {
       effective.put("the Ingress", AuthAnnotations.parse(annotations).value());

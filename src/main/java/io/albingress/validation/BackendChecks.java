@@ -30,6 +30,10 @@ final class BackendChecks {
   private final Findings findings;
   private final Map<String, String> annotations;
   private final String namespace;
+  /** Annotation parses by Service name: a Service behind many paths is parsed once per review. */
+  private final Map<String, io.albingress.annotations.Parsed<TargetConfig>> targetsByService = new java.util.HashMap<>();
+  private final Map<String, List<io.albingress.annotations.FieldError>> tagErrorsByService = new java.util.HashMap<>();
+  private io.albingress.annotations.Parsed<TargetConfig> ingressTargets;
 
   BackendChecks(Ingress ingress, IngressConfig config, ClusterView cluster, Findings findings) {
     this.ingress = ingress;
@@ -41,7 +45,7 @@ final class BackendChecks {
   }
 
   void run() {
-    findings.deny(TargetAnnotations.parse(annotations).errors());
+    findings.deny(ingressTargets().errors());
     warnUnusedConditions();
     for (IngressRoutes.Route route : IngressRoutes.of(ingress)) {
       String field = route.isDefaultBackend() ? route.field() : route.field() + ".backend";
@@ -63,6 +67,13 @@ final class BackendChecks {
         checkService(field, service.getName(), portOf(service));
       }
     }
+  }
+
+  private io.albingress.annotations.Parsed<TargetConfig> ingressTargets() {
+    if (ingressTargets == null) {
+      ingressTargets = TargetAnnotations.parse(annotations);
+    }
+    return ingressTargets;
   }
 
   /**
@@ -108,15 +119,15 @@ final class BackendChecks {
     }
     Optional<Service> found = cluster.service(namespace, name);
     if (found.isEmpty()) {
-      boolean instance = TargetAnnotations.parse(annotations).value().targetType() == TargetType.INSTANCE;
+      boolean instance = ingressTargets().value().targetType() == TargetType.INSTANCE;
       findings.warn(field + ": " + id + " does not exist yet; the ALB routes to it once it is created"
           + (instance ? " (with target-type instance it must be of type NodePort or LoadBalancer)" : ""));
       return;
     }
     Service svc = found.get();
-    var parsed = TargetAnnotations.parse(annotations, serviceAnnotations(svc), id);
+    var parsed = targetsByService.computeIfAbsent(name, n -> TargetAnnotations.parse(annotations, serviceAnnotations(svc), id));
     findings.deny(parsed.errors());
-    findings.deny(TargetAnnotations.serviceTags(serviceAnnotations(svc), id).errors());
+    findings.deny(tagErrorsByService.computeIfAbsent(name, n -> TargetAnnotations.serviceTags(serviceAnnotations(svc), id).errors()));
     TargetConfig target = parsed.value();
     String type = svc.getSpec() == null || svc.getSpec().getType() == null ? "ClusterIP" : svc.getSpec().getType();
     if (type.equals("ExternalName")) {

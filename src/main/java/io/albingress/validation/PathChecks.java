@@ -12,6 +12,8 @@ import java.util.Locale;
 
 /** Paths and hosts an ALB would read differently from Kubernetes, or could not take in one rule. */
 final class PathChecks {
+  private static final java.util.regex.Pattern PATH_SUFFIX = java.util.regex.Pattern.compile("\\.http\\.paths\\[\\d+]$");
+
   private PathChecks() {}
 
   static void run(Ingress ingress, IngressConfig config, Findings findings) {
@@ -44,9 +46,12 @@ final class PathChecks {
   private static void valuesAndRegex(IngressRoutes.Route route, IngressConfig config, Findings findings) {
     String service = route.backend() == null || route.backend().getService() == null ? null : route.backend().getService().getName();
     List<Condition> extra = service == null ? List.of() : config.conditions().getOrDefault(service, List.of());
+    if (extra.isEmpty()) {
+      return; // the rule's own host and path alone are one value each: nothing to mix
+    }
     List<String> hosts = new ArrayList<>();
     List<String> hostRegex = new ArrayList<>();
-    route.host().ifPresent(h -> hosts.add("host " + h + " of " + route.field().replaceAll("\\.http\\.paths\\[\\d+]$", "")));
+    route.host().ifPresent(h -> hosts.add("host " + h + " of " + PATH_SUFFIX.matcher(route.field()).replaceAll("")));
     boolean regexPath = IngressRoutes.usesRegexPath(config, route);
     List<String> paths = new ArrayList<>();
     List<String> pathRegex = new ArrayList<>();

@@ -41,11 +41,17 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
 
   private final AdmissionCodec codec;
   private final List<Webhook<?>> webhooks;
+  private final java.util.Map<String, Webhook<?>> byPath;
   private final MeterRegistry registry;
+  /** The meters of each webhook and verdict, registered once: a registry lookup per review costs more than the review's checks. */
+  private final java.util.concurrent.ConcurrentMap<String, Meters> meters = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Meters(Counter requests, Timer duration) {}
 
   AdmissionHandler(AdmissionCodec codec, List<Webhook<?>> webhooks, MeterRegistry registry) {
     this.codec = codec;
     this.webhooks = webhooks;
+    this.byPath = webhooks.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(Webhook::path, w -> w, (a, b) -> a));
     this.registry = registry;
   }
 
@@ -63,7 +69,7 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
         }
         return; // the connection broke; nobody to answer
       }
-      Optional<Webhook<?>> webhook = webhooks.stream().filter(w -> w.path().equals(req.path())).findFirst();
+      Optional<Webhook<?>> webhook = Optional.ofNullable(byPath.get(req.path()));
       if (webhook.isEmpty()) {
         text(req, 404, "no webhook at " + req.path() + "; use " + WebhookServer.VALIDATE_INGRESS_PATH + ", " + WebhookServer.VALIDATE_SERVICE_PATH
             + " or " + WebhookServer.MUTATE_POD_PATH);
@@ -122,11 +128,13 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
   }
 
   private void record(String webhook, String verdict, long startNanos) {
-    Counter.builder("alb_webhook_requests_total").description("Admission requests by webhook and verdict.")
-        .tag("webhook", webhook).tag("verdict", verdict).register(registry).increment();
-    Timer.builder("alb_webhook_request_duration_seconds").description("Admission request latency.")
-        .tag("webhook", webhook).tag("verdict", verdict).serviceLevelObjectives(LatencyBuckets.seconds()).register(registry)
-        .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    Meters m = meters.computeIfAbsent(webhook + ' ' + verdict, k -> new Meters(
+        Counter.builder("alb_webhook_requests_total").description("Admission requests by webhook and verdict.")
+            .tag("webhook", webhook).tag("verdict", verdict).register(registry),
+        Timer.builder("alb_webhook_request_duration_seconds").description("Admission request latency.")
+            .tag("webhook", webhook).tag("verdict", verdict).serviceLevelObjectives(LatencyBuckets.seconds()).register(registry)));
+    m.requests().increment();
+    m.duration().record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }
 
   /** The whole body, or a TooLarge failure as soon as it passes the limit. */
