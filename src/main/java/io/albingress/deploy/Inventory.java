@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -133,6 +134,11 @@ public final class Inventory {
 
   public List<ActualTargetGroup> targetGroups(String stack) {
     return state.get().targetGroups().values().stream().filter(tg -> StackId.keyOf(tg.tags()).filter(stack::equals).isPresent()).toList();
+  }
+
+  /** One of our target groups by ARN, as last listed or changed by this process. */
+  public Optional<ActualTargetGroup> targetGroup(String arn) {
+    return Optional.ofNullable(state.get().targetGroups().get(arn));
   }
 
   /** Every target group of this controller, whichever stack it belongs to. */

@@ -272,6 +272,11 @@ public final class StackDeployer {
     }
     return elb.tags(created).recover(e -> AwsFailure.is(e, AwsFailure.Kind.NOT_FOUND) ? Future.succeededFuture(Map.of()) : Future.failedFuture(e))
         .compose(tags -> {
+          // a target group AWS returned from an earlier create keeps its own targets hash (or none): the targets loop reads it
+          created.stream().filter(tags::containsKey).forEach(arn -> inventory.targetGroup(arn)
+              .filter(tg -> !java.util.Objects.equals(tg.tags().get(Tags.TARGETS_HASH), tags.get(arn).get(Tags.TARGETS_HASH)))
+              .ifPresent(tg -> inventory.put(new ActualTargetGroup(tg.arn(), tg.name(), tg.protocol(), tg.protocolVersion(), tg.port(),
+                  tg.targetType(), tg.healthCheck(), tg.loadBalancerArns(), Map.copyOf(tags.get(arn))))));
           List<String> foreign = created.stream().filter(arn -> tags.containsKey(arn) && !ours(tags.get(arn), stackTag)).toList();
           if (foreign.isEmpty()) {
             return Future.succeededFuture(progress);

@@ -2,6 +2,9 @@ package io.albingress.deploy;
 
 import io.albingress.annotations.HealthCheck;
 import io.albingress.model.TargetGroup;
+import io.albingress.model.Tags;
+import io.albingress.model.TargetsHash;
+import java.util.Map;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,7 +73,7 @@ final class TargetGroupSynth {
   }
 
   private Future<List<Change>> create(TargetGroup tg) {
-    return SafeCreate.create(() -> elb.createTargetGroup(tg, vpcId), SafeCreate.idempotent(), Set.of())
+    return SafeCreate.create(() -> elb.createTargetGroup(withEmptyTargets(tg), vpcId), SafeCreate.idempotent(), Set.of())
         .compose(created -> {
           inventory.put(created);
           Change change = Change.created(KIND, tg.resourceId(), created.arn());
@@ -78,6 +81,18 @@ final class TargetGroupSynth {
               : attributes.created(AttributeSynth.TARGET_GROUP, tg.resourceId(), created.arn(), tg.attributes())
                   .map(a -> List.of(change, a));
         });
+  }
+
+  /**
+   * A new target group has no targets: it is created with the {@link Tags#TARGETS_HASH} of none, so
+   * the targets loop needs no DescribeTargetHealth for it (now or after a restart). Only the create
+   * carries it; the model's tags, which the tag sync keeps, do not.
+   */
+  static TargetGroup withEmptyTargets(TargetGroup tg) {
+    Map<String, String> tags = new java.util.LinkedHashMap<>(tg.tags());
+    tags.put(Tags.TARGETS_HASH, TargetsHash.EMPTY);
+    return new TargetGroup(tg.resourceId(), tg.name(), tg.service(), tg.targetType(), tg.protocol(), tg.protocolVersion(), tg.port(),
+        tg.healthCheck(), tg.attributes(), tg.nodeLabels(), Map.copyOf(tags), tg.ipAddressType());
   }
 
   private Future<List<Change>> update(TargetGroup desired, ActualTargetGroup actual) {

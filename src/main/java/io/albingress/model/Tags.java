@@ -17,6 +17,14 @@ public final class Tags {
    */
   public static final String OIDC_SECRETS = "ingress.k8s.aws/oidc-secrets";
 
+  /**
+   * On a target group of a stack: the hash of its registered targets (TargetsHash), present only while
+   * true (removed before targets change, written when they are quiet). A restart skips
+   * DescribeTargetHealth where it equals the hash of the desired targets. Not in {@link #OWN}: the
+   * stack's tag sync must neither write nor remove it.
+   */
+  public static final String TARGETS_HASH = "ingress.k8s.aws/targets-hash";
+
   /** Keys the controller owns: neither --default-tags nor --external-managed-tags may name them. */
   public static final java.util.Set<String> OWN = java.util.Set.of(CLUSTER, STACK, RESOURCE, MODEL_HASH, OIDC_SECRETS, GATEWAY_STACK,
       GATEWAY_RESOURCE);

@@ -17,6 +17,8 @@ import io.albingress.model.Stack;
 import io.albingress.model.StackId;
 import io.albingress.model.Target;
 import io.albingress.model.TargetGroup;
+import io.albingress.model.Tags;
+import io.albingress.model.TargetsHash;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -59,6 +61,8 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
   static final Duration QUIET = Duration.ofMillis(Long.getLong("alb.targets.quietMillis", 250));
   static final Duration MAX_WAIT = Duration.ofMillis(Long.getLong("alb.targets.maxWaitMillis", 1000));
+  /** How long a target group's targets stay unchanged before its {@link Tags#TARGETS_HASH} tag is written again. */
+  static final Duration TAG_QUIET = Duration.ofMillis(Long.getLong("alb.targets.tagQuietMillis", 5000));
 
   /** Events of one target group gathered since {@code firstNanos}; {@code timer} starts its sync. */
   private record Batch(long timer, long firstNanos) {}
@@ -118,6 +122,15 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   /** The targets each target group has in AWS, as far as we know: what we applied last. */
   private final Map<String, Set<Target>> applied = new HashMap<>();
   private final Set<String> rechecks = new HashSet<>();
+  /**
+   * By ARN: the {@link Tags#TARGETS_HASH} tag as this process last left it (empty: none); a target group
+   * missing here has the tag the inventory listed. A present tag is removed before its targets change.
+   */
+  private final Map<String, Optional<String>> tagged = new HashMap<>();
+  /** When each target group's targets last changed (nanoTime), for the quiet period before the tag is written. */
+  private final Map<String, Long> lastChange = new HashMap<>();
+  /** Target groups waiting for their tag write; read by {@link #idle} from any thread. */
+  private final Set<String> tagTimers = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Target groups whose events are being gathered before a sync, by ARN; read by {@link #idle} from any thread. */
   private final Map<String, Batch> batching = new java.util.concurrent.ConcurrentHashMap<>();
   private KeyedLoop<String> loop;
@@ -164,6 +177,9 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
       leading = false;
       // the next leader may change targets: learn them again when we lead again
       applied.clear();
+      tagged.clear();
+      lastChange.clear();
+      tagTimers.clear();
       batching.values().forEach(b -> vertx.cancelTimer(b.timer()));
       batching.clear();
     });
@@ -211,9 +227,9 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     return done.future();
   }
 
-  /** No target group waits or syncs. */
+  /** No target group waits or syncs, and no targets hash waits to be written. */
   public boolean idle() {
-    return loop != null && loop.idle() && batching.isEmpty();
+    return loop != null && loop.idle() && batching.isEmpty() && tagTimers.isEmpty();
   }
 
   private void bind(String owner, List<Binding> current) {
@@ -226,6 +242,8 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
         .flatMap(b -> informers.podsGatedBy(b.gateType()).stream())
         .distinct().forEach(this::openStaleGates);
     applied.keySet().retainAll(bindings.keySet());
+    tagged.keySet().retainAll(bindings.keySet());
+    lastChange.keySet().retainAll(bindings.keySet());
     // a stack just deployed needs its targets now: only event bursts are gathered (enqueue)
     current.forEach(b -> {
       bindings.put(b.arn(), b);
@@ -373,9 +391,77 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
       return syncBinding(b);
     }
     Set<Target> desired = desired(b.model(), Optional.empty());
-    return actual(b.arn())
+    return actual(b.arn(), knownByTag(b.arn(), desired))
         .compose(actual -> apply(b, TargetChanges.between(desired, actual), desired))
-        .compose(v -> openGates(b));
+        .compose(v -> openGates(b))
+        .compose(v -> writeTagWhenQuiet(b));
+  }
+
+  // ---- the targets hash tag (stack target groups only; a TargetGroupBinding's group is the user's)
+
+  /**
+   * What the tag says is registered, when it says something we can use: nothing (a new target group),
+   * or exactly the desired targets. Only asked when this process does not know the targets yet.
+   */
+  private Optional<Set<Target>> knownByTag(String arn, Set<Target> desired) {
+    if (applied.containsKey(arn)) {
+      return Optional.empty();
+    }
+    Optional<String> tag = tag(arn);
+    if (tag.isEmpty()) {
+      return Optional.empty();
+    }
+    if (tag.get().equals(TargetsHash.EMPTY)) {
+      return Optional.of(Set.of());
+    }
+    return tag.get().equals(TargetsHash.of(desired)) ? Optional.of(desired) : Optional.empty();
+  }
+
+  private Optional<String> tag(String arn) {
+    Optional<String> known = tagged.get(arn);
+    if (known != null) {
+      return known;
+    }
+    return inventory.targetGroup(arn).flatMap(tg -> Optional.ofNullable(tg.tags().get(Tags.TARGETS_HASH)));
+  }
+
+  /** Before targets change: a tag that would say otherwise goes first (a crash meanwhile leaves no false tag). */
+  private Future<Void> removeTag(Binding b) {
+    if (b.tgb().isPresent() || tag(b.arn()).isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return elb.removeTags(b.arn(), List.of(Tags.TARGETS_HASH)).onSuccess(v -> tagged.put(b.arn(), Optional.empty()));
+  }
+
+  /**
+   * Once the targets have been as applied for {@link #TAG_QUIET}, their hash is written (one AddTags
+   * per burst of changes, not per change); until then a timer brings the target group back here.
+   */
+  private Future<Void> writeTagWhenQuiet(Binding b) {
+    String arn = b.arn();
+    Set<Target> known = applied.get(arn);
+    if (b.tgb().isPresent() || known == null || !leading || !bindings.containsKey(arn)) {
+      return Future.succeededFuture();
+    }
+    String hash = TargetsHash.of(known);
+    if (tag(arn).filter(hash::equals).isPresent()) {
+      return Future.succeededFuture();
+    }
+    long quietFor = (System.nanoTime() - lastChange.getOrDefault(arn, 0L)) / 1_000_000;
+    if (lastChange.containsKey(arn) && quietFor < TAG_QUIET.toMillis()) {
+      if (tagTimers.add(arn)) {
+        vertx.setTimer(TAG_QUIET.toMillis() - quietFor + 1, t -> {
+          tagTimers.remove(arn);
+          if (leading && bindings.containsKey(arn)) {
+            loop.add(arn);
+          }
+        });
+      }
+      return Future.succeededFuture();
+    }
+    // an AddTags with an unknown outcome leaves a tag that is true either way (present: removed before the next change)
+    tagged.put(arn, Optional.of(hash));
+    return elb.addTags(arn, Map.of(Tags.TARGETS_HASH, hash));
   }
 
   /**
@@ -460,7 +546,21 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
         .map(ServicePort::getName).orElse("");
   }
 
-  /** What we applied last; the first time after start (or after an unknown outcome), what AWS reports. */
+  /**
+   * What we applied last; the first time after start (or after an unknown outcome), what the targets
+   * hash tag says, else what AWS reports.
+   */
+  private Future<Set<Target>> actual(String arn, Optional<Set<Target>> byTag) {
+    Set<Target> known = applied.get(arn);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    if (byTag.isPresent()) {
+      return Future.succeededFuture(byTag.get());
+    }
+    return actual(arn);
+  }
+
   private Future<Set<Target>> actual(String arn) {
     Set<Target> known = applied.get(arn);
     if (known != null) {
@@ -481,7 +581,8 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     LOG.info("{}: registering {} targets, deregistering {}", b.label(), changes.register().size(),
         changes.deregister().size());
     applied.remove(b.arn());
-    return TargetWrites.apply(elb, b.arn(), changes.register(), changes.deregister()).map(refused -> {
+    lastChange.put(b.arn(), System.nanoTime());
+    return removeTag(b).compose(v -> TargetWrites.apply(elb, b.arn(), changes.register(), changes.deregister())).map(refused -> {
       if (refused.isEmpty()) {
         remember(b.arn(), desired);
         return null;

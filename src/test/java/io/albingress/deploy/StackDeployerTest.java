@@ -57,6 +57,31 @@ class StackDeployerTest {
   }
 
   @Test
+  void aNewTargetGroupSaysItHasNoTargetsAndNoTagSyncOrDeepCheckTouchesThatTag() {
+    Stack stack = basic(Scheme.INTERNET_FACING);
+    deploy(stack, false);
+    assertThat(elb.targetGroups()).isNotEmpty()
+        .allSatisfy(tg -> assertThat(tg.tags()).containsEntry(io.albingress.model.Tags.TARGETS_HASH, io.albingress.model.TargetsHash.EMPTY));
+    assertThat(inventory.allTargetGroups())
+        .allSatisfy(tg -> assertThat(tg.tags()).containsEntry(io.albingress.model.Tags.TARGETS_HASH, io.albingress.model.TargetsHash.EMPTY));
+
+    // the targets loop removes it before registering; a deep check after a restart neither writes it back nor removes another value
+    String first = elb.targetGroups().get(0).arn();
+    done(elb.removeTags(first, List.of(io.albingress.model.Tags.TARGETS_HASH)));
+    String second = elb.targetGroups().get(1).arn();
+    done(elb.addTags(second, java.util.Map.of(io.albingress.model.Tags.TARGETS_HASH, "2-abc")));
+    StackDeployer restarted = new StackDeployer(elb, new Inventory(elb, DeployFixtures.CLUSTER), "vpc-1", registry,
+        new FakeAddOnPorts().addOns());
+    elb.clearCalls();
+    done(restarted.deploy(stack, true, RUN));
+    assertThat(elb.writes()).isEmpty();
+    assertThat(elb.targetGroups()).filteredOn(tg -> tg.arn().equals(first)).singleElement()
+        .satisfies(tg -> assertThat(tg.tags()).doesNotContainKey(io.albingress.model.Tags.TARGETS_HASH));
+    assertThat(elb.targetGroups()).filteredOn(tg -> tg.arn().equals(second)).singleElement()
+        .satisfies(tg -> assertThat(tg.tags()).containsEntry(io.albingress.model.Tags.TARGETS_HASH, "2-abc"));
+  }
+
+  @Test
   void anUnchangedStackMakesNoCallAndADeepCheckNoWrite() {
     Stack stack = basic(Scheme.INTERNET_FACING);
     deploy(stack, false);
