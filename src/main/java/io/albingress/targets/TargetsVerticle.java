@@ -242,7 +242,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
         .flatMap(b -> informers.podsGatedBy(b.gateType()).stream())
         .distinct().forEach(this::openStaleGates);
     applied.keySet().retainAll(bindings.keySet());
-    tagged.keySet().retainAll(bindings.keySet());
+    // tagged is kept: the inventory's copy of a target group's tags may predate our own changes of the tag
     lastChange.keySet().retainAll(bindings.keySet());
     // a stack just deployed needs its targets now: only event bursts are gathered (enqueue)
     current.forEach(b -> {
