@@ -153,7 +153,7 @@ public final class ControllerApp {
         gateTargets::expectedGates, settings.maxConcurrentReconciles(), TARGET_HEALTH_RECHECK);
     StackDeployer deployer = new StackDeployer(elb, inventory, settings.awsVpcId(), registry, addOns(aws),
         Optional.of(securityGroups(vertx, aws, settings)), settings.externalManagedTags(), new StackDeployer.Hooks(app.targets::registerNow,
-            d -> vertx.timer(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).mapEmpty()));
+            d -> vertx.timer(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).mapEmpty(), app.targets));
     StackReconciler.Settings reconcileSettings = new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(),
         settings.defaultTags(), settings.dryRun());
     StackReconciler reconciler = new StackReconciler(informers, classes, facts, deployer, new IngressWriter(vertx, kube), events,

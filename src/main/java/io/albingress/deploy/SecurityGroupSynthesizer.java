@@ -93,9 +93,18 @@ public final class SecurityGroupSynthesizer {
 
   /** Ensures the plan's groups exist and returns their IDs, in the order the load balancer lists them. */
   public Future<List<String>> loadBalancerGroups(String stackTag, SecurityGroupPlan plan, boolean deepCheck) {
+    return loadBalancerGroups(stackTag, plan, deepCheck, false);
+  }
+
+  /**
+   * @param newStack the stack has no load balancer yet: its managed group is created without looking
+   *     for it first (one that exists already, e.g. left by a run that failed later, answers the create
+   *     with InvalidGroup.Duplicate and is adopted by its name)
+   */
+  public Future<List<String>> loadBalancerGroups(String stackTag, SecurityGroupPlan plan, boolean deepCheck, boolean newStack) {
     cleanedUp.remove(stackTag);
     Future<List<String>> front = plan.frontend().isPresent()
-        ? frontend(stackTag, plan.frontend().get(), deepCheck).map(List::of)
+        ? frontend(stackTag, plan.frontend().get(), deepCheck, newStack).map(List::of)
         : resolve(plan.userGroups());
     return front.compose(ids -> !plan.manageBackendRules() ? Future.succeededFuture(ids)
         : backendGroup().map(backend -> {
@@ -107,13 +116,15 @@ public final class SecurityGroupSynthesizer {
         }));
   }
 
-  private Future<String> frontend(String stackTag, SecurityGroupPlan.ManagedGroup desired, boolean deepCheck) {
+  private Future<String> frontend(String stackTag, SecurityGroupPlan.ManagedGroup desired, boolean deepCheck, boolean newStack) {
     String hash = ModelHash.of(desired);
     Applied applied = appliedFrontend.get(stackTag);
     if (!deepCheck && applied != null && applied.hash().equals(hash)) {
       return Future.succeededFuture(applied.groupId());
     }
-    return ec2.byTags(settings.vpcId(), frontendTags(stackTag))
+    Future<List<Ec2SecurityGroups.Group>> existing = newStack && applied == null && !deepCheck ? Future.succeededFuture(List.of())
+        : ec2.byTags(settings.vpcId(), frontendTags(stackTag));
+    return existing
         .compose(found -> found.isEmpty() ? createFrontend(desired) : updateFrontend(desired, found.get(0)))
         .onSuccess(id -> appliedFrontend.put(stackTag, new Applied(hash, id)))
         .onFailure(e -> appliedFrontend.remove(stackTag));
@@ -369,9 +380,15 @@ public final class SecurityGroupSynthesizer {
    * the next delay and tries again, and after the last the run fails (and is retried later).
    */
   public Future<Void> deleteFrontend(String stackTag) {
-    appliedFrontend.remove(stackTag);
+    Applied applied = appliedFrontend.remove(stackTag);
     if (cleanedUp.contains(stackTag)) {
       return Future.succeededFuture();
+    }
+    if (applied != null) {
+      // this process made or found it: deleted by ID, no lookup (gone already counts as deleted)
+      return deleteWithRetries(new Ec2SecurityGroups.Group(applied.groupId(), applied.groupId(), settings.vpcId(), Map.of(), List.of()), 0)
+          .recover(e -> Ec2SecurityGroups.errorCode(e).filter("InvalidGroup.NotFound"::equals).isPresent() ? Future.succeededFuture()
+              : Future.failedFuture(e));
     }
     return ec2.byTags(settings.vpcId(), frontendTags(stackTag))
         .compose(found -> Future.all(found.stream().map(g -> deleteWithRetries(g, 0)).toList()))

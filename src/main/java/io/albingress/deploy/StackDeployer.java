@@ -66,12 +66,39 @@ public final class StackDeployer {
   }
 
   /**
+   * Who fills new target groups: whether one will get targets at once (then it is created without the
+   * targets hash tag, which would have to be removed before the first registration), and which ones
+   * were created without it (known empty, for this process only).
+   */
+  public interface Creations {
+    Creations NONE = new Creations() {
+      @Override
+      public boolean expectsTargets(io.albingress.model.TargetGroup tg) {
+        return false;
+      }
+
+      @Override
+      public void createdUntagged(String arn) {}
+    };
+
+    boolean expectsTargets(io.albingress.model.TargetGroup tg);
+
+    void createdUntagged(String arn);
+  }
+
+  /**
    * @param registerFirst see {@link TargetRegistration}
    * @param sleep a timer: the in-place retries of a target group deletion answered ResourceInUse wait on it
    */
-  public record Hooks(TargetRegistration registerFirst, java.util.function.Function<java.time.Duration, Future<Void>> sleep) {
+  public record Hooks(TargetRegistration registerFirst, java.util.function.Function<java.time.Duration, Future<Void>> sleep,
+      Creations creations) {
     /** No registration before the switch, retries without waiting (tests). */
     public static final Hooks NONE = new Hooks((stack, model, arn) -> Future.succeededFuture(), d -> Future.succeededFuture());
+
+    /** Every new target group is taken to stay empty (tagged so), nobody is told of creates. */
+    public Hooks(TargetRegistration registerFirst, java.util.function.Function<java.time.Duration, Future<Void>> sleep) {
+      this(registerFirst, sleep, Creations.NONE);
+    }
   }
 
   private final Elbv2 elb;
@@ -116,7 +143,7 @@ public final class StackDeployer {
     this.inventory = inventory;
     this.registry = registry;
     this.hooks = hooks;
-    this.targetGroups = new TargetGroupSynth(elb, inventory, vpcId, externalManagedTags, hooks.sleep());
+    this.targetGroups = new TargetGroupSynth(elb, inventory, vpcId, externalManagedTags, hooks.sleep(), hooks.creations());
     this.loadBalancers = new LoadBalancerSynth(elb, inventory);
     this.listeners = new ListenerSynth(elb);
     this.rules = new RuleSynth(elb);
@@ -152,7 +179,7 @@ public final class StackDeployer {
       }
       return inventory.targetGroupsLoaded()
           .map(x -> inventory.targetGroups(stackTag))
-          .compose(tgsBefore -> withSecurityGroups(stack, groups, deepCheck).compose(run::going)
+          .compose(tgsBefore -> withSecurityGroups(stack, groups, deepCheck, current.isEmpty()).compose(run::going)
               .compose(grouped -> backEnd(grouped, current, tgsBefore)).compose(progress -> ownedCreates(stackTag, progress))
               .compose(run::going)
               .compose(progress -> registerReplacements(stack, progress, run)).compose(run::going)
@@ -212,11 +239,11 @@ public final class StackDeployer {
 
   // ---- security groups: before the load balancer (it is created with them), after it on deletion
   /** The stack with its load balancer's security groups resolved: the managed ones, or the named ones by ID. */
-  private Future<Stack> withSecurityGroups(Stack stack, Optional<SecurityGroupPlan> plan, boolean deepCheck) {
+  private Future<Stack> withSecurityGroups(Stack stack, Optional<SecurityGroupPlan> plan, boolean deepCheck, boolean newStack) {
     if (plan.isEmpty()) {
       return Future.succeededFuture(stack);
     }
-    return securityGroups.get().loadBalancerGroups(stack.id().key(), plan.get(), deepCheck)
+    return securityGroups.get().loadBalancerGroups(stack.id().key(), plan.get(), deepCheck, newStack)
         .map(ids -> stack.withLoadBalancer(stack.loadBalancer().withSecurityGroups(ids)));
   }
 

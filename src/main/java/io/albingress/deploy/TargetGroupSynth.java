@@ -31,7 +31,15 @@ final class TargetGroupSynth {
   static final List<Duration> IN_USE_RETRIES = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
       Duration.ofSeconds(8));
 
+  private final StackDeployer.Creations creations;
+
   TargetGroupSynth(Elbv2 elb, Inventory inventory, String vpcId, Set<String> externalManagedTags, Function<Duration, Future<Void>> sleep) {
+    this(elb, inventory, vpcId, externalManagedTags, sleep, StackDeployer.Creations.NONE);
+  }
+
+  TargetGroupSynth(Elbv2 elb, Inventory inventory, String vpcId, Set<String> externalManagedTags, Function<Duration, Future<Void>> sleep,
+      StackDeployer.Creations creations) {
+    this.creations = creations;
     this.sleep = sleep;
     this.elb = elb;
     this.inventory = inventory;
@@ -73,9 +81,13 @@ final class TargetGroupSynth {
   }
 
   private Future<List<Change>> create(TargetGroup tg) {
-    return SafeCreate.create(() -> elb.createTargetGroup(withEmptyTargets(tg), vpcId), SafeCreate.idempotent(), Set.of())
+    boolean filled = creations.expectsTargets(tg);
+    return SafeCreate.create(() -> elb.createTargetGroup(filled ? tg : withEmptyTargets(tg), vpcId), SafeCreate.idempotent(), Set.of())
         .compose(created -> {
           inventory.put(created);
+          if (filled) {
+            creations.createdUntagged(created.arn());
+          }
           Change change = Change.created(KIND, tg.resourceId(), created.arn());
           return tg.attributes().isEmpty() ? Future.succeededFuture(List.of(change))
               : attributes.created(AttributeSynth.TARGET_GROUP, tg.resourceId(), created.arn(), tg.attributes())
@@ -84,9 +96,9 @@ final class TargetGroupSynth {
   }
 
   /**
-   * A new target group has no targets: it is created with the {@link Tags#TARGETS_HASH} of none, so
-   * the targets loop needs no DescribeTargetHealth for it (now or after a restart). Only the create
-   * carries it; the model's tags, which the tag sync keeps, do not.
+   * A new target group has no targets: one that no endpoint waits for is created with the
+   * {@link Tags#TARGETS_HASH} of none, so the targets loop needs no DescribeTargetHealth for it (now or
+   * after a restart). Only the create carries it; the model's tags, which the tag sync keeps, do not.
    */
   static TargetGroup withEmptyTargets(TargetGroup tg) {
     Map<String, String> tags = new java.util.LinkedHashMap<>(tg.tags());

@@ -56,7 +56,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  * the affected target groups, never to a stack rebuild. One sync per target group at a time, through
  * a {@link KeyedLoop} keyed by ARN, on this verticle's event loop.
  */
-public final class TargetsVerticle extends VerticleBase implements Leader {
+public final class TargetsVerticle extends VerticleBase implements Leader, io.albingress.deploy.StackDeployer.Creations {
   private static final Logger LOG = LoggerFactory.getLogger(TargetsVerticle.class);
   static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
   static final Duration QUIET = Duration.ofMillis(Long.getLong("alb.targets.quietMillis", 250));
@@ -127,6 +127,8 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
    * missing here has the tag the inventory listed. A present tag is removed before its targets change.
    */
   private final Map<String, Optional<String>> tagged = new HashMap<>();
+  /** Target groups this process created without a tag and has not registered into yet: known empty. */
+  private final Set<String> fresh = new HashSet<>();
   /** When each target group's targets last changed (nanoTime), for the quiet period before the tag is written. */
   private final Map<String, Long> lastChange = new HashMap<>();
   /** Target groups waiting for their tag write; read by {@link #idle} from any thread. */
@@ -178,6 +180,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
       // the next leader may change targets: learn them again when we lead again
       applied.clear();
       tagged.clear();
+      fresh.clear();
       lastChange.clear();
       tagTimers.clear();
       batching.values().forEach(b -> vertx.cancelTimer(b.timer()));
@@ -397,6 +400,26 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
         .compose(v -> writeTagWhenQuiet(b));
   }
 
+  /**
+   * Asked by the deployer before it creates a target group of a stack: one that gets targets at once is
+   * created without the targets hash (it would have to be removed before the first registration).
+   * Reads the caches only (no Events).
+   */
+  @Override
+  public boolean expectsTargets(TargetGroup tg) {
+    if (DesiredTargets.ipMode(tg)) {
+      return !DesiredTargets.ips(tg, servicePortName(tg), informers.endpointSlices(tg.service().namespace(), tg.service().name()),
+          pod -> false).isEmpty();
+    }
+    return !DesiredTargets.instances(tg, informers.nodes().getStore().list(), Optional.empty()).targets().isEmpty();
+  }
+
+  /** A target group the deployer just created without the tag: empty, no DescribeTargetHealth needed. */
+  @Override
+  public void createdUntagged(String arn) {
+    onContext(() -> fresh.add(arn));
+  }
+
   // ---- the targets hash tag (stack target groups only; a TargetGroupBinding's group is the user's)
 
   /**
@@ -406,6 +429,9 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
   private Optional<Set<Target>> knownByTag(String arn, Set<Target> desired) {
     if (applied.containsKey(arn)) {
       return Optional.empty();
+    }
+    if (fresh.contains(arn)) {
+      return Optional.of(Set.of());
     }
     Optional<String> tag = tag(arn);
     if (tag.isEmpty()) {
@@ -581,6 +607,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader {
     LOG.info("{}: registering {} targets, deregistering {}", b.label(), changes.register().size(),
         changes.deregister().size());
     applied.remove(b.arn());
+    fresh.remove(b.arn());
     lastChange.put(b.arn(), System.nanoTime());
     return removeTag(b).compose(v -> TargetWrites.apply(elb, b.arn(), changes.register(), changes.deregister())).map(refused -> {
       if (refused.isEmpty()) {

@@ -115,6 +115,30 @@ class SecurityGroupSynthesizerTest {
   }
 
   @Test
+  void aNewStackCreatesItsGroupWithoutLookingAndItsDeletionNeedsNoLookupEither() {
+    List<String> ids = await(synth.loadBalancerGroups(STACK, managed(open(80)), false, true));
+    assertThat(ec2.calls).containsEntry("CreateSecurityGroup", 2);
+    int describes = ec2.calls.entrySet().stream().filter(e -> e.getKey().startsWith("Describe")).mapToInt(java.util.Map.Entry::getValue).sum();
+    // only the backend group was looked up
+    assertThat(describes).isEqualTo(1);
+
+    await(synth.deleteFrontend(STACK));
+    assertThat(ec2.groups).doesNotContainKey(ids.get(0));
+    assertThat(ec2.calls.entrySet().stream().filter(e -> e.getKey().startsWith("Describe")).mapToInt(java.util.Map.Entry::getValue).sum())
+        .isEqualTo(describes);
+  }
+
+  @Test
+  void aNewStacksGroupLeftByAnEarlierRunIsAdoptedByItsName() {
+    List<String> ids = await(synth.loadBalancerGroups(STACK, managed(open(80)), false));
+    // a new process, and the stack's load balancer is gone (a run failed after the group was made)
+    SecurityGroupSynthesizer restarted = synthesizer(Optional.empty());
+    assertThat(await(restarted.loadBalancerGroups(STACK, managed(open(80, 443)), false, true))).isEqualTo(ids);
+    assertThat(rules(ids.get(0))).containsExactly(Permission.tcpFromCidr(80, "0.0.0.0/0"), Permission.tcpFromCidr(443, "0.0.0.0/0"));
+    assertThat(ec2.groups.values()).filteredOn(g -> g.name().equals("k8s-shop-web-0123456789")).hasSize(1);
+  }
+
+  @Test
   void changesMoveOnlyTheDifferenceAndAdoptAfterRestart() {
     List<String> ids = await(synth.loadBalancerGroups(STACK, managed(open(80)), false));
     SortedSet<Permission> cidrs = new TreeSet<>(List.of(Permission.tcpFromCidr(443, "10.0.0.0/8")));
