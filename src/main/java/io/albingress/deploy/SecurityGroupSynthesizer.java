@@ -70,6 +70,8 @@ public final class SecurityGroupSynthesizer {
   private final Map<String, Applied> appliedFrontend = new ConcurrentHashMap<>();
   /** Per stack: the hash of the backend rule inputs last applied. */
   private final Map<String, String> appliedBackend = new ConcurrentHashMap<>();
+  /** Per stack: the ports its backend rules opened, as this process last applied them. */
+  private final Map<String, Set<Integer>> backendPortsOf = new ConcurrentHashMap<>();
   /** Stacks whose groups and rules this process has already cleaned up: a repeated deletion costs no call. */
   private final Set<String> cleanedUp = ConcurrentHashMap.newKeySet();
 
@@ -262,6 +264,7 @@ public final class SecurityGroupSynthesizer {
       boolean deepCheck, boolean stackUnchanged) {
     if (!plan.manageBackendRules()) {
       appliedBackend.remove(stackTag);
+      backendPortsOf.remove(stackTag);
       return Future.succeededFuture();
     }
     String hash = ModelHash.of(List.of(plan.backendPorts(), new TreeMap<>(endpoints.byTargetGroup()), new TreeSet<>(neededPorts)));
@@ -282,8 +285,16 @@ public final class SecurityGroupSynthesizer {
         : ec2.interfaceGroupsByIp(settings.vpcId(), ips);
     return Future.all(backendGroup(), instanceGroups, ipGroups)
         .compose(all -> syncEndpointGroups(backendGroup().result(), plan, endpoints, instanceGroups.result(), ipGroups.result(), neededPorts))
-        .onSuccess(v -> appliedBackend.put(stackTag, hash))
-        .onFailure(e -> appliedBackend.remove(stackTag));
+        .onSuccess(v -> {
+          appliedBackend.put(stackTag, hash);
+          Set<Integer> ports = new TreeSet<>();
+          plan.backendPorts().forEach(tg -> ports.addAll(endpoints.ports(tg)));
+          backendPortsOf.put(stackTag, Set.copyOf(ports));
+        })
+        .onFailure(e -> {
+          appliedBackend.remove(stackTag);
+          backendPortsOf.remove(stackTag);
+        });
   }
 
   private Future<Void> syncEndpointGroups(String backend, SecurityGroupPlan plan, Endpoints endpoints,
@@ -354,7 +365,12 @@ public final class SecurityGroupSynthesizer {
    */
   public Future<Void> releaseBackendRules(String stackTag, Set<Integer> neededPorts) {
     appliedBackend.remove(stackTag);
+    Set<Integer> opened = backendPortsOf.remove(stackTag);
     if (cleanedUp.contains(stackTag)) {
+      return Future.succeededFuture();
+    }
+    if (opened != null && neededPorts.containsAll(opened)) {
+      // every port this stack opened (as this process applied it) is still needed by another target group: nothing to revoke
       return Future.succeededFuture();
     }
     if (settings.backendGroupId().isEmpty() && backendGroup == null) {

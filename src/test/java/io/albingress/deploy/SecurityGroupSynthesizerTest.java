@@ -260,6 +260,20 @@ class SecurityGroupSynthesizerTest {
   }
 
   @Test
+  void releasingAStackWhosePortsOthersStillNeedCostsNoCall() {
+    await(synth.backendRules(STACK, managed(open(80), instancePorts("tg1", 30080, 30081)), endpoints("tg1", "i-2"), Set.of(30080, 30081), false, false));
+    int calls = ec2.total();
+    await(synth.releaseBackendRules(STACK, Set.of(30080, 30081, 30082)));
+    assertThat(ec2.total()).isEqualTo(calls);
+    assertThat(rules(nodeSg)).contains(fromBackend(30080), fromBackend(30081));
+
+    // a new process does not know what the stack opened: it looks
+    SecurityGroupSynthesizer restarted = synthesizer(Optional.empty());
+    await(restarted.releaseBackendRules(STACK, Set.of(30080, 30081)));
+    assertThat(ec2.total()).isGreaterThan(calls);
+  }
+
+  @Test
   void backendGroupFlagIsUsedAsIsAndItsRulesOnlyAreOurs() {
     String mine = ec2.seed("controller-b", VPC, Map.of());
     String theirs = ec2.seed("controller-a", VPC, Map.of());
