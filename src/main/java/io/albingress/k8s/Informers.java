@@ -75,6 +75,10 @@ public final class Informers implements ClusterView, ParamsSource, AutoCloseable
     this.classParams = client.genericKubernetesResources(PARAMS_API_VERSION, ParamsLookup.KIND).runnableInformer(resyncMillis);
     ingresses.addIndexers(Map.of(GROUP_INDEX, i -> groupOf.apply(i).map(List::of).orElse(List.of()),
         BACKEND_INDEX, ParsedIngress::serviceKeys));
+    // only the fields read are kept: whole Pods, Nodes and EndpointSlices are most of a large cluster's cache
+    endpointSlices.itemStore(new SlimStore<>(SlimStore::endpointSlice));
+    pods.itemStore(new SlimStore<>(SlimStore::pod));
+    nodes.itemStore(new SlimStore<>(SlimStore::node));
     endpointSlices.addIndexers(Map.of(SERVICE_INDEX, Informers::serviceOf));
     pods.addIndexers(Map.of(GATE_INDEX, Informers::readinessGates));
   }
