@@ -1,11 +1,13 @@
 package io.albingress.controller;
 
+import io.albingress.gateway.GrpcRoutes;
 import io.albingress.k8s.ChangeHandler;
 import io.albingress.k8s.GatewayInformers;
 import io.albingress.k8s.Informers;
 import io.albingress.model.StackId;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -56,6 +58,16 @@ public final class GatewayEvents {
           send(reconciler.usersOfLoadBalancerConfig(c.getMetadata().getNamespace(), c.getMetadata().getName()));
         }),
         () -> send(reconciler.knownStacks())));
+    gateways.startGrpcRoutes(ChangeHandler.of((GRPCRoute old, GRPCRoute now) -> {
+      Set<StackId> stacks = new LinkedHashSet<>();
+      if (old != null) {
+        stacks.addAll(reconciler.stacksOf(GrpcRoutes.view(old)));
+      }
+      if (now != null) {
+        stacks.addAll(reconciler.stacksOf(GrpcRoutes.view(now)));
+      }
+      send(stacks);
+    }), () -> send(reconciler.knownStacks()));
     informers.services().addEventHandler(ChangeHandler.of((Service old, Service now) -> send(reconciler.usersOf(now != null ? now : old))));
   }
 

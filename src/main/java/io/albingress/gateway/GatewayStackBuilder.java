@@ -5,6 +5,7 @@ import io.albingress.annotations.HealthCheck;
 import io.albingress.annotations.IpAddressType;
 import io.albingress.annotations.Parsed;
 import io.albingress.annotations.Protocol;
+import io.albingress.annotations.ProtocolVersion;
 import io.albingress.annotations.Scheme;
 import io.albingress.annotations.TargetAnnotations;
 import io.albingress.annotations.TargetConfig;
@@ -148,7 +149,7 @@ public final class GatewayStackBuilder {
           continue;
         }
       }
-      List<ListenerRule> rules = rules(ctx, port, hostsOn, unresolved);
+      List<ListenerRule> rules = rules(ctx, port, protocol, hostsOn, unresolved);
       if (rules.size() > MAX_RULES_PER_LISTENER) {
         Refusal why = new Refusal("Invalid", rules.size() + " rules on port " + port + " exceed ALB's limit of "
             + MAX_RULES_PER_LISTENER + " per listener");
@@ -184,6 +185,9 @@ public final class GatewayStackBuilder {
    * its status with these; the admission webhook denies the same list.
    */
   public static List<String> routeProblems(HTTPRoute route) {
+    if (route instanceof GrpcRoutes.View grpc) {
+      return GrpcRoutes.problems(grpc.source());
+    }
     List<String> problems = new ArrayList<>();
     List<HTTPRouteRule> rules = RouteMapping.nonNull(route.getSpec() == null ? null : route.getSpec().getRules());
     for (int i = 0; i < rules.size(); i++) {
@@ -233,7 +237,8 @@ public final class GatewayStackBuilder {
     return out;
   }
 
-  private List<ListenerRule> rules(Context ctx, int port, Map<HTTPRoute, List<String>> hostsOn, Map<String, Optional<Refusal>> unresolved) {
+  private List<ListenerRule> rules(Context ctx, int port, Protocol protocol, Map<HTTPRoute, List<String>> hostsOn,
+      Map<String, Optional<Refusal>> unresolved) {
     List<Precedence.Candidate> candidates = new ArrayList<>();
     hostsOn.forEach((route, hosts) -> {
       List<HTTPRouteRule> rules = RouteMapping.nonNull(route.getSpec().getRules());
@@ -256,7 +261,7 @@ public final class GatewayStackBuilder {
       int priority = out.size() + 1;
       String rid = port + ":" + priority;
       HTTPRouteRule rule = c.route().getSpec().getRules().get(c.ruleIndex());
-      RuleAction action = action(ctx, c.route(), c.ruleIndex(), rule, unresolved);
+      RuleAction action = action(ctx, protocol, c.route(), c.ruleIndex(), rule, unresolved);
       String source = GatewayInputs.name(c.route()) + " spec.rules[" + c.ruleIndex() + "]"
           + (c.matchIndex() == Integer.MAX_VALUE ? "" : ".matches[" + c.matchIndex() + "]") + (c.hostname().isEmpty() ? "" : " " + c.hostname());
       out.add(new ListenerRule(rid, listener, priority, RouteMapping.conditions(Optional.of(c.hostname()), c.match()), action, source,
@@ -266,7 +271,8 @@ public final class GatewayStackBuilder {
   }
 
   /** RequestRedirect, else a forward to every backend; 500 when a backend cannot be resolved or every weight is 0. */
-  private RuleAction action(Context ctx, HTTPRoute route, int ruleIndex, HTTPRouteRule rule, Map<String, Optional<Refusal>> unresolved) {
+  private RuleAction action(Context ctx, Protocol protocol, HTTPRoute route, int ruleIndex, HTTPRouteRule rule,
+      Map<String, Optional<Refusal>> unresolved) {
     Optional<RuleAction.Redirect> redirect = RouteMapping.redirect(rule);
     if (redirect.isPresent()) {
       return redirect.get();
@@ -279,7 +285,7 @@ public final class GatewayStackBuilder {
     for (int i = 0; i < refs.size(); i++) {
       HTTPBackendRef ref = refs.get(i);
       String field = "spec.rules[" + ruleIndex + "].backendRefs[" + i + "]";
-      TargetGroups.Resolved resolved = ctx.targetGroups().resolve(route, ref, field);
+      TargetGroups.Resolved resolved = ctx.targetGroups().resolve(route, ref, field, protocol);
       if (resolved.problem().isPresent()) {
         unresolved.merge(GatewayInputs.name(route), resolved.problem(), (a, b) -> a);
         return RouteMapping.BACKEND_UNAVAILABLE;
@@ -475,16 +481,21 @@ public final class GatewayStackBuilder {
       this.facts = facts;
     }
 
-    Resolved resolve(HTTPRoute route, HTTPBackendRef ref, String field) {
+    /**
+     * A GRPCRoute's target group has protocol version GRPC and the gRPC health check on an HTTPS listener, HTTP1 on
+     * an HTTP one (ALB takes GRPC only behind HTTPS listeners; the reference does the same), each its own target group.
+     */
+    Resolved resolve(HTTPRoute route, HTTPBackendRef ref, String field, Protocol listenerProtocol) {
+      boolean grpcRoute = GrpcRoutes.isGrpc(route);
       String routeNs = route.getMetadata().getNamespace();
       if (!(ref.getGroup() == null || ref.getGroup().isEmpty()) || !(ref.getKind() == null || ref.getKind().equals("Service"))) {
         return Resolved.refused("InvalidKind", field + ": " + (ref.getGroup() == null ? "" : ref.getGroup() + "/") + ref.getKind()
             + " is not a supported backend (core Service)");
       }
       String ns = ref.getNamespace() == null ? routeNs : ref.getNamespace();
-      if (!ns.equals(routeNs) && !in.granted(routeNs, ns, ref.getName())) {
+      if (!ns.equals(routeNs) && !in.granted(GrpcRoutes.kind(route), routeNs, ns, ref.getName())) {
         return Resolved.refused("RefNotPermitted", field + ": Service " + ns + "/" + ref.getName()
-            + " is in another namespace and no ReferenceGrant there allows HTTPRoutes from namespace " + routeNs);
+            + " is in another namespace and no ReferenceGrant there allows " + GrpcRoutes.kind(route) + "s from namespace " + routeNs);
       }
       Optional<Service> svc = in.service(ns, ref.getName());
       if (svc.isEmpty()) {
@@ -512,13 +523,18 @@ public final class GatewayStackBuilder {
       }
       String targetPort = targetPort(sp.get());
       int port = c.targetType() == TargetType.INSTANCE ? nodePort : parseOr(targetPort, sp.get().getPort());
-      String resourceId = GatewayInputs.name(route) + ":" + ns + "/" + ref.getName() + ":" + ref.getPort();
+      ProtocolVersion version = !grpcRoute ? c.protocolVersion()
+          : listenerProtocol == Protocol.HTTPS ? ProtocolVersion.GRPC : ProtocolVersion.HTTP1;
+      HealthCheck hc = healthCheck(c.healthCheck(), annotations);
+      String resourceId = GatewayInputs.name(route) + ":" + ns + "/" + ref.getName() + ":" + ref.getPort()
+          + (grpcRoute && version != ProtocolVersion.GRPC ? ":" + version.wireName() : "");
       TargetGroup tg = built.computeIfAbsent(resourceId, rid -> {
         String identity = String.join(":", String.valueOf(ref.getPort()), c.targetType().wireName(), c.protocol().wireName(),
-            c.protocolVersion().wireName(), String.valueOf(port), rid);
+            version.wireName(), String.valueOf(port), rid);
         return new TargetGroup(rid, Names.targetGroup(facts.clusterName(), id, ns, ref.getName(), identity),
             new TargetGroup.ServiceRef(ns, ref.getName(), String.valueOf(ref.getPort()), sp.get().getPort(), targetPort, nodePort),
-            c.targetType(), c.protocol(), c.protocolVersion(), port, healthCheck(c.healthCheck(), annotations), c.attributes(), c.nodeLabels(),
+            c.targetType(), c.protocol(), version, port, version == ProtocolVersion.GRPC ? GrpcRoutes.healthCheck(hc, annotations) : hc,
+            c.attributes(), c.nodeLabels(),
             tags(id, facts, rid));
       });
       return new Resolved(Optional.of(tg), Optional.empty());

@@ -32,6 +32,9 @@ public final class RouteMapping {
    * headers, query parameters and method; a match with none of them matches every path.
    */
   public static List<Condition> conditions(Optional<String> hostname, HTTPRouteMatch match) {
+    if (match instanceof GrpcRoutes.Match grpc) {
+      return GrpcRoutes.conditions(hostname, grpc.source());
+    }
     List<Condition> out = new ArrayList<>();
     hostname.filter(h -> !h.isEmpty()).ifPresent(h -> out.add(new Condition("host-header", Optional.empty(), List.of(h))));
     if (match != null) {

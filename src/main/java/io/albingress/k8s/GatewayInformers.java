@@ -1,6 +1,7 @@
 package io.albingress.k8s;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -72,6 +73,8 @@ public final class GatewayInformers implements AutoCloseable {
   private volatile boolean available;
   private volatile SharedIndexInformer<GenericKubernetesResource> lbConfigs;
   private volatile boolean lbConfigsAvailable;
+  private volatile SharedIndexInformer<GRPCRoute> grpcRoutes;
+  private volatile boolean grpcRoutesAvailable;
 
   public GatewayInformers(Vertx vertx, KubernetesClient client, Optional<String> namespace, long resyncMillis, Duration retry) {
     this.vertx = vertx;
@@ -115,6 +118,38 @@ public final class GatewayInformers implements AutoCloseable {
         vertx.setTimer(retry.toMillis(), id -> tryStartLoadBalancerConfigs());
       }
     });
+  }
+
+  /**
+   * GRPCRoutes on their own informer and retry, like LoadBalancerConfigurations: HTTPRoutes work without the
+   * GRPCRoute CRD, and GRPCRoutes are picked up when it is installed later. {@code synced} runs once they list.
+   */
+  public void startGrpcRoutes(ResourceEventHandler<GRPCRoute> handler, Runnable synced) {
+    if (closed.get()) {
+      return;
+    }
+    var op = client.resources(GRPCRoute.class);
+    var inf = (namespace.isPresent() ? op.inNamespace(namespace.get()) : op.inAnyNamespace()).runnableInformer(resyncMillis);
+    inf.addEventHandler(handler);
+    grpcRoutes = inf;
+    inf.start().toCompletableFuture().orTimeout(Math.max(5, retry.toSeconds()), TimeUnit.SECONDS).whenComplete((v, e) -> {
+      if (e == null) {
+        grpcRoutesAvailable = true;
+        LOG.info("GRPCRoute informer synced");
+        synced.run();
+        return;
+      }
+      LOG.info("GRPCRoute ({}/v1) not served yet ({}); trying again in {}s", "gateway.networking.k8s.io", rootMessage(e), retry.toSeconds());
+      inf.stop();
+      if (!closed.get()) {
+        vertx.setTimer(retry.toMillis(), id -> startGrpcRoutes(handler, synced));
+      }
+    });
+  }
+
+  /** The GRPCRoutes; empty until their CRD is served and listed. */
+  public List<GRPCRoute> grpcRoutes() {
+    return grpcRoutesAvailable ? grpcRoutes.getStore().list() : List.of();
   }
 
   /** The spec of a LoadBalancerConfiguration by "namespace/name"; empty when it does not exist or the CRD is not served. */
@@ -210,7 +245,8 @@ public final class GatewayInformers implements AutoCloseable {
     closed.set(true);
     available = false;
     lbConfigsAvailable = false;
-    for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {classes, gateways, routes, grants, lbConfigs}) {
+    grpcRoutesAvailable = false;
+    for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {classes, gateways, routes, grants, lbConfigs, grpcRoutes}) {
       if (i != null) {
         i.stop();
       }

@@ -118,6 +118,8 @@ public final class WebhookServer {
           AdmissionCodec.reader(Gateway.class), g::gateway));
       webhooks.add(new AdmissionHandler.Webhook<>(GatewayAdmission.VALIDATE_HTTP_ROUTE_PATH, "validate-httproute",
           AdmissionCodec.reader(HTTPRoute.class), g::httpRoute));
+      webhooks.add(new AdmissionHandler.Webhook<>(GatewayAdmission.VALIDATE_GRPC_ROUTE_PATH, "validate-grpcroute",
+          AdmissionCodec.reader(io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute.class), g::grpcRoute));
     });
     this.handler = new AdmissionHandler(codec, List.copyOf(webhooks), registry);
   }
