@@ -50,7 +50,7 @@ import java.util.TreeSet;
 /**
  * Builds the {@link Stack} of one Gateway: the same model the Ingress builder produces, deployed by
  * the same deployer. One ALB per Gateway; one ALB listener per port (HTTP or HTTPS) with a fixed 404
- * default; one rule per (match x hostname) of every attached HTTPRoute, priorities 1..n per listener
+ * default; one rule per (match x hostname) of every attached HTTPRoute and GRPCRoute (matches differing only in method share one), priorities 1..n per listener
  * in Gateway API precedence; one target group per (route, Service, port). What cannot be built is
  * reported where it belongs: a conflicted or unsupported listener on that listener, a route ALB cannot
  * serve on that route (it is left out, the others keep working), an unresolvable backend as a rule
@@ -202,12 +202,12 @@ public final class GatewayStackBuilder {
   }
 
   /**
-   * The fewest ALB rules a route makes on a listener it attaches to: one per match (a rule without
-   * matches is one), for every hostname it is served under there (at least one).
+   * The fewest ALB rules a route makes on a listener it attaches to: one per match, matches differing only
+   * in method counting once ({@link MethodMerging}; a rule without matches is one), for every hostname it is served under there (at least one).
    */
   static int fewestRules(HTTPRoute route) {
     return RouteMapping.nonNull(route.getSpec() == null ? null : route.getSpec().getRules()).stream()
-        .mapToInt(r -> Math.max(1, RouteMapping.nonNull(r.getMatches()).size())).sum();
+        .mapToInt(r -> MethodMerging.fewestRules(RouteMapping.nonNull(r.getMatches()))).sum();
   }
 
   /** The routes accepted on any of these listeners (same port), with the hostnames they serve there; [""] is every host. */
@@ -257,15 +257,16 @@ public final class GatewayStackBuilder {
     candidates.sort(Precedence.ORDER);
     Ref listener = Ref.to("Listener", String.valueOf(port));
     List<ListenerRule> out = new ArrayList<>();
-    for (Precedence.Candidate c : candidates) {
+    // matches of one route rule that differ only in method share one ALB rule (MethodMerging)
+    for (List<Precedence.Candidate> group : MethodMerging.merge(candidates)) {
+      Precedence.Candidate c = group.get(0);
       int priority = out.size() + 1;
       String rid = port + ":" + priority;
       HTTPRouteRule rule = c.route().getSpec().getRules().get(c.ruleIndex());
       RuleAction action = action(ctx, protocol, c.route(), c.ruleIndex(), rule, unresolved);
       String source = GatewayInputs.name(c.route()) + " spec.rules[" + c.ruleIndex() + "]"
-          + (c.matchIndex() == Integer.MAX_VALUE ? "" : ".matches[" + c.matchIndex() + "]") + (c.hostname().isEmpty() ? "" : " " + c.hostname());
-      out.add(new ListenerRule(rid, listener, priority, RouteMapping.conditions(Optional.of(c.hostname()), c.match()), action, source,
-          ctx.tags(rid), List.of()));
+          + MethodMerging.matchesText(group) + (c.hostname().isEmpty() ? "" : " " + c.hostname());
+      out.add(new ListenerRule(rid, listener, priority, MethodMerging.conditions(group), action, source, ctx.tags(rid), List.of()));
     }
     return out;
   }
