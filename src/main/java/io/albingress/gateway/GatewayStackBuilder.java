@@ -50,8 +50,8 @@ import java.util.TreeSet;
 /**
  * Builds the {@link Stack} of one Gateway: the same model the Ingress builder produces, deployed by
  * the same deployer. One ALB per Gateway; one ALB listener per port (HTTP or HTTPS) with a fixed 404
- * default; one rule per (match x hostname) of every attached HTTPRoute and GRPCRoute (matches differing only in method share one), priorities 1..n per listener
- * in Gateway API precedence; one target group per (route, Service, port). What cannot be built is
+ * default; one rule per (match x hostname) of every attached HTTPRoute and GRPCRoute (matches differing
+ * only in method share one), priorities 1..n per listener in Gateway API precedence; one target group per (route, Service, port). What cannot be built is
  * reported where it belongs: a conflicted or unsupported listener on that listener, a route ALB cannot
  * serve on that route (it is left out, the others keep working), an unresolvable backend as a rule
  * answering 500 and ResolvedRefs=False on its route. Pure and deterministic.
