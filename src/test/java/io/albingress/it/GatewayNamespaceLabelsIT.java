@@ -17,8 +17,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A listener that admits routes from namespaces with a label: labelling the route's namespace
- * attaches the route at once, with no change to the Gateway or the route (the namespace informer's
- * update reaches the Gateway), and removing the label detaches it again.
+ * attaches the route at once, with no change to the Gateway or the route (StackEvents sends every
+ * known stack, Gateways included, when a namespace's labels change), and removing the label detaches it.
  */
 @ExtendWith(TestEnvironment.class)
 class GatewayNamespaceLabelsIT {
