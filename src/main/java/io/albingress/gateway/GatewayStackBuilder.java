@@ -266,7 +266,9 @@ public final class GatewayStackBuilder {
       RuleAction action = action(ctx, protocol, c.route(), c.ruleIndex(), rule, unresolved);
       String source = GatewayInputs.name(c.route()) + " spec.rules[" + c.ruleIndex() + "]"
           + MethodMerging.matchesText(group) + (c.hostname().isEmpty() ? "" : " " + c.hostname());
-      out.add(new ListenerRule(rid, listener, priority, MethodMerging.conditions(group), action, source, ctx.tags(rid), List.of()));
+      // merged matches differ only in method: the same path, so the same transforms
+      out.add(new ListenerRule(rid, listener, priority, MethodMerging.conditions(group), action, source, ctx.tags(rid),
+          RouteRewrites.of(rule, c.match())));
     }
     return out;
   }
