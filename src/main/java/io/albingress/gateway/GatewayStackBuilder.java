@@ -498,10 +498,20 @@ public final class GatewayStackBuilder {
       if (sp.isEmpty()) {
         return Resolved.refused("BackendNotFound", field + ": Service " + ns + "/" + ref.getName() + " has no port " + ref.getPort());
       }
-      Map<String, String> annotations = Objects.requireNonNullElse(svc.get().getMetadata().getAnnotations(), Map.of());
+      // a TargetGroupConfiguration naming the Service: its fields replace the Service's annotations of the same meaning
+      TargetGroupConfigs.ForBackend tgc = TargetGroupConfigs.forBackend(in.extensions().targetGroupConfigs(), ns, ref.getName(),
+          Attachment.HTTP_ROUTE, routeNs, route.getMetadata().getName());
+      if (tgc.problem().isPresent()) {
+        return Resolved.refused(INVALID_PARAMETERS, field + ": " + tgc.problem().get());
+      }
+      Map<String, String> annotations = new LinkedHashMap<>(Objects.requireNonNullElse(svc.get().getMetadata().getAnnotations(), Map.of()));
+      annotations.putAll(tgc.props().annotations());
       Parsed<TargetConfig> parsed = TargetAnnotations.parse(Map.of(), annotations, "Service " + ns + "/" + ref.getName());
       if (!parsed.errors().isEmpty()) {
-        return Resolved.refused("BackendNotFound", field + ": " + parsed.errors().get(0));
+        var e = parsed.errors().get(0);
+        String path = TargetGroupProps.pathOf(e, tgc.props().paths());
+        return path.equals(e.field()) ? Resolved.refused("BackendNotFound", field + ": " + e)
+            : Resolved.refused(INVALID_PARAMETERS, field + ": TargetGroupConfiguration " + tgc.used().orElse("") + " " + path + ": " + e.message());
       }
       TargetConfig c = parsed.value();
       int nodePort = sp.get().getNodePort() == null ? 0 : sp.get().getNodePort();
@@ -513,13 +523,23 @@ public final class GatewayStackBuilder {
       String targetPort = targetPort(sp.get());
       int port = c.targetType() == TargetType.INSTANCE ? nodePort : parseOr(targetPort, sp.get().getPort());
       String resourceId = GatewayInputs.name(route) + ":" + ns + "/" + ref.getName() + ":" + ref.getPort();
+      Optional<String> ipv6 = tgc.props().ipAddressType().filter(TargetGroup.IPV6::equals);
+      Optional<String> named = tgc.props().targetGroupName();
+      if (named.isPresent() && built.values().stream().anyMatch(t -> t.name().equals(named.get()) && !t.resourceId().equals(resourceId))) {
+        return Resolved.refused(INVALID_PARAMETERS, field + ": TargetGroupConfiguration " + tgc.used().orElse("") + " targetGroupName "
+            + named.get() + " is already the name of another target group of this Gateway (one per route, Service and port);"
+            + " set it in routeConfigurations for one route only, or remove it");
+      }
       TargetGroup tg = built.computeIfAbsent(resourceId, rid -> {
         String identity = String.join(":", String.valueOf(ref.getPort()), c.targetType().wireName(), c.protocol().wireName(),
-            c.protocolVersion().wireName(), String.valueOf(port), rid);
-        return new TargetGroup(rid, Names.targetGroup(facts.clusterName(), id, ns, ref.getName(), identity),
+            c.protocolVersion().wireName(), String.valueOf(port), rid) + ipv6.map(v -> ":" + v).orElse("");
+        Map<String, String> tags = new LinkedHashMap<>(facts.defaultTags());
+        tags.putAll(tgc.props().tags());
+        tags.putAll(tags(id, facts, rid));
+        return new TargetGroup(rid, named.orElseGet(() -> Names.targetGroup(facts.clusterName(), id, ns, ref.getName(), identity)),
             new TargetGroup.ServiceRef(ns, ref.getName(), String.valueOf(ref.getPort()), sp.get().getPort(), targetPort, nodePort),
             c.targetType(), c.protocol(), c.protocolVersion(), port, healthCheck(c.healthCheck(), annotations), c.attributes(), c.nodeLabels(),
-            tags(id, facts, rid));
+            tags, ipv6);
       });
       return new Resolved(Optional.of(tg), Optional.empty());
     }
