@@ -148,7 +148,7 @@ public final class GatewayStackBuilder {
           continue;
         }
       }
-      List<ListenerRule> rules = rules(ctx, port, hostsOn, unresolved);
+      List<ListenerRule> rules = rules(ctx, port, protocol, hostsOn, unresolved);
       if (rules.size() > MAX_RULES_PER_LISTENER) {
         Refusal why = new Refusal("Invalid", rules.size() + " rules on port " + port + " exceed ALB's limit of "
             + MAX_RULES_PER_LISTENER + " per listener");
@@ -171,7 +171,8 @@ public final class GatewayStackBuilder {
     List<Stack.MemberError> errors = finalRoutes.stream().filter(r -> !r.unsupported().isEmpty())
         .map(r -> new Stack.MemberError(GatewayInputs.name(r.route()), r.unsupported())).toList();
     // only target groups some rule forwards to
-    Stack stack = new Stack(id, members, lb.loadBalancer(), albListeners, albRules, ctx.targetGroups().used(albRules), errors);
+    Stack stack = new Stack(id, members, ListenerRuleConfigs.withOidcSecretsTag(lb.loadBalancer(), albRules), albListeners, albRules,
+        ctx.targetGroups().used(albRules), errors);
     Optional<Refusal> notProgrammed = albListeners.isEmpty()
         ? Optional.of(new Refusal("Invalid", "no listener can be programmed (see the listener conditions)")) : Optional.empty();
     return new GatewayBuild(stack, Optional.of(securityGroups(stack, facts, ctx.config())), List.copyOf(byName.values()), finalRoutes,
@@ -233,7 +234,8 @@ public final class GatewayStackBuilder {
     return out;
   }
 
-  private List<ListenerRule> rules(Context ctx, int port, Map<HTTPRoute, List<String>> hostsOn, Map<String, Optional<Refusal>> unresolved) {
+  private List<ListenerRule> rules(Context ctx, int port, Protocol protocol, Map<HTTPRoute, List<String>> hostsOn,
+      Map<String, Optional<Refusal>> unresolved) {
     List<Precedence.Candidate> candidates = new ArrayList<>();
     hostsOn.forEach((route, hosts) -> {
       List<HTTPRouteRule> rules = RouteMapping.nonNull(route.getSpec().getRules());
@@ -256,11 +258,14 @@ public final class GatewayStackBuilder {
       int priority = out.size() + 1;
       String rid = port + ":" + priority;
       HTTPRouteRule rule = c.route().getSpec().getRules().get(c.ruleIndex());
-      RuleAction action = action(ctx, c.route(), c.ruleIndex(), rule, unresolved);
       String source = GatewayInputs.name(c.route()) + " spec.rules[" + c.ruleIndex() + "]"
           + (c.matchIndex() == Integer.MAX_VALUE ? "" : ".matches[" + c.matchIndex() + "]") + (c.hostname().isEmpty() ? "" : " " + c.hostname());
-      out.add(new ListenerRule(rid, listener, priority, RouteMapping.conditions(Optional.of(c.hostname()), c.match()), action, source,
-          ctx.tags(rid), List.of()));
+      // the rule's ListenerRuleConfiguration (ExtensionRef filter), if any: actions, source-ip conditions, tags
+      ListenerRuleConfigs.Applied applied = ListenerRuleConfigs.apply(ctx.in().extensions(), ctx.in().extensions().secrets(), c.route(),
+          c.ruleIndex(), c.matchIndex(), protocol == Protocol.HTTPS, port, RouteMapping.conditions(Optional.of(c.hostname()), c.match()),
+          () -> action(ctx, c.route(), c.ruleIndex(), rule, unresolved), ctx.tags(rid));
+      applied.problem().ifPresent(p -> unresolved.merge(GatewayInputs.name(c.route()), Optional.of(p), (a, b) -> a));
+      out.add(new ListenerRule(rid, listener, priority, applied.conditions(), applied.action(), source, applied.tags(), List.of()));
     }
     return out;
   }

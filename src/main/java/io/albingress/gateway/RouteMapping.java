@@ -104,13 +104,23 @@ public final class RouteMapping {
     List<HTTPRouteFilter> filters = nonNull(rule.getFilters());
     for (int i = 0; i < filters.size(); i++) {
       HTTPRouteFilter f = filters.get(i);
-      if (!"RequestRedirect".equals(f.getType())) {
+      if ("ExtensionRef".equals(f.getType())) {
+        if (!ListenerRuleConfigs.isListenerRuleConfig(f)) {
+          problems.add(field + ".filters[" + i + "].extensionRef: " + (f.getExtensionRef() == null ? "missing"
+              : f.getExtensionRef().getGroup() + "/" + f.getExtensionRef().getKind()) + " is not supported; an ExtensionRef names a "
+              + ListenerRuleConfigs.GROUP + " " + ListenerRuleConfigs.KIND);
+        }
+      } else if (!"RequestRedirect".equals(f.getType())) {
         problems.add(field + ".filters[" + i + "].type: " + f.getType() + " is not supported on ALB; remove the filter"
-            + " (only RequestRedirect is; headers, mirrors, CORS and auth have no ALB rule action)");
+            + " (only RequestRedirect and ExtensionRef to a ListenerRuleConfiguration are; headers, mirrors and CORS have no ALB rule action)");
       } else if (f.getRequestRedirect() != null) {
         String at = field + ".filters[" + i + "].requestRedirect.";
         redirectProblem(f.getRequestRedirect()).ifPresent(p -> problems.add(at + p));
       }
+    }
+    if (filters.stream().filter(ListenerRuleConfigs::isListenerRuleConfig).count() > 1) {
+      problems.add(field + ".filters: more than one ListenerRuleConfiguration ExtensionRef; keep one (put all its actions and"
+          + " conditions in one configuration)");
     }
     if (filters.stream().filter(f -> "RequestRedirect".equals(f.getType())).count() > 1) {
       problems.add(field + ".filters: more than one RequestRedirect filter; keep one (an ALB rule has one redirect action)");
