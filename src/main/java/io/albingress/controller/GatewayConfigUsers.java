@@ -53,7 +53,7 @@ final class GatewayConfigUsers {
   /** The Gateways using a ListenerRuleConfiguration of the Secret's namespace whose authenticate-oidc reads it. */
   Set<StackId> ofSecret(String ns, String name) {
     Set<StackId> out = new LinkedHashSet<>();
-    for (ConfigSpec c : gateways.listenerRuleConfigs().specs()) {
+    for (ConfigSpec c : specs(gateways.listenerRuleConfigs().list())) {
       if (c.namespace().equals(ns) && oidcSecrets(c.spec()).contains(name)) {
         out.addAll(ofListenerRuleConfig(ns, c.name()));
       }
@@ -66,6 +66,11 @@ final class GatewayConfigUsers {
         .map(a -> a instanceof Map<?, ?> m && m.get("authenticateOIDCConfig") instanceof Map<?, ?> c && c.get("secret") instanceof Map<?, ?> s
             ? s.get("name") : null)
         .filter(Objects::nonNull).map(String::valueOf).toList() : List.of();
+  }
+
+  /** Each object's namespace, name and spec, as the pure builder reads them. */
+  static List<ConfigSpec> specs(List<GenericKubernetesResource> objects) {
+    return objects.stream().map(r -> new ConfigSpec(r.getMetadata().getNamespace(), r.getMetadata().getName(), spec(r))).toList();
   }
 
   @SuppressWarnings("unchecked")

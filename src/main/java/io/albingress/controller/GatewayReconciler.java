@@ -261,7 +261,8 @@ public final class GatewayReconciler {
         n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels())));
     return new GatewayInputs(gw, routes, services, labels, gateways.referenceGrants(), LoadBalancerConfigs.resolve(
         gateways.gatewayClass(gw.getSpec().getGatewayClassName()), gw, gateways::loadBalancerConfigSpec),
-        new GatewayExtensions(gateways.targetGroupConfigs().specs(), gateways.listenerRuleConfigs().specs(), informers.oidcSecrets()));
+        new GatewayExtensions(GatewayConfigUsers.specs(gateways.targetGroupConfigs().list()),
+            GatewayConfigUsers.specs(gateways.listenerRuleConfigs().list()), informers.oidcSecrets()));
   }
 
   private Future<ClusterFacts> facts() {

@@ -1,6 +1,5 @@
 package io.albingress.k8s;
 
-import io.albingress.gateway.GatewayExtensions.ConfigSpec;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -9,7 +8,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,17 +73,9 @@ public final class LateCrdInformer implements AutoCloseable {
     return available;
   }
 
-  /** Every object's namespace, name and spec; empty until the CRD is served and listed. */
-  @SuppressWarnings("unchecked")
-  public List<ConfigSpec> specs() {
-    if (!available) {
-      return List.of();
-    }
-    return informer.getStore().list().stream().map(r -> {
-      Object spec = r.getAdditionalProperties().get("spec");
-      return new ConfigSpec(r.getMetadata().getNamespace(), r.getMetadata().getName(),
-          spec instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
-    }).toList();
+  /** Every object; empty until the CRD is served and listed. */
+  public List<GenericKubernetesResource> list() {
+    return available ? informer.getStore().list() : List.of();
   }
 
   private static String rootMessage(Throwable e) {
