@@ -94,8 +94,8 @@ public final class RouteMapping {
   }
 
   /**
-   * Why ALB cannot do what a rule asks, if it cannot: a filter other than RequestRedirect (URLRewrite,
-   * header modifiers, mirrors, CORS, external auth and extension refs are not mapped yet), a wildcard
+   * Why ALB cannot do what a rule asks, if it cannot: a filter other than RequestRedirect or an ExtensionRef to a ListenerRuleConfiguration (URLRewrite,
+   * header modifiers, mirrors, CORS, external auth, other extension refs), a wildcard
    * in a PathPrefix, a weight over 999, timeouts, retry or session persistence. The route is refused
    * in its status rather than served differently from what it says.
    */
