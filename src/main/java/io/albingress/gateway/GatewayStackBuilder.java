@@ -543,10 +543,19 @@ public final class GatewayStackBuilder {
         tags.putAll(tags(id, facts, rid));
         return new TargetGroup(rid, named.orElseGet(() -> Names.targetGroup(facts.clusterName(), id, ns, ref.getName(), identity)),
             new TargetGroup.ServiceRef(ns, ref.getName(), String.valueOf(ref.getPort()), sp.get().getPort(), targetPort, nodePort),
-            c.targetType(), c.protocol(), c.protocolVersion(), port, healthCheck(c.healthCheck(), annotations), c.attributes(), c.nodeLabels(),
-            tags, ipv6);
+            c.targetType(), c.protocol(), c.protocolVersion(), port, grpcCodes(c, healthCheck(c.healthCheck(), annotations), annotations),
+            c.attributes(), c.nodeLabels(), tags, ipv6);
       });
       return new Resolved(Optional.of(tg), Optional.empty());
+    }
+
+    /** Protocol version GRPC (a TargetGroupConfiguration's or annotation's): the gRPC default matcher 12, as the reference, not 200-399. */
+    private static HealthCheck grpcCodes(TargetConfig c, HealthCheck hc, Map<String, String> annotations) {
+      if (c.protocolVersion() != io.albingress.annotations.ProtocolVersion.GRPC || annotations.containsKey(AnnotationCatalog.key(SERVICE_HEALTH_SUCCESS))) {
+        return hc;
+      }
+      return new HealthCheck(hc.port(), hc.protocol(), hc.path(), hc.intervalSeconds(), hc.timeoutSeconds(), hc.healthyThreshold(),
+          hc.unhealthyThreshold(), c.healthCheck().successCodes());
     }
 
     /** The target groups some rule forwards to, in the order they were first used. */

@@ -182,7 +182,12 @@ public final class TargetGroupConfigParser extends SpecReader {
     }
     TargetGroupProps props = new TargetGroupProps(name, ipType, targetType, protocol, version, healthCheck, nodeLabels, attributes, tags,
         paths);
-    check(props.annotations(), paths);
+    Map<String, String> checked = new LinkedHashMap<>(props.annotations());
+    if (paths.getOrDefault(AnnotationCatalog.key("success-codes"), "").endsWith("grpcCode")) {
+      // a grpcCode is checked as gRPC codes; whether the version is GRPC may come from elsewhere (the default props, the route kind)
+      checked.putIfAbsent(AnnotationCatalog.key("backend-protocol-version"), "GRPC");
+    }
+    check(checked, paths);
     return props;
   }
 

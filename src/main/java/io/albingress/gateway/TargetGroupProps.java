@@ -57,7 +57,8 @@ public record TargetGroupProps(
 
   /** The spec path an annotation parser error stands for ("spec" when it is not one of these props). */
   static String pathOf(FieldError e, Map<String, String> paths) {
-    String key = e.field().startsWith(AnnotationCatalog.PREFIX) ? e.field() : AnnotationCatalog.key(e.field());
+    String field = e.field().contains(" ") ? e.field().substring(0, e.field().indexOf(' ')) : e.field(); // "key (on Service ns/name)"
+    String key = field.startsWith(AnnotationCatalog.PREFIX) ? field : AnnotationCatalog.key(field);
     return paths.getOrDefault(key, paths.getOrDefault(e.field(), e.field()));
   }
 

@@ -165,6 +165,28 @@ class TargetGroupConfigTest {
   }
 
   @Test
+  void grpcProtocolVersionGetsTheGrpcHealthCheckDefaults() {
+    GatewayBuild b = build(List.of(new ConfigSpec("shop", "c", spec("targetReference: {name: web}\ndefaultConfiguration: {protocolVersion: GRPC}\n"))), "");
+    var hc = b.stack().targetGroups().get(0).healthCheck();
+    assertThat(hc.successCodes()).isEqualTo("12");
+    assertThat(hc.path()).isEqualTo("/AWS.ALB/healthcheck");
+    assertThat(hc.healthyThreshold()).isEqualTo(3);
+  }
+
+  @Test
+  void aGrpcMatcherIsCheckedAsGrpcCodesWhereverTheVersionComesFrom() {
+    assertThat(parse("""
+        targetReference: {name: web}
+        defaultConfiguration: {protocolVersion: GRPC}
+        routeConfigurations:
+        - routeIdentifier: {kind: HTTPRoute}
+          targetGroupProps: {healthCheckConfig: {matcher: {grpcCode: "0-12"}}}
+        """).errors()).isEmpty();
+    assertThat(fields(parse("defaultConfiguration: {protocolVersion: HTTP2, healthCheckConfig: {matcher: {grpcCode: \"0\"}}}\n")))
+        .containsExactly("spec.defaultConfiguration.healthCheckConfig.matcher.grpcCode");
+  }
+
+  @Test
   void overridesTheServiceAnnotationsOfTheSameMeaning() {
     GatewayBuild b = build(List.of(new ConfigSpec("shop", "c", spec("targetReference: {name: web}\ndefaultConfiguration: {targetType: ip}\n"))),
         ", annotations: {alb.ingress.kubernetes.io/target-type: instance, alb.ingress.kubernetes.io/healthcheck-path: /svc}");
