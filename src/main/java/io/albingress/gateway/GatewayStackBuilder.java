@@ -265,7 +265,8 @@ public final class GatewayStackBuilder {
           c.ruleIndex(), c.matchIndex(), protocol == Protocol.HTTPS, port, RouteMapping.conditions(Optional.of(c.hostname()), c.match()),
           () -> action(ctx, c.route(), c.ruleIndex(), rule, unresolved), ctx.tags(rid));
       applied.problem().ifPresent(p -> unresolved.merge(GatewayInputs.name(c.route()), Optional.of(p), (a, b) -> a));
-      out.add(new ListenerRule(rid, listener, priority, applied.conditions(), applied.action(), source, applied.tags(), List.of()));
+      out.add(new ListenerRule(rid, listener, priority, applied.conditions(), applied.action(), source, applied.tags(),
+          RouteRewrites.of(rule, c.match())));
     }
     return out;
   }

@@ -94,8 +94,8 @@ public final class RouteMapping {
   }
 
   /**
-   * Why ALB cannot do what a rule asks, if it cannot: a filter other than RequestRedirect or an ExtensionRef to a ListenerRuleConfiguration (URLRewrite,
-   * header modifiers, mirrors, CORS, external auth, other extension refs), a wildcard
+   * Why ALB cannot do what a rule asks, if it cannot: a filter other than RequestRedirect, URLRewrite or an ExtensionRef
+   * to a ListenerRuleConfiguration (header modifiers, mirrors, CORS, external auth, other extension refs), a wildcard
    * in a PathPrefix, a weight over 999, timeouts, retry or session persistence. The route is refused
    * in its status rather than served differently from what it says.
    */
@@ -104,7 +104,9 @@ public final class RouteMapping {
     List<HTTPRouteFilter> filters = nonNull(rule.getFilters());
     for (int i = 0; i < filters.size(); i++) {
       HTTPRouteFilter f = filters.get(i);
-      if ("ExtensionRef".equals(f.getType())) {
+      if ("URLRewrite".equals(f.getType())) {
+        continue; // RouteRewrites
+      } else if ("ExtensionRef".equals(f.getType())) {
         if (!ListenerRuleConfigs.isListenerRuleConfig(f)) {
           problems.add(field + ".filters[" + i + "].extensionRef: " + (f.getExtensionRef() == null ? "missing"
               : f.getExtensionRef().getGroup() + "/" + f.getExtensionRef().getKind()) + " is not supported; an ExtensionRef names a "
@@ -112,7 +114,8 @@ public final class RouteMapping {
         }
       } else if (!"RequestRedirect".equals(f.getType())) {
         problems.add(field + ".filters[" + i + "].type: " + f.getType() + " is not supported on ALB; remove the filter"
-            + " (only RequestRedirect and ExtensionRef to a ListenerRuleConfiguration are; headers, mirrors and CORS have no ALB rule action)");
+            + " (only RequestRedirect, URLRewrite and ExtensionRef to a ListenerRuleConfiguration are; headers, mirrors and CORS have no"
+            + " ALB rule action)");
       } else if (f.getRequestRedirect() != null) {
         String at = field + ".filters[" + i + "].requestRedirect.";
         redirectProblem(f.getRequestRedirect()).ifPresent(p -> problems.add(at + p));
@@ -122,6 +125,7 @@ public final class RouteMapping {
       problems.add(field + ".filters: more than one ListenerRuleConfiguration ExtensionRef; keep one (put all its actions and"
           + " conditions in one configuration)");
     }
+    problems.addAll(RouteRewrites.problems(rule, field));
     if (filters.stream().filter(f -> "RequestRedirect".equals(f.getType())).count() > 1) {
       problems.add(field + ".filters: more than one RequestRedirect filter; keep one (an ALB rule has one redirect action)");
     }

@@ -318,16 +318,16 @@ class GatewayIT {
     }
   }
 
-  private static List<LoadBalancer> ours(MotoElbv2 moto, String ns) {
+  static List<LoadBalancer> ours(MotoElbv2 moto, String ns) {
     return moto.loadBalancers().stream().filter(lb -> (ns + "/gw").equals(moto.tags(lb.loadBalancerArn()).get("gateway.k8s.aws.alb/stack")))
         .toList();
   }
 
-  private static String jsonpath(Env env, String ns, String kind, String name, String path) {
+  static String jsonpath(Env env, String ns, String kind, String name, String path) {
     return env.kubectl(null, "get", kind, name, "-n", ns, "-o", "jsonpath=" + path).stdout().trim();
   }
 
-  private static void apply(Env env, String manifest) {
+  static void apply(Env env, String manifest) {
     var r = env.kubectl(manifest, "apply", "-f", "-");
     assertThat(r.exit()).as(r.stderr()).isZero();
   }
