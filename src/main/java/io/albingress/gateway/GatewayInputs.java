@@ -12,10 +12,18 @@ import java.util.Optional;
  * What one Gateway's stack is built from, read from the informer caches beforehand so building stays
  * pure: the Gateway, the HTTPRoutes that may attach to it (any whose parentRefs name it), the
  * Services they may use, the labels of their namespaces (for allowedRoutes selectors) and the
- * ReferenceGrants that let routes use Services of other namespaces, and its LoadBalancerConfigurations, resolved and merged.
+ * ReferenceGrants that let routes use Services of other namespaces, and its LoadBalancerConfigurations, resolved and merged,
+ * and the TargetGroupConfigurations and ListenerRuleConfigurations its backends and route rules may use.
  */
 public record GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,
-    Map<String, Map<String, String>> namespaceLabels, List<ReferenceGrant> grants, LoadBalancerConfigs.Resolved parameters) {
+    Map<String, Map<String, String>> namespaceLabels, List<ReferenceGrant> grants, LoadBalancerConfigs.Resolved parameters,
+    GatewayExtensions extensions) {
+
+  /** Without TargetGroupConfigurations and ListenerRuleConfigurations. */
+  public GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,
+      Map<String, Map<String, String>> namespaceLabels, List<ReferenceGrant> grants, LoadBalancerConfigs.Resolved parameters) {
+    this(gateway, routes, services, namespaceLabels, grants, parameters, GatewayExtensions.NONE);
+  }
 
   /** Without LoadBalancerConfigurations. */
   public GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,
