@@ -209,7 +209,8 @@ final class BenchContext {
     @Override
     public void close() throws InterruptedException {
       process.destroy();
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      // an AppCDS training start writes its archive at exit: on a loaded 2-core machine that takes more than 20 s
+      if (!process.waitFor(90, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor();
       }
     }
