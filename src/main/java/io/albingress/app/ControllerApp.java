@@ -214,8 +214,14 @@ public final class ControllerApp {
    * local address.
    */
   private static Vertx webhookVertx(PrometheusMeterRegistry registry, int loops) {
+    // only its HTTP server's meters: the pool and event-bus gauges are the main Vert.x's (the same names would collide)
     MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true)
         .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE));
+    for (io.vertx.micrometer.MetricsDomain d : io.vertx.micrometer.MetricsDomain.values()) {
+      if (d != io.vertx.micrometer.MetricsDomain.HTTP_SERVER) {
+        options.addDisabledMetricsCategory(d);
+      }
+    }
     return Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(2).setMetricsOptions(options))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
   }
