@@ -139,8 +139,9 @@ public final class ControllerApp {
     app.gatewayInformers = new GatewayInformers(vertx, kube, settings.watchNamespace(), settings.syncPeriod().toMillis(), GATEWAY_CRD_RETRY);
     GatewayInformers gatewayCaches = app.gatewayInformers;
     int webhookLoops = WebhookServer.Config.defaultInstances();
-    app.webhookVertx = webhookVertx(registry, webhookLoops);
-    app.webhook = new WebhookServer(app.webhookVertx,
+    // -Dalb.webhook.ownVertx=false serves the webhook on the main Vert.x (to compare)
+    app.webhookVertx = Boolean.parseBoolean(System.getProperty("alb.webhook.ownVertx", "true")) ? webhookVertx(registry, webhookLoops) : null;
+    app.webhook = new WebhookServer(app.webhookVertx != null ? app.webhookVertx : vertx,
         new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000, webhookLoops),
         codec, new IngressAdmission(validator, informers, facts), new PodAdmission(serialization, readinessGates(informers, gateTargets)),
         Optional.of(new TargetGroupBindingAdmission(serialization, new SdkTargetGroupLookup(aws), tgbs::all, settings.awsVpcId())),
