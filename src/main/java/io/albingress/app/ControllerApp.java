@@ -139,8 +139,9 @@ public final class ControllerApp {
     app.gatewayInformers = new GatewayInformers(vertx, kube, settings.watchNamespace(), settings.syncPeriod().toMillis(), GATEWAY_CRD_RETRY);
     GatewayInformers gatewayCaches = app.gatewayInformers;
     int webhookLoops = WebhookServer.Config.defaultInstances();
-    // -Dalb.webhook.ownVertx=false serves the webhook on the main Vert.x (to compare)
-    app.webhookVertx = Boolean.parseBoolean(System.getProperty("alb.webhook.ownVertx", "true")) ? webhookVertx(registry, webhookLoops) : null;
+    // -Dalb.webhook.ownVertx=true serves the webhook on a Vert.x of its own; off by default: in round three's runs the
+    // open-loop 1000 req/s phase fell behind with it (bench/RESULTS.md), not without it
+    app.webhookVertx = Boolean.getBoolean("alb.webhook.ownVertx") ? webhookVertx(registry, webhookLoops) : null;
     app.webhook = new WebhookServer(app.webhookVertx != null ? app.webhookVertx : vertx,
         new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000, webhookLoops),
         codec, new IngressAdmission(validator, informers, facts), new PodAdmission(serialization, readinessGates(informers, gateTargets)),
