@@ -27,8 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTPS admission webhook server: TLS 1.2+ only, certificate reload, strict request handling.
  * It runs as several {@link WebhookVerticle} instances sharing one port, each on its own event
- * loop, so it uses every core; the controller hands it a Vert.x of its own, so admission never
- * waits on the reconciler.
+ * loop, so it uses every core (the controller can hand it a Vert.x of its own: -Dalb.webhook.ownVertx=true).
  */
 public final class WebhookServer {
   public static final String VALIDATE_INGRESS_PATH = "/validate-networking-v1-ingress";
@@ -51,7 +50,7 @@ public final class WebhookServer {
       this(host, port, certDir, reloadIntervalMillis, defaultInstances());
     }
 
-    /** One per core; the controller gives the webhook a Vert.x of its own with this many event loops (ControllerApp). */
+    /** One per core: the event-loop pool has twice as many threads, the rest serve the reconciler and clients. */
     public static int defaultInstances() {
       return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
