@@ -12,10 +12,18 @@ import java.util.Optional;
  * What one Gateway's stack is built from, read from the informer caches beforehand so building stays
  * pure: the Gateway, the HTTPRoutes that may attach to it (any whose parentRefs name it), the
  * Services they may use, the labels of their namespaces (for allowedRoutes selectors) and the
- * ReferenceGrants that let routes use Services of other namespaces, and its LoadBalancerConfigurations, resolved and merged.
+ * ReferenceGrants that let routes use Services of other namespaces, and its LoadBalancerConfigurations, resolved and merged,
+ * and the ACM certificates its listeners' tls.certificateRefs were imported as.
  */
 public record GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,
-    Map<String, Map<String, String>> namespaceLabels, List<ReferenceGrant> grants, LoadBalancerConfigs.Resolved parameters) {
+    Map<String, Map<String, String>> namespaceLabels, List<ReferenceGrant> grants, LoadBalancerConfigs.Resolved parameters,
+    CertificateRefs.ListenerCertificates certificates) {
+
+  /** Without imported certificateRefs. */
+  public GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,
+      Map<String, Map<String, String>> namespaceLabels, List<ReferenceGrant> grants, LoadBalancerConfigs.Resolved parameters) {
+    this(gateway, routes, services, namespaceLabels, grants, parameters, CertificateRefs.ListenerCertificates.NONE);
+  }
 
   /** Without LoadBalancerConfigurations. */
   public GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,

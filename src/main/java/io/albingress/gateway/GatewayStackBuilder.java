@@ -68,17 +68,27 @@ public final class GatewayStackBuilder {
 
   /** One Gateway listener: Accepted (protocol), Conflicted, Programmed and its attached routes. */
   public record ListenerState(String name, int port, String protocol, int attachedRoutes, Optional<Refusal> notAccepted,
-      Optional<Refusal> conflicted, Optional<Refusal> notProgrammed) {
+      Optional<Refusal> conflicted, Optional<Refusal> notProgrammed, Optional<Refusal> unresolvedRefs) {
+    public ListenerState(String name, int port, String protocol, int attachedRoutes, Optional<Refusal> notAccepted,
+        Optional<Refusal> conflicted, Optional<Refusal> notProgrammed) {
+      this(name, port, protocol, attachedRoutes, notAccepted, conflicted, notProgrammed, Optional.empty());
+    }
+
     public boolean valid() {
       return notAccepted.isEmpty() && conflicted.isEmpty();
     }
 
     ListenerState withAttached(int n) {
-      return new ListenerState(name, port, protocol, n, notAccepted, conflicted, notProgrammed);
+      return new ListenerState(name, port, protocol, n, notAccepted, conflicted, notProgrammed, unresolvedRefs);
     }
 
     ListenerState notProgrammed(Refusal why) {
-      return new ListenerState(name, port, protocol, attachedRoutes, notAccepted, conflicted, Optional.of(why));
+      return new ListenerState(name, port, protocol, attachedRoutes, notAccepted, conflicted, Optional.of(why), unresolvedRefs);
+    }
+
+    /** ResolvedRefs=False for its tls.certificateRefs. */
+    ListenerState unresolvedRefs(Refusal why) {
+      return new ListenerState(name, port, protocol, attachedRoutes, notAccepted, conflicted, notProgrammed, Optional.of(why));
     }
   }
 
@@ -132,8 +142,12 @@ public final class GatewayStackBuilder {
       Map<HTTPRoute, List<String>> hostsOn = routesOn(routes, on);
       List<String> certificates = List.of();
       Optional<LoadBalancerConfig.ListenerConfig> configured = ctx.config().listener(protocol.name(), port);
-      if (protocol == Protocol.HTTPS && configured.map(c -> !c.allCertificates().isEmpty()).orElse(false)) {
-        certificates = configured.get().allCertificates(); // the configuration's certificates; discovery only without them
+      // the listeners' tls.certificateRefs (imported into ACM) first, then the configuration's; discovery only without both
+      List<String> referenced = protocol != Protocol.HTTPS ? List.of() : certificateRefs(in, on, byName);
+      if (protocol == Protocol.HTTPS && (!referenced.isEmpty() || configured.map(c -> !c.allCertificates().isEmpty()).orElse(false))) {
+        LinkedHashSet<String> all = new LinkedHashSet<>(referenced);
+        configured.ifPresent(c -> all.addAll(c.allCertificates()));
+        certificates = List.copyOf(all);
       } else if (protocol == Protocol.HTTPS) {
         List<String> hosts = new ArrayList<>();
         on.stream().map(l -> gw.getSpec().getListeners().stream().filter(x -> x.getName().equals(l.name())).findFirst().orElseThrow())
@@ -143,7 +157,7 @@ public final class GatewayStackBuilder {
             .map(h -> CertificateChoice.forHost(h, facts.certificates())).flatMap(Optional::stream).distinct().toList();
         if (certificates.isEmpty()) {
           Refusal why = new Refusal("Invalid", "HTTPS needs a certificate and " + (hosts.isEmpty()
-              ? "neither the listener nor its routes name a hostname to discover one by (tls.certificateRefs are not imported yet)"
+              ? "neither the listener (tls.certificateRefs, hostname) nor its routes name one"
               : "no ISSUED ACM certificate covers " + String.join(", ", new LinkedHashSet<>(hosts))));
           on.forEach(l -> byName.put(l.name(), byName.get(l.name()).notProgrammed(why)));
           continue;
@@ -177,6 +191,24 @@ public final class GatewayStackBuilder {
         ? Optional.of(new Refusal("Invalid", "no listener can be programmed (see the listener conditions)")) : Optional.empty();
     return new GatewayBuild(stack, Optional.of(securityGroups(stack, facts, ctx.config())), List.copyOf(byName.values()), finalRoutes,
         notProgrammed);
+  }
+
+  /**
+   * The imported certificates of the listeners on one port, in listener order; a listener whose refs do not all
+   * resolve gets ResolvedRefs=False, and when none of them resolves it is not programmed (the others on the port are).
+   */
+  private static List<String> certificateRefs(GatewayInputs in, List<ListenerState> on, Map<String, ListenerState> byName) {
+    LinkedHashSet<String> arns = new LinkedHashSet<>();
+    for (ListenerState l : on) {
+      List<String> own = in.certificates().arns(l.name());
+      arns.addAll(own);
+      Refusal problem = in.certificates().problems().get(l.name());
+      if (problem != null) {
+        ListenerState s = byName.get(l.name()).unresolvedRefs(problem);
+        byName.put(l.name(), own.isEmpty() ? s.notProgrammed(new Refusal("Invalid", problem.message())) : s);
+      }
+    }
+    return List.copyOf(arns);
   }
 
   /**
