@@ -6,6 +6,7 @@ import io.albingress.k8s.GatewayInformers;
 import io.albingress.k8s.Informers;
 import io.albingress.model.StackId;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -69,6 +70,14 @@ public final class GatewayEvents {
       send(stacks);
     }), () -> send(reconciler.knownStacks()));
     informers.services().addEventHandler(ChangeHandler.of((Service old, Service now) -> send(reconciler.usersOf(now != null ? now : old))));
+    // a Secret that listeners' tls.certificateRefs name: re-imported when it changes (a resync changes nothing)
+    informers.oidcSecrets().informer().addEventHandler(ChangeHandler.of((Secret old, Secret now) -> {
+      if (old != null && now != null && Objects.equals(old.getMetadata().getResourceVersion(), now.getMetadata().getResourceVersion())) {
+        return;
+      }
+      Secret s = now != null ? now : old;
+      send(reconciler.usersOfSecret(s.getMetadata().getNamespace(), s.getMetadata().getName()));
+    }));
   }
 
   private void send(Collection<StackId> stacks) {

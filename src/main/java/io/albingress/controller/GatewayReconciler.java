@@ -2,16 +2,19 @@ package io.albingress.controller;
 
 import io.albingress.aws.CachedAwsFacts;
 import io.albingress.aws.LeadershipGate;
+import io.albingress.deploy.ImportedCertificates;
 import io.albingress.deploy.Reconciliation;
 import io.albingress.deploy.SecurityGroupSynthesizer;
 import io.albingress.deploy.StackDeployer;
 import io.albingress.gateway.Attachment;
+import io.albingress.gateway.CertificateRefs;
 import io.albingress.gateway.GatewayInputs;
 import io.albingress.gateway.GatewayStackBuilder;
 import io.albingress.gateway.GatewayStackBuilder.GatewayBuild;
 import io.albingress.gateway.GatewayStatuses;
 import io.albingress.gateway.GrpcRoutes;
 import io.albingress.gateway.LoadBalancerConfigs;
+import io.albingress.gateway.TlsPem;
 import io.albingress.k8s.EventRecorder;
 import io.albingress.k8s.GatewayInformers;
 import io.albingress.k8s.GatewayWriter;
@@ -63,6 +66,8 @@ public final class GatewayReconciler {
   private final Function<Stack, SecurityGroupSynthesizer.Endpoints> endpoints;
   private final GatewayStackBuilder builder = new GatewayStackBuilder();
   private final AtomicLong runs = new AtomicLong();
+  /** Imports of listeners' tls.certificateRefs into ACM; without it, refs are answered as not importable. */
+  private Optional<ImportedCertificates> certificates = Optional.empty();
 
   public GatewayReconciler(GatewayInformers gateways, Informers informers, CachedAwsFacts awsFacts, StackDeployer deployer,
       GatewayWriter writer, EventRecorder events, StackReconciler.Settings settings, Function<Stack, Future<Void>> deployed,
@@ -76,6 +81,19 @@ public final class GatewayReconciler {
     this.settings = settings;
     this.deployed = deployed;
     this.endpoints = endpoints;
+  }
+
+  /** Enables listener tls.certificateRefs: their Secrets are imported into ACM by {@code imports}. */
+  public GatewayReconciler certificates(ImportedCertificates imports) {
+    this.certificates = Optional.of(imports);
+    return this;
+  }
+
+  /** The Gateways whose listeners' tls.certificateRefs name the Secret. */
+  public Set<StackId> usersOfSecret(String namespace, String name) {
+    CertificateRefs.SecretRef ref = new CertificateRefs.SecretRef(namespace, name);
+    return gateways.gateways().stream().filter(g -> CertificateRefs.named(g).contains(ref)).map(GatewayReconciler::id)
+        .collect(Collectors.toSet());
   }
 
   public boolean ourClass(GatewayClass gc) {
@@ -168,8 +186,11 @@ public final class GatewayReconciler {
             LoadBalancerConfigs.classProblems(gc, gateways::loadBalancerConfigSpec))))
         .compose(v -> writer.addFinalizer(gw, GATEWAY_FINALIZER))
         .compose(v -> facts())
-        .compose(facts -> {
-          GatewayBuild build = builder.build(id, inputs(gw), facts);
+        .compose(facts -> importCertificates(gw, id).map(certs -> Map.entry(facts, certs)))
+        .compose(factsAndCerts -> {
+          ClusterFacts facts = factsAndCerts.getKey();
+          ImportedRefs certs = factsAndCerts.getValue();
+          GatewayBuild build = builder.build(id, inputs(gw, certs.listeners()), facts);
           build.stack().errors().forEach(e -> run.info(LOG, "route {} left out: {}", e.ingress(), e.problems()));
           // as for Ingresses: what status says, also as a Warning Event on the route (deduplicated by the recorder)
           build.routes().forEach(r -> {
@@ -186,6 +207,7 @@ public final class GatewayReconciler {
                 "Gateway " + id + " cannot be built: " + why + "; its AWS resources are kept until it can"));
           }
           return deploy(build, deepCheck, run)
+              .compose(outcome -> releaseCertificates(id, certs.arns(), false, run).map(outcome))
               .recover(e -> writeStatus(gw, build, GatewayStatuses.Deployed.failed(e.getMessage()), now).compose(v -> Future.failedFuture(e)))
               .compose(outcome -> writeStatus(gw, build, outcome.dnsName().map(GatewayStatuses.Deployed::ok)
                   .orElse(GatewayStatuses.Deployed.failed(settings.dryRun() ? "dry run" : "no load balancer")), now)
@@ -195,6 +217,51 @@ public final class GatewayReconciler {
                     }
                   }));
         });
+  }
+
+  /** What the listeners' certificateRefs were imported as, and the ARNs the stack keeps. */
+  private record ImportedRefs(CertificateRefs.ListenerCertificates listeners, Set<String> arns) {}
+
+  /**
+   * Resolves the listeners' tls.certificateRefs and imports (or re-imports) their Secrets into ACM. In a dry run, or
+   * without imports, nothing is imported: the plan shows a placeholder, or the listener is told why.
+   */
+  private Future<ImportedRefs> importCertificates(Gateway gw, StackId id) {
+    CertificateRefs.Resolution r = CertificateRefs.resolve(gw, gateways.referenceGrants(),
+        ref -> informers.oidcSecrets().secret(ref.namespace(), ref.name()));
+    Map<String, TlsPem> pems = new java.util.LinkedHashMap<>();
+    r.pems().forEach((ref, pem) -> pems.put(ref.key(), pem));
+    if (settings.dryRun() || certificates.isEmpty()) {
+      Map<String, String> arns = new HashMap<>();
+      Map<String, String> failed = new HashMap<>();
+      pems.keySet().forEach(k -> {
+        if (settings.dryRun()) {
+          arns.put(k, "(imported from Secret " + k + ")");
+        } else {
+          failed.put(k, "certificate import is not enabled");
+        }
+      });
+      return Future.succeededFuture(new ImportedRefs(CertificateRefs.ListenerCertificates.of(r, arns, failed), Set.of()));
+    }
+    return certificates.get().sync(id, pems)
+        .map(s -> new ImportedRefs(CertificateRefs.ListenerCertificates.of(r, s.arns(), s.failed()), Set.copyOf(s.arns().values())));
+  }
+
+  /**
+   * Deletes the imports the deployed listeners no longer use. For a live Gateway a certificate ACM still sees in use
+   * is left for the next reconciliation; for a Gateway being deleted that fails the cleanup, which keeps the finalizer.
+   */
+  private Future<Void> releaseCertificates(StackId id, Set<String> keep, boolean deleting, Reconciliation run) {
+    if (settings.dryRun() || certificates.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return certificates.get().release(id, keep).recover(e -> {
+      if (deleting) {
+        return Future.failedFuture(e);
+      }
+      run.info(LOG, "Gateway {}: {}; trying again later", id, e.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   private Future<StackDeployer.Outcome> deploy(GatewayBuild build, boolean deepCheck, Reconciliation run) {
@@ -224,7 +291,8 @@ public final class GatewayReconciler {
   private Future<Void> cleanUp(Optional<Gateway> gw, StackId id, Reconciliation run) {
     Stack empty = new Stack(id, List.of(), null, List.of(), List.of(), List.of(), List.of());
     Future<Void> deleted = settings.dryRun() ? Future.succeededFuture()
-        : deployer.deploy(empty, Optional.empty(), false, run).compose(o -> deployed.apply(empty));
+        : deployer.deploy(empty, Optional.empty(), false, run).compose(o -> deployed.apply(empty))
+            .compose(v -> releaseCertificates(id, Set.of(), true, run));
     if (gw.isEmpty()) {
       return deleted;
     }
@@ -258,7 +326,7 @@ public final class GatewayReconciler {
     return route instanceof GrpcRoutes.View grpc ? writer.grpcRouteParents(grpc.source(), parents) : writer.routeParents(route, parents);
   }
 
-  private GatewayInputs inputs(Gateway gw) {
+  private GatewayInputs inputs(Gateway gw, CertificateRefs.ListenerCertificates certs) {
     List<HTTPRoute> routes = routes().stream()
         .filter(r -> r.getSpec() != null && r.getSpec().getParentRefs() != null && r.getSpec().getParentRefs().stream()
             .anyMatch(p -> Attachment.refersTo(p, r.getMetadata().getNamespace(), gw)))
@@ -272,7 +340,7 @@ public final class GatewayReconciler {
     namespaces.forEach(ns -> informers.namespace(ns).ifPresent(n -> labels.put(ns,
         n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels())));
     return new GatewayInputs(gw, routes, services, labels, gateways.referenceGrants(), LoadBalancerConfigs.resolve(
-        gateways.gatewayClass(gw.getSpec().getGatewayClassName()), gw, gateways::loadBalancerConfigSpec));
+        gateways.gatewayClass(gw.getSpec().getGatewayClassName()), gw, gateways::loadBalancerConfigSpec), certs);
   }
 
   private Future<ClusterFacts> facts() {

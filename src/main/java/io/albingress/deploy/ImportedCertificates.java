@@ -37,7 +37,7 @@ public final class ImportedCertificates {
   private final Function<Duration, Future<Void>> sleep;
   private final List<Duration> inUseDelays;
   /** Our imports by ARN (their tags), once listed; mutated only on the caller's context. */
-  private Future<Map<String, Map<String, String>>> known;
+  private volatile Future<Map<String, Map<String, String>>> known;
 
   public ImportedCertificates(AcmPort acm, String clusterName, Map<String, String> defaultTags, Function<Duration, Future<Void>> sleep,
       List<Duration> inUseDelays) {
