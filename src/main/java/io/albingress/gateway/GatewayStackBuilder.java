@@ -144,6 +144,9 @@ public final class GatewayStackBuilder {
       Optional<LoadBalancerConfig.ListenerConfig> configured = ctx.config().listener(protocol.name(), port);
       // the listeners' tls.certificateRefs (imported into ACM) first, then the configuration's; discovery only without both
       List<String> referenced = protocol != Protocol.HTTPS ? List.of() : certificateRefs(in, on, byName);
+      if (on.stream().allMatch(l -> byName.get(l.name()).notProgrammed().isPresent())) {
+        continue; // every listener of the port names certificateRefs none of which can be used: no discovery in their place
+      }
       if (protocol == Protocol.HTTPS && (!referenced.isEmpty() || configured.map(c -> !c.allCertificates().isEmpty()).orElse(false))) {
         LinkedHashSet<String> all = new LinkedHashSet<>(referenced);
         configured.ifPresent(c -> all.addAll(c.allCertificates()));
