@@ -14,7 +14,7 @@ import io.albingress.gateway.GatewayStackBuilder.GatewayBuild;
 import io.albingress.gateway.GatewayStatuses;
 import io.albingress.gateway.GrpcRoutes;
 import io.albingress.gateway.LoadBalancerConfigs;
-import io.albingress.gateway.TlsPem;
+import io.albingress.model.TlsPem;
 import io.albingress.k8s.EventRecorder;
 import io.albingress.k8s.GatewayInformers;
 import io.albingress.k8s.GatewayWriter;

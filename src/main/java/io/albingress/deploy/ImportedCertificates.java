@@ -1,6 +1,6 @@
 package io.albingress.deploy;
 
-import io.albingress.gateway.TlsPem;
+import io.albingress.model.TlsPem;
 import io.albingress.model.StackId;
 import io.albingress.model.Tags;
 import io.vertx.core.Future;

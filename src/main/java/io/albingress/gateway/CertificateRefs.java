@@ -1,6 +1,7 @@
 package io.albingress.gateway;
 
 import io.albingress.gateway.Attachment.Refusal;
+import io.albingress.model.TlsPem;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;

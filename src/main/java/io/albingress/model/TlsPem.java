@@ -1,4 +1,4 @@
-package io.albingress.gateway;
+package io.albingress.model;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package io.albingress.gateway;
+package io.albingress.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
