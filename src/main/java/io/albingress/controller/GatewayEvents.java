@@ -4,6 +4,7 @@ import io.albingress.gateway.GrpcRoutes;
 import io.albingress.k8s.ChangeHandler;
 import io.albingress.k8s.GatewayInformers;
 import io.albingress.k8s.Informers;
+import io.albingress.k8s.OidcSecretStore;
 import io.albingress.model.StackId;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -69,6 +70,29 @@ public final class GatewayEvents {
       }
       send(stacks);
     }), () -> send(reconciler.knownStacks()));
+    // TargetGroupConfigurations and ListenerRuleConfigurations (CRDs that may arrive later), and the OIDC Secrets the latter read
+    GatewayConfigUsers users = new GatewayConfigUsers(gateways, reconciler);
+    gateways.targetGroupConfigs().start(ChangeHandler.of((GenericKubernetesResource old, GenericKubernetesResource now) -> {
+      Set<StackId> stacks = new LinkedHashSet<>();
+      if (old != null) {
+        stacks.addAll(users.ofTargetGroupConfig(old));
+      }
+      if (now != null) {
+        stacks.addAll(users.ofTargetGroupConfig(now));
+      }
+      send(stacks);
+    }), () -> send(reconciler.knownStacks()));
+    gateways.listenerRuleConfigs().start(ChangeHandler.of((GenericKubernetesResource old, GenericKubernetesResource now) -> {
+      GenericKubernetesResource c = now != null ? now : old;
+      send(users.ofListenerRuleConfig(c.getMetadata().getNamespace(), c.getMetadata().getName()));
+    }), () -> send(reconciler.knownStacks()));
+    informers.oidcSecrets().informer().addEventHandler(ChangeHandler.of((Secret old, Secret now) -> {
+      Secret s = now != null ? now : old;
+      // a resync, or a change of keys OIDC does not read, affects no Gateway
+      if (old == null || now == null || !OidcSecretStore.decoded(old).equals(OidcSecretStore.decoded(now))) {
+        send(users.ofSecret(s.getMetadata().getNamespace(), s.getMetadata().getName()));
+      }
+    }));
     informers.services().addEventHandler(ChangeHandler.of((Service old, Service now) -> send(reconciler.usersOf(now != null ? now : old))));
     // a Secret that listeners' tls.certificateRefs name: re-imported when it changes (a resync changes nothing)
     informers.oidcSecrets().informer().addEventHandler(ChangeHandler.of((Secret old, Secret now) -> {

@@ -8,6 +8,7 @@ import io.albingress.deploy.SecurityGroupSynthesizer;
 import io.albingress.deploy.StackDeployer;
 import io.albingress.gateway.Attachment;
 import io.albingress.gateway.CertificateRefs;
+import io.albingress.gateway.GatewayExtensions;
 import io.albingress.gateway.GatewayInputs;
 import io.albingress.gateway.GatewayStackBuilder;
 import io.albingress.gateway.GatewayStackBuilder.GatewayBuild;
@@ -340,7 +341,9 @@ public final class GatewayReconciler {
     namespaces.forEach(ns -> informers.namespace(ns).ifPresent(n -> labels.put(ns,
         n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels())));
     return new GatewayInputs(gw, routes, services, labels, gateways.referenceGrants(), LoadBalancerConfigs.resolve(
-        gateways.gatewayClass(gw.getSpec().getGatewayClassName()), gw, gateways::loadBalancerConfigSpec), certs);
+        gateways.gatewayClass(gw.getSpec().getGatewayClassName()), gw, gateways::loadBalancerConfigSpec),
+        new GatewayExtensions(GatewayConfigUsers.specs(gateways.targetGroupConfigs().list()),
+            GatewayConfigUsers.specs(gateways.listenerRuleConfigs().list()), informers.oidcSecrets()), certs);
   }
 
   private Future<ClusterFacts> facts() {

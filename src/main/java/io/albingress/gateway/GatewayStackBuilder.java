@@ -189,7 +189,8 @@ public final class GatewayStackBuilder {
     List<Stack.MemberError> errors = finalRoutes.stream().filter(r -> !r.unsupported().isEmpty())
         .map(r -> new Stack.MemberError(GatewayInputs.name(r.route()), r.unsupported())).toList();
     // only target groups some rule forwards to
-    Stack stack = new Stack(id, members, lb.loadBalancer(), albListeners, albRules, ctx.targetGroups().used(albRules), errors);
+    Stack stack = new Stack(id, members, ListenerRuleConfigs.withOidcSecretsTag(lb.loadBalancer(), albRules), albListeners, albRules,
+        ctx.targetGroups().used(albRules), errors);
     Optional<Refusal> notProgrammed = albListeners.isEmpty()
         ? Optional.of(new Refusal("Invalid", "no listener can be programmed (see the listener conditions)")) : Optional.empty();
     return new GatewayBuild(stack, Optional.of(securityGroups(stack, facts, ctx.config())), List.copyOf(byName.values()), finalRoutes,
@@ -298,11 +299,16 @@ public final class GatewayStackBuilder {
       int priority = out.size() + 1;
       String rid = port + ":" + priority;
       HTTPRouteRule rule = c.route().getSpec().getRules().get(c.ruleIndex());
-      RuleAction action = action(ctx, protocol, c.route(), c.ruleIndex(), rule, unresolved);
       String source = GatewayInputs.name(c.route()) + " spec.rules[" + c.ruleIndex() + "]"
           + MethodMerging.matchesText(group) + (c.hostname().isEmpty() ? "" : " " + c.hostname());
+      // the rule's ListenerRuleConfiguration (ExtensionRef filter), if any: actions, source-ip conditions, tags
+      // (MethodMerging leaves such rules unmerged: their source-ip conditions may name single matches)
+      ListenerRuleConfigs.Applied applied = ListenerRuleConfigs.apply(ctx.in().extensions(), ctx.in().extensions().secrets(), c.route(),
+          c.ruleIndex(), c.matchIndex(), protocol == Protocol.HTTPS, port, MethodMerging.conditions(group),
+          () -> action(ctx, protocol, c.route(), c.ruleIndex(), rule, unresolved), ctx.tags(rid));
+      applied.problem().ifPresent(p -> unresolved.merge(GatewayInputs.name(c.route()), Optional.of(p), (a, b) -> a));
       // merged matches differ only in method: the same path, so the same transforms
-      out.add(new ListenerRule(rid, listener, priority, MethodMerging.conditions(group), action, source, ctx.tags(rid),
+      out.add(new ListenerRule(rid, listener, priority, applied.conditions(), applied.action(), source, applied.tags(),
           RouteRewrites.of(rule, c.match())));
     }
     return out;
@@ -547,10 +553,20 @@ public final class GatewayStackBuilder {
       if (sp.isEmpty()) {
         return Resolved.refused("BackendNotFound", field + ": Service " + ns + "/" + ref.getName() + " has no port " + ref.getPort());
       }
-      Map<String, String> annotations = Objects.requireNonNullElse(svc.get().getMetadata().getAnnotations(), Map.of());
+      // a TargetGroupConfiguration naming the Service: its fields replace the Service's annotations of the same meaning
+      TargetGroupConfigs.ForBackend tgc = TargetGroupConfigs.forBackend(in.extensions().targetGroupConfigs(), ns, ref.getName(),
+          GrpcRoutes.kind(route), routeNs, route.getMetadata().getName());
+      if (tgc.problem().isPresent()) {
+        return Resolved.refused(INVALID_PARAMETERS, field + ": " + tgc.problem().get());
+      }
+      Map<String, String> annotations = new LinkedHashMap<>(Objects.requireNonNullElse(svc.get().getMetadata().getAnnotations(), Map.of()));
+      annotations.putAll(tgc.props().annotations());
       Parsed<TargetConfig> parsed = TargetAnnotations.parse(Map.of(), annotations, "Service " + ns + "/" + ref.getName());
       if (!parsed.errors().isEmpty()) {
-        return Resolved.refused("BackendNotFound", field + ": " + parsed.errors().get(0));
+        var e = parsed.errors().get(0);
+        String path = TargetGroupProps.pathOf(e, tgc.props().paths());
+        return path.equals(e.field()) ? Resolved.refused("BackendNotFound", field + ": " + e)
+            : Resolved.refused(INVALID_PARAMETERS, field + ": TargetGroupConfiguration " + tgc.used().orElse("") + " " + path + ": " + e.message());
       }
       TargetConfig c = parsed.value();
       int nodePort = sp.get().getNodePort() == null ? 0 : sp.get().getNodePort();
@@ -564,18 +580,36 @@ public final class GatewayStackBuilder {
       ProtocolVersion version = !grpcRoute ? c.protocolVersion()
           : listenerProtocol == Protocol.HTTPS ? ProtocolVersion.GRPC : ProtocolVersion.HTTP1;
       HealthCheck hc = healthCheck(c.healthCheck(), annotations);
+      HealthCheck checked = version != ProtocolVersion.GRPC ? hc : grpcRoute ? GrpcRoutes.healthCheck(hc, annotations) : grpcCodes(c, hc, annotations);
       String resourceId = GatewayInputs.name(route) + ":" + ns + "/" + ref.getName() + ":" + ref.getPort()
           + (grpcRoute && version != ProtocolVersion.GRPC ? ":" + version.wireName() : "");
+      Optional<String> ipv6 = tgc.props().ipAddressType().filter(TargetGroup.IPV6::equals);
+      Optional<String> named = tgc.props().targetGroupName();
+      if (named.isPresent() && built.values().stream().anyMatch(t -> t.name().equals(named.get()) && !t.resourceId().equals(resourceId))) {
+        return Resolved.refused(INVALID_PARAMETERS, field + ": TargetGroupConfiguration " + tgc.used().orElse("") + " targetGroupName "
+            + named.get() + " is already the name of another target group of this Gateway (one per route, Service and port);"
+            + " set it in routeConfigurations for one route only, or remove it");
+      }
       TargetGroup tg = built.computeIfAbsent(resourceId, rid -> {
         String identity = String.join(":", String.valueOf(ref.getPort()), c.targetType().wireName(), c.protocol().wireName(),
-            version.wireName(), String.valueOf(port), rid);
-        return new TargetGroup(rid, Names.targetGroup(facts.clusterName(), id, ns, ref.getName(), identity),
+            version.wireName(), String.valueOf(port), rid) + ipv6.map(v -> ":" + v).orElse("");
+        Map<String, String> tags = new LinkedHashMap<>(facts.defaultTags());
+        tags.putAll(tgc.props().tags());
+        tags.putAll(tags(id, facts, rid));
+        return new TargetGroup(rid, named.orElseGet(() -> Names.targetGroup(facts.clusterName(), id, ns, ref.getName(), identity)),
             new TargetGroup.ServiceRef(ns, ref.getName(), String.valueOf(ref.getPort()), sp.get().getPort(), targetPort, nodePort),
-            c.targetType(), c.protocol(), version, port, version == ProtocolVersion.GRPC ? GrpcRoutes.healthCheck(hc, annotations) : hc,
-            c.attributes(), c.nodeLabels(),
-            tags(id, facts, rid));
+            c.targetType(), c.protocol(), version, port, checked, c.attributes(), c.nodeLabels(), tags, ipv6);
       });
       return new Resolved(Optional.of(tg), Optional.empty());
+    }
+
+    /** Protocol version GRPC (a TargetGroupConfiguration's or annotation's): the gRPC default matcher 12, as the reference, not 200-399. */
+    private static HealthCheck grpcCodes(TargetConfig c, HealthCheck hc, Map<String, String> annotations) {
+      if (c.protocolVersion() != io.albingress.annotations.ProtocolVersion.GRPC || annotations.containsKey(AnnotationCatalog.key(SERVICE_HEALTH_SUCCESS))) {
+        return hc;
+      }
+      return new HealthCheck(hc.port(), hc.protocol(), hc.path(), hc.intervalSeconds(), hc.timeoutSeconds(), hc.healthyThreshold(),
+          hc.unhealthyThreshold(), c.healthCheck().successCodes());
     }
 
     /** The target groups some rule forwards to, in the order they were first used. */

@@ -92,8 +92,10 @@ public final class MethodMerging {
     return mergeRun(run).size();
   }
 
+  /** Candidates of one route rule; a rule with an ExtensionRef is never merged (its source-ip conditions may name single matches). */
   private static boolean sameRule(Precedence.Candidate a, Precedence.Candidate b) {
-    return a.route() == b.route() && a.ruleIndex() == b.ruleIndex();
+    return a.route() == b.route() && a.ruleIndex() == b.ruleIndex() && RouteMapping.nonNull(
+        a.route().getSpec().getRules().get(a.ruleIndex()).getFilters()).stream().noneMatch(f -> "ExtensionRef".equals(f.getType()));
   }
 
   private static boolean onlyMethodDiffers(Precedence.Candidate a, Precedence.Candidate b) {

@@ -59,6 +59,14 @@ public final class GatewayInformers implements AutoCloseable {
   static final ResourceDefinitionContext LB_CONFIG_CONTEXT = new ResourceDefinitionContext.Builder().withGroup("gateway.k8s.aws")
       .withVersion("v1").withKind(LB_CONFIG_KIND).withPlural("loadbalancerconfigurations").withNamespaced(true).build();
 
+  /** {@code gateway.k8s.aws/v1} TargetGroupConfiguration and ListenerRuleConfiguration (the reference's CRDs; v1beta1 served too). */
+  public static final ResourceDefinitionContext TG_CONFIG_CONTEXT = new ResourceDefinitionContext.Builder().withGroup("gateway.k8s.aws")
+      .withVersion("v1").withKind("TargetGroupConfiguration").withPlural("targetgroupconfigurations").withNamespaced(true).build();
+  public static final ResourceDefinitionContext LR_CONFIG_CONTEXT = new ResourceDefinitionContext.Builder().withGroup("gateway.k8s.aws")
+      .withVersion("v1").withKind("ListenerRuleConfiguration").withPlural("listenerruleconfigurations").withNamespaced(true).build();
+
+  private final LateCrdInformer targetGroupConfigs;
+  private final LateCrdInformer listenerRuleConfigs;
   private final Vertx vertx;
   private final KubernetesClient client;
   private final Optional<String> namespace;
@@ -82,6 +90,18 @@ public final class GatewayInformers implements AutoCloseable {
     this.namespace = namespace;
     this.resyncMillis = resyncMillis;
     this.retry = retry;
+    this.targetGroupConfigs = new LateCrdInformer(vertx, client, namespace, resyncMillis, retry, TG_CONFIG_CONTEXT);
+    this.listenerRuleConfigs = new LateCrdInformer(vertx, client, namespace, resyncMillis, retry, LR_CONFIG_CONTEXT);
+  }
+
+  /** TargetGroupConfigurations, picked up when their CRD is installed (started by whoever registers the handlers). */
+  public LateCrdInformer targetGroupConfigs() {
+    return targetGroupConfigs;
+  }
+
+  /** ListenerRuleConfigurations, picked up when their CRD is installed. */
+  public LateCrdInformer listenerRuleConfigs() {
+    return listenerRuleConfigs;
   }
 
   /** Starts trying; {@code handlers} hear every change once the caches list. */
@@ -246,6 +266,8 @@ public final class GatewayInformers implements AutoCloseable {
     available = false;
     lbConfigsAvailable = false;
     grpcRoutesAvailable = false;
+    targetGroupConfigs.close();
+    listenerRuleConfigs.close();
     for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {classes, gateways, routes, grants, lbConfigs, grpcRoutes}) {
       if (i != null) {
         i.stop();

@@ -117,7 +117,7 @@ class CertificateRefsTest {
         rules: [{backendRefs: [{name: web, port: 80}]}]
         """);
     GatewayBuild build = new GatewayStackBuilder().build(StackId.gatewayOf("shop", "gw"),
-        new GatewayInputs(GW, List.of(route), List.of(service("web", "")), Map.of(), List.of(), LoadBalancerConfigs.Resolved.NONE, certs), FACTS);
+        new GatewayInputs(GW, List.of(route), List.of(service("web", "")), Map.of(), List.of(), LoadBalancerConfigs.Resolved.NONE, GatewayExtensions.NONE, certs), FACTS);
     Map<String, ListenerState> l = new HashMap<>();
     build.listeners().forEach(x -> l.put(x.name(), x));
     var on443 = build.stack().listeners().stream().filter(x -> x.port() == 443).findFirst().orElseThrow();

@@ -6,6 +6,7 @@ import io.albingress.app.ControllerApp;
 import io.albingress.testing.Controllers;
 import io.albingress.testing.Meters;
 import io.albingress.testing.MotoElbv2;
+import io.albingress.testing.StrictAws;
 import io.albingress.testing.TestCerts;
 import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
@@ -14,17 +15,31 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
 
 /**
- * Gateway API end to end on kube-apiserver and moto: GatewayClass -> Gateway -> HTTPRoute becomes an
+ * Gateway API end to end on kube-apiserver and moto behind the strict ELBv2 layer: GatewayClass -> Gateway -> HTTPRoute becomes an
  * ALB with its rules in precedence order, status says so, and deleting the Gateway leaves nothing.
  */
 @ExtendWith(TestEnvironment.class)
 class GatewayIT {
+  /** Every Gateway test talks to AWS through the strict ELBv2 layer, as a real account would answer. */
+  private StrictAws strict;
+
+  @BeforeEach
+  void strictAws(Env env) throws Exception {
+    strict = StrictAws.start(env, 21);
+  }
+
+  @AfterEach
+  void closeStrictAws() {
+    strict.close();
+  }
 
   @Test
   void classGatewayRouteToRulesInOrderStatusAndCleanDeletion(Env env, TestNamespace ns) throws Exception {
@@ -263,6 +278,93 @@ class GatewayIT {
           .until(() -> jsonpath(env, n, "gateway", "gw", "{.status.conditions[?(@.type==\"Accepted\")].reason}").equals("InvalidParameters"));
       assertThat(jsonpath(env, n, "gateway", "gw", "{.status.conditions[?(@.type==\"Accepted\")].message}")).contains("spec.enableICMP");
       assertThat(ours(moto, n)).singleElement().satisfies(l -> assertThat(l.loadBalancerArn()).isEqualTo(lb.loadBalancerArn()));
+
+      assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--wait=false").exit()).isZero();
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
+      assertThat(ours(moto, n)).isEmpty();
+    } finally {
+      app.stop();
+      env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
+    }
+  }
+
+  /**
+   * A TargetGroupConfiguration (CRD from deploy/crds) shapes the target group of its Service's backendRefs, and a change
+   * of it is applied at once; a ListenerRuleConfiguration named by a rule's ExtensionRef filter makes that rule answer
+   * a fixed response.
+   */
+  @Test
+  void targetGroupAndListenerRuleConfigurationsAreApplied(Env env, TestNamespace ns) throws Exception {
+    String n = ns.name();
+    String cls = "alb-tgc-" + n;
+    ControllerApp app = Controllers.start(env, ns);
+    try (MotoElbv2 moto = new MotoElbv2(env)) {
+      apply(env, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: GatewayClass
+          metadata: {name: %s}
+          spec: {controllerName: gateway.k8s.aws/alb}
+          """.formatted(cls));
+      apply(env, ReconcilerIT.services(n));
+      String tgc = """
+          apiVersion: gateway.k8s.aws/v1
+          kind: TargetGroupConfiguration
+          metadata: {name: web, namespace: %s}
+          spec:
+            targetReference: {name: web}
+            defaultConfiguration:
+              healthCheckConfig: {healthCheckPath: /healthz, matcher: {httpCode: "204"}}
+              targetGroupAttributes: [{key: deregistration_delay.timeout_seconds, value: "30"}]
+              tags: {team: web}
+          """.formatted(n);
+      apply(env, tgc);
+      apply(env, """
+          apiVersion: gateway.k8s.aws/v1
+          kind: ListenerRuleConfiguration
+          metadata: {name: maintenance, namespace: %1$s}
+          spec:
+            actions: [{type: fixed-response, fixedResponseConfig: {statusCode: 503, contentType: text/plain, messageBody: later}}]
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: Gateway
+          metadata: {name: gw, namespace: %1$s}
+          spec: {gatewayClassName: %2$s, listeners: [{name: http, port: 80, protocol: HTTP}]}
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: shop, namespace: %1$s}
+          spec:
+            parentRefs: [{name: gw}]
+            rules:
+            - matches: [{path: {type: PathPrefix, value: /}}]
+              backendRefs: [{name: web, port: 80}]
+            - matches: [{path: {type: Exact, value: /admin}}]
+              filters: [{type: ExtensionRef, extensionRef: {group: gateway.k8s.aws, kind: ListenerRuleConfiguration, name: maintenance}}]
+              backendRefs: [{name: api, port: 8080}]
+          """.formatted(n, cls));
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> !jsonpath(env, n, "gateway", "gw", "{.status.addresses[0].value}").isEmpty());
+      LoadBalancer lb = ours(moto, n).get(0);
+      var tgs = moto.targetGroups().stream().filter(tg -> (n + "/gw").equals(moto.tags(tg.targetGroupArn()).get("gateway.k8s.aws.alb/stack")))
+          .toList();
+      assertThat(tgs).singleElement().satisfies(tg -> { // api is not forwarded to: its rule answers 503
+        assertThat(tg.healthCheckPath()).isEqualTo("/healthz");
+        assertThat(tg.matcher().httpCode()).isEqualTo("204");
+        assertThat(moto.tags(tg.targetGroupArn())).containsEntry("team", "web");
+        assertThat(moto.targetGroupAttributes(tg.targetGroupArn())).containsEntry("deregistration_delay.timeout_seconds", "30");
+      });
+      var listener = moto.listeners(lb.loadBalancerArn()).get(0);
+      List<Rule> rules = moto.rules(listener.listenerArn()).stream().filter(r -> !r.isDefault())
+          .sorted(Comparator.comparingInt(r -> Integer.parseInt(r.priority()))).toList();
+      assertThat(rules.get(0).conditions().get(0).pathPatternConfig().values()).containsExactly("/admin");
+      assertThat(rules.get(0).actions().get(0).fixedResponseConfig().statusCode()).isEqualTo("503");
+      assertThat(rules.get(0).actions().get(0).fixedResponseConfig().messageBody()).isEqualTo("later");
+
+      apply(env, tgc.replace("/healthz", "/ready"));
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> moto.targetGroups().stream()
+          .filter(tg -> (n + "/gw").equals(moto.tags(tg.targetGroupArn()).get("gateway.k8s.aws.alb/stack")))
+          .anyMatch(tg -> "/ready".equals(tg.healthCheckPath())));
 
       assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--wait=false").exit()).isZero();
       Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
