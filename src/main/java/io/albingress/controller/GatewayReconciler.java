@@ -193,6 +193,9 @@ public final class GatewayReconciler {
           ImportedRefs certs = factsAndCerts.getValue();
           GatewayBuild build = builder.build(id, inputs(gw, certs.listeners()), facts);
           build.stack().errors().forEach(e -> run.info(LOG, "route {} left out: {}", e.ingress(), e.problems()));
+          // a listener's certificateRefs that cannot be used: in its ResolvedRefs condition and as a Warning Event
+          build.listeners().forEach(l -> l.unresolvedRefs().ifPresent(u -> events.record(gw, EventRecorder.WARNING, u.reason(),
+              "listener " + l.name() + ": " + u.message())));
           // as for Ingresses: what status says, also as a Warning Event on the route (deduplicated by the recorder)
           build.routes().forEach(r -> {
             if (!r.unsupported().isEmpty()) {
