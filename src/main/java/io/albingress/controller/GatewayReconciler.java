@@ -21,6 +21,7 @@ import io.albingress.model.ClusterFacts;
 import io.albingress.model.Known;
 import io.albingress.model.Stack;
 import io.albingress.model.StackId;
+import io.albingress.model.TargetGroup;
 import io.albingress.plan.PlanReport;
 import io.albingress.plan.PlanText;
 import io.fabric8.kubernetes.api.model.Service;
@@ -52,6 +53,7 @@ public final class GatewayReconciler {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayReconciler.class);
   public static final String GATEWAY_FINALIZER = "gateway.k8s.aws/alb";
   public static final String CLASS_FINALIZER = "gateway.k8s.aws/gatewayclass";
+  private static final String NO_FACTS = "readiness gates are named from Kubernetes objects only";
 
   private final GatewayInformers gateways;
   private final Informers informers;
@@ -110,12 +112,34 @@ public final class GatewayReconciler {
 
   /** The Gateways with a route in that namespace that names the Service as a backend. */
   public Set<StackId> usersOf(Service svc) {
-    String ns = svc.getMetadata().getNamespace();
-    String name = svc.getMetadata().getName();
+    return usersOf(svc.getMetadata().getNamespace(), svc.getMetadata().getName());
+  }
+
+  /** The Gateways with a route in that namespace that names the Service (namespace, name) as a backend. */
+  public Set<StackId> usersOf(String ns, String name) {
     return routes().stream().filter(r -> r.getSpec() != null && r.getSpec().getRules() != null && r.getSpec().getRules().stream()
             .flatMap(rule -> rule.getBackendRefs() == null ? java.util.stream.Stream.empty() : rule.getBackendRefs().stream())
             .anyMatch(b -> name.equals(b.getName()) && ns.equals(b.getNamespace() == null ? r.getMetadata().getNamespace() : b.getNamespace())))
         .flatMap(r -> stacksOf(r).stream()).collect(Collectors.toSet());
+  }
+
+  /**
+   * The target groups our Gateways' rules forward to that send to a Service, from the informer caches alone
+   * ({@link GatewayStackBuilder#forwardedTargetGroups}: no AWS facts), so every replica names the readiness
+   * gates of a pod the same, leader or not, and as the leader deploys them.
+   */
+  public List<TargetGroup> targetGroupsOf(String namespace, String service) {
+    if (!gateways.available()) {
+      return List.of();
+    }
+    ClusterFacts noFacts = new ClusterFacts(settings.clusterName(), settings.region(), settings.vpcId(), Known.unknown(NO_FACTS),
+        Known.unknown(NO_FACTS), settings.defaultTags());
+    return usersOf(namespace, service).stream().sorted(java.util.Comparator.comparing(StackId::key))
+        .flatMap(id -> gateways.gateway(id.namespace(), id.name()).stream())
+        .filter(g -> g.getMetadata().getDeletionTimestamp() == null && ours(g))
+        .flatMap(g -> builder.forwardedTargetGroups(id(g), inputs(g), noFacts).stream())
+        .filter(tg -> tg.service().namespace().equals(namespace) && tg.service().name().equals(service))
+        .toList();
   }
 
   /**
