@@ -89,10 +89,27 @@ public final class GatewayReconciler {
     return gateways.gatewayClass(gw.getSpec().getGatewayClassName()).filter(this::ourClass).isPresent();
   }
 
-  /** Gateways of our classes, and Gateways still holding our finalizer. */
+  /**
+   * Gateways of our classes, and Gateways still holding our finalizer; and our GatewayClasses ({@link #classKey}),
+   * so a new leader writes their status too.
+   */
   public Set<StackId> knownStacks() {
-    return gateways.gateways().stream().filter(g -> ours(g) || GatewayWriter.hasFinalizer(g, GATEWAY_FINALIZER))
+    Set<StackId> known = gateways.gateways().stream().filter(g -> ours(g) || GatewayWriter.hasFinalizer(g, GATEWAY_FINALIZER))
         .map(GatewayReconciler::id).collect(Collectors.toSet());
+    gateways.gatewayClasses().stream().filter(this::ourClass).map(gc -> classKey(gc.getMetadata().getName())).forEach(known::add);
+    return known;
+  }
+
+  /**
+   * The reconcile-loop key of a GatewayClass: a Gateway key without namespace (a Gateway always has one), so
+   * its status goes through the same leader-only loop, one run at a time, as the stacks; it owns no AWS resource.
+   */
+  public static StackId classKey(String className) {
+    return StackId.gatewayOf("", className);
+  }
+
+  public static boolean isClassKey(StackId id) {
+    return id.gateway() && id.namespace().isEmpty();
   }
 
   public static StackId id(Gateway gw) {
@@ -142,15 +159,20 @@ public final class GatewayReconciler {
         .toList();
   }
 
+  /** The GatewayClasses naming a LoadBalancerConfiguration (namespace, name) in spec.parametersRef. */
+  public Set<String> classesOfLoadBalancerConfig(String namespace, String name) {
+    return gateways.gatewayClasses().stream().filter(gc -> gc.getSpec() != null && gc.getSpec().getParametersRef() != null
+            && LoadBalancerConfigs.KIND.equals(gc.getSpec().getParametersRef().getKind())
+            && namespace.equals(gc.getSpec().getParametersRef().getNamespace()) && name.equals(gc.getSpec().getParametersRef().getName()))
+        .map(gc -> gc.getMetadata().getName()).collect(Collectors.toSet());
+  }
+
   /**
    * The Gateways a LoadBalancerConfiguration ("namespace/name") may configure: those of its namespace naming it in
    * spec.infrastructure.parametersRef, and every Gateway of a class naming it in spec.parametersRef.
    */
   public Set<StackId> usersOfLoadBalancerConfig(String namespace, String name) {
-    Set<String> classes = gateways.gatewayClasses().stream().filter(gc -> gc.getSpec() != null && gc.getSpec().getParametersRef() != null
-            && LoadBalancerConfigs.KIND.equals(gc.getSpec().getParametersRef().getKind())
-            && namespace.equals(gc.getSpec().getParametersRef().getNamespace()) && name.equals(gc.getSpec().getParametersRef().getName()))
-        .map(gc -> gc.getMetadata().getName()).collect(Collectors.toSet());
+    Set<String> classes = classesOfLoadBalancerConfig(namespace, name);
     return gateways.gateways().stream().filter(g -> classes.contains(g.getSpec().getGatewayClassName())
             || (namespace.equals(g.getMetadata().getNamespace()) && g.getSpec().getInfrastructure() != null
                 && g.getSpec().getInfrastructure().getParametersRef() != null
@@ -163,6 +185,13 @@ public final class GatewayReconciler {
     Reconciliation run = new Reconciliation(id, runs.incrementAndGet());
     if (!gateways.available()) {
       return Future.succeededFuture();
+    }
+    if (isClassKey(id)) {
+      return reconcileClass(id.name()).onFailure(e -> {
+        if (!LeadershipGate.refused(e)) {
+          run.failed(LOG, "writing the status of GatewayClass " + id.name(), e);
+        }
+      });
     }
     Optional<Gateway> found = gateways.gateway(id.namespace(), id.name());
     if (found.isPresent() && found.get().getMetadata().getDeletionTimestamp() == null && !ours(found.get())
@@ -185,12 +214,24 @@ public final class GatewayReconciler {
     });
   }
 
+  /**
+   * A GatewayClass of ours: Accepted, or Accepted=False InvalidParameters when its parametersRef cannot be used,
+   * whether or not a Gateway uses it yet; no write when that is what it says already.
+   */
+  private Future<Void> reconcileClass(String name) {
+    Optional<GatewayClass> gc = gateways.gatewayClass(name).filter(c -> ourClass(c) && c.getMetadata().getDeletionTimestamp() == null);
+    return gc.map(c -> writer.classConditions(c, classConditions(c, now()))).orElse(Future.succeededFuture());
+  }
+
+  private List<io.fabric8.kubernetes.api.model.Condition> classConditions(GatewayClass gc, String now) {
+    return GatewayStatuses.classConditions(gc, now, LoadBalancerConfigs.classProblems(gc, gateways::loadBalancerConfigSpec));
+  }
+
   private Future<Void> reconcileActive(Gateway gw, StackId id, boolean deepCheck, Reconciliation run) {
     GatewayClass gc = gateways.gatewayClass(gw.getSpec().getGatewayClassName()).orElseThrow();
     String now = now();
     return writer.addFinalizer(gc, CLASS_FINALIZER)
-        .compose(v -> writer.classConditions(gc, GatewayStatuses.classConditions(gc, now,
-            LoadBalancerConfigs.classProblems(gc, gateways::loadBalancerConfigSpec))))
+        .compose(v -> writer.classConditions(gc, classConditions(gc, now)))
         .compose(v -> writer.addFinalizer(gw, GATEWAY_FINALIZER))
         .compose(v -> facts())
         .compose(facts -> {
