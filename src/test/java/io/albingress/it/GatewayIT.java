@@ -6,6 +6,7 @@ import io.albingress.app.ControllerApp;
 import io.albingress.testing.Controllers;
 import io.albingress.testing.Meters;
 import io.albingress.testing.MotoElbv2;
+import io.albingress.testing.StrictAws;
 import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
 import io.albingress.testing.TestEnvironment.TestNamespace;
@@ -13,17 +14,31 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
 
 /**
- * Gateway API end to end on kube-apiserver and moto: GatewayClass -> Gateway -> HTTPRoute becomes an
+ * Gateway API end to end on kube-apiserver and moto behind the strict ELBv2 layer: GatewayClass -> Gateway -> HTTPRoute becomes an
  * ALB with its rules in precedence order, status says so, and deleting the Gateway leaves nothing.
  */
 @ExtendWith(TestEnvironment.class)
 class GatewayIT {
+  /** Every Gateway test talks to AWS through the strict ELBv2 layer, as a real account would answer. */
+  private StrictAws strict;
+
+  @BeforeEach
+  void strictAws(Env env) throws Exception {
+    strict = StrictAws.start(env, 21);
+  }
+
+  @AfterEach
+  void closeStrictAws() {
+    strict.close();
+  }
 
   @Test
   void classGatewayRouteToRulesInOrderStatusAndCleanDeletion(Env env, TestNamespace ns) throws Exception {
