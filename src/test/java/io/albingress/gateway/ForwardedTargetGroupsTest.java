@@ -118,4 +118,27 @@ class ForwardedTargetGroupsTest {
     assertThat(builder.build(ID, invalid, FACTS).stack().targetGroups()).isEmpty();
     assertThat(builder.forwardedTargetGroups(ID, invalid, NO_FACTS)).isEmpty();
   }
+  @Test
+  void aTargetGroupConfigurationMakesTheTargetGroupIpAndItIsNamedAsBuilt() {
+    var web = route("web", "2025-01-01T00:00:00Z", """
+        parentRefs: [{name: gw}]
+        hostnames: [shop.example.com]
+        rules:
+        - backendRefs: [{name: web, port: 80}]
+        """);
+    var tgc = new GatewayExtensions.ConfigSpec("shop", "web-cfg", LoadBalancerConfigTest.spec("""
+        targetReference: {name: web}
+        defaultConfiguration: {targetType: ip, targetGroupName: web-ip}
+        """));
+    GatewayInputs in = new GatewayInputs(HTTP_AND_HTTPS, List.of(web), List.of(service("web", "")), Map.of(), List.of(),
+        LoadBalancerConfigs.Resolved.NONE, new GatewayExtensions(List.of(tgc), List.of()));
+    GatewayStackBuilder builder = new GatewayStackBuilder();
+    var built = builder.build(ID, in, FACTS).stack().targetGroups();
+    List<TargetGroup> forwarded = builder.forwardedTargetGroups(ID, in, NO_FACTS);
+    assertThat(forwarded).singleElement().satisfies(tg -> {
+      assertThat(tg.targetType()).isEqualTo(TargetType.IP);
+      assertThat(tg.name()).isEqualTo("web-ip");
+    });
+    assertThat(names(forwarded)).isEqualTo(names(built));
+  }
 }
