@@ -187,8 +187,8 @@ public final class GatewayStackBuilder {
 
   /**
    * The target groups the Gateway's rules forward to, as {@link #build} makes them, but without anything
-   * that depends on AWS facts: every HTTPS listener counts as programmed, whether or not a certificate is
-   * found for it. Target group names depend on the cluster, the Gateway, the route and the backend only, so
+   * that depends on AWS facts: an HTTPS listener that can get a certificate at all ({@link #mayHaveCertificate})
+   * counts as programmed, whether or not ACM holds one for it. Target group names depend on the cluster, the Gateway, the route and the backend only, so
    * these are the names {@link #build} deploys, on any replica, before any reconciliation (the readiness
    * gates of IP targets are named after them). Empty when the Gateway's parameters cannot be used.
    */

@@ -118,6 +118,7 @@ class ForwardedTargetGroupsTest {
     assertThat(builder.build(ID, invalid, FACTS).stack().targetGroups()).isEmpty();
     assertThat(builder.forwardedTargetGroups(ID, invalid, NO_FACTS)).isEmpty();
   }
+
   @Test
   void aTargetGroupConfigurationMakesTheTargetGroupIpAndItIsNamedAsBuilt() {
     var web = route("web", "2025-01-01T00:00:00Z", """
