@@ -166,6 +166,7 @@ public final class ControllerApp {
         d -> vertx.timer(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).mapEmpty(), ImportedCertificates.defaultInUseDelays());
     gatewayReconciler.certificates(importedCertificates);
     reconciler.gateways(gatewayReconciler);
+    gateTargets.gateways(gatewayReconciler::targetGroupsOf);
     app.reconciler = new ReconcilerVerticle(reconciler, registry, settings.maxConcurrentReconciles(), settings.syncPeriod(),
         settings.dryRun() ? () -> Future.succeededFuture(java.util.Set.of()) : inventory::relistStacks, settings.watchNamespace());
     app.inventory = inventory;
