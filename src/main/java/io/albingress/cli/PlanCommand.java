@@ -20,7 +20,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** `plan`: validate manifests offline and show what would be built. Exit 0 valid, 1 invalid, 2 usage. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-    description = "Validate Ingress manifests offline, as the webhook would, and show what the controller would build.")
+    description = "Validate Ingress and Gateway API manifests offline, as the webhook and status would, and show what the controller would build.")
 final class PlanCommand implements Callable<Integer> {
   enum Output { text, json, yaml }
 

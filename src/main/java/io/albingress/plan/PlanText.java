@@ -16,11 +16,17 @@ public final class PlanText {
 
   public static String render(PlanReport report) {
     StringBuilder out = new StringBuilder();
-    if (report.ingresses().isEmpty()) {
+    if (report.ingresses().isEmpty() && report.gateways().isEmpty() && report.stacks().isEmpty()) {
       out.append("No Ingress for this controller was found.\n");
     }
     for (PlanReport.IngressResult r : report.ingresses()) {
       out.append("Ingress ").append(r.ingress()).append(": ").append(r.valid() ? "valid" : "INVALID").append('\n');
+      r.problems().forEach(p -> out.append("  error:        ").append(p).append('\n'));
+      r.warnings().forEach(w -> out.append("  warning:      ").append(w).append('\n'));
+      r.notVerified().forEach(n -> out.append("  not verified: ").append(n).append('\n'));
+    }
+    for (PlanReport.GatewayResult r : report.gateways()) {
+      out.append("Gateway ").append(r.gateway()).append(": ").append(r.valid() ? "valid" : "INVALID").append('\n');
       r.problems().forEach(p -> out.append("  error:        ").append(p).append('\n'));
       r.warnings().forEach(w -> out.append("  warning:      ").append(w).append('\n'));
       r.notVerified().forEach(n -> out.append("  not verified: ").append(n).append('\n'));
@@ -43,7 +49,7 @@ public final class PlanText {
 
   private static void stack(StringBuilder out, Stack stack) {
     LoadBalancer lb = stack.loadBalancer();
-    out.append("Stack ").append(stack.id().tagValue()).append(" (members: ").append(String.join(", ", stack.members())).append(")\n");
+    out.append("Stack ").append(stack.id().gateway() ? stack.id().key() : stack.id().tagValue()).append(" (members: ").append(String.join(", ", stack.members())).append(")\n");
     out.append("  LoadBalancer  ").append(lb.name()).append("  ").append(lb.scheme().wireName()).append("  ")
         .append(lb.ipAddressType().wireName()).append("  subnets ").append(String.join(",", lb.subnetIds())).append('\n');
     if (!lb.securityGroups().isEmpty()) {

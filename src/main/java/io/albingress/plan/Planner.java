@@ -54,6 +54,9 @@ public final class Planner {
       }
       results.add(new PlanReport.IngressResult(name, problems.isEmpty(), problems, warnings, notVerified));
     }
-    return new PlanReport(results, stacks.stream().filter(s -> !s.empty()).toList());
+    GatewayPlanner.Planned gateways = new GatewayPlanner(manifests, facts).plan();
+    List<Stack> all = new ArrayList<>(stacks.stream().filter(s -> !s.empty()).toList());
+    all.addAll(gateways.stacks());
+    return new PlanReport(results, gateways.gateways(), all);
   }
 }
