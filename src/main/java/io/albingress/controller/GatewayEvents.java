@@ -5,6 +5,7 @@ import io.albingress.k8s.GatewayInformers;
 import io.albingress.k8s.Informers;
 import io.albingress.model.StackId;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -57,6 +58,13 @@ public final class GatewayEvents {
         }),
         () -> send(reconciler.knownStacks())));
     informers.services().addEventHandler(ChangeHandler.of((Service old, Service now) -> send(reconciler.usersOf(now != null ? now : old))));
+    // namespace labels decide allowedRoutes selectors: a label change may attach or detach routes of any Gateway
+    // (a namespace's routes come after it and go with it, so adds and deletes need nothing)
+    informers.namespaces().addEventHandler(ChangeHandler.of((Namespace old, Namespace now) -> {
+      if (old != null && now != null && !Objects.equals(old.getMetadata().getLabels(), now.getMetadata().getLabels())) {
+        send(reconciler.knownStacks());
+      }
+    }));
   }
 
   private void send(Collection<StackId> stacks) {

@@ -38,10 +38,7 @@ public final class Wafv2Association {
 
   /** Drift predicate: {@code desired} is a web ACL ARN or "none"; empty when nothing needs doing. */
   public static Optional<Change> change(String desired, Optional<String> current) {
-    if (desired.equals(IngressAnnotations.WAFV2_NONE)) {
-      return current.isPresent() ? Optional.of(new Disassociate()) : Optional.empty();
-    }
-    return current.equals(Optional.of(desired)) ? Optional.empty() : Optional.of(new Associate(desired));
+    return AddOnChange.webAcl(desired, current, Associate::new, Disassociate::new);
   }
 
   /** Makes the load balancer's association match {@code desired}; answers the change made, if any. */

@@ -260,7 +260,7 @@ public final class GatewayStackBuilder {
       String source = GatewayInputs.name(c.route()) + " spec.rules[" + c.ruleIndex() + "]"
           + (c.matchIndex() == Integer.MAX_VALUE ? "" : ".matches[" + c.matchIndex() + "]") + (c.hostname().isEmpty() ? "" : " " + c.hostname());
       out.add(new ListenerRule(rid, listener, priority, RouteMapping.conditions(Optional.of(c.hostname()), c.match()), action, source,
-          ctx.tags(rid), List.of()));
+          ctx.tags(rid), RouteRewrites.of(rule, c.match())));
     }
     return out;
   }

@@ -94,8 +94,8 @@ public final class RouteMapping {
   }
 
   /**
-   * Why ALB cannot do what a rule asks, if it cannot: a filter other than RequestRedirect (URLRewrite,
-   * header modifiers, mirrors, CORS, external auth and extension refs are not mapped yet), a wildcard
+   * Why ALB cannot do what a rule asks, if it cannot: a filter other than RequestRedirect or URLRewrite
+   * (header modifiers, mirrors, CORS, external auth and extension refs are not mapped yet), a wildcard
    * in a PathPrefix, a weight over 999, timeouts, retry or session persistence. The route is refused
    * in its status rather than served differently from what it says.
    */
@@ -104,14 +104,17 @@ public final class RouteMapping {
     List<HTTPRouteFilter> filters = nonNull(rule.getFilters());
     for (int i = 0; i < filters.size(); i++) {
       HTTPRouteFilter f = filters.get(i);
-      if (!"RequestRedirect".equals(f.getType())) {
+      if ("URLRewrite".equals(f.getType())) {
+        continue; // RouteRewrites
+      } else if (!"RequestRedirect".equals(f.getType())) {
         problems.add(field + ".filters[" + i + "].type: " + f.getType() + " is not supported on ALB; remove the filter"
-            + " (only RequestRedirect is; headers, mirrors, CORS and auth have no ALB rule action)");
+            + " (only RequestRedirect and URLRewrite are; headers, mirrors, CORS and auth have no ALB rule action)");
       } else if (f.getRequestRedirect() != null) {
         String at = field + ".filters[" + i + "].requestRedirect.";
         redirectProblem(f.getRequestRedirect()).ifPresent(p -> problems.add(at + p));
       }
     }
+    problems.addAll(RouteRewrites.problems(rule, field));
     if (filters.stream().filter(f -> "RequestRedirect".equals(f.getType())).count() > 1) {
       problems.add(field + ".filters: more than one RequestRedirect filter; keep one (an ALB rule has one redirect action)");
     }

@@ -10,50 +10,34 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.UnaryOperator;
 
 /**
  * Writes to Gateway API objects: finalizers on GatewayClasses and Gateways, and status. fabric8 calls
  * block, so they run on worker threads; each is skipped when the cached object already says the same.
  */
 public final class GatewayWriter {
-  private final Vertx vertx;
   private final KubernetesClient client;
+  private final ObjectEdits edits;
 
   public GatewayWriter(Vertx vertx, KubernetesClient client) {
-    this.vertx = vertx;
     this.client = client;
+    this.edits = new ObjectEdits(vertx, client);
   }
 
   public static boolean hasFinalizer(HasMetadata o, String finalizer) {
-    List<String> f = o.getMetadata().getFinalizers();
-    return f != null && f.contains(finalizer);
+    return ObjectEdits.hasFinalizer(o, finalizer);
   }
 
   public <T extends HasMetadata> Future<Void> addFinalizer(T o, String finalizer) {
-    return hasFinalizer(o, finalizer) ? Future.succeededFuture() : edit(o, x -> {
-      List<String> f = x.getMetadata().getFinalizers() == null ? new ArrayList<>() : new ArrayList<>(x.getMetadata().getFinalizers());
-      if (!f.contains(finalizer)) {
-        f.add(finalizer);
-      }
-      x.getMetadata().setFinalizers(f);
-      return x;
-    });
+    return edits.addFinalizer(o, finalizer);
   }
 
   public <T extends HasMetadata> Future<Void> removeFinalizer(T o, String finalizer) {
-    return !hasFinalizer(o, finalizer) ? Future.succeededFuture() : edit(o, x -> {
-      List<String> f = new ArrayList<>(x.getMetadata().getFinalizers());
-      f.remove(finalizer);
-      x.getMetadata().setFinalizers(f);
-      return x;
-    });
+    return edits.removeFinalizer(o, finalizer);
   }
 
   public Future<Void> gatewayStatus(Gateway gw, GatewayStatus status) {
@@ -99,27 +83,7 @@ public final class GatewayWriter {
     }));
   }
 
-  @SuppressWarnings("unchecked")
-  private <T extends HasMetadata> Future<Void> edit(T o, UnaryOperator<T> change) {
-    Class<T> type = (Class<T>) o.getClass();
-    return blocking(() -> {
-      var op = client.resources(type);
-      (o.getMetadata().getNamespace() == null ? op.withName(o.getMetadata().getName())
-          : op.inNamespace(o.getMetadata().getNamespace()).withName(o.getMetadata().getName())).edit(change);
-    });
-  }
-
-  /** Runs a blocking fabric8 call on a worker; a vanished object is not an error. */
   private Future<Void> blocking(Runnable call) {
-    return vertx.executeBlocking(() -> {
-      try {
-        call.run();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 404) {
-          throw e;
-        }
-      }
-      return null;
-    }, false);
+    return edits.blocking(call);
   }
 }

@@ -3,7 +3,6 @@ package io.albingress.k8s;
 import io.albingress.binding.TargetGroupBinding;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -33,6 +32,7 @@ public final class TargetGroupBindings implements AutoCloseable {
 
   private final Vertx vertx;
   private final KubernetesClient client;
+  private final ObjectEdits edits;
   private final Optional<String> namespace;
   private final long resyncMillis;
   private final List<ResourceEventHandler<GenericKubernetesResource>> handlers = new CopyOnWriteArrayList<>();
@@ -42,6 +42,7 @@ public final class TargetGroupBindings implements AutoCloseable {
   public TargetGroupBindings(Vertx vertx, KubernetesClient client, Optional<String> namespace, long resyncMillis) {
     this.vertx = vertx;
     this.client = client;
+    this.edits = new ObjectEdits(vertx, client);
     this.namespace = namespace;
     this.resyncMillis = resyncMillis;
   }
@@ -96,7 +97,7 @@ public final class TargetGroupBindings implements AutoCloseable {
   }
 
   public static boolean hasFinalizer(GenericKubernetesResource r) {
-    return r.getMetadata().getFinalizers() != null && r.getMetadata().getFinalizers().contains(TargetGroupBinding.FINALIZER);
+    return ObjectEdits.hasFinalizer(r, TargetGroupBinding.FINALIZER);
   }
 
   @SuppressWarnings("unchecked")
@@ -147,16 +148,7 @@ public final class TargetGroupBindings implements AutoCloseable {
   }
 
   private Future<Void> blocking(Runnable call) {
-    return vertx.executeBlocking(() -> {
-      try {
-        call.run();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 404) {
-          throw e;
-        }
-      }
-      return null;
-    }, false);
+    return edits.blocking(call);
   }
 
   @Override

@@ -85,7 +85,7 @@ class GatewayAdmissionChecksTest {
     HTTPRoute r = GatewayFixtures.route("r", T, """
         parentRefs: [{name: gw}]
         rules:
-        - filters: [{type: URLRewrite, urlRewrite: {hostname: x}}]
+        - filters: [{type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: x, value: y}]}}]
           backendRefs: [{name: web, port: 80}]
         """);
     var build = new GatewayStackBuilder().build(GatewayStackBuilderTest.ID,

@@ -135,6 +135,23 @@ class GatewayStackBuilderTest {
   }
 
   @Test
+  void aUrlRewriteBecomesTheTransformsOfEachMatchsRule() {
+    var r = route("rw", "2025-01-01T00:00:00Z", """
+        parentRefs: [{name: gw}]
+        rules:
+        - matches: [{path: {type: PathPrefix, value: /old}}]
+          filters: [{type: URLRewrite, urlRewrite: {hostname: api.internal, path: {type: ReplacePrefixMatch, replacePrefixMatch: /new}}}]
+          backendRefs: [{name: web, port: 80}]
+        """);
+    GatewayBuild b = build(httpGateway(), List.of(r), service("web", ""));
+    assertThat(b.stack().errors()).isEmpty();
+    assertThat(b.stack().rules()).singleElement().satisfies(rule -> assertThat(rule.transforms()).containsExactly(
+        new io.albingress.annotations.Transform("url-rewrite", List.of(new io.albingress.annotations.Transform.Rewrite("^/old", "/new"))),
+        new io.albingress.annotations.Transform("host-header-rewrite",
+            List.of(new io.albingress.annotations.Transform.Rewrite(".*", "api.internal")))));
+  }
+
+  @Test
   void listenerConflictsAreReportedPerListenerAndTheOthersAreBuilt() {
     var gw = gateway("""
         - {name: a, port: 80, protocol: HTTP}

@@ -40,14 +40,12 @@ class AuthIT {
     this.env = env;
     app = Controllers.start(env, ns);
     moto = new MotoElbv2(env);
-    Result r = env.kubectl(WebhookRegistration.manifests(env.repo(), app.webhookPort(), app.webhookCertDir().resolve("tls.crt")),
-        "apply", "-f", "-");
-    assertThat(r.exit()).as(r.stderr()).isZero();
+    WebhookRegistration.register(env, app);
   }
 
   @AfterEach
   void stop() {
-    env.kubectl(null, "delete", "validatingwebhookconfiguration,mutatingwebhookconfiguration", "alb-ingress-controller", "--ignore-not-found");
+    WebhookRegistration.unregister(env);
     if (app != null) {
       app.stop();
     }

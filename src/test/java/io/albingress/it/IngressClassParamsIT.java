@@ -31,14 +31,12 @@ class IngressClassParamsIT {
   void start(Env env, TestNamespace ns) throws Exception {
     cls = "params-" + ns.name();
     app = Controllers.start(env, ns);
-    Result applied = env.kubectl(WebhookRegistration.manifests(env.repo(), app.webhookPort(), app.webhookCertDir().resolve("tls.crt")),
-        "apply", "-f", "-");
-    assertThat(applied.exit()).as(applied.stderr()).isZero();
+    WebhookRegistration.register(env, app);
   }
 
   @AfterEach
   void stop(Env env) {
-    env.kubectl(null, "delete", "validatingwebhookconfiguration,mutatingwebhookconfiguration", "alb-ingress-controller", "--ignore-not-found");
+    WebhookRegistration.unregister(env);
     env.kubectl(null, "delete", "ingressclass", cls, "--ignore-not-found");
     env.kubectl(null, "delete", "ingressclassparams", cls, "--ignore-not-found");
     if (app != null) {

@@ -40,7 +40,7 @@ class MetricsIT {
   @AfterEach
   void stop() {
     if (env != null) {
-      env.kubectl(null, "delete", "validatingwebhookconfiguration,mutatingwebhookconfiguration", "alb-ingress-controller", "--ignore-not-found");
+      WebhookRegistration.unregister(env);
     }
     if (app != null) {
       app.stop();
@@ -69,7 +69,7 @@ class MetricsIT {
   void aScrapeAfterAReconcileHasTheControllersTheJvmsAndVertxsSeries(Env env, TestNamespace ns) throws Exception {
     this.env = env;
     app = Controllers.start(env, ns);
-    ok(env.kubectl(WebhookRegistration.manifests(env.repo(), app.webhookPort(), app.webhookCertDir().resolve("tls.crt")), "apply", "-f", "-"));
+    WebhookRegistration.register(env, app);
     ok(env.kubectl(ReconcilerIT.services(ns.name()), "apply", "-f", "-"));
     // the webhook is registered once the apiserver calls it: retry the first apply until it is
     Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))

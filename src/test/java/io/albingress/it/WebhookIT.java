@@ -23,20 +23,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class WebhookIT {
   private static final String DENIED = "admission webhook \"vingress.alb.ingress.k8s.aws\" denied the request";
   private ControllerApp app;
-  private Path certDir;
 
   /** A controller per test: each test gets a freshly seeded moto (new VPC and subnet IDs). */
   @BeforeEach
   void start(Env env, TestNamespace ns) throws Exception {
     app = Controllers.start(env, ns);
-    certDir = app.webhookCertDir();
-    Result applied = env.kubectl(WebhookRegistration.manifests(env.repo(), app.webhookPort(), certDir.resolve("tls.crt")), "apply", "-f", "-");
-    assertThat(applied.exit()).as(applied.stderr()).isZero();
+    WebhookRegistration.register(env, app);
   }
 
   @AfterEach
   void stop(Env env) {
-    env.kubectl(null, "delete", "validatingwebhookconfiguration,mutatingwebhookconfiguration", "alb-ingress-controller", "--ignore-not-found");
+    WebhookRegistration.unregister(env);
     if (app != null) {
       app.stop();
     }

@@ -19,6 +19,19 @@ public final class WebhookRegistration {
 
   private WebhookRegistration() {}
 
+  /** Points the apiserver's webhook configurations at this controller; fails the test when kubectl does. */
+  public static void register(TestEnvironment.Env env, io.albingress.app.ControllerApp app) throws IOException {
+    TestEnvironment.Result r = env.kubectl(manifests(env.repo(), app.webhookPort(), app.webhookCertDir().resolve("tls.crt")), "apply", "-f", "-");
+    if (r.exit() != 0) {
+      throw new AssertionError("registering the webhooks failed: " + r.stdout() + r.stderr());
+    }
+  }
+
+  /** Removes the webhook configurations, so that a stopped controller blocks no later test. */
+  public static void unregister(TestEnvironment.Env env) {
+    env.kubectl(null, "delete", "validatingwebhookconfiguration,mutatingwebhookconfiguration", "alb-ingress-controller", "--ignore-not-found");
+  }
+
   public static String manifests(Path repo, int port, Path caCert) throws IOException {
     String caBundle = Base64.getEncoder().encodeToString(Files.readAllBytes(caCert));
     StringBuilder out = new StringBuilder();
