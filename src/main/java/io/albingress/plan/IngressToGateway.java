@@ -129,8 +129,8 @@ public final class IngressToGateway {
         continue; // converted (actions and conditions are judged per path)
       }
       if (k.startsWith("transforms.")) {
-        out.add(notConverted(e.getKey(), name, "URL rewrites (HTTPRoute URLRewrite) are not applied by this controller yet; the paths of "
-            + k.substring("transforms.".length()) + " are left out"));
+        out.add(notConverted(e.getKey(), name, "ALB regex rewrites have no general HTTPRoute URLRewrite equivalent (which replaces a full path, a "
+            + "matched prefix or the hostname); the paths of " + k.substring("transforms.".length()) + " are left out"));
       } else if ((k.equals("wafv2-acl-arn") || k.equals("wafv2-acl-name")) && "none".equals(e.getValue())) {
         out.add(notConverted(e.getKey(), name, "a new ALB has no web ACL; nothing to convert"));
       } else if (k.startsWith("auth-") && !k.equals("auth-type")) {

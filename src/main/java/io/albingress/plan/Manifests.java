@@ -63,6 +63,10 @@ public final class Manifests implements ClusterView, ParamsSource {
     this.serialization = serialization;
   }
 
+  KubernetesSerialization serialization() {
+    return serialization;
+  }
+
   /** Reads a file, every .yaml/.yml/.json file of a directory (sorted), or "-" for standard input. */
   public Manifests read(String source, InputStream stdin) throws UnreadableManifest {
     if (source.equals("-")) {
@@ -137,6 +141,18 @@ public final class Manifests implements ClusterView, ParamsSource {
     } catch (RuntimeException e) {
       throw new UnreadableManifest(name + " document " + index + ": not a valid " + type.getSimpleName() + ": " + problem(e));
     }
+  }
+
+  /** Adds one document (a map as YAML would give it), as if read from {@code source}. */
+  public Manifests addDocument(String source, Map<String, Object> document) throws UnreadableManifest {
+    add(source, objects.size() + 1, YAML.valueToTree(document));
+    return this;
+  }
+
+  /** Adds objects read elsewhere (Services and Namespaces of another set of manifests). */
+  public Manifests addAll(List<? extends HasMetadata> more) {
+    objects.addAll(more);
+    return this;
   }
 
   /** The parser's problem without its source excerpts, which point at a line and make the message several lines long. */

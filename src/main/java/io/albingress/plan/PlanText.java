@@ -38,6 +38,28 @@ public final class PlanText {
     return out.toString();
   }
 
+  /**
+   * `plan --to-gateway` as text: the Gateway API objects as multi-document YAML, then per Ingress group the proof as
+   * comments (so the output can be applied as it is, and still says what it does not do).
+   */
+  public static String renderConversion(ConversionReport report) {
+    StringBuilder out = new StringBuilder();
+    tools.jackson.dataformat.yaml.YAMLMapper yaml = new tools.jackson.dataformat.yaml.YAMLMapper();
+    for (var doc : report.documents()) {
+      out.append(yaml.writeValueAsString(doc));
+    }
+    for (ConversionReport.GroupResult g : report.groups()) {
+      out.append("# Ingress stack ").append(g.ingressStack()).append(g.gateway().isEmpty() ? "" : " -> Gateway " + g.gateway()).append(": ")
+          .append(g.equivalent() ? "equivalent" : g.differences().isEmpty() && g.ingressProblems().isEmpty() ? "equivalent but for what is not converted"
+              : "DIFFERENT").append('\n');
+      g.ingressProblems().forEach(p -> out.append("#   not built (Ingress): ").append(p).append('\n'));
+      g.notConverted().forEach(n -> out.append("#   not converted: ").append(n).append('\n'));
+      g.differences().forEach(d -> out.append("#   difference: ").append(d).append('\n'));
+      g.notCompared().forEach(n -> out.append("#   not compared: ").append(n).append('\n'));
+    }
+    return out.toString();
+  }
+
   /** The add-ons the stack sets; absent ones are left as they are in AWS, so they are not shown. */
   static java.util.Optional<String> addOns(LoadBalancer lb) {
     java.util.List<String> parts = new java.util.ArrayList<>();
