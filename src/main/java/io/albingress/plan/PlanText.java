@@ -44,7 +44,8 @@ public final class PlanText {
    */
   public static String renderConversion(ConversionReport report) {
     StringBuilder out = new StringBuilder();
-    tools.jackson.dataformat.yaml.YAMLMapper yaml = new tools.jackson.dataformat.yaml.YAMLMapper();
+    tools.jackson.dataformat.yaml.YAMLMapper yaml = tools.jackson.dataformat.yaml.YAMLMapper.builder()
+        .enable(tools.jackson.dataformat.yaml.YAMLWriteFeature.MINIMIZE_QUOTES).build();
     for (var doc : report.documents()) {
       out.append(yaml.writeValueAsString(doc));
     }

@@ -212,4 +212,14 @@ class PlanCommandTest {
       node.forEach(child -> collectRefs(child, into));
     }
   }
+
+  @Test
+  void toGatewayPrintsTheObjectsAndTheProofAndExitsOneWhenSomethingIsNotConverted() {
+    Result r = plan("--to-gateway", "-f", "src/test/resources/plan/to-gateway/shop.yaml", "--cluster-name", "prod");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).startsWith("---\napiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\n")
+        .contains("kind: LoadBalancerConfiguration").contains("#   not converted: alb.ingress.kubernetes.io/actions.closed on shop/maintenance");
+    Result json = plan("--to-gateway", "-o", "json", "-f", "src/test/resources/plan/to-gateway/shop.yaml");
+    assertThat(json.out()).contains("\"groups\"").contains("\"differences\"");
+  }
 }
