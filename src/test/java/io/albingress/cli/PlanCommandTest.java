@@ -215,7 +215,7 @@ class PlanCommandTest {
 
   @Test
   void toGatewayPrintsTheObjectsAndTheProofAndExitsOneWhenSomethingIsNotConverted() {
-    Result r = plan("--to-gateway", "-f", "src/test/resources/plan/to-gateway/shop.yaml", "--cluster-name", "prod");
+    Result r = plan("--to-gateway", "-f", "src/test/resources/plan/to-gateway/shop.yaml");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).startsWith("---\napiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\n")
         .contains("kind: LoadBalancerConfiguration").contains("#   not converted: alb.ingress.kubernetes.io/actions.closed on shop/maintenance");
