@@ -61,7 +61,8 @@ final class RoutesBench {
         + "priorities (a gap is harmless); its target group goes with it (DeleteTargetGroup). Adding a rule is one CreateRule at "
         + "a free priority between its neighbours; only without a free priority there (rules packed 1..n and the new rule in "
         + "the middle) one SetRulePriorities call (it takes every moved rule at once) comes on top. Its target group is one "
-        + "CreateTargetGroup (tags in the call). No node runs in the test environment, so there are no targets to register.");
+        + "CreateTargetGroup (tags in the call) and one RegisterTargets for the test environment's nodes (a new target group has "
+        + "no targets to read first).");
     try {
       ctx.apply("""
           apiVersion: gateway.networking.k8s.io/v1
@@ -100,8 +101,8 @@ final class RoutesBench {
           () -> rules() == n - 1);
 
       scenario("add one route (sorts last)",
-          CallsBench.min("CreateTargetGroup and CreateRule at the next priority; reads: the listener (1) and its rules (1)",
-              "DescribeListeners", 1, "DescribeRules", 1, "CreateTargetGroup", 1, "CreateRule", 1),
+          CallsBench.min("CreateTargetGroup, RegisterTargets (the nodes) and CreateRule at the next priority; reads: the listener (1) "
+              + "and its rules (1)", "DescribeListeners", 1, "DescribeRules", 1, "CreateTargetGroup", 1, "RegisterTargets", 1, "CreateRule", 1),
           () -> ctx.apply(route(n)), () -> rules() == n);
     } finally {
       app.stop();
