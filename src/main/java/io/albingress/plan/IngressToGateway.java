@@ -281,6 +281,9 @@ public final class IngressToGateway {
       ref.put("sectionName", listenerName(lp.protocol(), lp.port()));
       return ref;
     }).toList();
+    if (parents.isEmpty()) {
+      return List.of(); // only on HTTP listeners that ssl-redirect turns into redirects: its rules are not on the ALB
+    }
     boolean authenticated = p.annotations().containsKey(key("auth-type")) && !"none".equals(p.annotations().get(key("auth-type")))
         || p.annotations().containsKey(key("jwt-validation"));
     Map<String, List<Map<String, Object>>> rulesByHost = new LinkedHashMap<>();

@@ -162,7 +162,13 @@ final class RoutesBench {
     int count = 0;
     for (LoadBalancer lb : ours()) {
       for (var l : moto.listeners(lb.loadBalancerArn())) {
-        count += (int) moto.rules(l.listenerArn()).stream().filter(r -> !r.isDefault()).count();
+        String marker = null;
+        do { // DescribeRules pages (moto's page is smaller than 100 rules)
+          String from = marker;
+          var page = moto.client().describeRules(b -> b.listenerArn(l.listenerArn()).marker(from)).join();
+          count += (int) page.rules().stream().filter(r -> !Boolean.TRUE.equals(r.isDefault())).count();
+          marker = page.nextMarker();
+        } while (marker != null && !marker.isEmpty());
       }
     }
     return count;
