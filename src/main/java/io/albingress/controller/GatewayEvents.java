@@ -1,12 +1,15 @@
 package io.albingress.controller;
 
+import io.albingress.gateway.GrpcRoutes;
 import io.albingress.k8s.ChangeHandler;
 import io.albingress.k8s.GatewayInformers;
 import io.albingress.k8s.Informers;
+import io.albingress.k8s.OidcSecretStore;
 import io.albingress.model.StackId;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -57,14 +60,40 @@ public final class GatewayEvents {
           send(reconciler.usersOfLoadBalancerConfig(c.getMetadata().getNamespace(), c.getMetadata().getName()));
         }),
         () -> send(reconciler.knownStacks())));
-    informers.services().addEventHandler(ChangeHandler.of((Service old, Service now) -> send(reconciler.usersOf(now != null ? now : old))));
-    // namespace labels decide allowedRoutes selectors: a label change may attach or detach routes of any Gateway
-    // (a namespace's routes come after it and go with it, so adds and deletes need nothing)
-    informers.namespaces().addEventHandler(ChangeHandler.of((Namespace old, Namespace now) -> {
-      if (old != null && now != null && !Objects.equals(old.getMetadata().getLabels(), now.getMetadata().getLabels())) {
-        send(reconciler.knownStacks());
+    gateways.startGrpcRoutes(ChangeHandler.of((GRPCRoute old, GRPCRoute now) -> {
+      Set<StackId> stacks = new LinkedHashSet<>();
+      if (old != null) {
+        stacks.addAll(reconciler.stacksOf(GrpcRoutes.view(old)));
+      }
+      if (now != null) {
+        stacks.addAll(reconciler.stacksOf(GrpcRoutes.view(now)));
+      }
+      send(stacks);
+    }), () -> send(reconciler.knownStacks()));
+    // TargetGroupConfigurations and ListenerRuleConfigurations (CRDs that may arrive later), and the OIDC Secrets the latter read
+    GatewayConfigUsers users = new GatewayConfigUsers(gateways, reconciler);
+    gateways.targetGroupConfigs().start(ChangeHandler.of((GenericKubernetesResource old, GenericKubernetesResource now) -> {
+      Set<StackId> stacks = new LinkedHashSet<>();
+      if (old != null) {
+        stacks.addAll(users.ofTargetGroupConfig(old));
+      }
+      if (now != null) {
+        stacks.addAll(users.ofTargetGroupConfig(now));
+      }
+      send(stacks);
+    }), () -> send(reconciler.knownStacks()));
+    gateways.listenerRuleConfigs().start(ChangeHandler.of((GenericKubernetesResource old, GenericKubernetesResource now) -> {
+      GenericKubernetesResource c = now != null ? now : old;
+      send(users.ofListenerRuleConfig(c.getMetadata().getNamespace(), c.getMetadata().getName()));
+    }), () -> send(reconciler.knownStacks()));
+    informers.oidcSecrets().informer().addEventHandler(ChangeHandler.of((Secret old, Secret now) -> {
+      Secret s = now != null ? now : old;
+      // a resync, or a change of keys OIDC does not read, affects no Gateway
+      if (old == null || now == null || !OidcSecretStore.decoded(old).equals(OidcSecretStore.decoded(now))) {
+        send(users.ofSecret(s.getMetadata().getNamespace(), s.getMetadata().getName()));
       }
     }));
+    informers.services().addEventHandler(ChangeHandler.of((Service old, Service now) -> send(reconciler.usersOf(now != null ? now : old))));
   }
 
   private void send(Collection<StackId> stacks) {

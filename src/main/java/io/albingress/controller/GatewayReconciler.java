@@ -6,10 +6,12 @@ import io.albingress.deploy.Reconciliation;
 import io.albingress.deploy.SecurityGroupSynthesizer;
 import io.albingress.deploy.StackDeployer;
 import io.albingress.gateway.Attachment;
+import io.albingress.gateway.GatewayExtensions;
 import io.albingress.gateway.GatewayInputs;
 import io.albingress.gateway.GatewayStackBuilder;
 import io.albingress.gateway.GatewayStackBuilder.GatewayBuild;
 import io.albingress.gateway.GatewayStatuses;
+import io.albingress.gateway.GrpcRoutes;
 import io.albingress.gateway.LoadBalancerConfigs;
 import io.albingress.k8s.EventRecorder;
 import io.albingress.k8s.GatewayInformers;
@@ -110,7 +112,7 @@ public final class GatewayReconciler {
   public Set<StackId> usersOf(Service svc) {
     String ns = svc.getMetadata().getNamespace();
     String name = svc.getMetadata().getName();
-    return gateways.httpRoutes().stream().filter(r -> r.getSpec() != null && r.getSpec().getRules() != null && r.getSpec().getRules().stream()
+    return routes().stream().filter(r -> r.getSpec() != null && r.getSpec().getRules() != null && r.getSpec().getRules().stream()
             .flatMap(rule -> rule.getBackendRefs() == null ? java.util.stream.Stream.empty() : rule.getBackendRefs().stream())
             .anyMatch(b -> name.equals(b.getName()) && ns.equals(b.getNamespace() == null ? r.getMetadata().getNamespace() : b.getNamespace())))
         .flatMap(r -> stacksOf(r).stream()).collect(Collectors.toSet());
@@ -213,9 +215,9 @@ public final class GatewayReconciler {
     List<Future<Void>> writes = new java.util.ArrayList<>();
     writes.add(writer.gatewayStatus(gw, GatewayStatuses.gateway(gw, build, deployed, now)));
     Set<String> named = build.routes().stream().map(r -> GatewayInputs.name(r.route())).collect(Collectors.toSet());
-    build.routes().forEach(r -> writes.add(writer.routeParents(r.route(), GatewayStatuses.routeParents(r, gw, now))));
-    gateways.httpRoutes().stream().filter(r -> !named.contains(GatewayInputs.name(r)))
-        .forEach(r -> writes.add(writer.routeParents(r, GatewayStatuses.withoutGateway(r, gw))));
+    build.routes().forEach(r -> writes.add(writeParents(r.route(), GatewayStatuses.routeParents(r, gw, now))));
+    routes().stream().filter(r -> !named.contains(GatewayInputs.name(r)))
+        .forEach(r -> writes.add(writeParents(r, GatewayStatuses.withoutGateway(r, gw))));
     return Future.all(writes).mapEmpty();
   }
 
@@ -229,7 +231,7 @@ public final class GatewayReconciler {
     }
     Gateway g = gw.get();
     return deleted
-        .compose(v -> Future.all(gateways.httpRoutes().stream().map(r -> writer.routeParents(r, GatewayStatuses.withoutGateway(r, g))).toList()))
+        .compose(v -> Future.all(routes().stream().map(r -> writeParents(r, GatewayStatuses.withoutGateway(r, g))).toList()))
         .compose(v -> writer.removeFinalizer(g, GATEWAY_FINALIZER))
         .compose(v -> releaseClass(g));
   }
@@ -245,8 +247,20 @@ public final class GatewayReconciler {
     return inUse ? Future.succeededFuture() : writer.removeFinalizer(gc.get(), CLASS_FINALIZER);
   }
 
+  /** HTTPRoutes and GRPCRoutes (as {@link GrpcRoutes#view}s): one pipeline for both kinds. */
+  private List<HTTPRoute> routes() {
+    List<HTTPRoute> all = new java.util.ArrayList<>(gateways.httpRoutes());
+    gateways.grpcRoutes().forEach(r -> all.add(GrpcRoutes.view(r)));
+    return all;
+  }
+
+  /** status.parents of the route itself: the HTTPRoute, or the GRPCRoute a view stands for. */
+  private Future<Void> writeParents(HTTPRoute route, List<io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus> parents) {
+    return route instanceof GrpcRoutes.View grpc ? writer.grpcRouteParents(grpc.source(), parents) : writer.routeParents(route, parents);
+  }
+
   private GatewayInputs inputs(Gateway gw) {
-    List<HTTPRoute> routes = gateways.httpRoutes().stream()
+    List<HTTPRoute> routes = routes().stream()
         .filter(r -> r.getSpec() != null && r.getSpec().getParentRefs() != null && r.getSpec().getParentRefs().stream()
             .anyMatch(p -> Attachment.refersTo(p, r.getMetadata().getNamespace(), gw)))
         .toList();
@@ -259,7 +273,9 @@ public final class GatewayReconciler {
     namespaces.forEach(ns -> informers.namespace(ns).ifPresent(n -> labels.put(ns,
         n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels())));
     return new GatewayInputs(gw, routes, services, labels, gateways.referenceGrants(), LoadBalancerConfigs.resolve(
-        gateways.gatewayClass(gw.getSpec().getGatewayClassName()), gw, gateways::loadBalancerConfigSpec));
+        gateways.gatewayClass(gw.getSpec().getGatewayClassName()), gw, gateways::loadBalancerConfigSpec),
+        new GatewayExtensions(GatewayConfigUsers.specs(gateways.targetGroupConfigs().list()),
+            GatewayConfigUsers.specs(gateways.listenerRuleConfigs().list()), informers.oidcSecrets()));
   }
 
   private Future<ClusterFacts> facts() {

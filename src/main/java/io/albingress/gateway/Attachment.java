@@ -66,10 +66,11 @@ public final class Attachment {
             + (ref.getPort() == null ? "" : " on port " + ref.getPort())))));
         continue;
       }
-      List<Listener> allowed = named.stream().filter(l -> allows(l, gateway.getMetadata().getNamespace(), ns, namespaceLabels)).toList();
+      String kind = GrpcRoutes.kind(route);
+      List<Listener> allowed = named.stream().filter(l -> allows(l, kind, gateway.getMetadata().getNamespace(), ns, namespaceLabels)).toList();
       if (allowed.isEmpty()) {
         out.add(new Parent(i, ref, Map.of(), Optional.of(new Refusal("NotAllowedByListeners",
-            "no listener of Gateway " + gateway.getMetadata().getName() + " allows HTTPRoutes from namespace " + ns))));
+            "no listener of Gateway " + gateway.getMetadata().getName() + " allows " + kind + "s from namespace " + ns))));
         continue;
       }
       Map<String, List<String>> hostnames = new LinkedHashMap<>();
@@ -84,9 +85,10 @@ public final class Attachment {
     return out;
   }
 
-  /** allowedRoutes: the namespaces (Same by default) and the kinds (HTTPRoute on HTTP and HTTPS listeners by default). */
-  static boolean allows(Listener l, String gatewayNamespace, String routeNamespace, Map<String, Map<String, String>> namespaceLabels) {
-    if (!supportsHttpRoute(l)) {
+  /** allowedRoutes: the namespaces (Same by default) and the kinds (see {@link #supports}). */
+  static boolean allows(Listener l, String kind, String gatewayNamespace, String routeNamespace,
+      Map<String, Map<String, String>> namespaceLabels) {
+    if (!supports(l, kind)) {
       return false;
     }
     var ar = l.getAllowedRoutes();
@@ -101,12 +103,32 @@ public final class Attachment {
 
   /** A listener takes HTTPRoutes when its protocol is HTTP or HTTPS and its kinds, if given, name HTTPRoute. */
   public static boolean supportsHttpRoute(Listener l) {
+    return supports(l, HTTP_ROUTE);
+  }
+
+  /**
+   * Whether a listener takes routes of {@code kind}: its kinds, if given, name it (HTTPRoute and GRPCRoute on
+   * HTTP and HTTPS listeners); without kinds, as the reference's DefaultProtocolToRouteKindMap: HTTPRoute on
+   * HTTP, HTTPRoute and GRPCRoute on HTTPS.
+   */
+  public static boolean supports(Listener l, String kind) {
     if (!"HTTP".equals(l.getProtocol()) && !"HTTPS".equals(l.getProtocol())) {
       return false;
     }
+    return supportedKinds(l).contains(kind);
+  }
+
+  /** The route kinds a listener takes (its status.supportedKinds): see {@link #supports}. */
+  public static List<String> supportedKinds(Listener l) {
+    if (!"HTTP".equals(l.getProtocol()) && !"HTTPS".equals(l.getProtocol())) {
+      return List.of();
+    }
     List<RouteGroupKind> kinds = l.getAllowedRoutes() == null ? null : l.getAllowedRoutes().getKinds();
-    return kinds == null || kinds.isEmpty() || kinds.stream()
-        .anyMatch(k -> HTTP_ROUTE.equals(k.getKind()) && (k.getGroup() == null || k.getGroup().equals(GROUP)));
+    if (kinds == null || kinds.isEmpty()) {
+      return "HTTPS".equals(l.getProtocol()) ? List.of(HTTP_ROUTE, GrpcRoutes.KIND) : List.of(HTTP_ROUTE);
+    }
+    return kinds.stream().filter(k -> k.getGroup() == null || k.getGroup().equals(GROUP)).map(RouteGroupKind::getKind)
+        .filter(k -> HTTP_ROUTE.equals(k) || GrpcRoutes.KIND.equals(k)).distinct().toList();
   }
 
   /** A label selector (matchLabels and matchExpressions); no selector matches nothing, an empty one everything. */

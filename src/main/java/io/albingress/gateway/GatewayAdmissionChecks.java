@@ -1,6 +1,7 @@
 package io.albingress.gateway;
 
 import io.albingress.validation.Verdict;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -68,5 +69,10 @@ public final class GatewayAdmissionChecks {
   /** What ALB cannot do of the route on its own: {@link GatewayStackBuilder#routeProblems}. */
   public static Verdict route(HTTPRoute route) {
     return new Verdict(route.getSpec() == null ? List.of() : GatewayStackBuilder.routeProblems(route), List.of());
+  }
+
+  /** What ALB cannot do of the GRPCRoute on its own: {@link GrpcRoutes#problems}. */
+  public static Verdict grpcRoute(GRPCRoute route) {
+    return new Verdict(route.getSpec() == null ? List.of() : GrpcRoutes.problems(route), List.of());
   }
 }

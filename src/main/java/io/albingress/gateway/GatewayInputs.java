@@ -12,10 +12,18 @@ import java.util.Optional;
  * What one Gateway's stack is built from, read from the informer caches beforehand so building stays
  * pure: the Gateway, the HTTPRoutes that may attach to it (any whose parentRefs name it), the
  * Services they may use, the labels of their namespaces (for allowedRoutes selectors) and the
- * ReferenceGrants that let routes use Services of other namespaces, and its LoadBalancerConfigurations, resolved and merged.
+ * ReferenceGrants that let routes use Services of other namespaces, and its LoadBalancerConfigurations, resolved and merged,
+ * and the TargetGroupConfigurations and ListenerRuleConfigurations its backends and route rules may use.
  */
 public record GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,
-    Map<String, Map<String, String>> namespaceLabels, List<ReferenceGrant> grants, LoadBalancerConfigs.Resolved parameters) {
+    Map<String, Map<String, String>> namespaceLabels, List<ReferenceGrant> grants, LoadBalancerConfigs.Resolved parameters,
+    GatewayExtensions extensions) {
+
+  /** Without TargetGroupConfigurations and ListenerRuleConfigurations. */
+  public GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,
+      Map<String, Map<String, String>> namespaceLabels, List<ReferenceGrant> grants, LoadBalancerConfigs.Resolved parameters) {
+    this(gateway, routes, services, namespaceLabels, grants, parameters, GatewayExtensions.NONE);
+  }
 
   /** Without LoadBalancerConfigurations. */
   public GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,
@@ -32,9 +40,14 @@ public record GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Servic
    * (to: core Service, by name or all of them).
    */
   public boolean granted(String routeNamespace, String serviceNamespace, String service) {
+    return granted(Attachment.HTTP_ROUTE, routeNamespace, serviceNamespace, service);
+  }
+
+  /** As {@link #granted(String, String, String)} for routes of {@code kind} (HTTPRoute or GRPCRoute). */
+  public boolean granted(String kind, String routeNamespace, String serviceNamespace, String service) {
     return grants.stream().filter(g -> serviceNamespace.equals(g.getMetadata().getNamespace()) && g.getSpec() != null)
         .anyMatch(g -> RouteMapping.nonNull(g.getSpec().getFrom()).stream().anyMatch(f -> Attachment.GROUP.equals(f.getGroup())
-                && Attachment.HTTP_ROUTE.equals(f.getKind()) && routeNamespace.equals(f.getNamespace()))
+                && kind.equals(f.getKind()) && routeNamespace.equals(f.getNamespace()))
             && RouteMapping.nonNull(g.getSpec().getTo()).stream().anyMatch(t -> (t.getGroup() == null || t.getGroup().isEmpty())
                 && "Service".equals(t.getKind()) && (t.getName() == null || t.getName().isEmpty() || t.getName().equals(service))));
   }
@@ -48,7 +61,8 @@ public record GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Servic
     return gateway.getMetadata().getNamespace() + "/" + gateway.getMetadata().getName();
   }
 
+  /** "namespace/name" of an HTTPRoute, "GRPCRoute/namespace/name" of a GRPCRoute (so the two kinds never share a key). */
   public static String name(HTTPRoute route) {
-    return route.getMetadata().getNamespace() + "/" + route.getMetadata().getName();
+    return (GrpcRoutes.isGrpc(route) ? GrpcRoutes.KIND + "/" : "") + route.getMetadata().getNamespace() + "/" + route.getMetadata().getName();
   }
 }

@@ -5,6 +5,7 @@ import io.albingress.annotations.HealthCheck;
 import io.albingress.annotations.IpAddressType;
 import io.albingress.annotations.Parsed;
 import io.albingress.annotations.Protocol;
+import io.albingress.annotations.ProtocolVersion;
 import io.albingress.annotations.Scheme;
 import io.albingress.annotations.TargetAnnotations;
 import io.albingress.annotations.TargetConfig;
@@ -49,8 +50,8 @@ import java.util.TreeSet;
 /**
  * Builds the {@link Stack} of one Gateway: the same model the Ingress builder produces, deployed by
  * the same deployer. One ALB per Gateway; one ALB listener per port (HTTP or HTTPS) with a fixed 404
- * default; one rule per (match x hostname) of every attached HTTPRoute, priorities 1..n per listener
- * in Gateway API precedence; one target group per (route, Service, port). What cannot be built is
+ * default; one rule per (match x hostname) of every attached HTTPRoute and GRPCRoute (matches differing
+ * only in method share one), priorities 1..n per listener in Gateway API precedence; one target group per (route, Service, port). What cannot be built is
  * reported where it belongs: a conflicted or unsupported listener on that listener, a route ALB cannot
  * serve on that route (it is left out, the others keep working), an unresolvable backend as a rule
  * answering 500 and ResolvedRefs=False on its route. Pure and deterministic.
@@ -148,7 +149,7 @@ public final class GatewayStackBuilder {
           continue;
         }
       }
-      List<ListenerRule> rules = rules(ctx, port, hostsOn, unresolved);
+      List<ListenerRule> rules = rules(ctx, port, protocol, hostsOn, unresolved);
       if (rules.size() > MAX_RULES_PER_LISTENER) {
         Refusal why = new Refusal("Invalid", rules.size() + " rules on port " + port + " exceed ALB's limit of "
             + MAX_RULES_PER_LISTENER + " per listener");
@@ -171,7 +172,8 @@ public final class GatewayStackBuilder {
     List<Stack.MemberError> errors = finalRoutes.stream().filter(r -> !r.unsupported().isEmpty())
         .map(r -> new Stack.MemberError(GatewayInputs.name(r.route()), r.unsupported())).toList();
     // only target groups some rule forwards to
-    Stack stack = new Stack(id, members, lb.loadBalancer(), albListeners, albRules, ctx.targetGroups().used(albRules), errors);
+    Stack stack = new Stack(id, members, ListenerRuleConfigs.withOidcSecretsTag(lb.loadBalancer(), albRules), albListeners, albRules,
+        ctx.targetGroups().used(albRules), errors);
     Optional<Refusal> notProgrammed = albListeners.isEmpty()
         ? Optional.of(new Refusal("Invalid", "no listener can be programmed (see the listener conditions)")) : Optional.empty();
     return new GatewayBuild(stack, Optional.of(securityGroups(stack, facts, ctx.config())), List.copyOf(byName.values()), finalRoutes,
@@ -184,6 +186,9 @@ public final class GatewayStackBuilder {
    * its status with these; the admission webhook denies the same list.
    */
   public static List<String> routeProblems(HTTPRoute route) {
+    if (route instanceof GrpcRoutes.View grpc) {
+      return GrpcRoutes.problems(grpc.source());
+    }
     List<String> problems = new ArrayList<>();
     List<HTTPRouteRule> rules = RouteMapping.nonNull(route.getSpec() == null ? null : route.getSpec().getRules());
     for (int i = 0; i < rules.size(); i++) {
@@ -198,12 +203,12 @@ public final class GatewayStackBuilder {
   }
 
   /**
-   * The fewest ALB rules a route makes on a listener it attaches to: one per match (a rule without
-   * matches is one), for every hostname it is served under there (at least one).
+   * The fewest ALB rules a route makes on a listener it attaches to: one per match, matches differing only
+   * in method counting once ({@link MethodMerging}; a rule without matches is one), for every hostname it is served under there (at least one).
    */
   static int fewestRules(HTTPRoute route) {
     return RouteMapping.nonNull(route.getSpec() == null ? null : route.getSpec().getRules()).stream()
-        .mapToInt(r -> Math.max(1, RouteMapping.nonNull(r.getMatches()).size())).sum();
+        .mapToInt(r -> MethodMerging.fewestRules(RouteMapping.nonNull(r.getMatches()))).sum();
   }
 
   /** The routes accepted on any of these listeners (same port), with the hostnames they serve there; [""] is every host. */
@@ -233,7 +238,8 @@ public final class GatewayStackBuilder {
     return out;
   }
 
-  private List<ListenerRule> rules(Context ctx, int port, Map<HTTPRoute, List<String>> hostsOn, Map<String, Optional<Refusal>> unresolved) {
+  private List<ListenerRule> rules(Context ctx, int port, Protocol protocol, Map<HTTPRoute, List<String>> hostsOn,
+      Map<String, Optional<Refusal>> unresolved) {
     List<Precedence.Candidate> candidates = new ArrayList<>();
     hostsOn.forEach((route, hosts) -> {
       List<HTTPRouteRule> rules = RouteMapping.nonNull(route.getSpec().getRules());
@@ -252,21 +258,30 @@ public final class GatewayStackBuilder {
     candidates.sort(Precedence.ORDER);
     Ref listener = Ref.to("Listener", String.valueOf(port));
     List<ListenerRule> out = new ArrayList<>();
-    for (Precedence.Candidate c : candidates) {
+    // matches of one route rule that differ only in method share one ALB rule (MethodMerging)
+    for (List<Precedence.Candidate> group : MethodMerging.merge(candidates)) {
+      Precedence.Candidate c = group.get(0);
       int priority = out.size() + 1;
       String rid = port + ":" + priority;
       HTTPRouteRule rule = c.route().getSpec().getRules().get(c.ruleIndex());
-      RuleAction action = action(ctx, c.route(), c.ruleIndex(), rule, unresolved);
       String source = GatewayInputs.name(c.route()) + " spec.rules[" + c.ruleIndex() + "]"
-          + (c.matchIndex() == Integer.MAX_VALUE ? "" : ".matches[" + c.matchIndex() + "]") + (c.hostname().isEmpty() ? "" : " " + c.hostname());
-      out.add(new ListenerRule(rid, listener, priority, RouteMapping.conditions(Optional.of(c.hostname()), c.match()), action, source,
-          ctx.tags(rid), RouteRewrites.of(rule, c.match())));
+          + MethodMerging.matchesText(group) + (c.hostname().isEmpty() ? "" : " " + c.hostname());
+      // the rule's ListenerRuleConfiguration (ExtensionRef filter), if any: actions, source-ip conditions, tags
+      // (MethodMerging leaves such rules unmerged: their source-ip conditions may name single matches)
+      ListenerRuleConfigs.Applied applied = ListenerRuleConfigs.apply(ctx.in().extensions(), ctx.in().extensions().secrets(), c.route(),
+          c.ruleIndex(), c.matchIndex(), protocol == Protocol.HTTPS, port, MethodMerging.conditions(group),
+          () -> action(ctx, protocol, c.route(), c.ruleIndex(), rule, unresolved), ctx.tags(rid));
+      applied.problem().ifPresent(p -> unresolved.merge(GatewayInputs.name(c.route()), Optional.of(p), (a, b) -> a));
+      // merged matches differ only in method: the same path, so the same transforms
+      out.add(new ListenerRule(rid, listener, priority, applied.conditions(), applied.action(), source, applied.tags(),
+          RouteRewrites.of(rule, c.match())));
     }
     return out;
   }
 
   /** RequestRedirect, else a forward to every backend; 500 when a backend cannot be resolved or every weight is 0. */
-  private RuleAction action(Context ctx, HTTPRoute route, int ruleIndex, HTTPRouteRule rule, Map<String, Optional<Refusal>> unresolved) {
+  private RuleAction action(Context ctx, Protocol protocol, HTTPRoute route, int ruleIndex, HTTPRouteRule rule,
+      Map<String, Optional<Refusal>> unresolved) {
     Optional<RuleAction.Redirect> redirect = RouteMapping.redirect(rule);
     if (redirect.isPresent()) {
       return redirect.get();
@@ -279,7 +294,7 @@ public final class GatewayStackBuilder {
     for (int i = 0; i < refs.size(); i++) {
       HTTPBackendRef ref = refs.get(i);
       String field = "spec.rules[" + ruleIndex + "].backendRefs[" + i + "]";
-      TargetGroups.Resolved resolved = ctx.targetGroups().resolve(route, ref, field);
+      TargetGroups.Resolved resolved = ctx.targetGroups().resolve(route, ref, field, protocol);
       if (resolved.problem().isPresent()) {
         unresolved.merge(GatewayInputs.name(route), resolved.problem(), (a, b) -> a);
         return RouteMapping.BACKEND_UNAVAILABLE;
@@ -475,16 +490,21 @@ public final class GatewayStackBuilder {
       this.facts = facts;
     }
 
-    Resolved resolve(HTTPRoute route, HTTPBackendRef ref, String field) {
+    /**
+     * A GRPCRoute's target group has protocol version GRPC and the gRPC health check on an HTTPS listener, HTTP1 on
+     * an HTTP one (ALB takes GRPC only behind HTTPS listeners; the reference does the same), each its own target group.
+     */
+    Resolved resolve(HTTPRoute route, HTTPBackendRef ref, String field, Protocol listenerProtocol) {
+      boolean grpcRoute = GrpcRoutes.isGrpc(route);
       String routeNs = route.getMetadata().getNamespace();
       if (!(ref.getGroup() == null || ref.getGroup().isEmpty()) || !(ref.getKind() == null || ref.getKind().equals("Service"))) {
         return Resolved.refused("InvalidKind", field + ": " + (ref.getGroup() == null ? "" : ref.getGroup() + "/") + ref.getKind()
             + " is not a supported backend (core Service)");
       }
       String ns = ref.getNamespace() == null ? routeNs : ref.getNamespace();
-      if (!ns.equals(routeNs) && !in.granted(routeNs, ns, ref.getName())) {
+      if (!ns.equals(routeNs) && !in.granted(GrpcRoutes.kind(route), routeNs, ns, ref.getName())) {
         return Resolved.refused("RefNotPermitted", field + ": Service " + ns + "/" + ref.getName()
-            + " is in another namespace and no ReferenceGrant there allows HTTPRoutes from namespace " + routeNs);
+            + " is in another namespace and no ReferenceGrant there allows " + GrpcRoutes.kind(route) + "s from namespace " + routeNs);
       }
       Optional<Service> svc = in.service(ns, ref.getName());
       if (svc.isEmpty()) {
@@ -498,10 +518,20 @@ public final class GatewayStackBuilder {
       if (sp.isEmpty()) {
         return Resolved.refused("BackendNotFound", field + ": Service " + ns + "/" + ref.getName() + " has no port " + ref.getPort());
       }
-      Map<String, String> annotations = Objects.requireNonNullElse(svc.get().getMetadata().getAnnotations(), Map.of());
+      // a TargetGroupConfiguration naming the Service: its fields replace the Service's annotations of the same meaning
+      TargetGroupConfigs.ForBackend tgc = TargetGroupConfigs.forBackend(in.extensions().targetGroupConfigs(), ns, ref.getName(),
+          GrpcRoutes.kind(route), routeNs, route.getMetadata().getName());
+      if (tgc.problem().isPresent()) {
+        return Resolved.refused(INVALID_PARAMETERS, field + ": " + tgc.problem().get());
+      }
+      Map<String, String> annotations = new LinkedHashMap<>(Objects.requireNonNullElse(svc.get().getMetadata().getAnnotations(), Map.of()));
+      annotations.putAll(tgc.props().annotations());
       Parsed<TargetConfig> parsed = TargetAnnotations.parse(Map.of(), annotations, "Service " + ns + "/" + ref.getName());
       if (!parsed.errors().isEmpty()) {
-        return Resolved.refused("BackendNotFound", field + ": " + parsed.errors().get(0));
+        var e = parsed.errors().get(0);
+        String path = TargetGroupProps.pathOf(e, tgc.props().paths());
+        return path.equals(e.field()) ? Resolved.refused("BackendNotFound", field + ": " + e)
+            : Resolved.refused(INVALID_PARAMETERS, field + ": TargetGroupConfiguration " + tgc.used().orElse("") + " " + path + ": " + e.message());
       }
       TargetConfig c = parsed.value();
       int nodePort = sp.get().getNodePort() == null ? 0 : sp.get().getNodePort();
@@ -512,16 +542,39 @@ public final class GatewayStackBuilder {
       }
       String targetPort = targetPort(sp.get());
       int port = c.targetType() == TargetType.INSTANCE ? nodePort : parseOr(targetPort, sp.get().getPort());
-      String resourceId = GatewayInputs.name(route) + ":" + ns + "/" + ref.getName() + ":" + ref.getPort();
+      ProtocolVersion version = !grpcRoute ? c.protocolVersion()
+          : listenerProtocol == Protocol.HTTPS ? ProtocolVersion.GRPC : ProtocolVersion.HTTP1;
+      HealthCheck hc = healthCheck(c.healthCheck(), annotations);
+      HealthCheck checked = version != ProtocolVersion.GRPC ? hc : grpcRoute ? GrpcRoutes.healthCheck(hc, annotations) : grpcCodes(c, hc, annotations);
+      String resourceId = GatewayInputs.name(route) + ":" + ns + "/" + ref.getName() + ":" + ref.getPort()
+          + (grpcRoute && version != ProtocolVersion.GRPC ? ":" + version.wireName() : "");
+      Optional<String> ipv6 = tgc.props().ipAddressType().filter(TargetGroup.IPV6::equals);
+      Optional<String> named = tgc.props().targetGroupName();
+      if (named.isPresent() && built.values().stream().anyMatch(t -> t.name().equals(named.get()) && !t.resourceId().equals(resourceId))) {
+        return Resolved.refused(INVALID_PARAMETERS, field + ": TargetGroupConfiguration " + tgc.used().orElse("") + " targetGroupName "
+            + named.get() + " is already the name of another target group of this Gateway (one per route, Service and port);"
+            + " set it in routeConfigurations for one route only, or remove it");
+      }
       TargetGroup tg = built.computeIfAbsent(resourceId, rid -> {
         String identity = String.join(":", String.valueOf(ref.getPort()), c.targetType().wireName(), c.protocol().wireName(),
-            c.protocolVersion().wireName(), String.valueOf(port), rid);
-        return new TargetGroup(rid, Names.targetGroup(facts.clusterName(), id, ns, ref.getName(), identity),
+            version.wireName(), String.valueOf(port), rid) + ipv6.map(v -> ":" + v).orElse("");
+        Map<String, String> tags = new LinkedHashMap<>(facts.defaultTags());
+        tags.putAll(tgc.props().tags());
+        tags.putAll(tags(id, facts, rid));
+        return new TargetGroup(rid, named.orElseGet(() -> Names.targetGroup(facts.clusterName(), id, ns, ref.getName(), identity)),
             new TargetGroup.ServiceRef(ns, ref.getName(), String.valueOf(ref.getPort()), sp.get().getPort(), targetPort, nodePort),
-            c.targetType(), c.protocol(), c.protocolVersion(), port, healthCheck(c.healthCheck(), annotations), c.attributes(), c.nodeLabels(),
-            tags(id, facts, rid));
+            c.targetType(), c.protocol(), version, port, checked, c.attributes(), c.nodeLabels(), tags, ipv6);
       });
       return new Resolved(Optional.of(tg), Optional.empty());
+    }
+
+    /** Protocol version GRPC (a TargetGroupConfiguration's or annotation's): the gRPC default matcher 12, as the reference, not 200-399. */
+    private static HealthCheck grpcCodes(TargetConfig c, HealthCheck hc, Map<String, String> annotations) {
+      if (c.protocolVersion() != io.albingress.annotations.ProtocolVersion.GRPC || annotations.containsKey(AnnotationCatalog.key(SERVICE_HEALTH_SUCCESS))) {
+        return hc;
+      }
+      return new HealthCheck(hc.port(), hc.protocol(), hc.path(), hc.intervalSeconds(), hc.timeoutSeconds(), hc.healthyThreshold(),
+          hc.unhealthyThreshold(), c.healthCheck().successCodes());
     }
 
     /** The target groups some rule forwards to, in the order they were first used. */

@@ -63,8 +63,12 @@ public final class GatewayStatuses {
     for (ListenerState l : build.listeners()) {
       List<Condition> prev = gw.getStatus() == null ? List.of() : nonNull(gw.getStatus().getListeners()).stream()
           .filter(s -> Objects.equals(s.getName(), l.name())).findFirst().map(s -> nonNull(s.getConditions())).orElse(List.of());
-      listeners.add(listener(l, prev, gen, now, notProgrammed.isPresent() && l.valid() && l.notProgrammed().isEmpty()
-          ? notProgrammed : l.notProgrammed()));
+      ListenerStatus ls = listener(l, prev, gen, now, notProgrammed.isPresent() && l.valid() && l.notProgrammed().isEmpty()
+          ? notProgrammed : l.notProgrammed());
+      // the kinds it takes: HTTPRoute, and GRPCRoute on HTTPS or when its allowedRoutes.kinds name it
+      nonNull(gw.getSpec().getListeners()).stream().filter(x -> Objects.equals(x.getName(), l.name())).findFirst().ifPresent(x ->
+          ls.setSupportedKinds(Attachment.supportedKinds(x).stream().map(k -> new RouteGroupKind(Attachment.GROUP, k)).toList()));
+      listeners.add(ls);
     }
     List<GatewayStatusAddress> addresses = deployed.dnsName().filter(d -> build.notProgrammed().isEmpty())
         .map(d -> List.of(new GatewayStatusAddress("Hostname", d))).orElse(List.of());

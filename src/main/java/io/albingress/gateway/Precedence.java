@@ -6,11 +6,12 @@ import java.time.Instant;
 import java.util.Comparator;
 
 /**
- * The Gateway API's precedence of HTTPRoute matches, as ALB rule priorities (lowest first), following
- * the reference's `route_rule_precedence.go`: a concrete hostname before a wildcard one before none
- * (more labels, then longer first); then path type Exact > PathPrefix > RegularExpression > none; longer
- * path; a method match; more header matches; more query matches; then the oldest route, its
- * namespace/name, the rule index and the match index. Deterministic: the same inputs give the same
+ * The Gateway API's precedence of HTTPRoute and GRPCRoute matches, one ordering for both kinds on a
+ * listener, as ALB rule priorities (lowest first), following the reference's `route_rule_precedence.go`:
+ * a concrete hostname before a wildcard one before none (more labels, then longer first); then path type
+ * Exact > PathPrefix > RegularExpression > none (a gRPC method: Exact > RegularExpression > none); longer
+ * path (gRPC: service, then method); an HTTP method match; more header matches; more query matches; then
+ * the oldest route, its namespace/name (and kind), the rule index and the match index. Deterministic: the same inputs give the same
  * order after a restart.
  */
 public final class Precedence {
@@ -34,14 +35,31 @@ public final class Precedence {
 
   private static final Comparator<Candidate> BY_HOSTNAME = (a, b) -> hostnameOrder(a.hostname(), b.hostname());
 
+  /**
+   * The specificity of a match, one key for HTTP and gRPC matches (the reference's RulePrecedenceFactor): path
+   * type; primary length (HTTP path, gRPC service); secondary length (gRPC method, 0 for HTTP); an HTTP method
+   * match; header matches; query matches.
+   */
+  record Factor(int pathType, int primaryLength, int secondaryLength, boolean method, int headers, int queries) {}
+
+  static Factor factor(HTTPRouteMatch m) {
+    if (m instanceof GrpcRoutes.Match g) {
+      return GrpcRoutes.factor(g.source());
+    }
+    return new Factor(pathType(m), pathLength(m), 0, m != null && m.getMethod() != null,
+        m == null ? 0 : RouteMapping.nonNull(m.getHeaders()).size(), m == null ? 0 : RouteMapping.nonNull(m.getQueryParams()).size());
+  }
+
   public static final Comparator<Candidate> ORDER = BY_HOSTNAME
-      .thenComparing(c -> pathType(c.match()), Comparator.reverseOrder())
-      .thenComparing(c -> pathLength(c.match()), Comparator.reverseOrder())
-      .thenComparing(c -> c.match() != null && c.match().getMethod() != null, Comparator.reverseOrder())
-      .thenComparing(c -> c.match() == null ? 0 : RouteMapping.nonNull(c.match().getHeaders()).size(), Comparator.reverseOrder())
-      .thenComparing(c -> c.match() == null ? 0 : RouteMapping.nonNull(c.match().getQueryParams()).size(), Comparator.reverseOrder())
+      .thenComparing(c -> factor(c.match()).pathType(), Comparator.reverseOrder())
+      .thenComparing(c -> factor(c.match()).primaryLength(), Comparator.reverseOrder())
+      .thenComparing(c -> factor(c.match()).secondaryLength(), Comparator.reverseOrder())
+      .thenComparing(c -> factor(c.match()).method(), Comparator.reverseOrder())
+      .thenComparing(c -> factor(c.match()).headers(), Comparator.reverseOrder())
+      .thenComparing(c -> factor(c.match()).queries(), Comparator.reverseOrder())
       .thenComparing(Candidate::created)
       .thenComparing(Candidate::routeName)
+      .thenComparing(c -> GrpcRoutes.kind(c.route()))
       .thenComparingInt(Candidate::ruleIndex)
       .thenComparingInt(Candidate::matchIndex)
       .thenComparing(Candidate::hostname);

@@ -32,6 +32,9 @@ public final class RouteMapping {
    * headers, query parameters and method; a match with none of them matches every path.
    */
   public static List<Condition> conditions(Optional<String> hostname, HTTPRouteMatch match) {
+    if (match instanceof GrpcRoutes.Match grpc) {
+      return GrpcRoutes.conditions(hostname, grpc.source());
+    }
     List<Condition> out = new ArrayList<>();
     hostname.filter(h -> !h.isEmpty()).ifPresent(h -> out.add(new Condition("host-header", Optional.empty(), List.of(h))));
     if (match != null) {
@@ -94,8 +97,8 @@ public final class RouteMapping {
   }
 
   /**
-   * Why ALB cannot do what a rule asks, if it cannot: a filter other than RequestRedirect or URLRewrite
-   * (header modifiers, mirrors, CORS, external auth and extension refs are not mapped yet), a wildcard
+   * Why ALB cannot do what a rule asks, if it cannot: a filter other than RequestRedirect, URLRewrite or an ExtensionRef
+   * to a ListenerRuleConfiguration (header modifiers, mirrors, CORS, external auth, other extension refs), a wildcard
    * in a PathPrefix, a weight over 999, timeouts, retry or session persistence. The route is refused
    * in its status rather than served differently from what it says.
    */
@@ -106,13 +109,24 @@ public final class RouteMapping {
       HTTPRouteFilter f = filters.get(i);
       if ("URLRewrite".equals(f.getType())) {
         continue; // RouteRewrites
+      } else if ("ExtensionRef".equals(f.getType())) {
+        if (!ListenerRuleConfigs.isListenerRuleConfig(f)) {
+          problems.add(field + ".filters[" + i + "].extensionRef: " + (f.getExtensionRef() == null ? "missing"
+              : f.getExtensionRef().getGroup() + "/" + f.getExtensionRef().getKind()) + " is not supported; an ExtensionRef names a "
+              + ListenerRuleConfigs.GROUP + " " + ListenerRuleConfigs.KIND);
+        }
       } else if (!"RequestRedirect".equals(f.getType())) {
         problems.add(field + ".filters[" + i + "].type: " + f.getType() + " is not supported on ALB; remove the filter"
-            + " (only RequestRedirect and URLRewrite are; headers, mirrors, CORS and auth have no ALB rule action)");
+            + " (only RequestRedirect, URLRewrite and ExtensionRef to a ListenerRuleConfiguration are; headers, mirrors and CORS have no"
+            + " ALB rule action)");
       } else if (f.getRequestRedirect() != null) {
         String at = field + ".filters[" + i + "].requestRedirect.";
         redirectProblem(f.getRequestRedirect()).ifPresent(p -> problems.add(at + p));
       }
+    }
+    if (filters.stream().filter(ListenerRuleConfigs::isListenerRuleConfig).count() > 1) {
+      problems.add(field + ".filters: more than one ListenerRuleConfiguration ExtensionRef; keep one (put all its actions and"
+          + " conditions in one configuration)");
     }
     problems.addAll(RouteRewrites.problems(rule, field));
     if (filters.stream().filter(f -> "RequestRedirect".equals(f.getType())).count() > 1) {

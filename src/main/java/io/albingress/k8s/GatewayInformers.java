@@ -1,6 +1,7 @@
 package io.albingress.k8s;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -58,6 +59,14 @@ public final class GatewayInformers implements AutoCloseable {
   static final ResourceDefinitionContext LB_CONFIG_CONTEXT = new ResourceDefinitionContext.Builder().withGroup("gateway.k8s.aws")
       .withVersion("v1").withKind(LB_CONFIG_KIND).withPlural("loadbalancerconfigurations").withNamespaced(true).build();
 
+  /** {@code gateway.k8s.aws/v1} TargetGroupConfiguration and ListenerRuleConfiguration (the reference's CRDs; v1beta1 served too). */
+  public static final ResourceDefinitionContext TG_CONFIG_CONTEXT = new ResourceDefinitionContext.Builder().withGroup("gateway.k8s.aws")
+      .withVersion("v1").withKind("TargetGroupConfiguration").withPlural("targetgroupconfigurations").withNamespaced(true).build();
+  public static final ResourceDefinitionContext LR_CONFIG_CONTEXT = new ResourceDefinitionContext.Builder().withGroup("gateway.k8s.aws")
+      .withVersion("v1").withKind("ListenerRuleConfiguration").withPlural("listenerruleconfigurations").withNamespaced(true).build();
+
+  private final LateCrdInformer targetGroupConfigs;
+  private final LateCrdInformer listenerRuleConfigs;
   private final Vertx vertx;
   private final KubernetesClient client;
   private final Optional<String> namespace;
@@ -72,6 +81,8 @@ public final class GatewayInformers implements AutoCloseable {
   private volatile boolean available;
   private volatile SharedIndexInformer<GenericKubernetesResource> lbConfigs;
   private volatile boolean lbConfigsAvailable;
+  private volatile SharedIndexInformer<GRPCRoute> grpcRoutes;
+  private volatile boolean grpcRoutesAvailable;
 
   public GatewayInformers(Vertx vertx, KubernetesClient client, Optional<String> namespace, long resyncMillis, Duration retry) {
     this.vertx = vertx;
@@ -79,6 +90,18 @@ public final class GatewayInformers implements AutoCloseable {
     this.namespace = namespace;
     this.resyncMillis = resyncMillis;
     this.retry = retry;
+    this.targetGroupConfigs = new LateCrdInformer(vertx, client, namespace, resyncMillis, retry, TG_CONFIG_CONTEXT);
+    this.listenerRuleConfigs = new LateCrdInformer(vertx, client, namespace, resyncMillis, retry, LR_CONFIG_CONTEXT);
+  }
+
+  /** TargetGroupConfigurations, picked up when their CRD is installed (started by whoever registers the handlers). */
+  public LateCrdInformer targetGroupConfigs() {
+    return targetGroupConfigs;
+  }
+
+  /** ListenerRuleConfigurations, picked up when their CRD is installed. */
+  public LateCrdInformer listenerRuleConfigs() {
+    return listenerRuleConfigs;
   }
 
   /** Starts trying; {@code handlers} hear every change once the caches list. */
@@ -115,6 +138,38 @@ public final class GatewayInformers implements AutoCloseable {
         vertx.setTimer(retry.toMillis(), id -> tryStartLoadBalancerConfigs());
       }
     });
+  }
+
+  /**
+   * GRPCRoutes on their own informer and retry, like LoadBalancerConfigurations: HTTPRoutes work without the
+   * GRPCRoute CRD, and GRPCRoutes are picked up when it is installed later. {@code synced} runs once they list.
+   */
+  public void startGrpcRoutes(ResourceEventHandler<GRPCRoute> handler, Runnable synced) {
+    if (closed.get()) {
+      return;
+    }
+    var op = client.resources(GRPCRoute.class);
+    var inf = (namespace.isPresent() ? op.inNamespace(namespace.get()) : op.inAnyNamespace()).runnableInformer(resyncMillis);
+    inf.addEventHandler(handler);
+    grpcRoutes = inf;
+    inf.start().toCompletableFuture().orTimeout(Math.max(5, retry.toSeconds()), TimeUnit.SECONDS).whenComplete((v, e) -> {
+      if (e == null) {
+        grpcRoutesAvailable = true;
+        LOG.info("GRPCRoute informer synced");
+        synced.run();
+        return;
+      }
+      LOG.info("GRPCRoute ({}/v1) not served yet ({}); trying again in {}s", "gateway.networking.k8s.io", rootMessage(e), retry.toSeconds());
+      inf.stop();
+      if (!closed.get()) {
+        vertx.setTimer(retry.toMillis(), id -> startGrpcRoutes(handler, synced));
+      }
+    });
+  }
+
+  /** The GRPCRoutes; empty until their CRD is served and listed. */
+  public List<GRPCRoute> grpcRoutes() {
+    return grpcRoutesAvailable ? grpcRoutes.getStore().list() : List.of();
   }
 
   /** The spec of a LoadBalancerConfiguration by "namespace/name"; empty when it does not exist or the CRD is not served. */
@@ -210,7 +265,10 @@ public final class GatewayInformers implements AutoCloseable {
     closed.set(true);
     available = false;
     lbConfigsAvailable = false;
-    for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {classes, gateways, routes, grants, lbConfigs}) {
+    grpcRoutesAvailable = false;
+    targetGroupConfigs.close();
+    listenerRuleConfigs.close();
+    for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {classes, gateways, routes, grants, lbConfigs, grpcRoutes}) {
       if (i != null) {
         i.stop();
       }

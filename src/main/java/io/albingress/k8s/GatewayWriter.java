@@ -2,6 +2,8 @@ package io.albingress.k8s;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
@@ -64,6 +66,25 @@ public final class GatewayWriter {
             return r;
           }
           HTTPRouteStatus s = r.getStatus() == null ? new HTTPRouteStatus() : r.getStatus();
+          s.setParents(parents);
+          r.setStatus(s);
+          return r;
+        }));
+  }
+
+  /** As {@link #routeParents} for a GRPCRoute. */
+  public Future<Void> grpcRouteParents(GRPCRoute route, List<RouteParentStatus> parents) {
+    List<RouteParentStatus> current = route.getStatus() == null || route.getStatus().getParents() == null ? List.of() : route.getStatus().getParents();
+    if (current.equals(parents)) {
+      return Future.succeededFuture();
+    }
+    return blocking(() -> client.resources(GRPCRoute.class).inNamespace(route.getMetadata().getNamespace())
+        .withName(route.getMetadata().getName()).editStatus(r -> {
+          if (parents.isEmpty()) {
+            r.setStatus(null);
+            return r;
+          }
+          GRPCRouteStatus s = r.getStatus() == null ? new GRPCRouteStatus() : r.getStatus();
           s.setParents(parents);
           r.setStatus(s);
           return r;

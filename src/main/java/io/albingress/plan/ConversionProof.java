@@ -32,7 +32,7 @@ public final class ConversionProof {
    * Whether GatewayStackBuilder reads TargetGroupConfiguration. Until it does, the target group fields such a
    * configuration sets are not compared (listed instead).
    */
-  static final boolean TARGET_GROUP_CONFIGURATION_READ = false;
+  static final boolean TARGET_GROUP_CONFIGURATION_READ = true;
   static final String TGC_NOT_COMPARED = "target group type, protocol, protocol version, port, health check, attributes and node"
       + " selector: set by the TargetGroupConfigurations, which this build's GatewayStackBuilder does not read yet";
 

@@ -1,7 +1,9 @@
 package io.albingress.plan;
 
 import io.albingress.gateway.Attachment;
+import io.albingress.gateway.GatewayExtensions;
 import io.albingress.gateway.GatewayInputs;
+import io.albingress.gateway.GrpcRoutes;
 import io.albingress.gateway.GatewayStackBuilder;
 import io.albingress.gateway.GatewayStackBuilder.GatewayBuild;
 import io.albingress.gateway.GatewayStackBuilder.ListenerState;
@@ -29,7 +31,8 @@ import java.util.Optional;
  * controller's own {@link GatewayStackBuilder} from the routes, Services, ReferenceGrants, Namespaces and
  * LoadBalancerConfigurations in the manifests, and what its status would say is reported as problems: the
  * Gateway's Accepted/Programmed, each listener's Accepted/Conflicted/Programmed, each route's Accepted and
- * ResolvedRefs. Pure over the manifests.
+ * ResolvedRefs. GRPCRoutes, TargetGroupConfigurations and ListenerRuleConfigurations in the manifests are used as the
+ * controller uses them. Pure over the manifests.
  */
 public final class GatewayPlanner {
   private final Manifests manifests;
@@ -78,7 +81,9 @@ public final class GatewayPlanner {
   }
 
   GatewayInputs inputs(Gateway gw) {
-    List<HTTPRoute> routes = manifests.all(HTTPRoute.class).stream()
+    List<HTTPRoute> all = new ArrayList<>(manifests.all(HTTPRoute.class));
+    manifests.all(GRPCRoute.class).forEach(g -> all.add(GrpcRoutes.view(g)));
+    List<HTTPRoute> routes = all.stream()
         .filter(r -> r.getSpec() != null && r.getSpec().getParentRefs() != null && r.getSpec().getParentRefs().stream()
             .anyMatch(p -> Attachment.refersTo(p, r.getMetadata().getNamespace(), gw)))
         .toList();
@@ -86,7 +91,8 @@ public final class GatewayPlanner {
     routes.forEach(r -> labels.computeIfAbsent(r.getMetadata().getNamespace(), ns -> manifests.namespaceLabels(ns).orElse(Map.of())));
     return new GatewayInputs(gw, routes, manifests.all(Service.class), labels, manifests.all(ReferenceGrant.class),
         LoadBalancerConfigs.resolve(gatewayClass(gw.getSpec().getGatewayClassName()), gw,
-            key -> manifests.customSpec(LoadBalancerConfigs.KIND, key)));
+            key -> manifests.customSpec(LoadBalancerConfigs.KIND, key)),
+        new GatewayExtensions(manifests.customSpecs(Manifests.TARGET_GROUP_CONFIGURATION), manifests.customSpecs(Manifests.LISTENER_RULE_CONFIGURATION)));
   }
 
   /** What the Gateway's, its listeners' and its routes' status would say, as problems, warnings and what plan cannot check. */
@@ -108,7 +114,7 @@ public final class GatewayPlanner {
     }
     boolean servicesGiven = manifests.knowsServices();
     for (RouteState r : build.routes()) {
-      String route = "HTTPRoute " + GatewayInputs.name(r.route()) + " ";
+      String route = GrpcRoutes.kind(r.route()) + " " + GatewayInputs.name(r.route()) + " ";
       for (Attachment.Parent p : r.parents()) {
         p.refusal().ifPresent(x -> problems.add(route + "parentRefs[" + p.index() + "] Accepted=False " + x.reason() + ": " + x.message()));
       }
@@ -124,11 +130,6 @@ public final class GatewayPlanner {
         }
       });
     }
-    manifests.all(GRPCRoute.class).stream()
-        .filter(g -> g.getSpec() != null && g.getSpec().getParentRefs() != null && g.getSpec().getParentRefs().stream()
-            .anyMatch(p -> Attachment.refersTo(p, g.getMetadata().getNamespace(), gw)))
-        .forEach(g -> notVerified.add("GRPCRoute " + g.getMetadata().getNamespace() + "/" + g.getMetadata().getName()
-            + ": GRPCRoutes are not planned yet (its rules are not shown)"));
     return new PlanReport.GatewayResult(name, problems.isEmpty(), problems, warnings, notVerified);
   }
 }

@@ -44,7 +44,8 @@ import java.util.TreeSet;
  * Gateway with a listener per ALB listener and a LoadBalancerConfiguration (scheme, IP address type, subnets, security
  * groups, inbound CIDRs, prefix lists, attributes, tags, WAFv2, Shield, per listener certificates, SSL policy,
  * attributes and mutual TLS); per Ingress and host one HTTPRoute (rules from paths, `actions.*` forward and redirect,
- * `conditions.*` header, query and method matches), attached to the listeners that Ingress listens on; ssl-redirect
+ * `conditions.*` header, query and method matches, `actions.*` fixed-response as an ExtensionRef to a
+ * ListenerRuleConfiguration, as the reference does it), attached to the listeners that Ingress listens on; ssl-redirect
  * as one redirect route on the HTTP listeners; a Service's target configuration as a TargetGroupConfiguration
  * ({@code gateway.k8s.aws/v1beta1}). Anything not expressible is listed as "not converted: ANNOTATION on INGRESS: WHY",
  * and a path whose behaviour would change without it (auth, source-ip, fixed-response, ...) is left out rather than
@@ -368,9 +369,18 @@ public final class IngressToGateway {
         return Optional.empty();
       }
       if (action instanceof Action.FixedResponse f) {
-        notConverted.add(notConverted(annotation, ingress, "fixed-response " + f.statusCode() + " needs the reference's "
-            + "ListenerRuleConfiguration, not applied by this controller yet; the path " + where + " is left out"));
-        return Optional.empty();
+        // the reference's way: an ExtensionRef to a ListenerRuleConfiguration whose fixed-response replaces the routing action
+        String lrcName = dnsLabel(p.ingress().getMetadata().getName() + "-" + backendName);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("statusCode", Integer.parseInt(f.statusCode()));
+        f.contentType().ifPresent(t -> config.put("contentType", t));
+        f.messageBody().ifPresent(b -> config.put("messageBody", b));
+        Map<String, Object> lrc = object(AWS_GATEWAY_API, Manifests.LISTENER_RULE_CONFIGURATION, p.namespace(), lrcName);
+        lrc.put("spec", map("actions", List.of(map("type", "fixed-response", "fixedResponseConfig", config))));
+        tgcs.putIfAbsent("ListenerRuleConfiguration " + p.namespace() + "/" + lrcName, lrc);
+        rule.put("filters", List.of(map("type", "ExtensionRef", "extensionRef", map("group", LoadBalancerConfigs.GROUP,
+            "kind", Manifests.LISTENER_RULE_CONFIGURATION, "name", lrcName))));
+        return Optional.of(rule);
       }
       if (action instanceof Action.Redirect r) {
         Optional<Map<String, Object>> filter = redirect(r, annotation, ingress, notConverted);
@@ -403,7 +413,7 @@ public final class IngressToGateway {
           ref.put("weight", t.weight());
         }
         backends.add(ref);
-        targetGroupConfiguration(stack, p.namespace(), t.serviceName().get(), t.servicePort().orElse(""), tgcs);
+        targetGroupConfiguration(stack, p.namespace(), t.serviceName().get(), port.get(), tgcs);
       }
       rule.put("backendRefs", backends);
       return Optional.of(rule);
@@ -417,7 +427,7 @@ public final class IngressToGateway {
       return Optional.empty();
     }
     rule.put("backendRefs", List.of(map("name", backendName, "port", port.get())));
-    targetGroupConfiguration(stack, p.namespace(), backendName, portText, tgcs);
+    targetGroupConfiguration(stack, p.namespace(), backendName, port.get(), tgcs);
     return Optional.of(rule);
   }
 
@@ -547,13 +557,13 @@ public final class IngressToGateway {
    * One per Service: a second port of the same Service with other settings goes to routeConfigurations... not here:
    * the first one wins and the next is listed by the proof.
    */
-  private static void targetGroupConfiguration(Stack stack, String ns, String service, String port, Map<String, Map<String, Object>> tgcs) {
+  private static void targetGroupConfiguration(Stack stack, String ns, String service, int port, Map<String, Map<String, Object>> tgcs) {
     String key = ns + "/" + service;
     if (tgcs.containsKey(key)) {
       return;
     }
     Optional<TargetGroup> tg = stack.targetGroups().stream().filter(t -> t.service().namespace().equals(ns)
-        && t.service().name().equals(service) && (t.service().port().equals(port) || String.valueOf(t.service().servicePort()).equals(port)))
+        && t.service().name().equals(service) && t.service().servicePort() == port)
         .findFirst();
     if (tg.isEmpty()) {
       return;

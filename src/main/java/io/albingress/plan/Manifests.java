@@ -40,6 +40,8 @@ public final class Manifests implements ClusterView, ParamsSource {
   private static final YAMLMapper YAML = new YAMLMapper();
   /** The reference's per-Service target group configuration (gateway.k8s.aws). */
   public static final String TARGET_GROUP_CONFIGURATION = "TargetGroupConfiguration";
+  /** The reference's per-rule configuration (gateway.k8s.aws), named by an HTTPRoute ExtensionRef filter. */
+  public static final String LISTENER_RULE_CONFIGURATION = "ListenerRuleConfiguration";
   private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.ofEntries(
       Map.entry("Ingress", Ingress.class), Map.entry("Service", Service.class), Map.entry("IngressClass", IngressClass.class),
       Map.entry("Node", Node.class), Map.entry("EndpointSlice", EndpointSlice.class),
@@ -47,7 +49,8 @@ public final class Manifests implements ClusterView, ParamsSource {
       // the Gateway API (v1 model classes read v1beta1 objects too: same schema) and the reference's CRDs
       Map.entry("GatewayClass", GatewayClass.class), Map.entry("Gateway", Gateway.class), Map.entry("HTTPRoute", HTTPRoute.class),
       Map.entry("GRPCRoute", GRPCRoute.class), Map.entry("ReferenceGrant", ReferenceGrant.class),
-      Map.entry(LoadBalancerConfigs.KIND, GenericKubernetesResource.class), Map.entry(TARGET_GROUP_CONFIGURATION, GenericKubernetesResource.class));
+      Map.entry(LoadBalancerConfigs.KIND, GenericKubernetesResource.class), Map.entry(TARGET_GROUP_CONFIGURATION, GenericKubernetesResource.class),
+      Map.entry(LISTENER_RULE_CONFIGURATION, GenericKubernetesResource.class));
 
   /** A file that could not be read or parsed. */
   public static final class UnreadableManifest extends Exception {
@@ -243,6 +246,15 @@ public final class Manifests implements ClusterView, ParamsSource {
     return all(GenericKubernetesResource.class).stream().filter(r -> kind.equals(r.getKind())
             && namespacedName.equals(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName()))
         .findFirst().map(r -> r.getAdditionalProperties().get("spec") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+  }
+
+  /** Every namespaced custom resource of this kind, with its spec. */
+  @SuppressWarnings("unchecked")
+  public List<io.albingress.gateway.GatewayExtensions.ConfigSpec> customSpecs(String kind) {
+    return all(GenericKubernetesResource.class).stream().filter(r -> kind.equals(r.getKind()))
+        .map(r -> new io.albingress.gateway.GatewayExtensions.ConfigSpec(r.getMetadata().getNamespace(), r.getMetadata().getName(),
+            r.getAdditionalProperties().get("spec") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.<String, Object>of()))
+        .toList();
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.albingress.gateway.Attachment;
 import io.albingress.gateway.GatewayAdmissionChecks;
 import io.albingress.validation.Verdict;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -15,7 +16,7 @@ import java.util.function.Function;
 
 /**
  * The validating webhooks of Gateway API objects (gateway.networking.k8s.io/v1). Only what is ours is
- * judged: a GatewayClass with our controllerName, a Gateway of such a class, an HTTPRoute whose
+ * judged: a GatewayClass with our controllerName, a Gateway of such a class, an HTTPRoute or GRPCRoute whose
  * parentRefs name such a Gateway (looked up in the informer caches); every other object is allowed,
  * so the objects of other implementations are never blocked. What is judged is
  * {@link GatewayAdmissionChecks}: only what is wrong whatever else exists in the cluster.
@@ -24,6 +25,7 @@ public final class GatewayAdmission {
   public static final String VALIDATE_GATEWAY_CLASS_PATH = "/validate-gateway-networking-k8s-io-v1-gatewayclass";
   public static final String VALIDATE_GATEWAY_PATH = "/validate-gateway-networking-k8s-io-v1-gateway";
   public static final String VALIDATE_HTTP_ROUTE_PATH = "/validate-gateway-networking-k8s-io-v1-httproute";
+  public static final String VALIDATE_GRPC_ROUTE_PATH = "/validate-gateway-networking-k8s-io-v1-grpcroute";
 
   private final Function<String, Optional<GatewayClass>> classes;
   private final BiFunction<String, String, Optional<Gateway>> gateways;
@@ -65,6 +67,19 @@ public final class GatewayAdmission {
     }));
   }
 
+  /** A GRPCRoute is judged as an HTTPRoute: only when its parentRefs name a Gateway of ours. */
+  public Future<AdmissionReply> grpcRoute(AdmissionRequestView<GRPCRoute> request) {
+    return Future.succeededFuture(wrongKind(request, "GRPCRoute").orElseGet(() -> {
+      GRPCRoute route = request.object();
+      String ns = namespace(route, request.namespace());
+      var refs = route.getSpec() == null ? null : route.getSpec().getParentRefs();
+      if (!judged(request) || !ours(refs, ns)) {
+        return AdmissionReply.allow();
+      }
+      return AdmissionReply.of(GatewayAdmissionChecks.grpcRoute(route), "GRPCRoute " + key(route, request.namespace()));
+    }));
+  }
+
   /** A Gateway is ours when its class exists and is ours; a class that does not exist yet is not judged. */
   private boolean ours(Gateway gw) {
     String className = gw.getSpec() == null ? null : gw.getSpec().getGatewayClassName();
@@ -73,8 +88,10 @@ public final class GatewayAdmission {
 
   /** A route is ours when one of its parentRefs names a Gateway of ours that exists now. */
   private boolean ours(HTTPRoute route, String requestNamespace) {
-    String ns = namespace(route, requestNamespace);
-    var refs = route.getSpec() == null ? null : route.getSpec().getParentRefs();
+    return ours(route.getSpec() == null ? null : route.getSpec().getParentRefs(), namespace(route, requestNamespace));
+  }
+
+  private boolean ours(java.util.List<ParentReference> refs, String ns) {
     return (refs == null ? java.util.List.<ParentReference>of() : refs).stream()
         .filter(GatewayAdmission::namesAGateway)
         .map(ref -> gateways.apply(ref.getNamespace() == null ? ns : ref.getNamespace(), ref.getName()))

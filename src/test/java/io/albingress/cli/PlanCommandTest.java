@@ -214,11 +214,11 @@ class PlanCommandTest {
   }
 
   @Test
-  void toGatewayPrintsTheObjectsAndTheProofAndExitsOneWhenSomethingIsNotConverted() {
+  void toGatewayPrintsTheObjectsAndTheProofAndExitsOneWhenTheyDiffer() {
     Result r = plan("--to-gateway", "-f", "src/test/resources/plan/to-gateway/shop.yaml");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out()).startsWith("---\napiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\n")
-        .contains("kind: LoadBalancerConfiguration").contains("#   not converted: alb.ingress.kubernetes.io/actions.closed on shop/maintenance");
+        .contains("kind: LoadBalancerConfiguration").contains("#   difference: listener HTTPS:443 order: the Ingress matches");
     Result json = plan("--to-gateway", "-o", "json", "-f", "src/test/resources/plan/to-gateway/shop.yaml");
     assertThat(json.out()).contains("\"groups\"").contains("\"differences\"");
   }

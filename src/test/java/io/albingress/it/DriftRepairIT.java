@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.albingress.app.ControllerApp;
 import io.albingress.testing.AwsContent;
 import io.albingress.testing.Controllers;
-import io.albingress.testing.FaultProxy;
 import io.albingress.testing.MotoElbv2;
-import io.albingress.testing.StrictElbv2;
+import io.albingress.testing.StrictAws;
 import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
 import io.albingress.testing.TestEnvironment.TestNamespace;
-import io.vertx.core.Vertx;
-import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,12 +25,7 @@ class DriftRepairIT {
   /** Defect 1: someone deletes the ALB in the console; the next resync must re-create it and update the status. */
   @Test
   void aLoadBalancerDeletedOutOfBandIsRecreated(Env env, TestNamespace ns) throws Exception {
-    Vertx vertx = Vertx.vertx();
-    FaultProxy proxy = new FaultProxy(vertx, URI.create(env.awsEndpoint()), 0, 0, 1)
-        .strict(new StrictElbv2(StrictElbv2.Settings.fromSystemProperties(1))).start()
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    String endpoint = System.getProperty("aws.endpointUrl");
-    System.setProperty("aws.endpointUrl", proxy.url());
+    StrictAws strict = StrictAws.start(env, 1);
     ControllerApp app = null;
     try (MotoElbv2 moto = new MotoElbv2(env)) {
       app = Controllers.start(env, ns, Duration.ofSeconds(10));
@@ -52,9 +43,7 @@ class DriftRepairIT {
       if (app != null) {
         app.stop();
       }
-      System.setProperty("aws.endpointUrl", endpoint);
-      proxy.close();
-      vertx.close();
+      strict.close();
     }
   }
 

@@ -6,6 +6,7 @@ import io.albingress.app.ControllerApp;
 import io.albingress.testing.Controllers;
 import io.albingress.testing.Meters;
 import io.albingress.testing.MotoElbv2;
+import io.albingress.testing.StrictAws;
 import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
 import io.albingress.testing.TestEnvironment.TestNamespace;
@@ -13,17 +14,31 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
 
 /**
- * Gateway API end to end on kube-apiserver and moto: GatewayClass -> Gateway -> HTTPRoute becomes an
+ * Gateway API end to end on kube-apiserver and moto behind the strict ELBv2 layer: GatewayClass -> Gateway -> HTTPRoute becomes an
  * ALB with its rules in precedence order, status says so, and deleting the Gateway leaves nothing.
  */
 @ExtendWith(TestEnvironment.class)
 class GatewayIT {
+  /** Every Gateway test talks to AWS through the strict ELBv2 layer, as a real account would answer. */
+  private StrictAws strict;
+
+  @BeforeEach
+  void strictAws(Env env) throws Exception {
+    strict = StrictAws.start(env, 21);
+  }
+
+  @AfterEach
+  void closeStrictAws() {
+    strict.close();
+  }
 
   @Test
   void classGatewayRouteToRulesInOrderStatusAndCleanDeletion(Env env, TestNamespace ns) throws Exception {
@@ -108,6 +123,105 @@ class GatewayIT {
   }
 
   /**
+   * An HTTPRoute and a GRPCRoute on one HTTPS listener (certificate discovered in ACM by the listener
+   * hostname): one precedence ordering for both kinds, gRPC methods as path patterns, the HTTP matches
+   * that differ only in method in one rule, the gRPC target groups with protocol version GRPC and the gRPC
+   * health check, the GRPCRoute's status; deleting the Gateway leaves nothing.
+   */
+  @Test
+  void aGrpcRouteSharesTheHttpsListenerInOneOrderWithGrpcTargetGroups(Env env, TestNamespace ns) throws Exception {
+    String n = ns.name();
+    String cls = "alb-grpc-" + n;
+    ControllerApp app = Controllers.start(env, ns);
+    try (MotoElbv2 moto = new MotoElbv2(env)) {
+      apply(env, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: GatewayClass
+          metadata: {name: %s}
+          spec: {controllerName: gateway.k8s.aws/alb}
+          """.formatted(cls));
+      apply(env, ReconcilerIT.services(n));
+      apply(env, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: Gateway
+          metadata: {name: gw, namespace: %1$s}
+          spec:
+            gatewayClassName: %2$s
+            listeners: [{name: https, port: 443, protocol: HTTPS, hostname: grpc.example.test}]
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: shop, namespace: %1$s}
+          spec:
+            parentRefs: [{name: gw}]
+            rules:
+            - matches: [{path: {type: PathPrefix, value: /}}]
+              backendRefs: [{name: web, port: 80}]
+            - matches:
+              - {path: {type: PathPrefix, value: /items}, method: GET}
+              - {path: {type: PathPrefix, value: /items}, method: POST}
+              backendRefs: [{name: web, port: 80}]
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: GRPCRoute
+          metadata: {name: cart, namespace: %1$s}
+          spec:
+            parentRefs: [{name: gw}]
+            rules:
+            - matches: [{method: {service: shop.Cart, method: Add}}]
+              backendRefs: [{name: api, port: 8080}]
+            - matches: [{method: {service: shop.Orders}}]
+              backendRefs: [{name: web, port: 80}]
+          """.formatted(n, cls));
+
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> !jsonpath(env, n, "gateway", "gw", "{.status.addresses[0].value}").isEmpty());
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+          .until(() -> jsonpath(env, n, "grpcroute", "cart", "{.status.parents[0].conditions[?(@.type==\"Accepted\")].status}").equals("True"));
+      assertThat(jsonpath(env, n, "grpcroute", "cart", "{.status.parents[0].controllerName}")).isEqualTo("gateway.k8s.aws/alb");
+      assertThat(jsonpath(env, n, "grpcroute", "cart", "{.status.parents[0].conditions[?(@.type==\"ResolvedRefs\")].status}"))
+          .isEqualTo("True");
+      assertThat(jsonpath(env, n, "gateway", "gw", "{.status.listeners[0].attachedRoutes}")).isEqualTo("2");
+      assertThat(jsonpath(env, n, "gateway", "gw", "{.status.listeners[0].supportedKinds[*].kind}")).isEqualTo("HTTPRoute GRPCRoute");
+
+      LoadBalancer lb = ours(moto, n).get(0);
+      var listeners = moto.listeners(lb.loadBalancerArn());
+      assertThat(listeners).singleElement().satisfies(l -> assertThat(l.port()).isEqualTo(443));
+      List<Rule> rules = moto.rules(listeners.get(0).listenerArn()).stream().filter(r -> !r.isDefault())
+          .sorted(Comparator.comparingInt(r -> Integer.parseInt(r.priority()))).toList();
+      // gRPC Exact methods first (longer service first), then the HTTP prefixes, longer first
+      assertThat(rules).extracting(r -> r.conditions().stream().filter(c -> c.field().equals("path-pattern")).findFirst().orElseThrow()
+          .pathPatternConfig().values()).containsExactly(List.of("/shop.Orders/*"), List.of("/shop.Cart/Add"), List.of("/items", "/items/*"),
+          List.of("/*"));
+      assertThat(rules.get(2).conditions()).anySatisfy(c -> {
+        assertThat(c.field()).isEqualTo("http-request-method");
+        assertThat(c.httpRequestMethodConfig().values()).containsExactly("GET", "POST");
+      });
+      assertThat(rules).allSatisfy(r -> assertThat(r.conditions()).anySatisfy(c -> assertThat(c.field()).isEqualTo("host-header")));
+
+      var grpcGroups = moto.targetGroups().stream().filter(tg -> moto.tags(tg.targetGroupArn()).getOrDefault("gateway.k8s.aws.alb/resource", "")
+          .startsWith("GRPCRoute/" + n + "/cart:")).toList();
+      assertThat(grpcGroups).hasSize(2).allSatisfy(tg -> {
+        assertThat(tg.protocolVersion()).isEqualTo("GRPC");
+        assertThat(tg.healthCheckPath()).isEqualTo("/AWS.ALB/healthcheck");
+      });
+      var httpGroup = moto.targetGroups().stream().filter(tg -> (n + "/shop:" + n + "/web:80").equals(moto.tags(tg.targetGroupArn())
+          .get("gateway.k8s.aws.alb/resource"))).toList();
+      assertThat(httpGroup).singleElement().satisfies(tg -> assertThat(tg.protocolVersion()).isEqualTo("HTTP1"));
+
+      assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--wait=false").exit()).isZero();
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
+      assertThat(ours(moto, n)).isEmpty();
+      assertThat(moto.targetGroups()).noneMatch(tg -> (n + "/gw").equals(moto.tags(tg.targetGroupArn()).get("gateway.k8s.aws.alb/stack")));
+      assertThat(jsonpath(env, n, "grpcroute", "cart", "{.status.parents}")).isEmpty();
+    } finally {
+      app.stop();
+      env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
+    }
+  }
+
+  /**
    * A LoadBalancerConfiguration (the CRD from deploy/crds) named by the Gateway's infrastructure.parametersRef
    * makes its ALB internet-facing with its tags; a change of the configuration to a field not applied is
    * re-reconciled at once and reported as Accepted=False InvalidParameters, leaving the ALB as it was.
@@ -163,6 +277,93 @@ class GatewayIT {
           .until(() -> jsonpath(env, n, "gateway", "gw", "{.status.conditions[?(@.type==\"Accepted\")].reason}").equals("InvalidParameters"));
       assertThat(jsonpath(env, n, "gateway", "gw", "{.status.conditions[?(@.type==\"Accepted\")].message}")).contains("spec.enableICMP");
       assertThat(ours(moto, n)).singleElement().satisfies(l -> assertThat(l.loadBalancerArn()).isEqualTo(lb.loadBalancerArn()));
+
+      assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--wait=false").exit()).isZero();
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
+      assertThat(ours(moto, n)).isEmpty();
+    } finally {
+      app.stop();
+      env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
+    }
+  }
+
+  /**
+   * A TargetGroupConfiguration (CRD from deploy/crds) shapes the target group of its Service's backendRefs, and a change
+   * of it is applied at once; a ListenerRuleConfiguration named by a rule's ExtensionRef filter makes that rule answer
+   * a fixed response.
+   */
+  @Test
+  void targetGroupAndListenerRuleConfigurationsAreApplied(Env env, TestNamespace ns) throws Exception {
+    String n = ns.name();
+    String cls = "alb-tgc-" + n;
+    ControllerApp app = Controllers.start(env, ns);
+    try (MotoElbv2 moto = new MotoElbv2(env)) {
+      apply(env, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: GatewayClass
+          metadata: {name: %s}
+          spec: {controllerName: gateway.k8s.aws/alb}
+          """.formatted(cls));
+      apply(env, ReconcilerIT.services(n));
+      String tgc = """
+          apiVersion: gateway.k8s.aws/v1
+          kind: TargetGroupConfiguration
+          metadata: {name: web, namespace: %s}
+          spec:
+            targetReference: {name: web}
+            defaultConfiguration:
+              healthCheckConfig: {healthCheckPath: /healthz, matcher: {httpCode: "204"}}
+              targetGroupAttributes: [{key: deregistration_delay.timeout_seconds, value: "30"}]
+              tags: {team: web}
+          """.formatted(n);
+      apply(env, tgc);
+      apply(env, """
+          apiVersion: gateway.k8s.aws/v1
+          kind: ListenerRuleConfiguration
+          metadata: {name: maintenance, namespace: %1$s}
+          spec:
+            actions: [{type: fixed-response, fixedResponseConfig: {statusCode: 503, contentType: text/plain, messageBody: later}}]
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: Gateway
+          metadata: {name: gw, namespace: %1$s}
+          spec: {gatewayClassName: %2$s, listeners: [{name: http, port: 80, protocol: HTTP}]}
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: shop, namespace: %1$s}
+          spec:
+            parentRefs: [{name: gw}]
+            rules:
+            - matches: [{path: {type: PathPrefix, value: /}}]
+              backendRefs: [{name: web, port: 80}]
+            - matches: [{path: {type: Exact, value: /admin}}]
+              filters: [{type: ExtensionRef, extensionRef: {group: gateway.k8s.aws, kind: ListenerRuleConfiguration, name: maintenance}}]
+              backendRefs: [{name: api, port: 8080}]
+          """.formatted(n, cls));
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> !jsonpath(env, n, "gateway", "gw", "{.status.addresses[0].value}").isEmpty());
+      LoadBalancer lb = ours(moto, n).get(0);
+      var tgs = moto.targetGroups().stream().filter(tg -> (n + "/gw").equals(moto.tags(tg.targetGroupArn()).get("gateway.k8s.aws.alb/stack")))
+          .toList();
+      assertThat(tgs).singleElement().satisfies(tg -> { // api is not forwarded to: its rule answers 503
+        assertThat(tg.healthCheckPath()).isEqualTo("/healthz");
+        assertThat(tg.matcher().httpCode()).isEqualTo("204");
+        assertThat(moto.tags(tg.targetGroupArn())).containsEntry("team", "web");
+        assertThat(moto.targetGroupAttributes(tg.targetGroupArn())).containsEntry("deregistration_delay.timeout_seconds", "30");
+      });
+      var listener = moto.listeners(lb.loadBalancerArn()).get(0);
+      List<Rule> rules = moto.rules(listener.listenerArn()).stream().filter(r -> !r.isDefault())
+          .sorted(Comparator.comparingInt(r -> Integer.parseInt(r.priority()))).toList();
+      assertThat(rules.get(0).conditions().get(0).pathPatternConfig().values()).containsExactly("/admin");
+      assertThat(rules.get(0).actions().get(0).fixedResponseConfig().statusCode()).isEqualTo("503");
+      assertThat(rules.get(0).actions().get(0).fixedResponseConfig().messageBody()).isEqualTo("later");
+
+      apply(env, tgc.replace("/healthz", "/ready"));
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> moto.targetGroups().stream()
+          .filter(tg -> (n + "/gw").equals(moto.tags(tg.targetGroupArn()).get("gateway.k8s.aws.alb/stack")))
+          .anyMatch(tg -> "/ready".equals(tg.healthCheckPath())));
 
       assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--wait=false").exit()).isZero();
       Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
@@ -231,16 +432,16 @@ class GatewayIT {
     }
   }
 
-  private static List<LoadBalancer> ours(MotoElbv2 moto, String ns) {
+  static List<LoadBalancer> ours(MotoElbv2 moto, String ns) {
     return moto.loadBalancers().stream().filter(lb -> (ns + "/gw").equals(moto.tags(lb.loadBalancerArn()).get("gateway.k8s.aws.alb/stack")))
         .toList();
   }
 
-  private static String jsonpath(Env env, String ns, String kind, String name, String path) {
+  static String jsonpath(Env env, String ns, String kind, String name, String path) {
     return env.kubectl(null, "get", kind, name, "-n", ns, "-o", "jsonpath=" + path).stdout().trim();
   }
 
-  private static void apply(Env env, String manifest) {
+  static void apply(Env env, String manifest) {
     var r = env.kubectl(manifest, "apply", "-f", "-");
     assertThat(r.exit()).as(r.stderr()).isZero();
   }

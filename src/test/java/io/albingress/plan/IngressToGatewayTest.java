@@ -63,23 +63,54 @@ class IngressToGatewayTest {
   }
 
   @Test
-  void aGroupWithHttpsRedirectsWeightsAndConditionsConvertsToWhatItDoesButTheFixedResponse() throws Exception {
+  void aGroupWithHttpsRedirectsWeightsConditionsAndFixedResponseConvertsAndTheProofFindsTheShadowedPath() throws Exception {
     ConversionReport r = convertFile("src/test/resources/plan/to-gateway/shop.yaml");
     assertThat(kinds(r)).containsExactly("GatewayClass alb", "LoadBalancerConfiguration shop", "Gateway shop", "HTTPRoute front",
-        "HTTPRoute maintenance", "HTTPRoute shop-ssl-redirect", "TargetGroupConfiguration api", "TargetGroupConfiguration web");
+        "HTTPRoute maintenance", "HTTPRoute shop-ssl-redirect", "TargetGroupConfiguration api", "TargetGroupConfiguration api-canary",
+        "TargetGroupConfiguration web", "ListenerRuleConfiguration maintenance-closed");
     ConversionReport.GroupResult g = r.groups().get(0);
     assertThat(g.gateway()).isEqualTo("shop/shop");
-    assertThat(g.notConverted()).singleElement().asString()
-        .startsWith("alb.ingress.kubernetes.io/actions.closed on shop/maintenance: fixed-response 503 needs the reference's");
-    // the only difference is the rule that was not converted: listeners, certificates, policy, the redirect listener,
-    // the weighted forward with its header and two methods, the redirect action, attributes, tags and order all agree
-    assertThat(g.differences()).containsExactly("listener HTTPS:443 rule missing from the Gateway: host-header=shop.example.com "
-        + "path-pattern=/checkout,/checkout/* -> fixed-response 503 text/plain closed (shop/maintenance spec.rules[0].http.paths[0])");
-    assertThat(g.notCompared()).containsExactly(ConversionProof.TGC_NOT_COMPARED);
+    assertThat(g.notConverted()).isEmpty();
+    assertThat(g.notCompared()).isEmpty();
+    // listeners, certificates, policy, the redirect listener, the weighted forward with its header and two methods, the
+    // redirect action, the fixed response (a ListenerRuleConfiguration), target groups, attributes and tags all agree; but
+    // front's / (group.order 1) shadows maintenance's /checkout in the Ingress group, and the Gateway API puts the longer
+    // path first: a behaviour change the proof must name
+    assertThat(g.differences()).containsExactly("listener HTTPS:443 order: the Ingress matches host-header=shop.example.com "
+        + "path-pattern=/* (shop/front spec.rules[0].http.paths[3]) before host-header=shop.example.com path-pattern=/checkout,/checkout/* "
+        + "(shop/maintenance spec.rules[0].http.paths[0]), the Gateway after it; a request both match goes elsewhere");
     assertThat(r.equivalent()).isFalse();
     String text = PlanText.renderConversion(r);
     assertThat(text).contains("kind: HTTPRoute").contains("# Ingress stack shop -> Gateway shop/shop: DIFFERENT")
-        .contains("#   not converted: alb.ingress.kubernetes.io/actions.closed");
+        .contains("type: ExtensionRef").contains("#   difference: listener HTTPS:443 order");
+  }
+
+  @Test
+  void aGroupWithoutShadowedPathsIsEquivalentTargetGroupsIncluded() throws Exception {
+    ConversionReport r = convert(ingress("a", "alb.ingress.kubernetes.io/group.name: g, alb.ingress.kubernetes.io/group.order: '1', "
+        + "alb.ingress.kubernetes.io/certificate-arn: arn:aws:acm:us-west-2:111122223333:certificate/aaaa, "
+        + "alb.ingress.kubernetes.io/listen-ports: '[{\"HTTP\": 80}, {\"HTTPS\": 443}]', alb.ingress.kubernetes.io/ssl-redirect: '443', "
+        + "alb.ingress.kubernetes.io/healthcheck-path: /healthz, alb.ingress.kubernetes.io/target-type: ip", """
+        rules:
+          - host: a.example.com
+            http:
+              paths:
+                - {path: /api, pathType: Prefix, backend: {service: {name: api, port: {number: 80}}}}
+                - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+        """) + ingress("b", "alb.ingress.kubernetes.io/group.name: g, alb.ingress.kubernetes.io/group.order: '2', "
+        + "alb.ingress.kubernetes.io/certificate-arn: arn:aws:acm:us-west-2:111122223333:certificate/aaaa, "
+        + "alb.ingress.kubernetes.io/listen-ports: '[{\"HTTPS\": 443}]'", """
+        rules:
+          - host: b.example.com
+            http:
+              paths:
+                - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+        """));
+    ConversionReport.GroupResult g = r.groups().get(0);
+    assertThat(g.notConverted()).isEmpty();
+    assertThat(g.differences()).isEmpty();
+    assertThat(g.notCompared()).isEmpty();
+    assertThat(r.equivalent()).isTrue();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.albingress.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.albingress.testing.Reviews;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -131,5 +132,34 @@ class GatewayAdmissionTest {
     AdmissionReply reply = result(admission.httpRoute(review(HTTPRoute.class, "GRPCRoute", "grpcroutes", "CREATE", badRoute("[]"))));
     assertThat(reply.allowed()).isFalse();
     assertThat(reply.message()).contains("HTTPRoute objects, not gateway.networking.k8s.io/v1 GRPCRoute");
+  }
+
+  static JsonObject grpcRoute(String parents, String rule) {
+    return new JsonObject("""
+        {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GRPCRoute", "metadata": {"name": "g", "namespace": "shop"},
+         "spec": {"parentRefs": %s, "rules": [%s]}}""".formatted(parents, rule));
+  }
+
+  AdmissionReply grpc(String operation, JsonObject route) {
+    return result(admission.grpcRoute(review(GRPCRoute.class, "GRPCRoute", "grpcroutes", operation, route)));
+  }
+
+  @Test
+  void aGrpcRouteOfOurGatewayIsJudgedAndOneOfAnotherImplementationIsNot() {
+    String bad = "{\"filters\": [{\"type\": \"RequestMirror\", \"requestMirror\": {\"backendRef\": {\"name\": \"m\", \"port\": 80}}}],"
+        + " \"backendRefs\": [{\"name\": \"web\", \"port\": 80, \"weight\": 5000}]}";
+    AdmissionReply reply = grpc("CREATE", grpcRoute("[{\"name\": \"gw\"}]", bad));
+    assertThat(reply.allowed()).isFalse();
+    assertThat(reply.message()).startsWith("GRPCRoute shop/g has 2 problems:")
+        .contains("spec.rules[0].filters[0].type: RequestMirror is not supported on ALB for GRPCRoutes; remove the filter",
+            "spec.rules[0].backendRefs[0].weight: 5000 is over ALB's maximum of 999");
+    assertThat(grpc("CREATE", grpcRoute("[{\"name\": \"theirs\"}]", bad))).isEqualTo(AdmissionReply.allow());
+    assertThat(grpc("CREATE", grpcRoute("[{\"name\": \"gw\"}]", "{\"matches\": [{\"method\": {\"service\": \"s\"}}],"
+        + " \"backendRefs\": [{\"name\": \"web\", \"port\": 80}]}")).allowed()).isTrue();
+    JsonObject deleting = grpcRoute("[{\"name\": \"gw\"}]", bad);
+    deleting.getJsonObject("metadata").put("deletionTimestamp", "2025-01-01T00:00:00Z");
+    assertThat(grpc("UPDATE", deleting)).isEqualTo(AdmissionReply.allow());
+    assertThat(result(admission.grpcRoute(review(GRPCRoute.class, "HTTPRoute", "httproutes", "CREATE", grpcRoute("[]", bad)))).allowed())
+        .isFalse();
   }
 }

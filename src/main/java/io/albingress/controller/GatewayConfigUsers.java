@@ -1,0 +1,80 @@
+package io.albingress.controller;
+
+import io.albingress.gateway.GatewayExtensions.ConfigSpec;
+import io.albingress.gateway.ListenerRuleConfigs;
+import io.albingress.gateway.TargetGroupConfigParser;
+import io.albingress.k8s.GatewayInformers;
+import io.albingress.model.StackId;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Which Gateways a TargetGroupConfiguration, a ListenerRuleConfiguration or an OIDC client Secret named by one
+ * affects, so a change re-reconciles exactly those: the Gateways of the routes using the Service the configuration
+ * targets, of the routes whose rules name the ListenerRuleConfiguration, of the routes naming a
+ * ListenerRuleConfiguration that reads the Secret.
+ */
+final class GatewayConfigUsers {
+  private final GatewayInformers gateways;
+  private final GatewayReconciler reconciler;
+
+  GatewayConfigUsers(GatewayInformers gateways, GatewayReconciler reconciler) {
+    this.gateways = gateways;
+    this.reconciler = reconciler;
+  }
+
+  /** The Gateways using the Service a TargetGroupConfiguration (before or after a change) targets. */
+  Set<StackId> ofTargetGroupConfig(GenericKubernetesResource config) {
+    String ns = config.getMetadata().getNamespace();
+    return TargetGroupConfigParser.parse(spec(config)).value().service().map(svc -> usersOfService(ns, svc)).orElse(Set.of());
+  }
+
+  Set<StackId> usersOfService(String ns, String name) {
+    Set<StackId> out = new LinkedHashSet<>();
+    gateways.httpRoutes().stream().filter(r -> r.getSpec() != null && r.getSpec().getRules() != null && r.getSpec().getRules().stream()
+            .flatMap(rule -> rule.getBackendRefs() == null ? java.util.stream.Stream.empty() : rule.getBackendRefs().stream())
+            .anyMatch(b -> name.equals(b.getName()) && ns.equals(b.getNamespace() == null ? r.getMetadata().getNamespace() : b.getNamespace())))
+        .forEach(r -> out.addAll(reconciler.stacksOf(r)));
+    return out;
+  }
+
+  /** The Gateways of the routes whose rules name this ListenerRuleConfiguration. */
+  Set<StackId> ofListenerRuleConfig(String ns, String name) {
+    Set<StackId> out = new LinkedHashSet<>();
+    String key = ns + "/" + name;
+    gateways.httpRoutes().stream().filter(r -> ListenerRuleConfigs.namedBy(r).contains(key)).forEach(r -> out.addAll(reconciler.stacksOf(r)));
+    return out;
+  }
+
+  /** The Gateways using a ListenerRuleConfiguration of the Secret's namespace whose authenticate-oidc reads it. */
+  Set<StackId> ofSecret(String ns, String name) {
+    Set<StackId> out = new LinkedHashSet<>();
+    for (ConfigSpec c : specs(gateways.listenerRuleConfigs().list())) {
+      if (c.namespace().equals(ns) && oidcSecrets(c.spec()).contains(name)) {
+        out.addAll(ofListenerRuleConfig(ns, c.name()));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> oidcSecrets(Map<String, Object> spec) {
+    return spec.get("actions") instanceof List<?> actions ? actions.stream()
+        .map(a -> a instanceof Map<?, ?> m && m.get("authenticateOIDCConfig") instanceof Map<?, ?> c && c.get("secret") instanceof Map<?, ?> s
+            ? s.get("name") : null)
+        .filter(Objects::nonNull).map(String::valueOf).toList() : List.of();
+  }
+
+  /** Each object's namespace, name and spec, as the pure builder reads them. */
+  static List<ConfigSpec> specs(List<GenericKubernetesResource> objects) {
+    return objects.stream().map(r -> new ConfigSpec(r.getMetadata().getNamespace(), r.getMetadata().getName(), spec(r))).toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> spec(GenericKubernetesResource r) {
+    return r.getAdditionalProperties().get("spec") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  }
+}
