@@ -114,7 +114,7 @@ public final class GatewayPlanner {
     }
     boolean servicesGiven = manifests.knowsServices();
     for (RouteState r : build.routes()) {
-      String route = GrpcRoutes.kind(r.route()) + " " + GatewayInputs.name(r.route()) + " ";
+      String route = (GrpcRoutes.isGrpc(r.route()) ? "" : "HTTPRoute ") + GatewayInputs.name(r.route()) + " "; // GRPCRoute/ns/name
       for (Attachment.Parent p : r.parents()) {
         p.refusal().ifPresent(x -> problems.add(route + "parentRefs[" + p.index() + "] Accepted=False " + x.reason() + ": " + x.message()));
       }

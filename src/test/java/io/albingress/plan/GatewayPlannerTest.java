@@ -127,4 +127,43 @@ class GatewayPlannerTest {
     assertThat(report.stacks()).isEmpty();
     assertThat(PlanText.render(report)).startsWith("Gateway team/gw: INVALID\n");
   }
+
+  @Test
+  void grpcRoutesAreBuiltBesideHttpRoutes() throws Exception {
+    String grpc = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: {name: alb}
+        spec: {controllerName: gateway.k8s.aws/alb}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw, namespace: team}
+        spec:
+          gatewayClassName: alb
+          listeners:
+            - {name: http, port: 80, protocol: HTTP%s}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: greeter, namespace: team}
+        spec:
+          type: NodePort
+          ports: [{port: 50051, nodePort: 30051}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GRPCRoute
+        metadata: {name: g, namespace: team}
+        spec:
+          parentRefs: [{name: gw, sectionName: http}]
+          rules:
+            - matches: [{method: {service: helloworld.Greeter, method: SayHello}}]
+              backendRefs: [{name: greeter, port: 50051}]
+        """;
+    PlanReport report = planYaml(grpc.formatted(", allowedRoutes: {kinds: [{kind: GRPCRoute}]}"));
+    Stack gw = gatewayStack(report);
+    assertThat(gw.members()).containsExactly("team/gw", "GRPCRoute/team/g");
+    assertThat(rulesOn(gw, 80)).containsExactly("1 [path-pattern=[/helloworld.Greeter/SayHello]] forward1");
+    assertThat(report.valid()).isTrue();
+  }
 }
