@@ -160,6 +160,7 @@ public final class ControllerApp {
     GatewayReconciler gatewayReconciler = new GatewayReconciler(app.gatewayInformers, informers, facts, deployer,
         new GatewayWriter(vertx, kube), events, reconcileSettings, app.targets::deployed, stack -> TargetEndpoints.of(informers, stack));
     reconciler.gateways(gatewayReconciler);
+    gateTargets.gateways(gatewayReconciler::targetGroupsOf);
     app.reconciler = new ReconcilerVerticle(reconciler, registry, settings.maxConcurrentReconciles(), settings.syncPeriod(),
         settings.dryRun() ? () -> Future.succeededFuture(java.util.Set.of()) : inventory::relistStacks, settings.watchNamespace());
     app.inventory = inventory;

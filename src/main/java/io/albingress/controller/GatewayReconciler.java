@@ -21,6 +21,7 @@ import io.albingress.model.ClusterFacts;
 import io.albingress.model.Known;
 import io.albingress.model.Stack;
 import io.albingress.model.StackId;
+import io.albingress.model.TargetGroup;
 import io.albingress.plan.PlanReport;
 import io.albingress.plan.PlanText;
 import io.fabric8.kubernetes.api.model.Service;
@@ -52,6 +53,7 @@ public final class GatewayReconciler {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayReconciler.class);
   public static final String GATEWAY_FINALIZER = "gateway.k8s.aws/alb";
   public static final String CLASS_FINALIZER = "gateway.k8s.aws/gatewayclass";
+  private static final String NO_FACTS = "readiness gates are named from Kubernetes objects only";
 
   private final GatewayInformers gateways;
   private final Informers informers;
@@ -87,10 +89,27 @@ public final class GatewayReconciler {
     return gateways.gatewayClass(gw.getSpec().getGatewayClassName()).filter(this::ourClass).isPresent();
   }
 
-  /** Gateways of our classes, and Gateways still holding our finalizer. */
+  /**
+   * Gateways of our classes, and Gateways still holding our finalizer; and our GatewayClasses ({@link #classKey}),
+   * so a new leader writes their status too.
+   */
   public Set<StackId> knownStacks() {
-    return gateways.gateways().stream().filter(g -> ours(g) || GatewayWriter.hasFinalizer(g, GATEWAY_FINALIZER))
+    Set<StackId> known = gateways.gateways().stream().filter(g -> ours(g) || GatewayWriter.hasFinalizer(g, GATEWAY_FINALIZER))
         .map(GatewayReconciler::id).collect(Collectors.toSet());
+    gateways.gatewayClasses().stream().filter(this::ourClass).map(gc -> classKey(gc.getMetadata().getName())).forEach(known::add);
+    return known;
+  }
+
+  /**
+   * The reconcile-loop key of a GatewayClass: a Gateway key without namespace (a Gateway always has one), so
+   * its status goes through the same leader-only loop, one run at a time, as the stacks; it owns no AWS resource.
+   */
+  public static StackId classKey(String className) {
+    return StackId.gatewayOf("", className);
+  }
+
+  public static boolean isClassKey(StackId id) {
+    return id.gateway() && id.namespace().isEmpty();
   }
 
   public static StackId id(Gateway gw) {
@@ -110,8 +129,11 @@ public final class GatewayReconciler {
 
   /** The Gateways with a route in that namespace that names the Service as a backend. */
   public Set<StackId> usersOf(Service svc) {
-    String ns = svc.getMetadata().getNamespace();
-    String name = svc.getMetadata().getName();
+    return usersOf(svc.getMetadata().getNamespace(), svc.getMetadata().getName());
+  }
+
+  /** The Gateways with a route in that namespace that names the Service (namespace, name) as a backend. */
+  public Set<StackId> usersOf(String ns, String name) {
     return routes().stream().filter(r -> r.getSpec() != null && r.getSpec().getRules() != null && r.getSpec().getRules().stream()
             .flatMap(rule -> rule.getBackendRefs() == null ? java.util.stream.Stream.empty() : rule.getBackendRefs().stream())
             .anyMatch(b -> name.equals(b.getName()) && ns.equals(b.getNamespace() == null ? r.getMetadata().getNamespace() : b.getNamespace())))
@@ -119,14 +141,38 @@ public final class GatewayReconciler {
   }
 
   /**
+   * The target groups our Gateways' rules forward to that send to a Service, from the informer caches alone
+   * ({@link GatewayStackBuilder#forwardedTargetGroups}: no AWS facts), so every replica names the readiness
+   * gates of a pod the same, leader or not, and as the leader deploys them.
+   */
+  public List<TargetGroup> targetGroupsOf(String namespace, String service) {
+    if (!gateways.available()) {
+      return List.of();
+    }
+    ClusterFacts noFacts = new ClusterFacts(settings.clusterName(), settings.region(), settings.vpcId(), Known.unknown(NO_FACTS),
+        Known.unknown(NO_FACTS), settings.defaultTags());
+    return usersOf(namespace, service).stream().sorted(java.util.Comparator.comparing(StackId::key))
+        .flatMap(id -> gateways.gateway(id.namespace(), id.name()).stream())
+        .filter(g -> g.getMetadata().getDeletionTimestamp() == null && ours(g))
+        .flatMap(g -> builder.forwardedTargetGroups(id(g), inputs(g), noFacts).stream())
+        .filter(tg -> tg.service().namespace().equals(namespace) && tg.service().name().equals(service))
+        .toList();
+  }
+
+  /** The GatewayClasses naming a LoadBalancerConfiguration (namespace, name) in spec.parametersRef. */
+  public Set<String> classesOfLoadBalancerConfig(String namespace, String name) {
+    return gateways.gatewayClasses().stream().filter(gc -> gc.getSpec() != null && gc.getSpec().getParametersRef() != null
+            && LoadBalancerConfigs.KIND.equals(gc.getSpec().getParametersRef().getKind())
+            && namespace.equals(gc.getSpec().getParametersRef().getNamespace()) && name.equals(gc.getSpec().getParametersRef().getName()))
+        .map(gc -> gc.getMetadata().getName()).collect(Collectors.toSet());
+  }
+
+  /**
    * The Gateways a LoadBalancerConfiguration ("namespace/name") may configure: those of its namespace naming it in
    * spec.infrastructure.parametersRef, and every Gateway of a class naming it in spec.parametersRef.
    */
   public Set<StackId> usersOfLoadBalancerConfig(String namespace, String name) {
-    Set<String> classes = gateways.gatewayClasses().stream().filter(gc -> gc.getSpec() != null && gc.getSpec().getParametersRef() != null
-            && LoadBalancerConfigs.KIND.equals(gc.getSpec().getParametersRef().getKind())
-            && namespace.equals(gc.getSpec().getParametersRef().getNamespace()) && name.equals(gc.getSpec().getParametersRef().getName()))
-        .map(gc -> gc.getMetadata().getName()).collect(Collectors.toSet());
+    Set<String> classes = classesOfLoadBalancerConfig(namespace, name);
     return gateways.gateways().stream().filter(g -> classes.contains(g.getSpec().getGatewayClassName())
             || (namespace.equals(g.getMetadata().getNamespace()) && g.getSpec().getInfrastructure() != null
                 && g.getSpec().getInfrastructure().getParametersRef() != null
@@ -139,6 +185,13 @@ public final class GatewayReconciler {
     Reconciliation run = new Reconciliation(id, runs.incrementAndGet());
     if (!gateways.available()) {
       return Future.succeededFuture();
+    }
+    if (isClassKey(id)) {
+      return reconcileClass(id.name()).onFailure(e -> {
+        if (!LeadershipGate.refused(e)) {
+          run.failed(LOG, "writing the status of GatewayClass " + id.name(), e);
+        }
+      });
     }
     Optional<Gateway> found = gateways.gateway(id.namespace(), id.name());
     if (found.isPresent() && found.get().getMetadata().getDeletionTimestamp() == null && !ours(found.get())
@@ -161,12 +214,24 @@ public final class GatewayReconciler {
     });
   }
 
+  /**
+   * A GatewayClass of ours: Accepted, or Accepted=False InvalidParameters when its parametersRef cannot be used,
+   * whether or not a Gateway uses it yet; no write when that is what it says already.
+   */
+  private Future<Void> reconcileClass(String name) {
+    Optional<GatewayClass> gc = gateways.gatewayClass(name).filter(c -> ourClass(c) && c.getMetadata().getDeletionTimestamp() == null);
+    return gc.map(c -> writer.classConditions(c, classConditions(c, now()))).orElse(Future.succeededFuture());
+  }
+
+  private List<io.fabric8.kubernetes.api.model.Condition> classConditions(GatewayClass gc, String now) {
+    return GatewayStatuses.classConditions(gc, now, LoadBalancerConfigs.classProblems(gc, gateways::loadBalancerConfigSpec));
+  }
+
   private Future<Void> reconcileActive(Gateway gw, StackId id, boolean deepCheck, Reconciliation run) {
     GatewayClass gc = gateways.gatewayClass(gw.getSpec().getGatewayClassName()).orElseThrow();
     String now = now();
     return writer.addFinalizer(gc, CLASS_FINALIZER)
-        .compose(v -> writer.classConditions(gc, GatewayStatuses.classConditions(gc, now,
-            LoadBalancerConfigs.classProblems(gc, gateways::loadBalancerConfigSpec))))
+        .compose(v -> writer.classConditions(gc, classConditions(gc, now)))
         .compose(v -> writer.addFinalizer(gw, GATEWAY_FINALIZER))
         .compose(v -> facts())
         .compose(facts -> {

@@ -98,15 +98,7 @@ public final class GatewayStackBuilder {
     Map<String, ListenerState> byName = new LinkedHashMap<>();
     listeners.forEach(l -> byName.put(l.name(), l));
 
-    List<RouteState> routes = new ArrayList<>();
-    for (HTTPRoute route : sorted(in.routes())) {
-      List<Attachment.Parent> parents = Attachment.attach(gw, route, in.namespaceLabels()).stream()
-          .map(p -> onValidListeners(p, byName)).toList();
-      if (parents.isEmpty()) {
-        continue;
-      }
-      routes.add(new RouteState(route, parents, routeProblems(route), Optional.empty()));
-    }
+    List<RouteState> routes = routeStates(in, byName);
     // attachedRoutes: routes accepted on each listener
     Map<String, Integer> attached = new HashMap<>();
     routes.stream().filter(RouteState::attached).forEach(r -> r.parents().stream().filter(Attachment.Parent::accepted)
@@ -178,6 +170,68 @@ public final class GatewayStackBuilder {
         ? Optional.of(new Refusal("Invalid", "no listener can be programmed (see the listener conditions)")) : Optional.empty();
     return new GatewayBuild(stack, Optional.of(securityGroups(stack, facts, ctx.config())), List.copyOf(byName.values()), finalRoutes,
         notProgrammed);
+  }
+
+  /** The routes that name this Gateway, attached to its valid listeners, oldest first. */
+  private static List<RouteState> routeStates(GatewayInputs in, Map<String, ListenerState> byName) {
+    List<RouteState> routes = new ArrayList<>();
+    for (HTTPRoute route : sorted(in.routes())) {
+      List<Attachment.Parent> parents = Attachment.attach(in.gateway(), route, in.namespaceLabels()).stream()
+          .map(p -> onValidListeners(p, byName)).toList();
+      if (!parents.isEmpty()) {
+        routes.add(new RouteState(route, parents, routeProblems(route), Optional.empty()));
+      }
+    }
+    return routes;
+  }
+
+  /**
+   * The target groups the Gateway's rules forward to, as {@link #build} makes them, but without anything
+   * that depends on AWS facts: an HTTPS listener that can get a certificate at all ({@link #mayHaveCertificate})
+   * counts as programmed, whether or not ACM holds one for it. Target group names depend on the cluster, the Gateway, the route and the backend only, so
+   * these are the names {@link #build} deploys, on any replica, before any reconciliation (the readiness
+   * gates of IP targets are named after them). Empty when the Gateway's parameters cannot be used.
+   */
+  public List<TargetGroup> forwardedTargetGroups(StackId id, GatewayInputs in, ClusterFacts facts) {
+    if (!in.parameters().problems().isEmpty()) {
+      return List.of();
+    }
+    Map<String, ListenerState> byName = new LinkedHashMap<>();
+    listeners(in.gateway()).forEach(l -> byName.put(l.name(), l));
+    List<RouteState> routes = routeStates(in, byName);
+    Context ctx = new Context(id, in, facts, new TargetGroups(id, in, facts));
+    Map<Integer, List<ListenerState>> byPort = new TreeMap<>();
+    byName.values().stream().filter(ListenerState::valid).forEach(l -> byPort.computeIfAbsent(l.port(), p -> new ArrayList<>()).add(l));
+    List<ListenerRule> all = new ArrayList<>();
+    for (var entry : byPort.entrySet()) {
+      List<ListenerState> on = entry.getValue();
+      Protocol protocol = Protocol.valueOf(on.get(0).protocol());
+      Map<HTTPRoute, List<String>> hostsOn = routesOn(routes, on);
+      if (protocol == Protocol.HTTPS && !mayHaveCertificate(in, entry.getKey(), on, hostsOn)) {
+        continue; // build() leaves such a listener out whatever ACM holds
+      }
+      List<ListenerRule> rules = rules(ctx, entry.getKey(), protocol, hostsOn, new HashMap<>());
+      if (rules.size() <= MAX_RULES_PER_LISTENER) {
+        all.addAll(rules);
+      }
+    }
+    return ctx.targetGroups().used(all);
+  }
+
+  /**
+   * Whether an HTTPS port can get a certificate at all: from the LoadBalancerConfiguration, by ACM discovery
+   * (only with a hostname on a listener or a route to discover by) or from the listeners' tls.certificateRefs.
+   * Without any, {@link #build} leaves it out whatever ACM holds.
+   */
+  private static boolean mayHaveCertificate(GatewayInputs in, int port, List<ListenerState> on, Map<HTTPRoute, List<String>> hostsOn) {
+    if (in.parameters().config().listener(Protocol.HTTPS.name(), port).map(c -> !c.allCertificates().isEmpty()).orElse(false)) {
+      return true;
+    }
+    var names = on.stream().map(ListenerState::name).collect(java.util.stream.Collectors.toSet());
+    boolean listenerSays = RouteMapping.nonNull(in.gateway().getSpec().getListeners()).stream().filter(l -> names.contains(l.getName()))
+        .anyMatch(l -> (l.getHostname() != null && !l.getHostname().isEmpty())
+            || (l.getTls() != null && !RouteMapping.nonNull(l.getTls().getCertificateRefs()).isEmpty()));
+    return listenerSays || hostsOn.values().stream().flatMap(List::stream).anyMatch(h -> !h.isEmpty());
   }
 
   /**
