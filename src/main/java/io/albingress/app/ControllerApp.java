@@ -7,6 +7,7 @@ import io.albingress.aws.CachedAwsFacts;
 import io.albingress.aws.SdkShieldPort;
 import io.albingress.aws.SdkWafRegionalPort;
 import io.albingress.aws.SdkWafv2Port;
+import io.albingress.aws.SdkAcmPort;
 import io.albingress.aws.SdkElbv2;
 import io.albingress.aws.SdkTargetGroupLookup;
 import io.albingress.aws.LeadershipGate;
@@ -17,6 +18,7 @@ import io.albingress.controller.ReconcilerVerticle;
 import io.albingress.controller.StackEvents;
 import io.albingress.controller.StackReconciler;
 import io.albingress.deploy.Elbv2;
+import io.albingress.deploy.ImportedCertificates;
 import io.albingress.deploy.Inventory;
 import io.albingress.deploy.LoadBalancerAddOns;
 import io.albingress.deploy.ShieldProtection;
@@ -163,7 +165,12 @@ public final class ControllerApp {
     // Gateway API: the same deployer, target sync and reconcile loop; informers retry until the CRDs are served
     GatewayReconciler gatewayReconciler = new GatewayReconciler(app.gatewayInformers, informers, facts, deployer,
         new GatewayWriter(vertx, kube), events, reconcileSettings, app.targets::deployed, stack -> TargetEndpoints.of(informers, stack));
+    // Gateway listeners' tls.certificateRefs: their Secrets imported into ACM
+    ImportedCertificates importedCertificates = new ImportedCertificates(new SdkAcmPort(aws), settings.clusterName(), settings.defaultTags(),
+        d -> vertx.timer(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).mapEmpty(), ImportedCertificates.defaultInUseDelays());
+    gatewayReconciler.certificates(importedCertificates);
     reconciler.gateways(gatewayReconciler);
+    gateTargets.gateways(gatewayReconciler::targetGroupsOf);
     app.reconciler = new ReconcilerVerticle(reconciler, registry, settings.maxConcurrentReconciles(), settings.syncPeriod(),
         settings.dryRun() ? () -> Future.succeededFuture(java.util.Set.of()) : inventory::relistStacks, settings.watchNamespace());
     app.inventory = inventory;
@@ -179,7 +186,7 @@ public final class ControllerApp {
         .onFailure(e -> LOG.error("informers failed to start: {}", e.getMessage()));
     synced.compose(v -> vertx.deployVerticle(app.targets))
         .compose(v -> vertx.deployVerticle(app.reconciler))
-        .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), gate, List.of(app.targets, app.reconciler, inventoryCache(inventory))))
+        .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), gate, List.of(app.targets, app.reconciler, inventoryCache(inventory, importedCertificates))))
         .onFailure(e -> LOG.error("reconciler failed to start: {}", e.getMessage()));
     return app.webhook.start()
         .compose(w -> OpsServers.metrics(vertx, settings.bindAddress(), settings.metricsPort(), registry))
@@ -235,7 +242,7 @@ public final class ControllerApp {
   }
 
   /** The inventory of our AWS resources is dropped with the lease: the next leader may change them. */
-  private static Leader inventoryCache(Inventory inventory) {
+  private static Leader inventoryCache(Inventory inventory, ImportedCertificates importedCertificates) {
     return new Leader() {
       @Override
       public void lead() {}
@@ -243,6 +250,7 @@ public final class ControllerApp {
       @Override
       public void stopLeading() {
         inventory.invalidate();
+        importedCertificates.invalidate();
       }
     };
   }

@@ -37,6 +37,8 @@ public final class GatewayEvents {
     gateways.start(new GatewayInformers.Handlers(
         ChangeHandler.of((GatewayClass old, GatewayClass now) -> {
           GatewayClass c = now != null ? now : old;
+          // its own status (Accepted) first, whether or not a Gateway uses it
+          send(Set.of(GatewayReconciler.classKey(c.getMetadata().getName())));
           send(gateways.gateways().stream().filter(g -> Objects.equals(g.getSpec().getGatewayClassName(), c.getMetadata().getName()))
               .map(GatewayReconciler::id).toList());
         }),
@@ -57,6 +59,8 @@ public final class GatewayEvents {
         // a LoadBalancerConfiguration changes the Gateways that use it, directly or through their class
         ChangeHandler.of((GenericKubernetesResource old, GenericKubernetesResource now) -> {
           GenericKubernetesResource c = now != null ? now : old;
+          send(reconciler.classesOfLoadBalancerConfig(c.getMetadata().getNamespace(), c.getMetadata().getName()).stream()
+              .map(GatewayReconciler::classKey).toList());
           send(reconciler.usersOfLoadBalancerConfig(c.getMetadata().getNamespace(), c.getMetadata().getName()));
         }),
         () -> send(reconciler.knownStacks())));
@@ -94,6 +98,14 @@ public final class GatewayEvents {
       }
     }));
     informers.services().addEventHandler(ChangeHandler.of((Service old, Service now) -> send(reconciler.usersOf(now != null ? now : old))));
+    // a Secret that listeners' tls.certificateRefs name: re-imported when it changes (a resync changes nothing)
+    informers.oidcSecrets().informer().addEventHandler(ChangeHandler.of((Secret old, Secret now) -> {
+      if (old != null && now != null && Objects.equals(old.getMetadata().getResourceVersion(), now.getMetadata().getResourceVersion())) {
+        return;
+      }
+      Secret s = now != null ? now : old;
+      send(reconciler.usersOfSecret(s.getMetadata().getNamespace(), s.getMetadata().getName()));
+    }));
   }
 
   private void send(Collection<StackId> stacks) {

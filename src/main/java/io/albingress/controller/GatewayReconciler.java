@@ -2,10 +2,12 @@ package io.albingress.controller;
 
 import io.albingress.aws.CachedAwsFacts;
 import io.albingress.aws.LeadershipGate;
+import io.albingress.deploy.ImportedCertificates;
 import io.albingress.deploy.Reconciliation;
 import io.albingress.deploy.SecurityGroupSynthesizer;
 import io.albingress.deploy.StackDeployer;
 import io.albingress.gateway.Attachment;
+import io.albingress.gateway.CertificateRefs;
 import io.albingress.gateway.GatewayExtensions;
 import io.albingress.gateway.GatewayInputs;
 import io.albingress.gateway.GatewayStackBuilder;
@@ -13,6 +15,7 @@ import io.albingress.gateway.GatewayStackBuilder.GatewayBuild;
 import io.albingress.gateway.GatewayStatuses;
 import io.albingress.gateway.GrpcRoutes;
 import io.albingress.gateway.LoadBalancerConfigs;
+import io.albingress.model.TlsPem;
 import io.albingress.k8s.EventRecorder;
 import io.albingress.k8s.GatewayInformers;
 import io.albingress.k8s.GatewayWriter;
@@ -21,6 +24,7 @@ import io.albingress.model.ClusterFacts;
 import io.albingress.model.Known;
 import io.albingress.model.Stack;
 import io.albingress.model.StackId;
+import io.albingress.model.TargetGroup;
 import io.albingress.plan.PlanReport;
 import io.albingress.plan.PlanText;
 import io.fabric8.kubernetes.api.model.Service;
@@ -52,6 +56,7 @@ public final class GatewayReconciler {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayReconciler.class);
   public static final String GATEWAY_FINALIZER = "gateway.k8s.aws/alb";
   public static final String CLASS_FINALIZER = "gateway.k8s.aws/gatewayclass";
+  private static final String NO_FACTS = "readiness gates are named from Kubernetes objects only";
 
   private final GatewayInformers gateways;
   private final Informers informers;
@@ -64,6 +69,8 @@ public final class GatewayReconciler {
   private final Function<Stack, SecurityGroupSynthesizer.Endpoints> endpoints;
   private final GatewayStackBuilder builder = new GatewayStackBuilder();
   private final AtomicLong runs = new AtomicLong();
+  /** Imports of listeners' tls.certificateRefs into ACM; without it, refs are answered as not importable. */
+  private Optional<ImportedCertificates> certificates = Optional.empty();
 
   public GatewayReconciler(GatewayInformers gateways, Informers informers, CachedAwsFacts awsFacts, StackDeployer deployer,
       GatewayWriter writer, EventRecorder events, StackReconciler.Settings settings, Function<Stack, Future<Void>> deployed,
@@ -79,6 +86,19 @@ public final class GatewayReconciler {
     this.endpoints = endpoints;
   }
 
+  /** Enables listener tls.certificateRefs: their Secrets are imported into ACM by {@code imports}. */
+  public GatewayReconciler certificates(ImportedCertificates imports) {
+    this.certificates = Optional.of(imports);
+    return this;
+  }
+
+  /** The Gateways whose listeners' tls.certificateRefs name the Secret. */
+  public Set<StackId> usersOfSecret(String namespace, String name) {
+    CertificateRefs.SecretRef ref = new CertificateRefs.SecretRef(namespace, name);
+    return gateways.gateways().stream().filter(g -> CertificateRefs.named(g).contains(ref)).map(GatewayReconciler::id)
+        .collect(Collectors.toSet());
+  }
+
   public boolean ourClass(GatewayClass gc) {
     return gc != null && gc.getSpec() != null && GatewayStatuses.CONTROLLER_NAME.equals(gc.getSpec().getControllerName());
   }
@@ -87,10 +107,27 @@ public final class GatewayReconciler {
     return gateways.gatewayClass(gw.getSpec().getGatewayClassName()).filter(this::ourClass).isPresent();
   }
 
-  /** Gateways of our classes, and Gateways still holding our finalizer. */
+  /**
+   * Gateways of our classes, and Gateways still holding our finalizer; and our GatewayClasses ({@link #classKey}),
+   * so a new leader writes their status too.
+   */
   public Set<StackId> knownStacks() {
-    return gateways.gateways().stream().filter(g -> ours(g) || GatewayWriter.hasFinalizer(g, GATEWAY_FINALIZER))
+    Set<StackId> known = gateways.gateways().stream().filter(g -> ours(g) || GatewayWriter.hasFinalizer(g, GATEWAY_FINALIZER))
         .map(GatewayReconciler::id).collect(Collectors.toSet());
+    gateways.gatewayClasses().stream().filter(this::ourClass).map(gc -> classKey(gc.getMetadata().getName())).forEach(known::add);
+    return known;
+  }
+
+  /**
+   * The reconcile-loop key of a GatewayClass: a Gateway key without namespace (a Gateway always has one), so
+   * its status goes through the same leader-only loop, one run at a time, as the stacks; it owns no AWS resource.
+   */
+  public static StackId classKey(String className) {
+    return StackId.gatewayOf("", className);
+  }
+
+  public static boolean isClassKey(StackId id) {
+    return id.gateway() && id.namespace().isEmpty();
   }
 
   public static StackId id(Gateway gw) {
@@ -110,8 +147,11 @@ public final class GatewayReconciler {
 
   /** The Gateways with a route in that namespace that names the Service as a backend. */
   public Set<StackId> usersOf(Service svc) {
-    String ns = svc.getMetadata().getNamespace();
-    String name = svc.getMetadata().getName();
+    return usersOf(svc.getMetadata().getNamespace(), svc.getMetadata().getName());
+  }
+
+  /** The Gateways with a route in that namespace that names the Service (namespace, name) as a backend. */
+  public Set<StackId> usersOf(String ns, String name) {
     return routes().stream().filter(r -> r.getSpec() != null && r.getSpec().getRules() != null && r.getSpec().getRules().stream()
             .flatMap(rule -> rule.getBackendRefs() == null ? java.util.stream.Stream.empty() : rule.getBackendRefs().stream())
             .anyMatch(b -> name.equals(b.getName()) && ns.equals(b.getNamespace() == null ? r.getMetadata().getNamespace() : b.getNamespace())))
@@ -119,14 +159,38 @@ public final class GatewayReconciler {
   }
 
   /**
+   * The target groups our Gateways' rules forward to that send to a Service, from the informer caches alone
+   * ({@link GatewayStackBuilder#forwardedTargetGroups}: no AWS facts), so every replica names the readiness
+   * gates of a pod the same, leader or not, and as the leader deploys them.
+   */
+  public List<TargetGroup> targetGroupsOf(String namespace, String service) {
+    if (!gateways.available()) {
+      return List.of();
+    }
+    ClusterFacts noFacts = new ClusterFacts(settings.clusterName(), settings.region(), settings.vpcId(), Known.unknown(NO_FACTS),
+        Known.unknown(NO_FACTS), settings.defaultTags());
+    return usersOf(namespace, service).stream().sorted(java.util.Comparator.comparing(StackId::key))
+        .flatMap(id -> gateways.gateway(id.namespace(), id.name()).stream())
+        .filter(g -> g.getMetadata().getDeletionTimestamp() == null && ours(g))
+        .flatMap(g -> builder.forwardedTargetGroups(id(g), inputs(g, CertificateRefs.ListenerCertificates.NONE), noFacts).stream())
+        .filter(tg -> tg.service().namespace().equals(namespace) && tg.service().name().equals(service))
+        .toList();
+  }
+
+  /** The GatewayClasses naming a LoadBalancerConfiguration (namespace, name) in spec.parametersRef. */
+  public Set<String> classesOfLoadBalancerConfig(String namespace, String name) {
+    return gateways.gatewayClasses().stream().filter(gc -> gc.getSpec() != null && gc.getSpec().getParametersRef() != null
+            && LoadBalancerConfigs.KIND.equals(gc.getSpec().getParametersRef().getKind())
+            && namespace.equals(gc.getSpec().getParametersRef().getNamespace()) && name.equals(gc.getSpec().getParametersRef().getName()))
+        .map(gc -> gc.getMetadata().getName()).collect(Collectors.toSet());
+  }
+
+  /**
    * The Gateways a LoadBalancerConfiguration ("namespace/name") may configure: those of its namespace naming it in
    * spec.infrastructure.parametersRef, and every Gateway of a class naming it in spec.parametersRef.
    */
   public Set<StackId> usersOfLoadBalancerConfig(String namespace, String name) {
-    Set<String> classes = gateways.gatewayClasses().stream().filter(gc -> gc.getSpec() != null && gc.getSpec().getParametersRef() != null
-            && LoadBalancerConfigs.KIND.equals(gc.getSpec().getParametersRef().getKind())
-            && namespace.equals(gc.getSpec().getParametersRef().getNamespace()) && name.equals(gc.getSpec().getParametersRef().getName()))
-        .map(gc -> gc.getMetadata().getName()).collect(Collectors.toSet());
+    Set<String> classes = classesOfLoadBalancerConfig(namespace, name);
     return gateways.gateways().stream().filter(g -> classes.contains(g.getSpec().getGatewayClassName())
             || (namespace.equals(g.getMetadata().getNamespace()) && g.getSpec().getInfrastructure() != null
                 && g.getSpec().getInfrastructure().getParametersRef() != null
@@ -139,6 +203,13 @@ public final class GatewayReconciler {
     Reconciliation run = new Reconciliation(id, runs.incrementAndGet());
     if (!gateways.available()) {
       return Future.succeededFuture();
+    }
+    if (isClassKey(id)) {
+      return reconcileClass(id.name()).onFailure(e -> {
+        if (!LeadershipGate.refused(e)) {
+          run.failed(LOG, "writing the status of GatewayClass " + id.name(), e);
+        }
+      });
     }
     Optional<Gateway> found = gateways.gateway(id.namespace(), id.name());
     if (found.isPresent() && found.get().getMetadata().getDeletionTimestamp() == null && !ours(found.get())
@@ -161,17 +232,35 @@ public final class GatewayReconciler {
     });
   }
 
+  /**
+   * A GatewayClass of ours: Accepted, or Accepted=False InvalidParameters when its parametersRef cannot be used,
+   * whether or not a Gateway uses it yet; no write when that is what it says already.
+   */
+  private Future<Void> reconcileClass(String name) {
+    Optional<GatewayClass> gc = gateways.gatewayClass(name).filter(c -> ourClass(c) && c.getMetadata().getDeletionTimestamp() == null);
+    return gc.map(c -> writer.classConditions(c, classConditions(c, now()))).orElse(Future.succeededFuture());
+  }
+
+  private List<io.fabric8.kubernetes.api.model.Condition> classConditions(GatewayClass gc, String now) {
+    return GatewayStatuses.classConditions(gc, now, LoadBalancerConfigs.classProblems(gc, gateways::loadBalancerConfigSpec));
+  }
+
   private Future<Void> reconcileActive(Gateway gw, StackId id, boolean deepCheck, Reconciliation run) {
     GatewayClass gc = gateways.gatewayClass(gw.getSpec().getGatewayClassName()).orElseThrow();
     String now = now();
     return writer.addFinalizer(gc, CLASS_FINALIZER)
-        .compose(v -> writer.classConditions(gc, GatewayStatuses.classConditions(gc, now,
-            LoadBalancerConfigs.classProblems(gc, gateways::loadBalancerConfigSpec))))
+        .compose(v -> writer.classConditions(gc, classConditions(gc, now)))
         .compose(v -> writer.addFinalizer(gw, GATEWAY_FINALIZER))
         .compose(v -> facts())
-        .compose(facts -> {
-          GatewayBuild build = builder.build(id, inputs(gw), facts);
+        .compose(facts -> importCertificates(gw, id).map(certs -> Map.entry(facts, certs)))
+        .compose(factsAndCerts -> {
+          ClusterFacts facts = factsAndCerts.getKey();
+          ImportedRefs certs = factsAndCerts.getValue();
+          GatewayBuild build = builder.build(id, inputs(gw, certs.listeners()), facts);
           build.stack().errors().forEach(e -> run.info(LOG, "route {} left out: {}", e.ingress(), e.problems()));
+          // a listener's certificateRefs that cannot be used: in its ResolvedRefs condition and as a Warning Event
+          build.listeners().forEach(l -> l.unresolvedRefs().ifPresent(u -> events.record(gw, EventRecorder.WARNING, u.reason(),
+              "listener " + l.name() + ": " + u.message())));
           // as for Ingresses: what status says, also as a Warning Event on the route (deduplicated by the recorder)
           build.routes().forEach(r -> {
             if (!r.unsupported().isEmpty()) {
@@ -187,6 +276,7 @@ public final class GatewayReconciler {
                 "Gateway " + id + " cannot be built: " + why + "; its AWS resources are kept until it can"));
           }
           return deploy(build, deepCheck, run)
+              .compose(outcome -> releaseCertificates(id, certs.arns(), false, run).map(outcome))
               .recover(e -> writeStatus(gw, build, GatewayStatuses.Deployed.failed(e.getMessage()), now).compose(v -> Future.failedFuture(e)))
               .compose(outcome -> writeStatus(gw, build, outcome.dnsName().map(GatewayStatuses.Deployed::ok)
                   .orElse(GatewayStatuses.Deployed.failed(settings.dryRun() ? "dry run" : "no load balancer")), now)
@@ -196,6 +286,51 @@ public final class GatewayReconciler {
                     }
                   }));
         });
+  }
+
+  /** What the listeners' certificateRefs were imported as, and the ARNs the stack keeps. */
+  private record ImportedRefs(CertificateRefs.ListenerCertificates listeners, Set<String> arns) {}
+
+  /**
+   * Resolves the listeners' tls.certificateRefs and imports (or re-imports) their Secrets into ACM. In a dry run, or
+   * without imports, nothing is imported: the plan shows a placeholder, or the listener is told why.
+   */
+  private Future<ImportedRefs> importCertificates(Gateway gw, StackId id) {
+    CertificateRefs.Resolution r = CertificateRefs.resolve(gw, gateways.referenceGrants(),
+        ref -> informers.oidcSecrets().secret(ref.namespace(), ref.name()));
+    Map<String, TlsPem> pems = new java.util.LinkedHashMap<>();
+    r.pems().forEach((ref, pem) -> pems.put(ref.key(), pem));
+    if (settings.dryRun() || certificates.isEmpty()) {
+      Map<String, String> arns = new HashMap<>();
+      Map<String, String> failed = new HashMap<>();
+      pems.keySet().forEach(k -> {
+        if (settings.dryRun()) {
+          arns.put(k, "(imported from Secret " + k + ")");
+        } else {
+          failed.put(k, "certificate import is not enabled");
+        }
+      });
+      return Future.succeededFuture(new ImportedRefs(CertificateRefs.ListenerCertificates.of(r, arns, failed), Set.of()));
+    }
+    return certificates.get().sync(id, pems)
+        .map(s -> new ImportedRefs(CertificateRefs.ListenerCertificates.of(r, s.arns(), s.failed()), Set.copyOf(s.arns().values())));
+  }
+
+  /**
+   * Deletes the imports the deployed listeners no longer use. For a live Gateway a certificate ACM still sees in use
+   * is left for the next reconciliation; for a Gateway being deleted that fails the cleanup, which keeps the finalizer.
+   */
+  private Future<Void> releaseCertificates(StackId id, Set<String> keep, boolean deleting, Reconciliation run) {
+    if (settings.dryRun() || certificates.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return certificates.get().release(id, keep).recover(e -> {
+      if (deleting) {
+        return Future.failedFuture(e);
+      }
+      run.info(LOG, "Gateway {}: {}; trying again later", id, e.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   private Future<StackDeployer.Outcome> deploy(GatewayBuild build, boolean deepCheck, Reconciliation run) {
@@ -225,7 +360,8 @@ public final class GatewayReconciler {
   private Future<Void> cleanUp(Optional<Gateway> gw, StackId id, Reconciliation run) {
     Stack empty = new Stack(id, List.of(), null, List.of(), List.of(), List.of(), List.of());
     Future<Void> deleted = settings.dryRun() ? Future.succeededFuture()
-        : deployer.deploy(empty, Optional.empty(), false, run).compose(o -> deployed.apply(empty));
+        : deployer.deploy(empty, Optional.empty(), false, run).compose(o -> deployed.apply(empty))
+            .compose(v -> releaseCertificates(id, Set.of(), true, run));
     if (gw.isEmpty()) {
       return deleted;
     }
@@ -259,7 +395,7 @@ public final class GatewayReconciler {
     return route instanceof GrpcRoutes.View grpc ? writer.grpcRouteParents(grpc.source(), parents) : writer.routeParents(route, parents);
   }
 
-  private GatewayInputs inputs(Gateway gw) {
+  private GatewayInputs inputs(Gateway gw, CertificateRefs.ListenerCertificates certs) {
     List<HTTPRoute> routes = routes().stream()
         .filter(r -> r.getSpec() != null && r.getSpec().getParentRefs() != null && r.getSpec().getParentRefs().stream()
             .anyMatch(p -> Attachment.refersTo(p, r.getMetadata().getNamespace(), gw)))
@@ -275,7 +411,7 @@ public final class GatewayReconciler {
     return new GatewayInputs(gw, routes, services, labels, gateways.referenceGrants(), LoadBalancerConfigs.resolve(
         gateways.gatewayClass(gw.getSpec().getGatewayClassName()), gw, gateways::loadBalancerConfigSpec),
         new GatewayExtensions(GatewayConfigUsers.specs(gateways.targetGroupConfigs().list()),
-            GatewayConfigUsers.specs(gateways.listenerRuleConfigs().list()), informers.oidcSecrets()));
+            GatewayConfigUsers.specs(gateways.listenerRuleConfigs().list()), informers.oidcSecrets()), certs);
   }
 
   private Future<ClusterFacts> facts() {

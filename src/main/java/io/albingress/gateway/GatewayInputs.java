@@ -13,11 +13,19 @@ import java.util.Optional;
  * pure: the Gateway, the HTTPRoutes that may attach to it (any whose parentRefs name it), the
  * Services they may use, the labels of their namespaces (for allowedRoutes selectors) and the
  * ReferenceGrants that let routes use Services of other namespaces, and its LoadBalancerConfigurations, resolved and merged,
- * and the TargetGroupConfigurations and ListenerRuleConfigurations its backends and route rules may use.
+ * the TargetGroupConfigurations and ListenerRuleConfigurations its backends and route rules may use, and the ACM
+ * certificates its listeners' tls.certificateRefs were imported as.
  */
 public record GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,
     Map<String, Map<String, String>> namespaceLabels, List<ReferenceGrant> grants, LoadBalancerConfigs.Resolved parameters,
-    GatewayExtensions extensions) {
+    GatewayExtensions extensions, CertificateRefs.ListenerCertificates certificates) {
+
+  /** Without imported certificateRefs. */
+  public GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,
+      Map<String, Map<String, String>> namespaceLabels, List<ReferenceGrant> grants, LoadBalancerConfigs.Resolved parameters,
+      GatewayExtensions extensions) {
+    this(gateway, routes, services, namespaceLabels, grants, parameters, extensions, CertificateRefs.ListenerCertificates.NONE);
+  }
 
   /** Without TargetGroupConfigurations and ListenerRuleConfigurations. */
   public GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,

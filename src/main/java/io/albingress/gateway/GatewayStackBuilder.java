@@ -68,17 +68,27 @@ public final class GatewayStackBuilder {
 
   /** One Gateway listener: Accepted (protocol), Conflicted, Programmed and its attached routes. */
   public record ListenerState(String name, int port, String protocol, int attachedRoutes, Optional<Refusal> notAccepted,
-      Optional<Refusal> conflicted, Optional<Refusal> notProgrammed) {
+      Optional<Refusal> conflicted, Optional<Refusal> notProgrammed, Optional<Refusal> unresolvedRefs) {
+    public ListenerState(String name, int port, String protocol, int attachedRoutes, Optional<Refusal> notAccepted,
+        Optional<Refusal> conflicted, Optional<Refusal> notProgrammed) {
+      this(name, port, protocol, attachedRoutes, notAccepted, conflicted, notProgrammed, Optional.empty());
+    }
+
     public boolean valid() {
       return notAccepted.isEmpty() && conflicted.isEmpty();
     }
 
     ListenerState withAttached(int n) {
-      return new ListenerState(name, port, protocol, n, notAccepted, conflicted, notProgrammed);
+      return new ListenerState(name, port, protocol, n, notAccepted, conflicted, notProgrammed, unresolvedRefs);
     }
 
     ListenerState notProgrammed(Refusal why) {
-      return new ListenerState(name, port, protocol, attachedRoutes, notAccepted, conflicted, Optional.of(why));
+      return new ListenerState(name, port, protocol, attachedRoutes, notAccepted, conflicted, Optional.of(why), unresolvedRefs);
+    }
+
+    /** ResolvedRefs=False for its tls.certificateRefs. */
+    ListenerState unresolvedRefs(Refusal why) {
+      return new ListenerState(name, port, protocol, attachedRoutes, notAccepted, conflicted, notProgrammed, Optional.of(why));
     }
   }
 
@@ -98,15 +108,7 @@ public final class GatewayStackBuilder {
     Map<String, ListenerState> byName = new LinkedHashMap<>();
     listeners.forEach(l -> byName.put(l.name(), l));
 
-    List<RouteState> routes = new ArrayList<>();
-    for (HTTPRoute route : sorted(in.routes())) {
-      List<Attachment.Parent> parents = Attachment.attach(gw, route, in.namespaceLabels()).stream()
-          .map(p -> onValidListeners(p, byName)).toList();
-      if (parents.isEmpty()) {
-        continue;
-      }
-      routes.add(new RouteState(route, parents, routeProblems(route), Optional.empty()));
-    }
+    List<RouteState> routes = routeStates(in, byName);
     // attachedRoutes: routes accepted on each listener
     Map<String, Integer> attached = new HashMap<>();
     routes.stream().filter(RouteState::attached).forEach(r -> r.parents().stream().filter(Attachment.Parent::accepted)
@@ -132,8 +134,15 @@ public final class GatewayStackBuilder {
       Map<HTTPRoute, List<String>> hostsOn = routesOn(routes, on);
       List<String> certificates = List.of();
       Optional<LoadBalancerConfig.ListenerConfig> configured = ctx.config().listener(protocol.name(), port);
-      if (protocol == Protocol.HTTPS && configured.map(c -> !c.allCertificates().isEmpty()).orElse(false)) {
-        certificates = configured.get().allCertificates(); // the configuration's certificates; discovery only without them
+      // the listeners' tls.certificateRefs (imported into ACM) first, then the configuration's; discovery only without both
+      List<String> referenced = protocol != Protocol.HTTPS ? List.of() : certificateRefs(in, on, byName);
+      if (on.stream().allMatch(l -> byName.get(l.name()).notProgrammed().isPresent())) {
+        continue; // every listener of the port names certificateRefs none of which can be used: no discovery in their place
+      }
+      if (protocol == Protocol.HTTPS && (!referenced.isEmpty() || configured.map(c -> !c.allCertificates().isEmpty()).orElse(false))) {
+        LinkedHashSet<String> all = new LinkedHashSet<>(referenced);
+        configured.ifPresent(c -> all.addAll(c.allCertificates()));
+        certificates = List.copyOf(all);
       } else if (protocol == Protocol.HTTPS) {
         List<String> hosts = new ArrayList<>();
         on.stream().map(l -> gw.getSpec().getListeners().stream().filter(x -> x.getName().equals(l.name())).findFirst().orElseThrow())
@@ -143,7 +152,7 @@ public final class GatewayStackBuilder {
             .map(h -> CertificateChoice.forHost(h, facts.certificates())).flatMap(Optional::stream).distinct().toList();
         if (certificates.isEmpty()) {
           Refusal why = new Refusal("Invalid", "HTTPS needs a certificate and " + (hosts.isEmpty()
-              ? "neither the listener nor its routes name a hostname to discover one by (tls.certificateRefs are not imported yet)"
+              ? "neither the listener (tls.certificateRefs, hostname) nor its routes name one"
               : "no ISSUED ACM certificate covers " + String.join(", ", new LinkedHashSet<>(hosts))));
           on.forEach(l -> byName.put(l.name(), byName.get(l.name()).notProgrammed(why)));
           continue;
@@ -178,6 +187,86 @@ public final class GatewayStackBuilder {
         ? Optional.of(new Refusal("Invalid", "no listener can be programmed (see the listener conditions)")) : Optional.empty();
     return new GatewayBuild(stack, Optional.of(securityGroups(stack, facts, ctx.config())), List.copyOf(byName.values()), finalRoutes,
         notProgrammed);
+  }
+
+  /** The routes that name this Gateway, attached to its valid listeners, oldest first. */
+  private static List<RouteState> routeStates(GatewayInputs in, Map<String, ListenerState> byName) {
+    List<RouteState> routes = new ArrayList<>();
+    for (HTTPRoute route : sorted(in.routes())) {
+      List<Attachment.Parent> parents = Attachment.attach(in.gateway(), route, in.namespaceLabels()).stream()
+          .map(p -> onValidListeners(p, byName)).toList();
+      if (!parents.isEmpty()) {
+        routes.add(new RouteState(route, parents, routeProblems(route), Optional.empty()));
+      }
+    }
+    return routes;
+  }
+
+  /**
+   * The target groups the Gateway's rules forward to, as {@link #build} makes them, but without anything
+   * that depends on AWS facts: an HTTPS listener that can get a certificate at all ({@link #mayHaveCertificate})
+   * counts as programmed, whether or not ACM holds one for it. Target group names depend on the cluster, the Gateway, the route and the backend only, so
+   * these are the names {@link #build} deploys, on any replica, before any reconciliation (the readiness
+   * gates of IP targets are named after them). Empty when the Gateway's parameters cannot be used.
+   */
+  public List<TargetGroup> forwardedTargetGroups(StackId id, GatewayInputs in, ClusterFacts facts) {
+    if (!in.parameters().problems().isEmpty()) {
+      return List.of();
+    }
+    Map<String, ListenerState> byName = new LinkedHashMap<>();
+    listeners(in.gateway()).forEach(l -> byName.put(l.name(), l));
+    List<RouteState> routes = routeStates(in, byName);
+    Context ctx = new Context(id, in, facts, new TargetGroups(id, in, facts));
+    Map<Integer, List<ListenerState>> byPort = new TreeMap<>();
+    byName.values().stream().filter(ListenerState::valid).forEach(l -> byPort.computeIfAbsent(l.port(), p -> new ArrayList<>()).add(l));
+    List<ListenerRule> all = new ArrayList<>();
+    for (var entry : byPort.entrySet()) {
+      List<ListenerState> on = entry.getValue();
+      Protocol protocol = Protocol.valueOf(on.get(0).protocol());
+      Map<HTTPRoute, List<String>> hostsOn = routesOn(routes, on);
+      if (protocol == Protocol.HTTPS && !mayHaveCertificate(in, entry.getKey(), on, hostsOn)) {
+        continue; // build() leaves such a listener out whatever ACM holds
+      }
+      List<ListenerRule> rules = rules(ctx, entry.getKey(), protocol, hostsOn, new HashMap<>());
+      if (rules.size() <= MAX_RULES_PER_LISTENER) {
+        all.addAll(rules);
+      }
+    }
+    return ctx.targetGroups().used(all);
+  }
+
+  /**
+   * Whether an HTTPS port can get a certificate at all: from the LoadBalancerConfiguration, by ACM discovery
+   * (only with a hostname on a listener or a route to discover by) or from the listeners' tls.certificateRefs.
+   * Without any, {@link #build} leaves it out whatever ACM holds.
+   */
+  private static boolean mayHaveCertificate(GatewayInputs in, int port, List<ListenerState> on, Map<HTTPRoute, List<String>> hostsOn) {
+    if (in.parameters().config().listener(Protocol.HTTPS.name(), port).map(c -> !c.allCertificates().isEmpty()).orElse(false)) {
+      return true;
+    }
+    var names = on.stream().map(ListenerState::name).collect(java.util.stream.Collectors.toSet());
+    boolean listenerSays = RouteMapping.nonNull(in.gateway().getSpec().getListeners()).stream().filter(l -> names.contains(l.getName()))
+        .anyMatch(l -> (l.getHostname() != null && !l.getHostname().isEmpty())
+            || (l.getTls() != null && !RouteMapping.nonNull(l.getTls().getCertificateRefs()).isEmpty()));
+    return listenerSays || hostsOn.values().stream().flatMap(List::stream).anyMatch(h -> !h.isEmpty());
+  }
+
+  /**
+   * The imported certificates of the listeners on one port, in listener order; a listener whose refs do not all
+   * resolve gets ResolvedRefs=False, and when none of them resolves it is not programmed (the others on the port are).
+   */
+  private static List<String> certificateRefs(GatewayInputs in, List<ListenerState> on, Map<String, ListenerState> byName) {
+    LinkedHashSet<String> arns = new LinkedHashSet<>();
+    for (ListenerState l : on) {
+      List<String> own = in.certificates().arns(l.name());
+      arns.addAll(own);
+      Refusal problem = in.certificates().problems().get(l.name());
+      if (problem != null) {
+        ListenerState s = byName.get(l.name()).unresolvedRefs(problem);
+        byName.put(l.name(), own.isEmpty() ? s.notProgrammed(new Refusal("Invalid", problem.message())) : s);
+      }
+    }
+    return List.copyOf(arns);
   }
 
   /**

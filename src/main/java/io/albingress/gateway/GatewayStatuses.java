@@ -85,7 +85,8 @@ public final class GatewayStatuses {
         .orElseGet(() -> condition(prev, "Accepted", true, "Accepted", "", gen, now)));
     c.add(l.conflicted().map(r -> condition(prev, "Conflicted", true, r.reason(), r.message(), gen, now))
         .orElseGet(() -> condition(prev, "Conflicted", false, "NoConflicts", "", gen, now)));
-    c.add(condition(prev, "ResolvedRefs", true, "ResolvedRefs", "", gen, now));
+    c.add(l.unresolvedRefs().map(r -> condition(prev, "ResolvedRefs", false, r.reason(), r.message(), gen, now))
+        .orElseGet(() -> condition(prev, "ResolvedRefs", true, "ResolvedRefs", "", gen, now)));
     Optional<Refusal> invalid = l.valid() ? notProgrammed
         : Optional.of(new Refusal("Invalid", l.notAccepted().or(l::conflicted).get().message()));
     c.add(invalid.map(r -> condition(prev, "Programmed", false, r.reason(), r.message(), gen, now))

@@ -18,10 +18,13 @@ import java.util.Optional;
  * The OIDC client credentials of the cluster's Secrets, from a Secrets informer whose cache keeps,
  * of each Secret, only its name and the keys clientID, clientId and clientSecret (no other data,
  * labels, annotations or managed fields: a last-applied-configuration annotation would hold the
- * whole Secret again).
+ * whole Secret again). Of {@code kubernetes.io/tls} Secrets it also keeps tls.crt and tls.key: Gateway listeners'
+ * tls.certificateRefs import them into ACM ({@link #secret}).
  */
 public final class OidcSecretStore implements OidcSecrets {
   static final List<String> KEYS = List.of(CLIENT_ID, CLIENT_ID_LEGACY, CLIENT_SECRET);
+  static final String TLS_TYPE = "kubernetes.io/tls";
+  static final List<String> TLS_KEYS = List.of(CLIENT_ID, CLIENT_ID_LEGACY, CLIENT_SECRET, "tls.crt", "tls.key");
 
   private final SharedIndexInformer<Secret> informer;
 
@@ -40,11 +43,16 @@ public final class OidcSecretStore implements OidcSecrets {
     return Optional.ofNullable(informer.getStore().getByKey(namespace + "/" + name)).map(OidcSecretStore::decoded);
   }
 
+  /** The Secret as the cache keeps it (OIDC keys; tls.crt and tls.key of TLS Secrets); empty when it does not exist. */
+  public Optional<Secret> secret(String namespace, String name) {
+    return Optional.ofNullable(informer.getStore().getByKey(namespace + "/" + name));
+  }
+
   /** The Secret reduced to what the cache keeps. */
   static Secret reduce(Secret s) {
     Map<String, String> data = new LinkedHashMap<>();
     Map<String, String> all = s.getData() == null ? Map.of() : s.getData();
-    KEYS.forEach(k -> {
+    (TLS_TYPE.equals(s.getType()) ? TLS_KEYS : KEYS).forEach(k -> {
       if (all.get(k) != null) {
         data.put(k, all.get(k));
       }

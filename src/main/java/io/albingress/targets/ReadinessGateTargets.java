@@ -15,13 +15,14 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.Collectors;
 
 /**
  * The IP-mode target groups of ours that send to a Service, built from the informer caches alone
- * (our Ingresses and their Services), so every replica answers the readiness-gate webhook the same,
+ * (our Ingresses and their Services, our Gateways and their routes), so every replica answers the readiness-gate webhook the same,
  * leader or not, and before any stack was reconciled. Target group names depend on the cluster, the
  * stack and the backend only, not on AWS facts, which are left unknown here.
  */
@@ -34,6 +35,7 @@ public final class ReadinessGateTargets {
   private final ClusterFacts facts;
 
   private final Supplier<List<TargetGroupBinding>> bindings;
+  private volatile BiFunction<String, String, List<TargetGroup>> gateways = (namespace, service) -> List.of();
 
   public ReadinessGateTargets(Informers informers, IngressClassMatcher classes, String clusterName, String region) {
     this(informers, List::of, classes, clusterName, region);
@@ -50,6 +52,14 @@ public final class ReadinessGateTargets {
   }
 
   /**
+   * Also the target groups of our Gateways' routes: (namespace, Service) to the target groups that send to
+   * it, computed from the caches alone (the Gateway reconciler's, which is made after this).
+   */
+  public void gateways(BiFunction<String, String, List<TargetGroup>> targetGroups) {
+    this.gateways = targetGroups;
+  }
+
+  /**
    * Names of the IP-mode target groups of a Service (namespace, name), and of the IP-mode
    * TargetGroupBindings that use it: each names a readiness gate.
    */
@@ -59,9 +69,10 @@ public final class ReadinessGateTargets {
     Stream<String> ours = stacks.stream().flatMap(id -> builder.build(group(id, namespace), facts).targetGroups().stream())
         .filter(tg -> DesiredTargets.ipMode(tg) && tg.service().namespace().equals(namespace) && tg.service().name().equals(service))
         .map(TargetGroup::name);
+    Stream<String> routes = gateways.apply(namespace, service).stream().filter(DesiredTargets::ipMode).map(TargetGroup::name);
     Stream<String> bound = bindings.get().stream().filter(b -> b.ipMode() && !b.deleting() && b.namespace().equals(namespace)
         && b.serviceRef().name().equals(service)).map(TargetGroupBinding::name);
-    return Stream.concat(ours, bound).distinct().sorted().toList();
+    return Stream.of(ours, routes, bound).flatMap(x -> x).distinct().sorted().toList();
   }
 
   /** The readiness-gate condition types a pod should carry now. */

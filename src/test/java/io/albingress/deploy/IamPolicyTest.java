@@ -129,7 +129,7 @@ class IamPolicyTest {
       boolean taggedRequest = IamPolicy.CLUSTER_PLACEHOLDER.equals(equals.getString("aws:RequestTag/elbv2.k8s.aws/cluster"));
       assertThat(ownedResource || taggedRequest).as("statement %s must pin the cluster tag of the resource or the request to this cluster",
           statement.getString("Sid")).isTrue();
-      assertThat(actions).as(statement.getString("Sid")).allMatch(a -> a.startsWith("elasticloadbalancing:") || a.startsWith("ec2:"));
+      assertThat(actions).as(statement.getString("Sid")).allMatch(a -> a.startsWith("elasticloadbalancing:") || a.startsWith("ec2:") || a.startsWith("acm:"));
       if (actions.stream().anyMatch(a -> a.matches(".*:Create[A-Za-z]+") && !a.equals("ec2:CreateTags"))) {
         assertThat(taggedRequest).as("creation in %s needs this cluster's tag in the request", statement.getString("Sid")).isTrue();
       }
@@ -211,7 +211,20 @@ class IamPolicyTest {
         new Example("tags given at security group create", ec2("CreateTags", SG, Map.of(), ours(), Map.of("ec2:CreateAction", "CreateSecurityGroup"))),
         new Example("retag this cluster's security group", ec2("CreateTags", SG, ours(), Map.of("team", "x"), Map.of())),
         new Example("delete this cluster's security group", ec2("DeleteSecurityGroup", SG, ours(), Map.of(), Map.of())),
-        new Example("admit the backend group on a node's group", ec2("AuthorizeSecurityGroupIngress", SG, Map.of(), Map.of(), Map.of())));
+        new Example("admit the backend group on a node's group", ec2("AuthorizeSecurityGroupIngress", SG, Map.of(), Map.of(), Map.of())),
+        new Example("import a Secret's certificate tagged for this cluster", acm("ImportCertificate", "*", Map.of(), ours())),
+        new Example("tags given at import", acm("AddTagsToCertificate", "*", Map.of(), ours())),
+        new Example("re-import into this cluster's certificate", acm("ImportCertificate", CERTIFICATE, ours(), Map.of())),
+        new Example("retag the digest of this cluster's certificate", acm("AddTagsToCertificate", CERTIFICATE, ours(),
+            Map.of("gateway.k8s.aws.alb/secret-digest", "ab12"))),
+        new Example("delete this cluster's imported certificate", acm("DeleteCertificate", CERTIFICATE, ours(), Map.of())),
+        new Example("list a certificate's tags", acm("ListTagsForCertificate", CERTIFICATE, Map.of(), Map.of())));
+  }
+
+  private static final String CERTIFICATE = "arn:aws:acm:us-west-2:123456789012:certificate/00000000-0000-0000-0000-000000000001";
+
+  private static IamPolicy.Request acm(String action, String resource, Map<String, String> resourceTags, Map<String, String> requestTags) {
+    return new IamPolicy.Request("acm:" + action, resource, resourceTags, requestTags, List.copyOf(requestTags.keySet()), Map.of());
   }
 
   private static final String SG = "arn:aws:ec2:us-west-2:123456789012:security-group/sg-0123456789abcdef0";
@@ -245,7 +258,14 @@ class IamPolicyTest {
         new Example("attach a web ACL to another cluster's ALB", on("SetWebAcl", LB, theirs())),
         new Example("create a security group for another cluster", ec2("CreateSecurityGroup", "*", Map.of(), theirs(), Map.of())),
         new Example("delete another cluster's security group", ec2("DeleteSecurityGroup", SG, theirs(), Map.of(), Map.of())),
-        new Example("hand this cluster's security group to another cluster", ec2("CreateTags", SG, ours(), theirs(), Map.of())));
+        new Example("hand this cluster's security group to another cluster", ec2("CreateTags", SG, ours(), theirs(), Map.of())),
+        new Example("import a certificate without the cluster tag", acm("ImportCertificate", "*", Map.of(), Map.of("team", "x"))),
+        new Example("import a certificate for another cluster", acm("ImportCertificate", "*", Map.of(), theirs())),
+        new Example("re-import into another cluster's certificate", acm("ImportCertificate", CERTIFICATE, theirs(), Map.of())),
+        new Example("re-import into a certificate that is not ours", acm("ImportCertificate", CERTIFICATE, Map.of(), Map.of())),
+        new Example("hand this cluster's certificate to another cluster", acm("AddTagsToCertificate", CERTIFICATE, ours(), theirs())),
+        new Example("delete another cluster's certificate", acm("DeleteCertificate", CERTIFICATE, theirs(), Map.of())),
+        new Example("delete a certificate that is not ours", acm("DeleteCertificate", CERTIFICATE, Map.of(), Map.of())));
   }
 
   @Test

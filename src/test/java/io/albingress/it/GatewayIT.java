@@ -7,6 +7,7 @@ import io.albingress.testing.Controllers;
 import io.albingress.testing.Meters;
 import io.albingress.testing.MotoElbv2;
 import io.albingress.testing.StrictAws;
+import io.albingress.testing.TestCerts;
 import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
 import io.albingress.testing.TestEnvironment.TestNamespace;
@@ -435,6 +436,86 @@ class GatewayIT {
   static List<LoadBalancer> ours(MotoElbv2 moto, String ns) {
     return moto.loadBalancers().stream().filter(lb -> (ns + "/gw").equals(moto.tags(lb.loadBalancerArn()).get("gateway.k8s.aws.alb/stack")))
         .toList();
+  }
+
+  /**
+   * A listener's tls.certificateRefs: the kubernetes.io/tls Secret is imported into ACM, tagged as ours, and the HTTPS
+   * listener serves it; a Secret of another namespace without a ReferenceGrant is RefNotPermitted on its listener only;
+   * a changed Secret is re-imported into the same ARN; deleting the Gateway deletes the import.
+   */
+  @Test
+  void aListenersCertificateRefIsImportedReimportedOnChangeAndDeletedWithTheGateway(Env env, TestNamespace ns) throws Exception {
+    String n = ns.name();
+    String cls = "alb-certs-" + n;
+    ControllerApp app = Controllers.start(env, ns);
+    try (MotoElbv2 moto = new MotoElbv2(env)) {
+      apply(env, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: GatewayClass
+          metadata: {name: %s}
+          spec: {controllerName: gateway.k8s.aws/alb}
+          """.formatted(cls));
+      apply(env, ReconcilerIT.services(n));
+      apply(env, tlsSecret(n, TestCerts.selfSigned("secure.example.test")));
+      apply(env, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: Gateway
+          metadata: {name: gw, namespace: %1$s}
+          spec:
+            gatewayClassName: %2$s
+            listeners:
+            - {name: https, port: 443, protocol: HTTPS, hostname: secure.example.test, tls: {certificateRefs: [{name: site}]}}
+            - {name: foreign, port: 8443, protocol: HTTPS, hostname: other.example.test, tls: {certificateRefs: [{name: site, namespace: default}]}}
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: shop, namespace: %1$s}
+          spec:
+            parentRefs: [{name: gw}]
+            rules: [{backendRefs: [{name: web, port: 80}]}]
+          """.formatted(n, cls));
+
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> !jsonpath(env, n, "gateway", "gw", "{.status.addresses[0].value}").isEmpty());
+      assertThat(jsonpath(env, n, "gateway", "gw", "{.status.listeners[?(@.name==\"foreign\")].conditions[?(@.type==\"ResolvedRefs\")].reason}"))
+          .isEqualTo("RefNotPermitted");
+      assertThat(jsonpath(env, n, "gateway", "gw", "{.status.listeners[?(@.name==\"https\")].conditions[?(@.type==\"ResolvedRefs\")].status}"))
+          .isEqualTo("True");
+      LoadBalancer lb = ours(moto, n).get(0);
+      var listeners = moto.listeners(lb.loadBalancerArn());
+      assertThat(listeners).singleElement().satisfies(l -> assertThat(l.port()).isEqualTo(443));
+      String arn = listeners.get(0).certificates().get(0).certificateArn();
+      assertThat(moto.certificateTags(arn)).containsEntry("gateway.k8s.aws.alb/secret", n + "/site")
+          .containsEntry("gateway.k8s.aws.alb/stack", n + "/gw").containsKey("elbv2.k8s.aws/cluster")
+          .containsKey("gateway.k8s.aws.alb/secret-digest");
+
+      TestCerts.Pem renewed = TestCerts.selfSigned("secure.example.test");
+      apply(env, tlsSecret(n, renewed));
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+          .until(() -> moto.certificateBody(arn).map(b -> b.trim().equals(renewed.certificate().trim())).orElse(false));
+      assertThat(moto.listeners(lb.loadBalancerArn()).get(0).certificates().get(0).certificateArn()).as("re-import keeps the ARN").isEqualTo(arn);
+
+      assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--wait=false").exit()).isZero();
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
+      assertThat(ours(moto, n)).isEmpty();
+      assertThat(moto.certificateBody(arn)).as("the import is deleted with the Gateway").isEmpty();
+    } finally {
+      app.stop();
+      env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
+    }
+  }
+
+  static String tlsSecret(String ns, TestCerts.Pem pem) {
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    return """
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: site, namespace: %s}
+        type: kubernetes.io/tls
+        data: {tls.crt: %s, tls.key: %s}
+        """.formatted(ns, b64.encodeToString(pem.certificate().getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        b64.encodeToString(pem.key().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   static String jsonpath(Env env, String ns, String kind, String name, String path) {

@@ -34,6 +34,16 @@ class OidcSecretStoreTest {
   }
 
   @Test
+  void ofTlsSecretsTheCacheAlsoKeepsTheCertificateAndKeyForGatewayCertificateRefs() {
+    Secret tls = secret(Map.of("tls.crt", b64("crt"), "tls.key", b64("key"), "ca.crt", b64("ca")));
+    tls.setType("kubernetes.io/tls");
+    Secret reduced = OidcSecretStore.reduce(tls);
+    assertThat(reduced.getData()).containsOnlyKeys("tls.crt", "tls.key");
+    assertThat(reduced.getType()).isEqualTo("kubernetes.io/tls");
+    assertThat(OidcSecretStore.decoded(reduced)).as("OIDC reads none of them").isEmpty();
+  }
+
+  @Test
   void theStoreReducesWhatItIsGiven() {
     OidcSecretStore.Reducing store = new OidcSecretStore.Reducing();
     store.put("shop/oidc", secret(Map.of("clientId", b64("legacy"), "clientSecret", b64("s\n"), "other", b64("x"))));

@@ -82,6 +82,23 @@ public final class MotoElbv2 implements AutoCloseable {
     return elb.describeListenerCertificates(b -> b.listenerArn(listenerArn)).join().certificates();
   }
 
+  /** The ACM certificate's body (GetCertificate); empty when it does not exist. */
+  public java.util.Optional<String> certificateBody(String arn) {
+    try {
+      return java.util.Optional.of(acm.getCertificate(b -> b.certificateArn(arn)).join().certificate());
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof software.amazon.awssdk.services.acm.model.ResourceNotFoundException) {
+        return java.util.Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  public Map<String, String> certificateTags(String arn) {
+    return acm.listTagsForCertificate(b -> b.certificateArn(arn)).join().tags().stream()
+        .collect(Collectors.toMap(t -> t.key(), t -> t.value() == null ? "" : t.value(), (a, b) -> b));
+  }
+
   public void deleteCertificate(String arn) {
     acm.deleteCertificate(b -> b.certificateArn(arn)).join();
   }

@@ -1,0 +1,30 @@
+package io.albingress.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.albingress.model.StackId;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** A GatewayClass goes through the reconcile loop under a key no Gateway or Ingress stack can have. */
+class GatewayClassKeyTest {
+  @Test
+  void aClassKeySurvivesTheEventBusAndIsNeitherAGatewayNorAnIngressStack() {
+    StackId key = GatewayReconciler.classKey("alb");
+    StackId parsed = StackId.parse(key.key());
+    assertThat(parsed).isEqualTo(key);
+    assertThat(GatewayReconciler.isClassKey(parsed)).isTrue();
+    assertThat(key.key()).isNotEqualTo(StackId.gatewayOf("default", "alb").key()).isNotEqualTo(StackId.group("alb").key());
+    assertThat(GatewayReconciler.isClassKey(StackId.gatewayOf("default", "alb"))).isFalse();
+    assertThat(GatewayReconciler.isClassKey(StackId.group("alb"))).isFalse();
+    assertThat(GatewayReconciler.isClassKey(StackId.ingress("default", "alb"))).isFalse();
+  }
+
+  @Test
+  void theOrphanSweepNeverTakesAClassForAnOrphanedStack() {
+    // a class owns no AWS resource: being known changes nothing about what is swept
+    Set<StackId> known = Set.of(GatewayReconciler.classKey("alb"), StackId.gatewayOf("shop", "gw"));
+    assertThat(OrphanSweep.orphans(Set.of("gateway:shop/gw", "gateway:shop/gone"), known, java.util.Optional.empty()))
+        .containsExactly(StackId.gatewayOf("shop", "gone"));
+  }
+}
