@@ -415,8 +415,14 @@ public final class GatewayReconciler {
   }
 
   private Future<ClusterFacts> facts() {
-    return Future.all(awsFacts.subnets(), awsFacts.certificates()).map(f -> new ClusterFacts(settings.clusterName(),
-        settings.region(), settings.vpcId(), Known.of(f.resultAt(0)), Known.of(f.resultAt(1)), settings.defaultTags()));
+    return Future.all(awsFacts.subnets(), awsFacts.certificates(), importedArns()).map(f -> new ClusterFacts(settings.clusterName(),
+        settings.region(), settings.vpcId(), Known.of(f.resultAt(0)), Known.of(f.resultAt(1)), settings.defaultTags())
+        .withoutCertificates(f.resultAt(2)));
+  }
+
+  /** The certificates imported for tls.certificateRefs (of any Gateway): never discovered for other listeners. */
+  public Future<Set<String>> importedArns() {
+    return settings.dryRun() || certificates.isEmpty() ? Future.succeededFuture(Set.of()) : certificates.get().arns();
   }
 
   private static String now() {
