@@ -425,6 +425,14 @@ public final class GatewayReconciler {
     return settings.dryRun() || certificates.isEmpty() ? Future.succeededFuture(Set.of()) : certificates.get().arns();
   }
 
+  /**
+   * As {@link #importedArns()} from what was listed already (every Gateway reconciliation lists once per leadership), with no
+   * ACM call: for Ingress stacks, whose discovery then drops an imported certificate at the latest at their next reconciliation.
+   */
+  public Set<String> listedImportedArns() {
+    return certificates.map(ImportedCertificates::listedArns).orElse(Set.of());
+  }
+
   private static String now() {
     return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
   }

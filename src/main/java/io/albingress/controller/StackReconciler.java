@@ -188,11 +188,10 @@ public final class StackReconciler {
   }
 
   private Future<ClusterFacts> facts() {
-    // certificates imported for Gateway listeners' tls.certificateRefs are never discovered for Ingress hosts
-    Future<java.util.Set<String>> imported = gateways.map(GatewayReconciler::importedArns).orElse(Future.succeededFuture(java.util.Set.of()));
-    return Future.all(awsFacts.subnets(), awsFacts.certificates(), imported).map(f -> new ClusterFacts(settings.clusterName(),
+    // certificates imported for Gateway listeners' tls.certificateRefs are not discovered for Ingress hosts (as far as listed)
+    return Future.all(awsFacts.subnets(), awsFacts.certificates()).map(f -> new ClusterFacts(settings.clusterName(),
         settings.region(), settings.vpcId(), Known.of(f.resultAt(0)), Known.of(f.resultAt(1)), settings.defaultTags())
-        .withoutCertificates(f.resultAt(2)));
+        .withoutCertificates(gateways.map(GatewayReconciler::listedImportedArns).orElse(java.util.Set.of())));
   }
 
   private List<Service> services(List<Ingress> members) {

@@ -181,6 +181,12 @@ public final class ImportedCertificates {
     return k.map(m -> Set.copyOf(m.keySet())).otherwise(Set.of());
   }
 
+  /** As {@link #arns()} without listing: empty until a listing succeeded (so callers that never import add no ACM call). */
+  public Set<String> listedArns() {
+    Future<Map<String, Map<String, String>>> k = known;
+    return k != null && k.succeeded() ? Set.copyOf(k.result().keySet()) : Set.of();
+  }
+
   /** Forgets what was listed (a new leader lists again: another replica may have changed ACM meanwhile). */
   public void invalidate() {
     known = null;

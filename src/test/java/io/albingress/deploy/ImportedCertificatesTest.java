@@ -105,7 +105,11 @@ class ImportedCertificatesTest {
     assertThat(await(imports.arns())).containsExactlyInAnyOrder(a, b);
     // a new leader lists them first
     ImportedCertificates restarted = imports();
+    acm.calls.clear();
+    assertThat(restarted.listedArns()).as("not listed yet, and no call to list").isEmpty();
+    assertThat(acm.calls).isEmpty();
     assertThat(await(restarted.arns())).containsExactlyInAnyOrder(a, b);
+    assertThat(restarted.listedArns()).containsExactlyInAnyOrder(a, b);
     await(restarted.release(GW, Set.of()));
     assertThat(await(restarted.arns())).containsExactly(b);
   }
