@@ -1,5 +1,6 @@
 package io.albingress.cli;
 
+import io.albingress.plan.ConversionReport;
 import io.albingress.plan.Manifests;
 import io.albingress.plan.PlanReport;
 import io.albingress.plan.PlanText;
@@ -20,7 +21,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /** `plan`: validate manifests offline and show what would be built. Exit 0 valid, 1 invalid, 2 usage. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-    description = "Validate Ingress manifests offline, as the webhook would, and show what the controller would build.")
+    description = "Validate Ingress and Gateway API manifests offline, as the webhook and status would, and show what the controller would build.")
 final class PlanCommand implements Callable<Integer> {
   enum Output { text, json, yaml }
 
@@ -45,6 +46,14 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, defaultValue = "text", description = "text, json or yaml. Default: ${DEFAULT-VALUE}")
   Output output;
 
+  @Option(names = "--to-gateway", description = "Convert the Ingresses into Gateway API objects (GatewayClass, Gateway, HTTPRoute,"
+      + " LoadBalancerConfiguration, TargetGroupConfiguration), prove the conversion by building both models and comparing them, and list"
+      + " what is not converted. Exit 0 when equivalent, 1 otherwise.")
+  boolean toGateway;
+
+  @Option(names = "--gateway-class", description = "GatewayClass name of the converted Gateways. Default: the --ingress-class value")
+  String gatewayClass;
+
   @Override
   public Integer call() {
     KubernetesSerialization serialization = new KubernetesSerialization();
@@ -56,8 +65,19 @@ final class PlanCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
     }
-    PlanReport report = new Planner(clusterName, ingressClass, region, manifests).plan();
     PrintWriter out = spec.commandLine().getOut();
+    if (toGateway) {
+      ConversionReport conversion = new Planner(clusterName, ingressClass, region, manifests)
+          .toGateway(gatewayClass == null ? ingressClass : gatewayClass);
+      switch (output) {
+        case json -> out.println(new ObjectMapper().writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(conversion));
+        case yaml -> out.print(new YAMLMapper().writeValueAsString(conversion));
+        default -> out.print(PlanText.renderConversion(conversion));
+      }
+      out.flush();
+      return conversion.equivalent() ? 0 : 1;
+    }
+    PlanReport report = new Planner(clusterName, ingressClass, region, manifests).plan();
     switch (output) {
       case json -> out.println(new ObjectMapper().writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
       case yaml -> out.print(new YAMLMapper().writeValueAsString(report));

@@ -7,7 +7,13 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Service;
+import io.albingress.gateway.LoadBalancerConfigs;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -32,10 +38,19 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /** Kubernetes objects read from multi-document YAML (or JSON) files; a ClusterView for offline checks. */
 public final class Manifests implements ClusterView, ParamsSource {
   private static final YAMLMapper YAML = new YAMLMapper();
-  private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
-      "Ingress", Ingress.class, "Service", Service.class, "IngressClass", IngressClass.class,
-      "Node", Node.class, "EndpointSlice", EndpointSlice.class, "Namespace", io.fabric8.kubernetes.api.model.Namespace.class,
-      ParamsLookup.KIND, GenericKubernetesResource.class);
+  /** The reference's per-Service target group configuration (gateway.k8s.aws). */
+  public static final String TARGET_GROUP_CONFIGURATION = "TargetGroupConfiguration";
+  /** The reference's per-rule configuration (gateway.k8s.aws), named by an HTTPRoute ExtensionRef filter. */
+  public static final String LISTENER_RULE_CONFIGURATION = "ListenerRuleConfiguration";
+  private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.ofEntries(
+      Map.entry("Ingress", Ingress.class), Map.entry("Service", Service.class), Map.entry("IngressClass", IngressClass.class),
+      Map.entry("Node", Node.class), Map.entry("EndpointSlice", EndpointSlice.class),
+      Map.entry("Namespace", io.fabric8.kubernetes.api.model.Namespace.class), Map.entry(ParamsLookup.KIND, GenericKubernetesResource.class),
+      // the Gateway API (v1 model classes read v1beta1 objects too: same schema) and the reference's CRDs
+      Map.entry("GatewayClass", GatewayClass.class), Map.entry("Gateway", Gateway.class), Map.entry("HTTPRoute", HTTPRoute.class),
+      Map.entry("GRPCRoute", GRPCRoute.class), Map.entry("ReferenceGrant", ReferenceGrant.class),
+      Map.entry(LoadBalancerConfigs.KIND, GenericKubernetesResource.class), Map.entry(TARGET_GROUP_CONFIGURATION, GenericKubernetesResource.class),
+      Map.entry(LISTENER_RULE_CONFIGURATION, GenericKubernetesResource.class));
 
   /** A file that could not be read or parsed. */
   public static final class UnreadableManifest extends Exception {
@@ -49,6 +64,10 @@ public final class Manifests implements ClusterView, ParamsSource {
 
   public Manifests(KubernetesSerialization serialization) {
     this.serialization = serialization;
+  }
+
+  KubernetesSerialization serialization() {
+    return serialization;
   }
 
   /** Reads a file, every .yaml/.yml/.json file of a directory (sorted), or "-" for standard input. */
@@ -117,13 +136,26 @@ public final class Manifests implements ClusterView, ParamsSource {
         throw new UnreadableManifest(name + " document " + index + ": " + type.getSimpleName() + " has no metadata.name");
       }
       if (object.getMetadata().getNamespace() == null && !(object instanceof IngressClass) && !(object instanceof Node)
-          && !(object instanceof GenericKubernetesResource) && !(object instanceof io.fabric8.kubernetes.api.model.Namespace)) {
+          && !(object instanceof GatewayClass) && !ParamsLookup.KIND.equals(object.getKind())
+          && !(object instanceof io.fabric8.kubernetes.api.model.Namespace)) {
         object.getMetadata().setNamespace("default");
       }
       objects.add(object);
     } catch (RuntimeException e) {
       throw new UnreadableManifest(name + " document " + index + ": not a valid " + type.getSimpleName() + ": " + problem(e));
     }
+  }
+
+  /** Adds one document (a map as YAML would give it), as if read from {@code source}. */
+  public Manifests addDocument(String source, Map<String, Object> document) throws UnreadableManifest {
+    add(source, objects.size() + 1, YAML.valueToTree(document));
+    return this;
+  }
+
+  /** Adds objects read elsewhere (Services and Namespaces of another set of manifests). */
+  public Manifests addAll(List<? extends HasMetadata> more) {
+    objects.addAll(more);
+    return this;
   }
 
   /** The parser's problem without its source excerpts, which point at a line and make the message several lines long. */
@@ -206,6 +238,23 @@ public final class Manifests implements ClusterView, ParamsSource {
     String key = io.albingress.annotations.AnnotationCatalog.key("load-balancer-name");
     return all(Ingress.class).stream().filter(i -> i.getMetadata().getAnnotations() != null
         && name.equals(i.getMetadata().getAnnotations().get(key))).toList();
+  }
+
+  /** The spec of a namespaced custom resource of this kind by "namespace/name" (LoadBalancerConfiguration, ...). */
+  @SuppressWarnings("unchecked")
+  public Optional<Map<String, Object>> customSpec(String kind, String namespacedName) {
+    return all(GenericKubernetesResource.class).stream().filter(r -> kind.equals(r.getKind())
+            && namespacedName.equals(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName()))
+        .findFirst().map(r -> r.getAdditionalProperties().get("spec") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+  }
+
+  /** Every namespaced custom resource of this kind, with its spec. */
+  @SuppressWarnings("unchecked")
+  public List<io.albingress.gateway.GatewayExtensions.ConfigSpec> customSpecs(String kind) {
+    return all(GenericKubernetesResource.class).stream().filter(r -> kind.equals(r.getKind()))
+        .map(r -> new io.albingress.gateway.GatewayExtensions.ConfigSpec(r.getMetadata().getNamespace(), r.getMetadata().getName(),
+            r.getAdditionalProperties().get("spec") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.<String, Object>of()))
+        .toList();
   }
 
   @Override

@@ -16,7 +16,7 @@ public final class PlanText {
 
   public static String render(PlanReport report) {
     StringBuilder out = new StringBuilder();
-    if (report.ingresses().isEmpty()) {
+    if (report.ingresses().isEmpty() && report.gateways().isEmpty() && report.stacks().isEmpty()) {
       out.append("No Ingress for this controller was found.\n");
     }
     for (PlanReport.IngressResult r : report.ingresses()) {
@@ -25,9 +25,38 @@ public final class PlanText {
       r.warnings().forEach(w -> out.append("  warning:      ").append(w).append('\n'));
       r.notVerified().forEach(n -> out.append("  not verified: ").append(n).append('\n'));
     }
+    for (PlanReport.GatewayResult r : report.gateways()) {
+      out.append("Gateway ").append(r.gateway()).append(": ").append(r.valid() ? "valid" : "INVALID").append('\n');
+      r.problems().forEach(p -> out.append("  error:        ").append(p).append('\n'));
+      r.warnings().forEach(w -> out.append("  warning:      ").append(w).append('\n'));
+      r.notVerified().forEach(n -> out.append("  not verified: ").append(n).append('\n'));
+    }
     for (Stack stack : report.stacks()) {
       out.append('\n');
       stack(out, stack);
+    }
+    return out.toString();
+  }
+
+  /**
+   * `plan --to-gateway` as text: the Gateway API objects as multi-document YAML, then per Ingress group the proof as
+   * comments (so the output can be applied as it is, and still says what it does not do).
+   */
+  public static String renderConversion(ConversionReport report) {
+    StringBuilder out = new StringBuilder();
+    tools.jackson.dataformat.yaml.YAMLMapper yaml = tools.jackson.dataformat.yaml.YAMLMapper.builder()
+        .enable(tools.jackson.dataformat.yaml.YAMLWriteFeature.MINIMIZE_QUOTES).build();
+    for (var doc : report.documents()) {
+      out.append(yaml.writeValueAsString(doc));
+    }
+    for (ConversionReport.GroupResult g : report.groups()) {
+      out.append("# Ingress stack ").append(g.ingressStack()).append(g.gateway().isEmpty() ? "" : " -> Gateway " + g.gateway()).append(": ")
+          .append(g.equivalent() ? "equivalent" : g.differences().isEmpty() && g.ingressProblems().isEmpty() ? "equivalent but for what is not converted"
+              : "DIFFERENT").append('\n');
+      g.ingressProblems().forEach(p -> out.append("#   not built (Ingress): ").append(p).append('\n'));
+      g.notConverted().forEach(n -> out.append("#   not converted: ").append(n).append('\n'));
+      g.differences().forEach(d -> out.append("#   difference: ").append(d).append('\n'));
+      g.notCompared().forEach(n -> out.append("#   not compared: ").append(n).append('\n'));
     }
     return out.toString();
   }
@@ -43,7 +72,7 @@ public final class PlanText {
 
   private static void stack(StringBuilder out, Stack stack) {
     LoadBalancer lb = stack.loadBalancer();
-    out.append("Stack ").append(stack.id().tagValue()).append(" (members: ").append(String.join(", ", stack.members())).append(")\n");
+    out.append("Stack ").append(stack.id().gateway() ? stack.id().key() : stack.id().tagValue()).append(" (members: ").append(String.join(", ", stack.members())).append(")\n");
     out.append("  LoadBalancer  ").append(lb.name()).append("  ").append(lb.scheme().wireName()).append("  ")
         .append(lb.ipAddressType().wireName()).append("  subnets ").append(String.join(",", lb.subnetIds())).append('\n');
     if (!lb.securityGroups().isEmpty()) {

@@ -35,9 +35,7 @@ public final class Planner {
   }
 
   public PlanReport plan() {
-    List<Ingress> ours = manifests.all(Ingress.class).stream().filter(classes::isOurs)
-        .sorted(Comparator.comparing((Ingress i) -> i.getMetadata().getNamespace()).thenComparing(i -> i.getMetadata().getName()))
-        .toList();
+    List<Ingress> ours = ours();
     StackBuilder builder = new StackBuilder(classes);
     List<Stack> stacks = IngressGroup.of(ours, manifests.all(Service.class), classes::stackOf).stream().map(g -> builder.build(g, facts)).toList();
     List<PlanReport.IngressResult> results = new ArrayList<>();
@@ -54,6 +52,68 @@ public final class Planner {
       }
       results.add(new PlanReport.IngressResult(name, problems.isEmpty(), problems, warnings, notVerified));
     }
-    return new PlanReport(results, stacks.stream().filter(s -> !s.empty()).toList());
+    GatewayPlanner.Planned gateways = new GatewayPlanner(manifests, facts).plan();
+    List<Stack> all = new ArrayList<>(stacks.stream().filter(s -> !s.empty()).toList());
+    all.addAll(gateways.stacks());
+    return new PlanReport(results, gateways.gateways(), all);
+  }
+
+  private List<Ingress> ours() {
+    return manifests.all(Ingress.class).stream().filter(classes::isOurs)
+        .sorted(Comparator.comparing((Ingress i) -> i.getMetadata().getNamespace()).thenComparing(i -> i.getMetadata().getName()))
+        .toList();
+  }
+
+  /**
+   * `plan --to-gateway`: each Ingress group's stack converted into Gateway API objects, and the proof: the stack
+   * GatewayStackBuilder builds from them (with the manifests' Services and Namespaces) compared with the Ingress stack.
+   */
+  public ConversionReport toGateway(String gatewayClassName) {
+    StackBuilder builder = new StackBuilder(classes);
+    IngressToGateway converter = new IngressToGateway(classes, manifests);
+    List<java.util.Map<String, Object>> documents = new ArrayList<>();
+    documents.add(IngressToGateway.gatewayClass(gatewayClassName));
+    List<ConversionReport.GroupResult> groups = new ArrayList<>();
+    for (IngressGroup group : IngressGroup.of(ours(), manifests.all(Service.class), classes::stackOf)) {
+      Stack stack = builder.build(group, facts);
+      List<String> problems = stack.errors().stream().map(e -> e.ingress() + ": " + String.join("; ", e.problems())).toList();
+      if (stack.empty()) {
+        groups.add(new ConversionReport.GroupResult(stack.id().tagValue(), "", List.of(), List.of(), List.of(), problems));
+        continue;
+      }
+      List<Ingress> members = stack.members().stream().map(m -> group.members().stream()
+          .filter(i -> m.equals(i.getMetadata().getNamespace() + "/" + i.getMetadata().getName())).findFirst().orElseThrow()).toList();
+      IngressToGateway.Converted converted = converter.convert(stack, members, gatewayClassName);
+      documents.addAll(converted.documents());
+      String gateway = converted.gatewayNamespace() + "/" + converted.gatewayName();
+      ConversionProof.Result proof;
+      try {
+        Manifests gatewayManifests = new Manifests(manifests.serialization()).addAll(manifests.all(Service.class))
+            .addAll(manifests.all(io.fabric8.kubernetes.api.model.Namespace.class));
+        gatewayManifests.addDocument("converted", IngressToGateway.gatewayClass(gatewayClassName));
+        for (var d : converted.documents()) {
+          gatewayManifests.addDocument("converted", d);
+        }
+        GatewayPlanner gp = new GatewayPlanner(gatewayManifests, facts);
+        var gw = gp.ours().stream().filter(g -> gateway.equals(g.getMetadata().getNamespace() + "/" + g.getMetadata().getName()))
+            .findFirst().orElseThrow();
+        var build = gp.build(gw);
+        if (build.stack().loadBalancer() == null) {
+          proof = new ConversionProof.Result(List.of("the Gateway does not build: " + build.notProgrammed().map(r -> r.message()).orElse("")),
+              List.of());
+        } else {
+          proof = ConversionProof.compare(stack, build.stack());
+          List<String> diffs = new ArrayList<>(proof.differences());
+          build.routes().stream().filter(r -> !r.unsupported().isEmpty()).forEach(r -> diffs.add("HTTPRoute "
+              + io.albingress.gateway.GatewayInputs.name(r.route()) + " is refused: " + String.join("; ", r.unsupported())));
+          proof = new ConversionProof.Result(diffs, proof.notCompared());
+        }
+      } catch (Manifests.UnreadableManifest e) {
+        proof = new ConversionProof.Result(List.of("the converted objects do not read back: " + e.getMessage()), List.of());
+      }
+      groups.add(new ConversionReport.GroupResult(stack.id().tagValue(), gateway, converted.notConverted(), proof.differences(),
+          proof.notCompared(), problems));
+    }
+    return new ConversionReport(documents, groups);
   }
 }

@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code hack/bench [all|webhook|calls|scale|restart|memory|latency|throttle|churn]... [--smoke] [--out FILE]}: runs the
+ * {@code hack/bench [all|webhook|calls|scale|restart|memory|latency|throttle|churn|routes]... [--smoke] [--out FILE]}: runs the
  * benchmarks on the local test environment and writes bench/RESULTS.md (smoke mode:
  * target/bench/RESULTS-smoke.md unless --out is given).
  */
 public final class Bench {
-  static final List<String> ALL = List.of("webhook", "calls", "scale", "restart", "memory", "latency", "throttle", "churn");
+  static final List<String> ALL = List.of("webhook", "calls", "scale", "restart", "memory", "latency", "throttle", "churn", "routes");
 
   private Bench() {}
 
@@ -78,6 +78,7 @@ public final class Bench {
           case "latency" -> new LatencyBench(ctx).run();
           case "throttle" -> new ThrottleBench(ctx).run();
           case "churn" -> new ChurnBench(ctx).run();
+          case "routes" -> new RoutesBench(ctx).run();
           default -> throw new IllegalStateException(name);
         }
       } catch (Exception | AssertionError e) {

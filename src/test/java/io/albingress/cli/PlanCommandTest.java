@@ -212,4 +212,14 @@ class PlanCommandTest {
       node.forEach(child -> collectRefs(child, into));
     }
   }
+
+  @Test
+  void toGatewayPrintsTheObjectsAndTheProofAndExitsOneWhenTheyDiffer() {
+    Result r = plan("--to-gateway", "-f", "src/test/resources/plan/to-gateway/shop.yaml");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).startsWith("---\napiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\n")
+        .contains("kind: LoadBalancerConfiguration").contains("#   difference: listener HTTPS:443 order: the Ingress matches");
+    Result json = plan("--to-gateway", "-o", "json", "-f", "src/test/resources/plan/to-gateway/shop.yaml");
+    assertThat(json.out()).contains("\"groups\"").contains("\"differences\"");
+  }
 }

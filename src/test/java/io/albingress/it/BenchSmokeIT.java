@@ -23,7 +23,7 @@ class BenchSmokeIT {
     Path out = env.repo().resolve("target/bench/RESULTS-smoke.md");
     var rows = Bench.run(env, "all", "--smoke", "--out", out.toString());
 
-    for (String bench : List.of("1 webhook", "2 AWS calls per change", "3 scale", "4 restart", "5 memory and start-up", "6 change latency", "7 throttled scale", "8 target churn")) {
+    for (String bench : List.of("1 webhook", "2 AWS calls per change", "3 scale", "4 restart", "5 memory and start-up", "6 change latency", "7 throttled scale", "8 target churn", "9 Gateway routes")) {
       assertThat(rows).as(bench).anySatisfy(r -> assertThat(r.benchmark()).isEqualTo(bench));
     }
     assertThat(rows).allSatisfy(r -> assertThat(r.value()).as(r.figure()).containsPattern("[0-9]").doesNotStartWith("failed"));
