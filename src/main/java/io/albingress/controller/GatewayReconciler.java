@@ -415,8 +415,22 @@ public final class GatewayReconciler {
   }
 
   private Future<ClusterFacts> facts() {
-    return Future.all(awsFacts.subnets(), awsFacts.certificates()).map(f -> new ClusterFacts(settings.clusterName(),
-        settings.region(), settings.vpcId(), Known.of(f.resultAt(0)), Known.of(f.resultAt(1)), settings.defaultTags()));
+    return Future.all(awsFacts.subnets(), awsFacts.certificates(), importedArns()).map(f -> new ClusterFacts(settings.clusterName(),
+        settings.region(), settings.vpcId(), Known.of(f.resultAt(0)), Known.of(f.resultAt(1)), settings.defaultTags())
+        .withoutCertificates(f.resultAt(2)));
+  }
+
+  /** The certificates imported for tls.certificateRefs (of any Gateway): never discovered for other listeners. */
+  public Future<Set<String>> importedArns() {
+    return settings.dryRun() || certificates.isEmpty() ? Future.succeededFuture(Set.of()) : certificates.get().arns();
+  }
+
+  /**
+   * As {@link #importedArns()} from what was listed already (every Gateway reconciliation lists once per leadership), with no
+   * ACM call: for Ingress stacks, whose discovery then drops an imported certificate at the latest at their next reconciliation.
+   */
+  public Set<String> listedImportedArns() {
+    return certificates.map(ImportedCertificates::listedArns).orElse(Set.of());
   }
 
   private static String now() {

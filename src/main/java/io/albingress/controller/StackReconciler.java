@@ -188,8 +188,10 @@ public final class StackReconciler {
   }
 
   private Future<ClusterFacts> facts() {
+    // certificates imported for Gateway listeners' tls.certificateRefs are not discovered for Ingress hosts (as far as listed)
     return Future.all(awsFacts.subnets(), awsFacts.certificates()).map(f -> new ClusterFacts(settings.clusterName(),
-        settings.region(), settings.vpcId(), Known.of(f.resultAt(0)), Known.of(f.resultAt(1)), settings.defaultTags()));
+        settings.region(), settings.vpcId(), Known.of(f.resultAt(0)), Known.of(f.resultAt(1)), settings.defaultTags())
+        .withoutCertificates(gateways.map(GatewayReconciler::listedImportedArns).orElse(java.util.Set.of())));
   }
 
   private List<Service> services(List<Ingress> members) {

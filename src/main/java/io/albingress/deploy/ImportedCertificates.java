@@ -172,6 +172,21 @@ public final class ImportedCertificates {
         });
   }
 
+  /**
+   * The ARNs of this cluster's imports (any stack), listed first if they never were: ACM discovery must not pick them
+   * for other listeners. Empty while the listing fails ({@link #sync} and {@link #release} list again).
+   */
+  public Future<Set<String>> arns() {
+    Future<Map<String, Map<String, String>>> k = known == null ? known() : known;
+    return k.map(m -> Set.copyOf(m.keySet())).otherwise(Set.of());
+  }
+
+  /** As {@link #arns()} without listing: empty until a listing succeeded (so callers that never import add no ACM call). */
+  public Set<String> listedArns() {
+    Future<Map<String, Map<String, String>>> k = known;
+    return k != null && k.succeeded() ? Set.copyOf(k.result().keySet()) : Set.of();
+  }
+
   /** Forgets what was listed (a new leader lists again: another replica may have changed ACM meanwhile). */
   public void invalidate() {
     known = null;

@@ -13,4 +13,17 @@ public record ClusterFacts(
     String vpcId,
     Known<List<Subnet>> subnets,
     Known<List<Certificate>> certificates,
-    Map<String, String> defaultTags) {}
+    Map<String, String> defaultTags) {
+
+  /**
+   * Without these certificates for discovery: the ones imported from Gateway listeners' tls.certificateRefs serve
+   * those listeners only (picked for another host, one would be in use there and could never be deleted).
+   */
+  public ClusterFacts withoutCertificates(java.util.Set<String> arns) {
+    if (arns.isEmpty() || !certificates.known()) {
+      return this;
+    }
+    return new ClusterFacts(clusterName, region, vpcId, subnets,
+        Known.of(certificates.get().stream().filter(c -> !arns.contains(c.arn())).toList()), defaultTags);
+  }
+}

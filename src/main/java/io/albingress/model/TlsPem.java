@@ -24,8 +24,10 @@ import java.util.regex.Pattern;
  * The PEM of a {@code kubernetes.io/tls} Secret, checked as ACM ImportCertificate needs it: {@code tls.crt} holds the
  * certificate first and its chain after it, {@code tls.key} an unencrypted private key (PKCS#8 {@code PRIVATE KEY},
  * PKCS#1 {@code RSA PRIVATE KEY} or SEC1 {@code EC PRIVATE KEY}) that belongs to the certificate. The key is checked
- * against the certificate by signing with it and verifying with the certificate's public key (SEC1 EC keys, which
- * java.security cannot read without a curve table, are only checked to be well-formed). Pure.
+ * against the certificate by signing with it and verifying with the certificate's public key (a PKCS#1 or SEC1 key is
+ * read as the PKCS#8 key with the certificate's algorithm identifier, which names the curve of an EC key). As ACM
+ * does, the certificate must be valid at import time and the parts within ACM's sizes. Pure but for
+ * {@link #check(String, String)} reading the clock.
  *
  * @param certificate the first certificate block
  * @param chain the other certificate blocks, empty when there are none
@@ -34,6 +36,10 @@ import java.util.regex.Pattern;
  */
 public record TlsPem(String certificate, String chain, String privateKey, String digest) {
   private static final Pattern BLOCK = Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
+  /** ImportCertificate's limits (bytes): Certificate 32768, PrivateKey 5120, CertificateChain 2097152. */
+  static final int MAX_CERTIFICATE = 32_768;
+  static final int MAX_KEY = 5_120;
+  static final int MAX_CHAIN = 2_097_152;
 
   /** A checked PEM, or why it cannot be used. */
   public record Checked(Optional<TlsPem> pem, Optional<String> problem) {
@@ -48,8 +54,13 @@ public record TlsPem(String certificate, String chain, String privateKey, String
 
   private record Block(String type, byte[] der, String text) {}
 
-  /** Checks {@code tls.crt} and {@code tls.key} (decoded text); never throws. */
+  /** Checks {@code tls.crt} and {@code tls.key} (decoded text) now; never throws. */
   public static Checked check(String crt, String key) {
+    return check(crt, key, java.time.Instant.now());
+  }
+
+  /** Checks {@code tls.crt} and {@code tls.key} (decoded text) at {@code now}; never throws. */
+  public static Checked check(String crt, String key, java.time.Instant now) {
     if (crt == null || crt.isBlank()) {
       return Checked.bad("tls.crt is missing or empty");
     }
@@ -79,12 +90,19 @@ public record TlsPem(String certificate, String chain, String privateKey, String
     } catch (GeneralSecurityException | RuntimeException e) {
       return Checked.bad("tls.crt does not parse as X.509: " + e.getMessage());
     }
+    X509Certificate leaf = parsed.get(0);
+    if (now.isBefore(leaf.getNotBefore().toInstant()) || now.isAfter(leaf.getNotAfter().toInstant())) {
+      // ImportCertificate refuses a certificate that is expired or not valid yet
+      return Checked.bad("the certificate in tls.crt is valid from " + leaf.getNotBefore().toInstant() + " to "
+          + leaf.getNotAfter().toInstant() + ", not now; ACM imports only a certificate valid at import time");
+    }
     Block k = keys.get(0);
     Optional<String> keyProblem = switch (k.type()) {
-      case "PRIVATE KEY" -> matches(pkcs8(k.der(), parsed.get(0).getPublicKey().getAlgorithm()), parsed.get(0));
-      case "RSA PRIVATE KEY" -> matches(pkcs8(rsaPkcs1ToPkcs8(k.der()), "RSA"), parsed.get(0));
-      case "EC PRIVATE KEY" -> "EC".equals(parsed.get(0).getPublicKey().getAlgorithm()) ? Optional.empty()
-          : Optional.of("tls.key is an EC key but the certificate's key is " + parsed.get(0).getPublicKey().getAlgorithm());
+      case "PRIVATE KEY" -> matches(pkcs8(k.der(), leaf.getPublicKey().getAlgorithm()), leaf);
+      case "RSA PRIVATE KEY" -> matches(pkcs8(rsaPkcs1ToPkcs8(k.der()), "RSA"), leaf);
+      case "EC PRIVATE KEY" -> "EC".equals(leaf.getPublicKey().getAlgorithm())
+          ? matches(pkcs8(wrap(algorithmIdentifier(leaf.getPublicKey().getEncoded()), k.der()), "EC"), leaf)
+          : Optional.of("tls.key is an EC key but the certificate's key is " + leaf.getPublicKey().getAlgorithm());
       case "ENCRYPTED PRIVATE KEY" -> Optional.of("tls.key is encrypted; ACM imports unencrypted keys only");
       default -> Optional.of("tls.key holds a " + k.type() + " block, not a private key");
     };
@@ -93,6 +111,10 @@ public record TlsPem(String certificate, String chain, String privateKey, String
     }
     String certificate = certs.get(0).text();
     String chain = String.join("\n", certs.subList(1, certs.size()).stream().map(Block::text).toList());
+    if (certificate.length() > MAX_CERTIFICATE || k.text().length() > MAX_KEY || chain.length() > MAX_CHAIN) {
+      return Checked.bad("larger than ACM imports: certificate " + certificate.length() + " bytes (at most " + MAX_CERTIFICATE + "), key "
+          + k.text().length() + " (" + MAX_KEY + "), chain " + chain.length() + " (" + MAX_CHAIN + ")");
+    }
     return Checked.ok(new TlsPem(certificate, chain, k.text(), digest(certificate, chain, k.text())));
   }
 
@@ -167,10 +189,47 @@ public record TlsPem(String certificate, String chain, String privateKey, String
   /** PKCS#1 RSAPrivateKey wrapped in a PKCS#8 PrivateKeyInfo (version 0, rsaEncryption, NULL). */
   static byte[] rsaPkcs1ToPkcs8(byte[] pkcs1) {
     byte[] algorithm = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+    return wrap(algorithm, pkcs1);
+  }
+
+  /**
+   * The AlgorithmIdentifier of a SubjectPublicKeyInfo (SEQUENCE { AlgorithmIdentifier, BIT STRING }): for EC it names the
+   * curve, so a SEC1 ECPrivateKey wrapped with it reads as the PKCS#8 key of that curve. Empty on malformed DER.
+   */
+  static byte[] algorithmIdentifier(byte[] spki) {
+    try {
+      int outer = headerLength(spki, 0);
+      int innerHeader = headerLength(spki, outer);
+      int innerLength = contentLength(spki, outer);
+      return java.util.Arrays.copyOfRange(spki, outer, outer + innerHeader + innerLength);
+    } catch (RuntimeException e) {
+      return new byte[0];
+    }
+  }
+
+  private static int headerLength(byte[] der, int at) {
+    int first = der[at + 1] & 0xff;
+    return first < 0x80 ? 2 : 2 + (first & 0x7f);
+  }
+
+  private static int contentLength(byte[] der, int at) {
+    int first = der[at + 1] & 0xff;
+    if (first < 0x80) {
+      return first;
+    }
+    int n = 0;
+    for (int i = 0; i < (first & 0x7f); i++) {
+      n = (n << 8) | (der[at + 2 + i] & 0xff);
+    }
+    return n;
+  }
+
+  /** PrivateKeyInfo ::= SEQUENCE { INTEGER 0, AlgorithmIdentifier, OCTET STRING privateKey }. */
+  private static byte[] wrap(byte[] algorithm, byte[] key) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     body.writeBytes(new byte[] {0x02, 0x01, 0x00});
     body.writeBytes(algorithm);
-    body.writeBytes(der(0x04, pkcs1));
+    body.writeBytes(der(0x04, key));
     return der(0x30, body.toByteArray());
   }
 

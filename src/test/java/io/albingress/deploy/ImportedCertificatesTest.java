@@ -97,6 +97,24 @@ class ImportedCertificatesTest {
   }
 
   @Test
+  void theArnsOfEveryStacksImportsAreKnownForDiscoveryToLeaveAlone() {
+    acm.certs.put("arn:user", new FakeAcm.Cert("C", "", "K", new java.util.HashMap<>(Map.of("team", "web"))));
+    ImportedCertificates imports = imports();
+    String a = await(imports.sync(GW, Map.of("shop/a", A1))).arns().get("shop/a");
+    String b = await(imports.sync(OTHER, Map.of("shop/b", B1))).arns().get("shop/b");
+    assertThat(await(imports.arns())).containsExactlyInAnyOrder(a, b);
+    // a new leader lists them first
+    ImportedCertificates restarted = imports();
+    acm.calls.clear();
+    assertThat(restarted.listedArns()).as("not listed yet, and no call to list").isEmpty();
+    assertThat(acm.calls).isEmpty();
+    assertThat(await(restarted.arns())).containsExactlyInAnyOrder(a, b);
+    assertThat(restarted.listedArns()).containsExactlyInAnyOrder(a, b);
+    await(restarted.release(GW, Set.of()));
+    assertThat(await(restarted.arns())).containsExactly(b);
+  }
+
+  @Test
   void stacksImportTheirOwnCopiesAndReleaseOnlyTheirs() {
     ImportedCertificates imports = imports();
     String mine = await(imports.sync(GW, Map.of("shop/a", A1, "shop/b", B1))).arns().get("shop/a");

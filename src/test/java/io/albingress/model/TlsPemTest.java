@@ -57,6 +57,32 @@ class TlsPemTest {
   }
 
   @Test
+  void aSec1EcKeyIsCheckedAgainstTheCertificatesCurveAndKey() throws Exception {
+    TestCerts.Pem otherEc = TestCerts.selfSigned("d.example.com", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1");
+    assertThat(TlsPem.check(ec.certificate(), TestCerts.convertKey(otherEc.key(), "ec")).problem())
+        .contains("tls.key does not belong to the certificate in tls.crt");
+    TestCerts.Pem p384 = TestCerts.selfSigned("e.example.com", "ec", "-pkeyopt", "ec_paramgen_curve:secp384r1");
+    assertThat(TlsPem.check(p384.certificate(), TestCerts.convertKey(p384.key(), "ec")).problem()).isEmpty();
+    assertThat(TlsPem.check(ec.certificate(), TestCerts.convertKey(p384.key(), "ec")).problem()).isPresent();
+  }
+
+  @Test
+  void aCertificateNotValidAtImportTimeIsRefusedAsAcmWould() {
+    java.time.Instant now = java.time.Instant.now();
+    assertThat(TlsPem.check(rsa.certificate(), rsa.key(), now.plus(java.time.Duration.ofDays(3))).problem())
+        .hasValueSatisfying(p -> assertThat(p).contains("valid from").contains("not now"));
+    assertThat(TlsPem.check(rsa.certificate(), rsa.key(), now.minus(java.time.Duration.ofDays(1))).problem()).isPresent();
+    assertThat(TlsPem.check(rsa.certificate(), rsa.key(), now.plusSeconds(5)).problem()).isEmpty();
+  }
+
+  @Test
+  void partsLargerThanAcmImportsAreRefused() {
+    String longChain = other.certificate().repeat(TlsPem.MAX_CHAIN / other.certificate().length() + 2);
+    assertThat(TlsPem.check(rsa.certificate() + longChain, rsa.key()).problem())
+        .hasValueSatisfying(p -> assertThat(p).contains("larger than ACM imports").contains("chain"));
+  }
+
+  @Test
   void brokenPemIsRefusedWithAReason() {
     assertThat(TlsPem.check("", rsa.key()).problem()).contains("tls.crt is missing or empty");
     assertThat(TlsPem.check(rsa.certificate(), null).problem()).contains("tls.key is missing or empty");
