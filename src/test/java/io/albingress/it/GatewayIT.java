@@ -47,12 +47,7 @@ class GatewayIT {
     String cls = "alb-" + n;
     ControllerApp app = Controllers.start(env, ns);
     try (MotoElbv2 moto = new MotoElbv2(env)) {
-      apply(env, """
-          apiVersion: gateway.networking.k8s.io/v1
-          kind: GatewayClass
-          metadata: {name: %s}
-          spec: {controllerName: gateway.k8s.aws/alb}
-          """.formatted(cls));
+      applyClass(env, cls);
       apply(env, ReconcilerIT.services(n));
       apply(env, """
           apiVersion: gateway.networking.k8s.io/v1
@@ -135,12 +130,7 @@ class GatewayIT {
     String cls = "alb-grpc-" + n;
     ControllerApp app = Controllers.start(env, ns);
     try (MotoElbv2 moto = new MotoElbv2(env)) {
-      apply(env, """
-          apiVersion: gateway.networking.k8s.io/v1
-          kind: GatewayClass
-          metadata: {name: %s}
-          spec: {controllerName: gateway.k8s.aws/alb}
-          """.formatted(cls));
+      applyClass(env, cls);
       apply(env, ReconcilerIT.services(n));
       apply(env, """
           apiVersion: gateway.networking.k8s.io/v1
@@ -233,12 +223,7 @@ class GatewayIT {
     String cls = "alb-cfg-" + n;
     ControllerApp app = Controllers.start(env, ns);
     try (MotoElbv2 moto = new MotoElbv2(env)) {
-      apply(env, """
-          apiVersion: gateway.networking.k8s.io/v1
-          kind: GatewayClass
-          metadata: {name: %s}
-          spec: {controllerName: gateway.k8s.aws/alb}
-          """.formatted(cls));
+      applyClass(env, cls);
       apply(env, ReconcilerIT.services(n));
       String config = """
           apiVersion: gateway.k8s.aws/v1beta1
@@ -300,12 +285,7 @@ class GatewayIT {
     String cls = "alb-tgc-" + n;
     ControllerApp app = Controllers.start(env, ns);
     try (MotoElbv2 moto = new MotoElbv2(env)) {
-      apply(env, """
-          apiVersion: gateway.networking.k8s.io/v1
-          kind: GatewayClass
-          metadata: {name: %s}
-          spec: {controllerName: gateway.k8s.aws/alb}
-          """.formatted(cls));
+      applyClass(env, cls);
       apply(env, ReconcilerIT.services(n));
       String tgc = """
           apiVersion: gateway.k8s.aws/v1
@@ -400,12 +380,7 @@ class GatewayIT {
       var restore = env.kubectl(json.encode(), "create", "-f", "-");
       assertThat(restore.exit()).as(restore.stderr()).isZero();
       assertThat(env.kubectl(null, "wait", "--for=condition=Established", "--timeout=60s", "crd/" + crd).exit()).isZero();
-      apply(env, """
-          apiVersion: gateway.networking.k8s.io/v1
-          kind: GatewayClass
-          metadata: {name: %s}
-          spec: {controllerName: gateway.k8s.aws/alb}
-          """.formatted(cls));
+      applyClass(env, cls);
       apply(env, ReconcilerIT.services(n));
       apply(env, """
           apiVersion: gateway.networking.k8s.io/v1
@@ -449,12 +424,7 @@ class GatewayIT {
     String cls = "alb-certs-" + n;
     ControllerApp app = Controllers.start(env, ns);
     try (MotoElbv2 moto = new MotoElbv2(env)) {
-      apply(env, """
-          apiVersion: gateway.networking.k8s.io/v1
-          kind: GatewayClass
-          metadata: {name: %s}
-          spec: {controllerName: gateway.k8s.aws/alb}
-          """.formatted(cls));
+      applyClass(env, cls);
       apply(env, ReconcilerIT.services(n));
       apply(env, tlsSecret(n, TestCerts.selfSigned("secure.example.test")));
       apply(env, """
@@ -520,6 +490,16 @@ class GatewayIT {
 
   static String jsonpath(Env env, String ns, String kind, String name, String path) {
     return env.kubectl(null, "get", kind, name, "-n", ns, "-o", "jsonpath=" + path).stdout().trim();
+  }
+
+  /** Our GatewayClass {@code cls} (controllerName gateway.k8s.aws/alb). */
+  static void applyClass(Env env, String cls) {
+    apply(env, """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: {name: %s}
+        spec: {controllerName: gateway.k8s.aws/alb}
+        """.formatted(cls));
   }
 
   static void apply(Env env, String manifest) {

@@ -29,12 +29,7 @@ class GatewayNamespaceLabelsIT {
     String cls = "alb-ns-" + n;
     ControllerApp app = Controllers.start(env, ns);
     try (MotoElbv2 moto = new MotoElbv2(env)) {
-      apply(env, """
-          apiVersion: gateway.networking.k8s.io/v1
-          kind: GatewayClass
-          metadata: {name: %s}
-          spec: {controllerName: gateway.k8s.aws/alb}
-          """.formatted(cls));
+      GatewayIT.applyClass(env, cls);
       apply(env, ReconcilerIT.services(n));
       apply(env, """
           apiVersion: gateway.networking.k8s.io/v1
