@@ -139,8 +139,8 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
 
   /** AWS refused the request itself (not throttling, not a fault): retrying soon cannot help. */
   public static boolean isValidationError(Throwable e) {
-    // something was deleted out of band: the run that failed dropped the inventory, the next one repairs
-    if (io.albingress.deploy.StackDeployer.notFound(e)) {
+    // something was deleted out of band, or a listing was stale: the run that failed dropped the inventory, the next one repairs
+    if (io.albingress.deploy.StackDeployer.staleView(e)) {
       return false;
     }
     Throwable unclassified = e instanceof AwsFailure f ? f.getCause() : e;

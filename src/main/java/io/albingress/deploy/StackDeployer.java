@@ -201,8 +201,8 @@ public final class StackDeployer {
   private void failed(String stackTag, Throwable e, Reconciliation run) {
     appliedFront.remove(stackTag);
     appliedUntagged.remove(stackTag);
-    if (notFound(e)) {
-      run.info(LOG, "a resource of stack {} is gone ({}): listing AWS again", stackTag, e.getMessage());
+    if (staleView(e)) {
+      run.info(LOG, "stack {}: AWS is not as listed ({}): listing AWS again", stackTag, e.getMessage());
       inventory.invalidate();
       securityGroups.ifPresent(sgs -> sgs.forget(stackTag, Ec2SecurityGroups.errorCode(e).filter("InvalidGroup.NotFound"::equals).isPresent()));
     }
@@ -217,6 +217,23 @@ public final class StackDeployer {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof AwsFailure f && f.kind() == AwsFailure.Kind.NOT_FOUND && OWN_NOT_FOUND.contains(f.code())
           || Ec2SecurityGroups.errorCode(t).filter("InvalidGroup.NotFound"::equals).isPresent()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The run's view of AWS was out of date: one of our resources is gone ({@link #notFound}), or a rule
+   * priority the listing showed free is taken (ELBv2 lists a rule created moments ago only eventually).
+   * Listing again repairs both, so the next run comes soon rather than after a validation backoff.
+   */
+  public static boolean staleView(Throwable e) {
+    if (notFound(e)) {
+      return true;
+    }
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof AwsFailure f && "PriorityInUse".equals(f.code())) {
         return true;
       }
     }

@@ -97,6 +97,17 @@ class StackDeployerTest {
   }
 
   @Test
+  void aRulePriorityTakenBehindAStaleListingIsRetriedSoonNotAfterTheValidationBackoff() {
+    // ELBv2 lists a rule created moments ago only eventually: CreateRule at a priority the listing showed free
+    Throwable e = io.albingress.aws.AwsErrors.classify(software.amazon.awssdk.services.elasticloadbalancingv2.model.PriorityInUseException
+        .builder().message("The specified priority is in use.").statusCode(400)
+        .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder().errorCode("PriorityInUse").build()).build());
+    assertThat(StackDeployer.staleView(e)).isTrue();
+    assertThat(StackDeployer.notFound(e)).isFalse();
+    assertThat(io.albingress.controller.ReconcilerVerticle.isValidationError(e)).isFalse();
+  }
+
+  @Test
   void aLoadBalancerDeletedOutOfBandIsListedAgainSoonAndRecreated() {
     Stack stack = basic(Scheme.INTERNET_FACING);
     deploy(stack, false);
