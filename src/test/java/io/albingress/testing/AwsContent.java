@@ -30,6 +30,11 @@ public final class AwsContent {
   private static final String STACK_TAG = "ingress.k8s.aws/stack";
   private static final String RESOURCE_TAG = "ingress.k8s.aws/resource";
   private static final String HASH_TAG = "ingress.k8s.aws/model-hash";
+  /**
+   * A cache marker, not desired state: written 5 s after a target group's targets settle, removed
+   * before they change, so whether a snapshot has it depends on timing (TargetsHashTest covers its value).
+   */
+  private static final String TARGETS_HASH_TAG = "ingress.k8s.aws/targets-hash";
 
   private AwsContent() {}
 
@@ -175,6 +180,7 @@ public final class AwsContent {
   private static JsonObject tags(Map<String, String> tags) {
     Map<String, Object> kept = new TreeMap<>(tags);
     kept.remove(HASH_TAG);
+    kept.remove(TARGETS_HASH_TAG);
     return new JsonObject(kept);
   }
 
