@@ -203,10 +203,13 @@ class ReconcilerIT {
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Meters.count(app.registry(), "alb_reconciles_total", "result", "success") >= 1
         && app.reconcilerIdle());
     assertThat(mutatingCalls()).isZero();
-    assertThat(Meters.series(app.registry(), CallMetrics.CALLS).keySet()).extracting(k -> k.get("operation"))
-        .containsOnly("DescribeLoadBalancers", "DescribeTags", "DescribeSubnets", "ListCertificates", "DescribeCertificate",
-            // the targets of each target group are learnt once after a start
-            "DescribeTargetGroups", "DescribeTargetHealth");
+    var reads = assertThat(Meters.series(app.registry(), CallMetrics.CALLS).keySet()).extracting(k -> k.get("operation"));
+    reads.contains("DescribeLoadBalancers", "DescribeTags", "DescribeSubnets", "ListCertificates", "DescribeCertificate",
+        "DescribeTargetGroups");
+    // a target group's targets are read after a start only when its targets-hash tag is missing (written 5 s after
+    // its targets settle: the first controller may have stopped before) or stale
+    reads.isSubsetOf("DescribeLoadBalancers", "DescribeTags", "DescribeSubnets", "ListCertificates", "DescribeCertificate",
+        "DescribeTargetGroups", "DescribeTargetHealth");
   }
 
   @Test
