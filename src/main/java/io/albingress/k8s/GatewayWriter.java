@@ -54,39 +54,36 @@ public final class GatewayWriter {
   }
 
   public Future<Void> routeParents(HTTPRoute route, List<RouteParentStatus> parents) {
-    List<RouteParentStatus> current = route.getStatus() == null || route.getStatus().getParents() == null ? List.of() : route.getStatus().getParents();
-    if (current.equals(parents)) {
-      return Future.succeededFuture();
-    }
-    return blocking(() -> client.resources(HTTPRoute.class).inNamespace(route.getMetadata().getNamespace())
-        .withName(route.getMetadata().getName()).editStatus(r -> {
-          // status.parents is required by the CRD and an empty list is not written: no entry left is no status
-          if (parents.isEmpty()) {
-            r.setStatus(null);
-            return r;
-          }
+    return routeParents(route, HTTPRoute.class, route.getStatus() == null ? null : route.getStatus().getParents(), parents,
+        (r, p) -> {
           HTTPRouteStatus s = r.getStatus() == null ? new HTTPRouteStatus() : r.getStatus();
-          s.setParents(parents);
-          r.setStatus(s);
-          return r;
-        }));
+          s.setParents(p);
+          r.setStatus(p == null ? null : s);
+        });
   }
 
-  /** As {@link #routeParents} for a GRPCRoute. */
+  /** As {@link #routeParents(HTTPRoute, List)} for a GRPCRoute. */
   public Future<Void> grpcRouteParents(GRPCRoute route, List<RouteParentStatus> parents) {
-    List<RouteParentStatus> current = route.getStatus() == null || route.getStatus().getParents() == null ? List.of() : route.getStatus().getParents();
-    if (current.equals(parents)) {
+    return routeParents(route, GRPCRoute.class, route.getStatus() == null ? null : route.getStatus().getParents(), parents,
+        (r, p) -> {
+          GRPCRouteStatus s = r.getStatus() == null ? new GRPCRouteStatus() : r.getStatus();
+          s.setParents(p);
+          r.setStatus(p == null ? null : s);
+        });
+  }
+
+  /**
+   * Writes a route's status.parents when they differ from {@code current}. status.parents is required by
+   * the CRD and an empty list is not written: no entry left is no status ({@code setParents} gets null).
+   */
+  private <R extends HasMetadata> Future<Void> routeParents(R route, Class<R> type, List<RouteParentStatus> current,
+      List<RouteParentStatus> parents, java.util.function.BiConsumer<R, List<RouteParentStatus>> setParents) {
+    if ((current == null ? List.of() : current).equals(parents)) {
       return Future.succeededFuture();
     }
-    return blocking(() -> client.resources(GRPCRoute.class).inNamespace(route.getMetadata().getNamespace())
+    return blocking(() -> client.resources(type).inNamespace(route.getMetadata().getNamespace())
         .withName(route.getMetadata().getName()).editStatus(r -> {
-          if (parents.isEmpty()) {
-            r.setStatus(null);
-            return r;
-          }
-          GRPCRouteStatus s = r.getStatus() == null ? new GRPCRouteStatus() : r.getStatus();
-          s.setParents(parents);
-          r.setStatus(s);
+          setParents.accept(r, parents.isEmpty() ? null : parents);
           return r;
         }));
   }
