@@ -148,8 +148,8 @@ final class CallsBench {
     if (ratio > GOAL + 1e-9) {
       extra.forEach((op, k) -> ctx.results.note(NAME, "**" + name + " misses the goal** by " + k + " " + op
           + (op.equals("AddTags") ? ": bookkeeping, the model hash (`ingress.k8s.aws/model-hash`) written on the load balancer after "
-              + "every change and, after new targets have been quiet for 5 s, the targets hash (`ingress.k8s.aws/targets-hash`) on "
-              + "each target group: the controller's own records that let a restart skip an unchanged stack and its "
+              + "every change and, after new targets have been quiet for 5 s, the stack's targets hash (`ingress.k8s.aws/targets-hash`) "
+              + "on the load balancer: the controller's own records that let a restart skip an unchanged stack and its "
               + "DescribeTargetHealth calls (benchmark 4)" : "")
           + (op.equals("DescribeTags") ? ": the adoption check after a run that created something (issue 17): a resource a "
               + "create returned is adopted only when its tags say it is this stack's" : "") + "."));
