@@ -160,26 +160,8 @@ final class CallsBench {
     BenchContext.log("%s: %s (minimum %d)", name, BenchContext.format(made), minimum.total());
   }
 
-  /**
-   * Waits until {@code done} holds, the reconciler is idle and no AWS call was made for a second (the
-   * status update and finalizer events that follow a change cause reconciles that must cost nothing).
-   */
   private void settle(BooleanSupplier done) {
-    BenchContext.await(Duration.ofSeconds(120), 200, done, "the change to reach AWS");
-    long[] last = {totalCalls(), System.nanoTime()};
-    BenchContext.await(Duration.ofSeconds(60), 100, () -> {
-      long now = totalCalls();
-      if (now != last[0] || !app.reconcilerIdle()) {
-        last[0] = now;
-        last[1] = System.nanoTime();
-        return false;
-      }
-      return System.nanoTime() - last[1] > 1_500_000_000L;
-    }, "the controller to settle");
-  }
-
-  private long totalCalls() {
-    return BenchContext.calls(app.registry()).values().stream().mapToLong(Long::longValue).sum();
+    BenchContext.settle(app, Duration.ofSeconds(120), done);
   }
 
   private String hostname(String name) {

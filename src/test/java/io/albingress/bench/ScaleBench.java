@@ -154,8 +154,8 @@ final class ScaleBench {
 
   private int readyEndpoints(String ns) {
     var r = ctx.env.kubectl(null, "get", "endpointslices", "-n", ns, "-o",
-        "jsonpath={range .items[*].endpoints[?(@.conditions.ready==true)]}{.addresses[0]}{\"\\n\"}{end}");
-    return (int) r.stdout().lines().filter(l -> !l.isBlank()).count();
+        "jsonpath={range .items[*].endpoints[*]}{.addresses[0]} {.conditions.ready}{\"\\n\"}{end}");
+    return (int) r.stdout().lines().filter(l -> l.endsWith(" true")).count();
   }
 
   private static void readyPod(io.fabric8.kubernetes.client.KubernetesClient kube, String ns, String node, String app, int i) {
