@@ -111,6 +111,12 @@ public final class Inventory {
     return listed.future();
   }
 
+  /** Whether every target group of ours is known with its tags (the tagged listing was taken). */
+  public boolean targetGroupsListedWithTags() {
+    Future<Void> tagged = tgLoad.get();
+    return tagged != null && tagged.succeeded();
+  }
+
   /** One listing at a time per kind; a failed one is tried again by the next caller. */
   private <T> Future<Void> loadOnce(AtomicReference<Future<Void>> slot, Supplier<Future<Map<String, T>>> list,
       Function<Map<String, T>, UnaryOperator<State>> swapIn) {

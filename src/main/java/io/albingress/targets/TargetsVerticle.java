@@ -218,12 +218,11 @@ public final class TargetsVerticle extends VerticleBase implements Leader, io.al
     // listing without tags, and trusted only when the tag, which names their ARNs, vouches for them
     Future<Boolean> vouchedBound = lbTag.isEmpty() || stack.targetGroups().isEmpty() ? Future.succeededFuture(false)
         : inventory.targetGroupArnsListed().compose(byName -> onContextFuture(() -> bindVouched(stack, lb.get(), byName)));
-    return vouchedBound.compose(done -> done ? Future.<Void>succeededFuture() : inventory.targetGroupsLoaded().compose(v -> {
-      Map<String, String> arns = inventory.targetGroups(tag).stream()
-          .collect(Collectors.toMap(tg -> tg.name(), tg -> tg.arn(), (a, b) -> a));
-      List<Binding> found = stack.targetGroups().stream().filter(tg -> arns.containsKey(tg.name()))
-          .map(tg -> Binding.of(stack.id(), tg, arns.get(tg.name()))).toList();
+    return vouchedBound.compose(done -> done ? Future.<Void>succeededFuture() : ownTargetGroups(stack).compose(own -> {
+      List<Binding> found = stack.targetGroups().stream().filter(tg -> own.arnByName().containsKey(tg.name()))
+          .map(tg -> Binding.of(stack.id(), tg, own.arnByName().get(tg.name()))).toList();
       return onContextFuture(() -> {
+        own.tags().forEach(tagged::putIfAbsent);
         loadBalancerOf(stackOwner(stack.id()), lb);
         bind(stackOwner(stack.id()), found);
         return null;
@@ -233,6 +232,51 @@ public final class TargetsVerticle extends VerticleBase implements Leader, io.al
       caller.runOnContext(x -> back.handle(ar.map((Void) null)));
       return back.future();
     });
+  }
+
+  /** A stack's target groups by name, and the targets hash tags read with them (by ARN; empty: none). */
+  private record Own(Map<String, String> arnByName, Map<String, Optional<String>> tags) {}
+
+  /**
+   * The stack's target groups, ours by their tags: from the inventory when it holds every target group
+   * with its tags already; else found by name in the listing without tags and their tags read (one
+   * DescribeTags per 20 target groups of this stack), so a stack its load balancer does not vouch for
+   * does not make a restart list every target group's tags.
+   */
+  private Future<Own> ownTargetGroups(Stack stack) {
+    String key = stack.id().key();
+    if (stack.targetGroups().isEmpty()) {
+      return Future.succeededFuture(new Own(Map.of(), Map.of()));
+    }
+    if (inventory.targetGroupsListedWithTags()) {
+      return inventory.targetGroupsLoaded().map(v -> inventory.targetGroups(key).stream()
+          .collect(Collectors.toMap(tg -> tg.name(), tg -> tg.arn(), (a, b) -> a))).map(byName -> new Own(byName, Map.of()));
+    }
+    return inventory.targetGroupArnsListed().map(listed -> {
+      // target groups this process created since the listing are in the inventory
+      Map<String, String> all = new HashMap<>(listed);
+      inventory.targetGroups(key).forEach(tg -> all.put(tg.name(), tg.arn()));
+      return all;
+    }).compose(byName -> {
+      List<String> arns = stack.targetGroups().stream().map(TargetGroup::name).filter(byName::containsKey).map(byName::get).distinct().toList();
+      if (arns.isEmpty()) {
+        return Future.succeededFuture(new Own(Map.of(), Map.of()));
+      }
+      return elb.tags(arns).map(tags -> {
+        Map<String, String> ours = new HashMap<>();
+        Map<String, Optional<String>> hashes = new HashMap<>();
+        stack.targetGroups().stream().map(TargetGroup::name).filter(byName::containsKey).forEach(name -> {
+          String arn = byName.get(name);
+          Map<String, String> t = tags.get(arn);
+          if (t != null && inventory.cluster().equals(t.get(Tags.CLUSTER)) && StackId.keyOf(t).filter(key::equals).isPresent()) {
+            ours.put(name, arn);
+            hashes.put(arn, Optional.ofNullable(t.get(Tags.TARGETS_HASH)));
+          }
+        });
+        return new Own(ours, hashes);
+      });
+    }).recover(e -> inventory.targetGroupsLoaded().map(v -> new Own(inventory.targetGroups(key).stream()
+        .collect(Collectors.toMap(tg -> tg.name(), tg -> tg.arn(), (a, b) -> a)), Map.of())));
   }
 
   /** Binds the stack's target groups when its load balancer's tag vouches for them (on this context); false when it does not. */
