@@ -67,7 +67,7 @@ final class RestartBench {
       ctx.results.add(RESTART, "AWS calls to verify N = " + n + " stacks", s.total() + " (" + BenchContext.format(s.calls()) + ")",
           "<= N/20 + N/400 + 50 = " + budget, s.total() <= budget);
       ctx.results.add(RESTART, "mutating AWS calls", String.valueOf(s.mutating()), "0", s.mutating() == 0);
-      if (s.calls().containsKey("DescribeTargetGroups")) {
+      if (s.calls().getOrDefault("DescribeListeners", 0L) + s.calls().getOrDefault("DescribeRules", 0L) > 0) {
         ctx.results.note(RESTART, "**Drift checks in the window:** each stack's deep check falls due at a random point of "
             + "--sync-period (1 h) after the start, so a few of the " + n + " stacks are deep-checked while this runs "
             + "(DescribeListeners/DescribeRules: " + s.calls().getOrDefault("DescribeListeners", 0L) + "/"
