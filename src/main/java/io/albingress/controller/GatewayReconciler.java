@@ -97,7 +97,8 @@ public final class GatewayReconciler {
   /** The Gateways whose listeners' tls.certificateRefs name the Secret. */
   public Set<StackId> usersOfSecret(String namespace, String name) {
     CertificateRefs.SecretRef ref = new CertificateRefs.SecretRef(namespace, name);
-    return gateways.gateways().stream().filter(g -> CertificateRefs.named(g).contains(ref)).map(GatewayReconciler::id)
+    // with the listeners of its accepted ListenerSets
+    return gateways.gateways().stream().filter(g -> CertificateRefs.named(merged(g)).contains(ref)).map(GatewayReconciler::id)
         .collect(Collectors.toSet());
   }
 
@@ -334,9 +335,7 @@ public final class GatewayReconciler {
    */
   private Future<ImportedRefs> importCertificates(Gateway gw, StackId id) {
     // the listeners of its accepted ListenerSets too (merged under their own names)
-    Gateway merged = ListenerSets.merge(gw, ListenerSets.of(gw, gateways.listenerSets().list(), namespaceLabels(listenerSetNamespaces(gw))))
-        .gateway();
-    CertificateRefs.Resolution r = CertificateRefs.resolve(merged, gateways.referenceGrants(),
+    CertificateRefs.Resolution r = CertificateRefs.resolve(merged(gw), gateways.referenceGrants(),
         ref -> informers.oidcSecrets().secret(ref.namespace(), ref.name()));
     Map<String, TlsPem> pems = new java.util.LinkedHashMap<>();
     r.pems().forEach((ref, pem) -> pems.put(ref.key(), pem));
@@ -441,6 +440,11 @@ public final class GatewayReconciler {
   /** status.parents of the route itself: the HTTPRoute, or the GRPCRoute a view stands for. */
   private Future<Void> writeParents(HTTPRoute route, List<io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus> parents) {
     return route instanceof GrpcRoutes.View grpc ? writer.grpcRouteParents(grpc.source(), parents) : writer.routeParents(route, parents);
+  }
+
+  /** The Gateway with the listeners of the ListenerSets it accepts ({@link ListenerSets#merge}). */
+  private Gateway merged(Gateway gw) {
+    return ListenerSets.merge(gw, ListenerSets.of(gw, listenerSetsOf(gw), namespaceLabels(listenerSetNamespaces(gw)))).gateway();
   }
 
   /** The ListenerSets whose parentRef names the Gateway (accepted or not). */
