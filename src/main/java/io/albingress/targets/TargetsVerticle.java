@@ -214,10 +214,12 @@ public final class TargetsVerticle extends VerticleBase implements Leader, io.al
     List<io.albingress.deploy.ActualLoadBalancer> lbs = inventory.loadBalancers(tag);
     Optional<io.albingress.deploy.ActualLoadBalancer> lb = lbs.size() == 1 ? Optional.of(lbs.get(0)) : Optional.empty();
     Optional<String> lbTag = lb.flatMap(l -> Optional.ofNullable(l.tags().get(Tags.TARGETS_HASH)));
-    // a load balancer that carries the stack's targets hash: its target groups are found by name in the
-    // listing without tags, and trusted only when the tag, which names their ARNs, vouches for them
-    Future<Boolean> vouchedBound = lbTag.isEmpty() || stack.targetGroups().isEmpty() ? Future.succeededFuture(false)
-        : inventory.targetGroupArnsListed().compose(byName -> onContextFuture(() -> bindVouched(stack, lb.get(), byName)));
+    // a stack bound before by this process keeps the ARNs it was bound with (no call); else its load balancer
+    // may carry the stack's targets hash: its target groups are then found by name in the listing without
+    // tags, and trusted only when the tag, which names their ARNs, vouches for them
+    Future<Boolean> vouchedBound = onContextFuture(() -> rebindKnown(stack, lb)).compose(known -> known || lbTag.isEmpty()
+        || stack.targetGroups().isEmpty() ? Future.succeededFuture(known)
+        : inventory.targetGroupArnsListed().compose(byName -> onContextFuture(() -> bindVouched(stack, lb.get(), byName))));
     return vouchedBound.compose(done -> done ? Future.<Void>succeededFuture() : ownTargetGroups(stack).compose(own -> {
       List<Binding> found = stack.targetGroups().stream().filter(tg -> own.arnByName().containsKey(tg.name()))
           .map(tg -> Binding.of(stack.id(), tg, own.arnByName().get(tg.name()))).toList();
@@ -277,6 +279,24 @@ public final class TargetsVerticle extends VerticleBase implements Leader, io.al
       });
     }).recover(e -> inventory.targetGroupsLoaded().map(v -> new Own(inventory.targetGroups(key).stream()
         .collect(Collectors.toMap(tg -> tg.name(), tg -> tg.arn(), (a, b) -> a)), Map.of())));
+  }
+
+  /**
+   * Binds the stack again with the ARNs it is bound with now, when every target group it wants is
+   * among them (a reconcile that changed no target group) and the inventory has no tagged listing to
+   * ask: no call. On this context.
+   */
+  private boolean rebindKnown(Stack stack, Optional<io.albingress.deploy.ActualLoadBalancer> lb) {
+    String owner = stackOwner(stack.id());
+    Map<String, String> bound = new HashMap<>();
+    bindings.values().stream().filter(b -> b.owner().equals(owner)).forEach(b -> bound.put(b.model().name(), b.arn()));
+    // once the inventory holds every target group with its tags, it answers without a call (and knows replacements)
+    if (inventory.targetGroupsListedWithTags() || bound.isEmpty() || !bound.keySet().containsAll(stack.targetGroups().stream().map(TargetGroup::name).toList())
+        || lb.isEmpty() || !lb.get().arn().equals(stackLoadBalancer.get(owner))) {
+      return false;
+    }
+    bind(owner, stack.targetGroups().stream().map(tg -> Binding.of(stack.id(), tg, bound.get(tg.name()))).toList());
+    return true;
   }
 
   /** Binds the stack's target groups when its load balancer's tag vouches for them (on this context); false when it does not. */
