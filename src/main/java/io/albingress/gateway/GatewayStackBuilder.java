@@ -359,7 +359,7 @@ public final class GatewayStackBuilder {
       // (MethodMerging leaves such rules unmerged: their source-ip conditions may name single matches)
       ListenerRuleConfigs.Applied applied = ListenerRuleConfigs.apply(ctx.in().extensions(), ctx.in().extensions().secrets(), c.route(),
           c.ruleIndex(), c.matchIndex(), protocol == Protocol.HTTPS, port, MethodMerging.conditions(group),
-          () -> action(ctx, protocol, c.route(), c.ruleIndex(), rule, unresolved), ctx.tags(rid));
+          () -> action(ctx, protocol, c.route(), c.ruleIndex(), rule, unresolved), ctx.tags(ListenerRule.resourceTag(port)));
       applied.problem().ifPresent(p -> unresolved.merge(GatewayInputs.name(c.route()), Optional.of(p), (a, b) -> a));
       // merged matches differ only in method: the same path, so the same transforms
       out.add(new ListenerRule(rid, listener, priority, applied.conditions(), applied.action(), source, applied.tags(),
