@@ -49,10 +49,19 @@ public record RulePlan(List<Placed> placed, List<String> deletes) {
     }
   }
 
-  /** The moves, for one SetRulePriorities call: rule ARN to its new priority. */
+  /**
+   * The moves, for one SetRulePriorities call: rule ARN to its new priority. ELBv2 checks the listener as
+   * the call leaves it; the order is one that would also hold pair by pair where there is one (a rule comes
+   * after the rule that holds its new priority now), as a shift has.
+   */
   public Map<String, Integer> moves() {
+    List<Placed> left = new ArrayList<>(placed.stream().filter(Placed::moves).toList());
     Map<String, Integer> out = new java.util.LinkedHashMap<>();
-    placed.stream().filter(Placed::moves).forEach(p -> out.put(p.arn(), p.priority()));
+    while (!left.isEmpty()) {
+      Placed next = left.stream().filter(p -> left.stream().noneMatch(q -> q != p && q.from() == p.priority())).findFirst().orElse(left.get(0));
+      left.remove(next);
+      out.put(next.arn(), next.priority());
+    }
     return out;
   }
 

@@ -72,6 +72,13 @@ class RulePlanTest {
   }
 
   @Test
+  void movesComeInAnOrderThatHoldsPairByPair() {
+    List<String> d = desired("a x b c");
+    assertEquals(List.of("arn-c", "arn-b"), List.copyOf(RulePlan.of(d, actual("a1 b2 c3")).moves().keySet()));
+    assertEquals(List.of("arn-a", "arn-b"), List.copyOf(RulePlan.of(desired("a b c"), actual("a3 b4"), 4).moves().keySet()));
+  }
+
+  @Test
   void theLastPriorityTakenMovesTheRulesBeforeIt() {
     List<String> d = desired("a b c");
     assertEquals("a3>1 b4>2 c+3", text(d, RulePlan.of(d, actual("a3 b4"), 4)));
