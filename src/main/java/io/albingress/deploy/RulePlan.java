@@ -55,11 +55,13 @@ public record RulePlan(List<Placed> placed, List<String> deletes) {
    * after the rule that holds its new priority now), as a shift has.
    */
   public Map<String, Integer> moves() {
-    List<Placed> left = new ArrayList<>(placed.stream().filter(Placed::moves).toList());
+    Map<Integer, Placed> left = new java.util.LinkedHashMap<>(); // by the priority each holds now
+    placed.stream().filter(Placed::moves).forEach(p -> left.put(p.from(), p));
     Map<String, Integer> out = new java.util.LinkedHashMap<>();
     while (!left.isEmpty()) {
-      Placed next = left.stream().filter(p -> left.stream().noneMatch(q -> q != p && q.from() == p.priority())).findFirst().orElse(left.get(0));
-      left.remove(next);
+      Placed next = left.values().stream().filter(p -> !left.containsKey(p.priority())).findFirst()
+          .orElse(left.values().iterator().next()); // a cycle (a swap): ELBv2 takes it whole
+      left.remove(next.from());
       out.put(next.arn(), next.priority());
     }
     return out;
