@@ -34,19 +34,14 @@ final class GatewayConfigUsers {
   }
 
   Set<StackId> usersOfService(String ns, String name) {
-    Set<StackId> out = new LinkedHashSet<>();
-    gateways.httpRoutes().stream().filter(r -> r.getSpec() != null && r.getSpec().getRules() != null && r.getSpec().getRules().stream()
-            .flatMap(rule -> rule.getBackendRefs() == null ? java.util.stream.Stream.empty() : rule.getBackendRefs().stream())
-            .anyMatch(b -> name.equals(b.getName()) && ns.equals(b.getNamespace() == null ? r.getMetadata().getNamespace() : b.getNamespace())))
-        .forEach(r -> out.addAll(reconciler.stacksOf(r)));
-    return out;
+    return reconciler.usersOf(ns, name);
   }
 
-  /** The Gateways of the routes whose rules name this ListenerRuleConfiguration. */
+  /** The Gateways of the routes (HTTPRoutes and GRPCRoutes) whose rules name this ListenerRuleConfiguration. */
   Set<StackId> ofListenerRuleConfig(String ns, String name) {
     Set<StackId> out = new LinkedHashSet<>();
     String key = ns + "/" + name;
-    gateways.httpRoutes().stream().filter(r -> ListenerRuleConfigs.namedBy(r).contains(key)).forEach(r -> out.addAll(reconciler.stacksOf(r)));
+    reconciler.routes().stream().filter(r -> ListenerRuleConfigs.namedBy(r).contains(key)).forEach(r -> out.addAll(reconciler.stacksOf(r)));
     return out;
   }
 

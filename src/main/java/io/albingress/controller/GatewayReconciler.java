@@ -384,7 +384,7 @@ public final class GatewayReconciler {
   }
 
   /** HTTPRoutes and GRPCRoutes (as {@link GrpcRoutes#view}s): one pipeline for both kinds. */
-  private List<HTTPRoute> routes() {
+  List<HTTPRoute> routes() {
     List<HTTPRoute> all = new java.util.ArrayList<>(gateways.httpRoutes());
     gateways.grpcRoutes().forEach(r -> all.add(GrpcRoutes.view(r)));
     return all;

@@ -78,7 +78,7 @@ public final class LoadBalancerConfigParser extends SpecReader {
         present(spec, "securityGroupPrefixes").map(v -> strings(spec, "securityGroupPrefixes", "spec.securityGroupPrefixes")),
         present(spec, "sourceRanges").map(v -> strings(spec, "sourceRanges", "spec.sourceRanges")), manage, listeners(spec),
         keyValues(list(spec, "loadBalancerAttributes", "spec.loadBalancerAttributes"), "spec.loadBalancerAttributes"),
-        tags(spec), waf, shield);
+        stringMap(spec, "tags", "spec.tags"), waf, shield);
     return new Parsed<>(checkAsAnnotations(config), errors);
   }
 
@@ -224,18 +224,6 @@ public final class LoadBalancerConfigParser extends SpecReader {
           keyValues(list(l.get(), "listenerAttributes", field + ".listenerAttributes"), field + ".listenerAttributes")));
     }
     return out;
-  }
-
-  private Map<String, String> tags(Map<String, Object> spec) {
-    Map<String, String> tags = new LinkedHashMap<>();
-    map(spec, "tags", "spec.tags").ifPresent(m -> m.forEach((k, v) -> {
-      if (v instanceof String s) {
-        tags.put(k, s);
-      } else {
-        error("spec.tags." + k, "must be a string");
-      }
-    }));
-    return tags;
   }
 
   private static String render(Map<String, String> kv) {
