@@ -242,7 +242,9 @@ public final class GatewayReconciler {
   }
 
   private List<io.fabric8.kubernetes.api.model.Condition> classConditions(GatewayClass gc, String now) {
-    return GatewayStatuses.classConditions(gc, now, LoadBalancerConfigs.classProblems(gc, gateways::loadBalancerConfigSpec));
+    GatewayExtensions tgcs = new GatewayExtensions(GatewayConfigUsers.specs(gateways.targetGroupConfigs().list()), List.of());
+    return GatewayStatuses.classConditions(gc, now, LoadBalancerConfigs.classProblems(gc, gateways::loadBalancerConfigSpec,
+        tgcs::targetGroupConfigSpec));
   }
 
   private Future<Void> reconcileActive(Gateway gw, StackId id, boolean deepCheck, Reconciliation run) {
@@ -408,10 +410,11 @@ public final class GatewayReconciler {
     Map<String, Map<String, String>> labels = new HashMap<>();
     namespaces.forEach(ns -> informers.namespace(ns).ifPresent(n -> labels.put(ns,
         n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels())));
+    GatewayExtensions extensions = new GatewayExtensions(GatewayConfigUsers.specs(gateways.targetGroupConfigs().list()),
+        GatewayConfigUsers.specs(gateways.listenerRuleConfigs().list()), informers.oidcSecrets());
     return new GatewayInputs(gw, routes, services, labels, gateways.referenceGrants(), LoadBalancerConfigs.resolve(
-        gateways.gatewayClass(gw.getSpec().getGatewayClassName()), gw, gateways::loadBalancerConfigSpec),
-        new GatewayExtensions(GatewayConfigUsers.specs(gateways.targetGroupConfigs().list()),
-            GatewayConfigUsers.specs(gateways.listenerRuleConfigs().list()), informers.oidcSecrets()), certs);
+        gateways.gatewayClass(gw.getSpec().getGatewayClassName()), gw, gateways::loadBalancerConfigSpec, extensions::targetGroupConfigSpec),
+        extensions, certs);
   }
 
   private Future<ClusterFacts> facts() {
