@@ -85,6 +85,14 @@ final class GatewayConfigUsers {
     return out;
   }
 
+  /** The status keys of the ListenerRuleConfigurations of the Secret's namespace whose authenticate-oidc reads it. */
+  Set<StackId> listenerRuleConfigsReading(String ns, String name) {
+    Set<StackId> out = new LinkedHashSet<>();
+    specs(gateways.listenerRuleConfigs().list()).stream().filter(c -> c.namespace().equals(ns) && oidcSecrets(c.spec()).contains(name))
+        .forEach(c -> out.add(GatewayReconciler.listenerRuleConfigKey(ns, c.name())));
+    return out;
+  }
+
   private static List<String> oidcSecrets(Map<String, Object> spec) {
     return spec.get("actions") instanceof List<?> actions ? actions.stream()
         .map(a -> a instanceof Map<?, ?> m && m.get("authenticateOIDCConfig") instanceof Map<?, ?> c && c.get("secret") instanceof Map<?, ?> s

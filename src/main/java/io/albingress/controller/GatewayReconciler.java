@@ -14,6 +14,7 @@ import io.albingress.gateway.GatewayStackBuilder;
 import io.albingress.gateway.GatewayStackBuilder.GatewayBuild;
 import io.albingress.gateway.GatewayStatuses;
 import io.albingress.gateway.GrpcRoutes;
+import io.albingress.gateway.ListenerRuleConfigStatus;
 import io.albingress.gateway.LoadBalancerConfigs;
 import io.albingress.model.TlsPem;
 import io.albingress.k8s.EventRecorder;
@@ -115,6 +116,7 @@ public final class GatewayReconciler {
     Set<StackId> known = gateways.gateways().stream().filter(g -> ours(g) || GatewayWriter.hasFinalizer(g, GATEWAY_FINALIZER))
         .map(GatewayReconciler::id).collect(Collectors.toSet());
     gateways.gatewayClasses().stream().filter(this::ourClass).map(gc -> classKey(gc.getMetadata().getName())).forEach(known::add);
+    gateways.listenerRuleConfigs().list().forEach(c -> known.add(listenerRuleConfigKey(c.getMetadata().getNamespace(), c.getMetadata().getName())));
     return known;
   }
 
@@ -127,8 +129,22 @@ public final class GatewayReconciler {
   }
 
   public static boolean isClassKey(StackId id) {
-    return id.gateway() && id.namespace().isEmpty();
+    return id.gateway() && id.namespace().isEmpty() && !isListenerRuleConfigKey(id);
   }
+
+  /**
+   * The reconcile-loop key of a ListenerRuleConfiguration's status, as {@link #classKey}: leader-only, one write at a time. The
+   * name starts with the kind (upper case, never a GatewayClass name) and holds "namespace/name".
+   */
+  public static StackId listenerRuleConfigKey(String namespace, String name) {
+    return StackId.gatewayOf("", LRC_KEY_PREFIX + namespace + "/" + name);
+  }
+
+  public static boolean isListenerRuleConfigKey(StackId id) {
+    return id.gateway() && id.namespace().isEmpty() && id.name().startsWith(LRC_KEY_PREFIX);
+  }
+
+  private static final String LRC_KEY_PREFIX = "ListenerRuleConfiguration:";
 
   public static StackId id(Gateway gw) {
     return StackId.gatewayOf(gw.getMetadata().getNamespace(), gw.getMetadata().getName());
@@ -204,6 +220,10 @@ public final class GatewayReconciler {
     if (!gateways.available()) {
       return Future.succeededFuture();
     }
+    if (isListenerRuleConfigKey(id)) {
+      return reconcileListenerRuleConfig(id.name().substring(LRC_KEY_PREFIX.length())).onFailure(e -> run.failed(LOG,
+          "writing the status of " + id.name(), e));
+    }
     if (isClassKey(id)) {
       return reconcileClass(id.name()).onFailure(e -> {
         if (!LeadershipGate.refused(e)) {
@@ -239,6 +259,21 @@ public final class GatewayReconciler {
   private Future<Void> reconcileClass(String name) {
     Optional<GatewayClass> gc = gateways.gatewayClass(name).filter(c -> ourClass(c) && c.getMetadata().getDeletionTimestamp() == null);
     return gc.map(c -> writer.classConditions(c, classConditions(c, now()))).orElse(Future.succeededFuture());
+  }
+
+  /** A ListenerRuleConfiguration's status (accepted, message, observedGeneration), as the reference writes it; no write when unchanged. */
+  private Future<Void> reconcileListenerRuleConfig(String key) {
+    Optional<io.fabric8.kubernetes.api.model.GenericKubernetesResource> found = gateways.listenerRuleConfigs().list().stream()
+        .filter(c -> key.equals(c.getMetadata().getNamespace() + "/" + c.getMetadata().getName())
+            && c.getMetadata().getDeletionTimestamp() == null).findFirst();
+    if (found.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    var c = found.get();
+    Map<String, Object> spec = GatewayConfigUsers.specs(List.of(c)).get(0).spec();
+    ListenerRuleConfigStatus status = ListenerRuleConfigStatus.of(spec, c.getMetadata().getNamespace(),
+        Objects.requireNonNullElse(c.getMetadata().getGeneration(), 0L), informers.oidcSecrets());
+    return writer.listenerRuleConfigStatus(c, status.toMap(), status.sameAs(c.getAdditionalProperties().get("status")));
   }
 
   private List<io.fabric8.kubernetes.api.model.Condition> classConditions(GatewayClass gc, String now) {
