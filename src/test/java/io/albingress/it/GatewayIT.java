@@ -308,7 +308,7 @@ class GatewayIT {
             defaultConfiguration:
               healthCheckConfig: {healthCheckInterval: 20}
               targetGroupAttributes: [{key: slow_start.duration_seconds, value: "30"}]
-              tags: {owner: platform}
+              tags: {layer: default}
           ---
           apiVersion: gateway.k8s.aws/v1
           kind: LoadBalancerConfiguration
@@ -353,7 +353,7 @@ class GatewayIT {
         assertThat(tg.healthCheckPath()).isEqualTo("/healthz");
         assertThat(tg.matcher().httpCode()).isEqualTo("204");
         assertThat(tg.healthCheckIntervalSeconds()).isEqualTo(15); // the Service's healthCheckConfig is taken whole
-        assertThat(moto.tags(tg.targetGroupArn())).containsEntry("team", "web").containsEntry("owner", "platform");
+        assertThat(moto.tags(tg.targetGroupArn())).containsEntry("team", "web").containsEntry("layer", "default");
         assertThat(moto.targetGroupAttributes(tg.targetGroupArn())).containsEntry("deregistration_delay.timeout_seconds", "30")
             .containsEntry("slow_start.duration_seconds", "30"); // the default's, merged by key
       });
