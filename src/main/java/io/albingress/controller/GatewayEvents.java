@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.vertx.core.eventbus.EventBus;
 import java.util.Collection;
@@ -71,6 +72,17 @@ public final class GatewayEvents {
       }
       if (now != null) {
         stacks.addAll(reconciler.stacksOf(GrpcRoutes.view(now)));
+      }
+      send(stacks);
+    }), () -> send(reconciler.knownStacks()));
+    // a ListenerSet changes the Gateway it names (before and after), and with it the routes attached to it
+    gateways.listenerSets().start(ChangeHandler.of((ListenerSet old, ListenerSet now) -> {
+      Set<StackId> stacks = new LinkedHashSet<>();
+      if (old != null) {
+        stacks.addAll(GatewayReconciler.stacksOf(old));
+      }
+      if (now != null) {
+        stacks.addAll(GatewayReconciler.stacksOf(now));
       }
       send(stacks);
     }), () -> send(reconciler.knownStacks()));

@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSetStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Future;
@@ -51,6 +53,18 @@ public final class GatewayWriter {
         .editStatus(g -> {
           g.setStatus(status);
           return g;
+        }));
+  }
+
+  /** A ListenerSet's status, when it differs from what the cached object says. */
+  public Future<Void> listenerSetStatus(ListenerSet ls, ListenerSetStatus status) {
+    if (Objects.equals(ls.getStatus(), status)) {
+      return Future.succeededFuture();
+    }
+    return blocking(() -> client.resources(ListenerSet.class).inNamespace(ls.getMetadata().getNamespace()).withName(ls.getMetadata().getName())
+        .editStatus(l -> {
+          l.setStatus(status);
+          return l;
         }));
   }
 

@@ -223,7 +223,8 @@ class DeployIT {
         {"get", "customresourcedefinitions.apiextensions.k8s.io/ingresses.example.com"},
         // ListenerRuleConfigurations: status only; TargetGroupConfigurations: no status (the reference writes none)
         {"patch", "listenerruleconfigurations.gateway.k8s.aws", "-n", "default"},
-        {"patch", "targetgroupconfigurations.gateway.k8s.aws", "--subresource=status", "-n", "default"}}) {
+        {"patch", "targetgroupconfigurations.gateway.k8s.aws", "--subresource=status", "-n", "default"},
+        {"patch", "listenersets.gateway.networking.k8s.io", "-n", "default"}}) {
       Result r = env.kubectl(null, canI(denied));
       assertThat(r.stdout().trim()).as("kubectl auth can-i %s", String.join(" ", denied)).isEqualTo("no");
       assertThat(r.exit()).isEqualTo(1);
@@ -241,7 +242,9 @@ class DeployIT {
         // OIDC client secrets (auth-idp-oidc): listed and watched, the cache keeps only the client keys
         {"list", "secrets", "-A"}, {"watch", "ingressclassparams.elbv2.k8s.aws"},
         {"list", "gateways.gateway.networking.k8s.io", "-A"}, {"patch", "httproutes.gateway.networking.k8s.io", "--subresource=status", "-n", "default"},
-        {"patch", "listenerruleconfigurations.gateway.k8s.aws", "--subresource=status", "-n", "default"}}) {
+        {"patch", "listenerruleconfigurations.gateway.k8s.aws", "--subresource=status", "-n", "default"},
+        {"watch", "listenersets.gateway.networking.k8s.io", "-A"},
+        {"patch", "listenersets.gateway.networking.k8s.io", "--subresource=status", "-n", "default"}}) {
       Result r = env.kubectl(null, canI(allowed));
       assertThat(r.stdout().trim()).as("kubectl auth can-i %s", String.join(" ", allowed)).isEqualTo("yes");
     }

@@ -440,6 +440,91 @@ class GatewayIT {
     }
   }
 
+  /**
+   * A ListenerSet on a Gateway that allows its namespace (allowedListeners Same) adds a listener on 8080 carrying the rule
+   * of the route attached to the ListenerSet; the ListenerSet is Accepted and Programmed, the Gateway counts it, the
+   * route's status has an entry for the ListenerSet; deleting the ListenerSet removes that ALB listener.
+   */
+  @Test
+  void aListenerSetAddsAListenerWithTheRulesOfItsRoutesAndTakesItAwayWhenDeleted(Env env, TestNamespace ns) throws Exception {
+    String n = ns.name();
+    String cls = "alb-" + n;
+    ControllerApp app = Controllers.start(env, ns);
+    try (MotoElbv2 moto = new MotoElbv2(env)) {
+      applyClass(env, cls);
+      apply(env, ReconcilerIT.services(n));
+      apply(env, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: Gateway
+          metadata: {name: gw, namespace: %1$s}
+          spec:
+            gatewayClassName: %2$s
+            allowedListeners: {namespaces: {from: Same}}
+            listeners: [{name: http, port: 80, protocol: HTTP}]
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: main, namespace: %1$s}
+          spec:
+            parentRefs: [{name: gw}]
+            rules: [{backendRefs: [{name: web, port: 80}]}]
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: ListenerSet
+          metadata: {name: extra, namespace: %1$s}
+          spec:
+            parentRef: {name: gw}
+            listeners: [{name: app, port: 8080, protocol: HTTP}]
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: app, namespace: %1$s}
+          spec:
+            parentRefs: [{name: extra, kind: ListenerSet, group: gateway.networking.k8s.io, sectionName: app}]
+            rules:
+            - matches: [{path: {type: PathPrefix, value: /app}}]
+              backendRefs: [{name: api, port: 8080}]
+          """.formatted(n, cls));
+
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> ours(moto, n).size() == 1 && moto.listeners(ours(moto, n).get(0).loadBalancerArn()).size() == 2);
+      LoadBalancer lb = ours(moto, n).get(0);
+      var on8080 = moto.listeners(lb.loadBalancerArn()).stream().filter(l -> l.port() == 8080).findFirst().orElseThrow();
+      List<Rule> rules = moto.rules(on8080.listenerArn()).stream().filter(r -> !r.isDefault()).toList();
+      assertThat(rules).singleElement().satisfies(r -> assertThat(r.conditions().get(0).pathPatternConfig().values())
+          .containsExactly("/app", "/app/*"));
+      var on80 = moto.listeners(lb.loadBalancerArn()).stream().filter(l -> l.port() == 80).findFirst().orElseThrow();
+      assertThat(moto.rules(on80.listenerArn()).stream().filter(r -> !r.isDefault()).toList()).singleElement()
+          .satisfies(r -> assertThat(r.conditions().get(0).pathPatternConfig().values()).containsExactly("/*"));
+
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+          "True".equals(jsonpath(env, n, "listenerset", "extra", "{.status.conditions[?(@.type==\"Programmed\")].status}")));
+      assertThat(jsonpath(env, n, "listenerset", "extra", "{.status.conditions[?(@.type==\"Accepted\")].status}")).isEqualTo("True");
+      assertThat(jsonpath(env, n, "listenerset", "extra", "{.status.listeners[0].name}")).isEqualTo("app");
+      assertThat(jsonpath(env, n, "listenerset", "extra", "{.status.listeners[0].attachedRoutes}")).isEqualTo("1");
+      assertThat(jsonpath(env, n, "gateway", "gw", "{.status.attachedListenerSets}")).isEqualTo("1");
+      assertThat(jsonpath(env, n, "gateway", "gw", "{.status.listeners[*].name}")).isEqualTo("http");
+      assertThat(jsonpath(env, n, "httproute", "app", "{.status.parents[0].parentRef.kind}")).isEqualTo("ListenerSet");
+      assertThat(jsonpath(env, n, "httproute", "app", "{.status.parents[0].conditions[?(@.type==\"Accepted\")].status}")).isEqualTo("True");
+
+      // the ListenerSet goes: its listener goes, the Gateway's stays
+      assertThat(env.kubectl(null, "delete", "listenerset", "extra", "-n", n).exit()).isZero();
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> moto.listeners(lb.loadBalancerArn()).size() == 1);
+      assertThat(moto.listeners(lb.loadBalancerArn())).singleElement().satisfies(l -> assertThat(l.port()).isEqualTo(80));
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+          .until(() -> jsonpath(env, n, "httproute", "app", "{.status.parents}").isEmpty());
+
+      assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--wait=false").exit()).isZero();
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
+      assertThat(ours(moto, n)).isEmpty();
+    } finally {
+      app.stop();
+      env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
+    }
+  }
+
   static List<LoadBalancer> ours(MotoElbv2 moto, String ns) {
     return moto.loadBalancers().stream().filter(lb -> (ns + "/gw").equals(moto.tags(lb.loadBalancerArn()).get("gateway.k8s.aws.alb/stack")))
         .toList();
