@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.vertx.core.eventbus.EventBus;
 import java.util.Collection;
@@ -74,6 +75,17 @@ public final class GatewayEvents {
       }
       send(stacks);
     }), () -> send(reconciler.knownStacks()));
+    // a ListenerSet changes the Gateway it names (before and after), and with it the routes attached to it
+    gateways.listenerSets().start(ChangeHandler.of((ListenerSet old, ListenerSet now) -> {
+      Set<StackId> stacks = new LinkedHashSet<>();
+      if (old != null) {
+        stacks.addAll(GatewayReconciler.stacksOf(old));
+      }
+      if (now != null) {
+        stacks.addAll(GatewayReconciler.stacksOf(now));
+      }
+      send(stacks);
+    }), () -> send(reconciler.knownStacks()));
     // TargetGroupConfigurations and ListenerRuleConfigurations (CRDs that may arrive later), and the OIDC Secrets the latter read
     GatewayConfigUsers users = new GatewayConfigUsers(gateways, reconciler);
     gateways.targetGroupConfigs().start(ChangeHandler.of((GenericKubernetesResource old, GenericKubernetesResource now) -> {
@@ -88,12 +100,15 @@ public final class GatewayEvents {
     }), () -> send(reconciler.knownStacks()));
     gateways.listenerRuleConfigs().start(ChangeHandler.of((GenericKubernetesResource old, GenericKubernetesResource now) -> {
       GenericKubernetesResource c = now != null ? now : old;
+      // its own status (accepted) first, whether or not a route uses it
+      send(Set.of(GatewayReconciler.listenerRuleConfigKey(c.getMetadata().getNamespace(), c.getMetadata().getName())));
       send(users.ofListenerRuleConfig(c.getMetadata().getNamespace(), c.getMetadata().getName()));
     }), () -> send(reconciler.knownStacks()));
     informers.oidcSecrets().informer().addEventHandler(ChangeHandler.of((Secret old, Secret now) -> {
       Secret s = now != null ? now : old;
       // a resync, or a change of keys OIDC does not read, affects no Gateway
       if (old == null || now == null || !OidcSecretStore.decoded(old).equals(OidcSecretStore.decoded(now))) {
+        send(users.listenerRuleConfigsReading(s.getMetadata().getNamespace(), s.getMetadata().getName()));
         send(users.ofSecret(s.getMetadata().getNamespace(), s.getMetadata().getName()));
       }
     }));

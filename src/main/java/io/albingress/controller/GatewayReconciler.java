@@ -14,6 +14,8 @@ import io.albingress.gateway.GatewayStackBuilder;
 import io.albingress.gateway.GatewayStackBuilder.GatewayBuild;
 import io.albingress.gateway.GatewayStatuses;
 import io.albingress.gateway.GrpcRoutes;
+import io.albingress.gateway.ListenerRuleConfigStatus;
+import io.albingress.gateway.ListenerSets;
 import io.albingress.gateway.LoadBalancerConfigs;
 import io.albingress.model.TlsPem;
 import io.albingress.k8s.EventRecorder;
@@ -31,6 +33,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -95,7 +98,8 @@ public final class GatewayReconciler {
   /** The Gateways whose listeners' tls.certificateRefs name the Secret. */
   public Set<StackId> usersOfSecret(String namespace, String name) {
     CertificateRefs.SecretRef ref = new CertificateRefs.SecretRef(namespace, name);
-    return gateways.gateways().stream().filter(g -> CertificateRefs.named(g).contains(ref)).map(GatewayReconciler::id)
+    // with the listeners of its accepted ListenerSets
+    return gateways.gateways().stream().filter(g -> CertificateRefs.named(merged(g)).contains(ref)).map(GatewayReconciler::id)
         .collect(Collectors.toSet());
   }
 
@@ -115,6 +119,7 @@ public final class GatewayReconciler {
     Set<StackId> known = gateways.gateways().stream().filter(g -> ours(g) || GatewayWriter.hasFinalizer(g, GATEWAY_FINALIZER))
         .map(GatewayReconciler::id).collect(Collectors.toSet());
     gateways.gatewayClasses().stream().filter(this::ourClass).map(gc -> classKey(gc.getMetadata().getName())).forEach(known::add);
+    gateways.listenerRuleConfigs().list().forEach(c -> known.add(listenerRuleConfigKey(c.getMetadata().getNamespace(), c.getMetadata().getName())));
     return known;
   }
 
@@ -127,22 +132,71 @@ public final class GatewayReconciler {
   }
 
   public static boolean isClassKey(StackId id) {
-    return id.gateway() && id.namespace().isEmpty();
+    return id.gateway() && id.namespace().isEmpty() && !isListenerRuleConfigKey(id);
   }
+
+  /**
+   * The reconcile-loop key of a ListenerRuleConfiguration's status, as {@link #classKey}: leader-only, one write at a time. The
+   * name starts with the kind (upper case, never a GatewayClass name) and holds "namespace/name".
+   */
+  public static StackId listenerRuleConfigKey(String namespace, String name) {
+    return StackId.gatewayOf("", LRC_KEY_PREFIX + namespace + "/" + name);
+  }
+
+  public static boolean isListenerRuleConfigKey(StackId id) {
+    return id.gateway() && id.namespace().isEmpty() && id.name().startsWith(LRC_KEY_PREFIX);
+  }
+
+  private static final String LRC_KEY_PREFIX = "ListenerRuleConfiguration:";
 
   public static StackId id(Gateway gw) {
     return StackId.gatewayOf(gw.getMetadata().getNamespace(), gw.getMetadata().getName());
   }
 
-  /** The Gateways a route's parentRefs name (before and after a change, the caller unions them). */
+  /**
+   * The Gateways a route's parentRefs name, directly or through a ListenerSet naming one (before and after a change,
+   * the caller unions them).
+   */
   public List<StackId> stacksOf(HTTPRoute route) {
     String ns = route.getMetadata().getNamespace();
     if (route.getSpec() == null || route.getSpec().getParentRefs() == null) {
       return List.of();
     }
-    return route.getSpec().getParentRefs().stream()
+    List<StackId> out = new java.util.ArrayList<>(route.getSpec().getParentRefs().stream()
         .filter(p -> (p.getGroup() == null || p.getGroup().equals(Attachment.GROUP)) && (p.getKind() == null || p.getKind().equals("Gateway")))
-        .map(p -> StackId.gatewayOf(p.getNamespace() == null ? ns : p.getNamespace(), p.getName())).distinct().toList();
+        .map(p -> StackId.gatewayOf(p.getNamespace() == null ? ns : p.getNamespace(), p.getName())).toList());
+    route.getSpec().getParentRefs().stream().filter(ListenerSets::refersToListenerSet)
+        .flatMap(p -> gateways.listenerSets().get((p.getNamespace() == null || p.getNamespace().isEmpty() ? ns : p.getNamespace())
+            + "/" + p.getName()).stream())
+        .flatMap(ls -> stacksOf(ls).stream()).forEach(out::add);
+    return out.stream().distinct().toList();
+  }
+
+  /** The Gateway a ListenerSet's parentRef names. */
+  public static List<StackId> stacksOf(ListenerSet ls) {
+    return ListenerSets.parentKey(ls).map(k -> StackId.gatewayOf(k.substring(0, k.indexOf('/')), k.substring(k.indexOf('/') + 1)))
+        .stream().toList();
+  }
+
+  /**
+   * The ListenerSets ("namespace/name") routes name that do not exist (once their informer has listed): our route status
+   * entries for them go, whichever Gateway they belonged to.
+   */
+  private Set<String> missingListenerSets() {
+    if (!gateways.listenerSets().available()) {
+      return Set.of();
+    }
+    return routes().stream().filter(r -> r.getSpec() != null && r.getSpec().getParentRefs() != null)
+        .flatMap(r -> r.getSpec().getParentRefs().stream().filter(ListenerSets::refersToListenerSet)
+            .map(p -> (p.getNamespace() == null || p.getNamespace().isEmpty() ? r.getMetadata().getNamespace() : p.getNamespace()) + "/" + p.getName()))
+        .filter(k -> gateways.listenerSets().get(k).isEmpty()).collect(Collectors.toSet());
+  }
+
+  /** The routes with a parentRef to one of these ListenerSets ("namespace/name"). */
+  private List<HTTPRoute> routesOfListenerSets(Set<String> keys) {
+    return routes().stream().filter(r -> r.getSpec() != null && r.getSpec().getParentRefs() != null && r.getSpec().getParentRefs().stream()
+        .anyMatch(p -> ListenerSets.refersToListenerSet(p) && keys.contains((p.getNamespace() == null || p.getNamespace().isEmpty()
+            ? r.getMetadata().getNamespace() : p.getNamespace()) + "/" + p.getName()))).toList();
   }
 
   /** The Gateways with a route in that namespace that names the Service as a backend. */
@@ -204,6 +258,10 @@ public final class GatewayReconciler {
     if (!gateways.available()) {
       return Future.succeededFuture();
     }
+    if (isListenerRuleConfigKey(id)) {
+      return reconcileListenerRuleConfig(id.name().substring(LRC_KEY_PREFIX.length())).onFailure(e -> run.failed(LOG,
+          "writing the status of " + id.name(), e));
+    }
     if (isClassKey(id)) {
       return reconcileClass(id.name()).onFailure(e -> {
         if (!LeadershipGate.refused(e)) {
@@ -241,8 +299,25 @@ public final class GatewayReconciler {
     return gc.map(c -> writer.classConditions(c, classConditions(c, now()))).orElse(Future.succeededFuture());
   }
 
+  /** A ListenerRuleConfiguration's status (accepted, message, observedGeneration), as the reference writes it; no write when unchanged. */
+  private Future<Void> reconcileListenerRuleConfig(String key) {
+    Optional<io.fabric8.kubernetes.api.model.GenericKubernetesResource> found = gateways.listenerRuleConfigs().list().stream()
+        .filter(c -> key.equals(c.getMetadata().getNamespace() + "/" + c.getMetadata().getName())
+            && c.getMetadata().getDeletionTimestamp() == null).findFirst();
+    if (found.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    var c = found.get();
+    Map<String, Object> spec = GatewayConfigUsers.specs(List.of(c)).get(0).spec();
+    ListenerRuleConfigStatus status = ListenerRuleConfigStatus.of(spec, c.getMetadata().getNamespace(),
+        Objects.requireNonNullElse(c.getMetadata().getGeneration(), 0L), informers.oidcSecrets());
+    return writer.listenerRuleConfigStatus(c, status.toMap(), status.sameAs(c.getAdditionalProperties().get("status")));
+  }
+
   private List<io.fabric8.kubernetes.api.model.Condition> classConditions(GatewayClass gc, String now) {
-    return GatewayStatuses.classConditions(gc, now, LoadBalancerConfigs.classProblems(gc, gateways::loadBalancerConfigSpec));
+    GatewayExtensions tgcs = new GatewayExtensions(GatewayConfigUsers.specs(gateways.targetGroupConfigs().list()), List.of());
+    return GatewayStatuses.classConditions(gc, now, LoadBalancerConfigs.classProblems(gc, gateways::loadBalancerConfigSpec,
+        tgcs::targetGroupConfigSpec));
   }
 
   private Future<Void> reconcileActive(Gateway gw, StackId id, boolean deepCheck, Reconciliation run) {
@@ -296,7 +371,8 @@ public final class GatewayReconciler {
    * without imports, nothing is imported: the plan shows a placeholder, or the listener is told why.
    */
   private Future<ImportedRefs> importCertificates(Gateway gw, StackId id) {
-    CertificateRefs.Resolution r = CertificateRefs.resolve(gw, gateways.referenceGrants(),
+    // the listeners of its accepted ListenerSets too (merged under their own names)
+    CertificateRefs.Resolution r = CertificateRefs.resolve(merged(gw), gateways.referenceGrants(),
         ref -> informers.oidcSecrets().secret(ref.namespace(), ref.name()));
     Map<String, TlsPem> pems = new java.util.LinkedHashMap<>();
     r.pems().forEach((ref, pem) -> pems.put(ref.key(), pem));
@@ -349,10 +425,14 @@ public final class GatewayReconciler {
   private Future<Void> writeStatus(Gateway gw, GatewayBuild build, GatewayStatuses.Deployed deployed, String now) {
     List<Future<Void>> writes = new java.util.ArrayList<>();
     writes.add(writer.gatewayStatus(gw, GatewayStatuses.gateway(gw, build, deployed, now)));
+    Optional<io.albingress.gateway.Attachment.Refusal> notProgrammed = GatewayStatuses.notProgrammed(build, deployed);
+    build.listenerSets().forEach(s -> writes.add(writer.listenerSetStatus(s.set(), GatewayStatuses.listenerSet(s, gw, notProgrammed, now))));
+    Set<String> sets = build.listenerSets().stream().map(s -> ListenerSets.key(s.set())).collect(Collectors.toSet());
+    sets.addAll(missingListenerSets());
     Set<String> named = build.routes().stream().map(r -> GatewayInputs.name(r.route())).collect(Collectors.toSet());
-    build.routes().forEach(r -> writes.add(writeParents(r.route(), GatewayStatuses.routeParents(r, gw, now))));
+    build.routes().forEach(r -> writes.add(writeParents(r.route(), GatewayStatuses.routeParents(r, gw, sets, now))));
     routes().stream().filter(r -> !named.contains(GatewayInputs.name(r)))
-        .forEach(r -> writes.add(writeParents(r, GatewayStatuses.withoutGateway(r, gw))));
+        .forEach(r -> writes.add(writeParents(r, GatewayStatuses.withoutGateway(r, gw, sets))));
     return Future.all(writes).mapEmpty();
   }
 
@@ -367,7 +447,11 @@ public final class GatewayReconciler {
     }
     Gateway g = gw.get();
     return deleted
-        .compose(v -> Future.all(routes().stream().map(r -> writeParents(r, GatewayStatuses.withoutGateway(r, g))).toList()))
+        .compose(v -> {
+          Set<String> sets = listenerSetsOf(g).stream().map(ListenerSets::key).collect(Collectors.toSet());
+          sets.addAll(missingListenerSets());
+          return Future.all(routes().stream().map(r -> writeParents(r, GatewayStatuses.withoutGateway(r, g, sets))).toList());
+        })
         .compose(v -> writer.removeFinalizer(g, GATEWAY_FINALIZER))
         .compose(v -> releaseClass(g));
   }
@@ -384,7 +468,7 @@ public final class GatewayReconciler {
   }
 
   /** HTTPRoutes and GRPCRoutes (as {@link GrpcRoutes#view}s): one pipeline for both kinds. */
-  private List<HTTPRoute> routes() {
+  List<HTTPRoute> routes() {
     List<HTTPRoute> all = new java.util.ArrayList<>(gateways.httpRoutes());
     gateways.grpcRoutes().forEach(r -> all.add(GrpcRoutes.view(r)));
     return all;
@@ -395,23 +479,48 @@ public final class GatewayReconciler {
     return route instanceof GrpcRoutes.View grpc ? writer.grpcRouteParents(grpc.source(), parents) : writer.routeParents(route, parents);
   }
 
+  /** The Gateway with the listeners of the ListenerSets it accepts ({@link ListenerSets#merge}). */
+  private Gateway merged(Gateway gw) {
+    return ListenerSets.merge(gw, ListenerSets.of(gw, listenerSetsOf(gw), namespaceLabels(listenerSetNamespaces(gw)))).gateway();
+  }
+
+  /** The ListenerSets whose parentRef names the Gateway (accepted or not). */
+  private List<ListenerSet> listenerSetsOf(Gateway gw) {
+    return gateways.listenerSets().list().stream().filter(ls -> ListenerSets.namesGateway(ls, gw)).toList();
+  }
+
+  private Set<String> listenerSetNamespaces(Gateway gw) {
+    return listenerSetsOf(gw).stream().map(ls -> ls.getMetadata().getNamespace()).collect(Collectors.toSet());
+  }
+
+  private Map<String, Map<String, String>> namespaceLabels(Set<String> namespaces) {
+    Map<String, Map<String, String>> labels = new HashMap<>();
+    namespaces.forEach(ns -> informers.namespace(ns).ifPresent(n -> labels.put(ns,
+        n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels())));
+    return labels;
+  }
+
   private GatewayInputs inputs(Gateway gw, CertificateRefs.ListenerCertificates certs) {
+    List<ListenerSet> sets = listenerSetsOf(gw);
+    Set<String> setKeys = sets.stream().map(ListenerSets::key).collect(Collectors.toSet());
+    Set<String> setRoutes = routesOfListenerSets(setKeys).stream().map(GatewayInputs::name).collect(Collectors.toSet());
     List<HTTPRoute> routes = routes().stream()
-        .filter(r -> r.getSpec() != null && r.getSpec().getParentRefs() != null && r.getSpec().getParentRefs().stream()
-            .anyMatch(p -> Attachment.refersTo(p, r.getMetadata().getNamespace(), gw)))
+        .filter(r -> setRoutes.contains(GatewayInputs.name(r)) || (r.getSpec() != null && r.getSpec().getParentRefs() != null
+            && r.getSpec().getParentRefs().stream().anyMatch(p -> Attachment.refersTo(p, r.getMetadata().getNamespace(), gw))))
         .toList();
     Set<String> namespaces = routes.stream().map(r -> r.getMetadata().getNamespace()).collect(Collectors.toSet());
     // Services of the routes' namespaces and of the namespaces their backendRefs name (ReferenceGrants decide)
     Set<String> backendNamespaces = new java.util.HashSet<>(namespaces);
     routes.forEach(r -> RouteRules.backendNamespaces(r).forEach(backendNamespaces::add));
     List<Service> services = backendNamespaces.stream().flatMap(ns -> informers.services(ns).stream()).toList();
-    Map<String, Map<String, String>> labels = new HashMap<>();
-    namespaces.forEach(ns -> informers.namespace(ns).ifPresent(n -> labels.put(ns,
-        n.getMetadata().getLabels() == null ? Map.of() : n.getMetadata().getLabels())));
+    Set<String> labelled = new java.util.HashSet<>(namespaces);
+    sets.forEach(ls -> labelled.add(ls.getMetadata().getNamespace()));
+    Map<String, Map<String, String>> labels = namespaceLabels(labelled);
+    GatewayExtensions extensions = new GatewayExtensions(GatewayConfigUsers.specs(gateways.targetGroupConfigs().list()),
+        GatewayConfigUsers.specs(gateways.listenerRuleConfigs().list()), informers.oidcSecrets());
     return new GatewayInputs(gw, routes, services, labels, gateways.referenceGrants(), LoadBalancerConfigs.resolve(
-        gateways.gatewayClass(gw.getSpec().getGatewayClassName()), gw, gateways::loadBalancerConfigSpec),
-        new GatewayExtensions(GatewayConfigUsers.specs(gateways.targetGroupConfigs().list()),
-            GatewayConfigUsers.specs(gateways.listenerRuleConfigs().list()), informers.oidcSecrets()), certs);
+        gateways.gatewayClass(gw.getSpec().getGatewayClassName()), gw, gateways::loadBalancerConfigSpec, extensions::targetGroupConfigSpec),
+        extensions, certs, sets);
   }
 
   private Future<ClusterFacts> facts() {

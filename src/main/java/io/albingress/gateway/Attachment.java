@@ -48,29 +48,61 @@ public final class Attachment {
 
   /** The route's parentRefs that name this Gateway, each with the listeners it attaches to or why none. */
   public static List<Parent> attach(Gateway gateway, HTTPRoute route, Map<String, Map<String, String>> namespaceLabels) {
+    return attach(gateway, route, namespaceLabels, ListenerSets.Sets.NONE);
+  }
+
+  /**
+   * The route's parentRefs that name this Gateway or one of the ListenerSets naming it, each with the listeners it
+   * attaches to or why none. {@code gateway} is the merged Gateway ({@link ListenerSets#merge}): a parentRef to the
+   * Gateway considers only its own listeners (also without sectionName), one to a ListenerSet only that ListenerSet's,
+   * sectionName naming a listener as the ListenerSet spells it; allowedRoutes Same means the namespace of the
+   * listener's owner (Gateway or ListenerSet).
+   */
+  public static List<Parent> attach(Gateway gateway, HTTPRoute route, Map<String, Map<String, String>> namespaceLabels,
+      ListenerSets.Sets sets) {
     String ns = route.getMetadata().getNamespace();
     List<ParentReference> refs = RouteMapping.nonNull(route.getSpec() == null ? null : route.getSpec().getParentRefs());
     List<String> routeHosts = RouteMapping.nonNull(route.getSpec() == null ? null : route.getSpec().getHostnames());
+    List<Listener> all = RouteMapping.nonNull(gateway.getSpec().getListeners());
     List<Parent> out = new ArrayList<>();
     for (int i = 0; i < refs.size(); i++) {
       ParentReference ref = refs.get(i);
-      if (!refersTo(ref, ns, gateway)) {
-        continue;
+      List<Listener> candidates;
+      String owner;
+      String ownerNamespace;
+      if (refersTo(ref, ns, gateway)) {
+        candidates = all.stream().filter(l -> !ListenerSets.fromListenerSet(l.getName())).toList();
+        owner = "Gateway " + gateway.getMetadata().getName();
+        ownerNamespace = gateway.getMetadata().getNamespace();
+      } else {
+        var named = sets.named(ref, ns);
+        if (named.isEmpty()) {
+          continue;
+        }
+        owner = "ListenerSet " + named.get().getMetadata().getName();
+        ownerNamespace = named.get().getMetadata().getNamespace();
+        if (!sets.isAccepted(named.get())) {
+          out.add(new Parent(i, ref, Map.of(), Optional.of(new Refusal("NotAllowedByListeners", owner + " is not accepted by Gateway "
+              + gateway.getMetadata().getName() + " (its spec.allowedListeners do not allow namespace " + ownerNamespace + ")"))));
+          continue;
+        }
+        String prefix = ListenerSets.key(named.get()) + "/";
+        candidates = all.stream().filter(l -> l.getName() != null && l.getName().startsWith(prefix)).toList();
       }
-      List<Listener> named = RouteMapping.nonNull(gateway.getSpec().getListeners()).stream()
-          .filter(l -> ref.getSectionName() == null || ref.getSectionName().equals(l.getName()))
+      List<Listener> named = candidates.stream()
+          .filter(l -> ref.getSectionName() == null || ref.getSectionName().equals(ListenerSets.ownName(l.getName())))
           .filter(l -> ref.getPort() == null || ref.getPort().equals(l.getPort())).toList();
       if (named.isEmpty()) {
-        out.add(new Parent(i, ref, Map.of(), Optional.of(new Refusal("NoMatchingParent", "Gateway " + gateway.getMetadata().getName()
+        out.add(new Parent(i, ref, Map.of(), Optional.of(new Refusal("NoMatchingParent", owner
             + " has no listener" + (ref.getSectionName() == null ? "" : " named " + ref.getSectionName())
             + (ref.getPort() == null ? "" : " on port " + ref.getPort())))));
         continue;
       }
       String kind = GrpcRoutes.kind(route);
-      List<Listener> allowed = named.stream().filter(l -> allows(l, kind, gateway.getMetadata().getNamespace(), ns, namespaceLabels)).toList();
+      List<Listener> allowed = named.stream().filter(l -> allows(l, kind, ownerNamespace, ns, namespaceLabels)).toList();
       if (allowed.isEmpty()) {
         out.add(new Parent(i, ref, Map.of(), Optional.of(new Refusal("NotAllowedByListeners",
-            "no listener of Gateway " + gateway.getMetadata().getName() + " allows " + kind + "s from namespace " + ns))));
+            "no listener of " + owner + " allows " + kind + "s from namespace " + ns))));
         continue;
       }
       Map<String, List<String>> hostnames = new LinkedHashMap<>();

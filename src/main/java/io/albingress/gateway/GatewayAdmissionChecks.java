@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,11 +53,7 @@ public final class GatewayAdmissionChecks {
     if (gateway.getSpec() == null) {
       return Verdict.allow();
     }
-    List<GatewayStackBuilder.ListenerState> listeners = GatewayStackBuilder.listeners(gateway);
-    for (int i = 0; i < listeners.size(); i++) {
-      int index = i;
-      listeners.get(i).notAccepted().ifPresent(r -> denials.add("spec.listeners[" + index + "].protocol: " + r.message()));
-    }
+    denials.addAll(listenerDenials(gateway));
     var infra = gateway.getSpec().getInfrastructure();
     if (infra != null && infra.getParametersRef() != null
         && !readable(infra.getParametersRef().getGroup(), infra.getParametersRef().getKind())) {
@@ -64,6 +61,32 @@ public final class GatewayAdmissionChecks {
           infra.getParametersRef().getKind(), infra.getParametersRef().getName()));
     }
     return new Verdict(denials, warnings);
+  }
+
+  /** Each listener whose protocol ALB cannot serve (the builder refuses it as UnsupportedProtocol). */
+  private static List<String> listenerDenials(Gateway gateway) {
+    List<String> denials = new ArrayList<>();
+    List<GatewayStackBuilder.ListenerState> listeners = GatewayStackBuilder.listeners(gateway);
+    for (int i = 0; i < listeners.size(); i++) {
+      int index = i;
+      listeners.get(i).notAccepted().ifPresent(r -> denials.add("spec.listeners[" + index + "].protocol: " + r.message()));
+    }
+    return denials;
+  }
+
+  /**
+   * A ListenerSet's listeners are judged as a Gateway's ({@link #gateway}: a protocol ALB cannot serve is denied); whether
+   * its Gateway allows it, and conflicts with other listeners, depend on other objects and go to status.
+   */
+  public static Verdict listenerSet(ListenerSet listenerSet) {
+    if (listenerSet.getSpec() == null) {
+      return Verdict.allow();
+    }
+    List<io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener> listeners = RouteMapping.nonNull(listenerSet.getSpec().getListeners()).stream()
+        .map(e -> new io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerBuilder().withName(e.getName()).withPort(e.getPort())
+            .withProtocol(e.getProtocol()).withHostname(e.getHostname()).build()).toList();
+    Gateway asGateway = new io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder().withNewSpec().withListeners(listeners).endSpec().build();
+    return new Verdict(listenerDenials(asGateway), List.of());
   }
 
   /** What ALB cannot do of the route on its own: {@link GatewayStackBuilder#routeProblems}. */

@@ -3,6 +3,7 @@ package io.albingress.gateway;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +15,24 @@ import java.util.Optional;
  * Services they may use, the labels of their namespaces (for allowedRoutes selectors) and the
  * ReferenceGrants that let routes use Services of other namespaces, and its LoadBalancerConfigurations, resolved and merged,
  * the TargetGroupConfigurations and ListenerRuleConfigurations its backends and route rules may use, and the ACM
- * certificates its listeners' tls.certificateRefs were imported as.
+ * certificates its listeners' tls.certificateRefs were imported as, and the ListenerSets that may add listeners to it
+ * (any whose parentRef names it; {@link ListenerSets#of} decides, with the labels of their namespaces).
  */
 public record GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,
     Map<String, Map<String, String>> namespaceLabels, List<ReferenceGrant> grants, LoadBalancerConfigs.Resolved parameters,
-    GatewayExtensions extensions, CertificateRefs.ListenerCertificates certificates) {
+    GatewayExtensions extensions, CertificateRefs.ListenerCertificates certificates, List<ListenerSet> listenerSets) {
+
+  /** Without ListenerSets. */
+  public GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,
+      Map<String, Map<String, String>> namespaceLabels, List<ReferenceGrant> grants, LoadBalancerConfigs.Resolved parameters,
+      GatewayExtensions extensions, CertificateRefs.ListenerCertificates certificates) {
+    this(gateway, routes, services, namespaceLabels, grants, parameters, extensions, certificates, List.of());
+  }
+
+  /** The ListenerSets naming the Gateway, accepted or rejected by it. */
+  public ListenerSets.Sets sets() {
+    return ListenerSets.of(gateway, listenerSets, namespaceLabels);
+  }
 
   /** Without imported certificateRefs. */
   public GatewayInputs(Gateway gateway, List<HTTPRoute> routes, List<Service> services,

@@ -35,6 +35,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -64,7 +65,23 @@ public final class GatewayStackBuilder {
 
   /** The result: the stack, its security groups, and what status needs to say about listeners and routes. */
   public record GatewayBuild(Stack stack, Optional<SecurityGroupPlan> securityGroups, List<ListenerState> listeners,
-      List<RouteState> routes, Optional<Refusal> notProgrammed) {}
+      List<RouteState> routes, Optional<Refusal> notProgrammed, List<ListenerSetState> listenerSets) {
+    public GatewayBuild(Stack stack, Optional<SecurityGroupPlan> securityGroups, List<ListenerState> listeners,
+        List<RouteState> routes, Optional<Refusal> notProgrammed) {
+      this(stack, securityGroups, listeners, routes, notProgrammed, List.of());
+    }
+
+    /** The Gateway's own listeners (without those its ListenerSets add). */
+    public List<ListenerState> gatewayListeners() {
+      return listeners.stream().filter(l -> !ListenerSets.fromListenerSet(l.name())).toList();
+    }
+  }
+
+  /**
+   * A ListenerSet naming this Gateway: accepted by it or not (NotAllowed), and its listeners' states (by the names the
+   * ListenerSet gives them) once merged into the Gateway's.
+   */
+  public record ListenerSetState(ListenerSet set, boolean accepted, List<ListenerState> listeners) {}
 
   /** One Gateway listener: Accepted (protocol), Conflicted, Programmed and its attached routes. */
   public record ListenerState(String name, int port, String protocol, int attachedRoutes, Optional<Refusal> notAccepted,
@@ -76,6 +93,10 @@ public final class GatewayStackBuilder {
 
     public boolean valid() {
       return notAccepted.isEmpty() && conflicted.isEmpty();
+    }
+
+    ListenerState named(String other) {
+      return new ListenerState(other, port, protocol, attachedRoutes, notAccepted, conflicted, notProgrammed, unresolvedRefs);
     }
 
     ListenerState withAttached(int n) {
@@ -103,12 +124,12 @@ public final class GatewayStackBuilder {
   }
 
   public GatewayBuild build(StackId id, GatewayInputs in, ClusterFacts facts) {
-    Gateway gw = in.gateway();
-    List<ListenerState> listeners = listeners(gw);
-    Map<String, ListenerState> byName = new LinkedHashMap<>();
-    listeners.forEach(l -> byName.put(l.name(), l));
+    ListenerSets.Sets sets = in.sets();
+    ListenerSets.Merged merged = ListenerSets.merge(in.gateway(), sets);
+    Gateway gw = merged.gateway();
+    Map<String, ListenerState> byName = listenerStates(merged);
 
-    List<RouteState> routes = routeStates(in, byName);
+    List<RouteState> routes = routeStates(in, gw, sets, byName);
     // attachedRoutes: routes accepted on each listener
     Map<String, Integer> attached = new HashMap<>();
     routes.stream().filter(RouteState::attached).forEach(r -> r.parents().stream().filter(Attachment.Parent::accepted)
@@ -120,7 +141,8 @@ public final class GatewayStackBuilder {
         : new LoadBalancerOrProblem(null, Optional.of(new Refusal(INVALID_PARAMETERS, String.join("; ", in.parameters().problems()))));
     if (lb.problem().isPresent()) {
       return new GatewayBuild(new Stack(id, List.of(), null, List.of(), List.of(), List.of(), List.of(new Stack.MemberError(in.gatewayName(),
-          List.of(lb.problem().get().message())))), Optional.empty(), List.copyOf(byName.values()), routes, lb.problem());
+          List.of(lb.problem().get().message())))), Optional.empty(), List.copyOf(byName.values()), routes, lb.problem(),
+          setStates(sets, byName));
     }
     List<Listener> albListeners = new ArrayList<>();
     List<ListenerRule> albRules = new ArrayList<>();
@@ -186,14 +208,34 @@ public final class GatewayStackBuilder {
     Optional<Refusal> notProgrammed = albListeners.isEmpty()
         ? Optional.of(new Refusal("Invalid", "no listener can be programmed (see the listener conditions)")) : Optional.empty();
     return new GatewayBuild(stack, Optional.of(securityGroups(stack, facts, ctx.config())), List.copyOf(byName.values()), finalRoutes,
-        notProgrammed);
+        notProgrammed, setStates(sets, byName));
   }
 
-  /** The routes that name this Gateway, attached to its valid listeners, oldest first. */
-  private static List<RouteState> routeStates(GatewayInputs in, Map<String, ListenerState> byName) {
+  /** The merged Gateway's listeners by name, with the certificateRefs problems of ListenerSet listeners. */
+  private static Map<String, ListenerState> listenerStates(ListenerSets.Merged merged) {
+    Map<String, ListenerState> byName = new LinkedHashMap<>();
+    listeners(merged.gateway()).forEach(l -> byName.put(l.name(), l));
+    merged.unresolvedRefs().forEach((name, why) -> byName.computeIfPresent(name, (n, l) -> l.unresolvedRefs(why)));
+    return byName;
+  }
+
+  /** Each ListenerSet naming the Gateway with its listeners' states under their own names. */
+  private static List<ListenerSetState> setStates(ListenerSets.Sets sets, Map<String, ListenerState> byName) {
+    List<ListenerSetState> out = new ArrayList<>();
+    for (var ls : sets.accepted()) {
+      String prefix = ListenerSets.key(ls) + "/";
+      out.add(new ListenerSetState(ls, true, byName.values().stream().filter(l -> l.name().startsWith(prefix))
+          .map(l -> l.named(ListenerSets.ownName(l.name()))).toList()));
+    }
+    sets.rejected().forEach(ls -> out.add(new ListenerSetState(ls, false, List.of())));
+    return out;
+  }
+
+  /** The routes that name this Gateway (or its ListenerSets), attached to its valid listeners, oldest first. */
+  private static List<RouteState> routeStates(GatewayInputs in, Gateway merged, ListenerSets.Sets sets, Map<String, ListenerState> byName) {
     List<RouteState> routes = new ArrayList<>();
     for (HTTPRoute route : sorted(in.routes())) {
-      List<Attachment.Parent> parents = Attachment.attach(in.gateway(), route, in.namespaceLabels()).stream()
+      List<Attachment.Parent> parents = Attachment.attach(merged, route, in.namespaceLabels(), sets).stream()
           .map(p -> onValidListeners(p, byName)).toList();
       if (!parents.isEmpty()) {
         routes.add(new RouteState(route, parents, routeProblems(route), Optional.empty()));
@@ -213,9 +255,10 @@ public final class GatewayStackBuilder {
     if (!in.parameters().problems().isEmpty()) {
       return List.of();
     }
-    Map<String, ListenerState> byName = new LinkedHashMap<>();
-    listeners(in.gateway()).forEach(l -> byName.put(l.name(), l));
-    List<RouteState> routes = routeStates(in, byName);
+    ListenerSets.Sets sets = in.sets();
+    ListenerSets.Merged merged = ListenerSets.merge(in.gateway(), sets);
+    Map<String, ListenerState> byName = listenerStates(merged);
+    List<RouteState> routes = routeStates(in, merged.gateway(), sets, byName);
     Context ctx = new Context(id, in, facts, new TargetGroups(id, in, facts));
     Map<Integer, List<ListenerState>> byPort = new TreeMap<>();
     byName.values().stream().filter(ListenerState::valid).forEach(l -> byPort.computeIfAbsent(l.port(), p -> new ArrayList<>()).add(l));
@@ -224,7 +267,7 @@ public final class GatewayStackBuilder {
       List<ListenerState> on = entry.getValue();
       Protocol protocol = Protocol.valueOf(on.get(0).protocol());
       Map<HTTPRoute, List<String>> hostsOn = routesOn(routes, on);
-      if (protocol == Protocol.HTTPS && !mayHaveCertificate(in, entry.getKey(), on, hostsOn)) {
+      if (protocol == Protocol.HTTPS && !mayHaveCertificate(in, merged.gateway(), entry.getKey(), on, hostsOn)) {
         continue; // build() leaves such a listener out whatever ACM holds
       }
       List<ListenerRule> rules = rules(ctx, entry.getKey(), protocol, hostsOn, new HashMap<>());
@@ -240,12 +283,13 @@ public final class GatewayStackBuilder {
    * (only with a hostname on a listener or a route to discover by) or from the listeners' tls.certificateRefs.
    * Without any, {@link #build} leaves it out whatever ACM holds.
    */
-  private static boolean mayHaveCertificate(GatewayInputs in, int port, List<ListenerState> on, Map<HTTPRoute, List<String>> hostsOn) {
+  private static boolean mayHaveCertificate(GatewayInputs in, Gateway merged, int port, List<ListenerState> on,
+      Map<HTTPRoute, List<String>> hostsOn) {
     if (in.parameters().config().listener(Protocol.HTTPS.name(), port).map(c -> !c.allCertificates().isEmpty()).orElse(false)) {
       return true;
     }
     var names = on.stream().map(ListenerState::name).collect(java.util.stream.Collectors.toSet());
-    boolean listenerSays = RouteMapping.nonNull(in.gateway().getSpec().getListeners()).stream().filter(l -> names.contains(l.getName()))
+    boolean listenerSays = RouteMapping.nonNull(merged.getSpec().getListeners()).stream().filter(l -> names.contains(l.getName()))
         .anyMatch(l -> (l.getHostname() != null && !l.getHostname().isEmpty())
             || (l.getTls() != null && !RouteMapping.nonNull(l.getTls().getCertificateRefs()).isEmpty()));
     return listenerSays || hostsOn.values().stream().flatMap(List::stream).anyMatch(h -> !h.isEmpty());
@@ -405,7 +449,10 @@ public final class GatewayStackBuilder {
   static List<ListenerState> listeners(Gateway gw) {
     var specs = RouteMapping.nonNull(gw.getSpec().getListeners());
     Map<Integer, java.util.Set<String>> protocols = new HashMap<>();
-    specs.stream().filter(l -> isHttp(l.getProtocol())).forEach(l -> protocols.computeIfAbsent(l.getPort(), p -> new TreeSet<>()).add(l.getProtocol()));
+    // the Gateway's own listeners: a port with two protocols conflicts all of them; a ListenerSet's listener (merged after
+    // them, ListenerSets in precedence order) conflicts only itself, with the listeners before it
+    specs.stream().filter(l -> isHttp(l.getProtocol()) && !ListenerSets.fromListenerSet(l.getName()))
+        .forEach(l -> protocols.computeIfAbsent(l.getPort(), p -> new TreeSet<>()).add(l.getProtocol()));
     List<ListenerState> out = new ArrayList<>();
     Map<Integer, java.util.Set<String>> hostsSeen = new HashMap<>();
     for (var l : specs) {
@@ -414,7 +461,18 @@ public final class GatewayStackBuilder {
           : Optional.of(new Refusal("UnsupportedProtocol", "protocol " + l.getProtocol()
           + " is not supported on an ALB; use HTTP or HTTPS (TCP, TLS and UDP need a Network Load Balancer)"));
       Optional<Refusal> conflicted = Optional.empty();
-      if (notAccepted.isEmpty()) {
+      if (notAccepted.isEmpty() && ListenerSets.fromListenerSet(l.getName())) {
+        java.util.Set<String> claimed = protocols.computeIfAbsent(port, p -> new TreeSet<>());
+        if (!claimed.isEmpty() && !claimed.contains(l.getProtocol())) {
+          conflicted = Optional.of(new Refusal("ProtocolConflict", "port " + port + " is used with protocol " + String.join(", ", claimed)
+              + " by a listener that takes precedence (the Gateway's, or an older ListenerSet's)"));
+        } else if (!hostsSeen.computeIfAbsent(port, p -> new java.util.HashSet<>()).add(Objects.toString(l.getHostname(), ""))) {
+          conflicted = Optional.of(new Refusal("HostnameConflict", "a listener that takes precedence (the Gateway's, or an older"
+              + " ListenerSet's) on port " + port + " has hostname " + (l.getHostname() == null ? "(none)" : l.getHostname())));
+        } else {
+          claimed.add(l.getProtocol());
+        }
+      } else if (notAccepted.isEmpty()) {
         if (protocols.get(port).size() > 1) {
           conflicted = Optional.of(new Refusal("ProtocolConflict", "port " + port + " is used with protocols " + protocols.get(port)));
         } else if (!hostsSeen.computeIfAbsent(port, p -> new java.util.HashSet<>()).add(Objects.toString(l.getHostname(), ""))) {
@@ -608,19 +666,19 @@ public final class GatewayStackBuilder {
         return Resolved.refused("BackendNotFound", field + ": Service " + ns + "/" + ref.getName() + " has no port " + ref.getPort());
       }
       // a TargetGroupConfiguration naming the Service: its fields replace the Service's annotations of the same meaning
-      TargetGroupConfigs.ForBackend tgc = TargetGroupConfigs.forBackend(in.extensions().targetGroupConfigs(), ns, ref.getName(),
-          GrpcRoutes.kind(route), routeNs, route.getMetadata().getName());
+      // and the Gateway's default TargetGroupConfiguration (LoadBalancerConfiguration defaultTargetGroupConfiguration) under it
+      TargetGroupConfigs.ForBackend tgc = TargetGroupConfigs.forBackend(in.extensions().targetGroupConfigs(), in.parameters().defaults(), ns,
+          ref.getName(), GrpcRoutes.kind(route), routeNs, route.getMetadata().getName());
       if (tgc.problem().isPresent()) {
         return Resolved.refused(INVALID_PARAMETERS, field + ": " + tgc.problem().get());
       }
-      Map<String, String> annotations = new LinkedHashMap<>(Objects.requireNonNullElse(svc.get().getMetadata().getAnnotations(), Map.of()));
-      annotations.putAll(tgc.props().annotations());
+      Map<String, String> own = Objects.requireNonNullElse(svc.get().getMetadata().getAnnotations(), Map.of());
+      Map<String, String> annotations = tgc.annotations(own);
       Parsed<TargetConfig> parsed = TargetAnnotations.parse(Map.of(), annotations, "Service " + ns + "/" + ref.getName());
       if (!parsed.errors().isEmpty()) {
         var e = parsed.errors().get(0);
-        String path = TargetGroupProps.pathOf(e, tgc.props().paths());
-        return path.equals(e.field()) ? Resolved.refused("BackendNotFound", field + ": " + e)
-            : Resolved.refused(INVALID_PARAMETERS, field + ": TargetGroupConfiguration " + tgc.used().orElse("") + " " + path + ": " + e.message());
+        return tgc.describe(e, own).map(where -> Resolved.refused(INVALID_PARAMETERS, field + ": " + where + ": " + e.message()))
+            .orElseGet(() -> Resolved.refused("BackendNotFound", field + ": " + e));
       }
       TargetConfig c = parsed.value();
       int nodePort = sp.get().getNodePort() == null ? 0 : sp.get().getNodePort();
@@ -640,7 +698,7 @@ public final class GatewayStackBuilder {
       Optional<String> ipv6 = tgc.props().ipAddressType().filter(TargetGroup.IPV6::equals);
       Optional<String> named = tgc.props().targetGroupName();
       if (named.isPresent() && built.values().stream().anyMatch(t -> t.name().equals(named.get()) && !t.resourceId().equals(resourceId))) {
-        return Resolved.refused(INVALID_PARAMETERS, field + ": TargetGroupConfiguration " + tgc.used().orElse("") + " targetGroupName "
+        return Resolved.refused(INVALID_PARAMETERS, field + ": " + tgc.nameSource() + " targetGroupName "
             + named.get() + " is already the name of another target group of this Gateway (one per route, Service and port);"
             + " set it in routeConfigurations for one route only, or remove it");
       }

@@ -2,6 +2,7 @@ package io.albingress.gateway;
 
 import io.albingress.gateway.Attachment.Refusal;
 import io.albingress.gateway.GatewayStackBuilder.GatewayBuild;
+import io.albingress.gateway.GatewayStackBuilder.ListenerSetState;
 import io.albingress.gateway.GatewayStackBuilder.ListenerState;
 import io.albingress.gateway.GatewayStackBuilder.RouteState;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -11,12 +12,17 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusAddress;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerEntry;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerEntryStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSetStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteGroupKind;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -47,20 +53,17 @@ public final class GatewayStatuses {
   public static GatewayStatus gateway(Gateway gw, GatewayBuild build, Deployed deployed, String now) {
     long gen = generation(gw.getMetadata().getGeneration());
     List<Condition> previous = gw.getStatus() == null ? List.of() : nonNull(gw.getStatus().getConditions());
-    boolean someInvalid = build.listeners().stream().anyMatch(l -> !l.valid());
+    boolean someInvalid = build.gatewayListeners().stream().anyMatch(l -> !l.valid());
     List<Condition> conditions = new ArrayList<>();
     Optional<Refusal> invalidParameters = build.notProgrammed().filter(r -> GatewayStackBuilder.INVALID_PARAMETERS.equals(r.reason()));
     conditions.add(invalidParameters.map(r -> condition(previous, "Accepted", false, r.reason(), r.message(), gen, now))
         .orElseGet(() -> condition(previous, "Accepted", true, someInvalid ? "ListenersNotValid" : "Accepted",
         someInvalid ? "some listeners are not valid (see their conditions)" : "accepted by " + CONTROLLER_NAME, gen, now)));
-    Optional<Refusal> notProgrammed = build.notProgrammed()
-        .map(r -> invalidParameters.isPresent() ? new Refusal("Invalid", r.message()) : r)
-        .or(() -> deployed.failure().map(f -> new Refusal("Pending", "the load balancer is not deployed yet: " + f)))
-        .or(() -> deployed.dnsName().isEmpty() ? Optional.of(new Refusal("Pending", "the load balancer is being created")) : Optional.empty());
+    Optional<Refusal> notProgrammed = notProgrammed(build, deployed);
     conditions.add(notProgrammed.map(r -> condition(previous, "Programmed", false, r.reason(), r.message(), gen, now))
         .orElseGet(() -> condition(previous, "Programmed", true, "Programmed", "load balancer " + deployed.dnsName().get(), gen, now)));
     List<ListenerStatus> listeners = new ArrayList<>();
-    for (ListenerState l : build.listeners()) {
+    for (ListenerState l : build.gatewayListeners()) {
       List<Condition> prev = gw.getStatus() == null ? List.of() : nonNull(gw.getStatus().getListeners()).stream()
           .filter(s -> Objects.equals(s.getName(), l.name())).findFirst().map(s -> nonNull(s.getConditions())).orElse(List.of());
       ListenerStatus ls = listener(l, prev, gen, now, notProgrammed.isPresent() && l.valid() && l.notProgrammed().isEmpty()
@@ -76,7 +79,75 @@ public final class GatewayStatuses {
     status.setAddresses(addresses);
     status.setConditions(conditions);
     status.setListeners(listeners);
+    if (gw.getSpec() != null && gw.getSpec().getAllowedListeners() != null) {
+      // only where ListenerSets are opted into: a Gateway CRD without the field would prune it and every reconcile would write
+      status.setAttachedListenerSets((int) build.listenerSets().stream().filter(ListenerSetState::accepted).count());
+    }
     return status;
+  }
+
+  /**
+   * A ListenerSet's status, as the reference's {@code buildListenerSetStatus}: not accepted by the Gateway, Accepted=False
+   * and Programmed=False NotAllowed with no listeners; else Accepted while one of its listeners is valid (reason
+   * ListenersNotValid when some are not), Programmed when one is valid and the Gateway is programmed (Pending while it
+   * is not), and per listener the conditions a Gateway listener gets.
+   */
+  public static ListenerSetStatus listenerSet(ListenerSetState state, Gateway gw, Optional<Refusal> gatewayNotProgrammed, String now) {
+    boolean gatewayProgrammed = gatewayNotProgrammed.isEmpty();
+    ListenerSet ls = state.set();
+    long gen = generation(ls.getMetadata().getGeneration());
+    List<Condition> previous = ls.getStatus() == null ? List.of() : nonNull(ls.getStatus().getConditions());
+    List<Condition> conditions = new ArrayList<>();
+    List<ListenerEntryStatus> listeners = new ArrayList<>();
+    if (!state.accepted()) {
+      String why = "Gateway " + gw.getMetadata().getName() + " does not allow ListenerSets from namespace " + ls.getMetadata().getNamespace()
+          + " (its spec.allowedListeners.namespaces)";
+      conditions.add(condition(previous, "Accepted", false, ListenerSets.NOT_ALLOWED, why, gen, now));
+      conditions.add(condition(previous, "Programmed", false, ListenerSets.NOT_ALLOWED, why, gen, now));
+    } else {
+      boolean someInvalid = state.listeners().stream().anyMatch(l -> !l.valid());
+      boolean someValid = state.listeners().stream().anyMatch(ListenerState::valid);
+      conditions.add(someValid
+          ? condition(previous, "Accepted", true, someInvalid ? "ListenersNotValid" : "Accepted",
+              someInvalid ? "some listeners are not valid (see their conditions)" : "accepted by Gateway " + gw.getMetadata().getName(), gen, now)
+          : condition(previous, "Accepted", false, "ListenersNotValid", "no listener is valid (see their conditions)", gen, now));
+      conditions.add(someValid && gatewayProgrammed ? condition(previous, "Programmed", true, "Programmed", "", gen, now)
+          : gatewayProgrammed ? condition(previous, "Programmed", false, "ListenersNotValid", "no valid listener to program", gen, now)
+          : condition(previous, "Programmed", false, "Pending", "the parent Gateway is not programmed yet", gen, now));
+      Map<String, ListenerEntry> specs = new java.util.HashMap<>();
+      nonNull(ls.getSpec().getListeners()).forEach(e -> specs.put(e.getName(), e));
+      for (ListenerState l : state.listeners()) {
+        List<Condition> prev = ls.getStatus() == null ? List.of() : nonNull(ls.getStatus().getListeners()).stream()
+            .filter(x -> Objects.equals(x.getName(), l.name())).findFirst().map(x -> nonNull(x.getConditions())).orElse(List.of());
+        ListenerStatus one = listener(l, prev, gen, now, gatewayNotProgrammed.isPresent() && l.valid() && l.notProgrammed().isEmpty()
+            ? gatewayNotProgrammed : l.notProgrammed());
+        ListenerEntry e = specs.get(l.name());
+        if (e != null) {
+          var asListener = new io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerBuilder().withName(e.getName()).withPort(e.getPort())
+              .withProtocol(e.getProtocol()).withAllowedRoutes(e.getAllowedRoutes()).build();
+          one.setSupportedKinds(Attachment.supportedKinds(asListener).stream().map(k -> new RouteGroupKind(Attachment.GROUP, k)).toList());
+        }
+        ListenerEntryStatus entry = new ListenerEntryStatus();
+        entry.setName(one.getName());
+        entry.setAttachedRoutes(one.getAttachedRoutes());
+        entry.setConditions(one.getConditions());
+        entry.setSupportedKinds(one.getSupportedKinds());
+        listeners.add(entry);
+      }
+    }
+    ListenerSetStatus status = new ListenerSetStatus();
+    status.setConditions(conditions);
+    status.setListeners(listeners);
+    return status;
+  }
+
+  /** Why the Gateway is not Programmed, if it is not. */
+  public static Optional<Refusal> notProgrammed(GatewayBuild build, Deployed deployed) {
+    boolean invalidParameters = build.notProgrammed().filter(r -> GatewayStackBuilder.INVALID_PARAMETERS.equals(r.reason())).isPresent();
+    return build.notProgrammed()
+        .map(r -> invalidParameters ? new Refusal("Invalid", r.message()) : r)
+        .or(() -> deployed.failure().map(f -> new Refusal("Pending", "the load balancer is not deployed yet: " + f)))
+        .or(() -> deployed.dnsName().isEmpty() ? Optional.of(new Refusal("Pending", "the load balancer is being created")) : Optional.empty());
   }
 
   static ListenerStatus listener(ListenerState l, List<Condition> prev, long gen, String now, Optional<Refusal> notProgrammed) {
@@ -105,12 +176,19 @@ public final class GatewayStatuses {
    * replaced by one per parentRef naming it (in parentRefs order).
    */
   public static List<RouteParentStatus> routeParents(RouteState state, Gateway gw, String now) {
+    return routeParents(state, gw, java.util.Set.of(), now);
+  }
+
+  /**
+   * As {@link #routeParents(RouteState, Gateway, String)}, where our entries also include those for the ListenerSets
+   * naming the Gateway ({@code listenerSets}: their "namespace/name").
+   */
+  public static List<RouteParentStatus> routeParents(RouteState state, Gateway gw, java.util.Set<String> listenerSets, String now) {
     HTTPRoute route = state.route();
     long gen = generation(route.getMetadata().getGeneration());
     List<RouteParentStatus> existing = route.getStatus() == null ? List.of() : nonNull(route.getStatus().getParents());
     List<RouteParentStatus> out = new ArrayList<>();
-    existing.stream().filter(p -> !(CONTROLLER_NAME.equals(p.getControllerName()) && p.getParentRef() != null
-        && Attachment.refersTo(p.getParentRef(), route.getMetadata().getNamespace(), gw))).forEach(out::add);
+    existing.stream().filter(p -> !ours(p, route, gw, listenerSets)).forEach(out::add);
     for (Attachment.Parent parent : state.parents()) {
       List<Condition> prev = existing.stream().filter(p -> CONTROLLER_NAME.equals(p.getControllerName())
           && sameRef(p.getParentRef(), parent.ref())).findFirst().map(p -> nonNull(p.getConditions())).orElse(List.of());
@@ -136,9 +214,24 @@ public final class GatewayStatuses {
 
   /** A route whose parentRefs no longer name the Gateway: our entries for it go. */
   public static List<RouteParentStatus> withoutGateway(HTTPRoute route, Gateway gw) {
+    return withoutGateway(route, gw, java.util.Set.of());
+  }
+
+  /** As {@link #withoutGateway(HTTPRoute, Gateway)}, also for our entries of the ListenerSets ("namespace/name") naming it. */
+  public static List<RouteParentStatus> withoutGateway(HTTPRoute route, Gateway gw, java.util.Set<String> listenerSets) {
     List<RouteParentStatus> existing = route.getStatus() == null ? List.of() : nonNull(route.getStatus().getParents());
-    return existing.stream().filter(p -> !(CONTROLLER_NAME.equals(p.getControllerName()) && p.getParentRef() != null
-        && Attachment.refersTo(p.getParentRef(), route.getMetadata().getNamespace(), gw))).toList();
+    return existing.stream().filter(p -> !ours(p, route, gw, listenerSets)).toList();
+  }
+
+  /** Our entry for the Gateway, or for one of the ListenerSets naming it. */
+  private static boolean ours(RouteParentStatus p, HTTPRoute route, Gateway gw, java.util.Set<String> listenerSets) {
+    if (!CONTROLLER_NAME.equals(p.getControllerName()) || p.getParentRef() == null) {
+      return false;
+    }
+    ParentReference ref = p.getParentRef();
+    String ns = route.getMetadata().getNamespace();
+    return Attachment.refersTo(ref, ns, gw) || (ListenerSets.refersToListenerSet(ref)
+        && listenerSets.contains((ref.getNamespace() == null || ref.getNamespace().isEmpty() ? ns : ref.getNamespace()) + "/" + ref.getName()));
   }
 
   /** GatewayClass Accepted=True: this controller serves it. */

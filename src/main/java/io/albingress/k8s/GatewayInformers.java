@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -65,8 +66,11 @@ public final class GatewayInformers implements AutoCloseable {
   public static final ResourceDefinitionContext LR_CONFIG_CONTEXT = new ResourceDefinitionContext.Builder().withGroup("gateway.k8s.aws")
       .withVersion("v1").withKind("ListenerRuleConfiguration").withPlural("listenerruleconfigurations").withNamespaced(true).build();
 
-  private final LateCrdInformer targetGroupConfigs;
-  private final LateCrdInformer listenerRuleConfigs;
+  private final LateCrdInformer<GenericKubernetesResource> targetGroupConfigs;
+  private final LateCrdInformer<GenericKubernetesResource> listenerRuleConfigs;
+  private final LateCrdInformer<GenericKubernetesResource> lbConfigs;
+  private final LateCrdInformer<GRPCRoute> grpcRoutes;
+  private final LateCrdInformer<ListenerSet> listenerSets;
   private final Vertx vertx;
   private final KubernetesClient client;
   private final Optional<String> namespace;
@@ -79,10 +83,6 @@ public final class GatewayInformers implements AutoCloseable {
   private volatile SharedIndexInformer<HTTPRoute> routes;
   private volatile SharedIndexInformer<ReferenceGrant> grants;
   private volatile boolean available;
-  private volatile SharedIndexInformer<GenericKubernetesResource> lbConfigs;
-  private volatile boolean lbConfigsAvailable;
-  private volatile SharedIndexInformer<GRPCRoute> grpcRoutes;
-  private volatile boolean grpcRoutesAvailable;
 
   public GatewayInformers(Vertx vertx, KubernetesClient client, Optional<String> namespace, long resyncMillis, Duration retry) {
     this.vertx = vertx;
@@ -90,17 +90,20 @@ public final class GatewayInformers implements AutoCloseable {
     this.namespace = namespace;
     this.resyncMillis = resyncMillis;
     this.retry = retry;
-    this.targetGroupConfigs = new LateCrdInformer(vertx, client, namespace, resyncMillis, retry, TG_CONFIG_CONTEXT);
-    this.listenerRuleConfigs = new LateCrdInformer(vertx, client, namespace, resyncMillis, retry, LR_CONFIG_CONTEXT);
+    this.targetGroupConfigs = LateCrdInformer.generic(vertx, client, namespace, resyncMillis, retry, TG_CONFIG_CONTEXT);
+    this.listenerRuleConfigs = LateCrdInformer.generic(vertx, client, namespace, resyncMillis, retry, LR_CONFIG_CONTEXT);
+    this.lbConfigs = LateCrdInformer.generic(vertx, client, namespace, resyncMillis, retry, LB_CONFIG_CONTEXT);
+    this.grpcRoutes = LateCrdInformer.typed(vertx, client, namespace, resyncMillis, retry, GRPCRoute.class);
+    this.listenerSets = LateCrdInformer.typed(vertx, client, namespace, resyncMillis, retry, ListenerSet.class);
   }
 
   /** TargetGroupConfigurations, picked up when their CRD is installed (started by whoever registers the handlers). */
-  public LateCrdInformer targetGroupConfigs() {
+  public LateCrdInformer<GenericKubernetesResource> targetGroupConfigs() {
     return targetGroupConfigs;
   }
 
   /** ListenerRuleConfigurations, picked up when their CRD is installed. */
-  public LateCrdInformer listenerRuleConfigs() {
+  public LateCrdInformer<GenericKubernetesResource> listenerRuleConfigs() {
     return listenerRuleConfigs;
   }
 
@@ -116,28 +119,7 @@ public final class GatewayInformers implements AutoCloseable {
    * picks it up when it is installed later. Until then a Gateway that refers to one is told it is not found.
    */
   private void tryStartLoadBalancerConfigs() {
-    if (closed.get()) {
-      return;
-    }
-    // an explicit context: genericKubernetesResources(apiVersion, kind) would run API discovery, blocking, and throw without the CRD
-    var op = client.genericKubernetesResources(LB_CONFIG_CONTEXT);
-    var inf = (namespace.isPresent() ? op.inNamespace(namespace.get()) : op.inAnyNamespace()).runnableInformer(resyncMillis);
-    inf.addEventHandler(handlers.loadBalancerConfigs());
-    lbConfigs = inf;
-    inf.start().toCompletableFuture().orTimeout(Math.max(5, retry.toSeconds()), TimeUnit.SECONDS).whenComplete((v, e) -> {
-      if (e == null) {
-        lbConfigsAvailable = true;
-        LOG.info("LoadBalancerConfiguration informer synced");
-        handlers.loadBalancerConfigsSynced().run();
-        return;
-      }
-      LOG.info("LoadBalancerConfiguration ({}) not served yet ({}); trying again in {}s", LB_CONFIG_API_VERSION, rootMessage(e),
-          retry.toSeconds());
-      inf.stop();
-      if (!closed.get()) {
-        vertx.setTimer(retry.toMillis(), id -> tryStartLoadBalancerConfigs());
-      }
-    });
+    lbConfigs.start(handlers.loadBalancerConfigs(), handlers.loadBalancerConfigsSynced());
   }
 
   /**
@@ -145,44 +127,27 @@ public final class GatewayInformers implements AutoCloseable {
    * GRPCRoute CRD, and GRPCRoutes are picked up when it is installed later. {@code synced} runs once they list.
    */
   public void startGrpcRoutes(ResourceEventHandler<GRPCRoute> handler, Runnable synced) {
-    if (closed.get()) {
-      return;
-    }
-    var op = client.resources(GRPCRoute.class);
-    var inf = (namespace.isPresent() ? op.inNamespace(namespace.get()) : op.inAnyNamespace()).runnableInformer(resyncMillis);
-    inf.addEventHandler(handler);
-    grpcRoutes = inf;
-    inf.start().toCompletableFuture().orTimeout(Math.max(5, retry.toSeconds()), TimeUnit.SECONDS).whenComplete((v, e) -> {
-      if (e == null) {
-        grpcRoutesAvailable = true;
-        LOG.info("GRPCRoute informer synced");
-        synced.run();
-        return;
-      }
-      LOG.info("GRPCRoute ({}/v1) not served yet ({}); trying again in {}s", "gateway.networking.k8s.io", rootMessage(e), retry.toSeconds());
-      inf.stop();
-      if (!closed.get()) {
-        vertx.setTimer(retry.toMillis(), id -> startGrpcRoutes(handler, synced));
-      }
-    });
+    grpcRoutes.start(handler, synced);
+  }
+
+  /** ListenerSets (gateway.networking.k8s.io/v1), picked up when their CRD is installed; started by whoever registers the handlers. */
+  public LateCrdInformer<ListenerSet> listenerSets() {
+    return listenerSets;
   }
 
   /** The GRPCRoutes; empty until their CRD is served and listed. */
   public List<GRPCRoute> grpcRoutes() {
-    return grpcRoutesAvailable ? grpcRoutes.getStore().list() : List.of();
+    return grpcRoutes.list();
   }
 
   /** The spec of a LoadBalancerConfiguration by "namespace/name"; empty when it does not exist or the CRD is not served. */
   @SuppressWarnings("unchecked")
   public Optional<java.util.Map<String, Object>> loadBalancerConfigSpec(String key) {
-    if (!lbConfigsAvailable) {
+    Optional<GenericKubernetesResource> found = lbConfigs.get(key);
+    if (found.isEmpty()) {
       return Optional.empty();
     }
-    GenericKubernetesResource r = lbConfigs.getStore().getByKey(key);
-    if (r == null) {
-      return Optional.empty();
-    }
-    Object spec = r.getAdditionalProperties().get("spec");
+    Object spec = found.get().getAdditionalProperties().get("spec");
     return Optional.of(spec instanceof java.util.Map<?, ?> m ? (java.util.Map<String, Object>) m : java.util.Map.of());
   }
 
@@ -215,20 +180,12 @@ public final class GatewayInformers implements AutoCloseable {
             handlers.synced().run();
             return;
           }
-          LOG.info("Gateway API resources not served yet ({}); trying again in {}s", rootMessage(e), retry.toSeconds());
+          LOG.info("Gateway API resources not served yet ({}); trying again in {}s", LateCrdInformer.rootMessage(e), retry.toSeconds());
           List.of(gc, gw, rt, rg).forEach(SharedIndexInformer::stop);
           if (!closed.get()) {
             vertx.setTimer(retry.toMillis(), id -> tryStart());
           }
         });
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 
   /** The CRDs are served and the caches hold a full list. */
@@ -264,11 +221,12 @@ public final class GatewayInformers implements AutoCloseable {
   public void close() {
     closed.set(true);
     available = false;
-    lbConfigsAvailable = false;
-    grpcRoutesAvailable = false;
     targetGroupConfigs.close();
     listenerRuleConfigs.close();
-    for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {classes, gateways, routes, grants, lbConfigs, grpcRoutes}) {
+    lbConfigs.close();
+    grpcRoutes.close();
+    listenerSets.close();
+    for (SharedIndexInformer<?> i : new SharedIndexInformer<?>[] {classes, gateways, routes, grants}) {
       if (i != null) {
         i.stop();
       }

@@ -1,6 +1,7 @@
 package io.albingress.k8s;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
@@ -10,6 +11,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteStatus;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSetStatus;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.RouteParentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Future;
@@ -18,7 +21,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Writes to Gateway API objects: finalizers on GatewayClasses and Gateways, and status. fabric8 calls
+ * Writes to Gateway API objects: finalizers on GatewayClasses and Gateways, and status (also of ListenerRuleConfigurations). fabric8 calls
  * block, so they run on worker threads; each is skipped when the cached object already says the same.
  */
 public final class GatewayWriter {
@@ -50,6 +53,18 @@ public final class GatewayWriter {
         .editStatus(g -> {
           g.setStatus(status);
           return g;
+        }));
+  }
+
+  /** A ListenerSet's status, when it differs from what the cached object says. */
+  public Future<Void> listenerSetStatus(ListenerSet ls, ListenerSetStatus status) {
+    if (Objects.equals(ls.getStatus(), status)) {
+      return Future.succeededFuture();
+    }
+    return blocking(() -> client.resources(ListenerSet.class).inNamespace(ls.getMetadata().getNamespace()).withName(ls.getMetadata().getName())
+        .editStatus(l -> {
+          l.setStatus(status);
+          return l;
         }));
   }
 
@@ -99,6 +114,21 @@ public final class GatewayWriter {
       c.setStatus(s);
       return c;
     }));
+  }
+
+  /**
+   * Writes a ListenerRuleConfiguration's status (the /status subresource) unless {@code same} says the cached object holds
+   * it already.
+   */
+  public Future<Void> listenerRuleConfigStatus(GenericKubernetesResource config, java.util.Map<String, Object> status, boolean same) {
+    if (same) {
+      return Future.succeededFuture();
+    }
+    return blocking(() -> client.genericKubernetesResources(GatewayInformers.LR_CONFIG_CONTEXT).inNamespace(config.getMetadata().getNamespace())
+        .withName(config.getMetadata().getName()).editStatus(c -> {
+          c.setAdditionalProperty("status", status);
+          return c;
+        }));
   }
 
   private Future<Void> blocking(Runnable call) {

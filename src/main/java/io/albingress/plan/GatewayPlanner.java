@@ -9,6 +9,7 @@ import io.albingress.gateway.GatewayStackBuilder.GatewayBuild;
 import io.albingress.gateway.GatewayStackBuilder.ListenerState;
 import io.albingress.gateway.GatewayStackBuilder.RouteState;
 import io.albingress.gateway.GatewayStatuses;
+import io.albingress.gateway.ListenerSets;
 import io.albingress.gateway.LoadBalancerConfigs;
 import io.albingress.model.ClusterFacts;
 import io.albingress.model.Stack;
@@ -18,6 +19,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -83,16 +85,23 @@ public final class GatewayPlanner {
   GatewayInputs inputs(Gateway gw) {
     List<HTTPRoute> all = new ArrayList<>(manifests.all(HTTPRoute.class));
     manifests.all(GRPCRoute.class).forEach(g -> all.add(GrpcRoutes.view(g)));
+    List<ListenerSet> sets = manifests.all(ListenerSet.class).stream().filter(ls -> ListenerSets.namesGateway(ls, gw)).toList();
+    java.util.Set<String> setKeys = sets.stream().map(ListenerSets::key).collect(java.util.stream.Collectors.toSet());
     List<HTTPRoute> routes = all.stream()
         .filter(r -> r.getSpec() != null && r.getSpec().getParentRefs() != null && r.getSpec().getParentRefs().stream()
-            .anyMatch(p -> Attachment.refersTo(p, r.getMetadata().getNamespace(), gw)))
+            .anyMatch(p -> Attachment.refersTo(p, r.getMetadata().getNamespace(), gw) || (ListenerSets.refersToListenerSet(p)
+                && setKeys.contains((p.getNamespace() == null || p.getNamespace().isEmpty() ? r.getMetadata().getNamespace() : p.getNamespace())
+                    + "/" + p.getName()))))
         .toList();
     Map<String, Map<String, String>> labels = new HashMap<>();
     routes.forEach(r -> labels.computeIfAbsent(r.getMetadata().getNamespace(), ns -> manifests.namespaceLabels(ns).orElse(Map.of())));
+    sets.forEach(ls -> labels.computeIfAbsent(ls.getMetadata().getNamespace(), ns -> manifests.namespaceLabels(ns).orElse(Map.of())));
+    GatewayExtensions extensions = new GatewayExtensions(manifests.customSpecs(Manifests.TARGET_GROUP_CONFIGURATION),
+        manifests.customSpecs(Manifests.LISTENER_RULE_CONFIGURATION));
     return new GatewayInputs(gw, routes, manifests.all(Service.class), labels, manifests.all(ReferenceGrant.class),
         LoadBalancerConfigs.resolve(gatewayClass(gw.getSpec().getGatewayClassName()), gw,
-            key -> manifests.customSpec(LoadBalancerConfigs.KIND, key)),
-        new GatewayExtensions(manifests.customSpecs(Manifests.TARGET_GROUP_CONFIGURATION), manifests.customSpecs(Manifests.LISTENER_RULE_CONFIGURATION)));
+            key -> manifests.customSpec(LoadBalancerConfigs.KIND, key), extensions::targetGroupConfigSpec), extensions,
+        io.albingress.gateway.CertificateRefs.ListenerCertificates.NONE, sets);
   }
 
   /** What the Gateway's, its listeners' and its routes' status would say, as problems, warnings and what plan cannot check. */
@@ -104,7 +113,8 @@ public final class GatewayPlanner {
     build.notProgrammed().ifPresent(r -> problems.add((GatewayStackBuilder.INVALID_PARAMETERS.equals(r.reason())
         ? "Accepted=False " : "Programmed=False ") + r.reason() + ": " + r.message()));
     for (ListenerState l : build.listeners()) {
-      String at = "listener " + l.name() + " (" + l.protocol() + ":" + l.port() + ") ";
+      String at = (ListenerSets.fromListenerSet(l.name()) ? "ListenerSet " + l.name().substring(0, l.name().lastIndexOf('/')) + " listener "
+          + ListenerSets.ownName(l.name()) : "listener " + l.name()) + " (" + l.protocol() + ":" + l.port() + ") ";
       l.notAccepted().ifPresent(r -> problems.add(at + "Accepted=False " + r.reason() + ": " + r.message()));
       l.conflicted().ifPresent(r -> problems.add(at + "Conflicted=True " + r.reason() + ": " + r.message()));
       l.notProgrammed().ifPresent(r -> problems.add(at + "Programmed=False " + r.reason() + ": " + r.message()));
@@ -112,6 +122,9 @@ public final class GatewayPlanner {
         warnings.add(at + "has no attached routes: it answers 404 to every request");
       }
     }
+    build.listenerSets().stream().filter(s -> !s.accepted()).forEach(s -> problems.add("ListenerSet " + ListenerSets.key(s.set())
+        + " Accepted=False " + ListenerSets.NOT_ALLOWED + ": Gateway " + gw.getMetadata().getName()
+        + " does not allow ListenerSets from namespace " + s.set().getMetadata().getNamespace() + " (its spec.allowedListeners.namespaces)"));
     boolean servicesGiven = manifests.knowsServices();
     for (RouteState r : build.routes()) {
       String route = (GrpcRoutes.isGrpc(r.route()) ? "" : "HTTPRoute ") + GatewayInputs.name(r.route()) + " "; // GRPCRoute/ns/name

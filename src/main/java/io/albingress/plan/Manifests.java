@@ -49,6 +49,7 @@ public final class Manifests implements ClusterView, ParamsSource {
       // the Gateway API (v1 model classes read v1beta1 objects too: same schema) and the reference's CRDs
       Map.entry("GatewayClass", GatewayClass.class), Map.entry("Gateway", Gateway.class), Map.entry("HTTPRoute", HTTPRoute.class),
       Map.entry("GRPCRoute", GRPCRoute.class), Map.entry("ReferenceGrant", ReferenceGrant.class),
+      Map.entry("ListenerSet", io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet.class),
       Map.entry(LoadBalancerConfigs.KIND, GenericKubernetesResource.class), Map.entry(TARGET_GROUP_CONFIGURATION, GenericKubernetesResource.class),
       Map.entry(LISTENER_RULE_CONFIGURATION, GenericKubernetesResource.class));
 

@@ -2,12 +2,14 @@ package io.albingress.webhook;
 
 import io.albingress.gateway.Attachment;
 import io.albingress.gateway.GatewayAdmissionChecks;
+import io.albingress.gateway.ListenerSets;
 import io.albingress.validation.Verdict;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import io.vertx.core.Future;
 import java.util.Optional;
@@ -26,6 +28,7 @@ public final class GatewayAdmission {
   public static final String VALIDATE_GATEWAY_PATH = "/validate-gateway-networking-k8s-io-v1-gateway";
   public static final String VALIDATE_HTTP_ROUTE_PATH = "/validate-gateway-networking-k8s-io-v1-httproute";
   public static final String VALIDATE_GRPC_ROUTE_PATH = "/validate-gateway-networking-k8s-io-v1-grpcroute";
+  public static final String VALIDATE_LISTENER_SET_PATH = "/validate-gateway-networking-k8s-io-v1-listenerset";
 
   private final Function<String, Optional<GatewayClass>> classes;
   private final BiFunction<String, String, Optional<Gateway>> gateways;
@@ -77,6 +80,23 @@ public final class GatewayAdmission {
         return AdmissionReply.allow();
       }
       return AdmissionReply.of(GatewayAdmissionChecks.grpcRoute(route), "GRPCRoute " + key(route, request.namespace()));
+    }));
+  }
+
+  /** A ListenerSet is judged only when its parentRef names a Gateway of ours that exists now. */
+  public Future<AdmissionReply> listenerSet(AdmissionRequestView<ListenerSet> request) {
+    return Future.succeededFuture(wrongKind(request, "ListenerSet").orElseGet(() -> {
+      ListenerSet ls = request.object();
+      if (!judged(request) || ls.getSpec() == null) {
+        return AdmissionReply.allow();
+      }
+      if (ls.getMetadata() != null && (ls.getMetadata().getNamespace() == null || ls.getMetadata().getNamespace().isEmpty())) {
+        ls.getMetadata().setNamespace(request.namespace());
+      }
+      boolean ours = ls.getMetadata() != null && ListenerSets.parentKey(ls).flatMap(k -> gateways.apply(k.substring(0, k.indexOf('/')),
+          k.substring(k.indexOf('/') + 1))).filter(this::ours).isPresent();
+      return ours ? AdmissionReply.of(GatewayAdmissionChecks.listenerSet(ls), "ListenerSet " + key(ls, request.namespace()))
+          : AdmissionReply.allow();
     }));
   }
 

@@ -120,6 +120,8 @@ public final class WebhookServer {
           AdmissionCodec.reader(HTTPRoute.class), g::httpRoute));
       webhooks.add(new AdmissionHandler.Webhook<>(GatewayAdmission.VALIDATE_GRPC_ROUTE_PATH, "validate-grpcroute",
           AdmissionCodec.reader(io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute.class), g::grpcRoute));
+      webhooks.add(new AdmissionHandler.Webhook<>(GatewayAdmission.VALIDATE_LISTENER_SET_PATH, "validate-listenerset",
+          AdmissionCodec.reader(io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet.class), g::listenerSet));
       GatewayConfigAdmission configs = new GatewayConfigAdmission();
       webhooks.add(new AdmissionHandler.Webhook<>(GatewayConfigAdmission.VALIDATE_TARGET_GROUP_CONFIG_PATH, "validate-targetgroupconfiguration",
           AdmissionCodec.reader(GenericKubernetesResource.class), configs::targetGroupConfig));

@@ -151,8 +151,8 @@ final class BenchContext {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags);
-    // e.g. a profiler for one run: BENCH_CHILD_JVM_OPTS='-XX:StartFlightRecording=filename=target/bench/%p.jfr'
-    String extra = System.getenv().getOrDefault("BENCH_CHILD_JVM_OPTS", "").trim();
+    // e.g. a profiler for one run: BENCH_CHILD_JVM_OPTS='-XX:StartFlightRecording=filename=target/bench/{name}.jfr'
+    String extra = System.getenv().getOrDefault("BENCH_CHILD_JVM_OPTS", "").trim().replace("{name}", name);
     if (!extra.isEmpty()) {
       command.addAll(List.of(extra.split("\\s+")));
     }

@@ -220,7 +220,11 @@ class DeployIT {
         {"update", "leases.coordination.k8s.io/someone-else", "-n", NAMESPACE}, {"delete", "leases.coordination.k8s.io", "-n", NAMESPACE},
         {"create", "clusterrolebindings.rbac.authorization.k8s.io"}, {"create", "serviceaccounts/token", "-n", NAMESPACE},
         {"delete", "targetgroupbindings.elbv2.k8s.aws", "-n", "default"}, {"create", "targetgroupbindings.elbv2.k8s.aws", "-n", "default"},
-        {"get", "customresourcedefinitions.apiextensions.k8s.io/ingresses.example.com"}}) {
+        {"get", "customresourcedefinitions.apiextensions.k8s.io/ingresses.example.com"},
+        // ListenerRuleConfigurations: status only; TargetGroupConfigurations: no status (the reference writes none)
+        {"patch", "listenerruleconfigurations.gateway.k8s.aws", "-n", "default"},
+        {"patch", "targetgroupconfigurations.gateway.k8s.aws", "--subresource=status", "-n", "default"},
+        {"patch", "listenersets.gateway.networking.k8s.io", "-n", "default"}}) {
       Result r = env.kubectl(null, canI(denied));
       assertThat(r.stdout().trim()).as("kubectl auth can-i %s", String.join(" ", denied)).isEqualTo("no");
       assertThat(r.exit()).isEqualTo(1);
@@ -237,7 +241,10 @@ class DeployIT {
         {"get", "customresourcedefinitions.apiextensions.k8s.io/targetgroupbindings.elbv2.k8s.aws"},
         // OIDC client secrets (auth-idp-oidc): listed and watched, the cache keeps only the client keys
         {"list", "secrets", "-A"}, {"watch", "ingressclassparams.elbv2.k8s.aws"},
-        {"list", "gateways.gateway.networking.k8s.io", "-A"}, {"patch", "httproutes.gateway.networking.k8s.io", "--subresource=status", "-n", "default"}}) {
+        {"list", "gateways.gateway.networking.k8s.io", "-A"}, {"patch", "httproutes.gateway.networking.k8s.io", "--subresource=status", "-n", "default"},
+        {"patch", "listenerruleconfigurations.gateway.k8s.aws", "--subresource=status", "-n", "default"},
+        {"watch", "listenersets.gateway.networking.k8s.io", "-A"},
+        {"patch", "listenersets.gateway.networking.k8s.io", "--subresource=status", "-n", "default"}}) {
       Result r = env.kubectl(null, canI(allowed));
       assertThat(r.stdout().trim()).as("kubectl auth can-i %s", String.join(" ", allowed)).isEqualTo("yes");
     }

@@ -276,8 +276,9 @@ class GatewayIT {
 
   /**
    * A TargetGroupConfiguration (CRD from deploy/crds) shapes the target group of its Service's backendRefs, and a change
-   * of it is applied at once; a ListenerRuleConfiguration named by a rule's ExtensionRef filter makes that rule answer
-   * a fixed response.
+   * of it is applied at once; the Gateway's LoadBalancerConfiguration names a default TargetGroupConfiguration whose
+   * fields apply where the Service's does not say (and a change of it is applied too); a ListenerRuleConfiguration
+   * named by a rule's ExtensionRef filter makes that rule answer a fixed response, and its status says Accepted.
    */
   @Test
   void targetGroupAndListenerRuleConfigurationsAreApplied(Env env, TestNamespace ns) throws Exception {
@@ -299,6 +300,23 @@ class GatewayIT {
               tags: {team: web}
           """.formatted(n);
       apply(env, tgc);
+      String defaults = """
+          apiVersion: gateway.k8s.aws/v1
+          kind: TargetGroupConfiguration
+          metadata: {name: defaults, namespace: %1$s}
+          spec:
+            defaultConfiguration:
+              healthCheckConfig: {healthCheckInterval: 20}
+              targetGroupAttributes: [{key: slow_start.duration_seconds, value: "30"}]
+              tags: {layer: default}
+          ---
+          apiVersion: gateway.k8s.aws/v1
+          kind: LoadBalancerConfiguration
+          metadata: {name: lbc, namespace: %1$s}
+          spec:
+            defaultTargetGroupConfiguration: {name: defaults}
+          """.formatted(n);
+      apply(env, defaults);
       apply(env, """
           apiVersion: gateway.k8s.aws/v1
           kind: ListenerRuleConfiguration
@@ -309,7 +327,10 @@ class GatewayIT {
           apiVersion: gateway.networking.k8s.io/v1
           kind: Gateway
           metadata: {name: gw, namespace: %1$s}
-          spec: {gatewayClassName: %2$s, listeners: [{name: http, port: 80, protocol: HTTP}]}
+          spec:
+            gatewayClassName: %2$s
+            infrastructure: {parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, name: lbc}}
+            listeners: [{name: http, port: 80, protocol: HTTP}]
           ---
           apiVersion: gateway.networking.k8s.io/v1
           kind: HTTPRoute
@@ -331,15 +352,26 @@ class GatewayIT {
       assertThat(tgs).singleElement().satisfies(tg -> { // api is not forwarded to: its rule answers 503
         assertThat(tg.healthCheckPath()).isEqualTo("/healthz");
         assertThat(tg.matcher().httpCode()).isEqualTo("204");
-        assertThat(moto.tags(tg.targetGroupArn())).containsEntry("team", "web");
-        assertThat(moto.targetGroupAttributes(tg.targetGroupArn())).containsEntry("deregistration_delay.timeout_seconds", "30");
+        assertThat(tg.healthCheckIntervalSeconds()).isEqualTo(15); // the Service's healthCheckConfig is taken whole
+        assertThat(moto.tags(tg.targetGroupArn())).containsEntry("team", "web").containsEntry("layer", "default");
+        assertThat(moto.targetGroupAttributes(tg.targetGroupArn())).containsEntry("deregistration_delay.timeout_seconds", "30")
+            .containsEntry("slow_start.duration_seconds", "30"); // the default's, merged by key
       });
+      // the ListenerRuleConfiguration's status, as the reference writes it
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> "true/Accepted/1".equals(
+          jsonpath(env, n, "listenerruleconfiguration", "maintenance", "{.status.accepted}/{.status.message}/{.status.observedGeneration}")));
       var listener = moto.listeners(lb.loadBalancerArn()).get(0);
       List<Rule> rules = moto.rules(listener.listenerArn()).stream().filter(r -> !r.isDefault())
           .sorted(Comparator.comparingInt(r -> Integer.parseInt(r.priority()))).toList();
       assertThat(rules.get(0).conditions().get(0).pathPatternConfig().values()).containsExactly("/admin");
       assertThat(rules.get(0).actions().get(0).fixedResponseConfig().statusCode()).isEqualTo("503");
       assertThat(rules.get(0).actions().get(0).fixedResponseConfig().messageBody()).isEqualTo("later");
+
+      // a change of the default configuration re-reconciles the Gateway whose LoadBalancerConfiguration names it
+      apply(env, defaults.replace("value: \"30\"", "value: \"60\""));
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> moto.targetGroups().stream()
+          .filter(tg -> (n + "/gw").equals(moto.tags(tg.targetGroupArn()).get("gateway.k8s.aws.alb/stack")))
+          .anyMatch(tg -> "60".equals(moto.targetGroupAttributes(tg.targetGroupArn()).get("slow_start.duration_seconds"))));
 
       apply(env, tgc.replace("/healthz", "/ready"));
       Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> moto.targetGroups().stream()
@@ -404,6 +436,91 @@ class GatewayIT {
       if (app != null) {
         app.stop();
       }
+      env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
+    }
+  }
+
+  /**
+   * A ListenerSet on a Gateway that allows its namespace (allowedListeners Same) adds a listener on 8080 carrying the rule
+   * of the route attached to the ListenerSet; the ListenerSet is Accepted and Programmed, the Gateway counts it, the
+   * route's status has an entry for the ListenerSet; deleting the ListenerSet removes that ALB listener.
+   */
+  @Test
+  void aListenerSetAddsAListenerWithTheRulesOfItsRoutesAndTakesItAwayWhenDeleted(Env env, TestNamespace ns) throws Exception {
+    String n = ns.name();
+    String cls = "alb-" + n;
+    ControllerApp app = Controllers.start(env, ns);
+    try (MotoElbv2 moto = new MotoElbv2(env)) {
+      applyClass(env, cls);
+      apply(env, ReconcilerIT.services(n));
+      apply(env, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: Gateway
+          metadata: {name: gw, namespace: %1$s}
+          spec:
+            gatewayClassName: %2$s
+            allowedListeners: {namespaces: {from: Same}}
+            listeners: [{name: http, port: 80, protocol: HTTP}]
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: main, namespace: %1$s}
+          spec:
+            parentRefs: [{name: gw}]
+            rules: [{backendRefs: [{name: web, port: 80}]}]
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: ListenerSet
+          metadata: {name: extra, namespace: %1$s}
+          spec:
+            parentRef: {name: gw}
+            listeners: [{name: app, port: 8080, protocol: HTTP}]
+          ---
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: HTTPRoute
+          metadata: {name: app, namespace: %1$s}
+          spec:
+            parentRefs: [{name: extra, kind: ListenerSet, group: gateway.networking.k8s.io, sectionName: app}]
+            rules:
+            - matches: [{path: {type: PathPrefix, value: /app}}]
+              backendRefs: [{name: api, port: 8080}]
+          """.formatted(n, cls));
+
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> ours(moto, n).size() == 1 && moto.listeners(ours(moto, n).get(0).loadBalancerArn()).size() == 2);
+      LoadBalancer lb = ours(moto, n).get(0);
+      var on8080 = moto.listeners(lb.loadBalancerArn()).stream().filter(l -> l.port() == 8080).findFirst().orElseThrow();
+      List<Rule> rules = moto.rules(on8080.listenerArn()).stream().filter(r -> !r.isDefault()).toList();
+      assertThat(rules).singleElement().satisfies(r -> assertThat(r.conditions().get(0).pathPatternConfig().values())
+          .containsExactly("/app", "/app/*"));
+      var on80 = moto.listeners(lb.loadBalancerArn()).stream().filter(l -> l.port() == 80).findFirst().orElseThrow();
+      assertThat(moto.rules(on80.listenerArn()).stream().filter(r -> !r.isDefault()).toList()).singleElement()
+          .satisfies(r -> assertThat(r.conditions().get(0).pathPatternConfig().values()).containsExactly("/*"));
+
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+          "True".equals(jsonpath(env, n, "listenerset", "extra", "{.status.conditions[?(@.type==\"Programmed\")].status}")));
+      assertThat(jsonpath(env, n, "listenerset", "extra", "{.status.conditions[?(@.type==\"Accepted\")].status}")).isEqualTo("True");
+      assertThat(jsonpath(env, n, "listenerset", "extra", "{.status.listeners[0].name}")).isEqualTo("app");
+      assertThat(jsonpath(env, n, "listenerset", "extra", "{.status.listeners[0].attachedRoutes}")).isEqualTo("1");
+      assertThat(jsonpath(env, n, "gateway", "gw", "{.status.attachedListenerSets}")).isEqualTo("1");
+      assertThat(jsonpath(env, n, "gateway", "gw", "{.status.listeners[*].name}")).isEqualTo("http");
+      assertThat(jsonpath(env, n, "httproute", "app", "{.status.parents[0].parentRef.kind}")).isEqualTo("ListenerSet");
+      assertThat(jsonpath(env, n, "httproute", "app", "{.status.parents[0].conditions[?(@.type==\"Accepted\")].status}")).isEqualTo("True");
+
+      // the ListenerSet goes: its listener goes, the Gateway's stays
+      assertThat(env.kubectl(null, "delete", "listenerset", "extra", "-n", n).exit()).isZero();
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> moto.listeners(lb.loadBalancerArn()).size() == 1);
+      assertThat(moto.listeners(lb.loadBalancerArn())).singleElement().satisfies(l -> assertThat(l.port()).isEqualTo(80));
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+          .until(() -> jsonpath(env, n, "httproute", "app", "{.status.parents}").isEmpty());
+
+      assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--wait=false").exit()).isZero();
+      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+          .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
+      assertThat(ours(moto, n)).isEmpty();
+    } finally {
+      app.stop();
       env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
     }
   }

@@ -166,4 +166,53 @@ class GatewayPlannerTest {
     assertThat(rulesOn(gw, 80)).containsExactly("1 [path-pattern=[/helloworld.Greeter/SayHello]] forward1");
     assertThat(report.valid()).isTrue();
   }
+
+  @Test
+  void listenerSetsInTheManifestsAddListenersAndTheirRoutes() throws Exception {
+    PlanReport report = planYaml("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: {name: alb}
+        spec: {controllerName: gateway.k8s.aws/alb}
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw, namespace: team}
+        spec:
+          gatewayClassName: alb
+          allowedListeners: {namespaces: {from: Same}}
+          listeners: [{name: http, port: 80, protocol: HTTP}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: ListenerSet
+        metadata: {name: extra, namespace: team}
+        spec:
+          parentRef: {name: gw}
+          listeners: [{name: app, port: 8080, protocol: HTTP}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: ListenerSet
+        metadata: {name: far, namespace: other}
+        spec:
+          parentRef: {name: gw, namespace: team}
+          listeners: [{name: app, port: 8081, protocol: HTTP}]
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: {name: r, namespace: team}
+        spec:
+          parentRefs: [{name: extra, kind: ListenerSet, group: gateway.networking.k8s.io, sectionName: app}]
+          rules: [{backendRefs: [{name: svc, port: 80}]}]
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: svc, namespace: team}
+        spec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}
+        """);
+    Stack gw = gatewayStack(report);
+    assertThat(gw.listeners()).extracting(l -> l.protocol().wireName() + ":" + l.port()).containsExactly("HTTP:80", "HTTP:8080");
+    assertThat(rulesOn(gw, 8080)).containsExactly("1 [path-pattern=[/*]] forward1");
+    assertThat(report.gateways().get(0).problems()).singleElement().asString()
+        .startsWith("ListenerSet other/far Accepted=False NotAllowed");
+  }
 }

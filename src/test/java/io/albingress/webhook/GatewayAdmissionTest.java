@@ -162,4 +162,30 @@ class GatewayAdmissionTest {
     assertThat(result(admission.grpcRoute(review(GRPCRoute.class, "HTTPRoute", "httproutes", "CREATE", grpcRoute("[]", bad)))).allowed())
         .isFalse();
   }
+
+  static JsonObject listenerSet(String parent, String protocol) {
+    return new JsonObject("""
+        {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "ListenerSet", "metadata": {"name": "extra", "namespace": "shop"},
+         "spec": {"parentRef": {"name": "%s"}, "listeners": [{"name": "ok", "port": 8080, "protocol": "HTTP"},
+           {"name": "tls", "port": 8443, "protocol": "HTTPS", "hostname": "a.example.com"}, {"name": "x", "port": 9000, "protocol": "%s"}]}}"""
+        .formatted(parent, protocol));
+  }
+
+  AdmissionReply listenerSet(JsonObject ls) {
+    return result(admission.listenerSet(review(io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet.class, "ListenerSet", "listenersets",
+        "CREATE", ls)));
+  }
+
+  @Test
+  void aListenerSetOfOurGatewayIsJudgedAsTheGatewaysListeners() {
+    AdmissionReply denied = listenerSet(listenerSet("gw", "TCP"));
+    assertThat(denied.allowed()).isFalse();
+    assertThat(denied.message()).startsWith("ListenerSet shop/extra has 1 problem:")
+        .contains("spec.listeners[2].protocol: protocol TCP is not supported on an ALB");
+    // HTTPS without certificateRefs is not denied: certificates may come from a LoadBalancerConfiguration or discovery
+    assertThat(listenerSet(listenerSet("gw", "HTTP")).allowed()).isTrue();
+    // another implementation's Gateway, or one not there yet: not judged
+    assertThat(listenerSet(listenerSet("theirs", "TCP")).allowed()).isTrue();
+    assertThat(listenerSet(listenerSet("nowhere", "TCP")).allowed()).isTrue();
+  }
 }
