@@ -90,6 +90,19 @@ public abstract class SpecReader {
     return result;
   }
 
+  /** A map of strings ({@code tags}), in order; a value that is not a string is an error naming its key. */
+  protected Map<String, String> stringMap(Map<String, Object> m, String field, String path) {
+    Map<String, String> result = new LinkedHashMap<>();
+    map(m, field, path).ifPresent(values -> values.forEach((k, v) -> {
+      if (v instanceof String s) {
+        result.put(k, s);
+      } else {
+        error(path + "." + k, "must be a string");
+      }
+    }));
+    return result;
+  }
+
   /** A list of {key, value} objects (tags, attributes), in order; a missing or repeated key is an error. */
   protected Map<String, String> keyValues(List<Object> items, String path) {
     Map<String, String> result = new LinkedHashMap<>();

@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import io.albingress.annotations.Protocol;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ListenerAttribute;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerAttribute;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RulePriorityPair;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleCondition;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.RuleTransform;
@@ -291,7 +292,7 @@ public final class SdkElbv2 implements Elbv2 {
 
   @Override
   public Future<List<ActualRule>> describeRules(String listenerArn) {
-    return Paging.all(marker -> call(() -> client().describeRules(b -> b.listenerArn(listenerArn).marker(marker))),
+    return Paging.all(marker -> call(() -> client().describeRules(b -> b.listenerArn(listenerArn).marker(marker).pageSize(PAGE_SIZE))),
         r -> r.rules().stream().filter(rule -> !Boolean.TRUE.equals(rule.isDefault()) && !"default".equals(rule.priority()))
             .map(rule -> new ActualRule(rule.ruleArn(), Integer.parseInt(rule.priority()), rule.conditions(), rule.actions(),
                 rule.transforms())).toList(),
@@ -325,6 +326,12 @@ public final class SdkElbv2 implements Elbv2 {
   @Override
   public Future<Void> deleteRule(String arn) {
     return call(() -> client().deleteRule(b -> b.ruleArn(arn))).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> setRulePriorities(Map<String, Integer> priorities) {
+    return call(() -> client().setRulePriorities(b -> b.rulePriorities(priorities.entrySet().stream()
+        .map(e -> RulePriorityPair.builder().ruleArn(e.getKey()).priority(e.getValue()).build()).toList()))).mapEmpty();
   }
 
   // ---- tags

@@ -2,6 +2,8 @@ package io.albingress.controller;
 
 import io.albingress.gateway.GatewayExtensions.ConfigSpec;
 import io.albingress.gateway.ListenerRuleConfigs;
+import io.albingress.gateway.LoadBalancerConfigParser;
+import io.albingress.gateway.LoadBalancerConfigs;
 import io.albingress.gateway.TargetGroupConfigParser;
 import io.albingress.k8s.GatewayInformers;
 import io.albingress.model.StackId;
@@ -27,26 +29,48 @@ final class GatewayConfigUsers {
     this.reconciler = reconciler;
   }
 
-  /** The Gateways using the Service a TargetGroupConfiguration (before or after a change) targets. */
+  /**
+   * The Gateways using the Service a TargetGroupConfiguration (before or after a change) targets, and those (with their
+   * GatewayClasses, for the class's status) whose LoadBalancerConfigurations name it as defaultTargetGroupConfiguration.
+   */
   Set<StackId> ofTargetGroupConfig(GenericKubernetesResource config) {
     String ns = config.getMetadata().getNamespace();
-    return TargetGroupConfigParser.parse(spec(config)).value().service().map(svc -> usersOfService(ns, svc)).orElse(Set.of());
-  }
-
-  Set<StackId> usersOfService(String ns, String name) {
-    Set<StackId> out = new LinkedHashSet<>();
-    gateways.httpRoutes().stream().filter(r -> r.getSpec() != null && r.getSpec().getRules() != null && r.getSpec().getRules().stream()
-            .flatMap(rule -> rule.getBackendRefs() == null ? java.util.stream.Stream.empty() : rule.getBackendRefs().stream())
-            .anyMatch(b -> name.equals(b.getName()) && ns.equals(b.getNamespace() == null ? r.getMetadata().getNamespace() : b.getNamespace())))
-        .forEach(r -> out.addAll(reconciler.stacksOf(r)));
+    Set<StackId> out = new LinkedHashSet<>(TargetGroupConfigParser.parse(spec(config)).value().service().map(svc -> usersOfService(ns, svc))
+        .orElse(Set.of()));
+    out.addAll(ofDefaultTargetGroupConfig(ns, config.getMetadata().getName()));
     return out;
   }
 
-  /** The Gateways of the routes whose rules name this ListenerRuleConfiguration. */
+  /** The Gateways and GatewayClass keys whose LoadBalancerConfigurations (of namespace {@code ns}) name this default TargetGroupConfiguration. */
+  Set<StackId> ofDefaultTargetGroupConfig(String ns, String name) {
+    Set<String> configs = new java.util.TreeSet<>();
+    gateways.gatewayClasses().stream().map(gc -> gc.getSpec() == null ? null : gc.getSpec().getParametersRef())
+        .filter(r -> r != null && LoadBalancerConfigs.KIND.equals(r.getKind()) && ns.equals(r.getNamespace()))
+        .forEach(r -> configs.add(r.getName()));
+    gateways.gateways().stream().filter(g -> ns.equals(g.getMetadata().getNamespace()) && g.getSpec().getInfrastructure() != null)
+        .map(g -> g.getSpec().getInfrastructure().getParametersRef())
+        .filter(r -> r != null && LoadBalancerConfigs.KIND.equals(r.getKind())).forEach(r -> configs.add(r.getName()));
+    Set<StackId> out = new LinkedHashSet<>();
+    for (String lbc : configs) {
+      boolean names = gateways.loadBalancerConfigSpec(ns + "/" + lbc)
+          .flatMap(spec -> LoadBalancerConfigParser.parse(spec).value().defaultTargetGroupConfiguration()).filter(name::equals).isPresent();
+      if (names) {
+        reconciler.classesOfLoadBalancerConfig(ns, lbc).forEach(c -> out.add(GatewayReconciler.classKey(c)));
+        out.addAll(reconciler.usersOfLoadBalancerConfig(ns, lbc));
+      }
+    }
+    return out;
+  }
+
+  Set<StackId> usersOfService(String ns, String name) {
+    return reconciler.usersOf(ns, name);
+  }
+
+  /** The Gateways of the routes (HTTPRoutes and GRPCRoutes) whose rules name this ListenerRuleConfiguration. */
   Set<StackId> ofListenerRuleConfig(String ns, String name) {
     Set<StackId> out = new LinkedHashSet<>();
     String key = ns + "/" + name;
-    gateways.httpRoutes().stream().filter(r -> ListenerRuleConfigs.namedBy(r).contains(key)).forEach(r -> out.addAll(reconciler.stacksOf(r)));
+    reconciler.routes().stream().filter(r -> ListenerRuleConfigs.namedBy(r).contains(key)).forEach(r -> out.addAll(reconciler.stacksOf(r)));
     return out;
   }
 
@@ -58,6 +82,14 @@ final class GatewayConfigUsers {
         out.addAll(ofListenerRuleConfig(ns, c.name()));
       }
     }
+    return out;
+  }
+
+  /** The status keys of the ListenerRuleConfigurations of the Secret's namespace whose authenticate-oidc reads it. */
+  Set<StackId> listenerRuleConfigsReading(String ns, String name) {
+    Set<StackId> out = new LinkedHashSet<>();
+    specs(gateways.listenerRuleConfigs().list()).stream().filter(c -> c.namespace().equals(ns) && oidcSecrets(c.spec()).contains(name))
+        .forEach(c -> out.add(GatewayReconciler.listenerRuleConfigKey(ns, c.name())));
     return out;
   }
 

@@ -100,12 +100,15 @@ public final class GatewayEvents {
     }), () -> send(reconciler.knownStacks()));
     gateways.listenerRuleConfigs().start(ChangeHandler.of((GenericKubernetesResource old, GenericKubernetesResource now) -> {
       GenericKubernetesResource c = now != null ? now : old;
+      // its own status (accepted) first, whether or not a route uses it
+      send(Set.of(GatewayReconciler.listenerRuleConfigKey(c.getMetadata().getNamespace(), c.getMetadata().getName())));
       send(users.ofListenerRuleConfig(c.getMetadata().getNamespace(), c.getMetadata().getName()));
     }), () -> send(reconciler.knownStacks()));
     informers.oidcSecrets().informer().addEventHandler(ChangeHandler.of((Secret old, Secret now) -> {
       Secret s = now != null ? now : old;
       // a resync, or a change of keys OIDC does not read, affects no Gateway
       if (old == null || now == null || !OidcSecretStore.decoded(old).equals(OidcSecretStore.decoded(now))) {
+        send(users.listenerRuleConfigsReading(s.getMetadata().getNamespace(), s.getMetadata().getName()));
         send(users.ofSecret(s.getMetadata().getNamespace(), s.getMetadata().getName()));
       }
     }));

@@ -14,6 +14,7 @@ import io.albingress.gateway.GatewayStackBuilder;
 import io.albingress.gateway.GatewayStackBuilder.GatewayBuild;
 import io.albingress.gateway.GatewayStatuses;
 import io.albingress.gateway.GrpcRoutes;
+import io.albingress.gateway.ListenerRuleConfigStatus;
 import io.albingress.gateway.ListenerSets;
 import io.albingress.gateway.LoadBalancerConfigs;
 import io.albingress.model.TlsPem;
@@ -118,6 +119,7 @@ public final class GatewayReconciler {
     Set<StackId> known = gateways.gateways().stream().filter(g -> ours(g) || GatewayWriter.hasFinalizer(g, GATEWAY_FINALIZER))
         .map(GatewayReconciler::id).collect(Collectors.toSet());
     gateways.gatewayClasses().stream().filter(this::ourClass).map(gc -> classKey(gc.getMetadata().getName())).forEach(known::add);
+    gateways.listenerRuleConfigs().list().forEach(c -> known.add(listenerRuleConfigKey(c.getMetadata().getNamespace(), c.getMetadata().getName())));
     return known;
   }
 
@@ -130,8 +132,22 @@ public final class GatewayReconciler {
   }
 
   public static boolean isClassKey(StackId id) {
-    return id.gateway() && id.namespace().isEmpty();
+    return id.gateway() && id.namespace().isEmpty() && !isListenerRuleConfigKey(id);
   }
+
+  /**
+   * The reconcile-loop key of a ListenerRuleConfiguration's status, as {@link #classKey}: leader-only, one write at a time. The
+   * name starts with the kind (upper case, never a GatewayClass name) and holds "namespace/name".
+   */
+  public static StackId listenerRuleConfigKey(String namespace, String name) {
+    return StackId.gatewayOf("", LRC_KEY_PREFIX + namespace + "/" + name);
+  }
+
+  public static boolean isListenerRuleConfigKey(StackId id) {
+    return id.gateway() && id.namespace().isEmpty() && id.name().startsWith(LRC_KEY_PREFIX);
+  }
+
+  private static final String LRC_KEY_PREFIX = "ListenerRuleConfiguration:";
 
   public static StackId id(Gateway gw) {
     return StackId.gatewayOf(gw.getMetadata().getNamespace(), gw.getMetadata().getName());
@@ -242,6 +258,10 @@ public final class GatewayReconciler {
     if (!gateways.available()) {
       return Future.succeededFuture();
     }
+    if (isListenerRuleConfigKey(id)) {
+      return reconcileListenerRuleConfig(id.name().substring(LRC_KEY_PREFIX.length())).onFailure(e -> run.failed(LOG,
+          "writing the status of " + id.name(), e));
+    }
     if (isClassKey(id)) {
       return reconcileClass(id.name()).onFailure(e -> {
         if (!LeadershipGate.refused(e)) {
@@ -279,8 +299,25 @@ public final class GatewayReconciler {
     return gc.map(c -> writer.classConditions(c, classConditions(c, now()))).orElse(Future.succeededFuture());
   }
 
+  /** A ListenerRuleConfiguration's status (accepted, message, observedGeneration), as the reference writes it; no write when unchanged. */
+  private Future<Void> reconcileListenerRuleConfig(String key) {
+    Optional<io.fabric8.kubernetes.api.model.GenericKubernetesResource> found = gateways.listenerRuleConfigs().list().stream()
+        .filter(c -> key.equals(c.getMetadata().getNamespace() + "/" + c.getMetadata().getName())
+            && c.getMetadata().getDeletionTimestamp() == null).findFirst();
+    if (found.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    var c = found.get();
+    Map<String, Object> spec = GatewayConfigUsers.specs(List.of(c)).get(0).spec();
+    ListenerRuleConfigStatus status = ListenerRuleConfigStatus.of(spec, c.getMetadata().getNamespace(),
+        Objects.requireNonNullElse(c.getMetadata().getGeneration(), 0L), informers.oidcSecrets());
+    return writer.listenerRuleConfigStatus(c, status.toMap(), status.sameAs(c.getAdditionalProperties().get("status")));
+  }
+
   private List<io.fabric8.kubernetes.api.model.Condition> classConditions(GatewayClass gc, String now) {
-    return GatewayStatuses.classConditions(gc, now, LoadBalancerConfigs.classProblems(gc, gateways::loadBalancerConfigSpec));
+    GatewayExtensions tgcs = new GatewayExtensions(GatewayConfigUsers.specs(gateways.targetGroupConfigs().list()), List.of());
+    return GatewayStatuses.classConditions(gc, now, LoadBalancerConfigs.classProblems(gc, gateways::loadBalancerConfigSpec,
+        tgcs::targetGroupConfigSpec));
   }
 
   private Future<Void> reconcileActive(Gateway gw, StackId id, boolean deepCheck, Reconciliation run) {
@@ -431,7 +468,7 @@ public final class GatewayReconciler {
   }
 
   /** HTTPRoutes and GRPCRoutes (as {@link GrpcRoutes#view}s): one pipeline for both kinds. */
-  private List<HTTPRoute> routes() {
+  List<HTTPRoute> routes() {
     List<HTTPRoute> all = new java.util.ArrayList<>(gateways.httpRoutes());
     gateways.grpcRoutes().forEach(r -> all.add(GrpcRoutes.view(r)));
     return all;
@@ -479,10 +516,11 @@ public final class GatewayReconciler {
     Set<String> labelled = new java.util.HashSet<>(namespaces);
     sets.forEach(ls -> labelled.add(ls.getMetadata().getNamespace()));
     Map<String, Map<String, String>> labels = namespaceLabels(labelled);
+    GatewayExtensions extensions = new GatewayExtensions(GatewayConfigUsers.specs(gateways.targetGroupConfigs().list()),
+        GatewayConfigUsers.specs(gateways.listenerRuleConfigs().list()), informers.oidcSecrets());
     return new GatewayInputs(gw, routes, services, labels, gateways.referenceGrants(), LoadBalancerConfigs.resolve(
-        gateways.gatewayClass(gw.getSpec().getGatewayClassName()), gw, gateways::loadBalancerConfigSpec),
-        new GatewayExtensions(GatewayConfigUsers.specs(gateways.targetGroupConfigs().list()),
-            GatewayConfigUsers.specs(gateways.listenerRuleConfigs().list()), informers.oidcSecrets()), certs, sets);
+        gateways.gatewayClass(gw.getSpec().getGatewayClassName()), gw, gateways::loadBalancerConfigSpec, extensions::targetGroupConfigSpec),
+        extensions, certs, sets);
   }
 
   private Future<ClusterFacts> facts() {

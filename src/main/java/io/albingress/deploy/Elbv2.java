@@ -106,6 +106,13 @@ public interface Elbv2 {
 
   Future<Void> deleteRule(String arn);
 
+  /**
+   * Moves rules of one listener in one call (rule ARN to priority). The priorities must be unique on the
+   * listener once the call is done (a rule may take the priority another rule of the call leaves);
+   * PriorityInUse otherwise. The default rule cannot be moved.
+   */
+  Future<Void> setRulePriorities(Map<String, Integer> priorities);
+
   // ---- tags
 
   Future<Void> addTags(String arn, Map<String, String> tags);

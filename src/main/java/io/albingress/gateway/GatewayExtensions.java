@@ -30,6 +30,11 @@ public record GatewayExtensions(List<ConfigSpec> targetGroupConfigs, List<Config
     listenerRuleConfigs = List.copyOf(listenerRuleConfigs);
   }
 
+  /** The spec of a TargetGroupConfiguration by "namespace/name" (a LoadBalancerConfiguration's defaultTargetGroupConfiguration). */
+  public Optional<Map<String, Object>> targetGroupConfigSpec(String key) {
+    return targetGroupConfigs.stream().filter(c -> c.key().equals(key)).findFirst().map(ConfigSpec::spec);
+  }
+
   public Optional<ConfigSpec> listenerRuleConfig(String namespace, String name) {
     return listenerRuleConfigs.stream().filter(c -> c.namespace().equals(namespace) && c.name().equals(name)).findFirst();
   }

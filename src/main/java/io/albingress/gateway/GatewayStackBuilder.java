@@ -403,7 +403,7 @@ public final class GatewayStackBuilder {
       // (MethodMerging leaves such rules unmerged: their source-ip conditions may name single matches)
       ListenerRuleConfigs.Applied applied = ListenerRuleConfigs.apply(ctx.in().extensions(), ctx.in().extensions().secrets(), c.route(),
           c.ruleIndex(), c.matchIndex(), protocol == Protocol.HTTPS, port, MethodMerging.conditions(group),
-          () -> action(ctx, protocol, c.route(), c.ruleIndex(), rule, unresolved), ctx.tags(rid));
+          () -> action(ctx, protocol, c.route(), c.ruleIndex(), rule, unresolved), ctx.tags(ListenerRule.resourceTag(port)));
       applied.problem().ifPresent(p -> unresolved.merge(GatewayInputs.name(c.route()), Optional.of(p), (a, b) -> a));
       // merged matches differ only in method: the same path, so the same transforms
       out.add(new ListenerRule(rid, listener, priority, applied.conditions(), applied.action(), source, applied.tags(),
@@ -666,19 +666,19 @@ public final class GatewayStackBuilder {
         return Resolved.refused("BackendNotFound", field + ": Service " + ns + "/" + ref.getName() + " has no port " + ref.getPort());
       }
       // a TargetGroupConfiguration naming the Service: its fields replace the Service's annotations of the same meaning
-      TargetGroupConfigs.ForBackend tgc = TargetGroupConfigs.forBackend(in.extensions().targetGroupConfigs(), ns, ref.getName(),
-          GrpcRoutes.kind(route), routeNs, route.getMetadata().getName());
+      // and the Gateway's default TargetGroupConfiguration (LoadBalancerConfiguration defaultTargetGroupConfiguration) under it
+      TargetGroupConfigs.ForBackend tgc = TargetGroupConfigs.forBackend(in.extensions().targetGroupConfigs(), in.parameters().defaults(), ns,
+          ref.getName(), GrpcRoutes.kind(route), routeNs, route.getMetadata().getName());
       if (tgc.problem().isPresent()) {
         return Resolved.refused(INVALID_PARAMETERS, field + ": " + tgc.problem().get());
       }
-      Map<String, String> annotations = new LinkedHashMap<>(Objects.requireNonNullElse(svc.get().getMetadata().getAnnotations(), Map.of()));
-      annotations.putAll(tgc.props().annotations());
+      Map<String, String> own = Objects.requireNonNullElse(svc.get().getMetadata().getAnnotations(), Map.of());
+      Map<String, String> annotations = tgc.annotations(own);
       Parsed<TargetConfig> parsed = TargetAnnotations.parse(Map.of(), annotations, "Service " + ns + "/" + ref.getName());
       if (!parsed.errors().isEmpty()) {
         var e = parsed.errors().get(0);
-        String path = TargetGroupProps.pathOf(e, tgc.props().paths());
-        return path.equals(e.field()) ? Resolved.refused("BackendNotFound", field + ": " + e)
-            : Resolved.refused(INVALID_PARAMETERS, field + ": TargetGroupConfiguration " + tgc.used().orElse("") + " " + path + ": " + e.message());
+        return tgc.describe(e, own).map(where -> Resolved.refused(INVALID_PARAMETERS, field + ": " + where + ": " + e.message()))
+            .orElseGet(() -> Resolved.refused("BackendNotFound", field + ": " + e));
       }
       TargetConfig c = parsed.value();
       int nodePort = sp.get().getNodePort() == null ? 0 : sp.get().getNodePort();
@@ -698,7 +698,7 @@ public final class GatewayStackBuilder {
       Optional<String> ipv6 = tgc.props().ipAddressType().filter(TargetGroup.IPV6::equals);
       Optional<String> named = tgc.props().targetGroupName();
       if (named.isPresent() && built.values().stream().anyMatch(t -> t.name().equals(named.get()) && !t.resourceId().equals(resourceId))) {
-        return Resolved.refused(INVALID_PARAMETERS, field + ": TargetGroupConfiguration " + tgc.used().orElse("") + " targetGroupName "
+        return Resolved.refused(INVALID_PARAMETERS, field + ": " + tgc.nameSource() + " targetGroupName "
             + named.get() + " is already the name of another target group of this Gateway (one per route, Service and port);"
             + " set it in routeConfigurations for one route only, or remove it");
       }

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteRule;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPHeaderMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteSpec;
@@ -75,7 +76,10 @@ public final class GrpcRoutes {
     return route instanceof View ? KIND : Attachment.HTTP_ROUTE;
   }
 
-  /** The route the pipeline reads for a GRPCRoute (filters are not carried: {@link #problems} judges them on the GRPCRoute). */
+  /**
+   * The route the pipeline reads for a GRPCRoute. Of the filters only ExtensionRefs are carried (a ListenerRuleConfiguration
+   * applies to the rule as on an HTTPRoute, {@link ListenerRuleConfigs}); {@link #problems} judges the others on the GRPCRoute.
+   */
   public static HTTPRoute view(GRPCRoute route) {
     View v = new View(route);
     v.setApiVersion(Attachment.GROUP + "/v1");
@@ -91,6 +95,8 @@ public final class GrpcRoutes {
         rule.setName(r.getName());
         rule.setMatches(r.getMatches() == null ? null : r.getMatches().stream().map(GrpcRoutes::match).toList());
         rule.setBackendRefs(r.getBackendRefs() == null ? null : r.getBackendRefs().stream().map(GrpcRoutes::backend).toList());
+        rule.setFilters(r.getFilters() == null ? null : r.getFilters().stream().filter(f -> "ExtensionRef".equals(f.getType()))
+            .map(GrpcRoutes::extensionRef).toList());
         rules.add(rule);
       }
       spec.setRules(rules);
@@ -115,6 +121,13 @@ public final class GrpcRoutes {
         return x;
       }).toList());
     }
+    return out;
+  }
+
+  private static HTTPRouteFilter extensionRef(GRPCRouteFilter f) {
+    HTTPRouteFilter out = new HTTPRouteFilter();
+    out.setType(f.getType());
+    out.setExtensionRef(f.getExtensionRef());
     return out;
   }
 
@@ -174,9 +187,9 @@ public final class GrpcRoutes {
   }
 
   /**
-   * What ALB cannot do of a GRPCRoute on its own: every filter (header modifiers and mirrors have no ALB
-   * rule action; ExtensionRef to a ListenerRuleConfiguration is not read for GRPCRoutes yet), per-backend
-   * filters, a weight over 999, sessionPersistence, a method match naming neither service nor method, and
+   * What ALB cannot do of a GRPCRoute on its own: every filter but one ExtensionRef to a ListenerRuleConfiguration (header
+   * modifiers and mirrors have no ALB rule action; the reference allows ExtensionRef only, {@code route_rule_action.go}),
+   * per-backend filters, a weight over 999, sessionPersistence, a method match naming neither service nor method, and
    * more ALB rules than a listener takes. The route is refused in its status with these; admission denies them.
    */
   public static List<String> problems(GRPCRoute route) {
@@ -197,11 +210,25 @@ public final class GrpcRoutes {
   static List<String> unsupported(GRPCRouteRule rule, String field) {
     List<String> problems = new ArrayList<>();
     List<GRPCRouteFilter> filters = RouteMapping.nonNull(rule.getFilters());
+    int configs = 0;
     for (int i = 0; i < filters.size(); i++) {
-      String type = filters.get(i).getType();
-      problems.add(field + ".filters[" + i + "].type: " + type + " is not supported on ALB for GRPCRoutes; remove the filter"
-          + ("ExtensionRef".equals(type) ? " (ListenerRuleConfigurations are not read for GRPCRoutes yet)"
-          : " (header modifiers and mirrors have no ALB rule action)"));
+      GRPCRouteFilter f = filters.get(i);
+      if ("ExtensionRef".equals(f.getType())) {
+        var ref = f.getExtensionRef();
+        if (ref != null && ListenerRuleConfigs.GROUP.equals(ref.getGroup()) && ListenerRuleConfigs.KIND.equals(ref.getKind())) {
+          configs++;
+        } else {
+          problems.add(field + ".filters[" + i + "].extensionRef: " + (ref == null ? "missing" : ref.getGroup() + "/" + ref.getKind())
+              + " is not supported; an ExtensionRef names a " + ListenerRuleConfigs.GROUP + " " + ListenerRuleConfigs.KIND);
+        }
+      } else {
+        problems.add(field + ".filters[" + i + "].type: " + f.getType() + " is not supported on ALB for GRPCRoutes; remove the filter"
+            + " (only ExtensionRef to a ListenerRuleConfiguration is; header modifiers and mirrors have no ALB rule action)");
+      }
+    }
+    if (configs > 1) {
+      problems.add(field + ".filters: more than one ListenerRuleConfiguration ExtensionRef; keep one (put all its actions and"
+          + " conditions in one configuration)");
     }
     List<GRPCRouteMatch> matches = RouteMapping.nonNull(rule.getMatches());
     for (int i = 0; i < matches.size(); i++) {

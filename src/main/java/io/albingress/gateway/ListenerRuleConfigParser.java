@@ -133,14 +133,7 @@ public final class ListenerRuleConfigParser extends SpecReader {
       }
     }
     List<SourceIp> sourceIps = conditions(spec);
-    Map<String, String> tags = new LinkedHashMap<>();
-    map(spec, "tags", "spec.tags").ifPresent(m -> m.forEach((k, v) -> {
-      if (v instanceof String s) {
-        tags.put(k, s);
-      } else {
-        error("spec.tags." + k, "must be a string");
-      }
-    }));
+    Map<String, String> tags = stringMap(spec, "tags", "spec.tags");
     if (!tags.isEmpty()) {
       TargetAnnotations.serviceTags(Map.of(AnnotationCatalog.key("tags"), TargetGroupConfigParser.render(tags)), "").errors()
           .forEach(e -> error("spec.tags", e.message()));

@@ -26,7 +26,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Applies the ListenerRuleConfiguration an HTTPRoute rule names in an {@code ExtensionRef} filter (group
+ * Applies the ListenerRuleConfiguration an HTTPRoute or GRPCRoute rule (through its {@link GrpcRoutes#view}) names in an
+ * {@code ExtensionRef} filter (group
  * {@code gateway.k8s.aws}, kind ListenerRuleConfiguration, the route's namespace) to that rule's ALB rules, as the
  * reference does ({@code pkg/gateway/routeutils/route_rule_action.go}, {@code route_rule_condition.go}):
  * fixed-response replaces the routing action; redirect adds its query to the rule's RequestRedirect; forward sets

@@ -31,12 +31,13 @@ public record LoadBalancerConfig(
     Map<String, String> loadBalancerAttributes,
     Map<String, String> tags,
     Optional<String> wafv2WebAcl,
-    Optional<Boolean> shieldAdvanced) {
+    Optional<Boolean> shieldAdvanced,
+    Optional<String> defaultTargetGroupConfiguration) {
   public static final String PREFER_GATEWAY_CLASS = "prefer-gateway-class";
   public static final String PREFER_GATEWAY = "prefer-gateway";
   public static final LoadBalancerConfig EMPTY = new LoadBalancerConfig(Optional.empty(), Optional.empty(), Optional.empty(),
       Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-      Map.of(), Map.of(), Map.of(), Optional.empty(), Optional.empty());
+      Map.of(), Map.of(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty());
 
   public LoadBalancerConfig {
     listeners = Collections.unmodifiableMap(new TreeMap<>(listeners));
@@ -73,7 +74,7 @@ public record LoadBalancerConfig(
   LoadBalancerConfig withListeners(Map<String, ListenerConfig> replaced) {
     return new LoadBalancerConfig(mergingMode, loadBalancerName, scheme, ipAddressType, subnets, subnetSelector, securityGroups,
         securityGroupPrefixes, sourceRanges, manageBackendSecurityGroupRules, replaced, loadBalancerAttributes, tags, wafv2WebAcl,
-        shieldAdvanced);
+        shieldAdvanced, defaultTargetGroupConfiguration);
   }
 
   /** The listener configuration for one protocol and port, when there is one. */
@@ -85,7 +86,8 @@ public record LoadBalancerConfig(
    * The reference's merge (pkg/gateway/lb_config_merger.go): the GatewayClass's {@code mergingMode} (default
    * prefer-gateway-class) says which side wins; a field set on the winning side is taken whole, else the other
    * side's; tags and load balancer attributes merge by key, and listener configurations by protocolPort (a whole
-   * entry from the winning side).
+   * entry from the winning side). {@code defaultTargetGroupConfiguration} names a TargetGroupConfiguration of each side's own
+   * namespace, so {@link LoadBalancerConfigs#resolve} resolves and merges those before this merge; the name kept here is informative.
    */
   public static LoadBalancerConfig merge(LoadBalancerConfig ofClass, LoadBalancerConfig ofGateway) {
     boolean preferGateway = ofClass.mergingMode().map(PREFER_GATEWAY::equals).orElse(false);
@@ -101,6 +103,7 @@ public record LoadBalancerConfig(
         high.ipAddressType().or(low::ipAddressType), high.subnets().or(low::subnets), high.subnetSelector().or(low::subnetSelector),
         high.securityGroups().or(low::securityGroups), high.securityGroupPrefixes().or(low::securityGroupPrefixes),
         high.sourceRanges().or(low::sourceRanges), high.manageBackendSecurityGroupRules().or(low::manageBackendSecurityGroupRules),
-        listeners, attributes, tags, high.wafv2WebAcl().or(low::wafv2WebAcl), high.shieldAdvanced().or(low::shieldAdvanced));
+        listeners, attributes, tags, high.wafv2WebAcl().or(low::wafv2WebAcl), high.shieldAdvanced().or(low::shieldAdvanced),
+        high.defaultTargetGroupConfiguration().or(low::defaultTargetGroupConfiguration));
   }
 }

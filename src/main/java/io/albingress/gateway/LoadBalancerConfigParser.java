@@ -27,10 +27,11 @@ import java.util.regex.Pattern;
 public final class LoadBalancerConfigParser extends SpecReader {
   static final Set<String> APPLIED = Set.of("mergingMode", "loadBalancerName", "scheme", "ipAddressType", "loadBalancerSubnets",
       "loadBalancerSubnetsSelector", "listenerConfigurations", "securityGroups", "securityGroupPrefixes", "sourceRanges",
-      "loadBalancerAttributes", "tags", "manageBackendSecurityGroupRules", "wafV2", "shieldConfiguration");
+      "loadBalancerAttributes", "tags", "manageBackendSecurityGroupRules", "wafV2", "shieldConfiguration",
+      "defaultTargetGroupConfiguration");
   /** Fields of the reference's schema not applied here (NLB-only, or not built yet). */
   static final Set<String> NOT_APPLIED = Set.of("enforceSecurityGroupInboundRulesOnPrivateLinkTraffic", "customerOwnedIpv4Pool",
-      "ipv4IPAMPoolId", "disableSecurityGroup", "enableICMP", "minimumLoadBalancerCapacity", "defaultTargetGroupConfiguration");
+      "ipv4IPAMPoolId", "disableSecurityGroup", "enableICMP", "minimumLoadBalancerCapacity");
   static final Set<String> SUBNET_NOT_APPLIED = Set.of("eipAllocation", "privateIPv4Allocation", "ipv6Allocation", "sourceNatIPv6Prefix");
   static final Set<String> LISTENER_APPLIED = Set.of("protocolPort", "defaultCertificate", "certificates", "sslPolicy", "listenerAttributes",
       "mutualAuthentication");
@@ -78,7 +79,7 @@ public final class LoadBalancerConfigParser extends SpecReader {
         present(spec, "securityGroupPrefixes").map(v -> strings(spec, "securityGroupPrefixes", "spec.securityGroupPrefixes")),
         present(spec, "sourceRanges").map(v -> strings(spec, "sourceRanges", "spec.sourceRanges")), manage, listeners(spec),
         keyValues(list(spec, "loadBalancerAttributes", "spec.loadBalancerAttributes"), "spec.loadBalancerAttributes"),
-        tags(spec), waf, shield);
+        stringMap(spec, "tags", "spec.tags"), waf, shield, defaultTargetGroupConfiguration(spec));
     return new Parsed<>(checkAsAnnotations(config), errors);
   }
 
@@ -226,16 +227,23 @@ public final class LoadBalancerConfigParser extends SpecReader {
     return out;
   }
 
-  private Map<String, String> tags(Map<String, Object> spec) {
-    Map<String, String> tags = new LinkedHashMap<>();
-    map(spec, "tags", "spec.tags").ifPresent(m -> m.forEach((k, v) -> {
-      if (v instanceof String s) {
-        tags.put(k, s);
-      } else {
-        error("spec.tags." + k, "must be a string");
+  /** {@code defaultTargetGroupConfiguration: {name}}: a TargetGroupConfiguration of this configuration's namespace. */
+  private Optional<String> defaultTargetGroupConfiguration(Map<String, Object> spec) {
+    String path = "spec.defaultTargetGroupConfiguration";
+    return map(spec, "defaultTargetGroupConfiguration", path).flatMap(ref -> {
+      for (String k : new TreeSet<>(ref.keySet())) {
+        if (!k.equals("name")) {
+          error(path + "." + k, "is not a field of a defaultTargetGroupConfiguration reference (name only: the TargetGroupConfiguration"
+              + " is in this LoadBalancerConfiguration's namespace)");
+        }
       }
-    }));
-    return tags;
+      Optional<String> name = string(ref, "name", path + ".name");
+      if (name.isEmpty() && !errors.stream().anyMatch(e -> e.field().equals(path + ".name"))) {
+        error(path + ".name", "is required: the TargetGroupConfiguration (without targetReference) whose settings every target group"
+            + " of the Gateway takes where no Service-level TargetGroupConfiguration says otherwise");
+      }
+      return name;
+    });
   }
 
   private static String render(Map<String, String> kv) {

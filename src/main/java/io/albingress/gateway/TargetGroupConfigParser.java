@@ -168,14 +168,7 @@ public final class TargetGroupConfigParser extends SpecReader {
     if (!attributes.isEmpty()) {
       put(annotations, paths, "target-group-attributes", Optional.of(render(attributes)), path + ".targetGroupAttributes");
     }
-    Map<String, String> tags = new LinkedHashMap<>();
-    map(m, "tags", path + ".tags").ifPresent(t -> t.forEach((k, v) -> {
-      if (v instanceof String s) {
-        tags.put(k, s);
-      } else {
-        error(path + ".tags." + k, "must be a string");
-      }
-    }));
+    Map<String, String> tags = stringMap(m, "tags", path + ".tags");
     if (!tags.isEmpty()) {
       rename(TargetAnnotations.serviceTags(Map.of(AnnotationCatalog.key("tags"), render(tags)), "").errors(),
           Map.of(AnnotationCatalog.key("tags"), path + ".tags"));

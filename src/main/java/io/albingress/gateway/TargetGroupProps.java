@@ -57,9 +57,13 @@ public record TargetGroupProps(
 
   /** The spec path an annotation parser error stands for ("spec" when it is not one of these props). */
   static String pathOf(FieldError e, Map<String, String> paths) {
+    return paths.getOrDefault(keyOf(e), paths.getOrDefault(e.field(), e.field()));
+  }
+
+  /** The annotation key an annotation parser error names. */
+  static String keyOf(FieldError e) {
     String field = e.field().contains(" ") ? e.field().substring(0, e.field().indexOf(' ')) : e.field(); // "key (on Service ns/name)"
-    String key = field.startsWith(AnnotationCatalog.PREFIX) ? field : AnnotationCatalog.key(field);
-    return paths.getOrDefault(key, paths.getOrDefault(e.field(), e.field()));
+    return field.startsWith(AnnotationCatalog.PREFIX) ? field : AnnotationCatalog.key(field);
   }
 
   /** {@code high} over {@code low}, as the reference merges route-specific props over the default ones. */

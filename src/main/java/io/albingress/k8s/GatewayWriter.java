@@ -1,6 +1,7 @@
 package io.albingress.k8s;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRouteStatus;
@@ -20,7 +21,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Writes to Gateway API objects: finalizers on GatewayClasses and Gateways, and status. fabric8 calls
+ * Writes to Gateway API objects: finalizers on GatewayClasses and Gateways, and status (also of ListenerRuleConfigurations). fabric8 calls
  * block, so they run on worker threads; each is skipped when the cached object already says the same.
  */
 public final class GatewayWriter {
@@ -113,6 +114,21 @@ public final class GatewayWriter {
       c.setStatus(s);
       return c;
     }));
+  }
+
+  /**
+   * Writes a ListenerRuleConfiguration's status (the /status subresource) unless {@code same} says the cached object holds
+   * it already.
+   */
+  public Future<Void> listenerRuleConfigStatus(GenericKubernetesResource config, java.util.Map<String, Object> status, boolean same) {
+    if (same) {
+      return Future.succeededFuture();
+    }
+    return blocking(() -> client.genericKubernetesResources(GatewayInformers.LR_CONFIG_CONTEXT).inNamespace(config.getMetadata().getNamespace())
+        .withName(config.getMetadata().getName()).editStatus(c -> {
+          c.setAdditionalProperty("status", status);
+          return c;
+        }));
   }
 
   private Future<Void> blocking(Runnable call) {

@@ -18,4 +18,14 @@ public record ListenerRule(
     RuleAction action,
     String source,
     Map<String, String> tags,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Transform> transforms) {}
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Transform> transforms) {
+
+  /**
+   * The value of a rule's resource tag: its listener's port and "rule", not its priority (the reference's
+   * {@code port:priority}): rules keep their priorities or move by SetRulePriorities, and a tag naming the
+   * priority would go stale or cost a tag write per moved rule.
+   */
+  public static String resourceTag(int port) {
+    return port + ":rule";
+  }
+}

@@ -96,10 +96,11 @@ public final class GatewayPlanner {
     Map<String, Map<String, String>> labels = new HashMap<>();
     routes.forEach(r -> labels.computeIfAbsent(r.getMetadata().getNamespace(), ns -> manifests.namespaceLabels(ns).orElse(Map.of())));
     sets.forEach(ls -> labels.computeIfAbsent(ls.getMetadata().getNamespace(), ns -> manifests.namespaceLabels(ns).orElse(Map.of())));
+    GatewayExtensions extensions = new GatewayExtensions(manifests.customSpecs(Manifests.TARGET_GROUP_CONFIGURATION),
+        manifests.customSpecs(Manifests.LISTENER_RULE_CONFIGURATION));
     return new GatewayInputs(gw, routes, manifests.all(Service.class), labels, manifests.all(ReferenceGrant.class),
         LoadBalancerConfigs.resolve(gatewayClass(gw.getSpec().getGatewayClassName()), gw,
-            key -> manifests.customSpec(LoadBalancerConfigs.KIND, key)),
-        new GatewayExtensions(manifests.customSpecs(Manifests.TARGET_GROUP_CONFIGURATION), manifests.customSpecs(Manifests.LISTENER_RULE_CONFIGURATION)),
+            key -> manifests.customSpec(LoadBalancerConfigs.KIND, key), extensions::targetGroupConfigSpec), extensions,
         io.albingress.gateway.CertificateRefs.ListenerCertificates.NONE, sets);
   }
 

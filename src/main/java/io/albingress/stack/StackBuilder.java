@@ -348,7 +348,7 @@ public final class StackBuilder {
     for (RuleOptimizer.Draft d : RuleOptimizer.optimize(port.port(), port.protocol(), drafts)) {
       int priority = rules.size() + 1;
       String id = port.port() + ":" + priority;
-      rules.add(new ListenerRule(id, listener, priority, d.conditions(), d.action(), d.source(), ctx.tags(id, List.of(d.tags())),
+      rules.add(new ListenerRule(id, listener, priority, d.conditions(), d.action(), d.source(), ctx.tags(ListenerRule.resourceTag(port.port()), List.of(d.tags())),
           d.transforms()));
     }
     return rules;

@@ -7,7 +7,6 @@ import io.albingress.gateway.TargetGroupConfigParser;
 import io.albingress.validation.Verdict;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.vertx.core.Future;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -35,12 +34,8 @@ public final class GatewayConfigAdmission {
   /** Pure: the verdict on one TargetGroupConfiguration spec. */
   public static Verdict targetGroupConfig(Map<String, Object> spec) {
     Parsed<TargetGroupConfigParser.TargetGroupConfig> parsed = TargetGroupConfigParser.parse(spec);
-    List<String> warnings = new ArrayList<>();
-    if (parsed.errors().isEmpty() && parsed.value().service().isEmpty()) {
-      warnings.add("spec.targetReference is not set: this configuration applies to no Service (a LoadBalancerConfiguration's"
-          + " defaultTargetGroupConfiguration is not applied by this controller); name a Service in spec.targetReference.name");
-    }
-    return new Verdict(parsed.errors().stream().map(FieldError::render).toList(), warnings);
+    // without spec.targetReference it is a default, used through a LoadBalancerConfiguration's defaultTargetGroupConfiguration
+    return new Verdict(parsed.errors().stream().map(FieldError::render).toList(), List.of());
   }
 
   /** Pure: the verdict on one ListenerRuleConfiguration spec. */

@@ -27,4 +27,15 @@ class GatewayClassKeyTest {
     assertThat(OrphanSweep.orphans(Set.of("gateway:shop/gw", "gateway:shop/gone"), known, java.util.Optional.empty()))
         .containsExactly(StackId.gatewayOf("shop", "gone"));
   }
+
+  @Test
+  void aListenerRuleConfigurationStatusKeySurvivesTheEventBusAndIsNoClassKey() {
+    StackId key = GatewayReconciler.listenerRuleConfigKey("shop", "cfg");
+    StackId parsed = StackId.parse(key.key());
+    assertThat(parsed).isEqualTo(key);
+    assertThat(GatewayReconciler.isListenerRuleConfigKey(parsed)).isTrue();
+    assertThat(GatewayReconciler.isClassKey(parsed)).isFalse();
+    assertThat(GatewayReconciler.isListenerRuleConfigKey(GatewayReconciler.classKey("alb"))).isFalse();
+    assertThat(GatewayReconciler.isListenerRuleConfigKey(StackId.gatewayOf("shop", "ListenerRuleConfiguration:x"))).isFalse();
+  }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -579,6 +580,38 @@ public class FakeElbv2 implements Elbv2 {
         throw notFound("Rule");
       }
       ruleOwner.remove(arn);
+      return null;
+    });
+  }
+
+  /** As AWS: one listener's rules, unique priorities once done (a rule may take one another rule of the call leaves). */
+  @Override
+  public Future<Void> setRulePriorities(Map<String, Integer> priorities) {
+    return call("setRulePriorities", String.valueOf(priorities.size()), () -> {
+      Set<String> owners = new HashSet<>();
+      priorities.forEach((arn, priority) -> {
+        if (!rules.containsKey(arn)) {
+          throw notFound("Rule");
+        }
+        if (priority < 1 || priority > 50_000) {
+          throw new AwsFailure(Kind.VALIDATION, "ValidationError", "priority " + priority + " is out of range", null);
+        }
+        owners.add(ruleOwner.get(arn));
+      });
+      if (owners.size() > 1) {
+        throw new AwsFailure(Kind.VALIDATION, "ValidationError", "rules of several listeners", null);
+      }
+      Map<Integer, Long> after = new HashMap<>();
+      owners.forEach(l -> rulesOf(l).forEach(r -> after.merge(priorities.getOrDefault(r.arn(), r.priority()), 1L, Long::sum)));
+      after.forEach((priority, count) -> {
+        if (count > 1) {
+          throw new AwsFailure(Kind.VALIDATION, "PriorityInUse", "priority " + priority + " is in use", null);
+        }
+      });
+      priorities.forEach((arn, priority) -> {
+        ActualRule r = rules.get(arn);
+        rules.put(arn, new ActualRule(arn, priority, r.conditions(), r.actions(), r.transforms()));
+      });
       return null;
     });
   }

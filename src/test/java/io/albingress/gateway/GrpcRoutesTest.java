@@ -218,7 +218,7 @@ class GrpcRoutesTest {
         """);
     assertThat(GrpcRoutes.problems(bad)).containsExactly(
         "spec.rules[0].filters[0].type: RequestHeaderModifier is not supported on ALB for GRPCRoutes; remove the filter"
-            + " (header modifiers and mirrors have no ALB rule action)",
+            + " (only ExtensionRef to a ListenerRuleConfiguration is; header modifiers and mirrors have no ALB rule action)",
         "spec.rules[0].backendRefs[0].weight: 1000 is over ALB's maximum of 999; scale the weights of this rule down to 0..999",
         "spec.rules[0].sessionPersistence: not supported yet (it would be target group stickiness); remove it");
     assertThat(GatewayAdmissionChecks.grpcRoute(bad).denials()).hasSize(3);

@@ -240,4 +240,68 @@ class ListenerRuleConfigTest {
         + " {group: gateway.k8s.aws, kind: ListenerRuleConfiguration, name: x}}, {type: ExtensionRef"));
     assertThat(GatewayStackBuilder.routeProblems(two)).singleElement().satisfies(p -> assertThat(p).contains("more than one"));
   }
+
+  static final String GRPC_ROUTE = """
+      parentRefs: [{name: gw}]
+      rules:
+      - matches: [{method: {service: shop.Cart, method: Add}}, {method: {service: shop.Cart, method: Remove}}]
+        filters: [{type: ExtensionRef, extensionRef: {group: gateway.k8s.aws, kind: ListenerRuleConfiguration, name: cfg}}]
+        backendRefs: [{name: web, port: 80}]
+      """;
+
+  static GatewayBuild buildGrpc(String route, String config) {
+    Gateway https = gateway("- {name: https, port: 443, protocol: HTTPS, hostname: shop.example.com}\n");
+    List<ConfigSpec> configs = config == null ? List.of() : List.of(new ConfigSpec("shop", "cfg", spec(config)));
+    var in = new GatewayInputs(https, List.of(GrpcRoutes.view(GrpcRoutesTest.grpc("cart", "2025-01-01T00:00:00Z", route))),
+        List.of(service("web", "")), Map.of(), List.of(), LoadBalancerConfigs.Resolved.NONE, new GatewayExtensions(List.of(), configs, SECRETS));
+    return new GatewayStackBuilder().build(GatewayStackBuilderTest.ID, in, GatewayLoadBalancerConfigTest.FACTS);
+  }
+
+  @Test
+  void aGrpcRouteRuleTakesItsListenerRuleConfigurationAsAnHttpRouteRuleDoes() {
+    var grpc = GrpcRoutesTest.grpc("cart", "2025-01-01T00:00:00Z", GRPC_ROUTE);
+    assertThat(GrpcRoutes.problems(grpc)).isEmpty();
+    assertThat(GatewayAdmissionChecks.grpcRoute(grpc).denials()).isEmpty();
+    assertThat(ListenerRuleConfigs.namedBy(GrpcRoutes.view(grpc))).containsExactly("shop/cfg");
+
+    GatewayBuild b = buildGrpc(GRPC_ROUTE, """
+        actions:
+        - {type: authenticate-cognito, authenticateCognitoConfig: {userPoolArn: "arn:aws:cognito-idp:us-west-2:123456789012:userpool/us-west-2_abc", userPoolClientId: c, userPoolDomain: d}}
+        conditions:
+        - field: source-ip
+          sourceIPConfig: {values: [10.0.0.0/8]}
+          matchIndexes: [1]
+        tags: {team: cart}
+        """);
+    assertThat(b.routes().get(0).unresolved()).isEmpty();
+    assertThat(rules(b)).hasSize(2).allSatisfy(r -> {
+      assertThat(r.action()).isInstanceOfSatisfying(RuleAction.Authenticate.class, a -> assertThat(a.then()).isInstanceOf(RuleAction.Forward.class));
+      assertThat(r.tags()).containsEntry("team", "cart");
+    });
+    ListenerRule remove = rules(b).stream().filter(r -> r.source().contains("matches[1]")).findFirst().orElseThrow();
+    ListenerRule add = rules(b).stream().filter(r -> r.source().contains("matches[0]")).findFirst().orElseThrow();
+    assertThat(remove.conditions()).contains(new Condition("source-ip", Optional.empty(), List.of("10.0.0.0/8")));
+    assertThat(add.conditions()).noneMatch(c -> c.field().equals("source-ip"));
+
+    GatewayBuild fixed = buildGrpc(GRPC_ROUTE, "actions: [{type: fixed-response, fixedResponseConfig: {statusCode: 503}}]\n");
+    assertThat(rules(fixed)).allSatisfy(r -> assertThat(r.action()).isEqualTo(new RuleAction.FixedResponse("503", Optional.empty(),
+        Optional.empty())));
+    // a redirect needs a RequestRedirect filter, which a GRPCRoute has not: the rule answers 500, the route says why
+    GatewayBuild redirect = buildGrpc(GRPC_ROUTE, "actions: [{type: redirect, redirectConfig: {query: a=b}}]\n");
+    assertThat(redirect.routes().get(0).unresolved()).hasValueSatisfying(r -> assertThat(r.message()).contains("no RequestRedirect"));
+    GatewayBuild missing = buildGrpc(GRPC_ROUTE, null);
+    assertThat(missing.routes().get(0).unresolved()).hasValueSatisfying(r -> assertThat(r.message())
+        .contains("spec.rules[0].filters[0].extensionRef: ListenerRuleConfiguration shop/cfg not found"));
+  }
+
+  @Test
+  void aGrpcRouteRefusesOtherExtensionRefsAndTwoConfigurations() {
+    var other = GrpcRoutesTest.grpc("cart", "2025-01-01T00:00:00Z", GRPC_ROUTE.replace("kind: ListenerRuleConfiguration", "kind: Other"));
+    assertThat(GrpcRoutes.problems(other)).singleElement().satisfies(p -> assertThat(p)
+        .isEqualTo("spec.rules[0].filters[0].extensionRef: gateway.k8s.aws/Other is not supported; an ExtensionRef names a gateway.k8s.aws"
+            + " ListenerRuleConfiguration"));
+    var two = GrpcRoutesTest.grpc("cart", "2025-01-01T00:00:00Z", GRPC_ROUTE.replace("filters: [{type: ExtensionRef",
+        "filters: [{type: ExtensionRef, extensionRef: {group: gateway.k8s.aws, kind: ListenerRuleConfiguration, name: x}}, {type: ExtensionRef"));
+    assertThat(GatewayAdmissionChecks.grpcRoute(two).denials()).singleElement().satisfies(p -> assertThat(p).contains("more than one"));
+  }
 }

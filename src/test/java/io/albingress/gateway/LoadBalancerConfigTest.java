@@ -122,14 +122,13 @@ class LoadBalancerConfigTest {
         disableSecurityGroup: false
         minimumLoadBalancerCapacity: {capacityUnits: 100}
         ipv4IPAMPoolId: ipam-pool-1
-        defaultTargetGroupConfiguration: {name: tgc}
         loadBalancerSubnets: [{identifier: subnet-0123456789abcdef0, eipAllocation: eipalloc-1}, {identifier: subnet-0123456789abcdef1}]
         listenerConfigurations:
         - {protocolPort: "HTTPS:443", mutualAuthentication: {mode: verify, trustStore: my-store}, alpnPolicy: HTTP2Only}
         - {protocolPort: "TCP:80"}
         surprise: 1
         """);
-    assertThat(fields(p)).containsExactlyInAnyOrder("spec.defaultTargetGroupConfiguration", "spec.enableICMP", "spec.ipv4IPAMPoolId",
+    assertThat(fields(p)).containsExactlyInAnyOrder("spec.enableICMP", "spec.ipv4IPAMPoolId",
         "spec.minimumLoadBalancerCapacity", "spec.surprise", "spec.loadBalancerSubnets[0].eipAllocation",
         "spec.listenerConfigurations[0].alpnPolicy",
         "spec.listenerConfigurations[1].protocolPort");

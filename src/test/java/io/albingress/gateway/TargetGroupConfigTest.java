@@ -229,11 +229,11 @@ class TargetGroupConfigTest {
   }
 
   @Test
-  void admissionDeniesBadValuesAndWarnsWithoutTarget() {
+  void admissionDeniesBadValues() {
     assertThat(GatewayConfigAdmission.targetGroupConfig(spec(FULL)).denials()).isEmpty();
     assertThat(GatewayConfigAdmission.targetGroupConfig(spec("defaultConfiguration: {protocol: TLS}\n")).denials())
         .singleElement().satisfies(d -> assertThat(d).startsWith("spec.defaultConfiguration.protocol:").contains("HTTP or HTTPS"));
-    assertThat(GatewayConfigAdmission.targetGroupConfig(spec("defaultConfiguration: {targetType: ip}\n")).warnings())
-        .singleElement().satisfies(w -> assertThat(w).contains("spec.targetReference"));
+    // without targetReference: a default configuration (LoadBalancerConfiguration defaultTargetGroupConfiguration), no warning
+    assertThat(GatewayConfigAdmission.targetGroupConfig(spec("defaultConfiguration: {targetType: ip}\n")).warnings()).isEmpty();
   }
 }

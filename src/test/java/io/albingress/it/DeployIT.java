@@ -221,6 +221,9 @@ class DeployIT {
         {"create", "clusterrolebindings.rbac.authorization.k8s.io"}, {"create", "serviceaccounts/token", "-n", NAMESPACE},
         {"delete", "targetgroupbindings.elbv2.k8s.aws", "-n", "default"}, {"create", "targetgroupbindings.elbv2.k8s.aws", "-n", "default"},
         {"get", "customresourcedefinitions.apiextensions.k8s.io/ingresses.example.com"},
+        // ListenerRuleConfigurations: status only; TargetGroupConfigurations: no status (the reference writes none)
+        {"patch", "listenerruleconfigurations.gateway.k8s.aws", "-n", "default"},
+        {"patch", "targetgroupconfigurations.gateway.k8s.aws", "--subresource=status", "-n", "default"},
         {"patch", "listenersets.gateway.networking.k8s.io", "-n", "default"}}) {
       Result r = env.kubectl(null, canI(denied));
       assertThat(r.stdout().trim()).as("kubectl auth can-i %s", String.join(" ", denied)).isEqualTo("no");
@@ -239,6 +242,7 @@ class DeployIT {
         // OIDC client secrets (auth-idp-oidc): listed and watched, the cache keeps only the client keys
         {"list", "secrets", "-A"}, {"watch", "ingressclassparams.elbv2.k8s.aws"},
         {"list", "gateways.gateway.networking.k8s.io", "-A"}, {"patch", "httproutes.gateway.networking.k8s.io", "--subresource=status", "-n", "default"},
+        {"patch", "listenerruleconfigurations.gateway.k8s.aws", "--subresource=status", "-n", "default"},
         {"watch", "listenersets.gateway.networking.k8s.io", "-A"},
         {"patch", "listenersets.gateway.networking.k8s.io", "--subresource=status", "-n", "default"}}) {
       Result r = env.kubectl(null, canI(allowed));

@@ -276,8 +276,9 @@ class GatewayIT {
 
   /**
    * A TargetGroupConfiguration (CRD from deploy/crds) shapes the target group of its Service's backendRefs, and a change
-   * of it is applied at once; a ListenerRuleConfiguration named by a rule's ExtensionRef filter makes that rule answer
-   * a fixed response.
+   * of it is applied at once; the Gateway's LoadBalancerConfiguration names a default TargetGroupConfiguration whose
+   * fields apply where the Service's does not say (and a change of it is applied too); a ListenerRuleConfiguration
+   * named by a rule's ExtensionRef filter makes that rule answer a fixed response, and its status says Accepted.
    */
   @Test
   void targetGroupAndListenerRuleConfigurationsAreApplied(Env env, TestNamespace ns) throws Exception {
@@ -299,6 +300,23 @@ class GatewayIT {
               tags: {team: web}
           """.formatted(n);
       apply(env, tgc);
+      String defaults = """
+          apiVersion: gateway.k8s.aws/v1
+          kind: TargetGroupConfiguration
+          metadata: {name: defaults, namespace: %1$s}
+          spec:
+            defaultConfiguration:
+              healthCheckConfig: {healthCheckInterval: 20}
+              targetGroupAttributes: [{key: slow_start.duration_seconds, value: "30"}]
+              tags: {layer: default}
+          ---
+          apiVersion: gateway.k8s.aws/v1
+          kind: LoadBalancerConfiguration
+          metadata: {name: lbc, namespace: %1$s}
+          spec:
+            defaultTargetGroupConfiguration: {name: defaults}
+          """.formatted(n);
+      apply(env, defaults);
       apply(env, """
           apiVersion: gateway.k8s.aws/v1
           kind: ListenerRuleConfiguration
@@ -309,7 +327,10 @@ class GatewayIT {
           apiVersion: gateway.networking.k8s.io/v1
           kind: Gateway
           metadata: {name: gw, namespace: %1$s}
-          spec: {gatewayClassName: %2$s, listeners: [{name: http, port: 80, protocol: HTTP}]}
+          spec:
+            gatewayClassName: %2$s
+            infrastructure: {parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, name: lbc}}
+            listeners: [{name: http, port: 80, protocol: HTTP}]
           ---
           apiVersion: gateway.networking.k8s.io/v1
           kind: HTTPRoute
@@ -331,15 +352,26 @@ class GatewayIT {
       assertThat(tgs).singleElement().satisfies(tg -> { // api is not forwarded to: its rule answers 503
         assertThat(tg.healthCheckPath()).isEqualTo("/healthz");
         assertThat(tg.matcher().httpCode()).isEqualTo("204");
-        assertThat(moto.tags(tg.targetGroupArn())).containsEntry("team", "web");
-        assertThat(moto.targetGroupAttributes(tg.targetGroupArn())).containsEntry("deregistration_delay.timeout_seconds", "30");
+        assertThat(tg.healthCheckIntervalSeconds()).isEqualTo(15); // the Service's healthCheckConfig is taken whole
+        assertThat(moto.tags(tg.targetGroupArn())).containsEntry("team", "web").containsEntry("layer", "default");
+        assertThat(moto.targetGroupAttributes(tg.targetGroupArn())).containsEntry("deregistration_delay.timeout_seconds", "30")
+            .containsEntry("slow_start.duration_seconds", "30"); // the default's, merged by key
       });
+      // the ListenerRuleConfiguration's status, as the reference writes it
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> "true/Accepted/1".equals(
+          jsonpath(env, n, "listenerruleconfiguration", "maintenance", "{.status.accepted}/{.status.message}/{.status.observedGeneration}")));
       var listener = moto.listeners(lb.loadBalancerArn()).get(0);
       List<Rule> rules = moto.rules(listener.listenerArn()).stream().filter(r -> !r.isDefault())
           .sorted(Comparator.comparingInt(r -> Integer.parseInt(r.priority()))).toList();
       assertThat(rules.get(0).conditions().get(0).pathPatternConfig().values()).containsExactly("/admin");
       assertThat(rules.get(0).actions().get(0).fixedResponseConfig().statusCode()).isEqualTo("503");
       assertThat(rules.get(0).actions().get(0).fixedResponseConfig().messageBody()).isEqualTo("later");
+
+      // a change of the default configuration re-reconciles the Gateway whose LoadBalancerConfiguration names it
+      apply(env, defaults.replace("value: \"30\"", "value: \"60\""));
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> moto.targetGroups().stream()
+          .filter(tg -> (n + "/gw").equals(moto.tags(tg.targetGroupArn()).get("gateway.k8s.aws.alb/stack")))
+          .anyMatch(tg -> "60".equals(moto.targetGroupAttributes(tg.targetGroupArn()).get("slow_start.duration_seconds"))));
 
       apply(env, tgc.replace("/healthz", "/ready"));
       Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> moto.targetGroups().stream()

@@ -986,7 +986,7 @@ class StackBuilderGoldenTest {
   private static String rule(String stack, int port, int priority, String source, String action, String... conditions) {
     String id = port + ":" + priority;
     return "{'resourceId': '" + id + "', 'listener': {'$ref': 'Listener/" + port + "'}, 'priority': " + priority
-        + ", 'conditions': " + list(conditions) + ", 'action': " + action + ", 'source': " + q(source) + ", 'tags': " + tags(stack, id) + "}";
+        + ", 'conditions': " + list(conditions) + ", 'action': " + action + ", 'source': " + q(source) + ", 'tags': " + tags(stack, port + ":rule") + "}";
   }
 
   private static String listener(String stack, String protocol, int port, String defaultAction, List<String> certificates, String policy) {

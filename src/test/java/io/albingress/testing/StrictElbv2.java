@@ -109,6 +109,7 @@ public final class StrictElbv2 {
       case "DeleteTargetGroup" -> deleteTargetGroup(request, moto);
       case "DeleteLoadBalancer" -> deleteLoadBalancer(request, moto);
       case "DeleteRule", "ModifyRule", "DeleteListener", "ModifyListener" -> releasing(request, moto);
+      case "SetRulePriorities" -> serialised(() -> setRulePriorities(request, moto));
       default -> LISTINGS.containsKey(request.action()) ? describe(LISTINGS.get(request.action()), request, moto) : moto.send(request);
     };
   }
@@ -213,6 +214,84 @@ public final class StrictElbv2 {
           }
           return moto.send(request).map(a -> hideNew(a, "RuleArn"));
         });
+  }
+
+  /**
+   * API_SetRulePriorities.html: "You can reorder one or more rules for the same listener"; a priority in
+   * use fails PriorityInUse, the default rule's cannot be changed (OperationNotPermitted). ELBv2 checks the
+   * listener as the call leaves it, so a rule may take a priority another rule of the call gives up (a shift,
+   * a swap); moto checks each pair against the priorities before the call and lets the default rule move.
+   * So this checks the result here and makes it in moto in two steps: the rules to free priorities, then
+   * to theirs (a reader in between may see the first step: a test fixture).
+   */
+  private Future<AwsAnswer> setRulePriorities(QueryRequest request, Moto moto) {
+    Map<String, Integer> wanted = new java.util.LinkedHashMap<>();
+    for (int i = 1; request.get("RulePriorities.member." + i + ".RuleArn") != null; i++) {
+      wanted.put(request.get("RulePriorities.member." + i + ".RuleArn"), Integer.valueOf(request.get("RulePriorities.member." + i + ".Priority")));
+    }
+    Set<String> listeners = new HashSet<>(wanted.keySet().stream().map(StrictElbv2::listenerOfRule).toList());
+    if (wanted.isEmpty() || listeners.size() != 1) {
+      return refuse("ValidationError", "The rules must belong to one listener");
+    }
+    return moto.send(QueryRequest.of("DescribeRules", "ListenerArn", listeners.iterator().next(), "PageSize", "400")).compose(rules -> {
+      if (!rules.ok()) {
+        return Future.succeededFuture(rules);
+      }
+      Map<String, String> now = new java.util.LinkedHashMap<>();
+      Matcher m = Pattern.compile("<RuleArn>([^<]+)</RuleArn>|<Priority>([^<]+)</Priority>").matcher(rules.text());
+      String arn = null;
+      while (m.find()) {
+        if (m.group(1) != null) {
+          arn = m.group(1);
+        } else if (arn != null) {
+          now.put(arn, m.group(2));
+          arn = null;
+        }
+      }
+      if (!now.keySet().containsAll(wanted.keySet())) {
+        return refuse("RuleNotFound", "One or more rules not found");
+      }
+      if (wanted.keySet().stream().anyMatch(r -> "default".equals(now.get(r)))) {
+        return refuse("OperationNotPermitted", "The default rule's priority cannot be changed");
+      }
+      Map<String, Integer> after = new java.util.HashMap<>();
+      now.forEach((r, p) -> {
+        if (!"default".equals(p)) {
+          after.put(r, wanted.getOrDefault(r, Integer.valueOf(p)));
+        }
+      });
+      if (new HashSet<>(after.values()).size() < after.size()) {
+        return refuse("PriorityInUse", "The specified priority is in use");
+      }
+      Set<Integer> taken = new HashSet<>(after.values());
+      now.values().stream().filter(p -> !"default".equals(p)).map(Integer::valueOf).forEach(taken::add);
+      List<String> first = new java.util.ArrayList<>();
+      int spare = 50_000;
+      for (String r : wanted.keySet()) {
+        while (taken.contains(spare)) {
+          spare--;
+        }
+        first.add(r);
+        first.add(String.valueOf(spare--));
+      }
+      count("SetRulePriorities in two steps");
+      return moto.send(pairs(first)).compose(step -> !step.ok() ? Future.succeededFuture(step)
+          : moto.send(pairs(wanted.entrySet().stream().flatMap(e -> java.util.stream.Stream.of(e.getKey(), String.valueOf(e.getValue()))).toList())));
+    });
+  }
+
+  private static QueryRequest pairs(List<String> arnsAndPriorities) {
+    List<String> params = new java.util.ArrayList<>();
+    for (int i = 0; i < arnsAndPriorities.size(); i += 2) {
+      params.addAll(List.of("RulePriorities.member." + (i / 2 + 1) + ".RuleArn", arnsAndPriorities.get(i),
+          "RulePriorities.member." + (i / 2 + 1) + ".Priority", arnsAndPriorities.get(i + 1)));
+    }
+    return QueryRequest.of("SetRulePriorities", params.toArray(String[]::new));
+  }
+
+  /** arn:...:listener-rule/app/LB/ID/LISTENER/RULE to arn:...:listener/app/LB/ID/LISTENER. */
+  static String listenerOfRule(String ruleArn) {
+    return ruleArn.replace(":listener-rule/", ":listener/").substring(0, ruleArn.lastIndexOf('/') - "-rule".length());
   }
 
   private Future<Integer> rulesOf(String loadBalancerArn, Moto moto) {

@@ -17,6 +17,52 @@ class StrictElbv2Test {
       + "&Actions.member.1.Type=forward&Actions.member.1.ForwardConfig.TargetGroups.member.1.TargetGroupArn=arn%3Atg%2Fa"
       + "&Actions.member.1.ForwardConfig.TargetGroups.member.2.TargetGroupArn=arn%3Atg%2Fb&Actions.member.1.TargetGroupArn=arn%3Atg%2Fa";
 
+  private static final String LISTENER = "arn:aws:elasticloadbalancing:us-east-1:1:listener/app/lb/1/L";
+
+  /** A moto that knows one listener with rules r1, r2 at priorities 1, 2 (and its default rule); it records what it is sent. */
+  private static AwsAnswer rules(QueryRequest q, java.util.List<QueryRequest> sent) {
+    sent.add(q);
+    if (!q.action().equals("DescribeRules")) {
+      return new AwsAnswer(200, java.util.Map.of(), io.vertx.core.buffer.Buffer.buffer("<SetRulePrioritiesResponse/>"));
+    }
+    String rule = "<member><RuleArn>arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/lb/1/L/%s</RuleArn><Priority>%s</Priority>"
+        + "<Actions><member><Type>forward</Type></member></Actions></member>";
+    return new AwsAnswer(200, java.util.Map.of(), io.vertx.core.buffer.Buffer.buffer("<DescribeRulesResponse><DescribeRulesResult><Rules>"
+        + rule.formatted("r1", "1") + rule.formatted("r2", "2") + rule.formatted("d", "default") + "</Rules></DescribeRulesResult></DescribeRulesResponse>"));
+  }
+
+  private static String set(String... rulesAndPriorities) {
+    StringBuilder b = new StringBuilder("Action=SetRulePriorities&Version=2015-12-01");
+    for (int i = 0; i < rulesAndPriorities.length; i += 2) {
+      b.append("&RulePriorities.member.").append(i / 2 + 1).append(".RuleArn=arn%3Aaws%3Aelasticloadbalancing%3Aus-east-1%3A1%3Alistener-rule%2Fapp%2Flb%2F1%2FL%2F")
+          .append(rulesAndPriorities[i]).append("&RulePriorities.member.").append(i / 2 + 1).append(".Priority=").append(rulesAndPriorities[i + 1]);
+    }
+    return b.toString();
+  }
+
+  private static String code(AwsAnswer a) {
+    return a.ok() ? "ok" : StrictElbv2.first(a.text(), "Code");
+  }
+
+  @Test
+  void setRulePrioritiesChecksTheListenerAsTheCallLeavesIt() {
+    StrictElbv2 strict = new StrictElbv2(new StrictElbv2.Settings(1, 0, 0, 100));
+    java.util.List<QueryRequest> sent = new java.util.ArrayList<>();
+    StrictElbv2.Moto moto = q -> io.vertx.core.Future.succeededFuture(rules(q, sent));
+    assertThat(StrictElbv2.listenerOfRule("arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/lb/1/L/r1")).isEqualTo(LISTENER);
+    // a shift and a swap: each priority is in use before the call, none after it; moto gets two steps
+    assertThat(code(strict.handle(QueryRequest.parse(set("r1", "2", "r2", "3")), moto).result())).isEqualTo("ok");
+    assertThat(sent.stream().map(QueryRequest::action)).containsExactly("DescribeRules", "SetRulePriorities", "SetRulePriorities");
+    assertThat(sent.get(1).get("RulePriorities.member.1.Priority")).isEqualTo("50000");
+    assertThat(sent.get(2).get("RulePriorities.member.1.Priority")).isEqualTo("2");
+    assertThat(code(strict.handle(QueryRequest.parse(set("r1", "2", "r2", "1")), moto).result())).isEqualTo("ok");
+    // taken by a rule the call does not move, twice in one call, the default rule
+    assertThat(code(strict.handle(QueryRequest.parse(set("r1", "2")), moto).result())).isEqualTo("PriorityInUse");
+    assertThat(code(strict.handle(QueryRequest.parse(set("r1", "5", "r2", "5")), moto).result())).isEqualTo("PriorityInUse");
+    assertThat(code(strict.handle(QueryRequest.parse(set("d", "7")), moto).result())).isEqualTo("OperationNotPermitted");
+    assertThat(code(strict.handle(QueryRequest.parse(set("r9", "7")), moto).result())).isEqualTo("RuleNotFound");
+  }
+
   @Test
   void readsAQueryBody() {
     QueryRequest q = QueryRequest.parse(CREATE_LB);
