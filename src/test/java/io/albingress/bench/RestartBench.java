@@ -21,7 +21,7 @@ final class RestartBench {
   static final String RESTART = "4 restart";
   static final String MEMORY = "5 memory and start-up";
 
-  /** A named set of JVM flags; {@code cds}: plus an AppCDS archive made by a training start in the same run. */
+  /** A named set of JVM flags; {@code cds}: plus the image's AppCDS archive, dumped from src/main/cds/classes.lst.gz as the Dockerfile does. */
   record Flags(String name, List<String> flags, boolean cds) {}
 
   static final List<String> SERIAL = List.of("-XX:+UseSerialGC", "-Xss256k", "-Xmx192m", "-XX:MaxMetaspaceSize=128m",
@@ -117,8 +117,8 @@ final class RestartBench {
           + "EndpointSlices, one per Service with pods; the controller registers them as IP targets); RSS is VmRSS from /proc once every stack "
           + "is verified; heap from `jcmd GC.heap_info`, live heap after `jcmd GC.run`. The goals apply to the recommended flags ("
           + RECOMMENDED.name() + "): `" + String.join(" ", RECOMMENDED.flags()) + " -XX:SharedArchiveFile=controller.jsa`, the "
-          + "archive written by one training start with `-XX:ArchiveClassesAtExit=controller.jsa` (Java 17 AppCDS; made once per "
-          + "jar build, e.g. in the container image build). The reference for start-up is a minimal "
+          + "archive dumped with `-Xshare:dump` from src/main/cds/classes.lst.gz exactly as the Dockerfile does it (Java 17 AppCDS, no "
+          + "training start; the list comes from hack/cds-class-list). The reference for start-up is a minimal "
           + "Vert.x HTTPS server (BaselineWebhookServer) in a JVM with `" + String.join(" ", SERIAL) + "` (no archive), from process start to listening.");
     }
   }
@@ -128,7 +128,7 @@ final class RestartBench {
     return ctx.smoke ? SMOKE : RECOMMENDED;
   }
 
-  /** The JVM flags of a set; for an AppCDS set, a training start first makes the archive (once per run). */
+  /** The JVM flags of a set; for an AppCDS set, the archive is dumped first as the image build does (once per run). */
   private List<String> jvmFlags(Flags flags) throws Exception {
     if (!flags.cds()) {
       return flags.flags();
@@ -136,9 +136,14 @@ final class RestartBench {
     Path archive = ctx.work.resolve("controller.jsa");
     if (!archiveMade) {
       Files.deleteIfExists(archive);
-      startProcess(new Flags(flags.name() + " (training)", concat(flags.flags(), List.of("-XX:ArchiveClassesAtExit=" + archive)), false));
-      if (!Files.exists(archive)) {
-        throw new IllegalStateException("the AppCDS training start wrote no " + archive);
+      Path list = ctx.work.resolve("classes.lst");
+      try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(ctx.repo.resolve("src/main/cds/classes.lst.gz")))) {
+        Files.write(list, in.readAllBytes());
+      }
+      Process dump = ctx.java("cds-dump", List.of("-Xshare:dump", "-XX:SharedClassListFile=" + list, "-XX:SharedArchiveFile=" + archive),
+          List.of("-cp", ctx.jar().toString()));
+      if (!dump.waitFor(300, java.util.concurrent.TimeUnit.SECONDS) || dump.exitValue() != 0 || !Files.exists(archive)) {
+        throw new IllegalStateException("the AppCDS dump wrote no " + archive + " (target/bench/cds-dump.log)");
       }
       archiveMade = true;
     }

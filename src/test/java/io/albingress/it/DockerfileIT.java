@@ -98,14 +98,22 @@ class DockerfileIT {
 
     String entrypoint = runtime.instructions().stream().filter(i -> i.startsWith("ENTRYPOINT ")).findFirst().orElseThrow().substring(11);
     List<String> command = new JsonArray(entrypoint).stream().map(String.class::cast).toList();
-    assertThat(command.subList(0, 2)).containsExactly("java", "-jar");
-    String jar = command.get(2);
+    assertThat(command.get(0)).isEqualTo("java");
+    int jarAt = command.indexOf("-jar") + 1;
+    assertThat(jarAt).as("ENTRYPOINT runs java -jar").isPositive();
+    String jar = command.get(jarAt);
+    // the AppCDS archive the ENTRYPOINT maps is dumped in this stage, from the jar it runs (the class path must match)
+    String archive = command.stream().filter(a -> a.startsWith("-XX:SharedArchiveFile=")).findFirst().orElseThrow()
+        .substring("-XX:SharedArchiveFile=".length());
+    assertThat(runtime.instructions()).as("a RUN dumps %s from %s", archive, jar).anySatisfy(i -> assertThat(i).startsWith("RUN ")
+        .contains("-Xshare:dump", "-XX:SharedArchiveFile=" + archive, "-cp " + jar));
     Copy copied = runtime.copies().stream().filter(c -> inWorkdir(runtime, c.destination()).toString().equals(jar)).findFirst()
         .orElseThrow(() -> new AssertionError("ENTRYPOINT runs " + jar + ", which no COPY of the last stage writes"));
     Path built = REPO.resolve(Path.of(byName.get(copied.fromStage()).workdir()).relativize(Path.of(copied.sources().get(0))));
 
-    List<String> run = new ArrayList<>(List.of("java", "-jar", built.toString()));
-    run.addAll(command.subList(3, command.size()));
+    List<String> run = new ArrayList<>(command.subList(0, jarAt - 1).stream().filter(a -> !a.startsWith("-XX:SharedArchiveFile=")).toList());
+    run.addAll(List.of("-jar", built.toString()));
+    run.addAll(command.subList(jarAt + 1, command.size()));
     run.add("--help");
     Process p = new ProcessBuilder(run).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
