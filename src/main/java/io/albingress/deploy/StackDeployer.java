@@ -201,6 +201,7 @@ public final class StackDeployer {
   private void failed(String stackTag, Throwable e, Reconciliation run) {
     appliedFront.remove(stackTag);
     appliedUntagged.remove(stackTag);
+    securityGroups.ifPresent(sgs -> sgs.forgetBackend(stackTag));
     if (staleView(e)) {
       run.info(LOG, "stack {}: AWS is not as listed ({}): listing AWS again", stackTag, e.getMessage());
       inventory.invalidate();
