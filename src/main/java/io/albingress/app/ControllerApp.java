@@ -155,9 +155,8 @@ public final class ControllerApp {
     EventRecorder events = new EventRecorder(vertx, kube, Duration.ofMinutes(30));
     app.targets = new TargetsVerticle(informers, tgbs, inventory, elb, events, new PodConditionWriter(vertx, kube),
         gateTargets::expectedGates, settings.maxConcurrentReconciles(), TARGET_HEALTH_RECHECK);
-    SecurityGroupSynthesizer securityGroups = securityGroups(vertx, aws, settings);
     StackDeployer deployer = new StackDeployer(elb, inventory, settings.awsVpcId(), registry, addOns(aws),
-        Optional.of(securityGroups), settings.externalManagedTags(), new StackDeployer.Hooks(app.targets::registerNow,
+        Optional.of(securityGroups(vertx, aws, settings)), settings.externalManagedTags(), new StackDeployer.Hooks(app.targets::registerNow,
             d -> vertx.timer(d.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).mapEmpty(), app.targets));
     StackReconciler.Settings reconcileSettings = new StackReconciler.Settings(settings.clusterName(), aws.region(), settings.awsVpcId(),
         settings.defaultTags(), settings.dryRun());
@@ -187,7 +186,7 @@ public final class ControllerApp {
         .onFailure(e -> LOG.error("informers failed to start: {}", e.getMessage()));
     synced.compose(v -> vertx.deployVerticle(app.targets))
         .compose(v -> vertx.deployVerticle(app.reconciler))
-        .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), gate, List.of(app.targets, app.reconciler, inventoryCache(inventory, importedCertificates, securityGroups))))
+        .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), gate, List.of(app.targets, app.reconciler, inventoryCache(inventory, importedCertificates, deployer))))
         .onFailure(e -> LOG.error("reconciler failed to start: {}", e.getMessage()));
     return app.webhook.start()
         .compose(w -> OpsServers.metrics(vertx, settings.bindAddress(), settings.metricsPort(), registry))
@@ -243,7 +242,7 @@ public final class ControllerApp {
   }
 
   /** The inventory of our AWS resources is dropped with the lease: the next leader may change them. */
-  private static Leader inventoryCache(Inventory inventory, ImportedCertificates importedCertificates, SecurityGroupSynthesizer securityGroups) {
+  private static Leader inventoryCache(Inventory inventory, ImportedCertificates importedCertificates, StackDeployer deployer) {
     return new Leader() {
       @Override
       public void lead() {}
@@ -252,7 +251,7 @@ public final class ControllerApp {
       public void stopLeading() {
         inventory.invalidate();
         importedCertificates.invalidate();
-        securityGroups.forgetAll();
+        deployer.forgetAll();
       }
     };
   }
