@@ -122,6 +122,13 @@ public final class SdkElbv2 implements Elbv2 {
             .map(tags -> all.stream().map(tg -> ElbShapes.targetGroup(tg, tags.getOrDefault(tg.targetGroupArn(), Map.of()))).toList()));
   }
 
+  @Override
+  public Future<List<ActualTargetGroup>> listTargetGroups() {
+    return Paging.all(marker -> call(() -> client().describeTargetGroups(b -> b.marker(marker).pageSize(PAGE_SIZE))),
+            r -> r.targetGroups(), r -> r.nextMarker())
+        .map(all -> all.stream().map(tg -> ElbShapes.targetGroup(tg, Map.of())).toList());
+  }
+
   /** One DescribeTargetGroups for all names; only when one is missing (AWS then fails the whole call), one call a name to tell which. */
   @Override
   public Future<Map<String, String>> targetGroupArnsByName(List<String> names) {

@@ -45,6 +45,12 @@ public interface Elbv2 {
   Future<List<ActualTargetGroup>> describeTargetGroups();
 
   /**
+   * Every target group of the account without its tags (empty maps): DescribeTargetGroups only, 400 a
+   * page, no DescribeTags. A restart finds the target groups of stacks its load balancers vouch for here.
+   */
+  Future<List<ActualTargetGroup>> listTargetGroups();
+
+  /**
    * The ARNs of the named target groups, anyone's (a forward action may name a target group this
    * controller does not manage). A name that does not exist is absent from the answer.
    */

@@ -31,6 +31,8 @@ public final class Inventory {
   private final AtomicReference<State> state = new AtomicReference<>(State.EMPTY);
   private final AtomicReference<Future<Void>> lbLoad = new AtomicReference<>();
   private final AtomicReference<Future<Void>> tgLoad = new AtomicReference<>();
+  /** Every target group's ARN by name, listed without tags (see {@link #targetGroupArnsListed}). */
+  private final AtomicReference<Future<Map<String, String>>> tgNames = new AtomicReference<>();
 
   /**
    * @param replay our own changes made while a listing is in flight, replayed over it (the listing
@@ -71,6 +73,7 @@ public final class Inventory {
   public void invalidate() {
     lbLoad.set(null);
     tgLoad.set(null);
+    tgNames.set(null);
   }
 
   public Future<Void> loadBalancersLoaded() {
@@ -81,6 +84,37 @@ public final class Inventory {
   public Future<Void> targetGroupsLoaded() {
     return loadOnce(tgLoad, () -> elb.describeTargetGroups().map(all -> byArn(all, ActualTargetGroup::tags, ActualTargetGroup::arn)),
         fresh -> s -> s.withTargetGroups(m -> fresh));
+  }
+
+  /**
+   * Every target group of the account, anyone's, by name (unique in an account and region): one
+   * DescribeTargetGroups listing (400 a page) without DescribeTags, taken once. Not a proof of
+   * ownership: the targets loop trusts an ARN found here only when its stack's load balancer vouches
+   * for it ({@link io.albingress.model.StackTargets}). Once the tagged listing is loaded, that one answers.
+   */
+  public Future<Map<String, String>> targetGroupArnsListed() {
+    Future<Void> tagged = tgLoad.get();
+    if (tagged != null && tagged.succeeded()) {
+      return Future.succeededFuture(state.get().targetGroups().values().stream()
+          .collect(Collectors.toMap(ActualTargetGroup::name, ActualTargetGroup::arn, (a, b) -> a)));
+    }
+    Future<Map<String, String>> current = tgNames.get();
+    if (current != null && !current.failed()) {
+      return current;
+    }
+    Promise<Map<String, String>> listed = Promise.promise();
+    if (!tgNames.compareAndSet(current, listed.future())) {
+      return tgNames.get();
+    }
+    elb.listTargetGroups().map(all -> all.stream().collect(Collectors.toMap(ActualTargetGroup::name, ActualTargetGroup::arn, (a, b) -> a)))
+        .onComplete(listed);
+    return listed.future();
+  }
+
+  /** Whether every target group of ours is known with its tags (the tagged listing was taken). */
+  public boolean targetGroupsListedWithTags() {
+    Future<Void> tagged = tgLoad.get();
+    return tagged != null && tagged.succeeded();
   }
 
   /** One listing at a time per kind; a failed one is tried again by the next caller. */

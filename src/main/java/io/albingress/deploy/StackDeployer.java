@@ -484,7 +484,10 @@ public final class StackDeployer {
     appliedUntagged.remove(stackTag);
     desired.put(Tags.MODEL_HASH, hash);
     return tags.sync(LOAD_BALANCER.ref(), lb.arn(), lb.tags(), desired).map(change -> {
-      ActualLoadBalancer tagged = lb.withTags(desired);
+      // the targets loop's tag (not in the model, never removed by the tag sync) stays as it was
+      Map<String, String> now = new HashMap<>(desired);
+      Optional.ofNullable(lb.tags().get(Tags.TARGETS_HASH)).ifPresent(h -> now.put(Tags.TARGETS_HASH, h));
+      ActualLoadBalancer tagged = lb.withTags(Map.copyOf(now));
       inventory.put(tagged);
       return new Progress(tagged, progress.newLoadBalancer(), progress.refs(), Change.concat(progress.changes(), List.of(change)));
     });
@@ -497,6 +500,7 @@ public final class StackDeployer {
    */
   static boolean untaggedSuffices(ActualLoadBalancer lb, Map<String, String> desiredWithoutHash, List<Change> changes) {
     Map<String, String> others = new HashMap<>(lb.tags());
+    others.remove(Tags.TARGETS_HASH);
     return others.remove(Tags.MODEL_HASH) != null && others.equals(desiredWithoutHash)
         && changes.stream().allMatch(c -> c.op() == Change.Op.UNCHANGED
             || c.op() == Change.Op.MODIFIED && c.kind().equals(TargetGroupSynth.KIND));

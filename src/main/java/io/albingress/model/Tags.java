@@ -18,10 +18,13 @@ public final class Tags {
   public static final String OIDC_SECRETS = "ingress.k8s.aws/oidc-secrets";
 
   /**
-   * On a target group of a stack: the hash of its registered targets (TargetsHash), present only while
-   * true (removed before targets change, written when they are quiet). A restart skips
-   * DescribeTargetHealth where it equals the hash of the desired targets. Not in {@link #OWN}: the
-   * stack's tag sync must neither write nor remove it.
+   * On a stack's load balancer: the hash over its target groups' ARNs and registered targets
+   * ({@link StackTargets}), present only while true (removed before any of their targets change,
+   * written when all are quiet). The load balancers' tags are read at start-up anyway: a restart finds
+   * the target groups of a stack it vouches for by name, without their tags, and skips
+   * DescribeTargetHealth. On a target group: the hash of its own targets ({@link TargetsHash}); only the
+   * hash of none is written now (at creation), an older one is still read and removed before a change.
+   * Not in {@link #OWN}: the stack's tag sync must neither write nor remove it.
    */
   public static final String TARGETS_HASH = "ingress.k8s.aws/targets-hash";
 

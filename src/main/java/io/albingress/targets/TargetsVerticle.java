@@ -19,6 +19,7 @@ import io.albingress.model.Target;
 import io.albingress.model.TargetGroup;
 import io.albingress.model.Tags;
 import io.albingress.model.TargetsHash;
+import io.albingress.model.StackTargets;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -127,6 +128,17 @@ public final class TargetsVerticle extends VerticleBase implements Leader, io.al
    * missing here has the tag the inventory listed. A present tag is removed before its targets change.
    */
   private final Map<String, Optional<String>> tagged = new HashMap<>();
+  /**
+   * By ARN: the targets hash the stack's load balancer vouched for when the stack was bound
+   * ({@link StackTargets}); dropped before the target group's targets change.
+   */
+  private final Map<String, String> vouched = new HashMap<>();
+  /** By stack owner: the ARN of its load balancer, which carries the stack's {@link StackTargets} tag. */
+  private final Map<String, String> stackLoadBalancer = new HashMap<>();
+  /** By load balancer ARN: its {@link Tags#TARGETS_HASH} tag as this process knows it (empty: none). */
+  private final Map<String, Optional<String>> lbTagged = new HashMap<>();
+  /** By load balancer ARN: its tag writes and removals, one after another (target groups of a stack sync in parallel). */
+  private final Map<String, Future<Void>> lbTagOps = new HashMap<>();
   /** Target groups this process created without a tag and has not registered into yet: known empty. */
   private final Set<String> fresh = new HashSet<>();
   /** When each target group's targets last changed (nanoTime), for the quiet period before the tag is written. */
@@ -180,6 +192,9 @@ public final class TargetsVerticle extends VerticleBase implements Leader, io.al
       // the next leader may change targets: learn them again when we lead again
       applied.clear();
       tagged.clear();
+      vouched.clear();
+      lbTagged.clear();
+      lbTagOps.clear();
       fresh.clear();
       lastChange.clear();
       tagTimers.clear();
@@ -196,18 +211,139 @@ public final class TargetsVerticle extends VerticleBase implements Leader, io.al
   public Future<Void> deployed(Stack stack) {
     Context caller = vertx.getOrCreateContext();
     String tag = stack.id().key();
-    return inventory.targetGroupsLoaded().compose(v -> {
-      Map<String, String> arns = inventory.targetGroups(tag).stream()
-          .collect(Collectors.toMap(tg -> tg.name(), tg -> tg.arn(), (a, b) -> a));
-      List<Binding> found = stack.targetGroups().stream().filter(tg -> arns.containsKey(tg.name()))
-          .map(tg -> Binding.of(stack.id(), tg, arns.get(tg.name()))).toList();
-      Promise<Void> bound = Promise.promise();
-      onContext(() -> {
+    List<io.albingress.deploy.ActualLoadBalancer> lbs = inventory.loadBalancers(tag);
+    Optional<io.albingress.deploy.ActualLoadBalancer> lb = lbs.size() == 1 ? Optional.of(lbs.get(0)) : Optional.empty();
+    Optional<String> lbTag = lb.flatMap(l -> Optional.ofNullable(l.tags().get(Tags.TARGETS_HASH)));
+    // a stack bound before by this process keeps the ARNs it was bound with (no call); else its load balancer
+    // may carry the stack's targets hash: its target groups are then found by name in the listing without
+    // tags, and trusted only when the tag, which names their ARNs, vouches for them
+    Future<Boolean> vouchedBound = onContextFuture(() -> rebindKnown(stack, lb)).compose(known -> known || lbTag.isEmpty()
+        || stack.targetGroups().isEmpty() ? Future.succeededFuture(known)
+        : inventory.targetGroupArnsListed().compose(byName -> onContextFuture(() -> bindVouched(stack, lb.get(), byName))));
+    return vouchedBound.compose(done -> done ? Future.<Void>succeededFuture() : ownTargetGroups(stack).compose(own -> {
+      List<Binding> found = stack.targetGroups().stream().filter(tg -> own.arnByName().containsKey(tg.name()))
+          .map(tg -> Binding.of(stack.id(), tg, own.arnByName().get(tg.name()))).toList();
+      return onContextFuture(() -> {
+        own.tags().forEach(tagged::putIfAbsent);
+        loadBalancerOf(stackOwner(stack.id()), lb);
         bind(stackOwner(stack.id()), found);
-        caller.runOnContext(x -> bound.complete());
+        return null;
       });
-      return bound.future();
+    })).transform(ar -> {
+      Promise<Void> back = Promise.promise();
+      caller.runOnContext(x -> back.handle(ar.map((Void) null)));
+      return back.future();
     });
+  }
+
+  /** A stack's target groups by name, and the targets hash tags read with them (by ARN; empty: none). */
+  private record Own(Map<String, String> arnByName, Map<String, Optional<String>> tags) {}
+
+  /**
+   * The stack's target groups, ours by their tags: from the inventory when it holds every target group
+   * with its tags already; else found by name in the listing without tags and their tags read (one
+   * DescribeTags per 20 target groups of this stack), so a stack its load balancer does not vouch for
+   * does not make a restart list every target group's tags.
+   */
+  private Future<Own> ownTargetGroups(Stack stack) {
+    String key = stack.id().key();
+    if (stack.targetGroups().isEmpty()) {
+      return Future.succeededFuture(new Own(Map.of(), Map.of()));
+    }
+    if (inventory.targetGroupsListedWithTags()) {
+      return inventory.targetGroupsLoaded().map(v -> inventory.targetGroups(key).stream()
+          .collect(Collectors.toMap(tg -> tg.name(), tg -> tg.arn(), (a, b) -> a))).map(byName -> new Own(byName, Map.of()));
+    }
+    return inventory.targetGroupArnsListed().map(listed -> {
+      // target groups this process created since the listing are in the inventory
+      Map<String, String> all = new HashMap<>(listed);
+      inventory.targetGroups(key).forEach(tg -> all.put(tg.name(), tg.arn()));
+      return all;
+    }).compose(byName -> {
+      List<String> arns = stack.targetGroups().stream().map(TargetGroup::name).filter(byName::containsKey).map(byName::get).distinct().toList();
+      if (arns.isEmpty()) {
+        return Future.succeededFuture(new Own(Map.of(), Map.of()));
+      }
+      return elb.tags(arns).map(tags -> {
+        Map<String, String> ours = new HashMap<>();
+        Map<String, Optional<String>> hashes = new HashMap<>();
+        stack.targetGroups().stream().map(TargetGroup::name).filter(byName::containsKey).forEach(name -> {
+          String arn = byName.get(name);
+          Map<String, String> t = tags.get(arn);
+          if (t != null && inventory.cluster().equals(t.get(Tags.CLUSTER)) && StackId.keyOf(t).filter(key::equals).isPresent()) {
+            ours.put(name, arn);
+            hashes.put(arn, Optional.ofNullable(t.get(Tags.TARGETS_HASH)));
+          }
+        });
+        return new Own(ours, hashes);
+      });
+    }).recover(e -> inventory.targetGroupsLoaded().map(v -> new Own(inventory.targetGroups(key).stream()
+        .collect(Collectors.toMap(tg -> tg.name(), tg -> tg.arn(), (a, b) -> a)), Map.of())));
+  }
+
+  /**
+   * Binds the stack again with the ARNs it is bound with now, when every target group it wants is
+   * among them (a reconcile that changed no target group) and the inventory has no tagged listing to
+   * ask: no call. On this context.
+   */
+  private boolean rebindKnown(Stack stack, Optional<io.albingress.deploy.ActualLoadBalancer> lb) {
+    String owner = stackOwner(stack.id());
+    Map<String, String> bound = new HashMap<>();
+    bindings.values().stream().filter(b -> b.owner().equals(owner)).forEach(b -> bound.put(b.model().name(), b.arn()));
+    // once the inventory holds every target group with its tags, it answers without a call (and knows replacements)
+    if (inventory.targetGroupsListedWithTags() || bound.isEmpty() || !bound.keySet().containsAll(stack.targetGroups().stream().map(TargetGroup::name).toList())
+        || lb.isEmpty() || !lb.get().arn().equals(stackLoadBalancer.get(owner))) {
+      return false;
+    }
+    bind(owner, stack.targetGroups().stream().map(tg -> Binding.of(stack.id(), tg, bound.get(tg.name()))).toList());
+    return true;
+  }
+
+  /** Binds the stack's target groups when its load balancer's tag vouches for them (on this context); false when it does not. */
+  private boolean bindVouched(Stack stack, io.albingress.deploy.ActualLoadBalancer lb, Map<String, String> arnByName) {
+    Map<String, String> desiredHashByName = new HashMap<>();
+    stack.targetGroups().forEach(tg -> desiredHashByName.put(tg.name(), TargetsHash.of(desired(tg, Optional.empty()))));
+    String owner = stackOwner(stack.id());
+    Optional<String> lbTag = lbTag(lb.arn(), lb.tags());
+    Optional<Map<String, String>> vouch = StackTargets.vouched(desiredHashByName, arnByName, lbTag);
+    if (vouch.isEmpty()) {
+      return false;
+    }
+    loadBalancerOf(owner, Optional.of(lb));
+    vouch.get().forEach((arn, hash) -> {
+      if (!applied.containsKey(arn)) {
+        vouched.put(arn, hash);
+      }
+    });
+    bind(owner, stack.targetGroups().stream().map(tg -> Binding.of(stack.id(), tg, arnByName.get(tg.name()))).toList());
+    return true;
+  }
+
+  /** The stack's load balancer, whose targets hash tag is known from now on (this process's own knowledge first). */
+  private void loadBalancerOf(String owner, Optional<io.albingress.deploy.ActualLoadBalancer> lb) {
+    if (lb.isEmpty()) {
+      stackLoadBalancer.remove(owner);
+      return;
+    }
+    stackLoadBalancer.put(owner, lb.get().arn());
+    lbTagged.putIfAbsent(lb.get().arn(), Optional.ofNullable(lb.get().tags().get(Tags.TARGETS_HASH)));
+  }
+
+  private Optional<String> lbTag(String lbArn, Map<String, String> listedTags) {
+    Optional<String> known = lbTagged.get(lbArn);
+    return known != null ? known : Optional.ofNullable(listedTags.get(Tags.TARGETS_HASH));
+  }
+
+  private <T> Future<T> onContextFuture(java.util.function.Supplier<T> action) {
+    Promise<T> done = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        done.complete(action.get());
+      } catch (RuntimeException e) {
+        done.fail(e);
+      }
+    });
+    return done.future();
   }
 
   /**
@@ -433,7 +569,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader, io.al
     if (fresh.contains(arn)) {
       return Optional.of(Set.of());
     }
-    Optional<String> tag = tag(arn);
+    Optional<String> tag = Optional.ofNullable(vouched.get(arn)).or(() -> tag(arn));
     if (tag.isEmpty()) {
       return Optional.empty();
     }
@@ -443,51 +579,109 @@ public final class TargetsVerticle extends VerticleBase implements Leader, io.al
     return tag.get().equals(TargetsHash.of(desired)) ? Optional.of(desired) : Optional.empty();
   }
 
+  /** The target group's own tag; unknown (found without its tags) counts as present. */
   private Optional<String> tag(String arn) {
     Optional<String> known = tagged.get(arn);
     if (known != null) {
       return known;
     }
-    return inventory.targetGroup(arn).flatMap(tg -> Optional.ofNullable(tg.tags().get(Tags.TARGETS_HASH)));
-  }
-
-  /** Before targets change: a tag that would say otherwise goes first (a crash meanwhile leaves no false tag). */
-  private Future<Void> removeTag(Binding b) {
-    if (b.tgb().isPresent() || tag(b.arn()).isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return elb.removeTags(b.arn(), List.of(Tags.TARGETS_HASH)).onSuccess(v -> tagged.put(b.arn(), Optional.empty()));
+    return inventory.targetGroup(arn).map(tg -> Optional.ofNullable(tg.tags().get(Tags.TARGETS_HASH))).orElse(Optional.of("unknown"));
   }
 
   /**
-   * Once the targets have been as applied for {@link #TAG_QUIET}, their hash is written (one AddTags
-   * per burst of changes, not per change); until then a timer brings the target group back here.
+   * Before targets change: a tag that would say otherwise goes first, the stack's on its load balancer
+   * and the target group's own (a crash meanwhile leaves no false tag).
+   */
+  private Future<Void> removeTag(Binding b) {
+    if (b.tgb().isPresent()) {
+      return Future.succeededFuture();
+    }
+    vouched.remove(b.arn());
+    Future<Void> stackTag = removeStackTag(b.owner());
+    if (tag(b.arn()).isEmpty()) {
+      return stackTag;
+    }
+    return stackTag.compose(v -> elb.removeTags(b.arn(), List.of(Tags.TARGETS_HASH))).onSuccess(v -> tagged.put(b.arn(), Optional.empty()));
+  }
+
+  private Future<Void> removeStackTag(String owner) {
+    String lbArn = stackLoadBalancer.get(owner);
+    if (lbArn == null) {
+      return Future.succeededFuture();
+    }
+    return onLoadBalancerTag(lbArn, () -> {
+      if (lbTagged.getOrDefault(lbArn, Optional.of("unknown")).isEmpty()) {
+        return Future.succeededFuture();
+      }
+      // a load balancer that is gone carries no tag
+      return elb.removeTags(lbArn, List.of(Tags.TARGETS_HASH))
+          .recover(e -> io.albingress.deploy.AwsFailure.is(e, io.albingress.deploy.AwsFailure.Kind.NOT_FOUND) ? Future.succeededFuture() : Future.failedFuture(e))
+          .onSuccess(v -> lbTagged.put(lbArn, Optional.empty()));
+    });
+  }
+
+  /** The load balancer's tag changes one after another, each deciding when its turn comes (on this context). */
+  private Future<Void> onLoadBalancerTag(String lbArn, java.util.function.Supplier<Future<Void>> op) {
+    Future<Void> before = lbTagOps.getOrDefault(lbArn, Future.succeededFuture());
+    Promise<Void> turn = Promise.promise();
+    before.onComplete(ar -> onContext(() -> op.get().onComplete(turn)));
+    Future<Void> next = turn.future();
+    lbTagOps.put(lbArn, next);
+    next.onComplete(ar -> onContext(() -> lbTagOps.remove(lbArn, next)));
+    return next;
+  }
+
+  /**
+   * Once every target group of the stack has been as applied for {@link #TAG_QUIET}, the stack's hash
+   * ({@link StackTargets}) is written on its load balancer (one AddTags per burst of changes, not per
+   * change nor per target group); until then a timer brings the target group back here. Decided when
+   * its turn among the load balancer's tag changes comes, so a removal queued before it wins.
    */
   private Future<Void> writeTagWhenQuiet(Binding b) {
     String arn = b.arn();
-    Set<Target> known = applied.get(arn);
-    if (b.tgb().isPresent() || known == null || !leading || !bindings.containsKey(arn)) {
+    String lbArn = stackLoadBalancer.get(b.owner());
+    if (b.tgb().isPresent() || lbArn == null || !applied.containsKey(arn) || !leading || !bindings.containsKey(arn)) {
       return Future.succeededFuture();
     }
-    String hash = TargetsHash.of(known);
-    if (tag(arn).filter(hash::equals).isPresent()) {
-      return Future.succeededFuture();
-    }
-    long quietFor = (System.nanoTime() - lastChange.getOrDefault(arn, 0L)) / 1_000_000;
-    if (lastChange.containsKey(arn) && quietFor < TAG_QUIET.toMillis()) {
-      if (tagTimers.add(arn)) {
-        vertx.setTimer(TAG_QUIET.toMillis() - quietFor + 1, t -> {
-          tagTimers.remove(arn);
-          if (leading && bindings.containsKey(arn)) {
-            loop.add(arn);
-          }
-        });
+    return onLoadBalancerTag(lbArn, () -> {
+      if (!leading || !lbArn.equals(stackLoadBalancer.get(b.owner()))) {
+        return Future.succeededFuture();
       }
-      return Future.succeededFuture();
-    }
-    // an AddTags with an unknown outcome leaves a tag that is true either way (present: removed before the next change)
-    tagged.put(arn, Optional.of(hash));
-    return elb.addTags(arn, Map.of(Tags.TARGETS_HASH, hash));
+      Map<String, String> hashes = new HashMap<>();
+      long waitMillis = 0;
+      for (Binding m : bindings.values()) {
+        if (!m.owner().equals(b.owner())) {
+          continue;
+        }
+        Set<Target> known = applied.get(m.arn());
+        if (known == null) {
+          return Future.succeededFuture(); // its own sync comes back here
+        }
+        hashes.put(m.arn(), TargetsHash.of(known));
+        Long changed = lastChange.get(m.arn());
+        if (changed != null) {
+          waitMillis = Math.max(waitMillis, TAG_QUIET.toMillis() - (System.nanoTime() - changed) / 1_000_000);
+        }
+      }
+      String hash = StackTargets.of(hashes);
+      if (lbTagged.getOrDefault(lbArn, Optional.empty()).filter(hash::equals).isPresent()) {
+        return Future.succeededFuture();
+      }
+      if (waitMillis > 0) {
+        if (tagTimers.add(arn)) {
+          vertx.setTimer(waitMillis + 1, t -> {
+            tagTimers.remove(arn);
+            if (leading && bindings.containsKey(arn)) {
+              loop.add(arn);
+            }
+          });
+        }
+        return Future.succeededFuture();
+      }
+      // an AddTags with an unknown outcome leaves a tag that is true either way (present: removed before the next change)
+      lbTagged.put(lbArn, Optional.of(hash));
+      return elb.addTags(lbArn, Map.of(Tags.TARGETS_HASH, hash));
+    });
   }
 
   /**

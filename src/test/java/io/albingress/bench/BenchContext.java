@@ -254,6 +254,30 @@ final class BenchContext {
     return sum;
   }
 
+  /**
+   * Waits until {@code done} holds (at most {@code reach}), then until the controller is idle and made
+   * no AWS call for 1.5 s (the status update and finalizer events that follow a change cause reconciles
+   * that must cost nothing): the end of a measured change.
+   */
+  static void settle(ControllerApp app, Duration reach, BooleanSupplier done) {
+    await(reach, 200, done, "the change to reach AWS");
+    long[] last = {totalCalls(app), System.nanoTime()};
+    await(Duration.ofSeconds(120), 100, () -> {
+      long now = totalCalls(app);
+      if (now != last[0] || !app.reconcilerIdle()) {
+        last[0] = now;
+        last[1] = System.nanoTime();
+        return false;
+      }
+      return System.nanoTime() - last[1] > 1_500_000_000L;
+    }, "the controller to settle");
+  }
+
+  /** Every AWS call the controller made so far. */
+  static long totalCalls(ControllerApp app) {
+    return calls(app.registry()).values().stream().mapToLong(Long::longValue).sum();
+  }
+
   static void await(Duration timeout, long pollMillis, BooleanSupplier done, String what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.getAsBoolean()) {

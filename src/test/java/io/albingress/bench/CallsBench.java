@@ -148,8 +148,8 @@ final class CallsBench {
     if (ratio > GOAL + 1e-9) {
       extra.forEach((op, k) -> ctx.results.note(NAME, "**" + name + " misses the goal** by " + k + " " + op
           + (op.equals("AddTags") ? ": bookkeeping, the model hash (`ingress.k8s.aws/model-hash`) written on the load balancer after "
-              + "every change and, after new targets have been quiet for 5 s, the targets hash (`ingress.k8s.aws/targets-hash`) on "
-              + "each target group: the controller's own records that let a restart skip an unchanged stack and its "
+              + "every change and, after new targets have been quiet for 5 s, the stack's targets hash (`ingress.k8s.aws/targets-hash`) "
+              + "on the load balancer: the controller's own records that let a restart skip an unchanged stack and its "
               + "DescribeTargetHealth calls (benchmark 4)" : "")
           + (op.equals("DescribeTags") ? ": the adoption check after a run that created something (issue 17): a resource a "
               + "create returned is adopted only when its tags say it is this stack's" : "") + "."));
@@ -160,26 +160,8 @@ final class CallsBench {
     BenchContext.log("%s: %s (minimum %d)", name, BenchContext.format(made), minimum.total());
   }
 
-  /**
-   * Waits until {@code done} holds, the reconciler is idle and no AWS call was made for a second (the
-   * status update and finalizer events that follow a change cause reconciles that must cost nothing).
-   */
   private void settle(BooleanSupplier done) {
-    BenchContext.await(Duration.ofSeconds(120), 200, done, "the change to reach AWS");
-    long[] last = {totalCalls(), System.nanoTime()};
-    BenchContext.await(Duration.ofSeconds(60), 100, () -> {
-      long now = totalCalls();
-      if (now != last[0] || !app.reconcilerIdle()) {
-        last[0] = now;
-        last[1] = System.nanoTime();
-        return false;
-      }
-      return System.nanoTime() - last[1] > 1_500_000_000L;
-    }, "the controller to settle");
-  }
-
-  private long totalCalls() {
-    return BenchContext.calls(app.registry()).values().stream().mapToLong(Long::longValue).sum();
+    BenchContext.settle(app, Duration.ofSeconds(120), done);
   }
 
   private String hostname(String name) {

@@ -135,21 +135,7 @@ final class RoutesBench {
   }
 
   private void settle(BooleanSupplier done) {
-    BenchContext.await(Duration.ofSeconds(ctx.smoke ? 60 : 300), 250, done, "the change to reach AWS");
-    long[] last = {totalCalls(), System.nanoTime()};
-    BenchContext.await(Duration.ofSeconds(120), 100, () -> {
-      long now = totalCalls();
-      if (now != last[0] || !app.reconcilerIdle()) {
-        last[0] = now;
-        last[1] = System.nanoTime();
-        return false;
-      }
-      return System.nanoTime() - last[1] > 1_500_000_000L;
-    }, "the controller to settle");
-  }
-
-  private long totalCalls() {
-    return BenchContext.calls(app.registry()).values().stream().mapToLong(Long::longValue).sum();
+    BenchContext.settle(app, Duration.ofSeconds(ctx.smoke ? 60 : 300), done);
   }
 
   private List<LoadBalancer> ours() {

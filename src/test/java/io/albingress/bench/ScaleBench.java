@@ -32,15 +32,18 @@ final class ScaleBench {
   static final double GOAL = 1.25;
   static final int CONCURRENCY = 3;
 
-  /** N stacks converged in a namespace, left for the restart and memory benchmarks. */
-  record Converged(String namespace, int n) {}
+  /** N stacks converged in a namespace, with {@code endpoints} ready pod endpoints in all, left for the restart and memory benchmarks. */
+  record Converged(String namespace, int n, int endpoints) {}
 
   private final BenchContext ctx;
   private final int n;
+  /** Ready pods per stack behind its first Service (its second keeps none): 5 at N = 1000 make the 5000 endpoints of the memory goal. */
+  private final int podsPerStack;
 
   ScaleBench(BenchContext ctx) {
     this.ctx = ctx;
     this.n = ctx.smoke ? 5 : Integer.getInteger("bench.scale.n", 1000);
+    this.podsPerStack = ctx.smoke ? 2 : Integer.getInteger("bench.scale.pods", 5);
   }
 
   Converged run() throws Exception {
@@ -80,7 +83,7 @@ final class ScaleBench {
             + "and it starts cold (informer sync, inventory listing, AWS facts). More reconciles at once "
             + "(--max-concurrent-reconciles) shorten it, but the comparison keeps the concurrency equal.");
       }
-      return new Converged(ns, n);
+      return withEndpoints(ns, app);
     } finally {
       app.stop();
     }
@@ -95,10 +98,78 @@ final class ScaleBench {
     try {
       awaitHostnames(ns);
       verify();
-      return new Converged(ns, n);
+      return withEndpoints(ns, app);
     } finally {
       app.stop();
     }
+  }
+
+  /**
+   * After the stacks converged (untimed): {@link #podsPerStack} pods per stack, their status written
+   * as a kubelet would (podIP, Ready), so kube-controller-manager's EndpointSlice controller makes the
+   * slices and the controller registers the targets; then until the controller is idle (targets
+   * registered, every stack's targets hash written on its load balancer).
+   */
+  private Converged withEndpoints(String ns, ControllerApp app) throws Exception {
+    int endpoints = n * podsPerStack;
+    if (endpoints > 0) {
+      String node = ctx.env.seed().getJsonArray("instances").getJsonObject(0).getString("nodeName");
+      Vertx vertx = Vertx.vertx();
+      var kube = io.albingress.k8s.KubernetesClients.create(vertx, Optional.of(ctx.env.kubeconfig()));
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+      try {
+        List<java.util.concurrent.Future<?>> created = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          for (int k = 0; k < podsPerStack; k++) {
+            int stack = i;
+            int index = i * podsPerStack + k;
+            created.add(pool.submit(() -> readyPod(kube, ns, node, "s" + stack + "-a", index)));
+          }
+        }
+        for (var f : created) {
+          f.get(10, TimeUnit.MINUTES);
+        }
+      } finally {
+        pool.shutdownNow();
+        kube.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+      BenchContext.log("created %d ready pods in %s; waiting for %d ready endpoints", endpoints, ns, endpoints);
+      BenchContext.await(Duration.ofMinutes(10), 1000, () -> readyEndpoints(ns) >= endpoints, endpoints + " ready endpoints");
+    }
+    // targets registered and their hashes written: idle over two polls 6 s apart (the hash waits 5 s of quiet)
+    BenchContext.await(Duration.ofMinutes(15), 6000, new java.util.function.BooleanSupplier() {
+      boolean before;
+
+      @Override
+      public boolean getAsBoolean() {
+        boolean now = app.reconcilerIdle();
+        boolean twice = before && now;
+        before = now;
+        return twice;
+      }
+    }, "the controller idle (targets registered)");
+    return new Converged(ns, n, endpoints);
+  }
+
+  private int readyEndpoints(String ns) {
+    var r = ctx.env.kubectl(null, "get", "endpointslices", "-n", ns, "-o",
+        "jsonpath={range .items[*].endpoints[*]}{.addresses[0]} {.conditions.ready}{\"\\n\"}{end}");
+    return (int) r.stdout().lines().filter(l -> l.endsWith(" true")).count();
+  }
+
+  private static void readyPod(io.fabric8.kubernetes.client.KubernetesClient kube, String ns, String node, String app, int i) {
+    var pod = kube.pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+        .withNewMetadata().withName(app + "-" + i).withNamespace(ns).addToLabels("app", app).endMetadata()
+        .withNewSpec().withNodeName(node).addNewContainer().withName("web").withImage("example.test/web:1")
+        .addNewPort().withContainerPort(80).endPort().endContainer().endSpec().build()).create();
+    String now = java.time.Instant.now().toString();
+    String ip = "10.0." + (128 + i / 250) + "." + (i % 250 + 2);
+    pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").withPodIP(ip)
+        .addNewPodIP().withIp(ip).endPodIP()
+        .addNewCondition().withType("ContainersReady").withStatus("True").withLastTransitionTime(now).endCondition()
+        .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime(now).endCondition().build());
+    kube.pods().inNamespace(ns).resource(pod).updateStatus();
   }
 
   private void create(String ns) {

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealth
  * group used by a listener or rule cannot be deleted (ResourceInUse). Futures complete at once.
  */
 public class FakeElbv2 implements Elbv2 {
-  private static final Set<String> READS = Set.of("describeLoadBalancers", "describeTargetGroups", "describeListeners",
+  private static final Set<String> READS = Set.of("describeLoadBalancers", "describeTargetGroups", "listTargetGroups", "describeListeners",
       "describeRules", "targetGroupArnsByName", "tags", "loadBalancerAttributes", "targetGroupAttributes", "targetHealth",
       "listenerAttributes", "trustStoreArnsByName");
 
@@ -292,6 +292,12 @@ public class FakeElbv2 implements Elbv2 {
   @Override
   public Future<List<ActualTargetGroup>> describeTargetGroups() {
     return call("describeTargetGroups", "", () -> List.copyOf(targetGroups.values()));
+  }
+
+  @Override
+  public Future<List<ActualTargetGroup>> listTargetGroups() {
+    return call("listTargetGroups", "", () -> targetGroups.values().stream().map(tg -> new ActualTargetGroup(tg.arn(), tg.name(),
+        tg.protocol(), tg.protocolVersion(), tg.port(), tg.targetType(), tg.healthCheck(), tg.loadBalancerArns(), Map.of())).toList());
   }
 
   @Override

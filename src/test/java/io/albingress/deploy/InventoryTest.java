@@ -44,6 +44,28 @@ class InventoryTest {
   }
 
   @Test
+  void targetGroupNamesAreListedOnceWithoutTagsAndFromTheTaggedListingOnceItIsLoaded() {
+    FakeElbv2 elb = new FakeElbv2();
+    Inventory inventory = new Inventory(elb, DeployFixtures.CLUSTER);
+    DeployFixtures.done(new StackDeployer(elb, inventory, "vpc-1", new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+        new FakeAddOnPorts().addOns()).deploy(DeployFixtures.basic(io.albingress.annotations.Scheme.INTERNET_FACING), false,
+        new Reconciliation(DeployFixtures.STACK, 1)));
+
+    Inventory restarted = new Inventory(elb, DeployFixtures.CLUSTER);
+    elb.clearCalls();
+    Map<String, String> byName = DeployFixtures.done(restarted.targetGroupArnsListed());
+    assertThat(DeployFixtures.done(restarted.targetGroupArnsListed())).isEqualTo(byName);
+    assertThat(byName).hasSize(2).containsValues(elb.targetGroups().stream().map(ActualTargetGroup::arn).toArray(String[]::new));
+    // one listing, no tags read
+    assertThat(elb.calls()).extracting(c -> c.split(" ")[0]).containsExactly("listTargetGroups");
+
+    DeployFixtures.done(restarted.targetGroupsLoaded());
+    elb.clearCalls();
+    assertThat(DeployFixtures.done(restarted.targetGroupArnsListed())).isEqualTo(byName);
+    assertThat(elb.calls()).isEmpty();
+  }
+
+  @Test
   void aFailedListingIsTriedAgainAndInvalidateForcesANewOne() {
     SlowListing elb = new SlowListing();
     Inventory inventory = new Inventory(elb, "test");

@@ -234,6 +234,36 @@ class StackDeployerTest {
   }
 
   @Test
+  void theStackTargetsHashOnTheLoadBalancerIsNeitherRemovedNorInTheWayOfTheModelHashAndTheInventoryKeepsIt() {
+    deploy(basic(Scheme.INTERNET_FACING), false);
+    String lbArn = elb.loadBalancers().get(0).arn();
+    // the targets loop's tag: a restart's deep check leaves it
+    done(elb.addTags(lbArn, java.util.Map.of(io.albingress.model.Tags.TARGETS_HASH, "2-abc")));
+    Inventory listed = new Inventory(elb, DeployFixtures.CLUSTER);
+    StackDeployer restarted = new StackDeployer(elb, listed, "vpc-1", registry, new FakeAddOnPorts().addOns());
+    elb.clearCalls();
+    done(restarted.deploy(basic(Scheme.INTERNET_FACING), true, RUN));
+    assertThat(elb.writes()).isEmpty();
+
+    // a change of target-group settings alone still leaves the model hash as it is (one call)
+    TargetGroup web = targetGroup("web", 8080, new HealthCheck("traffic-port", Protocol.HTTP, "/healthz", 15, 5, 2, 2, "200"));
+    TargetGroup api = targetGroup("api", 9000);
+    done(restarted.deploy(stack(loadBalancer(Scheme.INTERNET_FACING), List.of(http(80)), List.of(rule(80, 1, "/web", web),
+        rule(80, 2, "/api", api)), List.of(web, api)), false, RUN));
+    assertThat(elb.writes()).extracting(c -> c.split(" ")[0]).containsExactly("modifyTargetGroup");
+
+    // a change that writes the model hash keeps the targets hash, in AWS and in the inventory the targets loop reads
+    elb.clearCalls();
+    done(restarted.deploy(stack(loadBalancer(Scheme.INTERNET_FACING), List.of(http(80)), List.of(rule(80, 1, "/web2", web),
+        rule(80, 2, "/api", api)), List.of(web, api)), false, RUN));
+    assertThat(elb.writes()).extracting(c -> c.split(" ")[0]).contains("addTags").doesNotContain("removeTags");
+    assertThat(elb.loadBalancers().get(0).tags()).containsEntry(io.albingress.model.Tags.TARGETS_HASH, "2-abc");
+    assertThat(listed.loadBalancers(DeployFixtures.STACK.key())).singleElement()
+        .satisfies(lb -> assertThat(lb.tags()).containsEntry(io.albingress.model.Tags.TARGETS_HASH, "2-abc")
+            .containsKey(io.albingress.model.Tags.MODEL_HASH));
+  }
+
+  @Test
   void createsWhoseAnswerIsLostAreRetriedInPlaceWithoutListingAwsAgain() {
     Stack stack = basic(Scheme.INTERNET_FACING);
     elb.loseAnswerOfNext("createTargetGroup").loseAnswerOfNext("createLoadBalancer").loseAnswerOfNext("createListener")

@@ -291,6 +291,22 @@ class ChartIT {
   }
 
   @Test
+  void theGatewayApiCrdsAreInstalledOnlyOnRequestUnchangedAndKeptOnUninstall(Env env) throws Exception {
+    assertThat(kinds(objects(template(env, "-f", values(env, "default"))))).filteredOn("CustomResourceDefinition"::equals).hasSize(1);
+    List<ObjectNode> gatewayApi = objects(template(env, "-f", values(env, "default"), "--set", "gatewayApi.installCrds=true")).values()
+        .stream().filter(o -> o.path("spec").path("group").asString().equals("gateway.networking.k8s.io")).toList();
+    assertThat(gatewayApi).extracting(o -> o.path("spec").path("names").path("kind").asString())
+        .containsExactlyInAnyOrder("GatewayClass", "Gateway", "HTTPRoute", "GRPCRoute", "ReferenceGrant", "ListenerSet");
+    for (ObjectNode crd : gatewayApi) {
+      String name = crd.path("metadata").path("name").asString();
+      // deleting a CRD deletes every object of its kind: helm uninstall must leave them
+      assertThat(crd.path("metadata").path("annotations").path("helm.sh/resource-policy").asString()).as(name).isEqualTo("keep");
+      Path vendored = chart(env).resolve("files/gateway-api/gateway.networking.k8s.io_" + name.substring(0, name.indexOf('.')) + ".yaml");
+      assertThat(crd.path("spec")).as(name).isEqualTo(YAML.readTree(Files.readString(vendored)).path("spec"));
+    }
+  }
+
+  @Test
   void everyValueSetPassesAServerSideDryRun(Env env) throws Exception {
     ok(env.kubectl(null, "apply", "-f", env.repo().resolve("deploy/namespace.yaml").toString()));
     Path certs = Files.createTempDirectory("chart-it-ca");
