@@ -186,7 +186,7 @@ public final class ControllerApp {
         .onFailure(e -> LOG.error("informers failed to start: {}", e.getMessage()));
     synced.compose(v -> vertx.deployVerticle(app.targets))
         .compose(v -> vertx.deployVerticle(app.reconciler))
-        .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), gate, List.of(app.targets, app.reconciler, inventoryCache(inventory, importedCertificates))))
+        .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), gate, List.of(app.targets, app.reconciler, inventoryCache(inventory, importedCertificates, deployer))))
         .onFailure(e -> LOG.error("reconciler failed to start: {}", e.getMessage()));
     return app.webhook.start()
         .compose(w -> OpsServers.metrics(vertx, settings.bindAddress(), settings.metricsPort(), registry))
@@ -242,7 +242,7 @@ public final class ControllerApp {
   }
 
   /** The inventory of our AWS resources is dropped with the lease: the next leader may change them. */
-  private static Leader inventoryCache(Inventory inventory, ImportedCertificates importedCertificates) {
+  private static Leader inventoryCache(Inventory inventory, ImportedCertificates importedCertificates, StackDeployer deployer) {
     return new Leader() {
       @Override
       public void lead() {}
@@ -251,6 +251,7 @@ public final class ControllerApp {
       public void stopLeading() {
         inventory.invalidate();
         importedCertificates.invalidate();
+        deployer.forgetAll();
       }
     };
   }

@@ -300,14 +300,14 @@ public final class SdkElbv2 implements Elbv2 {
   }
 
   @Override
-  public Future<Void> createRule(String listenerArn, int priority, List<RuleCondition> conditions, List<Action> actions,
+  public Future<String> createRule(String listenerArn, int priority, List<RuleCondition> conditions, List<Action> actions,
       List<RuleTransform> transforms, Map<String, String> tags) {
     return call(() -> aws.elbv2Creates().createRule(b -> {
       b.listenerArn(listenerArn).priority(priority).conditions(conditions).actions(actions).tags(ElbShapes.toTags(tags));
       if (!transforms.isEmpty()) {
         b.transforms(transforms);
       }
-    })).mapEmpty();
+    })).map(r -> r.rules().isEmpty() ? "" : r.rules().get(0).ruleArn());
   }
 
   @Override

@@ -97,8 +97,8 @@ public interface Elbv2 {
   /** The rules of a listener, the default rule left out (paged). */
   Future<List<ActualRule>> describeRules(String listenerArn);
 
-  /** Never retried. */
-  Future<Void> createRule(String listenerArn, int priority, List<RuleCondition> conditions, List<Action> actions,
+  /** Never retried. @return the new rule's ARN */
+  Future<String> createRule(String listenerArn, int priority, List<RuleCondition> conditions, List<Action> actions,
       List<RuleTransform> transforms, Map<String, String> tags);
 
   /** Sets conditions, actions (authenticate first, with Order) and transforms; no transforms clears the rule's transforms. */

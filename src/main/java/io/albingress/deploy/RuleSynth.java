@@ -54,6 +54,16 @@ final class RuleSynth {
    * @param reapplyOidc the OIDC client secrets changed: modify every rule that authenticates with OIDC
    */
   Future<List<Change>> sync(String listenerArn, List<ListenerRule> desired, List<ActualRule> actual, Refs refs, boolean reapplyOidc) {
+    return synced(listenerArn, desired, actual, refs, reapplyOidc).map(Synced::changes);
+  }
+
+  /**
+   * What a sync did, and the listener's rules as it left them (desired settings at their placed
+   * priorities); {@code rules} is empty when an ARN of them is not known (a create answered without one).
+   */
+  record Synced(List<Change> changes, java.util.Optional<List<ActualRule>> rules) {}
+
+  Future<Synced> synced(String listenerArn, List<ListenerRule> desired, List<ActualRule> actual, Refs refs, boolean reapplyOidc) {
     List<Wanted> wanted = desired.stream().sorted(Comparator.comparingInt(ListenerRule::priority))
         .map(r -> new Wanted(r, conditions(r), SdkModel.actions(r.action(), refs), transforms(r))).toList();
     RulePlan plan = RulePlan.of(wanted.stream().map(Wanted::settings).toList(), actual.stream()
@@ -64,12 +74,28 @@ final class RuleSynth {
         .compose(deleted -> (plan.moves().isEmpty() ? Future.<Void>succeededFuture() : elb.setRulePriorities(plan.moves()))
             .compose(v -> all(kept.stream().map(i -> update(wanted.get(i), plan.placed().get(i), reapplyOidc)).toList()))
             .compose(updated -> all(created.stream().map(i -> create(listenerArn, wanted.get(i), plan.placed().get(i).priority())).toList())
-                .map(made -> Change.concat(deleted, updated, made))));
+                .map(made -> new Synced(Change.concat(deleted, updated, made), after(wanted, plan, created, made)))));
+  }
+
+  /** The rules as the sync left them: kept ones at their placed priorities, created ones by the ARNs their creates answered. */
+  private static java.util.Optional<List<ActualRule>> after(List<Wanted> wanted, RulePlan plan, List<Integer> created, List<Change> made) {
+    List<ActualRule> rules = new java.util.ArrayList<>();
+    for (int i = 0; i < wanted.size(); i++) {
+      RulePlan.Placed placed = plan.placed().get(i);
+      int c = created.indexOf(i);
+      String arn = c >= 0 ? made.get(c).arn() : placed.arn();
+      if (arn == null || arn.isEmpty()) {
+        return java.util.Optional.empty();
+      }
+      Wanted w = wanted.get(i);
+      rules.add(new ActualRule(arn, placed.priority(), w.conditions(), w.actions(), w.transforms()));
+    }
+    return java.util.Optional.of(List.copyOf(rules));
   }
 
   private Future<Change> create(String listenerArn, Wanted w, int priority) {
     // after a lost answer: the rule at this priority is adopted when it is the one we asked for (PriorityInUse otherwise)
-    return SafeCreate.create(() -> elb.createRule(listenerArn, priority, w.conditions(), w.actions(), w.transforms(), w.rule().tags()).map(v -> ""),
+    return SafeCreate.create(() -> elb.createRule(listenerArn, priority, w.conditions(), w.actions(), w.transforms(), w.rule().tags()),
             () -> elb.describeRules(listenerArn).map(rs -> rs.stream()
                 .filter(r -> r.priority() == priority && !drifted(w.conditions(), w.actions(), w.transforms(), r)).map(ActualRule::arn).findFirst()),
             java.util.Set.of("PriorityInUse"))

@@ -68,8 +68,13 @@ public final class SecurityGroupSynthesizer {
   private final Map<String, Resolved> names = new ConcurrentHashMap<>();
   /** Per stack: the hash of the frontend group last applied, with its ID. */
   private final Map<String, Applied> appliedFrontend = new ConcurrentHashMap<>();
-  /** Per stack: the hash of the backend rule inputs last applied. */
-  private final Map<String, String> appliedBackend = new ConcurrentHashMap<>();
+  /** Per stack: what its backend rules last verified or applied (see {@link Verified}). */
+  private final Map<String, Verified> appliedBackend = new ConcurrentHashMap<>();
+  /**
+   * Stacks whose backend rules this process must read before trusting them again (a failure, a group
+   * found gone, a lost lease): the restart shortcut of an unchanged stack is not taken for them.
+   */
+  private final Set<String> distrusted = ConcurrentHashMap.newKeySet();
   /** Per stack: the ports its backend rules opened, as this process last applied them. */
   private final Map<String, Set<Integer>> backendPortsOf = new ConcurrentHashMap<>();
   /** Stacks whose groups and rules this process has already cleaned up: a repeated deletion costs no call. */
@@ -78,6 +83,35 @@ public final class SecurityGroupSynthesizer {
   private record Resolved(String id, long at) {}
 
   private record Applied(String hash, String groupId) {}
+
+  /**
+   * What a stack's backend rules were last verified against: per endpoint (instance ID or pod IP) the
+   * ports opened for it, the ports every target group of the controller needed (kept, never revoked),
+   * and the backend group they admit (null: not looked up yet by this process). Every rule of ours in the endpoints' groups was then in
+   * {@code ports} or in {@code kept}; a later sync whose endpoints need no port beyond these, drops
+   * only ports still kept, and keeps at least as much has nothing to read nor write.
+   */
+  record Verified(Map<String, Set<Integer>> ports, Set<Integer> kept, String backend) {
+    boolean covers(Map<String, Set<Integer>> wanted, Set<Integer> keep, String backendNow) {
+      if (backend != null && backendNow != null && !backend.equals(backendNow) || !keep.containsAll(kept)) {
+        return false;
+      }
+      for (Map.Entry<String, Set<Integer>> e : wanted.entrySet()) {
+        if (!ports.getOrDefault(e.getKey(), Set.of()).containsAll(e.getValue())) {
+          return false;
+        }
+      }
+      for (Map.Entry<String, Set<Integer>> e : ports.entrySet()) {
+        // a port no endpoint needs any more stays open only when some target group still needs it
+        for (Integer port : e.getValue()) {
+          if (!keep.contains(port) && !wanted.getOrDefault(e.getKey(), Set.of()).contains(port)) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+  }
 
   public SecurityGroupSynthesizer(Ec2SecurityGroups ec2, Settings settings, Function<Duration, Future<Void>> sleep) {
     this.ec2 = ec2;
@@ -267,12 +301,16 @@ public final class SecurityGroupSynthesizer {
       backendPortsOf.remove(stackTag);
       return Future.succeededFuture();
     }
-    String hash = ModelHash.of(List.of(plan.backendPorts(), new TreeMap<>(endpoints.byTargetGroup()), new TreeSet<>(neededPorts)));
-    if (!deepCheck && hash.equals(appliedBackend.get(stackTag))) {
+    Map<String, Set<Integer>> wanted = wantedPorts(plan, endpoints);
+    Set<Integer> keep = Set.copyOf(neededPorts);
+    Verified verified = appliedBackend.get(stackTag);
+    String knownBackend = knownBackendGroup();
+    if (!deepCheck && verified != null && verified.covers(wanted, keep, knownBackend)) {
+      // e.g. a route removed while other target groups keep its port, or one added on a port already open
       return Future.succeededFuture();
     }
-    if (!deepCheck && stackUnchanged && !appliedBackend.containsKey(stackTag)) {
-      appliedBackend.put(stackTag, hash);
+    if (!deepCheck && stackUnchanged && verified == null && !distrusted.contains(stackTag)) {
+      appliedBackend.put(stackTag, new Verified(wanted, keep, knownBackend));
       return Future.succeededFuture();
     }
     Set<String> instances = new TreeSet<>();
@@ -286,15 +324,48 @@ public final class SecurityGroupSynthesizer {
     return Future.all(backendGroup(), instanceGroups, ipGroups)
         .compose(all -> syncEndpointGroups(backendGroup().result(), plan, endpoints, instanceGroups.result(), ipGroups.result(), neededPorts))
         .onSuccess(v -> {
-          appliedBackend.put(stackTag, hash);
+          appliedBackend.put(stackTag, new Verified(wanted, keep, backendGroup().result()));
+          distrusted.remove(stackTag);
           Set<Integer> ports = new TreeSet<>();
           plan.backendPorts().forEach(tg -> ports.addAll(endpoints.ports(tg)));
           backendPortsOf.put(stackTag, Set.copyOf(ports));
         })
         .onFailure(e -> {
-          appliedBackend.remove(stackTag);
+          forgetBackend(stackTag);
           backendPortsOf.remove(stackTag);
         });
+  }
+
+  /** Per endpoint, the ports its target groups need opened (a target group without endpoints needs none). */
+  private static Map<String, Set<Integer>> wantedPorts(SecurityGroupPlan plan, Endpoints endpoints) {
+    Map<String, Set<Integer>> wanted = new TreeMap<>();
+    for (SecurityGroupPlan.BackendPorts tg : plan.backendPorts()) {
+      SortedSet<Integer> ports = endpoints.ports(tg);
+      endpoints.ids(tg.targetGroupResourceId()).forEach(id -> wanted.computeIfAbsent(id, k -> new TreeSet<>()).addAll(ports));
+    }
+    return wanted;
+  }
+
+  /** The backend group's ID when this process already knows it, without a call; null otherwise. */
+  private synchronized String knownBackendGroup() {
+    return backendGroup != null && backendGroup.succeeded() ? backendGroup.result() : null;
+  }
+
+  /** The next backend rule sync of the stack reads EC2 (after any failure of the stack's deployment). */
+  public void forgetBackend(String stackTag) {
+    appliedBackend.remove(stackTag);
+    distrusted.add(stackTag);
+  }
+
+  /**
+   * The lease is lost (or taken again): another replica may have changed the rules meanwhile; every
+   * stack reads EC2 at its next backend rule sync, and the shared backend group is looked up again.
+   */
+  public synchronized void forgetAll() {
+    distrusted.addAll(appliedBackend.keySet());
+    appliedBackend.clear();
+    appliedFrontend.clear();
+    backendGroup = null;
   }
 
   private Future<Void> syncEndpointGroups(String backend, SecurityGroupPlan plan, Endpoints endpoints,
@@ -365,6 +436,7 @@ public final class SecurityGroupSynthesizer {
    */
   public Future<Void> releaseBackendRules(String stackTag, Set<Integer> neededPorts) {
     appliedBackend.remove(stackTag);
+    distrusted.remove(stackTag);
     Set<Integer> opened = backendPortsOf.remove(stackTag);
     if (cleanedUp.contains(stackTag)) {
       return Future.succeededFuture();
@@ -434,9 +506,10 @@ public final class SecurityGroupSynthesizer {
    */
   public synchronized void forget(String stackTag, boolean backendGone) {
     appliedFrontend.remove(stackTag);
-    appliedBackend.remove(stackTag);
+    forgetBackend(stackTag);
     if (backendGone) {
       backendGroup = null;
+      distrusted.addAll(appliedBackend.keySet());
       appliedBackend.clear();
     }
   }

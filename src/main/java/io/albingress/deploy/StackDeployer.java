@@ -120,6 +120,19 @@ public final class StackDeployer {
    * health-check change, and would be a restart's only mutating call.
    */
   private final Map<String, String> appliedUntagged = new ConcurrentHashMap<>();
+  /**
+   * Per stack: its listeners and rules as this process last read or wrote them since the last deep
+   * check, so that a change (a route added or removed) does not describe them again. Dropped on any
+   * failure of the stack, a deep check, its deletion and a lost lease.
+   */
+  private final Map<String, KnownFront> knownFront = new ConcurrentHashMap<>();
+
+  /**
+   * @param listenersHash the load balancer, desired listeners and their resolved default actions the listeners were synced to
+   * @param listeners the listeners' changes of that sync, as unchanged (their ARNs)
+   * @param rules per listener ARN, its rules as the sync left them
+   */
+  private record KnownFront(String listenersHash, List<Change> listeners, Map<String, List<ActualRule>> rules) {}
 
   public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, MeterRegistry registry, LoadBalancerAddOns addOns) {
     this(elb, inventory, vpcId, registry, addOns, Optional.empty());
@@ -200,12 +213,24 @@ public final class StackDeployer {
    */
   private void failed(String stackTag, Throwable e, Reconciliation run) {
     appliedFront.remove(stackTag);
+    knownFront.remove(stackTag);
     appliedUntagged.remove(stackTag);
+    securityGroups.ifPresent(sgs -> sgs.forgetBackend(stackTag));
     if (staleView(e)) {
       run.info(LOG, "stack {}: AWS is not as listed ({}): listing AWS again", stackTag, e.getMessage());
       inventory.invalidate();
       securityGroups.ifPresent(sgs -> sgs.forget(stackTag, Ec2SecurityGroups.errorCode(e).filter("InvalidGroup.NotFound"::equals).isPresent()));
     }
+  }
+
+  /**
+   * The lease is lost (or taken again): another replica may have changed the stacks meanwhile; what this
+   * process read or wrote is forgotten (listeners and rules, backend security-group rules).
+   */
+  public void forgetAll() {
+    appliedFront.clear();
+    knownFront.clear();
+    securityGroups.ifPresent(SecurityGroupSynthesizer::forgetAll);
   }
 
   /**
@@ -245,6 +270,7 @@ public final class StackDeployer {
   /** Deletes every resource of a stack: load balancers (and with them listeners and rules), then target groups. */
   public Future<List<Change>> delete(String stackTag) {
     appliedFront.remove(stackTag);
+    knownFront.remove(stackTag);
     appliedUntagged.remove(stackTag);
     return inventory.targetGroupsLoaded()
         .compose(v -> Future.join(inventory.loadBalancers(stackTag).stream()
@@ -368,16 +394,34 @@ public final class StackDeployer {
       return Future.succeededFuture(progress);
     }
     appliedFront.remove(stackTag);
+    // what this process last read or wrote, unless a deep check compares everything with AWS
+    KnownFront known = knownFront.remove(stackTag);
+    KnownFront usable = deepCheck || progress.newLoadBalancer() ? null : known;
     String lbArn = progress.refs().arn(LOAD_BALANCER);
     // target groups named in forward actions: one lookup a run, only when listeners and rules are compared
     return TargetGroupNames.resolve(elb, stack, progress.refs()).compose(refs -> {
       Progress named = progress.withRefs(refs);
-      Future<List<ActualListener>> actual = named.newLoadBalancer() ? Future.succeededFuture(List.of()) : elb.describeListeners(lbArn);
       boolean reapplyOidc = oidcSecretsChanged(stack, named);
-      return actual.compose(current -> listeners.sync(stack.listeners(), current, named.refs(), reapplyOidc)).map(named::plus)
-          .compose(withListeners -> rules(stack, withListeners));
+      String listenersHash = ModelHash.of(List.of(lbArn, stack.listeners(),
+          stack.listeners().stream().map(l -> SdkModel.canonical(SdkModel.actions(l.defaultAction(), named.refs()))).toList()));
+      if (usable != null && !reapplyOidc && usable.listenersHash().equals(listenersHash)) {
+        // the listeners are as this process left them: only the rules changed
+        return rules(stack, named.plus(usable.listeners()), usable.rules())
+            .onSuccess(r -> knownFront.put(stackTag, new KnownFront(listenersHash, usable.listeners(), r.rules())))
+            .map(Ruled::progress);
+      }
+      Future<List<ActualListener>> actual = named.newLoadBalancer() ? Future.succeededFuture(List.of()) : elb.describeListeners(lbArn);
+      return actual.compose(current -> listeners.sync(stack.listeners(), current, named.refs(), reapplyOidc))
+          .compose(changes -> rules(stack, named.plus(changes), usable == null ? Map.of() : usable.rules())
+              .onSuccess(r -> knownFront.put(stackTag, new KnownFront(listenersHash, changes.stream()
+                  .filter(c -> c.kind().equals(ListenerSynth.KIND) && c.op() != Change.Op.DELETED && !c.arn().isEmpty())
+                  .map(c -> Change.unchanged(ListenerSynth.KIND, c.id(), c.arn())).toList(), r.rules())))
+              .map(Ruled::progress));
     }).onSuccess(v -> appliedFront.put(stackTag, front));
   }
+
+  /** The rules' progress, and per listener ARN its rules as the run left them (listeners whose rule ARNs are not all known left out). */
+  private record Ruled(Progress progress, Map<String, List<ActualRule>> rules) {}
 
   /**
    * ELBv2 never returns an OIDC client secret: the load balancer's {@link Tags#OIDC_SECRETS} tag (set
@@ -389,18 +433,29 @@ public final class StackDeployer {
     return desired != null && !progress.newLoadBalancer() && !desired.equals(progress.loadBalancer().tags().get(Tags.OIDC_SECRETS));
   }
 
-  private Future<Progress> rules(Stack stack, Progress progress) {
+  /** @param known per listener ARN, its rules as this process last read or wrote them (not described again) */
+  private Future<Ruled> rules(Stack stack, Progress progress, Map<String, List<ActualRule>> known) {
     boolean reapplyOidc = oidcSecretsChanged(stack, progress);
     Set<String> created = progress.changes().stream().filter(c -> c.kind().equals(ListenerSynth.KIND) && c.op() == Change.Op.CREATED)
         .map(Change::arn).collect(Collectors.toSet());
-    List<Future<List<Change>>> perListener = stack.listeners().stream().map(l -> {
+    List<String> arns = stack.listeners().stream().map(l -> progress.refs().arn(Ref.to(ListenerSynth.KIND, l.resourceId()))).toList();
+    List<Future<RuleSynth.Synced>> perListener = stack.listeners().stream().map(l -> {
       String arn = progress.refs().arn(Ref.to(ListenerSynth.KIND, l.resourceId()));
       List<ListenerRule> desired = stack.rules().stream().filter(r -> r.listener().resourceId().equals(l.resourceId())).toList();
-      // a listener created in this run has no rules yet: nothing to describe
-      Future<List<ActualRule>> actual = created.contains(arn) ? Future.succeededFuture(List.of()) : elb.describeRules(arn);
-      return actual.compose(current -> rules.sync(arn, desired, current, progress.refs(), reapplyOidc));
+      // a listener created in this run has no rules yet: nothing to describe; nor one whose rules this process knows
+      Future<List<ActualRule>> actual = created.contains(arn) ? Future.succeededFuture(List.of())
+          : known.containsKey(arn) ? Future.succeededFuture(known.get(arn)) : elb.describeRules(arn);
+      return actual.compose(current -> rules.synced(arn, desired, current, progress.refs(), reapplyOidc));
     }).toList();
-    return Future.join(perListener).map(f -> progress.plus(f.<List<Change>>list().stream().flatMap(List::stream).toList()));
+    return Future.join(perListener).map(f -> {
+      List<RuleSynth.Synced> synced = f.list();
+      Map<String, List<ActualRule>> after = new HashMap<>();
+      for (int i = 0; i < synced.size(); i++) {
+        String arn = arns.get(i);
+        synced.get(i).rules().ifPresent(r -> after.put(arn, r));
+      }
+      return new Ruled(progress.plus(synced.stream().flatMap(s -> s.changes().stream()).toList()), Map.copyOf(after));
+    });
   }
 
   /** WAFv2, WAF Classic and Shield after the rules (the reference's order), before the model hash so a failure is retried. */

@@ -543,7 +543,7 @@ public class FakeElbv2 implements Elbv2 {
   }
 
   @Override
-  public Future<Void> createRule(String listenerArn, int priority, List<RuleCondition> conditions, List<Action> actions,
+  public Future<String> createRule(String listenerArn, int priority, List<RuleCondition> conditions, List<Action> actions,
       List<RuleTransform> transforms, Map<String, String> tags) {
     return call("createRule", String.valueOf(priority), () -> {
       listener(listenerArn);
@@ -557,7 +557,7 @@ public class FakeElbv2 implements Elbv2 {
       String arn = arn("listener-rule/app", String.valueOf(priority));
       rules.put(arn, new ActualRule(arn, priority, conditions, stored(actions), transforms));
       ruleOwner.put(arn, listenerArn);
-      return null;
+      return arn;
     });
   }
 

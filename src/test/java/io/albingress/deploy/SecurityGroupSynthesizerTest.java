@@ -230,6 +230,75 @@ class SecurityGroupSynthesizerTest {
     assertThat(rules(nodeSg)).containsExactly(fromBackend(30080));
   }
 
+  private static SecurityGroupSynthesizer.Endpoints nodes(List<String> tgs, String... ids) {
+    Map<String, Set<Target>> byTg = new java.util.HashMap<>();
+    for (String tg : tgs) {
+      byTg.put(tg, endpoints(tg, ids).byTargetGroup().get(tg));
+    }
+    return new SecurityGroupSynthesizer.Endpoints(byTg);
+  }
+
+  @Test
+  void aTargetGroupRemovedOrAddedOnAPortAlreadyOpenCostsNoCall() {
+    SecurityGroupPlan two = managed(open(80), instancePorts("tg1", 30080), instancePorts("tg2", 30080));
+    await(synth.backendRules(STACK, two, nodes(List.of("tg1", "tg2"), "i-1", "i-2"), Set.of(30080), false, false));
+    int calls = ec2.total();
+    // a route removed: the other target group keeps the port open
+    SecurityGroupPlan one = managed(open(80), instancePorts("tg1", 30080));
+    await(synth.backendRules(STACK, one, nodes(List.of("tg1"), "i-1", "i-2"), Set.of(30080), false, false));
+    // a route added on the same port, its endpoints known or not yet
+    SecurityGroupPlan three = managed(open(80), instancePorts("tg1", 30080), instancePorts("tg3", 30080));
+    await(synth.backendRules(STACK, three, nodes(List.of("tg1"), "i-1", "i-2"), Set.of(30080), false, false));
+    await(synth.backendRules(STACK, three, nodes(List.of("tg1", "tg3"), "i-1", "i-2"), Set.of(30080), false, false));
+    assertThat(ec2.total()).isEqualTo(calls);
+    assertThat(rules(nodeSg)).containsExactly(fromBackend(30080));
+
+    // a deep check reads and applies all the same
+    await(synth.backendRules(STACK, three, nodes(List.of("tg1", "tg3"), "i-1", "i-2"), Set.of(30080), true, false));
+    assertThat(ec2.calls).containsEntry("DescribeInstances", 2);
+  }
+
+  @Test
+  void aPortNoTargetGroupNeedsAnyMoreOrANewNodeIsReadAndApplied() {
+    SecurityGroupPlan two = managed(open(80), instancePorts("tg1", 30080), instancePorts("tg2", 30081));
+    await(synth.backendRules(STACK, two, nodes(List.of("tg1", "tg2"), "i-2"), Set.of(30080, 30081), false, false));
+    assertThat(rules(nodeSg)).containsExactly(fromBackend(30080), fromBackend(30081));
+    SecurityGroupPlan one = managed(open(80), instancePorts("tg1", 30080));
+    await(synth.backendRules(STACK, one, nodes(List.of("tg1"), "i-2"), Set.of(30080), false, false));
+    assertThat(rules(nodeSg)).containsExactly(fromBackend(30080));
+    assertThat(ec2.calls).containsEntry("DescribeInstances", 2);
+
+    // a new node: read, its group opened
+    await(synth.backendRules(STACK, one, nodes(List.of("tg1"), "i-1", "i-2"), Set.of(30080), false, false));
+    assertThat(ec2.calls).containsEntry("DescribeInstances", 3);
+    // a new port on the known nodes: read
+    SecurityGroupPlan moved = managed(open(80), instancePorts("tg1", 30080), instancePorts("tg2", 30082));
+    await(synth.backendRules(STACK, moved, nodes(List.of("tg1", "tg2"), "i-1", "i-2"), Set.of(30080, 30082), false, false));
+    assertThat(ec2.calls).containsEntry("DescribeInstances", 4);
+    assertThat(rules(nodeSg)).containsExactly(fromBackend(30080), fromBackend(30082));
+  }
+
+  @Test
+  void aFailureOrALostLeaseForgetsWhatWasVerified() {
+    SecurityGroupPlan plan = managed(open(80), instancePorts("tg1", 30080));
+    await(synth.backendRules(STACK, plan, endpoints("tg1", "i-2"), Set.of(30080), false, false));
+    assertThat(ec2.calls).containsEntry("DescribeInstances", 1);
+
+    // the stack's deployment failed: the next sync reads, even for a stack found unchanged
+    synth.forgetBackend(STACK);
+    await(ec2.revokeIngress(nodeSg, ec2.groups.get(nodeSg).ingress()));
+    await(synth.backendRules(STACK, plan, endpoints("tg1", "i-2"), Set.of(30080), false, true));
+    assertThat(ec2.calls).containsEntry("DescribeInstances", 2);
+    assertThat(rules(nodeSg)).containsExactly(fromBackend(30080));
+
+    // the lease was lost and taken again: read again (the backend group looked up again too)
+    synth.forgetAll();
+    await(ec2.revokeIngress(nodeSg, ec2.groups.get(nodeSg).ingress()));
+    await(synth.backendRules(STACK, plan, endpoints("tg1", "i-2"), Set.of(30080), false, true));
+    assertThat(ec2.calls).containsEntry("DescribeInstances", 3);
+    assertThat(rules(nodeSg)).containsExactly(fromBackend(30080));
+  }
+
   @Test
   void portsAnotherStackNeedsAreKept() {
     await(synth.backendRules("other/stack", managed(open(80), instancePorts("tgA", 30081)), endpoints("tgA", "i-2"), Set.of(30081), false, false));
