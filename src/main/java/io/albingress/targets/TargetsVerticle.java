@@ -137,6 +137,13 @@ public final class TargetsVerticle extends VerticleBase implements Leader, io.al
   private final Map<String, String> stackLoadBalancer = new HashMap<>();
   /** By load balancer ARN: its {@link Tags#TARGETS_HASH} tag as this process knows it (empty: none). */
   private final Map<String, Optional<String>> lbTagged = new HashMap<>();
+  /**
+   * By load balancer ARN: the target groups its present tag covers, where this process knows them (it
+   * wrote the tag, or the tag vouched for them); a target group outside them, such as one created
+   * after the tag was written, changes its targets without removing the tag: a restart cannot take the
+   * tag for a set it was not computed over.
+   */
+  private final Map<String, Set<String>> lbTagCovers = new HashMap<>();
   /** By load balancer ARN: its tag writes and removals, one after another (target groups of a stack sync in parallel). */
   private final Map<String, Future<Void>> lbTagOps = new HashMap<>();
   /** Target groups this process created without a tag and has not registered into yet: known empty. */
@@ -194,6 +201,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader, io.al
       tagged.clear();
       vouched.clear();
       lbTagged.clear();
+      lbTagCovers.clear();
       lbTagOps.clear();
       fresh.clear();
       lastChange.clear();
@@ -310,6 +318,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader, io.al
       return false;
     }
     loadBalancerOf(owner, Optional.of(lb));
+    lbTagCovers.put(lb.arn(), Set.copyOf(vouch.get().keySet()));
     vouch.get().forEach((arn, hash) -> {
       if (!applied.containsKey(arn)) {
         vouched.put(arn, hash);
@@ -597,26 +606,30 @@ public final class TargetsVerticle extends VerticleBase implements Leader, io.al
       return Future.succeededFuture();
     }
     vouched.remove(b.arn());
-    Future<Void> stackTag = removeStackTag(b.owner());
+    Future<Void> stackTag = removeStackTag(b.owner(), b.arn());
     if (tag(b.arn()).isEmpty()) {
       return stackTag;
     }
     return stackTag.compose(v -> elb.removeTags(b.arn(), List.of(Tags.TARGETS_HASH))).onSuccess(v -> tagged.put(b.arn(), Optional.empty()));
   }
 
-  private Future<Void> removeStackTag(String owner) {
+  private Future<Void> removeStackTag(String owner, String targetGroupArn) {
     String lbArn = stackLoadBalancer.get(owner);
     if (lbArn == null) {
       return Future.succeededFuture();
     }
     return onLoadBalancerTag(lbArn, () -> {
-      if (lbTagged.getOrDefault(lbArn, Optional.of("unknown")).isEmpty()) {
+      Set<String> covers = lbTagCovers.get(lbArn);
+      if (lbTagged.getOrDefault(lbArn, Optional.of("unknown")).isEmpty() || covers != null && !covers.contains(targetGroupArn)) {
         return Future.succeededFuture();
       }
       // a load balancer that is gone carries no tag
       return elb.removeTags(lbArn, List.of(Tags.TARGETS_HASH))
           .recover(e -> io.albingress.deploy.AwsFailure.is(e, io.albingress.deploy.AwsFailure.Kind.NOT_FOUND) ? Future.succeededFuture() : Future.failedFuture(e))
-          .onSuccess(v -> lbTagged.put(lbArn, Optional.empty()));
+          .onSuccess(v -> {
+            lbTagged.put(lbArn, Optional.empty());
+            lbTagCovers.remove(lbArn);
+          });
     });
   }
 
@@ -680,6 +693,7 @@ public final class TargetsVerticle extends VerticleBase implements Leader, io.al
       }
       // an AddTags with an unknown outcome leaves a tag that is true either way (present: removed before the next change)
       lbTagged.put(lbArn, Optional.of(hash));
+      lbTagCovers.put(lbArn, Set.copyOf(hashes.keySet()));
       return elb.addTags(lbArn, Map.of(Tags.TARGETS_HASH, hash));
     });
   }
