@@ -41,14 +41,41 @@ class GatewayIT {
     strict.close();
   }
 
+  /** A started controller, moto, a GatewayClass of ours and the Services web and api: what most tests here begin with. */
+  private record Started(Env env, String namespace, String gatewayClass, ControllerApp app, MotoElbv2 moto) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        moto.close();
+      } finally {
+        app.stop();
+        env.kubectl(null, "delete", "gatewayclass", gatewayClass, "--ignore-not-found", "--wait=false");
+      }
+    }
+  }
+
+  private static Started started(Env env, TestNamespace ns, String classPrefix) throws Exception {
+    String cls = classPrefix + ns.name();
+    ControllerApp app = Controllers.start(env, ns);
+    MotoElbv2 moto = new MotoElbv2(env);
+    Started started = new Started(env, ns.name(), cls, app, moto);
+    try {
+      applyClass(env, cls);
+      apply(env, ReconcilerIT.services(ns.name()));
+    } catch (Exception | AssertionError e) {
+      started.close();
+      throw e;
+    }
+    return started;
+  }
+
   @Test
   void classGatewayRouteToRulesInOrderStatusAndCleanDeletion(Env env, TestNamespace ns) throws Exception {
-    String n = ns.name();
-    String cls = "alb-" + n;
-    ControllerApp app = Controllers.start(env, ns);
-    try (MotoElbv2 moto = new MotoElbv2(env)) {
-      applyClass(env, cls);
-      apply(env, ReconcilerIT.services(n));
+    try (Started s = started(env, ns, "alb-")) {
+      String n = s.namespace();
+      String cls = s.gatewayClass();
+      ControllerApp app = s.app();
+      MotoElbv2 moto = s.moto();
       apply(env, """
           apiVersion: gateway.networking.k8s.io/v1
           kind: Gateway
@@ -112,9 +139,6 @@ class GatewayIT {
       assertThat(moto.targetGroups()).noneMatch(tg -> (n + "/gw").equals(moto.tags(tg.targetGroupArn()).get("gateway.k8s.aws.alb/stack")));
       Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> env.kubectl(null, "get",
           "gatewayclass", cls, "-o", "jsonpath={.metadata.finalizers}").stdout().isBlank());
-    } finally {
-      app.stop();
-      env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
     }
   }
 
@@ -126,12 +150,10 @@ class GatewayIT {
    */
   @Test
   void aGrpcRouteSharesTheHttpsListenerInOneOrderWithGrpcTargetGroups(Env env, TestNamespace ns) throws Exception {
-    String n = ns.name();
-    String cls = "alb-grpc-" + n;
-    ControllerApp app = Controllers.start(env, ns);
-    try (MotoElbv2 moto = new MotoElbv2(env)) {
-      applyClass(env, cls);
-      apply(env, ReconcilerIT.services(n));
+    try (Started s = started(env, ns, "alb-grpc-")) {
+      String n = s.namespace();
+      String cls = s.gatewayClass();
+      MotoElbv2 moto = s.moto();
       apply(env, """
           apiVersion: gateway.networking.k8s.io/v1
           kind: Gateway
@@ -206,9 +228,6 @@ class GatewayIT {
       assertThat(ours(moto, n)).isEmpty();
       assertThat(moto.targetGroups()).noneMatch(tg -> (n + "/gw").equals(moto.tags(tg.targetGroupArn()).get("gateway.k8s.aws.alb/stack")));
       assertThat(jsonpath(env, n, "grpcroute", "cart", "{.status.parents}")).isEmpty();
-    } finally {
-      app.stop();
-      env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
     }
   }
 
@@ -219,12 +238,10 @@ class GatewayIT {
    */
   @Test
   void aLoadBalancerConfigurationMakesTheAlbInternetFacingAndAFieldNotAppliedIsReported(Env env, TestNamespace ns) throws Exception {
-    String n = ns.name();
-    String cls = "alb-cfg-" + n;
-    ControllerApp app = Controllers.start(env, ns);
-    try (MotoElbv2 moto = new MotoElbv2(env)) {
-      applyClass(env, cls);
-      apply(env, ReconcilerIT.services(n));
+    try (Started s = started(env, ns, "alb-cfg-")) {
+      String n = s.namespace();
+      String cls = s.gatewayClass();
+      MotoElbv2 moto = s.moto();
       String config = """
           apiVersion: gateway.k8s.aws/v1beta1
           kind: LoadBalancerConfiguration
@@ -268,9 +285,6 @@ class GatewayIT {
       Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
           .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
       assertThat(ours(moto, n)).isEmpty();
-    } finally {
-      app.stop();
-      env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
     }
   }
 
@@ -282,12 +296,10 @@ class GatewayIT {
    */
   @Test
   void targetGroupAndListenerRuleConfigurationsAreApplied(Env env, TestNamespace ns) throws Exception {
-    String n = ns.name();
-    String cls = "alb-tgc-" + n;
-    ControllerApp app = Controllers.start(env, ns);
-    try (MotoElbv2 moto = new MotoElbv2(env)) {
-      applyClass(env, cls);
-      apply(env, ReconcilerIT.services(n));
+    try (Started s = started(env, ns, "alb-tgc-")) {
+      String n = s.namespace();
+      String cls = s.gatewayClass();
+      MotoElbv2 moto = s.moto();
       String tgc = """
           apiVersion: gateway.k8s.aws/v1
           kind: TargetGroupConfiguration
@@ -382,9 +394,6 @@ class GatewayIT {
       Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
           .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
       assertThat(ours(moto, n)).isEmpty();
-    } finally {
-      app.stop();
-      env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
     }
   }
 
@@ -447,12 +456,11 @@ class GatewayIT {
    */
   @Test
   void aListenerSetAddsAListenerWithTheRulesOfItsRoutesAndTakesItAwayWhenDeleted(Env env, TestNamespace ns) throws Exception {
-    String n = ns.name();
-    String cls = "alb-" + n;
-    ControllerApp app = Controllers.start(env, ns);
-    try (MotoElbv2 moto = new MotoElbv2(env)) {
-      applyClass(env, cls);
-      apply(env, ReconcilerIT.services(n));
+    try (Started s = started(env, ns, "alb-")) {
+      String n = s.namespace();
+      String cls = s.gatewayClass();
+      ControllerApp app = s.app();
+      MotoElbv2 moto = s.moto();
       apply(env, """
           apiVersion: gateway.networking.k8s.io/v1
           kind: Gateway
@@ -519,9 +527,6 @@ class GatewayIT {
       Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
           .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
       assertThat(ours(moto, n)).isEmpty();
-    } finally {
-      app.stop();
-      env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
     }
   }
 
@@ -537,12 +542,10 @@ class GatewayIT {
    */
   @Test
   void aListenersCertificateRefIsImportedReimportedOnChangeAndDeletedWithTheGateway(Env env, TestNamespace ns) throws Exception {
-    String n = ns.name();
-    String cls = "alb-certs-" + n;
-    ControllerApp app = Controllers.start(env, ns);
-    try (MotoElbv2 moto = new MotoElbv2(env)) {
-      applyClass(env, cls);
-      apply(env, ReconcilerIT.services(n));
+    try (Started s = started(env, ns, "alb-certs-")) {
+      String n = s.namespace();
+      String cls = s.gatewayClass();
+      MotoElbv2 moto = s.moto();
       apply(env, tlsSecret(n, TestCerts.selfSigned("secure.example.test")));
       apply(env, """
           apiVersion: gateway.networking.k8s.io/v1
@@ -587,9 +590,6 @@ class GatewayIT {
           .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
       assertThat(ours(moto, n)).isEmpty();
       assertThat(moto.certificateBody(arn)).as("the import is deleted with the Gateway").isEmpty();
-    } finally {
-      app.stop();
-      env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
     }
   }
 
