@@ -20,7 +20,6 @@ import io.albingress.model.RuleAction;
 import io.albingress.model.StackId;
 import io.albingress.model.TargetGroup;
 import io.albingress.stack.Names;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -105,8 +104,8 @@ final class GatewayTargetGroups {
           + " has no NodePort; instance targets need type NodePort or LoadBalancer, or annotate the Service "
           + AnnotationCatalog.key("target-type") + ": ip");
     }
-    String targetPort = targetPort(sp.get());
-    int port = c.targetType() == TargetType.INSTANCE ? nodePort : parseOr(targetPort, sp.get().getPort());
+    String targetPort = io.albingress.stack.TargetGroups.targetPort(sp.get());
+    int port = c.targetType() == TargetType.INSTANCE ? nodePort : io.albingress.stack.TargetGroups.parseOr(targetPort, sp.get().getPort());
     ProtocolVersion version = !grpcRoute ? c.protocolVersion()
         : listenerProtocol == Protocol.HTTPS ? ProtocolVersion.GRPC : ProtocolVersion.HTTP1;
     HealthCheck hc = healthCheck(c.healthCheck(), annotations);
@@ -159,21 +158,5 @@ final class GatewayTargetGroups {
     int healthy = annotations.containsKey(AnnotationCatalog.key("healthy-threshold-count")) ? hc.healthyThreshold() : 3;
     int unhealthy = annotations.containsKey(AnnotationCatalog.key("unhealthy-threshold-count")) ? hc.unhealthyThreshold() : 3;
     return new HealthCheck(hc.port(), hc.protocol(), hc.path(), hc.intervalSeconds(), hc.timeoutSeconds(), healthy, unhealthy, codes);
-  }
-
-  private static String targetPort(ServicePort sp) {
-    IntOrString tp = sp.getTargetPort();
-    if (tp == null) {
-      return String.valueOf(sp.getPort());
-    }
-    return tp.getIntVal() != null ? String.valueOf(tp.getIntVal()) : tp.getStrVal();
-  }
-
-  private static int parseOr(String s, int fallback) {
-    try {
-      return Integer.parseInt(s);
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
   }
 }

@@ -22,7 +22,7 @@ import java.util.Optional;
  * One target group per distinct (Service, port, target configuration) in the stack, shared by every
  * rule that routes there: fewer target groups than the reference's one per Ingress and backend.
  */
-final class TargetGroups {
+public final class TargetGroups {
   static final String USE_ANNOTATION = "use-annotation";
 
   /** What makes two backends share a target group. */
@@ -170,7 +170,8 @@ final class TargetGroups {
     return svc.getSpec().getPorts().stream().filter(p -> port.equals(String.valueOf(p.getPort())) || port.equals(p.getName())).findFirst();
   }
 
-  private static String targetPort(ServicePort sp) {
+  /** The Service port's target port as written: a number, or the name of a container port (its own port when unset). */
+  public static String targetPort(ServicePort sp) {
     IntOrString tp = sp.getTargetPort();
     if (tp == null) {
       return String.valueOf(sp.getPort());
@@ -178,7 +179,7 @@ final class TargetGroups {
     return tp.getIntVal() != null ? String.valueOf(tp.getIntVal()) : tp.getStrVal();
   }
 
-  private static int parseOr(String s, int fallback) {
+  public static int parseOr(String s, int fallback) {
     try {
       return Integer.parseInt(s);
     } catch (NumberFormatException e) {
