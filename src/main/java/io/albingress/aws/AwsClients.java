@@ -39,8 +39,85 @@ public final class AwsClients implements AutoCloseable {
   private final Region region;
   private final AddOnClients addOns;
 
-  /** The load balancer add-ons' clients (WAFv2, WAF Classic regional, Shield), on the same HTTP client. */
-  public record AddOnClients(Wafv2AsyncClient wafv2, WafRegionalAsyncClient wafRegional, ShieldAsyncClient shield) {}
+  /**
+   * The load balancer add-ons' clients (WAFv2, WAF Classic regional, Shield), on the same HTTP client,
+   * each built on its first use: most clusters never use them, and building one loads its SDK model
+   * (WAF's rate-limited proxy loads the request and response class of every operation, about 1,500
+   * classes for the WAF clients), which cost start-up time and memory for nothing.
+   */
+  public static final class AddOnClients implements AutoCloseable {
+    private final Lazy<Wafv2AsyncClient> wafv2;
+    private final Lazy<WafRegionalAsyncClient> wafRegional;
+    private final Lazy<ShieldAsyncClient> shield;
+
+    AddOnClients(Supplier<Wafv2AsyncClient> wafv2, Supplier<WafRegionalAsyncClient> wafRegional, Supplier<ShieldAsyncClient> shield) {
+      this.wafv2 = new Lazy<>(wafv2);
+      this.wafRegional = new Lazy<>(wafRegional);
+      this.shield = new Lazy<>(shield);
+    }
+
+    public Wafv2AsyncClient wafv2() {
+      return wafv2.get();
+    }
+
+    public WafRegionalAsyncClient wafRegional() {
+      return wafRegional.get();
+    }
+
+    public ShieldAsyncClient shield() {
+      return shield.get();
+    }
+
+    /** How many of the three clients were built (tests). */
+    int built() {
+      return (wafv2.built() ? 1 : 0) + (wafRegional.built() ? 1 : 0) + (shield.built() ? 1 : 0);
+    }
+
+    @Override
+    public void close() {
+      wafv2.close();
+      wafRegional.close();
+      shield.close();
+    }
+  }
+
+  /** A client built once, on the first call of {@link #get}, by whichever thread asks first. */
+  static final class Lazy<T extends AutoCloseable> {
+    private Supplier<T> factory;
+    private volatile T value;
+
+    Lazy(Supplier<T> factory) {
+      this.factory = factory;
+    }
+
+    T get() {
+      T v = value;
+      if (v == null) {
+        synchronized (this) {
+          if (value == null) {
+            value = factory.get();
+            factory = null;
+          }
+          v = value;
+        }
+      }
+      return v;
+    }
+
+    boolean built() {
+      return value != null;
+    }
+
+    synchronized void close() {
+      if (value != null) {
+        try {
+          value.close();
+        } catch (Exception e) {
+          // closing a client releases its threads; nothing to do about a failure here
+        }
+      }
+    }
+  }
 
   private AwsClients(Vertx vertx, SdkAsyncHttpClient http, Ec2AsyncClient ec2, AcmAsyncClient acm,
       ElasticLoadBalancingV2AsyncClient elbv2, ElasticLoadBalancingV2AsyncClient elbv2Creates, ElasticLoadBalancingV2AsyncClient elbv2Admission,
@@ -103,11 +180,11 @@ public final class AwsClients implements AutoCloseable {
     ElasticLoadBalancingV2AsyncClient creates = ThrottledClient.wrap(ElasticLoadBalancingV2AsyncClient.class, sdkCreates,
         ApiThrottleConfig.ELBV2, throttle, vertx, registry);
     AddOnClients addOns = new AddOnClients(
-        ThrottledClient.wrap(Wafv2AsyncClient.class, configure(Wafv2AsyncClient.builder(), http, overrides, region).build(),
+        () -> ThrottledClient.wrap(Wafv2AsyncClient.class, configure(Wafv2AsyncClient.builder(), http, overrides, region).build(),
             ApiThrottleConfig.WAFV2, throttle, vertx, registry),
-        ThrottledClient.wrap(WafRegionalAsyncClient.class, configure(WafRegionalAsyncClient.builder(), http, overrides, region).build(),
+        () -> ThrottledClient.wrap(WafRegionalAsyncClient.class, configure(WafRegionalAsyncClient.builder(), http, overrides, region).build(),
             ApiThrottleConfig.WAF_REGIONAL, throttle, vertx, registry),
-        configure(ShieldAsyncClient.builder(), http, overrides, region).build());
+        () -> configure(ShieldAsyncClient.builder(), http, overrides, region).build());
     // the TargetGroupBinding webhook's reads: every replica serves admission, so not behind the leadership gate
     ElasticLoadBalancingV2AsyncClient admission = ThrottledClient.wrap(ElasticLoadBalancingV2AsyncClient.class,
         configure(ElasticLoadBalancingV2AsyncClient.builder(), http, overrides, region).build(), ApiThrottleConfig.ELBV2, throttle, vertx, registry);
@@ -172,9 +249,7 @@ public final class AwsClients implements AutoCloseable {
     elbv2.close();
     elbv2Creates.close();
     elbv2Admission.close();
-    addOns.wafv2().close();
-    addOns.wafRegional().close();
-    addOns.shield().close();
+    addOns.close();
     http.close();
   }
 }

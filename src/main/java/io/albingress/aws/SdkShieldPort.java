@@ -4,34 +4,34 @@ import io.albingress.deploy.ShieldPort;
 import io.vertx.core.Future;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
-import software.amazon.awssdk.services.shield.ShieldAsyncClient;
 import software.amazon.awssdk.services.shield.model.ResourceNotFoundException;
 
 /** {@link ShieldPort} on the SDK's async client (shared Netty HTTP client; completes on the caller's context). */
 public final class SdkShieldPort implements ShieldPort {
   private final AwsClients aws;
-  private final ShieldAsyncClient client;
+  /** Built on the first call (most clusters never make one). */
+  private final AwsClients.AddOnClients clients;
 
   public SdkShieldPort(AwsClients aws) {
     this.aws = aws;
-    this.client = aws.addOns().shield();
+    this.clients = aws.addOns();
   }
 
   @Override
   public Future<Optional<Protection>> protectionForResource(String resourceArn) {
-    return aws.call(() -> client.describeProtection(b -> b.resourceArn(resourceArn)))
+    return aws.call(() -> clients.shield().describeProtection(b -> b.resourceArn(resourceArn)))
         .map(r -> Optional.ofNullable(r.protection()).map(p -> new Protection(p.id(), p.name())))
         .recover(e -> notFound(e) ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(e));
   }
 
   @Override
   public Future<String> createProtection(String resourceArn, String name) {
-    return aws.call(() -> client.createProtection(b -> b.resourceArn(resourceArn).name(name))).map(r -> r.protectionId());
+    return aws.call(() -> clients.shield().createProtection(b -> b.resourceArn(resourceArn).name(name))).map(r -> r.protectionId());
   }
 
   @Override
   public Future<Void> deleteProtection(String protectionId) {
-    return aws.call(() -> client.deleteProtection(b -> b.protectionId(protectionId))).mapEmpty();
+    return aws.call(() -> clients.shield().deleteProtection(b -> b.protectionId(protectionId))).mapEmpty();
   }
 
   private static boolean notFound(Throwable e) {

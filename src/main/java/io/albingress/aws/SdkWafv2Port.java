@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.wafv2.Wafv2AsyncClient;
 import software.amazon.awssdk.services.wafv2.model.ListWebAcLsResponse;
 import software.amazon.awssdk.services.wafv2.model.Scope;
 import software.amazon.awssdk.services.wafv2.model.WebACLSummary;
@@ -17,33 +16,34 @@ public final class SdkWafv2Port implements Wafv2Port {
   static final int PAGE = 100;
 
   private final AwsClients aws;
-  private final Wafv2AsyncClient client;
+  /** Built on the first call (most clusters never make one). */
+  private final AwsClients.AddOnClients clients;
 
   public SdkWafv2Port(AwsClients aws) {
     this.aws = aws;
-    this.client = aws.addOns().wafv2();
+    this.clients = aws.addOns();
   }
 
   @Override
   public Future<Optional<String>> webAclForResource(String resourceArn) {
-    return aws.call(() -> client.getWebACLForResource(b -> b.resourceArn(resourceArn)))
+    return aws.call(() -> clients.wafv2().getWebACLForResource(b -> b.resourceArn(resourceArn)))
         .map(r -> Optional.ofNullable(r.webACL()).map(acl -> acl.arn()));
   }
 
   @Override
   public Future<Void> associateWebAcl(String resourceArn, String webAclArn) {
-    return aws.call(() -> client.associateWebACL(b -> b.resourceArn(resourceArn).webACLArn(webAclArn))).mapEmpty();
+    return aws.call(() -> clients.wafv2().associateWebACL(b -> b.resourceArn(resourceArn).webACLArn(webAclArn))).mapEmpty();
   }
 
   @Override
   public Future<Void> disassociateWebAcl(String resourceArn) {
-    return aws.call(() -> client.disassociateWebACL(b -> b.resourceArn(resourceArn))).mapEmpty();
+    return aws.call(() -> clients.wafv2().disassociateWebACL(b -> b.resourceArn(resourceArn))).mapEmpty();
   }
 
   @Override
   public Future<Map<String, String>> regionalWebAcls() {
     return Paging.<ListWebAcLsResponse, WebACLSummary>all(
-        marker -> aws.call(() -> client.listWebACLs(b -> b.scope(Scope.REGIONAL).limit(PAGE).nextMarker(marker))),
+        marker -> aws.call(() -> clients.wafv2().listWebACLs(b -> b.scope(Scope.REGIONAL).limit(PAGE).nextMarker(marker))),
         r -> r.webACLs(), r -> r.nextMarker()).map(SdkWafv2Port::byName);
   }
 
