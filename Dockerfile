@@ -21,5 +21,7 @@ RUN gunzip /app/classes.lst.gz \
 # numeric, so Kubernetes can check runAsNonRoot without knowing the image's users
 USER 65532:65532
 EXPOSE 9443 8080 8081
-ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/alb-ingress-controller.jsa", "-XX:+UseSerialGC", "-Xss256k", \
+# JVM flags: src/main/jvm/jvm.options, the one file hack/run-local and the benchmarks use too
+COPY src/main/jvm/jvm.options /app/jvm.options
+ENTRYPOINT ["java", "@/app/jvm.options", "-XX:SharedArchiveFile=/app/alb-ingress-controller.jsa", \
   "-jar", "/app/alb-ingress-controller.jar", "controller"]

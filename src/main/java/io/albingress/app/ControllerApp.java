@@ -117,7 +117,19 @@ public final class ControllerApp {
     return 0;
   }
 
+  /**
+   * The JDK's PKCS12 key stores protect each key with 10,000 rounds of PBKDF2 when it is put in and
+   * again when it is read; the Kubernetes client (a kubeconfig's client key) and the webhook's TLS
+   * (tls.key) put their keys in key stores that live only in this process's memory, next to the key
+   * itself, so the rounds protect nothing and cost a noticeable share of start-up CPU. Set unless the
+   * user chose a count ({@code -Dkeystore.pkcs12.keyPbeIterationCount}).
+   */
+  static final String KEY_PBE_ITERATIONS = "keystore.pkcs12.keyPbeIterationCount";
+
   public static Future<ControllerApp> start(ControllerSettings settings) {
+    if (System.getProperty(KEY_PBE_ITERATIONS) == null) {
+      System.setProperty(KEY_PBE_ITERATIONS, "1");
+    }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     JvmMeters jvmMeters = JvmMeters.bindTo(registry);
     Vertx vertx = vertx(registry);

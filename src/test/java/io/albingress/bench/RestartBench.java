@@ -24,14 +24,17 @@ final class RestartBench {
   /** A named set of JVM flags; {@code cds}: plus the image's AppCDS archive, dumped from src/main/cds/classes.lst.gz as the Dockerfile does. */
   record Flags(String name, List<String> flags, boolean cds) {}
 
-  static final List<String> SERIAL = List.of("-XX:+UseSerialGC", "-Xss256k", "-Xmx192m", "-XX:MaxMetaspaceSize=128m",
-      "-XX:ReservedCodeCacheSize=48m", "-XX:MaxDirectMemorySize=64m");
+  /** The heap limit the chart's and deploy/'s JAVA_TOOL_OPTIONS give: -XX:MaxRAMPercentage=70 of the 512 MiB memory limit. */
+  static final String CHART_HEAP = "-Xmx358m";
+  /** The image's flags: src/main/jvm/jvm.options (the Dockerfile's ENTRYPOINT reads it) and the chart's heap limit. */
+  static final List<String> SERIAL = concat(List.of("@" + Path.of(System.getProperty("project.basedir", "."), "src/main/jvm/jvm.options")
+      .toAbsolutePath()), List.of(CHART_HEAP));
   static final List<String> SERIAL_C1 = concat(SERIAL, List.of("-XX:TieredStopAtLevel=1"));
   /** C2 stays on: without it TLS's AES-GCM runs without its intrinsics and the webhook loses half its throughput. */
-  static final Flags RECOMMENDED = new Flags("serial GC, AppCDS", SERIAL, true);
-  static final Flags SMOKE = new Flags("serial GC", SERIAL, false);
-  static final List<Flags> ALL_FLAGS = List.of(RECOMMENDED, new Flags("serial GC, C1 only, AppCDS", SERIAL_C1, true),
-      new Flags("serial GC", SERIAL, false), new Flags("JVM defaults (G1, heap 1/4 of RAM)", List.of(), false));
+  static final Flags RECOMMENDED = new Flags("image flags: jvm.options, AppCDS", SERIAL, true);
+  static final Flags SMOKE = new Flags("jvm.options", SERIAL, false);
+  static final List<Flags> ALL_FLAGS = List.of(RECOMMENDED, new Flags("jvm.options, C1 only, AppCDS", SERIAL_C1, true),
+      new Flags("jvm.options", SERIAL, false), new Flags("JVM defaults (G1, heap 1/4 of RAM)", List.of(), false));
 
   private final BenchContext ctx;
   private final ScaleBench.Converged stacks;
@@ -116,10 +119,21 @@ final class RestartBench {
           + "benchmark 3 (informers hold " + n + " Ingresses, " + 2 * n + " Services, " + stacks.endpoints() + " ready Pods and their "
           + "EndpointSlices, one per Service with pods; the controller registers them as IP targets); RSS is VmRSS from /proc once every stack "
           + "is verified; heap from `jcmd GC.heap_info`, live heap after `jcmd GC.run`. The goals apply to the recommended flags ("
-          + RECOMMENDED.name() + "): `" + String.join(" ", RECOMMENDED.flags()) + " -XX:SharedArchiveFile=controller.jsa`, the "
+          + RECOMMENDED.name() + "): `" + String.join(" ", flagLines()) + " " + CHART_HEAP + " -XX:SharedArchiveFile=controller.jsa` "
+          + "(src/main/jvm/jvm.options as the image's ENTRYPOINT reads it, and the heap limit the chart's JAVA_TOOL_OPTIONS give), the "
           + "archive dumped with `-Xshare:dump` from src/main/cds/classes.lst.gz exactly as the Dockerfile does it (Java 17 AppCDS, no "
           + "training start; the list comes from hack/cds-class-list). The reference for start-up is a minimal "
-          + "Vert.x HTTPS server (BaselineWebhookServer) in a JVM with `" + String.join(" ", SERIAL) + "` (no archive), from process start to listening.");
+          + "Vert.x HTTPS server (BaselineWebhookServer) in a JVM with the same flags (no archive), from process start to listening.");
+    }
+  }
+
+  /** The flags of src/main/jvm/jvm.options, without its comments. */
+  static List<String> flagLines() {
+    try {
+      return Files.readAllLines(Path.of(System.getProperty("project.basedir", "."), "src/main/jvm/jvm.options")).stream()
+          .map(l -> l.replaceAll("#.*", "").strip()).filter(l -> !l.isEmpty()).toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

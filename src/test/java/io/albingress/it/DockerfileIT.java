@@ -111,7 +111,12 @@ class DockerfileIT {
         .orElseThrow(() -> new AssertionError("ENTRYPOINT runs " + jar + ", which no COPY of the last stage writes"));
     Path built = REPO.resolve(Path.of(byName.get(copied.fromStage()).workdir()).relativize(Path.of(copied.sources().get(0))));
 
-    List<String> run = new ArrayList<>(command.subList(0, jarAt - 1).stream().filter(a -> !a.startsWith("-XX:SharedArchiveFile=")).toList());
+    // an argument file (@/app/jvm.options) is run from the repository file its COPY takes
+    List<String> run = new ArrayList<>(command.subList(0, jarAt - 1).stream().filter(a -> !a.startsWith("-XX:SharedArchiveFile="))
+        .map(a -> !a.startsWith("@") ? a : "@" + REPO.resolve(runtime.copies().stream()
+            .filter(c -> c.fromStage() == null && inWorkdir(runtime, c.destination()).toString().equals(a.substring(1))).findFirst()
+            .orElseThrow(() -> new AssertionError("ENTRYPOINT reads " + a + ", which no COPY of the last stage writes")).sources().get(0)))
+        .toList());
     run.addAll(List.of("-jar", built.toString()));
     run.addAll(command.subList(jarAt + 1, command.size()));
     run.add("--help");
