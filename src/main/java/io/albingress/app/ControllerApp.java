@@ -64,6 +64,8 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,11 +135,23 @@ public final class ControllerApp {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     JvmMeters jvmMeters = JvmMeters.bindTo(registry);
     Vertx vertx = vertx(registry);
-    KubernetesClient kube = KubernetesClients.create(vertx, settings.kubeconfig());
-    Informers informers = new Informers(kube, settings.watchNamespace(), settings.syncPeriod().toMillis());
     // with leader election, ELBv2 stays closed until this replica leads
     LeadershipGate gate = settings.leaderElect() ? LeadershipGate.closed() : LeadershipGate.alwaysOpen();
-    AwsClients aws = AwsClients.create(vertx, settings.awsRegion(), registry, gate, settings.awsApiThrottle());
+    // the AWS clients (mostly loading and initializing SDK classes) are built on a thread of their own while
+    // this one builds the Kubernetes client and the informers: independent steps, both on the way to ready
+    CompletableFuture<AwsClients> awsClients = new CompletableFuture<>();
+    Thread awsStart = new Thread(() -> {
+      try {
+        awsClients.complete(AwsClients.create(vertx, settings.awsRegion(), registry, gate, settings.awsApiThrottle()));
+      } catch (RuntimeException | Error e) {
+        awsClients.completeExceptionally(e);
+      }
+    }, "aws-clients-start");
+    awsStart.setDaemon(true);
+    awsStart.start();
+    KubernetesClient kube = KubernetesClients.create(vertx, settings.kubeconfig());
+    Informers informers = new Informers(kube, settings.watchNamespace(), settings.syncPeriod().toMillis());
+    AwsClients aws = joined(awsClients);
     ControllerApp app = new ControllerApp(vertx, kube, informers, aws);
     app.settings = settings;
 
@@ -215,6 +229,21 @@ public final class ControllerApp {
           System.err.println("error: " + e.getMessage());
           app.stop();
         });
+  }
+
+  /** The value of a future built at start-up, or its failure thrown as it was. */
+  private static <T> T joined(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
   }
 
   /**
