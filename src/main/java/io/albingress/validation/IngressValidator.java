@@ -108,8 +108,9 @@ public final class IngressValidator {
     IngressConfig config = prepared.parsed().config();
     denyIpv6Cidrs(annotations, config, findings);
     SecurityGroupChecks.annotations(annotations, config, findings);
-    PathChecks.run(ingress, config, findings);
-    new BackendChecks(ingress, config, cluster, findings).run();
+    List<IngressRoutes.Route> routes = prepared.parsed().routes();
+    PathChecks.run(routes, config, findings);
+    new BackendChecks(ingress, routes, config, cluster, findings).run();
     AuthChecks.run(prepared.parsed(), cluster, findings);
     awsChecks.subnets(config, aws, findings);
     SecurityGroupChecks.namedGroups(config, aws, vpcId, findings);
