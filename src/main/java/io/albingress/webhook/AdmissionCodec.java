@@ -1,6 +1,7 @@
 package io.albingress.webhook;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +23,8 @@ public final class AdmissionCodec {
   static final String API_VERSION = "admission.k8s.io/v1";
   static final String KIND = "AdmissionReview";
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
+  /** For webhooks that only judge the object: metadata.managedFields (often most of a real review's bytes) is skipped, not bound. */
+  private static final JsonMapper VALIDATION_MAPPER = JsonMapper.builder().addMixIn(ObjectMeta.class, SkipManagedFields.class).build();
   private static final byte[] ALLOWED_HEAD = ("{\"apiVersion\":\"" + API_VERSION + "\",\"kind\":\"" + KIND + "\",\"response\":{\"uid\":\"")
       .getBytes(StandardCharsets.UTF_8);
   private static final byte[] ALLOWED_TAIL = "\",\"allowed\":true}}".getBytes(StandardCharsets.UTF_8);
@@ -55,14 +58,17 @@ public final class AdmissionCodec {
     public String kind;
   }
 
+  @JsonIgnoreProperties({"managedFields"})
+  private abstract static class SkipManagedFields {}
+
   /** Decodes reviews whose objects are of one model class. */
   public static final class Reader<T> {
     private final ObjectReader reader;
     private final String typeName;
 
-    private Reader(Class<T> objectType) {
-      JavaType type = MAPPER.getTypeFactory().constructParametricType(Review.class, objectType);
-      this.reader = MAPPER.readerFor(type);
+    private Reader(JsonMapper mapper, Class<T> objectType) {
+      JavaType type = mapper.getTypeFactory().constructParametricType(Review.class, objectType);
+      this.reader = mapper.readerFor(type);
       this.typeName = objectType.getSimpleName();
     }
 
@@ -116,7 +122,12 @@ public final class AdmissionCodec {
   }
 
   public static <T> Reader<T> reader(Class<T> objectType) {
-    return new Reader<>(objectType);
+    return new Reader<>(MAPPER, objectType);
+  }
+
+  /** As {@link #reader}, for a webhook that never returns or patches the object: its metadata.managedFields stay null. */
+  public static <T> Reader<T> validationReader(Class<T> objectType) {
+    return new Reader<>(VALIDATION_MAPPER, objectType);
   }
 
   public Buffer encode(String uid, AdmissionReply reply) {

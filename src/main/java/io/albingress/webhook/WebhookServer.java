@@ -99,9 +99,9 @@ public final class WebhookServer {
     this.vertx = vertx;
     this.config = config;
     List<AdmissionHandler.Webhook<?>> webhooks = new ArrayList<>(List.of(
-        new AdmissionHandler.Webhook<>(VALIDATE_INGRESS_PATH, "validate-ingress", AdmissionCodec.reader(Ingress.class), ingresses::review),
+        new AdmissionHandler.Webhook<>(VALIDATE_INGRESS_PATH, "validate-ingress", AdmissionCodec.validationReader(Ingress.class), ingresses::review),
         new AdmissionHandler.Webhook<>(MUTATE_POD_PATH, "mutate-pod", AdmissionCodec.reader(Pod.class), pods::review),
-        new AdmissionHandler.Webhook<>(VALIDATE_SERVICE_PATH, "validate-service", AdmissionCodec.reader(Service.class),
+        new AdmissionHandler.Webhook<>(VALIDATE_SERVICE_PATH, "validate-service", AdmissionCodec.validationReader(Service.class),
             new ServiceAdmission()::review),
         new AdmissionHandler.Webhook<>(VALIDATE_CLASS_PARAMS_PATH, "validate-ingressclassparams",
             AdmissionCodec.reader(GenericKubernetesResource.class), new ClassParamsAdmission()::review)));

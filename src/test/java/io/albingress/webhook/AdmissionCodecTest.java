@@ -54,6 +54,19 @@ class AdmissionCodecTest {
     assertThat(view.oldObject().getMetadata().getName()).isEqualTo("a");
   }
 
+  @Test
+  void theValidationReaderSkipsManagedFieldsOnly() {
+    Ingress ingress = new IngressBuilder().withNewMetadata().withName("a").withNamespace("shop").addToAnnotations("k", "v")
+        .addNewManagedField().withManager("kubectl").withOperation("Update").endManagedField().endMetadata()
+        .withNewSpec().withIngressClassName("alb").endSpec().build();
+    Buffer body = Reviews.ingressReview("uid-1", "CREATE", json(ingress)).toBuffer();
+    Ingress skipped = AdmissionCodec.validationReader(Ingress.class).decode(body).object();
+    assertThat(skipped.getMetadata().getManagedFields()).isEmpty();
+    assertThat(skipped.getMetadata().getAnnotations()).containsEntry("k", "v");
+    assertThat(skipped.getSpec().getIngressClassName()).isEqualTo("alb");
+    assertThat(AdmissionCodec.reader(Ingress.class).decode(body).object().getMetadata().getManagedFields()).hasSize(1);
+  }
+
   private static JsonObject json(Ingress ingress) {
     return new JsonObject(new io.fabric8.kubernetes.client.utils.KubernetesSerialization().asJson(ingress));
   }
