@@ -43,8 +43,12 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
   private final List<Webhook<?>> webhooks;
   private final java.util.Map<String, Webhook<?>> byPath;
   private final MeterRegistry registry;
-  /** The meters of each webhook and verdict, registered once: a registry lookup per review costs more than the review's checks. */
-  private final java.util.concurrent.ConcurrentMap<String, Meters> meters = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * The meters of each webhook and verdict (by webhook label, then verdict), registered once: a registry lookup per
+   * review costs more than the review's checks, and two lookups by constant strings cost less than building a key.
+   */
+  private final java.util.concurrent.ConcurrentMap<String, java.util.concurrent.ConcurrentMap<String, Meters>> meters =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private record Meters(Counter requests, Timer duration) {}
 
@@ -69,18 +73,18 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
         }
         return; // the connection broke; nobody to answer
       }
-      Optional<Webhook<?>> webhook = Optional.ofNullable(byPath.get(req.path()));
-      if (webhook.isEmpty()) {
+      Webhook<?> webhook = byPath.get(req.path());
+      if (webhook == null) {
         text(req, 404, "no webhook at " + req.path() + "; use " + WebhookServer.VALIDATE_INGRESS_PATH + ", " + WebhookServer.VALIDATE_SERVICE_PATH
             + " or " + WebhookServer.MUTATE_POD_PATH);
         return;
       }
       // the HTTP server metrics' route label, as Vert.x Web's router would set it (never an unknown path: cardinality)
-      req.routed(webhook.get().path());
+      req.routed(webhook.path());
       if (req.method() != HttpMethod.POST) {
         text(req, 405, "use POST");
       } else {
-        serve(req, webhook.get(), ar.result());
+        serve(req, webhook, ar.result());
       }
     });
   }
@@ -128,11 +132,18 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
   }
 
   private void record(String webhook, String verdict, long startNanos) {
-    Meters m = meters.computeIfAbsent(webhook + ' ' + verdict, k -> new Meters(
-        Counter.builder("alb_webhook_requests_total").description("Admission requests by webhook and verdict.")
-            .tag("webhook", webhook).tag("verdict", verdict).register(registry),
-        Timer.builder("alb_webhook_request_duration_seconds").description("Admission request latency.")
-            .tag("webhook", webhook).tag("verdict", verdict).serviceLevelObjectives(LatencyBuckets.seconds()).register(registry)));
+    var byVerdict = meters.get(webhook);
+    if (byVerdict == null) {
+      byVerdict = meters.computeIfAbsent(webhook, w -> new java.util.concurrent.ConcurrentHashMap<>());
+    }
+    Meters m = byVerdict.get(verdict);
+    if (m == null) {
+      m = byVerdict.computeIfAbsent(verdict, k -> new Meters(
+          Counter.builder("alb_webhook_requests_total").description("Admission requests by webhook and verdict.")
+              .tag("webhook", webhook).tag("verdict", verdict).register(registry),
+          Timer.builder("alb_webhook_request_duration_seconds").description("Admission request latency.")
+              .tag("webhook", webhook).tag("verdict", verdict).serviceLevelObjectives(LatencyBuckets.seconds()).register(registry)));
+    }
     m.requests().increment();
     m.duration().record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }
