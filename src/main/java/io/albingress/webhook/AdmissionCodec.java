@@ -76,8 +76,10 @@ public final class AdmissionCodec {
       Review<T> review = parse(body);
       String apiVersion = review.apiVersion == null ? "" : review.apiVersion;
       String kind = review.kind == null ? "" : review.kind;
-      require(API_VERSION.equals(apiVersion) && KIND.equals(kind),
-          "expected apiVersion " + API_VERSION + " and kind " + KIND + ", got apiVersion \"" + clip(apiVersion) + "\" kind \"" + clip(kind) + "\"");
+      if (!API_VERSION.equals(apiVersion) || !KIND.equals(kind)) {
+        throw new BadAdmissionRequest("expected apiVersion " + API_VERSION + " and kind " + KIND + ", got apiVersion \"" + clip(apiVersion)
+            + "\" kind \"" + clip(kind) + "\"");
+      }
       Request<T> request = review.request;
       require(request != null, "request is missing");
       require(request.uid != null && !request.uid.isEmpty(), "request.uid is missing");
@@ -85,7 +87,9 @@ public final class AdmissionCodec {
       String operation = request.operation == null ? "" : request.operation;
       require(!operation.isEmpty(), "request.operation is missing");
       boolean needsObject = operation.equals("CREATE") || operation.equals("UPDATE");
-      require(!needsObject || request.object != null, "request.object is missing for a " + operation);
+      if (needsObject && request.object == null) {
+        throw new BadAdmissionRequest("request.object is missing for a " + operation);
+      }
       KindField k = request.kind;
       return new AdmissionRequestView<>(request.uid, operation,
           new AdmissionRequestView.Kind(nonNull(k.group), nonNull(k.version), nonNull(k.kind)),
