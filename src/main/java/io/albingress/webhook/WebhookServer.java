@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTPS admission webhook server: TLS 1.2+ only, certificate reload, strict request handling.
  * It runs as several {@link WebhookVerticle} instances sharing one port, each on its own event
- * loop, so it uses every core (the controller can hand it a Vert.x of its own: -Dalb.webhook.ownVertx=true).
+ * loop, so it uses every core (the controller hands it a Vert.x of its own; -Dalb.webhook.ownVertx=false shares the main one).
  */
 public final class WebhookServer {
   public static final String VALIDATE_INGRESS_PATH = "/validate-networking-v1-ingress";
