@@ -182,10 +182,15 @@ public final class ControllerApp {
     Future<Void> synced = Future.fromCompletionStage(informers.start(), vertx.getOrCreateContext())
         .compose(v -> tgbs.start())
         .onSuccess(v -> LOG.info("informer caches synced"))
-        // the AWS facts every first run needs, fetched while the loops are deployed (EC2 and ACM: no lease needed)
+        // the AWS facts every first run needs, fetched while the loops are deployed (EC2 and ACM: no lease needed), and
+        // without leader election the inventory too (with it, ELBv2 waits for the lease: see inventoryCache)
         .onSuccess(v -> {
           facts.subnets();
           facts.certificates();
+          if (!settings.leaderElect()) {
+            inventory.loadBalancersLoaded();
+            inventory.targetGroupArnsListed();
+          }
         })
         .onSuccess(v -> gatewayEvents.register(informers))
         .onFailure(e -> LOG.error("informers failed to start: {}", e.getMessage()));

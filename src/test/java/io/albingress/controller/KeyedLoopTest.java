@@ -168,4 +168,41 @@ class KeyedLoopTest {
     });
     assertThat(inside.get(10, TimeUnit.SECONDS)).isTrue();
   }
+
+  @Test
+  void aRunThatReleasesItsSlotLetsTheNextKeyStartAndStillCountsUntilItEnds(Vertx vertx) throws Exception {
+    context = vertx.getOrCreateContext();
+    Map<String, Runnable> releases = new ConcurrentHashMap<>();
+    Map<String, Promise<Void>> held = new ConcurrentHashMap<>();
+    KeyedLoop<String> loop = new KeyedLoop<>(vertx, context, KeyedLoop.Settings.of(1, Duration.ofMinutes(1)),
+        (String key, java.util.function.BooleanSupplier cancelled, Runnable release) -> {
+          runs.add(key);
+          releases.put(key, release);
+          Promise<Void> p = Promise.promise();
+          held.put(key, p);
+          return p.future();
+        }, e -> false, outcomes::add);
+    loop.lead(List.of("a", "b"));
+    flush();
+    assertThat(runs).containsExactly("a");
+
+    // from another thread, as a run's AWS part ends on an SDK thread
+    new Thread(releases.get("a")).start();
+    await(() -> runs.size() == 2);
+    assertThat(runs).containsExactly("a", "b");
+    loop.add("a");
+    held.get("b").complete();
+    await(() -> outcomes.size() == 1);
+    flush();
+    assertThat(runs).as("a still runs: its event waits").containsExactly("a", "b");
+    assertThat(loop.idle()).isFalse();
+
+    held.get("a").complete();
+    await(() -> runs.size() == 3);
+    held.get("a").complete();
+    held.values().forEach(p -> p.tryComplete());
+    await(() -> outcomes.size() == 3);
+    flush();
+    assertThat(runs).containsExactly("a", "b", "a");
+  }
 }
