@@ -161,7 +161,9 @@ public final class KeyedLoop<K> {
     java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
     Future<Void> run;
     try {
-      run = work.run(key, cancelled::get, () -> onLoop(() -> {
+      // always a task of its own: a run that reaches its release at once (all from the caches) must not start the next
+      // key inside its own call stack (after a restart that would nest every stack's run in one stack)
+      run = work.run(key, cancelled::get, () -> context.runOnContext(v -> {
         if (gen == generation && queue.release(key)) {
           pump();
         }

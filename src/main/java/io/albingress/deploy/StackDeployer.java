@@ -337,7 +337,7 @@ public final class StackDeployer {
     Future<SecurityGroupSynthesizer.Groups> groups = securityGroupsOf(stack, plan, deepCheck, lbs.isEmpty());
     Future<LoadBalancerSynth.Synced> lb = groups.compose(run::going).compose(g -> loadBalancers.sync(plan.isEmpty() ? stack.loadBalancer()
         : stack.loadBalancer().withSecurityGroups(g.ids()), lbs));
-    // a create that returned a group made by this run proves the load balancer is the one just created (see ownedByGroup)
+    // a create that returned a group made by this run proves the load balancer is the one just created (see ownedCreates)
     Future<Boolean> lbProven = lb.map(s -> !s.created() || groups.result().created().filter(s.loadBalancer().securityGroups()::contains).isPresent());
     // with such a group the target groups are checked as soon as they exist; else one check for all the creates below
     Future<Void> tgOwned = Future.all(tgChanges, groups).compose(v -> groups.result().created().isEmpty() ? Future.succeededFuture()

@@ -205,4 +205,27 @@ class KeyedLoopTest {
     flush();
     assertThat(runs).containsExactly("a", "b", "a");
   }
+
+  @Test
+  void runsThatReleaseAtOnceDoNotNestTheNextKeysInTheirCallStack(Vertx vertx) throws Exception {
+    context = vertx.getOrCreateContext();
+    int keys = 20_000;
+    java.util.concurrent.atomic.AtomicInteger depth = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger deepest = new java.util.concurrent.atomic.AtomicInteger();
+    KeyedLoop<String> loop = new KeyedLoop<>(vertx, context, KeyedLoop.Settings.of(3, Duration.ofMinutes(1)),
+        (String key, java.util.function.BooleanSupplier cancelled, Runnable release) -> {
+          // after a restart every stack is verified from the caches: its run reaches its release synchronously
+          deepest.accumulateAndGet(depth.incrementAndGet(), Math::max);
+          try {
+            release.run();
+          } finally {
+            depth.decrementAndGet();
+          }
+          return Future.succeededFuture();
+        }, e -> false, outcomes::add);
+    loop.lead(java.util.stream.IntStream.range(0, keys).mapToObj(i -> "k" + i).toList());
+    await(() -> outcomes.size() == keys);
+    assertThat(outcomes).allMatch(o -> o.result().succeeded());
+    assertThat(deepest.get()).as("no run starts inside another").isEqualTo(1);
+  }
 }
