@@ -66,7 +66,7 @@ public final class GatewayAdmissionChecks {
   /** Each listener whose protocol ALB cannot serve (the builder refuses it as UnsupportedProtocol). */
   private static List<String> listenerDenials(Gateway gateway) {
     List<String> denials = new ArrayList<>();
-    List<GatewayStackBuilder.ListenerState> listeners = GatewayStackBuilder.listeners(gateway);
+    List<GatewayStackBuilder.ListenerState> listeners = GatewayListeners.listeners(gateway);
     for (int i = 0; i < listeners.size(); i++) {
       int index = i;
       listeners.get(i).notAccepted().ifPresent(r -> denials.add("spec.listeners[" + index + "].protocol: " + r.message()));

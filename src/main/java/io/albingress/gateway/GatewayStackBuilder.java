@@ -21,9 +21,7 @@ import io.albingress.stack.SecurityGroupPlanner;
 import io.albingress.stack.StackBuilder;
 import io.albingress.stack.SubnetChoice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSet;
 import java.util.ArrayList;
@@ -45,7 +43,8 @@ import java.util.TreeSet;
  * only in method share one), priorities 1..n per listener in Gateway API precedence; one target group per (route, Service, port). What cannot be built is
  * reported where it belongs: a conflicted or unsupported listener on that listener, a route ALB cannot
  * serve on that route (it is left out, the others keep working), an unresolvable backend as a rule
- * answering 500 and ResolvedRefs=False on its route. Pure and deterministic.
+ * answering 500 and ResolvedRefs=False on its route. Pure and deterministic. The listener checks are in
+ * {@link GatewayListeners}, the rules in {@link GatewayRules}, the target groups in {@link GatewayTargetGroups}.
  */
 public final class GatewayStackBuilder {
   public static final int MAX_RULES_PER_LISTENER = 100;
@@ -117,7 +116,7 @@ public final class GatewayStackBuilder {
     ListenerSets.Sets sets = in.sets();
     ListenerSets.Merged merged = ListenerSets.merge(in.gateway(), sets);
     Gateway gw = merged.gateway();
-    Map<String, ListenerState> byName = listenerStates(merged);
+    Map<String, ListenerState> byName = GatewayListeners.listenerStates(merged);
 
     List<RouteState> routes = routeStates(in, gw, sets, byName);
     // attachedRoutes: routes accepted on each listener
@@ -132,7 +131,7 @@ public final class GatewayStackBuilder {
     if (lb.problem().isPresent()) {
       return new GatewayBuild(new Stack(id, List.of(), null, List.of(), List.of(), List.of(), List.of(new Stack.MemberError(in.gatewayName(),
           List.of(lb.problem().get().message())))), Optional.empty(), List.copyOf(byName.values()), routes, lb.problem(),
-          setStates(sets, byName));
+          GatewayListeners.setStates(sets, byName));
     }
     List<Listener> albListeners = new ArrayList<>();
     List<ListenerRule> albRules = new ArrayList<>();
@@ -143,11 +142,11 @@ public final class GatewayStackBuilder {
       int port = entry.getKey();
       List<ListenerState> on = entry.getValue();
       Protocol protocol = Protocol.valueOf(on.get(0).protocol());
-      Map<HTTPRoute, List<String>> hostsOn = routesOn(routes, on);
+      Map<HTTPRoute, List<String>> hostsOn = GatewayRules.routesOn(routes, on);
       List<String> certificates = List.of();
       Optional<LoadBalancerConfig.ListenerConfig> configured = ctx.config().listener(protocol.name(), port);
       // the listeners' tls.certificateRefs (imported into ACM) first, then the configuration's; discovery only without both
-      List<String> referenced = protocol != Protocol.HTTPS ? List.of() : certificateRefs(in, on, byName);
+      List<String> referenced = protocol != Protocol.HTTPS ? List.of() : GatewayListeners.certificateRefs(in, on, byName);
       if (on.stream().allMatch(l -> byName.get(l.name()).notProgrammed().isPresent())) {
         continue; // every listener of the port names certificateRefs none of which can be used: no discovery in their place
       }
@@ -170,7 +169,7 @@ public final class GatewayStackBuilder {
           continue;
         }
       }
-      List<ListenerRule> rules = rules(ctx, port, protocol, hostsOn, unresolved);
+      List<ListenerRule> rules = GatewayRules.rules(ctx, port, protocol, hostsOn, unresolved);
       if (rules.size() > MAX_RULES_PER_LISTENER) {
         Refusal why = new Refusal("Invalid", rules.size() + " rules on port " + port + " exceed ALB's limit of "
             + MAX_RULES_PER_LISTENER + " per listener");
@@ -198,27 +197,7 @@ public final class GatewayStackBuilder {
     Optional<Refusal> notProgrammed = albListeners.isEmpty()
         ? Optional.of(new Refusal("Invalid", "no listener can be programmed (see the listener conditions)")) : Optional.empty();
     return new GatewayBuild(stack, Optional.of(securityGroups(stack, facts, ctx.config())), List.copyOf(byName.values()), finalRoutes,
-        notProgrammed, setStates(sets, byName));
-  }
-
-  /** The merged Gateway's listeners by name, with the certificateRefs problems of ListenerSet listeners. */
-  private static Map<String, ListenerState> listenerStates(ListenerSets.Merged merged) {
-    Map<String, ListenerState> byName = new LinkedHashMap<>();
-    listeners(merged.gateway()).forEach(l -> byName.put(l.name(), l));
-    merged.unresolvedRefs().forEach((name, why) -> byName.computeIfPresent(name, (n, l) -> l.unresolvedRefs(why)));
-    return byName;
-  }
-
-  /** Each ListenerSet naming the Gateway with its listeners' states under their own names. */
-  private static List<ListenerSetState> setStates(ListenerSets.Sets sets, Map<String, ListenerState> byName) {
-    List<ListenerSetState> out = new ArrayList<>();
-    for (var ls : sets.accepted()) {
-      String prefix = ListenerSets.key(ls) + "/";
-      out.add(new ListenerSetState(ls, true, byName.values().stream().filter(l -> l.name().startsWith(prefix))
-          .map(l -> l.named(ListenerSets.ownName(l.name()))).toList()));
-    }
-    sets.rejected().forEach(ls -> out.add(new ListenerSetState(ls, false, List.of())));
-    return out;
+        notProgrammed, GatewayListeners.setStates(sets, byName));
   }
 
   /** The routes that name this Gateway (or its ListenerSets), attached to its valid listeners, oldest first. */
@@ -226,7 +205,7 @@ public final class GatewayStackBuilder {
     List<RouteState> routes = new ArrayList<>();
     for (HTTPRoute route : sorted(in.routes())) {
       List<Attachment.Parent> parents = Attachment.attach(merged, route, in.namespaceLabels(), sets).stream()
-          .map(p -> onValidListeners(p, byName)).toList();
+          .map(p -> GatewayListeners.onValidListeners(p, byName)).toList();
       if (!parents.isEmpty()) {
         routes.add(new RouteState(route, parents, routeProblems(route), Optional.empty()));
       }
@@ -247,7 +226,7 @@ public final class GatewayStackBuilder {
     }
     ListenerSets.Sets sets = in.sets();
     ListenerSets.Merged merged = ListenerSets.merge(in.gateway(), sets);
-    Map<String, ListenerState> byName = listenerStates(merged);
+    Map<String, ListenerState> byName = GatewayListeners.listenerStates(merged);
     List<RouteState> routes = routeStates(in, merged.gateway(), sets, byName);
     Context ctx = new Context(id, in, facts, new GatewayTargetGroups(id, in, facts));
     Map<Integer, List<ListenerState>> byPort = new TreeMap<>();
@@ -256,51 +235,16 @@ public final class GatewayStackBuilder {
     for (var entry : byPort.entrySet()) {
       List<ListenerState> on = entry.getValue();
       Protocol protocol = Protocol.valueOf(on.get(0).protocol());
-      Map<HTTPRoute, List<String>> hostsOn = routesOn(routes, on);
-      if (protocol == Protocol.HTTPS && !mayHaveCertificate(in, merged.gateway(), entry.getKey(), on, hostsOn)) {
+      Map<HTTPRoute, List<String>> hostsOn = GatewayRules.routesOn(routes, on);
+      if (protocol == Protocol.HTTPS && !GatewayListeners.mayHaveCertificate(in, merged.gateway(), entry.getKey(), on, hostsOn)) {
         continue; // build() leaves such a listener out whatever ACM holds
       }
-      List<ListenerRule> rules = rules(ctx, entry.getKey(), protocol, hostsOn, new HashMap<>());
+      List<ListenerRule> rules = GatewayRules.rules(ctx, entry.getKey(), protocol, hostsOn, new HashMap<>());
       if (rules.size() <= MAX_RULES_PER_LISTENER) {
         all.addAll(rules);
       }
     }
     return ctx.targetGroups().used(all);
-  }
-
-  /**
-   * Whether an HTTPS port can get a certificate at all: from the LoadBalancerConfiguration, by ACM discovery
-   * (only with a hostname on a listener or a route to discover by) or from the listeners' tls.certificateRefs.
-   * Without any, {@link #build} leaves it out whatever ACM holds.
-   */
-  private static boolean mayHaveCertificate(GatewayInputs in, Gateway merged, int port, List<ListenerState> on,
-      Map<HTTPRoute, List<String>> hostsOn) {
-    if (in.parameters().config().listener(Protocol.HTTPS.name(), port).map(c -> !c.allCertificates().isEmpty()).orElse(false)) {
-      return true;
-    }
-    var names = on.stream().map(ListenerState::name).collect(java.util.stream.Collectors.toSet());
-    boolean listenerSays = RouteMapping.nonNull(merged.getSpec().getListeners()).stream().filter(l -> names.contains(l.getName()))
-        .anyMatch(l -> (l.getHostname() != null && !l.getHostname().isEmpty())
-            || (l.getTls() != null && !RouteMapping.nonNull(l.getTls().getCertificateRefs()).isEmpty()));
-    return listenerSays || hostsOn.values().stream().flatMap(List::stream).anyMatch(h -> !h.isEmpty());
-  }
-
-  /**
-   * The imported certificates of the listeners on one port, in listener order; a listener whose refs do not all
-   * resolve gets ResolvedRefs=False, and when none of them resolves it is not programmed (the others on the port are).
-   */
-  private static List<String> certificateRefs(GatewayInputs in, List<ListenerState> on, Map<String, ListenerState> byName) {
-    LinkedHashSet<String> arns = new LinkedHashSet<>();
-    for (ListenerState l : on) {
-      List<String> own = in.certificates().arns(l.name());
-      arns.addAll(own);
-      Refusal problem = in.certificates().problems().get(l.name());
-      if (problem != null) {
-        ListenerState s = byName.get(l.name()).unresolvedRefs(problem);
-        byName.put(l.name(), own.isEmpty() ? s.notProgrammed(new Refusal("Invalid", problem.message())) : s);
-      }
-    }
-    return List.copyOf(arns);
   }
 
   /**
@@ -332,164 +276,6 @@ public final class GatewayStackBuilder {
   static int fewestRules(HTTPRoute route) {
     return RouteMapping.nonNull(route.getSpec() == null ? null : route.getSpec().getRules()).stream()
         .mapToInt(r -> MethodMerging.fewestRules(RouteMapping.nonNull(r.getMatches()))).sum();
-  }
-
-  /** The routes accepted on any of these listeners (same port), with the hostnames they serve there; [""] is every host. */
-  private static Map<HTTPRoute, List<String>> routesOn(List<RouteState> routes, List<ListenerState> on) {
-    Map<HTTPRoute, List<String>> out = new LinkedHashMap<>();
-    for (RouteState r : routes) {
-      if (!r.attached()) {
-        continue;
-      }
-      LinkedHashSet<String> hosts = new LinkedHashSet<>();
-      boolean any = false;
-      boolean found = false;
-      for (Attachment.Parent p : r.parents()) {
-        for (ListenerState l : on) {
-          List<String> h = p.accepted() ? p.hostnames().get(l.name()) : null;
-          if (h != null) {
-            found = true;
-            any |= h.isEmpty();
-            hosts.addAll(h);
-          }
-        }
-      }
-      if (found) {
-        out.put(r.route(), any ? List.of("") : List.copyOf(hosts));
-      }
-    }
-    return out;
-  }
-
-  private List<ListenerRule> rules(Context ctx, int port, Protocol protocol, Map<HTTPRoute, List<String>> hostsOn,
-      Map<String, Optional<Refusal>> unresolved) {
-    List<Precedence.Candidate> candidates = new ArrayList<>();
-    hostsOn.forEach((route, hosts) -> {
-      List<HTTPRouteRule> rules = RouteMapping.nonNull(route.getSpec().getRules());
-      for (int i = 0; i < rules.size(); i++) {
-        List<HTTPRouteMatch> matches = RouteMapping.nonNull(rules.get(i).getMatches());
-        for (String h : hosts) {
-          if (matches.isEmpty()) {
-            candidates.add(new Precedence.Candidate(h, route, i, Integer.MAX_VALUE, null));
-          }
-          for (int j = 0; j < matches.size(); j++) {
-            candidates.add(new Precedence.Candidate(h, route, i, j, matches.get(j)));
-          }
-        }
-      }
-    });
-    candidates.sort(Precedence.ORDER);
-    Ref listener = Ref.to("Listener", String.valueOf(port));
-    List<ListenerRule> out = new ArrayList<>();
-    // matches of one route rule that differ only in method share one ALB rule (MethodMerging)
-    for (List<Precedence.Candidate> group : MethodMerging.merge(candidates)) {
-      Precedence.Candidate c = group.get(0);
-      int priority = out.size() + 1;
-      String rid = port + ":" + priority;
-      HTTPRouteRule rule = c.route().getSpec().getRules().get(c.ruleIndex());
-      String source = GatewayInputs.name(c.route()) + " spec.rules[" + c.ruleIndex() + "]"
-          + MethodMerging.matchesText(group) + (c.hostname().isEmpty() ? "" : " " + c.hostname());
-      // the rule's ListenerRuleConfiguration (ExtensionRef filter), if any: actions, source-ip conditions, tags
-      // (MethodMerging leaves such rules unmerged: their source-ip conditions may name single matches)
-      ListenerRuleConfigs.Applied applied = ListenerRuleConfigs.apply(ctx.in().extensions(), ctx.in().extensions().secrets(), c.route(),
-          c.ruleIndex(), c.matchIndex(), protocol == Protocol.HTTPS, port, MethodMerging.conditions(group),
-          () -> action(ctx, protocol, c.route(), c.ruleIndex(), rule, unresolved), ctx.tags(ListenerRule.resourceTag(port)));
-      applied.problem().ifPresent(p -> unresolved.merge(GatewayInputs.name(c.route()), Optional.of(p), (a, b) -> a));
-      // merged matches differ only in method: the same path, so the same transforms
-      out.add(new ListenerRule(rid, listener, priority, applied.conditions(), applied.action(), source, applied.tags(),
-          RouteRewrites.of(rule, c.match())));
-    }
-    return out;
-  }
-
-  /** RequestRedirect, else a forward to every backend; 500 when a backend cannot be resolved or every weight is 0. */
-  private RuleAction action(Context ctx, Protocol protocol, HTTPRoute route, int ruleIndex, HTTPRouteRule rule,
-      Map<String, Optional<Refusal>> unresolved) {
-    Optional<RuleAction.Redirect> redirect = RouteMapping.redirect(rule);
-    if (redirect.isPresent()) {
-      return redirect.get();
-    }
-    List<HTTPBackendRef> refs = RouteMapping.nonNull(rule.getBackendRefs());
-    if (refs.isEmpty()) {
-      return RouteMapping.BACKEND_UNAVAILABLE; // the Gateway API: a rule without backends answers 500
-    }
-    List<RuleAction.WeightedTarget> targets = new ArrayList<>();
-    for (int i = 0; i < refs.size(); i++) {
-      HTTPBackendRef ref = refs.get(i);
-      String field = "spec.rules[" + ruleIndex + "].backendRefs[" + i + "]";
-      GatewayTargetGroups.Resolved resolved = ctx.targetGroups().resolve(route, ref, field, protocol);
-      if (resolved.problem().isPresent()) {
-        unresolved.merge(GatewayInputs.name(route), resolved.problem(), (a, b) -> a);
-        return RouteMapping.BACKEND_UNAVAILABLE;
-      }
-      int weight = ref.getWeight() == null ? 1 : ref.getWeight();
-      targets.add(new RuleAction.WeightedTarget(Optional.of(Ref.to("TargetGroup", resolved.targetGroup().get().resourceId())),
-          Optional.empty(), weight));
-    }
-    if (targets.stream().allMatch(t -> t.weight() == 0)) {
-      return RouteMapping.BACKEND_UNAVAILABLE;
-    }
-    return new RuleAction.Forward(targets, Optional.empty());
-  }
-
-  /**
-   * Listener checks: HTTP and HTTPS only (UnsupportedProtocol); on one port one protocol
-   * (ProtocolConflict, every listener of that port) and distinct hostnames (HostnameConflict, the later ones).
-   */
-  static List<ListenerState> listeners(Gateway gw) {
-    var specs = RouteMapping.nonNull(gw.getSpec().getListeners());
-    Map<Integer, java.util.Set<String>> protocols = new HashMap<>();
-    // the Gateway's own listeners: a port with two protocols conflicts all of them; a ListenerSet's listener (merged after
-    // them, ListenerSets in precedence order) conflicts only itself, with the listeners before it
-    specs.stream().filter(l -> isHttp(l.getProtocol()) && !ListenerSets.fromListenerSet(l.getName()))
-        .forEach(l -> protocols.computeIfAbsent(l.getPort(), p -> new TreeSet<>()).add(l.getProtocol()));
-    List<ListenerState> out = new ArrayList<>();
-    Map<Integer, java.util.Set<String>> hostsSeen = new HashMap<>();
-    for (var l : specs) {
-      int port = l.getPort() == null ? 0 : l.getPort();
-      Optional<Refusal> notAccepted = isHttp(l.getProtocol()) ? Optional.empty()
-          : Optional.of(new Refusal("UnsupportedProtocol", "protocol " + l.getProtocol()
-          + " is not supported on an ALB; use HTTP or HTTPS (TCP, TLS and UDP need a Network Load Balancer)"));
-      Optional<Refusal> conflicted = Optional.empty();
-      if (notAccepted.isEmpty() && ListenerSets.fromListenerSet(l.getName())) {
-        java.util.Set<String> claimed = protocols.computeIfAbsent(port, p -> new TreeSet<>());
-        if (!claimed.isEmpty() && !claimed.contains(l.getProtocol())) {
-          conflicted = Optional.of(new Refusal("ProtocolConflict", "port " + port + " is used with protocol " + String.join(", ", claimed)
-              + " by a listener that takes precedence (the Gateway's, or an older ListenerSet's)"));
-        } else if (!hostsSeen.computeIfAbsent(port, p -> new java.util.HashSet<>()).add(Objects.toString(l.getHostname(), ""))) {
-          conflicted = Optional.of(new Refusal("HostnameConflict", "a listener that takes precedence (the Gateway's, or an older"
-              + " ListenerSet's) on port " + port + " has hostname " + (l.getHostname() == null ? "(none)" : l.getHostname())));
-        } else {
-          claimed.add(l.getProtocol());
-        }
-      } else if (notAccepted.isEmpty()) {
-        if (protocols.get(port).size() > 1) {
-          conflicted = Optional.of(new Refusal("ProtocolConflict", "port " + port + " is used with protocols " + protocols.get(port)));
-        } else if (!hostsSeen.computeIfAbsent(port, p -> new java.util.HashSet<>()).add(Objects.toString(l.getHostname(), ""))) {
-          conflicted = Optional.of(new Refusal("HostnameConflict", "another listener on port " + port + " has hostname "
-              + (l.getHostname() == null ? "(none)" : l.getHostname())));
-        }
-      }
-      out.add(new ListenerState(l.getName(), port, l.getProtocol(), 0, notAccepted, conflicted, Optional.empty()));
-    }
-    return out;
-  }
-
-  private static boolean isHttp(String protocol) {
-    return "HTTP".equals(protocol) || "HTTPS".equals(protocol);
-  }
-
-  /** A parentRef keeps only listeners that are valid; with none left it is refused. */
-  private static Attachment.Parent onValidListeners(Attachment.Parent p, Map<String, ListenerState> listeners) {
-    if (!p.accepted()) {
-      return p;
-    }
-    Map<String, List<String>> kept = new LinkedHashMap<>(p.hostnames());
-    kept.keySet().removeIf(n -> !listeners.get(n).valid());
-    return kept.isEmpty()
-        ? new Attachment.Parent(p.index(), p.ref(), Map.of(), Optional.of(new Refusal("NotAllowedByListeners",
-            "the listeners it names are not accepted or conflicted: " + p.hostnames().keySet())))
-        : new Attachment.Parent(p.index(), p.ref(), kept, Optional.empty());
   }
 
   /** Oldest first, then namespace/name: the order attachedRoutes and status are computed in. */

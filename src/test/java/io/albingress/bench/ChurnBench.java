@@ -20,7 +20,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /**
  * Benchmark 8: a rolling update of P pods in IP mode, in steps of B (new pods Ready, then as many
@@ -76,15 +80,12 @@ final class ChurnBench {
       List<Double> motoRoundTrips = new ArrayList<>();
       int steps = pods / batch;
       for (int step = 0; step < steps; step++) {
+        int first = step * batch;
+        inParallel(batch, k -> readyPod(kube, ns, node, pods + first + k));
+        inParallel(batch, k -> kube.pods().inNamespace(ns).withName("web-" + (first + k)).withGracePeriod(0).delete());
         for (int k = 0; k < batch; k++) {
-          int fresh = pods + step * batch + k;
-          readyPod(kube, ns, node, fresh);
-          expected.add(ip(fresh));
-        }
-        for (int k = 0; k < batch; k++) {
-          int old = step * batch + k;
-          kube.pods().inNamespace(ns).withName("web-" + old).withGracePeriod(0).delete();
-          expected.remove(ip(old));
+          expected.add(ip(pods + first + k));
+          expected.remove(ip(first + k));
         }
         watchTargets(tg, expected, registered, deregistered, motoRoundTrips);
       }
@@ -109,6 +110,7 @@ final class ChurnBench {
           "<= " + (long) LATENCY_GOAL_MS + " ms, moto time subtracted", max - motoP50 <= LATENCY_GOAL_MS);
       ctx.results.note(NAME, pods + " pods" + (ctx.smoke ? " (smoke)" : "") + " behind one IP-mode Ingress; each step creates "
           + batch + " pods and writes their status as a kubelet would (podIP, Ready), then deletes " + batch + " old pods (grace 0), "
+          + "each group of writes made at once by " + batch + " writers (as the ReplicaSet controller and many kubelets make them), "
           + "and waits until moto holds exactly the ready pods. The EndpointSlices come from kube-controller-manager's "
           + "EndpointSlice controller. The minimum is one RegisterTargets and one DeregisterTargets per step. Latency: from the "
           + "moment this benchmark's own EndpointSlice informer saw a pod IP ready (or gone) to the moment a DescribeTargetHealth "
@@ -232,6 +234,27 @@ final class ChurnBench {
         .addNewCondition().withType("ContainersReady").withStatus("True").withLastTransitionTime(now).endCondition()
         .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime(now).endCondition().build());
     kube.pods().inNamespace(ns).resource(pod).updateStatus();
+  }
+
+  /**
+   * Runs a step's writes at once, as the ReplicaSet controller creates and deletes a step's pods and
+   * the kubelets of many nodes report them: written one after another, a step of 25 takes seconds on
+   * a busy machine and no batching could make it one call.
+   */
+  private static void inParallel(int n, IntConsumer write) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      List<Future<?>> writes = new ArrayList<>();
+      for (int k = 0; k < n; k++) {
+        int index = k;
+        writes.add(pool.submit(() -> write.accept(index)));
+      }
+      for (Future<?> w : writes) {
+        w.get(2, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private static String ip(int i) {

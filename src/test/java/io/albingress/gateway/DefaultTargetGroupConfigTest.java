@@ -22,27 +22,6 @@ import org.junit.jupiter.api.Test;
 
 /** A LoadBalancerConfiguration's defaultTargetGroupConfiguration: parsed, resolved, merged and applied under the Service's own. */
 class DefaultTargetGroupConfigTest {
-  static final GatewayClass CLASS = yaml("""
-      apiVersion: gateway.networking.k8s.io/v1
-      kind: GatewayClass
-      metadata: {name: alb}
-      spec:
-        controllerName: gateway.k8s.aws/alb
-        parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, name: base, namespace: infra}
-      """, GatewayClass.class);
-
-  static Gateway gateway() {
-    return yaml("""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: gw, namespace: shop}
-        spec:
-          gatewayClassName: alb
-          infrastructure: {parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, name: public}}
-          listeners: [{name: http, port: 80, protocol: HTTP}]
-        """, Gateway.class);
-  }
-
   static final String DEFAULTS = """
       defaultConfiguration:
         targetType: ip
@@ -80,7 +59,7 @@ class DefaultTargetGroupConfigTest {
   }
 
   static GatewayBuild build(Store store, String serviceExtra) {
-    Gateway gw = gateway();
+    Gateway gw = GatewayFixtures.parameterizedGateway();
     var in = new GatewayInputs(gw, List.of(route("web", "2025-01-01T00:00:00Z", """
         parentRefs: [{name: gw}]
         rules:
@@ -158,7 +137,7 @@ class DefaultTargetGroupConfigTest {
         .lbc("shop/public", "defaultTargetGroupConfiguration: {name: defaults}\n")
         .tgc("infra/class-defaults", "defaultConfiguration: {targetType: instance, protocolVersion: HTTP2}\n")
         .tgc("shop/defaults", DEFAULTS);
-    var resolved = store.resolve(Optional.of(CLASS), gateway());
+    var resolved = store.resolve(Optional.of(GatewayFixtures.parameterizedClass()), GatewayFixtures.parameterizedGateway());
     assertThat(resolved.problems()).isEmpty();
     var merged = resolved.defaults().orElseThrow();
     assertThat(merged.source()).contains("infra/class-defaults").contains("shop/defaults");
@@ -168,13 +147,13 @@ class DefaultTargetGroupConfigTest {
     assertThat(merged.config().routes()).isEmpty(); // the winner's routeConfigurations, as the reference's MergeDefaultTGCs
 
     store.lbc("infra/base", "mergingMode: prefer-gateway\ndefaultTargetGroupConfiguration: {name: class-defaults}\n");
-    var preferGateway = store.resolve(Optional.of(CLASS), gateway()).defaults().orElseThrow();
+    var preferGateway = store.resolve(Optional.of(GatewayFixtures.parameterizedClass()), GatewayFixtures.parameterizedGateway()).defaults().orElseThrow();
     assertThat(preferGateway.config().defaults().targetType()).contains("ip");
     assertThat(preferGateway.config().defaults().protocolVersion()).contains("HTTP2");
     assertThat(preferGateway.config().routes()).hasSize(1);
 
     // the class's own status sees its default too
-    assertThat(LoadBalancerConfigs.classProblems(CLASS, k -> Optional.ofNullable(store.lbcs().get(k)), k -> Optional.empty()))
+    assertThat(LoadBalancerConfigs.classProblems(GatewayFixtures.parameterizedClass(), k -> Optional.ofNullable(store.lbcs().get(k)), k -> Optional.empty()))
         .containsExactly("LoadBalancerConfiguration infra/base spec.defaultTargetGroupConfiguration.name: TargetGroupConfiguration"
             + " infra/class-defaults not found");
   }
@@ -190,16 +169,16 @@ class DefaultTargetGroupConfigTest {
     assertThat(missing.stack().empty()).isTrue();
 
     var targeted = Store.of().lbc("shop/public", "defaultTargetGroupConfiguration: {name: web-cfg}\n")
-        .tgc("shop/web-cfg", "targetReference: {name: web}\n").resolve(Optional.empty(), gateway());
+        .tgc("shop/web-cfg", "targetReference: {name: web}\n").resolve(Optional.empty(), GatewayFixtures.parameterizedGateway());
     assertThat(targeted.problems()).singleElement().satisfies(p -> assertThat(p).contains("has spec.targetReference")
         .contains("must not have one"));
     var bad = Store.of().lbc("shop/public", "defaultTargetGroupConfiguration: {name: d}\n")
-        .tgc("shop/d", "defaultConfiguration: {protocol: UDP}\n").resolve(Optional.empty(), gateway());
+        .tgc("shop/d", "defaultConfiguration: {protocol: UDP}\n").resolve(Optional.empty(), GatewayFixtures.parameterizedGateway());
     assertThat(bad.problems()).singleElement().satisfies(p -> assertThat(p).contains("TargetGroupConfiguration shop/d")
         .contains("spec.defaultConfiguration.protocol"));
     // in another namespace than the LoadBalancerConfiguration: not found
     var elsewhere = Store.of().lbc("shop/public", "defaultTargetGroupConfiguration: {name: d}\n").tgc("infra/d", DEFAULTS)
-        .resolve(Optional.empty(), gateway());
+        .resolve(Optional.empty(), GatewayFixtures.parameterizedGateway());
     assertThat(elsewhere.problems()).singleElement().satisfies(p -> assertThat(p).endsWith("TargetGroupConfiguration shop/d not found"));
   }
 

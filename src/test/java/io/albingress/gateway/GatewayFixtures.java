@@ -6,6 +6,7 @@ import io.albingress.model.Known;
 import io.albingress.model.Subnet;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
@@ -38,6 +39,31 @@ final class GatewayFixtures {
           gatewayClassName: alb
           listeners:
         """ + listeners.indent(4), Gateway.class);
+  }
+
+  /** The GatewayClass alb whose parametersRef names the LoadBalancerConfiguration infra/base. */
+  static GatewayClass parameterizedClass() {
+    return yaml("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: {name: alb}
+        spec:
+          controllerName: gateway.k8s.aws/alb
+          parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, name: base, namespace: infra}
+        """, GatewayClass.class);
+  }
+
+  /** The Gateway shop/gw of class alb, one HTTP listener, whose infrastructure names the LoadBalancerConfiguration public. */
+  static Gateway parameterizedGateway() {
+    return yaml("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: {name: gw, namespace: shop}
+        spec:
+          gatewayClassName: alb
+          infrastructure: {parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, name: public}}
+          listeners: [{name: http, port: 80, protocol: HTTP}]
+        """, Gateway.class);
   }
 
   static Gateway httpGateway() {

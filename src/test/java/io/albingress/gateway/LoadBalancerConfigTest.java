@@ -169,23 +169,8 @@ class LoadBalancerConfigTest {
 
   @Test
   void resolvesTheClassAndGatewayReferencesAndReportsWhatCannotBeUsed() {
-    GatewayClass gc = yaml("""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: alb}
-        spec:
-          controllerName: gateway.k8s.aws/alb
-          parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, name: base, namespace: infra}
-        """, GatewayClass.class);
-    Gateway gw = yaml("""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: gw, namespace: shop}
-        spec:
-          gatewayClassName: alb
-          infrastructure: {parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, name: public}}
-          listeners: [{name: http, port: 80, protocol: HTTP}]
-        """, Gateway.class);
+    GatewayClass gc = GatewayFixtures.parameterizedClass();
+    Gateway gw = GatewayFixtures.parameterizedGateway();
     Map<String, Map<String, Object>> store = Map.of("infra/base", spec("tags: {team: platform}"),
         "shop/public", spec("scheme: internet-facing"));
     var resolved = LoadBalancerConfigs.resolve(Optional.of(gc), gw, k -> Optional.ofNullable(store.get(k)));
@@ -213,15 +198,7 @@ class LoadBalancerConfigTest {
     var wrong = LoadBalancerConfigs.resolve(Optional.of(gc), gw, k -> Optional.ofNullable(store.get(k)));
     assertThat(wrong.problems()).hasSize(2).allSatisfy(m -> assertThat(m).containsAnyOf("namespace is required", "ConfigMap is not supported"));
 
-    var bad = LoadBalancerConfigs.resolve(Optional.empty(), yaml("""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: gw, namespace: shop}
-        spec:
-          gatewayClassName: alb
-          infrastructure: {parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, name: public}}
-          listeners: [{name: http, port: 80, protocol: HTTP}]
-        """, Gateway.class), k -> Optional.of(spec("enableICMP: true")));
+    var bad = LoadBalancerConfigs.resolve(Optional.empty(), GatewayFixtures.parameterizedGateway(), k -> Optional.of(spec("enableICMP: true")));
     assertThat(bad.problems()).singleElement().satisfies(m -> assertThat(m).startsWith("LoadBalancerConfiguration shop/public spec.enableICMP:"));
   }
 }

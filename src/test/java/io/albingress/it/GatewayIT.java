@@ -41,37 +41,9 @@ class GatewayIT {
     strict.close();
   }
 
-  /** A started controller, moto, a GatewayClass of ours and the Services web and api: what most tests here begin with. */
-  private record Started(Env env, String namespace, String gatewayClass, ControllerApp app, MotoElbv2 moto) implements AutoCloseable {
-    @Override
-    public void close() {
-      try {
-        moto.close();
-      } finally {
-        app.stop();
-        env.kubectl(null, "delete", "gatewayclass", gatewayClass, "--ignore-not-found", "--wait=false");
-      }
-    }
-  }
-
-  private static Started started(Env env, TestNamespace ns, String classPrefix) throws Exception {
-    String cls = classPrefix + ns.name();
-    ControllerApp app = Controllers.start(env, ns);
-    MotoElbv2 moto = new MotoElbv2(env);
-    Started started = new Started(env, ns.name(), cls, app, moto);
-    try {
-      applyClass(env, cls);
-      apply(env, ReconcilerIT.services(ns.name()));
-    } catch (Exception | AssertionError e) {
-      started.close();
-      throw e;
-    }
-    return started;
-  }
-
   @Test
   void classGatewayRouteToRulesInOrderStatusAndCleanDeletion(Env env, TestNamespace ns) throws Exception {
-    try (Started s = started(env, ns, "alb-")) {
+    try (StartedGateway s = StartedGateway.start(env, ns, "alb-")) {
       String n = s.namespace();
       String cls = s.gatewayClass();
       ControllerApp app = s.app();
@@ -98,8 +70,7 @@ class GatewayIT {
               backendRefs: [{name: missing, port: 80}]
           """.formatted(n, cls));
 
-      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-          .until(() -> !jsonpath(env, n, "gateway", "gw", "{.status.addresses[0].value}").isEmpty());
+      s.awaitAddress();
       LoadBalancer lb = ours(moto, n).get(0);
       assertThat(ours(moto, n)).hasSize(1);
       assertThat(jsonpath(env, n, "gateway", "gw", "{.status.addresses[0].value}")).isEqualTo(lb.dnsName());
@@ -132,10 +103,7 @@ class GatewayIT {
           .containsEntry("gateway.k8s.aws.alb/resource", "LoadBalancer").doesNotContainKey("ingress.k8s.aws/stack");
 
       // deleting the Gateway deletes everything, then its finalizer goes
-      assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--wait=false").exit()).isZero();
-      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-          .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
-      assertThat(ours(moto, n)).isEmpty();
+      s.deleteGatewayAndExpectNoAlb();
       assertThat(moto.targetGroups()).noneMatch(tg -> (n + "/gw").equals(moto.tags(tg.targetGroupArn()).get("gateway.k8s.aws.alb/stack")));
       Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> env.kubectl(null, "get",
           "gatewayclass", cls, "-o", "jsonpath={.metadata.finalizers}").stdout().isBlank());
@@ -150,7 +118,7 @@ class GatewayIT {
    */
   @Test
   void aGrpcRouteSharesTheHttpsListenerInOneOrderWithGrpcTargetGroups(Env env, TestNamespace ns) throws Exception {
-    try (Started s = started(env, ns, "alb-grpc-")) {
+    try (StartedGateway s = StartedGateway.start(env, ns, "alb-grpc-")) {
       String n = s.namespace();
       String cls = s.gatewayClass();
       MotoElbv2 moto = s.moto();
@@ -187,10 +155,8 @@ class GatewayIT {
               backendRefs: [{name: web, port: 80}]
           """.formatted(n, cls));
 
-      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-          .until(() -> !jsonpath(env, n, "gateway", "gw", "{.status.addresses[0].value}").isEmpty());
-      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-          .until(() -> jsonpath(env, n, "grpcroute", "cart", "{.status.parents[0].conditions[?(@.type==\"Accepted\")].status}").equals("True"));
+      s.awaitAddress();
+      s.awaitStatus("grpcroute", "cart", "{.status.parents[0].conditions[?(@.type==\"Accepted\")].status}", "True", Duration.ofSeconds(30));
       assertThat(jsonpath(env, n, "grpcroute", "cart", "{.status.parents[0].controllerName}")).isEqualTo("gateway.k8s.aws/alb");
       assertThat(jsonpath(env, n, "grpcroute", "cart", "{.status.parents[0].conditions[?(@.type==\"ResolvedRefs\")].status}"))
           .isEqualTo("True");
@@ -222,10 +188,7 @@ class GatewayIT {
           .get("gateway.k8s.aws.alb/resource"))).toList();
       assertThat(httpGroup).singleElement().satisfies(tg -> assertThat(tg.protocolVersion()).isEqualTo("HTTP1"));
 
-      assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--wait=false").exit()).isZero();
-      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-          .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
-      assertThat(ours(moto, n)).isEmpty();
+      s.deleteGatewayAndExpectNoAlb();
       assertThat(moto.targetGroups()).noneMatch(tg -> (n + "/gw").equals(moto.tags(tg.targetGroupArn()).get("gateway.k8s.aws.alb/stack")));
       assertThat(jsonpath(env, n, "grpcroute", "cart", "{.status.parents}")).isEmpty();
     }
@@ -238,7 +201,7 @@ class GatewayIT {
    */
   @Test
   void aLoadBalancerConfigurationMakesTheAlbInternetFacingAndAFieldNotAppliedIsReported(Env env, TestNamespace ns) throws Exception {
-    try (Started s = started(env, ns, "alb-cfg-")) {
+    try (StartedGateway s = StartedGateway.start(env, ns, "alb-cfg-")) {
       String n = s.namespace();
       String cls = s.gatewayClass();
       MotoElbv2 moto = s.moto();
@@ -268,23 +231,18 @@ class GatewayIT {
             parentRefs: [{name: gw}]
             rules: [{backendRefs: [{name: web, port: 80}]}]
           """.formatted(n, cls));
-      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-          .until(() -> !jsonpath(env, n, "gateway", "gw", "{.status.addresses[0].value}").isEmpty());
+      s.awaitAddress();
       LoadBalancer lb = ours(moto, n).get(0);
       assertThat(lb.schemeAsString()).isEqualTo("internet-facing");
       assertThat(moto.tags(lb.loadBalancerArn())).containsEntry("team", "edge");
       assertThat(jsonpath(env, n, "gateway", "gw", "{.status.conditions[?(@.type==\"Accepted\")].status}")).isEqualTo("True");
 
       apply(env, config + "  enableICMP: true\n");
-      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-          .until(() -> jsonpath(env, n, "gateway", "gw", "{.status.conditions[?(@.type==\"Accepted\")].reason}").equals("InvalidParameters"));
+      s.awaitStatus("gateway", "gw", "{.status.conditions[?(@.type==\"Accepted\")].reason}", "InvalidParameters", Duration.ofSeconds(30));
       assertThat(jsonpath(env, n, "gateway", "gw", "{.status.conditions[?(@.type==\"Accepted\")].message}")).contains("spec.enableICMP");
       assertThat(ours(moto, n)).singleElement().satisfies(l -> assertThat(l.loadBalancerArn()).isEqualTo(lb.loadBalancerArn()));
 
-      assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--wait=false").exit()).isZero();
-      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-          .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
-      assertThat(ours(moto, n)).isEmpty();
+      s.deleteGatewayAndExpectNoAlb();
     }
   }
 
@@ -296,7 +254,7 @@ class GatewayIT {
    */
   @Test
   void targetGroupAndListenerRuleConfigurationsAreApplied(Env env, TestNamespace ns) throws Exception {
-    try (Started s = started(env, ns, "alb-tgc-")) {
+    try (StartedGateway s = StartedGateway.start(env, ns, "alb-tgc-")) {
       String n = s.namespace();
       String cls = s.gatewayClass();
       MotoElbv2 moto = s.moto();
@@ -356,8 +314,7 @@ class GatewayIT {
               filters: [{type: ExtensionRef, extensionRef: {group: gateway.k8s.aws, kind: ListenerRuleConfiguration, name: maintenance}}]
               backendRefs: [{name: api, port: 8080}]
           """.formatted(n, cls));
-      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-          .until(() -> !jsonpath(env, n, "gateway", "gw", "{.status.addresses[0].value}").isEmpty());
+      s.awaitAddress();
       LoadBalancer lb = ours(moto, n).get(0);
       var tgs = moto.targetGroups().stream().filter(tg -> (n + "/gw").equals(moto.tags(tg.targetGroupArn()).get("gateway.k8s.aws.alb/stack")))
           .toList();
@@ -390,10 +347,7 @@ class GatewayIT {
           .filter(tg -> (n + "/gw").equals(moto.tags(tg.targetGroupArn()).get("gateway.k8s.aws.alb/stack")))
           .anyMatch(tg -> "/ready".equals(tg.healthCheckPath())));
 
-      assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--wait=false").exit()).isZero();
-      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-          .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
-      assertThat(ours(moto, n)).isEmpty();
+      s.deleteGatewayAndExpectNoAlb();
     }
   }
 
@@ -456,7 +410,7 @@ class GatewayIT {
    */
   @Test
   void aListenerSetAddsAListenerWithTheRulesOfItsRoutesAndTakesItAwayWhenDeleted(Env env, TestNamespace ns) throws Exception {
-    try (Started s = started(env, ns, "alb-")) {
+    try (StartedGateway s = StartedGateway.start(env, ns, "alb-")) {
       String n = s.namespace();
       String cls = s.gatewayClass();
       ControllerApp app = s.app();
@@ -523,10 +477,7 @@ class GatewayIT {
       Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
           .until(() -> jsonpath(env, n, "httproute", "app", "{.status.parents}").isEmpty());
 
-      assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--wait=false").exit()).isZero();
-      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-          .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
-      assertThat(ours(moto, n)).isEmpty();
+      s.deleteGatewayAndExpectNoAlb();
     }
   }
 
@@ -542,7 +493,7 @@ class GatewayIT {
    */
   @Test
   void aListenersCertificateRefIsImportedReimportedOnChangeAndDeletedWithTheGateway(Env env, TestNamespace ns) throws Exception {
-    try (Started s = started(env, ns, "alb-certs-")) {
+    try (StartedGateway s = StartedGateway.start(env, ns, "alb-certs-")) {
       String n = s.namespace();
       String cls = s.gatewayClass();
       MotoElbv2 moto = s.moto();
@@ -565,8 +516,7 @@ class GatewayIT {
             rules: [{backendRefs: [{name: web, port: 80}]}]
           """.formatted(n, cls));
 
-      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-          .until(() -> !jsonpath(env, n, "gateway", "gw", "{.status.addresses[0].value}").isEmpty());
+      s.awaitAddress();
       assertThat(jsonpath(env, n, "gateway", "gw", "{.status.listeners[?(@.name==\"foreign\")].conditions[?(@.type==\"ResolvedRefs\")].reason}"))
           .isEqualTo("RefNotPermitted");
       assertThat(jsonpath(env, n, "gateway", "gw", "{.status.listeners[?(@.name==\"https\")].conditions[?(@.type==\"ResolvedRefs\")].status}"))
@@ -585,10 +535,7 @@ class GatewayIT {
           .until(() -> moto.certificateBody(arn).map(b -> b.trim().equals(renewed.certificate().trim())).orElse(false));
       assertThat(moto.listeners(lb.loadBalancerArn()).get(0).certificates().get(0).certificateArn()).as("re-import keeps the ARN").isEqualTo(arn);
 
-      assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--wait=false").exit()).isZero();
-      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-          .until(() -> env.kubectl(null, "get", "gateway", "gw", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
-      assertThat(ours(moto, n)).isEmpty();
+      s.deleteGatewayAndExpectNoAlb();
       assertThat(moto.certificateBody(arn)).as("the import is deleted with the Gateway").isEmpty();
     }
   }

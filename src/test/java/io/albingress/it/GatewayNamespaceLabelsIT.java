@@ -1,17 +1,12 @@
 package io.albingress.it;
 
 import static io.albingress.it.GatewayIT.apply;
-import static io.albingress.it.GatewayIT.jsonpath;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.albingress.app.ControllerApp;
-import io.albingress.testing.Controllers;
-import io.albingress.testing.MotoElbv2;
 import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
 import io.albingress.testing.TestEnvironment.TestNamespace;
 import java.time.Duration;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -25,12 +20,8 @@ class GatewayNamespaceLabelsIT {
 
   @Test
   void labellingTheNamespaceAttachesTheRouteAndUnlabellingDetachesIt(Env env, TestNamespace ns) throws Exception {
-    String n = ns.name();
-    String cls = "alb-ns-" + n;
-    ControllerApp app = Controllers.start(env, ns);
-    try (MotoElbv2 moto = new MotoElbv2(env)) {
-      GatewayIT.applyClass(env, cls);
-      apply(env, ReconcilerIT.services(n));
+    try (StartedGateway s = StartedGateway.start(env, ns, "alb-ns-")) {
+      String n = s.namespace();
       apply(env, """
           apiVersion: gateway.networking.k8s.io/v1
           kind: Gateway
@@ -49,27 +40,19 @@ class GatewayNamespaceLabelsIT {
           spec:
             parentRefs: [{name: gw}]
             rules: [{backendRefs: [{name: web, port: 80}]}]
-          """.formatted(n, cls));
+          """.formatted(n, s.gatewayClass()));
       String accepted = "{.status.parents[0].conditions[?(@.type==\"Accepted\")].reason}";
-      Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-          .until(() -> jsonpath(env, n, "httproute", "shop", accepted).equals("NotAllowedByListeners"));
+      s.awaitStatus("httproute", "shop", accepted, "NotAllowedByListeners", Duration.ofMinutes(1));
 
       assertThat(env.kubectl(null, "label", "namespace", n, "gateway-access=shop").exit()).isZero();
-      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-          .until(() -> jsonpath(env, n, "httproute", "shop", accepted).equals("Accepted"));
-      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-          .until(() -> jsonpath(env, n, "gateway", "gw", "{.status.listeners[0].attachedRoutes}").equals("1"));
+      s.awaitStatus("httproute", "shop", accepted, "Accepted", Duration.ofSeconds(30));
+      s.awaitStatus("gateway", "gw", "{.status.listeners[0].attachedRoutes}", "1", Duration.ofSeconds(30));
 
       assertThat(env.kubectl(null, "label", "namespace", n, "gateway-access-").exit()).isZero();
-      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-          .until(() -> jsonpath(env, n, "httproute", "shop", accepted).equals("NotAllowedByListeners"));
-      assertThat(GatewayIT.ours(moto, n)).hasSize(1);
+      s.awaitStatus("httproute", "shop", accepted, "NotAllowedByListeners", Duration.ofSeconds(30));
+      assertThat(GatewayIT.ours(s.moto(), n)).hasSize(1);
 
-      assertThat(env.kubectl(null, "delete", "gateway", "gw", "-n", n, "--wait=true", "--timeout=90s").exit()).isZero();
-      assertThat(GatewayIT.ours(moto, n)).isEmpty();
-    } finally {
-      app.stop();
-      env.kubectl(null, "delete", "gatewayclass", cls, "--ignore-not-found", "--wait=false");
+      s.deleteGatewayAndExpectNoAlb();
     }
   }
 }
