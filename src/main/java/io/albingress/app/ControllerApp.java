@@ -192,14 +192,12 @@ public final class ControllerApp {
             inventory.targetGroupArnsListed();
           }
         })
+        .onSuccess(v -> gatewayEvents.register(informers))
         .onFailure(e -> LOG.error("informers failed to start: {}", e.getMessage()));
     synced.compose(v -> vertx.deployVerticle(app.targets))
         .compose(v -> vertx.deployVerticle(app.reconciler))
         .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), gate, List.of(inventoryCache(inventory, importedCertificates,
             deployer, facts), app.targets, app.reconciler)))
-        // after the loops lead: the Gateway API informers' start (lists, their model classes) no longer delays the first
-        // runs; a Gateway they list is sent to the reconciler as they add it (or found by lead() once listed)
-        .onSuccess(id -> gatewayEvents.register(informers))
         .onFailure(e -> LOG.error("reconciler failed to start: {}", e.getMessage()));
     return app.webhook.start()
         .compose(w -> OpsServers.metrics(vertx, settings.bindAddress(), settings.metricsPort(), registry))
