@@ -7,10 +7,12 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +34,9 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
 
   /** One webhook: its path, its metrics label, how its reviews are read and who answers them. */
   record Webhook<T>(String path, String label, AdmissionCodec.Reader<T> reader, Function<AdmissionRequestView<T>, Future<AdmissionReply>> reviewer) {}
+
+  /** How long an oversized request's connection stays open for the client to finish sending and read the 413. */
+  private static final Duration LINGER = Duration.ofSeconds(2);
 
   private static final class TooLarge extends RuntimeException {
     TooLarge() {
@@ -174,11 +179,22 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
     }
   }
 
-  /** Answers 413 and closes the connection: the rest of the body is not read. */
+  /**
+   * Answers 413 and closes the connection once the client has sent the rest of the body (read and
+   * dropped) or {@link #LINGER} later, whichever comes first: closing on unread bytes makes TCP reset
+   * the connection, and a client still sending would lose the answer.
+   */
   private static void tooLarge(HttpServerRequest req) {
+    Vertx vertx = Vertx.currentContext().owner();
+    long closer = vertx.setTimer(LINGER.toMillis(), t -> req.connection().close());
+    req.handler(chunk -> {});
+    req.endHandler(v -> {
+      vertx.cancelTimer(closer);
+      req.connection().close();
+    });
+    req.resume();
     req.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, TEXT).putHeader(HttpHeaders.CONNECTION, "close")
-        .end("request body is larger than " + WebhookServer.MAX_BODY_BYTES / (1024 * 1024) + " MiB\n")
-        .onComplete(ar -> req.connection().close());
+        .end("request body is larger than " + WebhookServer.MAX_BODY_BYTES / (1024 * 1024) + " MiB\n");
   }
 
   private static void text(HttpServerRequest req, int status, String message) {
