@@ -69,15 +69,25 @@ public final class AnnotationCatalog {
       .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   private static final Set<String> KNOWN = known();
+  /** Membership without the sorted set's string comparisons. */
+  private static final Set<String> KNOWN_HASHED = Set.copyOf(KNOWN);
+  /**
+   * The full key of every known name, built once: reading an annotation then costs a lookup by a
+   * constant name (its hash cached) instead of a new string, hashed again by each map it is looked up in.
+   */
+  private static final Map<String, String> KEYS = KNOWN.stream()
+      .collect(java.util.stream.Collectors.toUnmodifiableMap(n -> n, n -> PREFIX + n));
 
   private AnnotationCatalog() {}
 
   public static String key(String name) {
-    return PREFIX + name;
+    Map<String, String> keys = KEYS; // null while this class initialises
+    String key = keys == null ? null : keys.get(name);
+    return key != null ? key : PREFIX + name;
   }
 
   public static boolean isKnown(String name) {
-    return KNOWN.contains(name) || FAMILIES.stream().anyMatch(f -> name.startsWith(f) && name.length() > f.length());
+    return KNOWN_HASHED.contains(name) || FAMILIES.stream().anyMatch(f -> name.startsWith(f) && name.length() > f.length());
   }
 
   public static boolean isNotSupported(String name) {

@@ -167,9 +167,10 @@ public final class ControllerApp {
     app.gatewayInformers = new GatewayInformers(vertx, kube, settings.watchNamespace(), settings.syncPeriod().toMillis(), GATEWAY_CRD_RETRY);
     GatewayInformers gatewayCaches = app.gatewayInformers;
     int webhookLoops = WebhookServer.Config.defaultInstances();
-    // -Dalb.webhook.ownVertx=true serves the webhook on a Vert.x of its own; off by default: in round three's runs the
-    // open-loop 1000 req/s phase fell behind with it (bench/RESULTS.md), not without it
-    app.webhookVertx = Boolean.getBoolean("alb.webhook.ownVertx") ? webhookVertx(registry, webhookLoops) : null;
+    // the webhook serves on a Vert.x of its own, never sharing an event loop with the reconciler, informers or probes, so
+    // a burst of watch events or reconciles never queues reviews; -Dalb.webhook.ownVertx=false puts it on the main one.
+    // hack/bench measures no CPU difference between the two (44-48 us per review either way)
+    app.webhookVertx = Boolean.parseBoolean(System.getProperty("alb.webhook.ownVertx", "true")) ? webhookVertx(registry, webhookLoops) : null;
     app.webhook = new WebhookServer(app.webhookVertx != null ? app.webhookVertx : vertx,
         new WebhookServer.Config(settings.bindAddress(), settings.webhookPort(), settings.webhookCertDir(), 10_000, webhookLoops),
         codec, new IngressAdmission(validator, informers, facts), new PodAdmission(serialization, readinessGates(informers, gateTargets)),
@@ -208,11 +209,22 @@ public final class ControllerApp {
     Future<Void> synced = Future.fromCompletionStage(informers.start(), vertx.getOrCreateContext())
         .compose(v -> tgbs.start())
         .onSuccess(v -> LOG.info("informer caches synced"))
+        // the AWS facts every first run needs, fetched while the loops are deployed (EC2 and ACM: no lease needed), and
+        // without leader election the inventory too (with it, ELBv2 waits for the lease: see inventoryCache)
+        .onSuccess(v -> {
+          facts.subnets();
+          facts.certificates();
+          if (!settings.leaderElect()) {
+            inventory.loadBalancersLoaded();
+            inventory.targetGroupArnsListed();
+          }
+        })
         .onSuccess(v -> gatewayEvents.register(informers))
         .onFailure(e -> LOG.error("informers failed to start: {}", e.getMessage()));
     synced.compose(v -> vertx.deployVerticle(app.targets))
         .compose(v -> vertx.deployVerticle(app.reconciler))
-        .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), gate, List.of(app.targets, app.reconciler, inventoryCache(inventory, importedCertificates, deployer))))
+        .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), gate, List.of(inventoryCache(inventory, importedCertificates,
+            deployer, facts), app.targets, app.reconciler)))
         .onFailure(e -> LOG.error("reconciler failed to start: {}", e.getMessage()));
     return app.webhook.start()
         .compose(w -> OpsServers.metrics(vertx, settings.bindAddress(), settings.metricsPort(), registry))
@@ -282,11 +294,23 @@ public final class ControllerApp {
         delay -> vertx.timer(delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).mapEmpty());
   }
 
-  /** The inventory of our AWS resources is dropped with the lease: the next leader may change them. */
-  private static Leader inventoryCache(Inventory inventory, ImportedCertificates importedCertificates, StackDeployer deployer) {
+  /**
+   * The inventory of our AWS resources is dropped with the lease: the next leader may change them. On
+   * taking the lead, every listing the first runs need is started at once, side by side (the load
+   * balancers with their tags, the target groups' names, subnets and certificates), instead of one
+   * after the other inside the first runs: after a restart every stack waits for them.
+   */
+  private static Leader inventoryCache(Inventory inventory, ImportedCertificates importedCertificates, StackDeployer deployer,
+      CachedAwsFacts facts) {
     return new Leader() {
       @Override
-      public void lead() {}
+      public void lead() {
+        // failures are the runs' to report (each listing is tried again by its next caller)
+        inventory.loadBalancersLoaded();
+        inventory.targetGroupArnsListed();
+        facts.subnets();
+        facts.certificates();
+      }
 
       @Override
       public void stopLeading() {

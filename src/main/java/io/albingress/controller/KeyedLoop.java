@@ -37,7 +37,17 @@ public final class KeyedLoop<K> {
   private final Vertx vertx;
   private final Context context;
   private final Settings settings;
-  private final java.util.function.BiFunction<K, java.util.function.BooleanSupplier, Future<Void>> work;
+  private final Work<K> work;
+
+  /** One run of a key. */
+  @FunctionalInterface
+  public interface Work<K> {
+    /**
+     * @param cancelled true once the run is past its bound (then it stops issuing calls between its steps)
+     * @param release frees the run's slot for the next key once its AWS part is done (any thread; see {@link WorkQueue#release})
+     */
+    Future<Void> run(K key, java.util.function.BooleanSupplier cancelled, Runnable release);
+  }
   private final Predicate<Throwable> slowRetry;
   private final Consumer<Outcome<K>> finished;
   private WorkQueue<K> queue;
@@ -64,6 +74,12 @@ public final class KeyedLoop<K> {
    */
   public KeyedLoop(Vertx vertx, Context context, Settings settings, java.util.function.BiFunction<K, java.util.function.BooleanSupplier,
       Future<Void>> work, Predicate<Throwable> slowRetry, Consumer<Outcome<K>> finished, boolean cancellable) {
+    this(vertx, context, settings, (Work<K>) (key, cancelled, release) -> work.apply(key, cancelled), slowRetry, finished);
+  }
+
+  /** @param work one run of a key, told whether it is past its bound and able to free its slot early; it may complete on any thread */
+  public KeyedLoop(Vertx vertx, Context context, Settings settings, Work<K> work, Predicate<Throwable> slowRetry,
+      Consumer<Outcome<K>> finished) {
     this.vertx = vertx;
     this.context = context;
     this.settings = settings;
@@ -145,7 +161,13 @@ public final class KeyedLoop<K> {
     java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
     Future<Void> run;
     try {
-      run = work.apply(key, cancelled::get);
+      // always a task of its own: a run that reaches its release at once (all from the caches) must not start the next
+      // key inside its own call stack (after a restart that would nest every stack's run in one stack)
+      run = work.run(key, cancelled::get, () -> context.runOnContext(v -> {
+        if (gen == generation && queue.release(key)) {
+          pump();
+        }
+      }));
     } catch (RuntimeException e) {
       run = Future.failedFuture(e);
     }

@@ -59,7 +59,7 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
   public Future<?> start() {
     // AWS validation errors wait the longest delay: a retry cannot help until something changes
     loop = new KeyedLoop<>(vertx, context, KeyedLoop.Settings.of(maxConcurrent, RUN_TIMEOUT), this::run,
-        ReconcilerVerticle::isValidationError, this::finished, true);
+        ReconcilerVerticle::isValidationError, this::finished);
     consumer = vertx.eventBus().<String>consumer(ADDRESS, msg -> loop.add(StackId.parse(msg.body())));
     // a quarter of the sync period: each stack's drift check comes due at its own time
     vertx.setPeriodic(Math.max(1000, syncPeriod.toMillis() / 4), id -> resync());
@@ -115,7 +115,7 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
     })).onFailure(e -> org.slf4j.LoggerFactory.getLogger(ReconcilerVerticle.class).warn("orphan sweep: listing AWS failed: {}", e.getMessage()));
   }
 
-  private Future<Void> run(StackId id, java.util.function.BooleanSupplier cancelled) {
+  private Future<Void> run(StackId id, java.util.function.BooleanSupplier cancelled, Runnable release) {
     assert loop.onContext();
     long now = System.currentTimeMillis();
     // the first time a stack is seen its drift check is put at a random point of the period, so a
@@ -123,7 +123,7 @@ public final class ReconcilerVerticle extends VerticleBase implements Leader {
     long due = nextDeepCheck.computeIfAbsent(id, k -> now + (long) (ThreadLocalRandom.current().nextDouble() * syncPeriod.toMillis()));
     boolean deep = due <= now;
     deepRuns.put(id, deep);
-    return reconciler.reconcile(id, deep, cancelled);
+    return reconciler.reconcile(id, deep, cancelled, release);
   }
 
   private void finished(KeyedLoop.Outcome<StackId> outcome) {

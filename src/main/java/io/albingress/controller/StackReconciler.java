@@ -113,6 +113,15 @@ public final class StackReconciler {
 
   /** @param cancelled true once the run is past its bound: it then stops between steps */
   public Future<Void> reconcile(StackId id, boolean deepCheck, java.util.function.BooleanSupplier cancelled) {
+    return reconcile(id, deepCheck, cancelled, () -> {});
+  }
+
+  /**
+   * @param release told once AWS is deployed: the rest of the run (handing the target groups to the
+   *     targets loop, the status write) does not hold one of the --max-concurrent-reconciles slots. After
+   *     a restart, where every stack is verified from the caches, that hand-off is most of a run.
+   */
+  public Future<Void> reconcile(StackId id, boolean deepCheck, java.util.function.BooleanSupplier cancelled, Runnable release) {
     if (id.gateway()) {
       return gateways.map(g -> g.reconcile(id, deepCheck)).orElse(Future.succeededFuture());
     }
@@ -121,7 +130,10 @@ public final class StackReconciler {
     List<Ingress> all = informers.ingresses().getStore().list();
     List<Ingress> active = all.stream().filter(i -> classes.isOurs(i) && i.getMetadata().getDeletionTimestamp() == null
         && classes.stackOf(i).equals(id)).toList();
-    List<Ingress> leaving = all.stream().filter(i -> IngressWriter.hasFinalizer(i, finalizer) && !active.contains(i)
+    // by identity: the cache hands out one object per Ingress (a deep equals of every Ingress per run costs a restart dearly)
+    Set<Ingress> activeSet = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    activeSet.addAll(active);
+    List<Ingress> leaving = all.stream().filter(i -> IngressWriter.hasFinalizer(i, finalizer) && !activeSet.contains(i)
         && (id.explicitGroup() || id.equals(StackId.ingress(i.getMetadata().getNamespace(), i.getMetadata().getName())))).toList();
     List<Ingress> classless = leaving.stream().filter(i -> classes.classMissing(i) && i.getMetadata().getDeletionTimestamp() == null).toList();
     if (!classless.isEmpty()) {
@@ -134,7 +146,7 @@ public final class StackReconciler {
         .map(facts -> build(id, active, facts))
         .compose(built -> reportBuildErrors(built.stack(), active).compose(v -> keepWhileMembersExist(built.stack(), active))
             .compose(v -> deploy(built.stack(), SecurityGroupPlanner.plan(built.stack(), built.group(), settings.clusterName()), deepCheck, run,
-                active.stream().map(IngressWriter::currentHostname).flatMap(Optional::stream).findFirst()))
+                active.stream().map(IngressWriter::currentHostname).flatMap(Optional::stream).findFirst(), release))
             .compose(run::going)
             .onSuccess(outcome -> lastGood.remember(built.stack(), built.group(), built.facts()))
             .compose(outcome -> reportSuccess(built.stack(), active, outcome)))
@@ -212,7 +224,7 @@ public final class StackReconciler {
   }
 
   private Future<StackDeployer.Outcome> deploy(Stack stack, Optional<SecurityGroupPlan> securityGroups, boolean deepCheck, Reconciliation run,
-      Optional<String> statusDns) {
+      Optional<String> statusDns, Runnable release) {
     if (settings.dryRun()) {
       String plan = PlanText.render(new io.albingress.plan.PlanReport(List.of(), stack.empty() ? List.of() : List.of(stack)));
       run.info(LOG, "dry run, stack {} would be:\n{}", stack.id(), plan);
@@ -220,6 +232,7 @@ public final class StackReconciler {
     }
     return deployer.deploy(stack, securityGroups, deepCheck, run, statusDns)
         .compose(outcome -> deployer.backendRules(stack, securityGroups, endpoints.apply(stack), deepCheck, !outcome.changed()).map(outcome))
+        .onSuccess(x -> release.run())
         .compose(outcome -> deployed.apply(stack).map(outcome));
   }
 

@@ -23,6 +23,8 @@ public final class WorkQueue<K> {
   private final Deque<K> ready = new ArrayDeque<>();
   private final Set<K> queued = new HashSet<>();
   private final Set<K> running = new HashSet<>();
+  /** Running keys past their AWS part (see {@link #release}): still running, no longer counted against the bound. */
+  private final Set<K> released = new HashSet<>();
   private final Set<K> dirty = new HashSet<>();
   private final Map<K, Integer> failures = new HashMap<>();
   private final Set<K> backingOff = new HashSet<>();
@@ -42,7 +44,7 @@ public final class WorkQueue<K> {
     if (backingOff.contains(key)) {
       return;
     }
-    if (running.contains(key)) {
+    if (running.contains(key) || released.contains(key)) {
       dirty.add(key);
     } else if (queued.add(key)) {
       ready.addLast(key);
@@ -60,9 +62,23 @@ public final class WorkQueue<K> {
     return Optional.of(key);
   }
 
+  /**
+   * The run of {@code key} is past the part the bound is for (its AWS calls): it stays running (one
+   * run per key, events meanwhile coalesce) but frees its slot for the next key. False when it does
+   * not run or was released already.
+   */
+  public boolean release(K key) {
+    if (!running.remove(key)) {
+      return false;
+    }
+    released.add(key);
+    return true;
+  }
+
   /** A run succeeded; the key runs again at once if events came in meanwhile. */
   public void succeeded(K key) {
     running.remove(key);
+    released.remove(key);
     failures.remove(key);
     if (dirty.remove(key)) {
       add(key);
@@ -75,6 +91,7 @@ public final class WorkQueue<K> {
    */
   public Duration failed(K key, boolean slow) {
     running.remove(key);
+    released.remove(key);
     dirty.remove(key);
     backingOff.add(key);
     int n = failures.merge(key, 1, Integer::sum);
@@ -103,6 +120,6 @@ public final class WorkQueue<K> {
   }
 
   public boolean idle() {
-    return running.isEmpty() && ready.isEmpty();
+    return running.isEmpty() && released.isEmpty() && ready.isEmpty();
   }
 }

@@ -111,6 +111,16 @@ public final class Inventory {
     return listed.future();
   }
 
+  /** {@link #targetGroupArnsListed()} when it is at hand without waiting (no call is started). */
+  public Optional<Map<String, String>> targetGroupArnsIfListed() {
+    Future<Void> tagged = tgLoad.get();
+    Future<Map<String, String>> names = tgNames.get();
+    if (tagged != null && tagged.succeeded() || names != null && names.succeeded()) {
+      return Optional.of(targetGroupArnsListed().result());
+    }
+    return Optional.empty();
+  }
+
   /** Whether every target group of ours is known with its tags (the tagged listing was taken). */
   public boolean targetGroupsListedWithTags() {
     Future<Void> tagged = tgLoad.get();

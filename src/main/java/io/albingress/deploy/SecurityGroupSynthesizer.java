@@ -138,43 +138,65 @@ public final class SecurityGroupSynthesizer {
    *     with InvalidGroup.Duplicate and is adopted by its name)
    */
   public Future<List<String>> loadBalancerGroups(String stackTag, SecurityGroupPlan plan, boolean deepCheck, boolean newStack) {
+    return groups(stackTag, plan, deepCheck, newStack).compose(g -> g.rules().map(g.ids()));
+  }
+
+  /**
+   * A load balancer's groups as soon as they exist.
+   *
+   * @param ids the groups, in the order the load balancer lists them
+   * @param created the managed frontend group when this call created it (nobody else can know its ID yet)
+   * @param rules completes once the frontend group's ingress rules are applied: a load balancer may be
+   *     created with the group meanwhile (a group without rules admits nothing), the run waits for it
+   */
+  public record Groups(List<String> ids, Optional<String> created, Future<Void> rules) {}
+
+  /** Like {@link #loadBalancerGroups(String, SecurityGroupPlan, boolean, boolean)}, answering before a new group's rules are applied. */
+  public Future<Groups> groups(String stackTag, SecurityGroupPlan plan, boolean deepCheck, boolean newStack) {
     cleanedUp.remove(stackTag);
-    Future<List<String>> front = plan.frontend().isPresent()
-        ? frontend(stackTag, plan.frontend().get(), deepCheck, newStack).map(List::of)
-        : resolve(plan.userGroups());
-    return front.compose(ids -> !plan.manageBackendRules() ? Future.succeededFuture(ids)
+    Future<Frontend> front = plan.frontend().isPresent()
+        ? frontend(stackTag, plan.frontend().get(), deepCheck, newStack)
+        : resolve(plan.userGroups()).map(ids -> new Frontend(ids, Optional.empty(), Future.succeededFuture()));
+    return front.compose(f -> !plan.manageBackendRules() ? Future.succeededFuture(new Groups(f.ids(), f.created(), f.rules()))
         : backendGroup().map(backend -> {
-          List<String> all = new ArrayList<>(ids);
+          List<String> all = new ArrayList<>(f.ids());
           if (!all.contains(backend)) {
             all.add(backend);
           }
-          return all;
-        }));
+          return new Groups(List.copyOf(all), f.created(), f.rules());
+        }).recover(e -> f.rules().transform(x -> Future.failedFuture(e))));
   }
 
-  private Future<String> frontend(String stackTag, SecurityGroupPlan.ManagedGroup desired, boolean deepCheck, boolean newStack) {
+  /** The frontend's groups, the one created by this call, and its pending rules. */
+  private record Frontend(List<String> ids, Optional<String> created, Future<Void> rules) {}
+
+  private Future<Frontend> frontend(String stackTag, SecurityGroupPlan.ManagedGroup desired, boolean deepCheck, boolean newStack) {
     String hash = ModelHash.of(desired);
     Applied applied = appliedFrontend.get(stackTag);
     if (!deepCheck && applied != null && applied.hash().equals(hash)) {
-      return Future.succeededFuture(applied.groupId());
+      return Future.succeededFuture(new Frontend(List.of(applied.groupId()), Optional.empty(), Future.succeededFuture()));
     }
     Future<List<Ec2SecurityGroups.Group>> existing = newStack && applied == null && !deepCheck ? Future.succeededFuture(List.of())
         : ec2.byTags(settings.vpcId(), frontendTags(stackTag));
     return existing
-        .compose(found -> found.isEmpty() ? createFrontend(desired) : updateFrontend(desired, found.get(0)))
-        .onSuccess(id -> appliedFrontend.put(stackTag, new Applied(hash, id)))
+        .compose(found -> found.isEmpty() ? createFrontend(desired)
+            : updateFrontend(desired, found.get(0)).map(id -> new Frontend(List.of(id), Optional.empty(), Future.succeededFuture())))
+        .onSuccess(f -> f.rules().onSuccess(v -> appliedFrontend.put(stackTag, new Applied(hash, f.ids().get(0))))
+            .onFailure(e -> appliedFrontend.remove(stackTag)))
         .onFailure(e -> appliedFrontend.remove(stackTag));
   }
 
-  private Future<String> createFrontend(SecurityGroupPlan.ManagedGroup desired) {
+  /** A new group answers at once; its rules follow (see {@link Groups#rules}). */
+  private Future<Frontend> createFrontend(SecurityGroupPlan.ManagedGroup desired) {
     LOG.info("creating security group {}", desired.name());
     return ec2.create(settings.vpcId(), desired.name(), desired.description(), desired.tags())
         // a new group has no ingress rules
-        .compose(id -> apply(id, RuleDiff.exact(desired.ingress(), List.of()), desired.description()).map(id))
+        .map(id -> new Frontend(List.of(id), Optional.of(id), apply(id, RuleDiff.exact(desired.ingress(), List.of()), desired.description())))
         .recover(e -> Ec2SecurityGroups.errorCode(e).filter("InvalidGroup.Duplicate"::equals).isPresent()
             // an earlier create whose answer was lost, or a group whose tags were removed: adopt it by name
             ? ec2.byGroupNames(settings.vpcId(), List.of(desired.name()))
                 .compose(g -> g.isEmpty() ? Future.failedFuture(e) : updateFrontend(desired, g.get(0)))
+                .map(id -> new Frontend(List.of(id), Optional.empty(), Future.succeededFuture()))
             : Future.failedFuture(e));
   }
 

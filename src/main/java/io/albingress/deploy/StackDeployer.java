@@ -192,8 +192,7 @@ public final class StackDeployer {
       }
       return inventory.targetGroupsLoaded()
           .map(x -> inventory.targetGroups(stackTag))
-          .compose(tgsBefore -> withSecurityGroups(stack, groups, deepCheck, current.isEmpty()).compose(run::going)
-              .compose(grouped -> backEnd(grouped, current, tgsBefore)).compose(progress -> ownedCreates(stackTag, progress))
+          .compose(tgsBefore -> backEnd(stack, groups, deepCheck, current, tgsBefore, run)
               .compose(run::going)
               .compose(progress -> registerReplacements(stack, progress, run)).compose(run::going)
               .compose(progress -> frontEnd(stack, progress, deepCheck)).compose(run::going)
@@ -281,13 +280,17 @@ public final class StackDeployer {
   }
 
   // ---- security groups: before the load balancer (it is created with them), after it on deletion
-  /** The stack with its load balancer's security groups resolved: the managed ones, or the named ones by ID. */
-  private Future<Stack> withSecurityGroups(Stack stack, Optional<SecurityGroupPlan> plan, boolean deepCheck, boolean newStack) {
+  /** No managed groups: the stack as it is, nothing created, nothing pending. */
+  private static final SecurityGroupSynthesizer.Groups UNMANAGED = new SecurityGroupSynthesizer.Groups(List.of(), Optional.empty(),
+      Future.succeededFuture());
+
+  /** The load balancer's security groups as soon as they exist: the managed ones, or the named ones by ID. */
+  private Future<SecurityGroupSynthesizer.Groups> securityGroupsOf(Stack stack, Optional<SecurityGroupPlan> plan, boolean deepCheck,
+      boolean newStack) {
     if (plan.isEmpty()) {
-      return Future.succeededFuture(stack);
+      return Future.succeededFuture(UNMANAGED);
     }
-    return securityGroups.get().loadBalancerGroups(stack.id().key(), plan.get(), deepCheck, newStack)
-        .map(ids -> stack.withLoadBalancer(stack.loadBalancer().withSecurityGroups(ids)));
+    return securityGroups.get().groups(stack.id().key(), plan.get(), deepCheck, newStack);
   }
 
   /**
@@ -321,24 +324,55 @@ public final class StackDeployer {
   }
   // ---- end security groups
 
-  /** Target groups and the load balancer: neither refers to the other, so one round trip for a new stack. */
-  private Future<Progress> backEnd(Stack stack, List<ActualLoadBalancer> lbs, List<ActualTargetGroup> tgs) {
+  /**
+   * Target groups and the load balancer: neither refers to the other. The target groups (and the check
+   * that what their creates returned is ours) run beside the security groups and the load balancer, so
+   * a new stack waits for the longer of the two chains only. A new managed group's rules are applied
+   * beside the load balancer's create (it admits nothing until then; the run waits for them).
+   */
+  private Future<Progress> backEnd(Stack stack, Optional<SecurityGroupPlan> plan, boolean deepCheck, List<ActualLoadBalancer> lbs,
+      List<ActualTargetGroup> tgs, Reconciliation run) {
+    String stackTag = stack.id().key();
     Future<List<Change>> tgChanges = targetGroups.sync(stack.targetGroups(), tgs);
-    Future<LoadBalancerSynth.Synced> lb = loadBalancers.sync(stack.loadBalancer(), lbs);
-    return Future.join(tgChanges, lb).map(v -> new Progress(lb.result().loadBalancer(), lb.result().created(), Refs.NONE, List.of())
-        .plus(lb.result().changes()).plus(tgChanges.result()));
+    Future<SecurityGroupSynthesizer.Groups> groups = securityGroupsOf(stack, plan, deepCheck, lbs.isEmpty());
+    Future<LoadBalancerSynth.Synced> lb = groups.compose(run::going).compose(g -> loadBalancers.sync(plan.isEmpty() ? stack.loadBalancer()
+        : stack.loadBalancer().withSecurityGroups(g.ids()), lbs));
+    // a create that returned a group made by this run proves the load balancer is the one just created (see ownedCreates)
+    Future<Boolean> lbProven = lb.map(s -> !s.created() || groups.result().created().filter(s.loadBalancer().securityGroups()::contains).isPresent());
+    // with such a group the target groups are checked as soon as they exist; else one check for all the creates below
+    Future<Void> tgOwned = Future.all(tgChanges, groups).compose(v -> groups.result().created().isEmpty() ? Future.succeededFuture()
+        : ownedCreates(stackTag, createdArns(tgChanges.result(), TargetGroupSynth.KIND)));
+    Future<Void> lbOwned = lbProven.compose(proven -> {
+      boolean tgsChecked = groups.result().created().isPresent();
+      List<String> arns = new java.util.ArrayList<>(proven ? List.of() : createdArns(lb.result().changes(), LoadBalancerSynth.KIND));
+      if (tgsChecked) {
+        return ownedCreates(stackTag, arns);
+      }
+      return tgChanges.compose(changes -> {
+        arns.addAll(createdArns(changes, TargetGroupSynth.KIND));
+        return ownedCreates(stackTag, arns);
+      });
+    });
+    Future<Void> rules = groups.compose(SecurityGroupSynthesizer.Groups::rules);
+    return Future.join(tgChanges, lb, tgOwned, lbOwned, rules).map(v -> new Progress(lb.result().loadBalancer(), lb.result().created(),
+        Refs.NONE, List.of()).plus(lb.result().changes()).plus(tgChanges.result()));
+  }
+
+  private static List<String> createdArns(List<Change> changes, String kind) {
+    return changes.stream().filter(c -> c.op() == Change.Op.CREATED && c.kind().equals(kind)).map(Change::arn).distinct().toList();
   }
 
   /**
    * ELBv2 answers a create with an existing resource of the same name and settings, whoever made it:
    * what the creates of this run returned is adopted only when its tags say it is this stack's (one
    * DescribeTags for them all). A resource AWS does not answer for yet (eventual consistency) passes.
+   * A load balancer returned with a security group created moments before by this run needs no check:
+   * it was created with that group, whose ID nobody else knew (a load balancer that existed already,
+   * whatever settings ELBv2 compares, lists the groups it was made with).
    */
-  private Future<Progress> ownedCreates(String stackTag, Progress progress) {
-    List<String> created = progress.changes().stream().filter(c -> c.op() == Change.Op.CREATED
-        && (c.kind().equals(TargetGroupSynth.KIND) || c.kind().equals(LoadBalancerSynth.KIND))).map(Change::arn).distinct().toList();
+  private Future<Void> ownedCreates(String stackTag, List<String> created) {
     if (created.isEmpty()) {
-      return Future.succeededFuture(progress);
+      return Future.succeededFuture();
     }
     return elb.tags(created).recover(e -> AwsFailure.is(e, AwsFailure.Kind.NOT_FOUND) ? Future.succeededFuture(Map.of()) : Future.failedFuture(e))
         .compose(tags -> {
@@ -349,7 +383,7 @@ public final class StackDeployer {
                   tg.targetType(), tg.healthCheck(), tg.loadBalancerArns(), Map.copyOf(tags.get(arn))))));
           List<String> foreign = created.stream().filter(arn -> tags.containsKey(arn) && !ours(tags.get(arn), stackTag)).toList();
           if (foreign.isEmpty()) {
-            return Future.succeededFuture(progress);
+            return Future.succeededFuture();
           }
           foreign.forEach(arn -> {
             inventory.removeLoadBalancer(arn);

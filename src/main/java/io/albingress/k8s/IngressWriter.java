@@ -7,6 +7,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -40,12 +43,11 @@ public final class IngressWriter {
     if (Objects.equals(currentHostname(ingress), hostname)) {
       return Future.succeededFuture();
     }
+    // one merge patch (one round trip): it replaces the whole list, which is all this field holds for us
+    String patch = client.getKubernetesSerialization().asJson(Map.of("status", Map.of("loadBalancer", Map.of("ingress",
+        hostname.map(h -> List.of(new IngressLoadBalancerIngressBuilder().withHostname(h).build())).orElse(new ArrayList<>())))));
     return blocking(() -> client.network().v1().ingresses().inNamespace(ingress.getMetadata().getNamespace())
-        .withName(ingress.getMetadata().getName()).editStatus(i -> {
-          i.getStatus().getLoadBalancer().setIngress(hostname
-              .map(h -> List.of(new IngressLoadBalancerIngressBuilder().withHostname(h).build())).orElse(new ArrayList<>()));
-          return i;
-        }));
+        .withName(ingress.getMetadata().getName()).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), patch));
   }
 
   public static Optional<String> currentHostname(Ingress ingress) {

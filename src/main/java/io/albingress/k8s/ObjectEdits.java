@@ -8,6 +8,8 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /**
  * Edits of Kubernetes objects shared by the writers: finalizers, and fabric8's blocking calls run on
@@ -27,12 +29,48 @@ public final class ObjectEdits {
     return f != null && f.contains(finalizer);
   }
 
+  /**
+   * One patch from the cached object, locked on its resourceVersion (one round trip); when the cache
+   * was behind (409 Conflict), the object is read afresh and edited.
+   */
   public <T extends HasMetadata> Future<Void> addFinalizer(T o, String finalizer) {
-    return hasFinalizer(o, finalizer) ? Future.succeededFuture() : edit(o, x -> withFinalizers(x, f -> {
+    if (hasFinalizer(o, finalizer)) {
+      return Future.succeededFuture();
+    }
+    UnaryOperator<T> change = x -> withFinalizers(x, f -> {
       if (!f.contains(finalizer)) {
         f.add(finalizer);
       }
-    }));
+    });
+    String version = o.getMetadata().getResourceVersion();
+    if (version == null) {
+      return edit(o, change);
+    }
+    List<String> finalizers = new ArrayList<>(o.getMetadata().getFinalizers() == null ? List.of() : o.getMetadata().getFinalizers());
+    finalizers.add(finalizer);
+    String patch = client.getKubernetesSerialization().asJson(java.util.Map.of("metadata",
+        java.util.Map.of("finalizers", finalizers, "resourceVersion", version)));
+    return vertx.<Boolean>executeBlocking(() -> {
+      try {
+        resource(o).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        return true;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          return true;
+        }
+        if (e.getCode() == 409) {
+          return false;
+        }
+        throw e;
+      }
+    }, false).compose(done -> done ? Future.<Void>succeededFuture() : edit(o, change));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T extends HasMetadata> io.fabric8.kubernetes.client.dsl.Resource<T> resource(T o) {
+    var op = client.resources((Class<T>) o.getClass());
+    return o.getMetadata().getNamespace() == null ? op.withName(o.getMetadata().getName())
+        : op.inNamespace(o.getMetadata().getNamespace()).withName(o.getMetadata().getName());
   }
 
   public <T extends HasMetadata> Future<Void> removeFinalizer(T o, String finalizer) {

@@ -225,8 +225,17 @@ public final class TargetsVerticle extends VerticleBase implements Leader, io.al
     // a stack bound before by this process keeps the ARNs it was bound with (no call); else its load balancer
     // may carry the stack's targets hash: its target groups are then found by name in the listing without
     // tags, and trusted only when the tag, which names their ARNs, vouches for them
-    Future<Boolean> vouchedBound = onContextFuture(() -> rebindKnown(stack, lb)).compose(known -> known || lbTag.isEmpty()
-        || stack.targetGroups().isEmpty() ? Future.succeededFuture(known)
+    // one turn on this context when the listing is at hand already (after a restart it is fetched on taking the lead): a
+    // second turn would queue behind everything that came in meanwhile (informer events, target syncs)
+    Future<Boolean> vouchedBound = onContextFuture(() -> {
+      if (rebindKnown(stack, lb)) {
+        return Boolean.TRUE;
+      }
+      if (lbTag.isEmpty() || stack.targetGroups().isEmpty()) {
+        return Boolean.FALSE;
+      }
+      return inventory.targetGroupArnsIfListed().map(byName -> bindVouched(stack, lb.get(), byName)).orElse(null);
+    }).compose(bound -> bound != null ? Future.succeededFuture(bound)
         : inventory.targetGroupArnsListed().compose(byName -> onContextFuture(() -> bindVouched(stack, lb.get(), byName))));
     return vouchedBound.compose(done -> done ? Future.<Void>succeededFuture() : ownTargetGroups(stack).compose(own -> {
       List<Binding> found = stack.targetGroups().stream().filter(tg -> own.arnByName().containsKey(tg.name()))

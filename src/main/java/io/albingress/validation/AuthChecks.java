@@ -34,7 +34,9 @@ final class AuthChecks {
   static void run(ParsedIngress parsed, ClusterView cluster, Findings findings) {
     Map<String, String> annotations = parsed.annotations();
     String ns = parsed.namespace();
-    findings.deny(AuthAnnotations.parse(annotations).errors());
+    // the Ingress's own auth, parsed once: every route without an overriding Service shares it
+    var ingressAuth = AuthAnnotations.parse(annotations);
+    findings.deny(ingressAuth.errors());
     // the effective auth of each route, keyed by where it comes from (the Ingress, or a Service that overrides it)
     Map<String, AuthConfig> effective = new LinkedHashMap<>();
     // one parse per origin (the Ingress, or an overriding Service), however many paths share it
@@ -42,23 +44,21 @@ final class AuthChecks {
     for (IngressRoutes.Route route : parsed.routes()) {
       List<String> services = ParsedIngress.servicesOf(route, parsed.config().actions());
       String service = services.size() == 1 ? services.get(0) : null;
-      Map<String, String> svcAnnotations = service == null ? Map.of() : cluster.service(ns, service)
-          .map(s -> s.getMetadata().getAnnotations()).filter(a -> a != null).orElse(Map.of());
       boolean overrides = service != null && overridingService.computeIfAbsent(service,
-          n -> svcAnnotations.keySet().stream().anyMatch(AUTH_KEYS::contains) ? Optional.of(n) : Optional.empty()).isPresent();
+          n -> overridesAuth(serviceAnnotations(cluster, ns, n)) ? Optional.of(n) : Optional.empty()).isPresent();
       String origin = overrides ? "Service " + ns + "/" + service : "";
       String slot = origin.isEmpty() ? "the Ingress" : origin;
       if (effective.containsKey(slot)) {
         continue;
       }
-      var auth = AuthAnnotations.parse(annotations, overrides ? svcAnnotations : Map.of(), origin);
+      var auth = overrides ? AuthAnnotations.parse(annotations, serviceAnnotations(cluster, ns, service), origin) : ingressAuth;
       if (overrides) {
         findings.deny(auth.errors());
       }
       effective.put(slot, auth.value());
     }
     if (effective.isEmpty()) {
-      effective.put("the Ingress", AuthAnnotations.parse(annotations).value());
+      effective.put("the Ingress", ingressAuth.value());
     }
     if (effective.values().stream().noneMatch(AuthConfig::active)) {
       return;
@@ -98,5 +98,18 @@ final class AuthChecks {
             + OidcSecrets.CLIENT_ID_LEGACY + ") and " + OidcSecrets.CLIENT_SECRET);
       }
     });
+  }
+
+  private static Map<String, String> serviceAnnotations(ClusterView cluster, String ns, String service) {
+    return cluster.service(ns, service).map(s -> s.getMetadata().getAnnotations()).filter(a -> a != null).orElse(Map.of());
+  }
+
+  private static boolean overridesAuth(Map<String, String> serviceAnnotations) {
+    for (String k : serviceAnnotations.keySet()) {
+      if (AUTH_KEYS.contains(k)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -73,8 +73,13 @@ final class AwsChecks {
     List<ListenPort> ports = ListenPorts.effective(config, wantsTls);
     List<ListenPort> https = ports.stream().filter(p -> p.protocol() == Protocol.HTTPS).toList();
     List<String> hosts = IngressRoutes.hosts(ingress);
+    // each ARN's region, matched once for both checks below
+    Map<String, Optional<String>> regions = new java.util.HashMap<>();
     for (String arn : arns) {
-      Formats.acmRegion(arn).filter(r -> !region.isEmpty() && !r.equals(region)).ifPresent(r -> findings.deny(
+      regions.put(arn, Formats.acmRegion(arn));
+    }
+    for (String arn : arns) {
+      regions.get(arn).filter(r -> !region.isEmpty() && !r.equals(region)).ifPresent(r -> findings.deny(
           key("certificate-arn") + ": \"" + arn + "\" is in region " + r + ", but the ALB is in " + region
               + "; ACM certificates must be in the load balancer's region"));
     }
@@ -104,14 +109,15 @@ final class AwsChecks {
     if (arns.isEmpty()) {
       discovery(https.get(0), hosts, known, findings);
     } else {
-      explicit(arns, hosts, known, aws, findings);
+      explicit(arns, regions, hosts, known, aws, findings);
     }
   }
 
-  private void explicit(List<String> arns, List<String> hosts, List<Certificate> known, AwsFacts aws, Findings findings) {
+  private void explicit(List<String> arns, Map<String, Optional<String>> regions, List<String> hosts, List<Certificate> known,
+      AwsFacts aws, Findings findings) {
     List<Certificate> attached = new ArrayList<>();
     for (String arn : arns) {
-      Optional<String> certRegion = Formats.acmRegion(arn);
+      Optional<String> certRegion = regions.get(arn);
       if (certRegion.isEmpty()) {
         continue; // IAM server certificates are not in ACM
       }

@@ -25,6 +25,7 @@ final class BackendChecks {
   private static final Set<String> NODE_PORT_TYPES = Set.of("NodePort", "LoadBalancer");
 
   private final Ingress ingress;
+  private final List<IngressRoutes.Route> routes;
   private final IngressConfig config;
   private final ClusterView cluster;
   private final Findings findings;
@@ -34,9 +35,13 @@ final class BackendChecks {
   private final Map<String, io.albingress.annotations.Parsed<TargetConfig>> targetsByService = new java.util.HashMap<>();
   private final Map<String, List<io.albingress.annotations.FieldError>> tagErrorsByService = new java.util.HashMap<>();
   private io.albingress.annotations.Parsed<TargetConfig> ingressTargets;
+  /** The cache's answer for each Service name, looked up once per review however many paths use it. */
+  private final Map<String, Optional<Service>> services = new java.util.HashMap<>();
 
-  BackendChecks(Ingress ingress, IngressConfig config, ClusterView cluster, Findings findings) {
+  /** {@code routes}: the Ingress's, as {@link IngressRoutes#of} reads them (read once per review). */
+  BackendChecks(Ingress ingress, List<IngressRoutes.Route> routes, IngressConfig config, ClusterView cluster, Findings findings) {
     this.ingress = ingress;
+    this.routes = routes;
     this.config = config;
     this.cluster = cluster;
     this.findings = findings;
@@ -47,7 +52,7 @@ final class BackendChecks {
   void run() {
     findings.deny(ingressTargets().errors());
     warnUnusedConditions();
-    for (IngressRoutes.Route route : IngressRoutes.of(ingress)) {
+    for (IngressRoutes.Route route : routes) {
       String field = route.isDefaultBackend() ? route.field() : route.field() + ".backend";
       if (route.backend() == null) {
         continue;
@@ -82,7 +87,7 @@ final class BackendChecks {
    * source-ip restriction.
    */
   private void warnUnusedConditions() {
-    Set<String> backends = IngressRoutes.of(ingress).stream()
+    Set<String> backends = routes.stream()
         .map(r -> r.backend() == null || r.backend().getService() == null ? null : r.backend().getService().getName())
         .filter(n -> n != null).collect(Collectors.toSet());
     for (String name : config.conditions().keySet()) {
@@ -117,7 +122,7 @@ final class BackendChecks {
     if (!cluster.knowsServices()) {
       return;
     }
-    Optional<Service> found = cluster.service(namespace, name);
+    Optional<Service> found = services.computeIfAbsent(name, n -> cluster.service(namespace, n));
     if (found.isEmpty()) {
       boolean instance = ingressTargets().value().targetType() == TargetType.INSTANCE;
       findings.warn(field + ": " + id + " does not exist yet; the ALB routes to it once it is created"
@@ -125,9 +130,14 @@ final class BackendChecks {
       return;
     }
     Service svc = found.get();
-    var parsed = targetsByService.computeIfAbsent(name, n -> TargetAnnotations.parse(annotations, serviceAnnotations(svc), id));
+    // a Service without annotations of ours reads as the Ingress alone: its parse is the Ingress's, and it has no tags
+    boolean own = hasOurs(serviceAnnotations(svc));
+    var parsed = own ? targetsByService.computeIfAbsent(name, n -> TargetAnnotations.parse(annotations, serviceAnnotations(svc), id))
+        : ingressTargets();
     findings.deny(parsed.errors());
-    findings.deny(tagErrorsByService.computeIfAbsent(name, n -> TargetAnnotations.serviceTags(serviceAnnotations(svc), id).errors()));
+    if (own) {
+      findings.deny(tagErrorsByService.computeIfAbsent(name, n -> TargetAnnotations.serviceTags(serviceAnnotations(svc), id).errors()));
+    }
     TargetConfig target = parsed.value();
     String type = svc.getSpec() == null || svc.getSpec().getType() == null ? "ClusterIP" : svc.getSpec().getType();
     if (type.equals("ExternalName")) {
@@ -197,6 +207,15 @@ final class BackendChecks {
       return String.valueOf(service.getPort().getNumber());
     }
     return service.getPort().getName() == null ? "" : service.getPort().getName();
+  }
+
+  private static boolean hasOurs(Map<String, String> annotations) {
+    for (String k : annotations.keySet()) {
+      if (k.startsWith(io.albingress.annotations.AnnotationCatalog.PREFIX)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Map<String, String> serviceAnnotations(Service svc) {

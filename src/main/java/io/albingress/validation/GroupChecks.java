@@ -92,7 +92,7 @@ final class GroupChecks {
    * namespaceSelector are the way to keep other namespaces out (checked in {@link ParamsChecks}).
    */
   private void crossNamespaceHosts(String group, List<Member> others) {
-    if (group == null || classes.params(ingress).params().flatMap(p -> p.group()).isPresent()) {
+    if (group == null || others.isEmpty() || classes.params(ingress).params().flatMap(p -> p.group()).isPresent()) {
       return;
     }
     String namespace = ingress.getMetadata().getNamespace();

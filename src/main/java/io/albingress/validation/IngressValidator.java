@@ -55,21 +55,22 @@ public final class IngressValidator {
   }
 
   public Prepared prepare(Ingress ingress) {
-    if (classes.match(ingress) == IngressClassMatcher.Match.NOT_OURS) {
+    IngressClassMatcher.Match match = classes.match(ingress);
+    if (match == IngressClassMatcher.Match.NOT_OURS) {
       return new Prepared(ingress, IngressClassMatcher.Match.NOT_OURS, null, new AwsFacts.Needs(false, false));
     }
     ParamsLookup params = classes.params(ingress);
-    return prepare(IngressClassMatcher.parse(ingress, params), params);
+    // the params copy keeps the spec and the class annotation, so the class decision is the same
+    return prepare(IngressClassMatcher.parse(ingress, params), params, match);
   }
 
   /** As {@link #prepare(Ingress)}, for an Ingress already parsed without class params. */
   public Prepared prepare(ParsedIngress parsed) {
-    return prepare(parsed, ParamsLookup.NONE);
+    return prepare(parsed, ParamsLookup.NONE, classes.match(parsed.ingress()));
   }
 
-  private Prepared prepare(ParsedIngress parsed, ParamsLookup params) {
+  private Prepared prepare(ParsedIngress parsed, ParamsLookup params, IngressClassMatcher.Match match) {
     Ingress ingress = parsed.ingress();
-    IngressClassMatcher.Match match = classes.match(ingress);
     if (match == IngressClassMatcher.Match.NOT_OURS) {
       return new Prepared(ingress, match, null, new AwsFacts.Needs(false, false));
     }
@@ -108,8 +109,9 @@ public final class IngressValidator {
     IngressConfig config = prepared.parsed().config();
     denyIpv6Cidrs(annotations, config, findings);
     SecurityGroupChecks.annotations(annotations, config, findings);
-    PathChecks.run(ingress, config, findings);
-    new BackendChecks(ingress, config, cluster, findings).run();
+    List<IngressRoutes.Route> routes = prepared.parsed().routes();
+    PathChecks.run(routes, config, findings);
+    new BackendChecks(ingress, routes, config, cluster, findings).run();
     AuthChecks.run(prepared.parsed(), cluster, findings);
     awsChecks.subnets(config, aws, findings);
     SecurityGroupChecks.namedGroups(config, aws, vpcId, findings);

@@ -18,19 +18,22 @@ final class ListenerChecks {
   private ListenerChecks() {}
 
   static void run(IngressConfig config, List<ListenPort> ports, Findings findings) {
-    String has = "; this Ingress listens on " + IngressValidator.portsText(ports) + " (" + key("listen-ports") + ")";
     for (MutualAuthentication m : config.mutualAuthentication().values()) {
       ListenPort https = new ListenPort(Protocol.HTTPS, m.port());
       if (!ports.contains(https)) {
         findings.deny(key("mutual-authentication") + ": port " + m.port() + " (" + m.mode().wireName() + ") is not an HTTPS listener"
-            + " of this Ingress, so its mutual TLS would not be applied" + has);
+            + " of this Ingress, so its mutual TLS would not be applied" + has(ports));
       }
     }
     for (ListenPort p : config.listenerAttributes().keySet()) {
       if (!ports.contains(p)) {
-        findings.deny(key(attributesKey(p)) + ": this Ingress has no " + p + " listener, so its attributes would not be applied" + has);
+        findings.deny(key(attributesKey(p)) + ": this Ingress has no " + p + " listener, so its attributes would not be applied" + has(ports));
       }
     }
+  }
+
+  private static String has(List<ListenPort> ports) {
+    return "; this Ingress listens on " + IngressValidator.portsText(ports) + " (" + key("listen-ports") + ")";
   }
 
   /** The annotation name (without prefix) of a listener's attributes, such as listener-attributes.HTTPS-443. */

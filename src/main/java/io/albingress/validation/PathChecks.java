@@ -5,7 +5,6 @@ import static io.albingress.annotations.AnnotationCatalog.key;
 import io.albingress.annotations.Condition;
 import io.albingress.annotations.IngressConfig;
 import io.albingress.model.IngressRoutes;
-import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +15,9 @@ final class PathChecks {
 
   private PathChecks() {}
 
-  static void run(Ingress ingress, IngressConfig config, Findings findings) {
-    for (IngressRoutes.Route route : IngressRoutes.of(ingress)) {
+  /** {@code routes}: the Ingress's, as {@link IngressRoutes#of} reads them. */
+  static void run(List<IngressRoutes.Route> routes, IngressConfig config, Findings findings) {
+    for (IngressRoutes.Route route : routes) {
       wildcards(route, findings);
       if (!route.isDefaultBackend()) {
         valuesAndRegex(route, config, findings);

@@ -7,10 +7,12 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,9 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
   /** One webhook: its path, its metrics label, how its reviews are read and who answers them. */
   record Webhook<T>(String path, String label, AdmissionCodec.Reader<T> reader, Function<AdmissionRequestView<T>, Future<AdmissionReply>> reviewer) {}
 
+  /** How long an oversized request's connection stays open for the client to finish sending and read the 413. */
+  private static final Duration LINGER = Duration.ofSeconds(2);
+
   private static final class TooLarge extends RuntimeException {
     TooLarge() {
       super("too large", null, false, false);
@@ -43,8 +48,12 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
   private final List<Webhook<?>> webhooks;
   private final java.util.Map<String, Webhook<?>> byPath;
   private final MeterRegistry registry;
-  /** The meters of each webhook and verdict, registered once: a registry lookup per review costs more than the review's checks. */
-  private final java.util.concurrent.ConcurrentMap<String, Meters> meters = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * The meters of each webhook and verdict (by webhook label, then verdict), registered once: a registry lookup per
+   * review costs more than the review's checks, and two lookups by constant strings cost less than building a key.
+   */
+  private final java.util.concurrent.ConcurrentMap<String, java.util.concurrent.ConcurrentMap<String, Meters>> meters =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private record Meters(Counter requests, Timer duration) {}
 
@@ -69,18 +78,18 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
         }
         return; // the connection broke; nobody to answer
       }
-      Optional<Webhook<?>> webhook = Optional.ofNullable(byPath.get(req.path()));
-      if (webhook.isEmpty()) {
+      Webhook<?> webhook = byPath.get(req.path());
+      if (webhook == null) {
         text(req, 404, "no webhook at " + req.path() + "; use " + WebhookServer.VALIDATE_INGRESS_PATH + ", " + WebhookServer.VALIDATE_SERVICE_PATH
             + " or " + WebhookServer.MUTATE_POD_PATH);
         return;
       }
       // the HTTP server metrics' route label, as Vert.x Web's router would set it (never an unknown path: cardinality)
-      req.routed(webhook.get().path());
+      req.routed(webhook.path());
       if (req.method() != HttpMethod.POST) {
         text(req, 405, "use POST");
       } else {
-        serve(req, webhook.get(), ar.result());
+        serve(req, webhook, ar.result());
       }
     });
   }
@@ -128,11 +137,18 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
   }
 
   private void record(String webhook, String verdict, long startNanos) {
-    Meters m = meters.computeIfAbsent(webhook + ' ' + verdict, k -> new Meters(
-        Counter.builder("alb_webhook_requests_total").description("Admission requests by webhook and verdict.")
-            .tag("webhook", webhook).tag("verdict", verdict).register(registry),
-        Timer.builder("alb_webhook_request_duration_seconds").description("Admission request latency.")
-            .tag("webhook", webhook).tag("verdict", verdict).serviceLevelObjectives(LatencyBuckets.seconds()).register(registry)));
+    var byVerdict = meters.get(webhook);
+    if (byVerdict == null) {
+      byVerdict = meters.computeIfAbsent(webhook, w -> new java.util.concurrent.ConcurrentHashMap<>());
+    }
+    Meters m = byVerdict.get(verdict);
+    if (m == null) {
+      m = byVerdict.computeIfAbsent(verdict, k -> new Meters(
+          Counter.builder("alb_webhook_requests_total").description("Admission requests by webhook and verdict.")
+              .tag("webhook", webhook).tag("verdict", verdict).register(registry),
+          Timer.builder("alb_webhook_request_duration_seconds").description("Admission request latency.")
+              .tag("webhook", webhook).tag("verdict", verdict).serviceLevelObjectives(LatencyBuckets.seconds()).register(registry)));
+    }
     m.requests().increment();
     m.duration().record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }
@@ -163,11 +179,22 @@ final class AdmissionHandler implements Handler<HttpServerRequest> {
     }
   }
 
-  /** Answers 413 and closes the connection: the rest of the body is not read. */
+  /**
+   * Answers 413 and closes the connection once the client has sent the rest of the body (read and
+   * dropped) or {@link #LINGER} later, whichever comes first: closing on unread bytes makes TCP reset
+   * the connection, and a client still sending would lose the answer.
+   */
   private static void tooLarge(HttpServerRequest req) {
+    Vertx vertx = Vertx.currentContext().owner();
+    long closer = vertx.setTimer(LINGER.toMillis(), t -> req.connection().close());
+    req.handler(chunk -> {});
+    req.endHandler(v -> {
+      vertx.cancelTimer(closer);
+      req.connection().close();
+    });
+    req.resume();
     req.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, TEXT).putHeader(HttpHeaders.CONNECTION, "close")
-        .end("request body is larger than " + WebhookServer.MAX_BODY_BYTES / (1024 * 1024) + " MiB\n")
-        .onComplete(ar -> req.connection().close());
+        .end("request body is larger than " + WebhookServer.MAX_BODY_BYTES / (1024 * 1024) + " MiB\n");
   }
 
   private static void text(HttpServerRequest req, int status, String message) {

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTPS admission webhook server: TLS 1.2+ only, certificate reload, strict request handling.
  * It runs as several {@link WebhookVerticle} instances sharing one port, each on its own event
- * loop, so it uses every core (the controller can hand it a Vert.x of its own: -Dalb.webhook.ownVertx=true).
+ * loop, so it uses every core (the controller hands it a Vert.x of its own; -Dalb.webhook.ownVertx=false shares the main one).
  */
 public final class WebhookServer {
   public static final String VALIDATE_INGRESS_PATH = "/validate-networking-v1-ingress";
@@ -99,9 +99,9 @@ public final class WebhookServer {
     this.vertx = vertx;
     this.config = config;
     List<AdmissionHandler.Webhook<?>> webhooks = new ArrayList<>(List.of(
-        new AdmissionHandler.Webhook<>(VALIDATE_INGRESS_PATH, "validate-ingress", AdmissionCodec.reader(Ingress.class), ingresses::review),
+        new AdmissionHandler.Webhook<>(VALIDATE_INGRESS_PATH, "validate-ingress", AdmissionCodec.validationReader(Ingress.class), ingresses::review),
         new AdmissionHandler.Webhook<>(MUTATE_POD_PATH, "mutate-pod", AdmissionCodec.reader(Pod.class), pods::review),
-        new AdmissionHandler.Webhook<>(VALIDATE_SERVICE_PATH, "validate-service", AdmissionCodec.reader(Service.class),
+        new AdmissionHandler.Webhook<>(VALIDATE_SERVICE_PATH, "validate-service", AdmissionCodec.validationReader(Service.class),
             new ServiceAdmission()::review),
         new AdmissionHandler.Webhook<>(VALIDATE_CLASS_PARAMS_PATH, "validate-ingressclassparams",
             AdmissionCodec.reader(GenericKubernetesResource.class), new ClassParamsAdmission()::review)));

@@ -9,6 +9,50 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class FormatsTest {
 
+  /** The hand-written ACM ARN matcher says what the pattern says, on valid ARNs and on many near misses. */
+  @Test
+  void acmRegionAgreesWithThePattern() {
+    java.util.Random random = new java.util.Random(42);
+    String alphabet = "arnws:-cmiogvteuw0123456789abcdefABCDEF/xyz.";
+    java.util.List<String> seeds = java.util.List.of(
+        "arn:aws:acm:us-west-2:123456789012:certificate/12345678-1234-1234-1234-123456789012",
+        "arn:aws-cn:acm:cn-north-1:123456789012:certificate/abc",
+        "arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/ABC-def",
+        "arn:aws-iso-b:acm:us-isob-east-1:123456789012:certificate/1",
+        "arn:aws-isof:acm:eu-isoe-west-1:123456789012:certificate/1",
+        "arn:aws:iam::123456789012:server-certificate/test",
+        "arn:aws:acm:ap-southeast-2:123456789012:certificate/" + "a".repeat(128),
+        "arn:aws:acm:ap-southeast-2:123456789012:certificate/" + "a".repeat(129),
+        "arn:aws:acm:u-west-2:123456789012:certificate/1", "arn:aws:acm:us--west-2:123456789012:certificate/1",
+        "arn:aws:acm:us-west-:123456789012:certificate/1", "arn:aws:acm:us-2:123456789012:certificate/1",
+        "arn:aws:acm:us-west-22:123456789012:certificate/1", "arn:aws:acm:us-west-2:12345678901:certificate/1",
+        "arn:aws:acm:us-west-2:123456789012:certificate/", "", "arn:aws");
+    int checked = 0;
+    for (String seed : seeds) {
+      for (int n = 0; n < 3000; n++) {
+        StringBuilder b = new StringBuilder(seed);
+        int edits = n == 0 ? 0 : 1 + random.nextInt(3);
+        for (int e = 0; e < edits; e++) {
+          int at = b.length() == 0 ? 0 : random.nextInt(b.length() + 1);
+          char c = alphabet.charAt(random.nextInt(alphabet.length()));
+          switch (random.nextInt(3)) {
+            case 0 -> b.insert(at, c);
+            case 1 -> { if (at < b.length()) b.deleteCharAt(at); }
+            default -> { if (at < b.length()) b.setCharAt(at, c); }
+          }
+        }
+        String arn = b.toString();
+        var m = Formats.ACM_ARN.matcher(arn);
+        String expected = m.matches() ? m.group(2) : null;
+        assertThat(Formats.acmRegionOrNull(arn)).as(arn).isEqualTo(expected);
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(10_000);
+    assertThat(Formats.acmRegion(seeds.get(0))).contains("us-west-2");
+    assertThat(Formats.acmRegion(seeds.get(5))).isEmpty();
+  }
+
   @Nested
   class Cidr {
     static final String EXAMPLE = "a CIDR block such as 10.0.0.0/16 or 2001:db8::/32";

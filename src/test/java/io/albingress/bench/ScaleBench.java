@@ -77,10 +77,13 @@ final class ScaleBench {
         ctx.results.note(NAME, "**What limits it:** the time one stack takes from start to end, because both sides run "
             + CONCURRENCY + " stacks at once and moto is not saturated (the controller's call rate stays below the "
             + "baseline's). The baseline needs 3 round trips to moto per stack (target groups with the load balancer, "
-            + "listener, rules). The controller needs 4 (target groups with the load balancer, listener, rules, then "
-            + "AddTags for the model hash, which may only be written once everything else succeeded) plus 2 writes to the "
-            + "apiserver on the same path (the finalizer before any AWS resource exists, the status hostname after), "
-            + "and it starts cold (informer sync, inventory listing, AWS facts). More reconciles at once "
+            + "listener, rules) and creates no security group. The controller needs 5: the stack's managed security group "
+            + "(the load balancer is created with it; its ingress rules are applied beside that create, and the target "
+            + "groups with the check that their creates returned this stack's are made beside both), the load balancer, "
+            + "the listener, the rules, then AddTags for the model hash, which may only be written once everything else "
+            + "succeeded; plus 2 writes to the apiserver on the same path (the finalizer before any AWS resource exists, "
+            + "the status hostname after, one round trip each), and it starts cold (informer sync, inventory listing, AWS "
+            + "facts). So 5/3 of the baseline is its floor at equal concurrency. More reconciles at once "
             + "(--max-concurrent-reconciles) shorten it, but the comparison keeps the concurrency equal.");
       }
       return withEndpoints(ns, app);

@@ -168,4 +168,64 @@ class KeyedLoopTest {
     });
     assertThat(inside.get(10, TimeUnit.SECONDS)).isTrue();
   }
+
+  @Test
+  void aRunThatReleasesItsSlotLetsTheNextKeyStartAndStillCountsUntilItEnds(Vertx vertx) throws Exception {
+    context = vertx.getOrCreateContext();
+    Map<String, Runnable> releases = new ConcurrentHashMap<>();
+    Map<String, Promise<Void>> held = new ConcurrentHashMap<>();
+    KeyedLoop<String> loop = new KeyedLoop<>(vertx, context, KeyedLoop.Settings.of(1, Duration.ofMinutes(1)),
+        (String key, java.util.function.BooleanSupplier cancelled, Runnable release) -> {
+          runs.add(key);
+          releases.put(key, release);
+          Promise<Void> p = Promise.promise();
+          held.put(key, p);
+          return p.future();
+        }, e -> false, outcomes::add);
+    loop.lead(List.of("a", "b"));
+    flush();
+    assertThat(runs).containsExactly("a");
+
+    // from another thread, as a run's AWS part ends on an SDK thread
+    new Thread(releases.get("a")).start();
+    await(() -> runs.size() == 2);
+    assertThat(runs).containsExactly("a", "b");
+    loop.add("a");
+    held.get("b").complete();
+    await(() -> outcomes.size() == 1);
+    flush();
+    assertThat(runs).as("a still runs: its event waits").containsExactly("a", "b");
+    assertThat(loop.idle()).isFalse();
+
+    held.get("a").complete();
+    await(() -> runs.size() == 3);
+    held.get("a").complete();
+    held.values().forEach(p -> p.tryComplete());
+    await(() -> outcomes.size() == 3);
+    flush();
+    assertThat(runs).containsExactly("a", "b", "a");
+  }
+
+  @Test
+  void runsThatReleaseAtOnceDoNotNestTheNextKeysInTheirCallStack(Vertx vertx) throws Exception {
+    context = vertx.getOrCreateContext();
+    int keys = 20_000;
+    java.util.concurrent.atomic.AtomicInteger depth = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger deepest = new java.util.concurrent.atomic.AtomicInteger();
+    KeyedLoop<String> loop = new KeyedLoop<>(vertx, context, KeyedLoop.Settings.of(3, Duration.ofMinutes(1)),
+        (String key, java.util.function.BooleanSupplier cancelled, Runnable release) -> {
+          // after a restart every stack is verified from the caches: its run reaches its release synchronously
+          deepest.accumulateAndGet(depth.incrementAndGet(), Math::max);
+          try {
+            release.run();
+          } finally {
+            depth.decrementAndGet();
+          }
+          return Future.succeededFuture();
+        }, e -> false, outcomes::add);
+    loop.lead(java.util.stream.IntStream.range(0, keys).mapToObj(i -> "k" + i).toList());
+    await(() -> outcomes.size() == keys);
+    assertThat(outcomes).allMatch(o -> o.result().succeeded());
+    assertThat(deepest.get()).as("no run starts inside another").isEqualTo(1);
+  }
 }

@@ -68,4 +68,31 @@ class WorkQueueTest {
       assertThat(queue.failed("a", false)).isLessThanOrEqualTo(Duration.ofMinutes(2));
     }
   }
+
+  @Test
+  void aReleasedKeyFreesItsSlotButStillRunsAlone() {
+    queue.add("a");
+    queue.add("b");
+    queue.add("c");
+    assertThat(queue.next()).contains("a");
+    assertThat(queue.next()).contains("b");
+    assertThat(queue.next()).isEmpty();
+
+    assertThat(queue.release("a")).isTrue();
+    assertThat(queue.release("a")).as("once").isFalse();
+    assertThat(queue.next()).as("a's slot is free").contains("c");
+    assertThat(queue.inFlight()).isEqualTo(2);
+    // a still runs: an event for it waits for its end, and the queue is not idle
+    queue.add("a");
+    assertThat(queue.next()).isEmpty();
+    queue.succeeded("b");
+    queue.succeeded("c");
+    assertThat(queue.idle()).isFalse();
+    assertThat(queue.next()).as("a is still running").isEmpty();
+    queue.succeeded("a");
+    assertThat(queue.next()).as("one more run for the event").contains("a");
+    queue.failed("a", false);
+    assertThat(queue.release("a")).as("not running").isFalse();
+    assertThat(queue.idle()).isTrue();
+  }
 }

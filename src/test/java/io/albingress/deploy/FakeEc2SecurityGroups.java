@@ -17,6 +17,8 @@ final class FakeEc2SecurityGroups implements Ec2SecurityGroups {
   final Map<String, List<String>> interfaceIps = new HashMap<>();
   /** How many more deletes of a group answer DependencyViolation. */
   final Map<String, Integer> inUse = new HashMap<>();
+  /** How many more authorizes fail (a fault EC2 could answer: RequestLimitExceeded). */
+  int authorizeFailures;
   final Map<String, Integer> calls = new TreeMap<>();
   private int next = 1;
   /** Runs once before the next authorize or revoke: an earlier call of a crashed process landing late. */
@@ -109,6 +111,10 @@ final class FakeEc2SecurityGroups implements Ec2SecurityGroups {
   public Future<Void> authorizeIngress(String groupId, Collection<Permission> permissions, String description) {
     landLate();
     count("AuthorizeSecurityGroupIngress");
+    if (authorizeFailures > 0) {
+      authorizeFailures--;
+      return error("RequestLimitExceeded", "Request limit exceeded.");
+    }
     Group g = groups.get(groupId);
     if (g == null) {
       return error("InvalidGroup.NotFound", groupId);
