@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,27 +111,8 @@ public final class StackDeployer {
   private final TagSynth tags;
   private final LoadBalancerAddOns addOns;
   private final Optional<SecurityGroupSynthesizer> securityGroups;
-  /** Per stack: the hash of the listeners and rules this process last applied, with the ARNs they use. */
-  private final Map<String, String> appliedFront = new ConcurrentHashMap<>();
-  /**
-   * Per stack: a model hash this process applied in full without tagging it, because the run changed
-   * nothing but target-group settings (or nothing at all): the tag write would double the calls of a
-   * health-check change, and would be a restart's only mutating call.
-   */
-  private final Map<String, String> appliedUntagged = new ConcurrentHashMap<>();
-  /**
-   * Per stack: its listeners and rules as this process last read or wrote them since the last deep
-   * check, so that a change (a route added or removed) does not describe them again. Dropped on any
-   * failure of the stack, a deep check, its deletion and a lost lease.
-   */
-  private final Map<String, KnownFront> knownFront = new ConcurrentHashMap<>();
-
-  /**
-   * @param listenersHash the load balancer, desired listeners and their resolved default actions the listeners were synced to
-   * @param listeners the listeners' changes of that sync, as unchanged (their ARNs)
-   * @param rules per listener ARN, its rules as the sync left them
-   */
-  private record KnownFront(String listenersHash, List<Change> listeners, Map<String, List<ActualRule>> rules) {}
+  /** What this process last applied per stack: listeners and rules, and model hashes applied without their tag. */
+  private final AppliedMemory applied = new AppliedMemory();
 
   public StackDeployer(Elbv2 elb, Inventory inventory, String vpcId, MeterRegistry registry, LoadBalancerAddOns addOns) {
     this(elb, inventory, vpcId, registry, addOns, Optional.empty());
@@ -187,7 +167,7 @@ public final class StackDeployer {
     return inventory.loadBalancersLoaded().compose(v -> {
       List<ActualLoadBalancer> current = LoadBalancerSynth.keptFirst(inventory.loadBalancers(stackTag), stack.loadBalancer(), statusDns);
       String tagged = current.size() == 1 ? current.get(0).tags().get(Tags.MODEL_HASH) : null;
-      if (!deepCheck && tagged != null && (hash.equals(tagged) || hash.equals(appliedUntagged.get(stackTag)))) {
+      if (!deepCheck && tagged != null && (hash.equals(tagged) || applied.untaggedIs(stackTag, hash))) {
         return Future.succeededFuture(new Outcome(Optional.of(current.get(0).dnsName()), List.of()));
       }
       return inventory.targetGroupsLoaded()
@@ -211,9 +191,7 @@ public final class StackDeployer {
    * again instead of trusting the model hash of a load balancer that no longer exists, and re-creates it.
    */
   private void failed(String stackTag, Throwable e, Reconciliation run) {
-    appliedFront.remove(stackTag);
-    knownFront.remove(stackTag);
-    appliedUntagged.remove(stackTag);
+    applied.forget(stackTag);
     securityGroups.ifPresent(sgs -> sgs.forgetBackend(stackTag));
     if (staleView(e)) {
       run.info(LOG, "stack {}: AWS is not as listed ({}): listing AWS again", stackTag, e.getMessage());
@@ -227,8 +205,7 @@ public final class StackDeployer {
    * process read or wrote is forgotten (listeners and rules, backend security-group rules).
    */
   public void forgetAll() {
-    appliedFront.clear();
-    knownFront.clear();
+    applied.forgetFronts();
     securityGroups.ifPresent(SecurityGroupSynthesizer::forgetAll);
   }
 
@@ -268,9 +245,7 @@ public final class StackDeployer {
 
   /** Deletes every resource of a stack: load balancers (and with them listeners and rules), then target groups. */
   public Future<List<Change>> delete(String stackTag) {
-    appliedFront.remove(stackTag);
-    knownFront.remove(stackTag);
-    appliedUntagged.remove(stackTag);
+    applied.forget(stackTag);
     return inventory.targetGroupsLoaded()
         .compose(v -> Future.join(inventory.loadBalancers(stackTag).stream()
             .map(lb -> loadBalancers.delete(lb).onSuccess(x -> addOns.forget(lb.arn()))).toList()))
@@ -424,13 +399,13 @@ public final class StackDeployer {
   private Future<Progress> frontEnd(Stack stack, Progress progress, boolean deepCheck) {
     String stackTag = stack.id().key();
     String front = ModelHash.of(List.of(progress.loadBalancer().arn(), stack.listeners(), stack.rules(), progress.refs().sorted()));
-    if (!deepCheck && !progress.newLoadBalancer() && front.equals(appliedFront.get(stackTag))) {
+    if (!deepCheck && !progress.newLoadBalancer() && applied.frontIs(stackTag, front)) {
       return Future.succeededFuture(progress);
     }
-    appliedFront.remove(stackTag);
+    applied.forgetFront(stackTag);
     // what this process last read or wrote, unless a deep check compares everything with AWS
-    KnownFront known = knownFront.remove(stackTag);
-    KnownFront usable = deepCheck || progress.newLoadBalancer() ? null : known;
+    Optional<AppliedMemory.KnownFront> known = applied.takeKnownFront(stackTag);
+    AppliedMemory.KnownFront usable = deepCheck || progress.newLoadBalancer() ? null : known.orElse(null);
     String lbArn = progress.refs().arn(LOAD_BALANCER);
     // target groups named in forward actions: one lookup a run, only when listeners and rules are compared
     return TargetGroupNames.resolve(elb, stack, progress.refs()).compose(refs -> {
@@ -441,17 +416,17 @@ public final class StackDeployer {
       if (usable != null && !reapplyOidc && usable.listenersHash().equals(listenersHash)) {
         // the listeners are as this process left them: only the rules changed
         return rules(stack, named.plus(usable.listeners()), usable.rules())
-            .onSuccess(r -> knownFront.put(stackTag, new KnownFront(listenersHash, usable.listeners(), r.rules())))
+            .onSuccess(r -> applied.knownFront(stackTag, new AppliedMemory.KnownFront(listenersHash, usable.listeners(), r.rules())))
             .map(Ruled::progress);
       }
       Future<List<ActualListener>> actual = named.newLoadBalancer() ? Future.succeededFuture(List.of()) : elb.describeListeners(lbArn);
       return actual.compose(current -> listeners.sync(stack.listeners(), current, named.refs(), reapplyOidc))
           .compose(changes -> rules(stack, named.plus(changes), usable == null ? Map.of() : usable.rules())
-              .onSuccess(r -> knownFront.put(stackTag, new KnownFront(listenersHash, changes.stream()
+              .onSuccess(r -> applied.knownFront(stackTag, new AppliedMemory.KnownFront(listenersHash, changes.stream()
                   .filter(c -> c.kind().equals(ListenerSynth.KIND) && c.op() != Change.Op.DELETED && !c.arn().isEmpty())
                   .map(c -> Change.unchanged(ListenerSynth.KIND, c.id(), c.arn())).toList(), r.rules())))
               .map(Ruled::progress));
-    }).onSuccess(v -> appliedFront.put(stackTag, front));
+    }).onSuccess(v -> applied.frontApplied(stackTag, front));
   }
 
   /** The rules' progress, and per listener ARN its rules as the run left them (listeners whose rule ARNs are not all known left out). */
@@ -512,10 +487,10 @@ public final class StackDeployer {
     ActualLoadBalancer lb = progress.loadBalancer();
     Map<String, String> desired = new HashMap<>(stack.loadBalancer().tags());
     if (untaggedSuffices(lb, desired, progress.changes())) {
-      appliedUntagged.put(stackTag, hash);
+      applied.appliedUntagged(stackTag, hash);
       return Future.succeededFuture(progress);
     }
-    appliedUntagged.remove(stackTag);
+    applied.forgetUntagged(stackTag);
     desired.put(Tags.MODEL_HASH, hash);
     return tags.sync(LOAD_BALANCER.ref(), lb.arn(), lb.tags(), desired).map(change -> {
       // the targets loop's tag (not in the model, never removed by the tag sync) stays as it was
