@@ -206,19 +206,21 @@ public final class ControllerApp {
     new StackEvents(vertx.eventBus(), informers, reconciler).register();
     GatewayEvents gatewayEvents = new GatewayEvents(vertx.eventBus(), app.gatewayInformers, gatewayReconciler);
 
-    Future<Void> synced = Future.fromCompletionStage(informers.start(), vertx.getOrCreateContext())
+    io.vertx.core.Context startContext = vertx.getOrCreateContext();
+    // the AWS facts every first run needs, fetched while the informers sync (EC2 and ACM: no lease needed), and
+    // without leader election the inventory too (with it, ELBv2 waits for the lease: see inventoryCache);
+    // read-only listings, so the first of them (on clients still cold) is not on the way from ready to the first runs
+    startContext.runOnContext(v -> {
+      facts.subnets();
+      facts.certificates();
+      if (!settings.leaderElect()) {
+        inventory.loadBalancersLoaded();
+        inventory.targetGroupArnsListed();
+      }
+    });
+    Future<Void> synced = Future.fromCompletionStage(informers.start(), startContext)
         .compose(v -> tgbs.start())
         .onSuccess(v -> LOG.info("informer caches synced"))
-        // the AWS facts every first run needs, fetched while the loops are deployed (EC2 and ACM: no lease needed), and
-        // without leader election the inventory too (with it, ELBv2 waits for the lease: see inventoryCache)
-        .onSuccess(v -> {
-          facts.subnets();
-          facts.certificates();
-          if (!settings.leaderElect()) {
-            inventory.loadBalancersLoaded();
-            inventory.targetGroupArnsListed();
-          }
-        })
         .onSuccess(v -> gatewayEvents.register(informers))
         .onFailure(e -> LOG.error("informers failed to start: {}", e.getMessage()));
     synced.compose(v -> vertx.deployVerticle(app.targets))
