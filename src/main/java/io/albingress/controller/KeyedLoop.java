@@ -65,16 +65,7 @@ public final class KeyedLoop<K> {
    */
   public KeyedLoop(Vertx vertx, Context context, Settings settings, Function<K, Future<Void>> work, Predicate<Throwable> slowRetry,
       Consumer<Outcome<K>> finished) {
-    this(vertx, context, settings, (key, cancelled) -> work.apply(key), slowRetry, finished, true);
-  }
-
-  /**
-   * @param work one run of a key, told whether it is past its bound (then it stops issuing calls
-   *     between its steps); it may complete on any thread
-   */
-  public KeyedLoop(Vertx vertx, Context context, Settings settings, java.util.function.BiFunction<K, java.util.function.BooleanSupplier,
-      Future<Void>> work, Predicate<Throwable> slowRetry, Consumer<Outcome<K>> finished, boolean cancellable) {
-    this(vertx, context, settings, (Work<K>) (key, cancelled, release) -> work.apply(key, cancelled), slowRetry, finished);
+    this(vertx, context, settings, (Work<K>) (key, cancelled, release) -> work.apply(key), slowRetry, finished);
   }
 
   /** @param work one run of a key, told whether it is past its bound and able to free its slot early; it may complete on any thread */

@@ -3,13 +3,13 @@ package io.albingress.k8s;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 /**
  * Edits of Kubernetes objects shared by the writers: finalizers, and fabric8's blocking calls run on
@@ -78,14 +78,8 @@ public final class ObjectEdits {
   }
 
   /** Reads the object afresh, applies the change and patches it. */
-  @SuppressWarnings("unchecked")
   public <T extends HasMetadata> Future<Void> edit(T o, UnaryOperator<T> change) {
-    Class<T> type = (Class<T>) o.getClass();
-    return blocking(() -> {
-      var op = client.resources(type);
-      (o.getMetadata().getNamespace() == null ? op.withName(o.getMetadata().getName())
-          : op.inNamespace(o.getMetadata().getNamespace()).withName(o.getMetadata().getName())).edit(change);
-    });
+    return blocking(() -> resource(o).edit(change));
   }
 
   /** Runs a blocking fabric8 call on a worker; a vanished object (404) is not an error. */

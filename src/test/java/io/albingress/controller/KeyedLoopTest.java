@@ -115,11 +115,11 @@ class KeyedLoopTest {
     context = vertx.getOrCreateContext();
     List<java.util.function.BooleanSupplier> tokens = new CopyOnWriteArrayList<>();
     KeyedLoop.Settings settings = new KeyedLoop.Settings(1, Duration.ofMillis(200), Duration.ofMillis(10), Duration.ofMillis(20));
-    KeyedLoop<String> loop = new KeyedLoop<>(vertx, context, settings, (key, cancelled) -> {
+    KeyedLoop<String> loop = new KeyedLoop<>(vertx, context, settings, (String key, java.util.function.BooleanSupplier cancelled, Runnable release) -> {
       runs.add(key);
       tokens.add(cancelled);
       return runs.size() == 1 ? held(1) : Future.succeededFuture();
-    }, e -> false, outcomes::add, true);
+    }, e -> false, outcomes::add);
     loop.lead(List.of("a"));
     await(() -> tokens.size() == 1 && tokens.get(0).getAsBoolean());
     loop.add("a");
