@@ -452,8 +452,23 @@ public final class GatewayReconciler {
           sets.addAll(missingListenerSets());
           return Future.all(routes().stream().map(r -> writeParents(r, GatewayStatuses.withoutGateway(r, g, sets))).toList());
         })
+        .compose(v -> releaseListenerSets(g))
         .compose(v -> writer.removeFinalizer(g, GATEWAY_FINALIZER))
         .compose(v -> releaseClass(g));
+  }
+
+  /**
+   * A Gateway of ours being deleted (our finalizer still holds it): the ListenerSets naming it say so
+   * ({@link GatewayStatuses#listenerSetWithoutGateway}) before the finalizer goes. A Gateway that moved to another
+   * controller's class is left to that controller, which writes its ListenerSets' status.
+   */
+  private Future<Void> releaseListenerSets(Gateway g) {
+    if (g.getMetadata().getDeletionTimestamp() == null || !GatewayWriter.hasFinalizer(g, GATEWAY_FINALIZER)) {
+      return Future.succeededFuture();
+    }
+    String now = now();
+    return Future.all(listenerSetsOf(g).stream().map(ls -> writer.listenerSetStatus(ls, GatewayStatuses.listenerSetWithoutGateway(ls, g, now)))
+        .toList()).mapEmpty();
   }
 
   /** The class keeps its finalizer while a Gateway of ours still uses it. */

@@ -141,6 +141,22 @@ public final class GatewayStatuses {
     return status;
   }
 
+  /**
+   * The status of a ListenerSet whose parent Gateway is being deleted: Accepted=False {@code ParentNotAccepted},
+   * Programmed=False {@code ParentNotProgrammed}, no listeners, so it never keeps saying Accepted/Programmed for a
+   * Gateway that is gone. (The reference leaves the last status it wrote.)
+   */
+  public static ListenerSetStatus listenerSetWithoutGateway(ListenerSet ls, Gateway gw, String now) {
+    long gen = generation(ls.getMetadata().getGeneration());
+    List<Condition> previous = ls.getStatus() == null ? List.of() : nonNull(ls.getStatus().getConditions());
+    String why = "Gateway " + gw.getMetadata().getNamespace() + "/" + gw.getMetadata().getName() + " is being deleted";
+    ListenerSetStatus status = new ListenerSetStatus();
+    status.setConditions(List.of(condition(previous, "Accepted", false, ListenerSets.PARENT_NOT_ACCEPTED, why, gen, now),
+        condition(previous, "Programmed", false, ListenerSets.PARENT_NOT_PROGRAMMED, why, gen, now)));
+    status.setListeners(List.of());
+    return status;
+  }
+
   /** Why the Gateway is not Programmed, if it is not. */
   public static Optional<Refusal> notProgrammed(GatewayBuild build, Deployed deployed) {
     boolean invalidParameters = build.notProgrammed().filter(r -> GatewayStackBuilder.INVALID_PARAMETERS.equals(r.reason())).isPresent();

@@ -30,6 +30,10 @@ public final class ListenerSets {
   public static final String KIND = "ListenerSet";
   /** The ListenerSet's Accepted=False reason when the Gateway does not allow its namespace (the CRD's ListenerSetReasonNotAllowed). */
   public static final String NOT_ALLOWED = "NotAllowed";
+  /** The ListenerSet's Accepted=False reason when its parent Gateway is not accepted (here: being deleted). */
+  public static final String PARENT_NOT_ACCEPTED = "ParentNotAccepted";
+  /** The ListenerSet's Programmed=False reason when its parent Gateway is not programmed (here: being deleted). */
+  public static final String PARENT_NOT_PROGRAMMED = "ParentNotProgrammed";
 
   private ListenerSets() {}
 

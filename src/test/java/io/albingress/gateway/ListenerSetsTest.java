@@ -189,6 +189,28 @@ class ListenerSetsTest {
   }
 
   @Test
+  void aListenerSetOfAGatewayBeingDeletedIsNoLongerAcceptedNorProgrammedAndListsNoListeners() {
+    Gateway gw = gateway("{namespaces: {from: Same}}");
+    GatewayBuild b = build(gw, List.of(route("to-set", T0, TO_SET)), List.of(extra("shop")), Map.of());
+    ListenerSet was = new io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSetBuilder(extra("shop"))
+        .withStatus(GatewayStatuses.listenerSet(b.listenerSets().get(0), gw, Optional.empty(), T0)).build();
+    String t1 = "2025-01-02T00:00:00Z";
+    ListenerSetStatus gone = GatewayStatuses.listenerSetWithoutGateway(was, gw, t1);
+    assertThat(gone.getConditions()).extracting(Condition::getType).containsExactly("Accepted", "Programmed");
+    assertThat(cond(gone.getConditions(), "Accepted").getStatus()).isEqualTo("False");
+    assertThat(cond(gone.getConditions(), "Accepted").getReason()).isEqualTo("ParentNotAccepted");
+    assertThat(cond(gone.getConditions(), "Accepted").getMessage()).isEqualTo("Gateway shop/gw is being deleted");
+    assertThat(cond(gone.getConditions(), "Accepted").getLastTransitionTime()).isEqualTo(t1);
+    assertThat(cond(gone.getConditions(), "Accepted").getObservedGeneration()).isEqualTo(3L);
+    assertThat(cond(gone.getConditions(), "Programmed").getStatus()).isEqualTo("False");
+    assertThat(cond(gone.getConditions(), "Programmed").getReason()).isEqualTo("ParentNotProgrammed");
+    assertThat(gone.getListeners()).isEmpty();
+    // written once: the same again keeps its transition time, so the writer sees nothing to change
+    ListenerSet after = new io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerSetBuilder(was).withStatus(gone).build();
+    assertThat(GatewayStatuses.listenerSetWithoutGateway(after, gw, "2025-01-03T00:00:00Z")).isEqualTo(gone);
+  }
+
+  @Test
   void routeStatusHasAnEntryForTheListenerSetParentAndReplacesIt() {
     Gateway gw = gateway("{namespaces: {from: Same}}");
     HTTPRoute r = route("to-set", T0, TO_SET);
