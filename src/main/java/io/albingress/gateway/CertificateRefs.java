@@ -20,8 +20,10 @@ import java.util.function.Function;
 
 /**
  * A Gateway's HTTPS listeners' {@code tls.certificateRefs}: which {@code kubernetes.io/tls} Secrets they name, whether
- * each may be used (a Secret of another namespace needs a ReferenceGrant from the Gateway's namespace) and holds a
- * usable certificate and key ({@link TlsPem}). A listener with a ref that cannot be used is told so in its
+ * each may be used (a Secret of another namespace than the listener's owner needs a ReferenceGrant there from the
+ * owner's kind and namespace) and holds a usable certificate and key ({@link TlsPem}). The owner of a listener is the
+ * Gateway, or for a listener merged in from a ListenerSet ({@link ListenerSets#merge}) that ListenerSet: a ref without
+ * namespace means the ListenerSet's, and a Gateway's grants do not open Secrets to its ListenerSets (GEP-1713). A listener with a ref that cannot be used is told so in its
  * ResolvedRefs condition ({@code RefNotPermitted}, {@code InvalidCertificateRef}); its usable refs still serve, and
  * a listener none of whose refs can be used is not programmed. The other listeners are not affected. Pure.
  */
@@ -88,19 +90,41 @@ public final class CertificateRefs {
     }
   }
 
+  /**
+   * Who a listener's certificateRefs are read for: the Gateway, or the ListenerSet a merged listener comes from; kind
+   * and namespace are what a ReferenceGrant's {@code from} must name, the namespace also what a ref without one means.
+   */
+  public record Owner(String kind, String namespace, String name) {
+    static Owner of(Gateway gw, Listener l) {
+      if (ListenerSets.fromListenerSet(l.getName())) {
+        String[] parts = l.getName().split("/", 3);
+        return new Owner(ListenerSets.KIND, parts[0], parts[1]);
+      }
+      return new Owner("Gateway", gw.getMetadata().getNamespace(), gw.getMetadata().getName());
+    }
+
+    /** Where a listener's ref is, in messages: the Gateway's field path, or the ListenerSet's. */
+    String field(Listener l, int i) {
+      String own = "spec.listeners[" + ListenerSets.ownName(l.getName()) + "].tls.certificateRefs[" + i + "]";
+      return ListenerSets.KIND.equals(kind) ? "ListenerSet " + namespace + "/" + name + " " + own : own;
+    }
+
+    SecretRef secret(SecretObjectReference ref) {
+      return new SecretRef(ref.getNamespace() == null || ref.getNamespace().isEmpty() ? namespace : ref.getNamespace(), ref.getName());
+    }
+  }
+
   /** The Secrets the Gateway's HTTPS listeners name (for mapping Secret events to Gateways), whatever their grants. */
   public static Set<SecretRef> named(Gateway gw) {
     Set<SecretRef> out = new LinkedHashSet<>();
     for (Listener l : listeners(gw)) {
-      refs(l).stream().filter(CertificateRefs::secretKind)
-          .forEach(r -> out.add(new SecretRef(r.getNamespace() == null || r.getNamespace().isEmpty()
-              ? gw.getMetadata().getNamespace() : r.getNamespace(), r.getName())));
+      Owner owner = Owner.of(gw, l);
+      refs(l).stream().filter(CertificateRefs::secretKind).forEach(r -> out.add(owner.secret(r)));
     }
     return out;
   }
 
   public static Resolution resolve(Gateway gw, List<ReferenceGrant> grants, Function<SecretRef, Optional<Secret>> secrets) {
-    String gwNs = gw.getMetadata().getNamespace();
     Map<String, List<SecretRef>> usable = new LinkedHashMap<>();
     Map<String, Refusal> problems = new LinkedHashMap<>();
     Map<SecretRef, TlsPem> pems = new LinkedHashMap<>();
@@ -108,20 +132,21 @@ public final class CertificateRefs {
       if (!"HTTPS".equals(l.getProtocol())) {
         continue;
       }
+      Owner owner = Owner.of(gw, l);
       List<SecretRef> ok = new ArrayList<>();
       List<SecretObjectReference> refs = refs(l);
       for (int i = 0; i < refs.size(); i++) {
         SecretObjectReference ref = refs.get(i);
-        String field = "spec.listeners[" + l.getName() + "].tls.certificateRefs[" + i + "]";
+        String field = owner.field(l, i);
         if (!secretKind(ref)) {
           problems.putIfAbsent(l.getName(), new Refusal(INVALID_CERTIFICATE_REF, field + ": kind " + ref.getKind()
               + (ref.getGroup() == null || ref.getGroup().isEmpty() ? "" : " of group " + ref.getGroup()) + " is not supported; only core Secrets"));
           continue;
         }
-        SecretRef secret = new SecretRef(ref.getNamespace() == null || ref.getNamespace().isEmpty() ? gwNs : ref.getNamespace(), ref.getName());
-        if (!secret.namespace().equals(gwNs) && !granted(grants, gwNs, secret)) {
+        SecretRef secret = owner.secret(ref);
+        if (!secret.namespace().equals(owner.namespace()) && !granted(grants, owner, secret)) {
           problems.putIfAbsent(l.getName(), new Refusal(REF_NOT_PERMITTED, field + ": Secret " + secret.key()
-              + " is in another namespace and no ReferenceGrant there lets Gateways of " + gwNs + " use it"));
+              + " is in another namespace and no ReferenceGrant there lets " + owner.kind() + "s of " + owner.namespace() + " use it"));
           continue;
         }
         Optional<String> problem = check(secret, secrets.apply(secret), pems);
@@ -171,11 +196,14 @@ public final class CertificateRefs {
     return s.getStringData() == null ? null : s.getStringData().get(key);
   }
 
-  /** A ReferenceGrant in the Secret's namespace from Gateways of {@code gatewayNamespace} to that Secret (or all Secrets). */
-  static boolean granted(List<ReferenceGrant> grants, String gatewayNamespace, SecretRef secret) {
+  /**
+   * A ReferenceGrant in the Secret's namespace from the owner's kind (Gateway or ListenerSet) in its namespace to that
+   * Secret (or all Secrets).
+   */
+  static boolean granted(List<ReferenceGrant> grants, Owner owner, SecretRef secret) {
     return grants.stream().filter(g -> secret.namespace().equals(g.getMetadata().getNamespace()) && g.getSpec() != null)
         .anyMatch(g -> RouteMapping.nonNull(g.getSpec().getFrom()).stream().anyMatch(f -> Attachment.GROUP.equals(f.getGroup())
-                && "Gateway".equals(f.getKind()) && gatewayNamespace.equals(f.getNamespace()))
+                && owner.kind().equals(f.getKind()) && owner.namespace().equals(f.getNamespace()))
             && RouteMapping.nonNull(g.getSpec().getTo()).stream().anyMatch(t -> (t.getGroup() == null || t.getGroup().isEmpty())
                 && "Secret".equals(t.getKind()) && (t.getName() == null || t.getName().isEmpty() || t.getName().equals(secret.name()))));
   }

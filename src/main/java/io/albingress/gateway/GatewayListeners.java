@@ -84,11 +84,10 @@ final class GatewayListeners {
         : new Attachment.Parent(p.index(), p.ref(), kept, Optional.empty());
   }
 
-  /** The merged Gateway's listeners by name, with the certificateRefs problems of ListenerSet listeners. */
+  /** The merged Gateway's listeners by name. */
   static Map<String, ListenerState> listenerStates(ListenerSets.Merged merged) {
     Map<String, ListenerState> byName = new LinkedHashMap<>();
     listeners(merged.gateway()).forEach(l -> byName.put(l.name(), l));
-    merged.unresolvedRefs().forEach((name, why) -> byName.computeIfPresent(name, (n, l) -> l.unresolvedRefs(why)));
     return byName;
   }
 

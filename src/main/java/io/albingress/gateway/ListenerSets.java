@@ -1,6 +1,5 @@
 package io.albingress.gateway;
 
-import io.albingress.gateway.Attachment.Refusal;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
@@ -11,7 +10,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentGatewayReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReference;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,8 +64,8 @@ public final class ListenerSets {
     }
   }
 
-  /** The Gateway with the accepted ListenerSets' listeners appended, and per merged listener name a certificateRefs problem. */
-  public record Merged(Gateway gateway, Map<String, Refusal> unresolvedRefs) {}
+  /** The Gateway with the accepted ListenerSets' listeners appended. */
+  public record Merged(Gateway gateway) {}
 
   /** A route's parentRef of kind ListenerSet (group gateway.networking.k8s.io). */
   public static boolean refersToListenerSet(ParentReference ref) {
@@ -154,30 +152,20 @@ public final class ListenerSets {
   /**
    * The Gateway's listeners followed by those of the accepted ListenerSets, in {@link #of} order. A listener's
    * allowedRoutes keep their meaning relative to its ListenerSet ({@link Attachment} checks Same against the
-   * ListenerSet's namespace). tls.certificateRefs of a ListenerSet in the Gateway's namespace are read as the Gateway's;
-   * those of a ListenerSet in another namespace are not read (the listener's ResolvedRefs says so).
+   * ListenerSet's namespace). tls.certificateRefs are read for the ListenerSet ({@link CertificateRefs.Owner}): a ref
+   * without namespace means the ListenerSet's, one to another namespace needs a ReferenceGrant from the ListenerSet.
    */
   public static Merged merge(Gateway gw, Sets sets) {
     if (sets.accepted().isEmpty()) {
-      return new Merged(gw, Map.of());
+      return new Merged(gw);
     }
     List<Listener> listeners = new ArrayList<>(RouteMapping.nonNull(gw.getSpec().getListeners()));
-    Map<String, Refusal> unresolved = new LinkedHashMap<>();
     for (ListenerSet ls : sets.accepted()) {
-      boolean sameNamespace = ls.getMetadata().getNamespace().equals(gw.getMetadata().getNamespace());
       for (ListenerEntry e : RouteMapping.nonNull(ls.getSpec().getListeners())) {
-        String name = listenerName(ls, e.getName());
-        var tls = e.getTls();
-        if (!sameNamespace && tls != null && !RouteMapping.nonNull(tls.getCertificateRefs()).isEmpty()) {
-          unresolved.put(name, new Refusal(CertificateRefs.REF_NOT_PERMITTED, "tls.certificateRefs of a ListenerSet outside the Gateway's"
-              + " namespace are not read; certificates come from the LoadBalancerConfiguration or ACM discovery"));
-          tls = new io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerTLSConfigBuilder(tls).withCertificateRefs(List.of()).build();
-        }
-        listeners.add(new ListenerBuilder().withName(name).withHostname(e.getHostname()).withPort(e.getPort()).withProtocol(e.getProtocol())
-            .withTls(tls).withAllowedRoutes(e.getAllowedRoutes()).build());
+        listeners.add(new ListenerBuilder().withName(listenerName(ls, e.getName())).withHostname(e.getHostname()).withPort(e.getPort())
+            .withProtocol(e.getProtocol()).withTls(e.getTls()).withAllowedRoutes(e.getAllowedRoutes()).build());
       }
     }
-    Gateway merged = new GatewayBuilder(gw).editSpec().withListeners(listeners).endSpec().build();
-    return new Merged(merged, Map.copyOf(unresolved));
+    return new Merged(new GatewayBuilder(gw).editSpec().withListeners(listeners).endSpec().build());
   }
 }

@@ -150,4 +150,85 @@ class CertificateRefsTest {
     assertThat(old.arns("ok")).containsExactly("arn:a");
     assertThat(old.problems().get("ok").message()).contains("imported before still serves");
   }
+
+  static ReferenceGrant grantFrom(String kind, String ns) {
+    return GatewayFixtures.yaml("""
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: ReferenceGrant
+        metadata: {name: g, namespace: certs}
+        spec:
+          from: [{group: gateway.networking.k8s.io, kind: %s, namespace: %s}]
+          to: [{group: "", kind: Secret}]
+        """.formatted(kind, ns), ReferenceGrant.class);
+  }
+
+  /** A Gateway of shop taking ListenerSets of team-a and of shop, the merge the reconciler resolves refs on. */
+  static Gateway mergedWithSets() {
+    Gateway gw = ListenerSetsTest.gateway("{namespaces: {from: All}}");
+    var far = ListenerSetsTest.listenerSet("team-a", "tls", "2025-01-01T00:00:00Z", """
+        - {name: own, port: 8443, protocol: HTTPS, tls: {certificateRefs: [{name: a}]}}
+        - {name: far, port: 8444, protocol: HTTPS, tls: {certificateRefs: [{name: b, namespace: certs}]}}
+        """);
+    var near = ListenerSetsTest.listenerSet("shop", "near", "2025-01-02T00:00:00Z", """
+        - {name: own, port: 8445, protocol: HTTPS, tls: {certificateRefs: [{name: a}]}}
+        """);
+    return ListenerSets.merge(gw, ListenerSets.of(gw, List.of(far, near), Map.of())).gateway();
+  }
+
+  static CertificateRefs.Resolution resolveSets(List<ReferenceGrant> grants) {
+    Map<SecretRef, Secret> s = secrets();
+    s.put(new SecretRef("team-a", "a"), tls("team-a", "a", "kubernetes.io/tls", a.certificate(), a.key()));
+    return CertificateRefs.resolve(mergedWithSets(), grants, ref -> Optional.ofNullable(s.get(ref)));
+  }
+
+  @Test
+  void aListenerSetsRefsAreItsOwnAndAnotherNamespaceNeedsAGrantFromTheListenerSet() {
+    // a ref without namespace is the ListenerSet's Secret, not the Gateway's
+    assertThat(CertificateRefs.named(mergedWithSets())).contains(new SecretRef("team-a", "a"), new SecretRef("certs", "b"),
+        new SecretRef("shop", "a"));
+    CertificateRefs.Resolution none = resolveSets(List.of());
+    assertThat(none.usable().get("team-a/tls/own")).containsExactly(new SecretRef("team-a", "a"));
+    assertThat(none.usable().get("shop/near/own")).containsExactly(new SecretRef("shop", "a"));
+    assertThat(none.problems().get("team-a/tls/far").reason()).isEqualTo("RefNotPermitted");
+    assertThat(none.problems().get("team-a/tls/far").message())
+        .contains("ListenerSet team-a/tls spec.listeners[far].tls.certificateRefs[0]", "certs/b", "ListenerSets of team-a");
+    // a grant to the Gateway's namespace does not open it to the ListenerSet (GEP-1713), one to ListenerSets of its namespace does
+    assertThat(resolveSets(List.of(grantFrom("Gateway", "shop"))).problems().get("team-a/tls/far").reason()).isEqualTo("RefNotPermitted");
+    assertThat(resolveSets(List.of(grantFrom("ListenerSet", "shop"))).problems()).containsKey("team-a/tls/far");
+    CertificateRefs.Resolution granted = resolveSets(List.of(grantFrom("ListenerSet", "team-a")));
+    assertThat(granted.problems()).isEmpty();
+    assertThat(granted.usable().get("team-a/tls/far")).containsExactly(new SecretRef("certs", "b"));
+    // nor does a grant to ListenerSets open it to the Gateway's own listeners
+    Map<SecretRef, Secret> s = secrets();
+    assertThat(CertificateRefs.resolve(GW, List.of(grantFrom("ListenerSet", "shop")), ref -> Optional.ofNullable(s.get(ref))).problems()
+        .get("other-ns").reason()).isEqualTo("RefNotPermitted");
+  }
+
+  @Test
+  void aListenerSetListenerWithoutAPermittedRefIsToldSoInItsStatusAndNotProgrammed() {
+    Gateway gw = ListenerSetsTest.gateway("{namespaces: {from: All}}");
+    var far = ListenerSetsTest.listenerSet("team-a", "tls", "2025-01-01T00:00:00Z", """
+        - {name: own, port: 8443, protocol: HTTPS, tls: {certificateRefs: [{name: a}]}}
+        - {name: far, port: 8444, protocol: HTTPS, tls: {certificateRefs: [{name: b, namespace: certs}]}}
+        """);
+    var certs = CertificateRefs.ListenerCertificates.of(resolveSets(List.of()), Map.of("team-a/a", "arn:team-a", "shop/a", "arn:a"), Map.of());
+    var route = route("r", "2025-01-01T00:00:00Z", """
+        parentRefs: [{name: tls, kind: ListenerSet, group: gateway.networking.k8s.io, namespace: team-a}]
+        rules: [{backendRefs: [{name: web, port: 80}]}]
+        """);
+    GatewayBuild build = new GatewayStackBuilder().build(StackId.gatewayOf("shop", "gw"), new GatewayInputs(gw, List.of(route),
+        List.of(service("web", "")), Map.of(), List.of(), LoadBalancerConfigs.Resolved.NONE, GatewayExtensions.NONE, certs, List.of(far)), FACTS);
+    assertThat(build.stack().listeners().stream().filter(x -> x.port() == 8443).findFirst().orElseThrow().certificateArns())
+        .containsExactly("arn:team-a");
+    assertThat(build.stack().listeners()).extracting(x -> x.port()).doesNotContain(8444);
+    var status = GatewayStatuses.listenerSet(build.listenerSets().get(0), gw, Optional.empty(), "2025-01-01T00:00:00Z");
+    var farStatus = status.getListeners().stream().filter(l -> l.getName().equals("far")).findFirst().orElseThrow();
+    assertThat(farStatus.getConditions()).filteredOn(c -> c.getType().equals("ResolvedRefs")).singleElement()
+        .satisfies(c -> assertThat(c.getStatus()).isEqualTo("False")).satisfies(c -> assertThat(c.getReason()).isEqualTo("RefNotPermitted"));
+    assertThat(farStatus.getConditions()).filteredOn(c -> c.getType().equals("Programmed")).singleElement()
+        .satisfies(c -> assertThat(c.getStatus()).isEqualTo("False"));
+    var ownStatus = status.getListeners().stream().filter(l -> l.getName().equals("own")).findFirst().orElseThrow();
+    assertThat(ownStatus.getConditions()).filteredOn(c -> c.getType().equals("ResolvedRefs")).singleElement()
+        .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
+  }
 }
