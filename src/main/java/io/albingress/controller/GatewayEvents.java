@@ -1,5 +1,6 @@
 package io.albingress.controller;
 
+import io.albingress.gateway.ConfigFinalizers;
 import io.albingress.gateway.GrpcRoutes;
 import io.albingress.k8s.ChangeHandler;
 import io.albingress.k8s.GatewayInformers;
@@ -42,8 +43,12 @@ public final class GatewayEvents {
           send(Set.of(GatewayReconciler.classKey(c.getMetadata().getName())));
           send(gateways.gateways().stream().filter(g -> Objects.equals(g.getSpec().getGatewayClassName(), c.getMetadata().getName()))
               .map(GatewayReconciler::id).toList());
+          send(reconciler.deletingConfigs());
         }),
-        ChangeHandler.of((Gateway old, Gateway now) -> send(Set.of(GatewayReconciler.id(now != null ? now : old)))),
+        ChangeHandler.of((Gateway old, Gateway now) -> {
+          send(Set.of(GatewayReconciler.id(now != null ? now : old)));
+          send(reconciler.deletingConfigs());
+        }),
         ChangeHandler.of((HTTPRoute old, HTTPRoute now) -> {
           Set<StackId> stacks = new LinkedHashSet<>();
           if (old != null) {
@@ -53,6 +58,7 @@ public final class GatewayEvents {
             stacks.addAll(reconciler.stacksOf(now));
           }
           send(stacks);
+          send(reconciler.deletingConfigs());
         }),
         // a grant may open or close a backend of any Gateway's routes
         ChangeHandler.of((ReferenceGrant old, ReferenceGrant now) -> send(reconciler.knownStacks())),
@@ -60,6 +66,9 @@ public final class GatewayEvents {
         // a LoadBalancerConfiguration changes the Gateways that use it, directly or through their class
         ChangeHandler.of((GenericKubernetesResource old, GenericKubernetesResource now) -> {
           GenericKubernetesResource c = now != null ? now : old;
+          // its own finalizer first, then (for a default TargetGroupConfiguration being deleted) those it may release
+          send(Set.of(GatewayReconciler.configKey(ConfigFinalizers.Kind.LOAD_BALANCER, c.getMetadata().getNamespace(), c.getMetadata().getName())));
+          send(reconciler.deletingConfigs());
           send(reconciler.classesOfLoadBalancerConfig(c.getMetadata().getNamespace(), c.getMetadata().getName()).stream()
               .map(GatewayReconciler::classKey).toList());
           send(reconciler.usersOfLoadBalancerConfig(c.getMetadata().getNamespace(), c.getMetadata().getName()));
@@ -74,6 +83,7 @@ public final class GatewayEvents {
         stacks.addAll(reconciler.stacksOf(GrpcRoutes.view(now)));
       }
       send(stacks);
+      send(reconciler.deletingConfigs());
     }), () -> send(reconciler.knownStacks()));
     // a ListenerSet changes the Gateway it names (before and after), and with it the routes attached to it
     gateways.listenerSets().start(ChangeHandler.of((ListenerSet old, ListenerSet now) -> {
@@ -89,6 +99,9 @@ public final class GatewayEvents {
     // TargetGroupConfigurations and ListenerRuleConfigurations (CRDs that may arrive later), and the OIDC Secrets the latter read
     GatewayConfigUsers users = new GatewayConfigUsers(gateways, reconciler);
     gateways.targetGroupConfigs().start(ChangeHandler.of((GenericKubernetesResource old, GenericKubernetesResource now) -> {
+      GenericKubernetesResource c = now != null ? now : old;
+      // its own finalizer first
+      send(Set.of(GatewayReconciler.configKey(ConfigFinalizers.Kind.TARGET_GROUP, c.getMetadata().getNamespace(), c.getMetadata().getName())));
       Set<StackId> stacks = new LinkedHashSet<>();
       if (old != null) {
         stacks.addAll(users.ofTargetGroupConfig(old));
@@ -100,7 +113,7 @@ public final class GatewayEvents {
     }), () -> send(reconciler.knownStacks()));
     gateways.listenerRuleConfigs().start(ChangeHandler.of((GenericKubernetesResource old, GenericKubernetesResource now) -> {
       GenericKubernetesResource c = now != null ? now : old;
-      // its own status (accepted) first, whether or not a route uses it
+      // its own finalizer and status (accepted) first, whether or not a route uses it
       send(Set.of(GatewayReconciler.listenerRuleConfigKey(c.getMetadata().getNamespace(), c.getMetadata().getName())));
       send(users.ofListenerRuleConfig(c.getMetadata().getNamespace(), c.getMetadata().getName()));
     }), () -> send(reconciler.knownStacks()));
@@ -112,7 +125,13 @@ public final class GatewayEvents {
         send(users.ofSecret(s.getMetadata().getNamespace(), s.getMetadata().getName()));
       }
     }));
-    informers.services().addEventHandler(ChangeHandler.of((Service old, Service now) -> send(reconciler.usersOf(now != null ? now : old))));
+    informers.services().addEventHandler(ChangeHandler.of((Service old, Service now) -> {
+      send(reconciler.usersOf(now != null ? now : old));
+      // a TargetGroupConfiguration being deleted is released when its Service goes
+      if (now == null) {
+        send(reconciler.deletingConfigs());
+      }
+    }));
     // a Secret that listeners' tls.certificateRefs name: re-imported when it changes (a resync changes nothing)
     informers.oidcSecrets().informer().addEventHandler(ChangeHandler.of((Secret old, Secret now) -> {
       if (old != null && now != null && Objects.equals(old.getMetadata().getResourceVersion(), now.getMetadata().getResourceVersion())) {

@@ -8,6 +8,7 @@ import io.albingress.deploy.SecurityGroupSynthesizer;
 import io.albingress.deploy.StackDeployer;
 import io.albingress.gateway.Attachment;
 import io.albingress.gateway.CertificateRefs;
+import io.albingress.gateway.ConfigFinalizers;
 import io.albingress.gateway.GatewayExtensions;
 import io.albingress.gateway.GatewayInputs;
 import io.albingress.gateway.GatewayStackBuilder;
@@ -119,7 +120,10 @@ public final class GatewayReconciler {
     Set<StackId> known = gateways.gateways().stream().filter(g -> ours(g) || GatewayWriter.hasFinalizer(g, GATEWAY_FINALIZER))
         .map(GatewayReconciler::id).collect(Collectors.toSet());
     gateways.gatewayClasses().stream().filter(this::ourClass).map(gc -> classKey(gc.getMetadata().getName())).forEach(known::add);
-    gateways.listenerRuleConfigs().list().forEach(c -> known.add(listenerRuleConfigKey(c.getMetadata().getNamespace(), c.getMetadata().getName())));
+    // every configuration object: its finalizer (and a ListenerRuleConfiguration's status)
+    for (ConfigFinalizers.Kind kind : ConfigFinalizers.Kind.values()) {
+      configs(kind).list().forEach(c -> known.add(configKey(kind, c.getMetadata().getNamespace(), c.getMetadata().getName())));
+    }
     return known;
   }
 
@@ -132,22 +136,51 @@ public final class GatewayReconciler {
   }
 
   public static boolean isClassKey(StackId id) {
-    return id.gateway() && id.namespace().isEmpty() && !isListenerRuleConfigKey(id);
+    return id.gateway() && id.namespace().isEmpty() && configKind(id).isEmpty();
   }
 
   /**
-   * The reconcile-loop key of a ListenerRuleConfiguration's status, as {@link #classKey}: leader-only, one write at a time. The
-   * name starts with the kind (upper case, never a GatewayClass name) and holds "namespace/name".
+   * The reconcile-loop key of a configuration object (its finalizer, and a ListenerRuleConfiguration's status), as
+   * {@link #classKey}: leader-only, one write at a time. The name is "Kind:namespace/name" (a ':' is never in a
+   * GatewayClass name).
    */
+  public static StackId configKey(ConfigFinalizers.Kind kind, String namespace, String name) {
+    return StackId.gatewayOf("", kind.kind() + ":" + namespace + "/" + name);
+  }
+
+  /** The kind of a {@link #configKey}. */
+  static Optional<ConfigFinalizers.Kind> configKind(StackId id) {
+    if (!id.gateway() || !id.namespace().isEmpty() || id.name().indexOf(':') < 0) {
+      return Optional.empty();
+    }
+    return ConfigFinalizers.Kind.of(id.name().substring(0, id.name().indexOf(':')));
+  }
+
   public static StackId listenerRuleConfigKey(String namespace, String name) {
-    return StackId.gatewayOf("", LRC_KEY_PREFIX + namespace + "/" + name);
+    return configKey(ConfigFinalizers.Kind.LISTENER_RULE, namespace, name);
   }
 
   public static boolean isListenerRuleConfigKey(StackId id) {
-    return id.gateway() && id.namespace().isEmpty() && id.name().startsWith(LRC_KEY_PREFIX);
+    return configKind(id).filter(k -> k == ConfigFinalizers.Kind.LISTENER_RULE).isPresent();
   }
 
-  private static final String LRC_KEY_PREFIX = "ListenerRuleConfiguration:";
+  /** The keys of the configuration objects being deleted that still hold our finalizer: what uses them may have let go. */
+  public Set<StackId> deletingConfigs() {
+    Set<StackId> out = new java.util.LinkedHashSet<>();
+    for (ConfigFinalizers.Kind kind : ConfigFinalizers.Kind.values()) {
+      configs(kind).list().stream().filter(c -> c.getMetadata().getDeletionTimestamp() != null && GatewayWriter.hasFinalizer(c, kind.finalizer()))
+          .forEach(c -> out.add(configKey(kind, c.getMetadata().getNamespace(), c.getMetadata().getName())));
+    }
+    return out;
+  }
+
+  private io.albingress.k8s.LateCrdInformer<io.fabric8.kubernetes.api.model.GenericKubernetesResource> configs(ConfigFinalizers.Kind kind) {
+    return switch (kind) {
+      case LOAD_BALANCER -> gateways.loadBalancerConfigs();
+      case TARGET_GROUP -> gateways.targetGroupConfigs();
+      case LISTENER_RULE -> gateways.listenerRuleConfigs();
+    };
+  }
 
   public static StackId id(Gateway gw) {
     return StackId.gatewayOf(gw.getMetadata().getNamespace(), gw.getMetadata().getName());
@@ -258,9 +291,14 @@ public final class GatewayReconciler {
     if (!gateways.available()) {
       return Future.succeededFuture();
     }
-    if (isListenerRuleConfigKey(id)) {
-      return reconcileListenerRuleConfig(id.name().substring(LRC_KEY_PREFIX.length())).onFailure(e -> run.failed(LOG,
-          "writing the status of " + id.name(), e));
+    Optional<ConfigFinalizers.Kind> configKind = configKind(id);
+    if (configKind.isPresent()) {
+      String key = id.name().substring(id.name().indexOf(':') + 1);
+      return reconcileConfig(configKind.get(), key).onFailure(e -> {
+        if (!LeadershipGate.refused(e)) {
+          run.failed(LOG, "reconciling " + id.name(), e);
+        }
+      });
     }
     if (isClassKey(id)) {
       return reconcileClass(id.name()).onFailure(e -> {
@@ -299,15 +337,61 @@ public final class GatewayReconciler {
     return gc.map(c -> writer.classConditions(c, classConditions(c, now()))).orElse(Future.succeededFuture());
   }
 
-  /** A ListenerRuleConfiguration's status (accepted, message, observedGeneration), as the reference writes it; no write when unchanged. */
-  private Future<Void> reconcileListenerRuleConfig(String key) {
-    Optional<io.fabric8.kubernetes.api.model.GenericKubernetesResource> found = gateways.listenerRuleConfigs().list().stream()
-        .filter(c -> key.equals(c.getMetadata().getNamespace() + "/" + c.getMetadata().getName())
-            && c.getMetadata().getDeletionTimestamp() == null).findFirst();
+  /**
+   * A configuration object ("namespace/name"): its finalizer ({@link ConfigFinalizers}: added when seen, removed once it is
+   * deleted and nothing uses it; while something does, it waits, reconciled again when Gateways, classes, routes or
+   * Services change), then a ListenerRuleConfiguration's status.
+   */
+  private Future<Void> reconcileConfig(ConfigFinalizers.Kind kind, String key) {
+    Optional<io.fabric8.kubernetes.api.model.GenericKubernetesResource> found = configs(kind).get(key);
     if (found.isEmpty()) {
       return Future.succeededFuture();
     }
     var c = found.get();
+    ConfigFinalizers.Step step = ConfigFinalizers.step(c, kind, () -> configUsers(kind, c));
+    Future<Void> finalizer = Future.succeededFuture();
+    if (step instanceof ConfigFinalizers.Step.Add || step instanceof ConfigFinalizers.Step.Remove) {
+      finalizer = writer.configFinalizer(c, kind.kind(), kind.finalizer(), step instanceof ConfigFinalizers.Step.Add);
+    } else if (step instanceof ConfigFinalizers.Step.Wait w) {
+      LOG.info("{} {} is deleted but still used by {}: its finalizer {} stays", kind.kind(), key, w.users(), kind.finalizer());
+    }
+    return kind == ConfigFinalizers.Kind.LISTENER_RULE && c.getMetadata().getDeletionTimestamp() == null
+        ? finalizer.compose(v -> reconcileListenerRuleConfig(c)) : finalizer;
+  }
+
+  /** What uses a configuration object, as {@link ConfigFinalizers} counts. */
+  private List<String> configUsers(ConfigFinalizers.Kind kind, io.fabric8.kubernetes.api.model.GenericKubernetesResource c) {
+    String ns = c.getMetadata().getNamespace();
+    String name = c.getMetadata().getName();
+    return switch (kind) {
+      case LOAD_BALANCER -> loadBalancerConfigUsers(ns, name);
+      case LISTENER_RULE -> ConfigFinalizers.listenerRuleConfigUsers(ns, name, routes());
+      case TARGET_GROUP -> {
+        Optional<String> svc = io.albingress.gateway.TargetGroupConfigParser.parse(GatewayConfigUsers.specs(List.of(c)).get(0).spec())
+            .value().service();
+        Set<String> serviceUsers = svc.map(s -> usersOf(ns, s).stream().filter(id -> gateways.gateway(id.namespace(), id.name()).filter(this::ours)
+            .isPresent()).map(id -> id.namespace() + "/" + id.name()).collect(Collectors.toSet())).orElse(Set.of());
+        List<String> defaultUsers = svc.isPresent() ? List.of()
+            : gateways.loadBalancerConfigs().list().stream().filter(l -> ns.equals(l.getMetadata().getNamespace())
+                && gateways.loadBalancerConfigSpec(ns + "/" + l.getMetadata().getName())
+                    .flatMap(spec -> io.albingress.gateway.LoadBalancerConfigParser.parse(spec).value().defaultTargetGroupConfiguration())
+                    .filter(name::equals).isPresent()
+                && !loadBalancerConfigUsers(ns, l.getMetadata().getName()).isEmpty())
+              .map(l -> "LoadBalancerConfiguration " + ns + "/" + l.getMetadata().getName()).sorted().toList();
+        yield ConfigFinalizers.targetGroupConfigUsers(svc.isPresent(),
+            svc.flatMap(s -> informers.services(ns).stream().filter(x -> s.equals(x.getMetadata().getName())).findFirst()).isPresent(),
+            serviceUsers, defaultUsers);
+      }
+    };
+  }
+
+  private List<String> loadBalancerConfigUsers(String ns, String name) {
+    return ConfigFinalizers.loadBalancerConfigUsers(ns, name, gateways.gatewayClasses().stream().filter(this::ourClass).toList(),
+        gateways.gateways().stream().filter(this::ours).toList());
+  }
+
+  /** A ListenerRuleConfiguration's status (accepted, message, observedGeneration), as the reference writes it; no write when unchanged. */
+  private Future<Void> reconcileListenerRuleConfig(io.fabric8.kubernetes.api.model.GenericKubernetesResource c) {
     Map<String, Object> spec = GatewayConfigUsers.specs(List.of(c)).get(0).spec();
     ListenerRuleConfigStatus status = ListenerRuleConfigStatus.of(spec, c.getMetadata().getNamespace(),
         Objects.requireNonNullElse(c.getMetadata().getGeneration(), 0L), informers.oidcSecrets());

@@ -107,6 +107,21 @@ public final class GatewayInformers implements AutoCloseable {
     return listenerRuleConfigs;
   }
 
+  /** LoadBalancerConfigurations, picked up when their CRD is installed (started with {@link #start}). */
+  public LateCrdInformer<GenericKubernetesResource> loadBalancerConfigs() {
+    return lbConfigs;
+  }
+
+  /** The resource of one of the reference's configuration kinds (LoadBalancer-, TargetGroup-, ListenerRuleConfiguration). */
+  static ResourceDefinitionContext configContext(String kind) {
+    return switch (kind) {
+      case LB_CONFIG_KIND -> LB_CONFIG_CONTEXT;
+      case "TargetGroupConfiguration" -> TG_CONFIG_CONTEXT;
+      case "ListenerRuleConfiguration" -> LR_CONFIG_CONTEXT;
+      default -> throw new IllegalArgumentException("not a configuration kind: " + kind);
+    };
+  }
+
   /** Starts trying; {@code handlers} hear every change once the caches list. */
   public void start(Handlers handlers) {
     this.handlers = handlers;

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Writes to Gateway API objects: finalizers on GatewayClasses and Gateways, and status (also of ListenerRuleConfigurations). fabric8 calls
+ * Writes to Gateway API objects: finalizers on GatewayClasses and Gateways (and the reference's configuration objects), and status (also of ListenerRuleConfigurations). fabric8 calls
  * block, so they run on worker threads; each is skipped when the cached object already says the same.
  */
 public final class GatewayWriter {
@@ -127,6 +127,28 @@ public final class GatewayWriter {
     return blocking(() -> client.genericKubernetesResources(GatewayInformers.LR_CONFIG_CONTEXT).inNamespace(config.getMetadata().getNamespace())
         .withName(config.getMetadata().getName()).editStatus(c -> {
           c.setAdditionalProperty("status", status);
+          return c;
+        }));
+  }
+
+  /**
+   * Adds or removes a finalizer on one of the reference's configuration objects ({@code kind}: LoadBalancerConfiguration,
+   * TargetGroupConfiguration or ListenerRuleConfiguration), read afresh and patched; nothing when the cached object
+   * already says so.
+   */
+  public Future<Void> configFinalizer(GenericKubernetesResource config, String kind, String finalizer, boolean add) {
+    if (hasFinalizer(config, finalizer) == add) {
+      return Future.succeededFuture();
+    }
+    return blocking(() -> client.genericKubernetesResources(GatewayInformers.configContext(kind)).inNamespace(config.getMetadata().getNamespace())
+        .withName(config.getMetadata().getName()).edit(c -> {
+          List<String> f = new java.util.ArrayList<>(c.getMetadata().getFinalizers() == null ? List.of() : c.getMetadata().getFinalizers());
+          if (add && !f.contains(finalizer)) {
+            f.add(finalizer);
+          } else if (!add) {
+            f.remove(finalizer);
+          }
+          c.getMetadata().setFinalizers(f);
           return c;
         }));
   }

@@ -2,6 +2,7 @@ package io.albingress.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.albingress.gateway.ConfigFinalizers;
 import io.albingress.model.StackId;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -37,5 +38,18 @@ class GatewayClassKeyTest {
     assertThat(GatewayReconciler.isClassKey(parsed)).isFalse();
     assertThat(GatewayReconciler.isListenerRuleConfigKey(GatewayReconciler.classKey("alb"))).isFalse();
     assertThat(GatewayReconciler.isListenerRuleConfigKey(StackId.gatewayOf("shop", "ListenerRuleConfiguration:x"))).isFalse();
+  }
+
+  @Test
+  void configurationKeysSurviveTheEventBusAndAreNoClassKeys() {
+    for (ConfigFinalizers.Kind kind : ConfigFinalizers.Kind.values()) {
+      StackId key = GatewayReconciler.configKey(kind, "shop", "cfg");
+      StackId parsed = StackId.parse(key.key());
+      assertThat(parsed).isEqualTo(key);
+      assertThat(GatewayReconciler.isClassKey(parsed)).isFalse();
+      assertThat(GatewayReconciler.isListenerRuleConfigKey(parsed)).isEqualTo(kind == ConfigFinalizers.Kind.LISTENER_RULE);
+    }
+    assertThat(GatewayReconciler.listenerRuleConfigKey("shop", "cfg")).isEqualTo(GatewayReconciler.configKey(ConfigFinalizers.Kind.LISTENER_RULE, "shop", "cfg"));
+    assertThat(GatewayReconciler.isClassKey(GatewayReconciler.classKey("alb"))).isTrue();
   }
 }

@@ -335,6 +335,13 @@ class GatewayIT {
       assertThat(rules.get(0).conditions().get(0).pathPatternConfig().values()).containsExactly("/admin");
       assertThat(rules.get(0).actions().get(0).fixedResponseConfig().statusCode()).isEqualTo("503");
       assertThat(rules.get(0).actions().get(0).fixedResponseConfig().messageBody()).isEqualTo("later");
+      // the reference's finalizers on the configurations
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+          jsonpath(env, n, "targetgroupconfiguration", "web", "{.metadata.finalizers}").contains("gateway.k8s.aws/targetgroupconfigurations")
+          && jsonpath(env, n, "targetgroupconfiguration", "defaults", "{.metadata.finalizers}").contains("gateway.k8s.aws/targetgroupconfigurations")
+          && jsonpath(env, n, "loadbalancerconfiguration", "lbc", "{.metadata.finalizers}").contains("gateway.k8s.aws/loadbalancerconfigurations")
+          && jsonpath(env, n, "listenerruleconfiguration", "maintenance", "{.metadata.finalizers}")
+              .contains("gateway.k8s.aws/listenerruleconfigurations"));
 
       // a change of the default configuration re-reconciles the Gateway whose LoadBalancerConfiguration names it
       apply(env, defaults.replace("value: \"30\"", "value: \"60\""));
@@ -347,7 +354,27 @@ class GatewayIT {
           .filter(tg -> (n + "/gw").equals(moto.tags(tg.targetGroupArn()).get("gateway.k8s.aws.alb/stack")))
           .anyMatch(tg -> "/ready".equals(tg.healthCheckPath())));
 
+      // deleted while in use, a configuration stays (and keeps applying) until nothing uses it
+      assertThat(env.kubectl(null, "delete", "targetgroupconfiguration", "web", "-n", n, "--wait=false").exit()).isZero();
+      assertThat(env.kubectl(null, "delete", "listenerruleconfiguration", "maintenance", "-n", n, "--wait=false").exit()).isZero();
+      assertThat(env.kubectl(null, "delete", "loadbalancerconfiguration", "lbc", "-n", n, "--wait=false").exit()).isZero();
+      Thread.sleep(2000);
+      assertThat(jsonpath(env, n, "targetgroupconfiguration", "web", "{.metadata.deletionTimestamp}")).isNotBlank();
+      assertThat(jsonpath(env, n, "listenerruleconfiguration", "maintenance", "{.metadata.deletionTimestamp}")).isNotBlank();
+      assertThat(jsonpath(env, n, "loadbalancerconfiguration", "lbc", "{.metadata.deletionTimestamp}")).isNotBlank();
+
       s.deleteGatewayAndExpectNoAlb();
+      // no Gateway of ours uses the Service nor the LoadBalancerConfiguration any more; the route still names the rule configuration
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+          env.kubectl(null, "get", "targetgroupconfiguration", "web", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank()
+          && env.kubectl(null, "get", "loadbalancerconfiguration", "lbc", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
+      assertThat(jsonpath(env, n, "listenerruleconfiguration", "maintenance", "{.metadata.deletionTimestamp}")).isNotBlank();
+      assertThat(env.kubectl(null, "delete", "httproute", "shop", "-n", n, "--wait=false").exit()).isZero();
+      // an unused one goes at once
+      assertThat(env.kubectl(null, "delete", "targetgroupconfiguration", "defaults", "-n", n, "--wait=false").exit()).isZero();
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+          env.kubectl(null, "get", "listenerruleconfiguration", "maintenance", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank()
+          && env.kubectl(null, "get", "targetgroupconfiguration", "defaults", "-n", n, "--ignore-not-found", "-o", "name").stdout().isBlank());
     }
   }
 

@@ -41,4 +41,28 @@ class GatewayConfigAdmissionTest {
     assertThat(GatewayAdmissionTest.result(admission.listenerRuleConfig(review("v1", "TargetGroupConfiguration", "CREATE", "{}")))
         .allowed()).isFalse();
   }
+
+  @Test
+  void anUpdateLeavingAnInvalidSpecAsItWasIsAllowedSoTheControllersFinalizerCanBeAdded() {
+    String bad = "{\"conditions\": [{\"field\": \"source-ip\", \"sourceIPConfig\": {\"values\": [\"not-a-cidr\"]}}]}";
+    JsonObject object = new JsonObject("""
+        {"apiVersion": "gateway.k8s.aws/v1", "kind": "ListenerRuleConfiguration", "metadata": {"name": "cfg", "namespace": "shop"},
+         "spec": %s}""".formatted(bad));
+    JsonObject withFinalizer = object.copy();
+    withFinalizer.getJsonObject("metadata").put("finalizers", new io.vertx.core.json.JsonArray().add("gateway.k8s.aws/listenerruleconfigurations"));
+    JsonObject body = Reviews.review("u2", "UPDATE", new JsonObject().put("group", "gateway.k8s.aws").put("version", "v1")
+        .put("kind", "ListenerRuleConfiguration"), "listenerruleconfigurations", withFinalizer);
+    body.getJsonObject("request").put("oldObject", object);
+    var request = AdmissionCodec.reader(GenericKubernetesResource.class).decode(body.toBuffer());
+    assertThat(GatewayAdmissionTest.result(admission.listenerRuleConfig(request)).allowed()).isTrue();
+    // a changed spec is judged again
+    JsonObject changed = withFinalizer.copy();
+    changed.getJsonObject("spec").getJsonArray("conditions").getJsonObject(0).getJsonObject("sourceIPConfig")
+        .put("values", new io.vertx.core.json.JsonArray().add("still-not-a-cidr"));
+    JsonObject body2 = Reviews.review("u3", "UPDATE", new JsonObject().put("group", "gateway.k8s.aws").put("version", "v1")
+        .put("kind", "ListenerRuleConfiguration"), "listenerruleconfigurations", changed);
+    body2.getJsonObject("request").put("oldObject", object);
+    assertThat(GatewayAdmissionTest.result(admission.listenerRuleConfig(AdmissionCodec.reader(GenericKubernetesResource.class)
+        .decode(body2.toBuffer()))).allowed()).isFalse();
+  }
 }
