@@ -504,7 +504,22 @@ class GatewayIT {
       Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
           .until(() -> jsonpath(env, n, "httproute", "app", "{.status.parents}").isEmpty());
 
+      // the Gateway goes: a ListenerSet still naming it no longer says Accepted/Programmed
+      apply(env, """
+          apiVersion: gateway.networking.k8s.io/v1
+          kind: ListenerSet
+          metadata: {name: stays, namespace: %1$s}
+          spec:
+            parentRef: {name: gw}
+            listeners: [{name: app, port: 8081, protocol: HTTP}]
+          """.formatted(n));
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+          "True".equals(jsonpath(env, n, "listenerset", "stays", "{.status.conditions[?(@.type==\"Accepted\")].status}")));
       s.deleteGatewayAndExpectNoAlb();
+      assertThat(jsonpath(env, n, "listenerset", "stays", "{.status.conditions[?(@.type==\"Accepted\")].status}/"
+          + "{.status.conditions[?(@.type==\"Accepted\")].reason}/{.status.conditions[?(@.type==\"Programmed\")].reason}"))
+          .isEqualTo("False/ParentNotAccepted/ParentNotProgrammed");
+      assertThat(jsonpath(env, n, "listenerset", "stays", "{.status.listeners}")).isEmpty();
     }
   }
 
