@@ -476,7 +476,10 @@ class GatewayIT {
           """.formatted(n, cls));
 
       Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-          .until(() -> ours(moto, n).size() == 1 && moto.listeners(ours(moto, n).get(0).loadBalancerArn()).size() == 2);
+          .until(() -> ours(moto, n).size() == 1 && moto.listeners(ours(moto, n).get(0).loadBalancerArn()).size() == 2
+              // a listener is created before its rules: wait for the rule too
+              && moto.listeners(ours(moto, n).get(0).loadBalancerArn()).stream().filter(l -> l.port() == 8080)
+                  .anyMatch(l -> moto.rules(l.listenerArn()).stream().anyMatch(r -> !r.isDefault())));
       LoadBalancer lb = ours(moto, n).get(0);
       var on8080 = moto.listeners(lb.loadBalancerArn()).stream().filter(l -> l.port() == 8080).findFirst().orElseThrow();
       List<Rule> rules = moto.rules(on8080.listenerArn()).stream().filter(r -> !r.isDefault()).toList();
