@@ -207,17 +207,8 @@ public final class ControllerApp {
     GatewayEvents gatewayEvents = new GatewayEvents(vertx.eventBus(), app.gatewayInformers, gatewayReconciler);
 
     io.vertx.core.Context startContext = vertx.getOrCreateContext();
-    // the AWS facts every first run needs, fetched while the informers sync (EC2 and ACM: no lease needed), and
-    // without leader election the inventory too (with it, ELBv2 waits for the lease: see inventoryCache);
-    // read-only listings, so the first of them (on clients still cold) is not on the way from ready to the first runs
-    startContext.runOnContext(v -> {
-      facts.subnets();
-      facts.certificates();
-      if (!settings.leaderElect()) {
-        inventory.loadBalancersLoaded();
-        inventory.targetGroupArnsListed();
-      }
-    });
+    FirstListings firstListings = new FirstListings(facts, inventory, settings.leaderElect());
+    startContext.runOnContext(v -> firstListings.duringSync());
     Future<Void> synced = Future.fromCompletionStage(informers.start(), startContext)
         .compose(v -> tgbs.start())
         .onSuccess(v -> LOG.info("informer caches synced"))
@@ -225,8 +216,8 @@ public final class ControllerApp {
         .onFailure(e -> LOG.error("informers failed to start: {}", e.getMessage()));
     synced.compose(v -> vertx.deployVerticle(app.targets))
         .compose(v -> vertx.deployVerticle(app.reconciler))
-        .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), gate, List.of(inventoryCache(inventory, importedCertificates,
-            deployer, facts), app.targets, app.reconciler)))
+        .onSuccess(id -> app.leadership = Leadership.start(kube, settings.leaderElect(), gate, List.of(inventoryCache(firstListings, inventory,
+            importedCertificates, deployer), app.targets, app.reconciler)))
         .onFailure(e -> LOG.error("reconciler failed to start: {}", e.getMessage()));
     return app.webhook.start()
         .compose(w -> OpsServers.metrics(vertx, settings.bindAddress(), settings.metricsPort(), registry))
@@ -297,21 +288,45 @@ public final class ControllerApp {
   }
 
   /**
-   * The inventory of our AWS resources is dropped with the lease: the next leader may change them. On
-   * taking the lead, every listing the first runs need is started at once, side by side (the load
-   * balancers with their tags, the target groups' names, subnets and certificates), instead of one
-   * after the other inside the first runs: after a restart every stack waits for them.
+   * The read-only listings every first run needs, each started once and as early as it may be, so the first
+   * of them (on clients still cold) is off the way from ready to the first runs: the AWS facts (subnets,
+   * certificates) while the informers sync, and the ELBv2 inventory (load balancers with their tags, target
+   * groups' names) then too without leader election, on taking the lead with it.
    */
-  private static Leader inventoryCache(Inventory inventory, ImportedCertificates importedCertificates, StackDeployer deployer,
-      CachedAwsFacts facts) {
+  private record FirstListings(CachedAwsFacts facts, Inventory inventory, boolean leaderElect) {
+    void duringSync() {
+      facts.subnets();
+      facts.certificates();
+      // EC2 and ACM need no lease; ELBv2 waits for it (the gate) and the inventory is dropped with it
+      if (!leaderElect) {
+        listInventory();
+      }
+    }
+
+    void lead() {
+      if (leaderElect) {
+        listInventory();
+      }
+    }
+
+    /** Failures are the runs' to report (each listing is tried again by its next caller). */
+    private void listInventory() {
+      inventory.loadBalancersLoaded();
+      inventory.targetGroupArnsListed();
+    }
+  }
+
+  /**
+   * The inventory of our AWS resources is dropped with the lease: the next leader may change them. On
+   * taking the lead, the listings the first runs need start at once, side by side, instead of one after
+   * the other inside the first runs: after a restart every stack waits for them.
+   */
+  private static Leader inventoryCache(FirstListings firstListings, Inventory inventory, ImportedCertificates importedCertificates,
+      StackDeployer deployer) {
     return new Leader() {
       @Override
       public void lead() {
-        // failures are the runs' to report (each listing is tried again by its next caller)
-        inventory.loadBalancersLoaded();
-        inventory.targetGroupArnsListed();
-        facts.subnets();
-        facts.certificates();
+        firstListings.lead();
       }
 
       @Override

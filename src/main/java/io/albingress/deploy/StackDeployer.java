@@ -111,6 +111,7 @@ public final class StackDeployer {
   private final TagSynth tags;
   private final LoadBalancerAddOns addOns;
   private final Optional<SecurityGroupSynthesizer> securityGroups;
+  private final OwnedCreates owned;
   /** What this process last applied per stack: listeners and rules, and model hashes applied without their tag. */
   private final AppliedMemory applied = new AppliedMemory();
 
@@ -143,6 +144,7 @@ public final class StackDeployer {
     this.tags = new TagSynth(elb, externalManagedTags);
     this.addOns = addOns;
     this.securityGroups = securityGroups;
+    this.owned = new OwnedCreates(elb, inventory);
   }
 
   /** @param deepCheck compare every resource even when the model hash matches (periodic drift check) */
@@ -303,75 +305,28 @@ public final class StackDeployer {
    * Target groups and the load balancer: neither refers to the other. The target groups (and the check
    * that what their creates returned is ours) run beside the security groups and the load balancer, so
    * a new stack waits for the longer of the two chains only. A new managed group's rules are applied
-   * beside the load balancer's create (it admits nothing until then; the run waits for them).
+   * beside the load balancer's create (it admits nothing until then; the run waits for them). What the
+   * creates returned is proven this stack's by {@link OwnedCreates}.
    */
   private Future<Progress> backEnd(Stack stack, Optional<SecurityGroupPlan> plan, boolean deepCheck, List<ActualLoadBalancer> lbs,
       List<ActualTargetGroup> tgs, Reconciliation run) {
     String stackTag = stack.id().key();
     Future<List<Change>> tgChanges = targetGroups.sync(stack.targetGroups(), tgs);
     Future<SecurityGroupSynthesizer.Groups> groups = securityGroupsOf(stack, plan, deepCheck, lbs.isEmpty());
-    Future<LoadBalancerSynth.Synced> lb = groups.compose(run::going).compose(g -> loadBalancers.sync(plan.isEmpty() ? stack.loadBalancer()
-        : stack.loadBalancer().withSecurityGroups(g.ids()), lbs));
-    // a create that returned a group made by this run proves the load balancer is the one just created (see ownedCreates)
-    Future<Boolean> lbProven = lb.map(s -> !s.created() || groups.result().created().filter(s.loadBalancer().securityGroups()::contains).isPresent());
-    // with such a group the target groups are checked as soon as they exist; else one check for all the creates below
-    Future<Void> tgOwned = Future.all(tgChanges, groups).compose(v -> groups.result().created().isEmpty() ? Future.succeededFuture()
-        : ownedCreates(stackTag, createdArns(tgChanges.result(), TargetGroupSynth.KIND)));
-    Future<Void> lbOwned = lbProven.compose(proven -> {
-      boolean tgsChecked = groups.result().created().isPresent();
-      List<String> arns = new java.util.ArrayList<>(proven ? List.of() : createdArns(lb.result().changes(), LoadBalancerSynth.KIND));
-      if (tgsChecked) {
-        return ownedCreates(stackTag, arns);
-      }
-      return tgChanges.compose(changes -> {
-        arns.addAll(createdArns(changes, TargetGroupSynth.KIND));
-        return ownedCreates(stackTag, arns);
-      });
-    });
+    Future<LoadBalancerSynth.Synced> lb = groups.compose(run::going).compose(g -> loadBalancers.sync(withGroups(stack, plan, g), lbs));
+    Future<Void> tgOwned = Future.all(tgChanges, groups).compose(v -> owned.targetGroups(stackTag, tgChanges.result(), groups.result()));
+    Future<Void> lbOwned = lb.compose(synced -> owned.loadBalancer(stackTag, synced, groups.result(), tgChanges));
     Future<Void> rules = groups.compose(SecurityGroupSynthesizer.Groups::rules);
-    return Future.join(tgChanges, lb, tgOwned, lbOwned, rules).map(v -> new Progress(lb.result().loadBalancer(), lb.result().created(),
-        Refs.NONE, List.of()).plus(lb.result().changes()).plus(tgChanges.result()));
+    return Future.join(tgChanges, lb, tgOwned, lbOwned, rules).map(v -> backEndProgress(lb.result(), tgChanges.result()));
   }
 
-  private static List<String> createdArns(List<Change> changes, String kind) {
-    return changes.stream().filter(c -> c.op() == Change.Op.CREATED && c.kind().equals(kind)).map(Change::arn).distinct().toList();
+  /** The load balancer as the model has it, with the managed security groups when this controller manages them. */
+  private static LoadBalancer withGroups(Stack stack, Optional<SecurityGroupPlan> plan, SecurityGroupSynthesizer.Groups groups) {
+    return plan.isEmpty() ? stack.loadBalancer() : stack.loadBalancer().withSecurityGroups(groups.ids());
   }
 
-  /**
-   * ELBv2 answers a create with an existing resource of the same name and settings, whoever made it:
-   * what the creates of this run returned is adopted only when its tags say it is this stack's (one
-   * DescribeTags for them all). A resource AWS does not answer for yet (eventual consistency) passes.
-   * A load balancer returned with a security group created moments before by this run needs no check:
-   * it was created with that group, whose ID nobody else knew (a load balancer that existed already,
-   * whatever settings ELBv2 compares, lists the groups it was made with).
-   */
-  private Future<Void> ownedCreates(String stackTag, List<String> created) {
-    if (created.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return elb.tags(created).recover(e -> AwsFailure.is(e, AwsFailure.Kind.NOT_FOUND) ? Future.succeededFuture(Map.of()) : Future.failedFuture(e))
-        .compose(tags -> {
-          // a target group AWS returned from an earlier create keeps its own targets hash (or none): the targets loop reads it
-          created.stream().filter(tags::containsKey).forEach(arn -> inventory.targetGroup(arn)
-              .filter(tg -> !java.util.Objects.equals(tg.tags().get(Tags.TARGETS_HASH), tags.get(arn).get(Tags.TARGETS_HASH)))
-              .ifPresent(tg -> inventory.put(new ActualTargetGroup(tg.arn(), tg.name(), tg.protocol(), tg.protocolVersion(), tg.port(),
-                  tg.targetType(), tg.healthCheck(), tg.loadBalancerArns(), Map.copyOf(tags.get(arn))))));
-          List<String> foreign = created.stream().filter(arn -> tags.containsKey(arn) && !ours(tags.get(arn), stackTag)).toList();
-          if (foreign.isEmpty()) {
-            return Future.succeededFuture();
-          }
-          foreign.forEach(arn -> {
-            inventory.removeLoadBalancer(arn);
-            inventory.removeTargetGroup(arn);
-          });
-          return Future.failedFuture(new AwsFailure(AwsFailure.Kind.VALIDATION, "NotOurs", "a create returned " + foreign
-              + ", which exists with the same name but is not tagged for this stack (" + Tags.CLUSTER + ", " + Tags.STACK
-              + " or " + Tags.GATEWAY_STACK + "); it is left alone: rename or delete it", null));
-        });
-  }
-
-  private boolean ours(Map<String, String> tags, String stackTag) {
-    return inventory.cluster().equals(tags.get(Tags.CLUSTER)) && StackId.keyOf(tags).filter(stackTag::equals).isPresent();
+  private static Progress backEndProgress(LoadBalancerSynth.Synced lb, List<Change> tgChanges) {
+    return new Progress(lb.loadBalancer(), lb.created(), Refs.NONE, List.of()).plus(lb.changes()).plus(tgChanges);
   }
 
   /**

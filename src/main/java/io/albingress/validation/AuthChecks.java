@@ -45,13 +45,13 @@ final class AuthChecks {
       List<String> services = ParsedIngress.servicesOf(route, parsed.config().actions());
       String service = services.size() == 1 ? services.get(0) : null;
       boolean overrides = service != null && overridingService.computeIfAbsent(service,
-          n -> overridesAuth(serviceAnnotations(cluster, ns, n)) ? Optional.of(n) : Optional.empty()).isPresent();
+          n -> overridesAuth(cluster.serviceAnnotations(ns, n)) ? Optional.of(n) : Optional.empty()).isPresent();
       String origin = overrides ? "Service " + ns + "/" + service : "";
       String slot = origin.isEmpty() ? "the Ingress" : origin;
       if (effective.containsKey(slot)) {
         continue;
       }
-      var auth = overrides ? AuthAnnotations.parse(annotations, serviceAnnotations(cluster, ns, service), origin) : ingressAuth;
+      var auth = overrides ? AuthAnnotations.parse(annotations, cluster.serviceAnnotations(ns, service), origin) : ingressAuth;
       if (overrides) {
         findings.deny(auth.errors());
       }
@@ -98,10 +98,6 @@ final class AuthChecks {
             + OidcSecrets.CLIENT_ID_LEGACY + ") and " + OidcSecrets.CLIENT_SECRET);
       }
     });
-  }
-
-  private static Map<String, String> serviceAnnotations(ClusterView cluster, String ns, String service) {
-    return cluster.service(ns, service).map(s -> s.getMetadata().getAnnotations()).filter(a -> a != null).orElse(Map.of());
   }
 
   private static boolean overridesAuth(Map<String, String> serviceAnnotations) {

@@ -131,12 +131,12 @@ final class BackendChecks {
     }
     Service svc = found.get();
     // a Service without annotations of ours reads as the Ingress alone: its parse is the Ingress's, and it has no tags
-    boolean own = hasOurs(serviceAnnotations(svc));
-    var parsed = own ? targetsByService.computeIfAbsent(name, n -> TargetAnnotations.parse(annotations, serviceAnnotations(svc), id))
+    boolean own = hasOurs(ClusterView.annotations(svc));
+    var parsed = own ? targetsByService.computeIfAbsent(name, n -> TargetAnnotations.parse(annotations, ClusterView.annotations(svc), id))
         : ingressTargets();
     findings.deny(parsed.errors());
     if (own) {
-      findings.deny(tagErrorsByService.computeIfAbsent(name, n -> TargetAnnotations.serviceTags(serviceAnnotations(svc), id).errors()));
+      findings.deny(tagErrorsByService.computeIfAbsent(name, n -> TargetAnnotations.serviceTags(ClusterView.annotations(svc), id).errors()));
     }
     TargetConfig target = parsed.value();
     String type = svc.getSpec() == null || svc.getSpec().getType() == null ? "ClusterIP" : svc.getSpec().getType();
@@ -216,11 +216,6 @@ final class BackendChecks {
       }
     }
     return false;
-  }
-
-  private static Map<String, String> serviceAnnotations(Service svc) {
-    Map<String, String> a = svc.getMetadata() == null ? null : svc.getMetadata().getAnnotations();
-    return a == null ? Map.of() : a;
   }
 
   private static String describe(List<ServicePort> ports) {

@@ -2,16 +2,26 @@ package io.albingress.validation;
 
 import io.albingress.model.ParsedIngress;
 import io.fabric8.kubernetes.api.model.Service;
-import io.albingress.model.ParsedIngress;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.albingress.model.ParsedIngress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Read-only cluster state: informer caches in the controller, manifest files in plan. */
 public interface ClusterView {
   Optional<Service> service(String namespace, String name);
+
+  /** The annotations of a Service of the view; empty when it has none or is not known. */
+  default Map<String, String> serviceAnnotations(String namespace, String name) {
+    return service(namespace, name).map(ClusterView::annotations).orElse(Map.of());
+  }
+
+  /** A Service's annotations; empty when it has none. */
+  static Map<String, String> annotations(Service service) {
+    Map<String, String> a = service.getMetadata() == null ? null : service.getMetadata().getAnnotations();
+    return a == null ? Map.of() : a;
+  }
 
   Optional<IngressClass> ingressClass(String name);
 

@@ -19,8 +19,7 @@ public final class ServiceValidator {
   static final String TARGET_CONTROL_PORT = "target-control-port";
 
   public Verdict validate(Service service) {
-    Map<String, String> annotations = service.getMetadata() == null || service.getMetadata().getAnnotations() == null
-        ? Map.of() : service.getMetadata().getAnnotations();
+    Map<String, String> annotations = ClusterView.annotations(service);
     Findings findings = new Findings();
     String id = "Service " + service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
     for (String name : AnnotationCatalog.ourNames(annotations)) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.albingress.app.ControllerApp;
 import io.albingress.aws.CallMetrics;
-import io.albingress.testing.Controllers;
 import io.albingress.testing.Meters;
 import io.albingress.testing.MotoElbv2;
 import io.albingress.testing.TestEnvironment;
@@ -26,21 +25,20 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Rule;
 /** The reconciler against the real apiserver and moto: create, modify, groups, delete, restart, ownership. */
 @ExtendWith(TestEnvironment.class)
 class ReconcilerIT {
-  private ControllerApp app;
+  private StartedController started;
   private MotoElbv2 moto;
 
   @BeforeEach
   void start(Env env, TestNamespace ns) throws Exception {
-    app = Controllers.start(env, ns);
-    moto = new MotoElbv2(env);
+    started = StartedController.start(env, ns);
+    moto = started.moto();
   }
 
   @AfterEach
   void stop() {
-    if (app != null) {
-      app.stop();
+    if (started != null) {
+      started.close();
     }
-    moto.close();
   }
 
   static String services(String ns) {
@@ -114,7 +112,7 @@ class ReconcilerIT {
   }
 
   private long mutatingCalls() {
-    return Meters.series(app.registry(), CallMetrics.CALLS).entrySet().stream()
+    return Meters.series(started.app().registry(), CallMetrics.CALLS).entrySet().stream()
         .filter(e -> !e.getKey().get("operation").startsWith("Describe") && !e.getKey().get("operation").startsWith("List"))
         .mapToLong(Map.Entry::getValue).sum();
   }
@@ -196,10 +194,9 @@ class ReconcilerIT {
     apply(env, shop(ns.name(), "shop", "", env.seed().getString("certificateArn"), "/api"));
     await(() -> hostname(env, ns.name(), "shop"), h -> !h.isEmpty());
     // converged means the targets too: the status is written before the target sync has finished
-    Awaitility.await().atMost(Duration.ofSeconds(30)).until(app::reconcilerIdle);
-    app.stop();
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(started.app()::reconcilerIdle);
 
-    app = Controllers.start(env, ns);
+    ControllerApp app = started.restart();
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Meters.count(app.registry(), "alb_reconciles_total", "result", "success") >= 1
         && app.reconcilerIdle());
     assertThat(mutatingCalls()).isZero();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.albingress.app.ControllerApp;
 import io.albingress.aws.CallMetrics;
-import io.albingress.testing.Controllers;
 import io.albingress.testing.Meters;
 import io.albingress.testing.MotoElbv2;
 import io.albingress.testing.TestEnvironment;
@@ -44,7 +43,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer
 @ExtendWith(TestEnvironment.class)
 class SecurityGroupsIT {
   private static final String DESCRIPTION_PREFIX = "elbv2.k8s.aws/cluster=";
-  private ControllerApp app;
+  private StartedController started;
   private MotoElbv2 moto;
   private Ec2Client ec2;
   private Env env;
@@ -57,11 +56,8 @@ class SecurityGroupsIT {
     if (second != null) {
       second.stop();
     }
-    if (app != null) {
-      app.stop();
-    }
-    if (moto != null) {
-      moto.close();
+    if (started != null) {
+      started.close();
     }
     if (ec2 != null) {
       ec2.close();
@@ -73,8 +69,8 @@ class SecurityGroupsIT {
     this.ns = ns;
     ec2 = Ec2Client.builder().endpointOverride(URI.create(env.awsEndpoint())).region(Region.of(env.region()))
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"))).build();
-    app = Controllers.start(env, ns);
-    moto = new MotoElbv2(env);
+    started = StartedController.start(env, ns);
+    moto = started.moto();
   }
 
   private String service(String type) {
@@ -135,7 +131,7 @@ class SecurityGroupsIT {
   }
 
   private long reconciles() {
-    return Meters.total(app.registry(), "alb_reconciles_total");
+    return Meters.total(started.app().registry(), "alb_reconciles_total");
   }
 
   /** Waits until no stack reconciliation runs or comes. */
@@ -146,13 +142,13 @@ class SecurityGroupsIT {
       before = after;
       Thread.sleep(1500);
       after = reconciles();
-    } while (after != before || !app.reconcilerIdle());
+    } while (after != before || !started.app().reconcilerIdle());
   }
 
   /** EC2 calls so far, by operation. */
   private Map<String, Long> ec2Calls() {
     Map<String, Long> out = new TreeMap<>();
-    Meters.series(app.registry(), CallMetrics.CALLS).forEach((labels, value) -> {
+    Meters.series(started.app().registry(), CallMetrics.CALLS).forEach((labels, value) -> {
       if ("EC2".equalsIgnoreCase(labels.get("service"))) {
         out.merge(labels.get("operation"), value.longValue(), Long::sum);
       }

@@ -3,13 +3,11 @@ package io.albingress.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.albingress.app.ControllerApp;
-import io.albingress.testing.Controllers;
 import io.albingress.testing.Meters;
 import io.albingress.testing.TestEnvironment;
 import io.albingress.testing.TestEnvironment.Env;
 import io.albingress.testing.TestEnvironment.Result;
 import io.albingress.testing.TestEnvironment.TestNamespace;
-import io.albingress.testing.WebhookRegistration;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.awaitility.Awaitility;
@@ -22,20 +20,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TestEnvironment.class)
 class WebhookIT {
   private static final String DENIED = "admission webhook \"vingress.alb.ingress.k8s.aws\" denied the request";
-  private ControllerApp app;
+  private StartedController started;
 
   /** A controller per test: each test gets a freshly seeded moto (new VPC and subnet IDs). */
   @BeforeEach
   void start(Env env, TestNamespace ns) throws Exception {
-    app = Controllers.start(env, ns);
-    WebhookRegistration.register(env, app);
+    started = StartedController.withWebhooks(env, ns);
   }
 
   @AfterEach
-  void stop(Env env) {
-    WebhookRegistration.unregister(env);
-    if (app != null) {
-      app.stop();
+  void stop() {
+    if (started != null) {
+      started.close();
     }
   }
 
@@ -158,10 +154,7 @@ class WebhookIT {
     assertThat(first.stdout()).contains("created");
     Path fresh = java.nio.file.Files.createTempDirectory("imported-cert");
     io.albingress.testing.TestCerts.write(fresh, "imported.example.test");
-    String imported;
-    try (var moto = new io.albingress.testing.MotoElbv2(env)) {
-      imported = moto.importCertificate(fresh);
-    }
+    String imported = started.moto().importCertificate(fresh);
     Result second = env.kubectl(ingress(ns.name(), "second", "alb.ingress.kubernetes.io/certificate-arn: " + imported, "web", ""),
         "apply", "-f", "-");
     assertThat(second.exit()).as(second.stderr()).isZero();
@@ -174,6 +167,7 @@ class WebhookIT {
     assertThat(env.kubectl(service(ns.name(), "web", "NodePort"), "apply", "-f", "-").exit()).isZero();
     // an Ingress the webhook checks without AWS facts: the reconciler is the first to fetch subnets and certificates
     assertThat(applyUntil(env, ingress(ns.name(), "plain", "", "web", ""), res -> res.exit() == 0).exit()).isZero();
+    ControllerApp app = started.app();
     Awaitility.await().atMost(Duration.ofSeconds(60))
         .until(() -> Meters.total(app.registry(), "alb_reconciles_total") > 0 && app.reconcilerIdle());
     io.vertx.core.Vertx client = io.vertx.core.Vertx.vertx();
@@ -211,8 +205,7 @@ class WebhookIT {
   /** Issue 16 item 7: matchConditions send only our class's Ingresses to the webhook, so its outage blocks no one else. */
   @Test
   void anotherClassesIngressIsAdmittedWhileOurWebhookIsDown(Env env, TestNamespace ns) {
-    app.stop();
-    app = null;
+    started.stopController();
     String nginx = ingress(ns.name(), "theirs", "", "web", "").replace("ingressClassName: alb", "ingressClassName: nginx");
     Result theirs = env.kubectl(nginx, "apply", "-f", "-");
     assertThat(theirs.exit()).as(theirs.stderr()).isZero();

@@ -1,5 +1,11 @@
 package io.albingress.plan;
 
+import static io.albingress.plan.GatewayManifests.gateway;
+import static io.albingress.plan.GatewayManifests.gatewayClass;
+import static io.albingress.plan.GatewayManifests.listenerSet;
+import static io.albingress.plan.GatewayManifests.nodePortService;
+import static io.albingress.plan.GatewayManifests.of;
+import static io.albingress.plan.GatewayManifests.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.albingress.model.ListenerRule;
@@ -84,32 +90,21 @@ class GatewayPlannerTest {
         .contains("redirect HTTP_301 HTTPS:443");
   }
 
-  private static final String SMALL = """
-      apiVersion: gateway.networking.k8s.io/v1
-      kind: GatewayClass
-      metadata: {name: alb}
-      spec: {controllerName: gateway.k8s.aws/alb%s}
-      ---
-      apiVersion: gateway.networking.k8s.io/v1
-      kind: Gateway
-      metadata: {name: gw, namespace: team}
-      spec:
-        gatewayClassName: alb
+  /** The class alb (with more spec fields), the Gateway team/gw listening on HTTP:80 and HTTPS:443, an HTTPRoute to Service svc. */
+  private static String small(String classMore) {
+    return of(gatewayClass(classMore), gateway("""
         listeners:
           - {name: http, port: 80, protocol: HTTP}
           - {name: https, port: 443, protocol: HTTPS}
-      ---
-      apiVersion: gateway.networking.k8s.io/v1
-      kind: HTTPRoute
-      metadata: {name: r, namespace: team}
-      spec:
+        """), route("HTTPRoute", "r", """
         parentRefs: [{name: gw}]
         rules: [{backendRefs: [{name: svc, port: 80}]}]
-      """;
+        """));
+  }
 
   @Test
   void withoutServicesInTheManifestsMissingBackendsAreNotVerifiedAndHttpsWithoutHostnameIsAnError() throws Exception {
-    PlanReport report = planYaml(SMALL.formatted(""));
+    PlanReport report = planYaml(small(""));
     PlanReport.GatewayResult r = report.gateways().get(0);
     assertThat(r.notVerified()).containsExactly("HTTPRoute team/r backends: no Service is in the manifests (its rules are shown answering 500)");
     assertThat(r.problems()).singleElement().asString()
@@ -118,7 +113,7 @@ class GatewayPlannerTest {
 
   @Test
   void aLoadBalancerConfigurationThatIsMissingMakesTheGatewayNotAccepted() throws Exception {
-    PlanReport report = planYaml(SMALL.formatted(", parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, "
+    PlanReport report = planYaml(small(", parametersRef: {group: gateway.k8s.aws, kind: LoadBalancerConfiguration, "
         + "name: absent, namespace: team}"));
     PlanReport.GatewayResult r = report.gateways().get(0);
     assertThat(r.valid()).isFalse();
@@ -130,37 +125,15 @@ class GatewayPlannerTest {
 
   @Test
   void grpcRoutesAreBuiltBesideHttpRoutes() throws Exception {
-    String grpc = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: alb}
-        spec: {controllerName: gateway.k8s.aws/alb}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: gw, namespace: team}
-        spec:
-          gatewayClassName: alb
-          listeners:
-            - {name: http, port: 80, protocol: HTTP%s}
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: greeter, namespace: team}
-        spec:
-          type: NodePort
-          ports: [{port: 50051, nodePort: 30051}]
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GRPCRoute
-        metadata: {name: g, namespace: team}
-        spec:
-          parentRefs: [{name: gw, sectionName: http}]
-          rules:
-            - matches: [{method: {service: helloworld.Greeter, method: SayHello}}]
-              backendRefs: [{name: greeter, port: 50051}]
-        """;
-    PlanReport report = planYaml(grpc.formatted(", allowedRoutes: {kinds: [{kind: GRPCRoute}]}"));
+    PlanReport report = planYaml(of(gatewayClass(), gateway("""
+        listeners:
+          - {name: http, port: 80, protocol: HTTP, allowedRoutes: {kinds: [{kind: GRPCRoute}]}}
+        """), nodePortService("greeter", 50051, 30051), route("GRPCRoute", "g", """
+        parentRefs: [{name: gw, sectionName: http}]
+        rules:
+          - matches: [{method: {service: helloworld.Greeter, method: SayHello}}]
+            backendRefs: [{name: greeter, port: 50051}]
+        """)));
     Stack gw = gatewayStack(report);
     assertThat(gw.members()).containsExactly("team/gw", "GRPCRoute/team/g");
     assertThat(rulesOn(gw, 80)).containsExactly("1 [path-pattern=[/helloworld.Greeter/SayHello]] forward1");
@@ -169,46 +142,19 @@ class GatewayPlannerTest {
 
   @Test
   void listenerSetsInTheManifestsAddListenersAndTheirRoutes() throws Exception {
-    PlanReport report = planYaml("""
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: {name: alb}
-        spec: {controllerName: gateway.k8s.aws/alb}
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: {name: gw, namespace: team}
-        spec:
-          gatewayClassName: alb
-          allowedListeners: {namespaces: {from: Same}}
-          listeners: [{name: http, port: 80, protocol: HTTP}]
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: ListenerSet
-        metadata: {name: extra, namespace: team}
-        spec:
-          parentRef: {name: gw}
-          listeners: [{name: app, port: 8080, protocol: HTTP}]
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: ListenerSet
-        metadata: {name: far, namespace: other}
-        spec:
-          parentRef: {name: gw, namespace: team}
-          listeners: [{name: app, port: 8081, protocol: HTTP}]
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: HTTPRoute
-        metadata: {name: r, namespace: team}
-        spec:
-          parentRefs: [{name: extra, kind: ListenerSet, group: gateway.networking.k8s.io, sectionName: app}]
-          rules: [{backendRefs: [{name: svc, port: 80}]}]
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: {name: svc, namespace: team}
-        spec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}
-        """);
+    PlanReport report = planYaml(of(gatewayClass(), gateway("""
+        allowedListeners: {namespaces: {from: Same}}
+        listeners: [{name: http, port: 80, protocol: HTTP}]
+        """), listenerSet("extra", "team", """
+        parentRef: {name: gw}
+        listeners: [{name: app, port: 8080, protocol: HTTP}]
+        """), listenerSet("far", "other", """
+        parentRef: {name: gw, namespace: team}
+        listeners: [{name: app, port: 8081, protocol: HTTP}]
+        """), route("HTTPRoute", "r", """
+        parentRefs: [{name: extra, kind: ListenerSet, group: gateway.networking.k8s.io, sectionName: app}]
+        rules: [{backendRefs: [{name: svc, port: 80}]}]
+        """), nodePortService("svc", 80, 30080)));
     Stack gw = gatewayStack(report);
     assertThat(gw.listeners()).extracting(l -> l.protocol().wireName() + ":" + l.port()).containsExactly("HTTP:80", "HTTP:8080");
     assertThat(rulesOn(gw, 8080)).containsExactly("1 [path-pattern=[/*]] forward1");
