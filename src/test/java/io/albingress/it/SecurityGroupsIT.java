@@ -50,11 +50,15 @@ class SecurityGroupsIT {
   private TestNamespace ns;
 
   private ControllerApp second;
+  private String secondNamespace;
 
   @AfterEach
   void stop() {
     if (second != null) {
       second.stop();
+    }
+    if (secondNamespace != null) {
+      env.kubectl(null, "delete", "namespace", secondNamespace, "--wait=false");
     }
     if (started != null) {
       started.close();
@@ -78,12 +82,16 @@ class SecurityGroupsIT {
   }
 
   private String service(String name, String type) {
+    return service(ns.name(), name, type);
+  }
+
+  private static String service(String namespace, String name, String type) {
     return """
         apiVersion: v1
         kind: Service
         metadata: {name: %s, namespace: %s}
         spec: {type: %s, selector: {app: web}, ports: [{name: http, port: 80, targetPort: 8080}]}
-        """.formatted(name, ns.name(), type);
+        """.formatted(name, namespace, type);
   }
 
   private String ingress(Map<String, String> annotations) {
@@ -209,7 +217,11 @@ class SecurityGroupsIT {
   }
 
   private int nodePort(String service) {
-    Result r = env.kubectl(null, "get", "service", service, "-n", ns.name(), "-o", "jsonpath={.spec.ports[0].nodePort}");
+    return nodePort(ns.name(), service);
+  }
+
+  private int nodePort(String namespace, String service) {
+    Result r = env.kubectl(null, "get", "service", service, "-n", namespace, "-o", "jsonpath={.spec.ports[0].nodePort}");
     return Integer.parseInt(r.stdout().trim());
   }
 
@@ -289,20 +301,22 @@ class SecurityGroupsIT {
   }
 
   /**
-   * A second controller in the same cluster: class alb-b, its own backend group through
-   * --backend-security-group. (Every IngressClass naming controller ingress.k8s.aws/alb is claimed by
-   * both controllers, so the two tell their Ingresses apart by the legacy class annotation.)
+   * A second controller in the same cluster: its own namespace (--watch-namespace), class alb-b and
+   * backend group (--backend-security-group). Two controllers that watch the same namespace share the
+   * finalizer and the stack tags: each would take the other's Ingresses for ones that left its class
+   * and delete their load balancers (as two reference controllers would), so they are told apart by
+   * namespace (README, Known limitations).
    */
-  private ControllerApp startSecond(String backendGroup) throws Exception {
+  private ControllerApp startSecond(String namespace, String backendGroup) throws Exception {
     java.nio.file.Path certDir = java.nio.file.Files.createTempDirectory("controller-certs");
     io.albingress.testing.TestCerts.write(certDir, "127.0.0.1");
     var settings = new io.albingress.app.ControllerSettings(env.clusterName(), java.util.Optional.of(env.kubeconfig()), "alb-b",
-        java.util.Optional.of(env.region()), env.vpcId(), "127.0.0.1", 0, certDir, 0, 0, java.util.Optional.of(ns.name()), false, 3,
+        java.util.Optional.of(env.region()), env.vpcId(), "127.0.0.1", 0, certDir, 0, 0, java.util.Optional.of(namespace), false, 3,
         Duration.ofHours(1), Map.of("owner", "it"), false).withBackendSecurityGroup(backendGroup);
     return ControllerApp.start(settings).toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
   }
 
-  private String legacyIngress(String name, String className, String serviceName, String annotation) {
+  private static String legacyIngress(String namespace, String name, String className, String serviceName, String annotation) {
     return """
         apiVersion: networking.k8s.io/v1
         kind: Ingress
@@ -318,7 +332,7 @@ class SecurityGroupsIT {
             - http:
                 paths:
                   - {path: /, pathType: Prefix, backend: {service: {name: %s, port: {number: 80}}}}
-        """.formatted(name, ns.name(), className, annotation, serviceName);
+        """.formatted(name, namespace, className, annotation, serviceName);
   }
 
   @Test
@@ -327,25 +341,27 @@ class SecurityGroupsIT {
     start(env, ns);
     String backendB = ec2.createSecurityGroup(b -> b.groupName("backend-b-" + ns.name()).description("controller b")
         .vpcId(env.vpcId())).groupId();
-    second = startSecond(backendB);
+    secondNamespace = ns.name() + "-b";
+    kubectl(null, "create", "namespace", secondNamespace);
+    second = startSecond(secondNamespace, backendB);
     apply(service("web", "NodePort"));
-    apply(service("web2", "NodePort"));
-    apply(legacyIngress("a", "alb", "web", ""));
-    apply(legacyIngress("b", "alb-b", "web2", ""));
+    apply(service(secondNamespace, "web2", "NodePort"));
+    apply(legacyIngress(ns.name(), "a", "alb", "web", ""));
+    apply(legacyIngress(secondNamespace, "b", "alb-b", "web2", ""));
     await(() -> moto.loadBalancers(), l -> l.size() == 2 && l.stream().allMatch(lb -> lb.securityGroups().size() == 2));
     String backendA = backendGroup();
     String desc = " (" + DESCRIPTION_PREFIX + env.clusterName() + ")";
     String ruleA = "tcp:" + nodePort("web") + " from " + backendA + desc;
-    String ruleB = "tcp:" + nodePort("web2") + " from " + backendB + desc;
+    String ruleB = "tcp:" + nodePort(secondNamespace, "web2") + " from " + backendB + desc;
     await(() -> rules(nodeSg), r -> r.equals(Set.of(ruleA, ruleB)));
     LoadBalancer lbB = moto.loadBalancers().stream().filter(lb -> lb.securityGroups().contains(backendB)).findFirst().orElseThrow();
     assertThat(lbB.securityGroups()).doesNotContain(backendA);
 
     // each one's changes and deletions leave the other's rule alone
-    apply(legacyIngress("b", "alb-b", "web2", "alb.ingress.kubernetes.io/inbound-cidrs: 10.0.0.0/8"));
+    apply(legacyIngress(secondNamespace, "b", "alb-b", "web2", "alb.ingress.kubernetes.io/inbound-cidrs: 10.0.0.0/8"));
     kubectl(null, "delete", "ingress", "a", "-n", ns.name(), "--wait=false");
     await(() -> rules(nodeSg), r -> r.equals(Set.of(ruleB)));
-    kubectl(null, "delete", "ingress", "b", "-n", ns.name(), "--wait=false");
+    kubectl(null, "delete", "ingress", "b", "-n", secondNamespace, "--wait=false");
     await(() -> rules(nodeSg), Set::isEmpty);
     assertThat(groupsTagged("ingress.k8s.aws/resource", "ManagedLBSecurityGroup")).isEmpty();
   }
