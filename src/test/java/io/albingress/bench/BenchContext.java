@@ -310,8 +310,14 @@ final class BenchContext {
     return -1;
   }
 
-  /** Used heap in KiB from jcmd GC.heap_info (the JDK's own tool), or -1. */
+  /** The heap in KiB from jcmd GC.heap_info (the JDK's own tool): used and committed, -1 each when unknown. */
+  record Heap(long usedKb, long committedKb) {}
+
   static long heapUsedKb(long pid, boolean afterFullGc) {
+    return heap(pid, afterFullGc).usedKb();
+  }
+
+  static Heap heap(long pid, boolean afterFullGc) {
     try {
       if (afterFullGc) {
         new ProcessBuilder("jcmd", String.valueOf(pid), "GC.run").redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
@@ -321,13 +327,30 @@ final class BenchContext {
       p.waitFor(30, TimeUnit.SECONDS);
       // "garbage-first heap   total 258048K, used 23456K" / "def new generation   total 4928K, used 2344K": first line is the heap total
       long used = 0;
-      var m = java.util.regex.Pattern.compile("(?m)^\\s*(garbage-first heap|def new generation|tenured generation|PSYoungGen|ParOldGen)\\s+total \\d+K, used (\\d+)K").matcher(out);
+      long committed = 0;
+      var m = java.util.regex.Pattern.compile("(?m)^\\s*(garbage-first heap|def new generation|tenured generation|PSYoungGen|ParOldGen)\\s+total (\\d+)K, used (\\d+)K").matcher(out);
       while (m.find()) {
-        used += Long.parseLong(m.group(2));
+        committed += Long.parseLong(m.group(2));
+        used += Long.parseLong(m.group(3));
       }
-      return used == 0 ? -1 : used;
+      return used == 0 ? new Heap(-1, -1) : new Heap(used, committed);
     } catch (IOException | InterruptedException e) {
-      return -1;
+      return new Heap(-1, -1);
     }
   }
+
+  /** Resident anonymous memory in KiB (/proc/PID/smaps_rollup): RSS minus it is file pages (the AppCDS archive, libjvm, jars). */
+  static long anonymousKb(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps_rollup"))) {
+        if (line.startsWith("Anonymous:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return -1;
+  }
+
 }

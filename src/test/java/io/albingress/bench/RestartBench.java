@@ -51,7 +51,25 @@ final class RestartBench {
   }
 
   /** What one start of the controller showed. */
-  record Start(Flags flags, double ready, double converged, Map<String, Long> calls, long rssKb, long heapKb, long liveHeapKb) {
+  record Start(Flags flags, double ready, double converged, Map<String, Long> calls, long rssKb, long anonKb, BenchContext.Heap heap,
+      long liveHeapKb) {
+    long heapKb() {
+      return heap.usedKb();
+    }
+
+    /** What the RSS is made of: file pages, the committed heap and the other anonymous memory. */
+    String split() {
+      if (anonKb < 0 || heap.committedKb() < 0) {
+        return "";
+      }
+      return "; of the RSS: " + mb(rssKb - anonKb) + " MB file pages (AppCDS archive, libjvm, jars), heap committed " + mb(heap.committedKb())
+          + " MB, other anonymous memory " + mb(anonKb - heap.committedKb()) + " MB (metaspace, code cache, thread stacks, malloc)";
+    }
+
+    private static String mb(long kb) {
+      return BenchResults.fmt(kb / 1024.0, 0);
+    }
+
     long total() {
       return calls.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -102,7 +120,7 @@ final class RestartBench {
         boolean recommended = f == main();
         double rssMb = s.rssKb() / 1024.0;
         ctx.results.add(MEMORY, "RSS after convergence, N = " + n + ", " + stacks.endpoints() + " endpoints [" + f.name() + "]", BenchResults.fmt(rssMb, 0) + " MB (heap used "
-            + BenchResults.fmt(s.heapKb() / 1024.0, 0) + " MB, live after full GC " + BenchResults.fmt(s.liveHeapKb() / 1024.0, 0) + " MB)",
+            + BenchResults.fmt(s.heapKb() / 1024.0, 0) + " MB, live after full GC " + BenchResults.fmt(s.liveHeapKb() / 1024.0, 0) + " MB" + s.split() + ")",
             recommended ? "<= 300 MB" : "", recommended ? rssMb <= 300 : null);
         if (recommended && s.ready() > 2.0) {
           ctx.results.note(MEMORY, "**Start-up over 2 s:** most of it is loading and linking classes (Vert.x, Netty, "
@@ -213,9 +231,10 @@ final class RestartBench {
       }
       long pid = p.process.pid();
       long rss = BenchContext.rssKb(pid);
-      long heap = BenchContext.heapUsedKb(pid, false);
+      long anon = BenchContext.anonymousKb(pid);
+      BenchContext.Heap heap = BenchContext.heap(pid, false);
       long live = BenchContext.heapUsedKb(pid, true);
-      Start s = new Start(flags, ready, converged[0], BenchContext.promCalls(text), rss, heap, live);
+      Start s = new Start(flags, ready, converged[0], BenchContext.promCalls(text), rss, anon, heap, live);
       BenchContext.log("[%s] ready %.2f s, converged %.2f s, calls %s, RSS %d MB", flags.name(), ready, converged[0],
           BenchContext.format(s.calls()), rss / 1024);
       return s;
