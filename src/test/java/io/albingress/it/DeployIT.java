@@ -221,8 +221,10 @@ class DeployIT {
         {"create", "clusterrolebindings.rbac.authorization.k8s.io"}, {"create", "serviceaccounts/token", "-n", NAMESPACE},
         {"delete", "targetgroupbindings.elbv2.k8s.aws", "-n", "default"}, {"create", "targetgroupbindings.elbv2.k8s.aws", "-n", "default"},
         {"get", "customresourcedefinitions.apiextensions.k8s.io/ingresses.example.com"},
-        // ListenerRuleConfigurations: status only; TargetGroupConfigurations: no status (the reference writes none)
-        {"patch", "listenerruleconfigurations.gateway.k8s.aws", "-n", "default"},
+        // the configuration CRDs: patched for their finalizers only, never updated or deleted; TargetGroupConfigurations: no
+        // status (the reference writes none)
+        {"update", "listenerruleconfigurations.gateway.k8s.aws", "-n", "default"},
+        {"delete", "targetgroupconfigurations.gateway.k8s.aws", "-n", "default"},
         {"patch", "targetgroupconfigurations.gateway.k8s.aws", "--subresource=status", "-n", "default"},
         {"patch", "listenersets.gateway.networking.k8s.io", "-n", "default"}}) {
       Result r = env.kubectl(null, canI(denied));
@@ -243,6 +245,9 @@ class DeployIT {
         {"list", "secrets", "-A"}, {"watch", "ingressclassparams.elbv2.k8s.aws"},
         {"list", "gateways.gateway.networking.k8s.io", "-A"}, {"patch", "httproutes.gateway.networking.k8s.io", "--subresource=status", "-n", "default"},
         {"patch", "listenerruleconfigurations.gateway.k8s.aws", "--subresource=status", "-n", "default"},
+        // the reference's finalizers on the configuration CRDs
+        {"patch", "listenerruleconfigurations.gateway.k8s.aws", "-n", "default"}, {"patch", "targetgroupconfigurations.gateway.k8s.aws", "-n", "default"},
+        {"patch", "loadbalancerconfigurations.gateway.k8s.aws", "-n", "default"},
         {"watch", "listenersets.gateway.networking.k8s.io", "-A"},
         {"patch", "listenersets.gateway.networking.k8s.io", "--subresource=status", "-n", "default"}}) {
       Result r = env.kubectl(null, canI(allowed));
