@@ -103,7 +103,7 @@ final class RestartBench {
       double afterReady = s.converged() - s.ready();
       ctx.results.add(RESTART, "time from ready to every stack verified, vs the bare listing",
           BenchResults.fmt(afterReady / listing, 2) + "x (" + BenchResults.fmt(afterReady, 2) + " s vs " + BenchResults.fmt(listing, 2) + " s)",
-          "", null);
+          "<= 3x", afterReady / listing <= 3.0);
       ctx.results.figure(RESTART, "time to ready / to every stack verified (from process start)",
           BenchResults.fmt(s.ready(), 2) + " s / " + BenchResults.fmt(s.converged(), 2) + " s");
       ctx.results.note(RESTART, "The jar's `controller` command (JVM flags: " + main().name() + ") starts against "
