@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.vertx.core.Future;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -206,9 +207,17 @@ public final class StackReconciler {
         .withoutCertificates(gateways.map(GatewayReconciler::listedImportedArns).orElse(java.util.Set.of())));
   }
 
+  /**
+   * The Services the members route to (paths, default backends, forward actions), each looked up by key: never every
+   * Service of their namespaces, which made a run's cost grow with the namespace (N stacks in one namespace: N x 2N).
+   */
   private List<Service> services(List<Ingress> members) {
-    Set<String> namespaces = members.stream().map(i -> i.getMetadata().getNamespace()).collect(Collectors.toSet());
-    return informers.services().getStore().list().stream().filter(s -> namespaces.contains(s.getMetadata().getNamespace())).toList();
+    Map<String, Service> used = new LinkedHashMap<>();
+    for (Ingress member : members) {
+      String ns = member.getMetadata().getNamespace();
+      classes.parse(member).services().forEach(name -> informers.service(ns, name).ifPresent(s -> used.putIfAbsent(ns + "/" + name, s)));
+    }
+    return List.copyOf(used.values());
   }
 
   /**
